@@ -1,0 +1,60 @@
+#include "api/mastodon/api.h"
+
+#include "api/mastodon/auth.h"
+#include "api/mastodon/entities/entities.h"
+#include "api/mastodon/errors.h"
+
+namespace kindred::api {
+
+namespace {
+
+void add_rate_headers(http::Response& res, const http::RateLimiter::Decision& d) {
+  res.set_header("X-RateLimit-Limit", std::to_string(d.limit));
+  res.set_header("X-RateLimit-Remaining", std::to_string(d.remaining));
+  res.set_header("X-RateLimit-Reset", entities::iso8601(d.reset_ms));
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+}  // namespace
+
+MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_(services) {
+  register_app_routes(router, services_);
+  register_oauth_routes(router, services_);
+  register_account_routes(router, services_);
+  register_status_routes(router, services_);
+  register_favourite_routes(router, services_);
+  register_instance_routes(router, services_);
+  router.set_not_found([](http::Request&) { return error_response(404, "Not found"); });
+
+  if (!services_.config.rate_limits) return;
+  api_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, services_.config.api_limit,
+                                                     services_.config.api_period_ms);
+  signup_limiter_ = std::make_unique<http::RateLimiter>(
+      services_.clock, services_.config.signup_limit, services_.config.signup_period_ms);
+  // As Mastodon's rack-attack: /api/* is limited per account when signed in, else per IP;
+  // sign-ups are limited per IP on top.
+  router.set_filter([this](http::Request& req, http::Response& extra) -> std::optional<http::Response> {
+    if (!starts_with(req.path, "/api/")) return std::nullopt;
+    std::string key = "ip:" + req.remote_ip;
+    std::string_view token = bearer_token(req);
+    if (!token.empty()) {
+      auto grant = services_.oauth.authenticate_token(token);
+      if (grant.has_value() && !grant->token.account_id.is_none())
+        key = "account:" + grant->token.account_id.to_string();
+    }
+    auto d = api_limiter_->hit(key);
+    if (req.method == http::Method::kPost && (req.path == "/api/v1/accounts" || req.path == "/api/v1/accounts/")) {
+      auto s = signup_limiter_->hit("ip:" + req.remote_ip);
+      if (!s.allowed) d = s;
+    }
+    add_rate_headers(extra, d);
+    if (d.allowed) return std::nullopt;
+    http::Response res = error_response(429, "Too many requests");
+    return res;
+  });
+}
+
+MastodonApi::~MastodonApi() = default;
+
+}  // namespace kindred::api

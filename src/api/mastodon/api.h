@@ -1,0 +1,68 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "http/rate_limiter.h"
+#include "http/router.h"
+#include "social/accounts.h"
+#include "social/likes.h"
+#include "social/oauth.h"
+#include "social/posts.h"
+
+namespace kindred::api {
+
+inline constexpr std::string_view kKindredVersion = "0.1.0";
+inline constexpr std::string_view kMastodonVersion = "4.3.0";
+
+struct ApiConfig {
+  std::string base_url = "http://127.0.0.1:8080";
+  std::string domain = "127.0.0.1:8080";
+  std::string title = "Kindred";
+  std::string description = "A photo-sharing community that meets people with care.";
+  std::string contact_email;
+  social::RegistrationMode registrations = social::RegistrationMode::kOpen;
+  size_t max_status_chars = 500;
+  bool rate_limits = true;
+  int64_t api_limit = 300;                       // requests per window per account or IP
+  int64_t api_period_ms = 5 * 60 * 1000;
+  int64_t signup_limit = 5;                      // sign-ups per window per IP
+  int64_t signup_period_ms = 30 * 60 * 1000;
+};
+
+// Everything the Mastodon API handlers borrow. Built once in main; outlives the server.
+struct ApiServices {
+  const ApiConfig& config;
+  const Clock& clock;
+  const store::Store& store;  // read-only: instance statistics
+  social::AccountService& accounts;
+  social::OAuthService& oauth;
+  social::PostService& posts;
+  social::LikeService& likes;
+};
+
+// Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
+// the rate-limit state and must outlive the router's use.
+class MastodonApi {
+ public:
+  MastodonApi(ApiServices services, http::Router& router);
+  ~MastodonApi();
+  MastodonApi(const MastodonApi&) = delete;
+  MastodonApi& operator=(const MastodonApi&) = delete;
+
+ private:
+  ApiServices services_;
+  std::unique_ptr<http::RateLimiter> api_limiter_;
+  std::unique_ptr<http::RateLimiter> signup_limiter_;
+};
+
+// Per-resource route registration, one per file in api/mastodon/.
+void register_app_routes(http::Router& router, ApiServices& s);
+void register_oauth_routes(http::Router& router, ApiServices& s);
+void register_account_routes(http::Router& router, ApiServices& s);
+void register_status_routes(http::Router& router, ApiServices& s);
+void register_favourite_routes(http::Router& router, ApiServices& s);
+void register_instance_routes(http::Router& router, ApiServices& s);
+
+}  // namespace kindred::api

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "api/mastodon/api.h"
+#include "http/message.h"
+#include "social/views.h"
+
+namespace kindred::api {
+
+// Who made a request: the token's grant, and its user when the token has one.
+struct Caller {
+  std::optional<social::TokenGrant> grant;
+  std::optional<social::Account> account;
+  social::Viewer viewer() const { return {account ? account->id : Id()}; }
+};
+
+// The bearer token from "Authorization: Bearer ..." or the access_token query parameter, or "".
+std::string_view bearer_token(const http::Request& req);
+
+// Authenticates the request. `scope` is the scope the endpoint needs (e.g. "write:favourites");
+// empty means any valid token. With `require_user`, app-only tokens are refused (422, as Mastodon:
+// "This method requires an authenticated user"); with `optional`, no token yields an anonymous
+// caller. Errors: Unauthenticated (401), PermissionDenied (403) for a scope the token lacks or an
+// account awaiting approval, InvalidArgument for app-only tokens on user endpoints.
+enum class AuthNeed { kOptional, kApp, kUser };
+Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed need,
+                            std::string_view scope);
+
+}  // namespace kindred::api

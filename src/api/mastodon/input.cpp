@@ -1,0 +1,136 @@
+#include "api/mastodon/input.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/form.h"
+
+namespace kindred::api {
+namespace json = boost::json;
+
+namespace {
+
+void add_form_value(json::object& out, std::string_view name, std::string value) {
+  if (name.size() > 2 && name.substr(name.size() - 2) == "[]") {
+    auto key = name.substr(0, name.size() - 2);
+    auto it = out.find(key);
+    if (it == out.end() || !it->value().is_array()) it = out.insert_or_assign(key, json::array()).first;
+    it->value().as_array().emplace_back(json::string(value));
+  } else {
+    out.insert_or_assign(name, json::string(value));
+  }
+}
+
+Status merge_form(json::object& out, std::string_view encoded) {
+  auto params = http::Params::parse(encoded);
+  if (!params) return Status::invalid_argument("Error occurred while parsing request parameters");
+  for (const auto& [k, v] : params->items()) add_form_value(out, k, v);
+  return Status::ok();
+}
+
+std::optional<std::string> scalar_text(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return std::string(v.get_string());
+    case json::kind::bool_: return std::string(v.get_bool() ? "true" : "false");
+    case json::kind::int64: return std::to_string(v.get_int64());
+    case json::kind::uint64: return std::to_string(v.get_uint64());
+    case json::kind::double_: return json::serialize(v);
+    default: return std::nullopt;
+  }
+}
+
+Status bad_param(std::string_view name) {
+  return Status::invalid_argument("Invalid value for parameter " + std::string(name));
+}
+
+}  // namespace
+
+Result<Input> Input::from(const http::Request& req) {
+  Input in;
+  if (!req.query.empty()) KINDRED_RETURN_IF_ERROR(merge_form(in.values_, req.query));
+  if (req.body.empty()) return in;
+  std::string_view type = req.header("content-type").value_or("");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type == "application/json" || (type.empty() && req.body.front() == '{')) {
+    json::error_code ec;
+    json::value v = json::parse(req.body, ec);
+    if (ec || !v.is_object())
+      return Status::invalid_argument("Error occurred while parsing request parameters");
+    for (auto& [k, val] : v.as_object()) in.values_.insert_or_assign(k, std::move(val));
+    return in;
+  }
+  if (type == "application/x-www-form-urlencoded" || type.empty()) {
+    KINDRED_RETURN_IF_ERROR(merge_form(in.values_, req.body));
+    return in;
+  }
+  return Status::invalid_argument("Unsupported content type: " + std::string(type));
+}
+
+Result<std::optional<std::string>> Input::string(std::string_view name) const {
+  auto it = values_.find(name);
+  if (it == values_.end() || it->value().is_null()) return std::optional<std::string>();
+  auto text = scalar_text(it->value());
+  if (!text) return bad_param(name);
+  return text;
+}
+
+Result<std::optional<bool>> Input::boolean(std::string_view name) const {
+  auto it = values_.find(name);
+  if (it == values_.end() || it->value().is_null()) return std::optional<bool>();
+  if (it->value().is_bool()) return std::optional<bool>(it->value().get_bool());
+  auto text = scalar_text(it->value());
+  if (!text) return bad_param(name);
+  if (*text == "true" || *text == "1" || *text == "on" || *text == "t" || *text == "True")
+    return std::optional<bool>(true);
+  if (*text == "false" || *text == "0" || *text == "off" || *text == "f" || *text == "False" ||
+      text->empty())
+    return std::optional<bool>(false);
+  return bad_param(name);
+}
+
+Result<std::optional<Id>> Input::id(std::string_view name) const {
+  KINDRED_ASSIGN_OR_RETURN(auto text, string(name));
+  if (!text || text->empty()) return std::optional<Id>();
+  auto parsed = Id::parse(*text);
+  if (!parsed) return bad_param(name);
+  return std::optional<Id>(*parsed);
+}
+
+Result<std::optional<int64_t>> Input::integer(std::string_view name) const {
+  KINDRED_ASSIGN_OR_RETURN(auto text, string(name));
+  if (!text || text->empty()) return std::optional<int64_t>();
+  auto parsed = Id::parse(*text);
+  if (!parsed || parsed->value > (1ull << 62)) return bad_param(name);
+  return std::optional<int64_t>(static_cast<int64_t>(parsed->value));
+}
+
+Result<std::vector<std::string>> Input::strings(std::string_view name, bool split_spaces) const {
+  std::vector<std::string> out;
+  auto it = values_.find(name);
+  if (it == values_.end() || it->value().is_null()) return out;
+  if (it->value().is_array()) {
+    for (const auto& v : it->value().get_array()) {
+      auto text = scalar_text(v);
+      if (!text) return bad_param(name);
+      out.push_back(std::move(*text));
+    }
+    return out;
+  }
+  auto text = scalar_text(it->value());
+  if (!text) return bad_param(name);
+  if (!split_spaces) {
+    out.push_back(std::move(*text));
+    return out;
+  }
+  size_t i = 0;
+  while (i < text->size()) {
+    size_t j = text->find_first_of(" \n\r\t", i);
+    if (j == std::string::npos) j = text->size();
+    if (j > i) out.push_back(text->substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace kindred::api

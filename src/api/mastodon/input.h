@@ -1,0 +1,40 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/id.h"
+#include "core/status.h"
+#include "http/message.h"
+
+namespace kindred::api {
+
+// A request's parameters as Mastodon reads them: the query string, then the body (JSON object,
+// or application/x-www-form-urlencoded), later sources winning. Form names with Rails' "[]"
+// suffix collect into arrays.
+class Input {
+ public:
+  // Errors: InvalidArgument for a body that does not parse (malformed JSON, a JSON body that is
+  // not an object, bad percent-escapes) or an unsupported content type.
+  static Result<Input> from(const http::Request& req);
+
+  // A scalar as text (numbers and booleans converted), or nullopt when absent or null.
+  // Errors: InvalidArgument when the value is an object or array.
+  Result<std::optional<std::string>> string(std::string_view name) const;
+  // Booleans as Rails reads them: true/false, "true"/"1"/"on"/"t", "false"/"0"/"off"/"f"/"".
+  // Errors: InvalidArgument for anything else.
+  Result<std::optional<bool>> boolean(std::string_view name) const;
+  // Errors: InvalidArgument when present but not a decimal id.
+  Result<std::optional<Id>> id(std::string_view name) const;
+  // Errors: InvalidArgument when present but not a non-negative integer.
+  Result<std::optional<int64_t>> integer(std::string_view name) const;
+  // An array of scalars (or a single scalar, or a space-separated string when `split_spaces`).
+  Result<std::vector<std::string>> strings(std::string_view name, bool split_spaces = false) const;
+
+ private:
+  boost::json::object values_;
+};
+
+}  // namespace kindred::api

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/mastodon/input.h"
+#include "http/message.h"
+#include "social/posts.h"
+
+namespace kindred::api {
+
+// Reads max_id, since_id, min_id and limit as Mastodon does: limit defaults to `default_limit`
+// and is clamped to 1..`max_limit`. Errors: InvalidArgument for non-numeric values.
+Result<social::ListQuery> parse_list_query(const Input& in, size_t default_limit, size_t max_limit);
+
+// Adds Mastodon's Link header for a page whose items have cursors `positions` (newest first):
+// rel="next" (older, max_id = last cursor) when the page is full, rel="prev" (newer, min_id =
+// first cursor) when it is not empty. Other query parameters of the request are kept.
+void add_link_header(http::Response& res, const std::string& base_url, const http::Request& req,
+                     const std::vector<Id>& positions, size_t limit);
+
+}  // namespace kindred::api

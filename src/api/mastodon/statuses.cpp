@@ -1,0 +1,118 @@
+// POST /api/v1/statuses, GET/DELETE /api/v1/statuses/:id, /context, favourite, unfavourite,
+// favourited_by.
+#include <boost/json/array.hpp>
+
+#include "api/mastodon/handler.h"
+
+namespace kindred::api {
+namespace json = boost::json;
+
+namespace {
+
+Result<social::NewPost> read_new_post(const Input& in, const http::Request& req) {
+  social::NewPost p;
+  KINDRED_ASSIGN_OR_RETURN(auto text, in.string("status"));
+  KINDRED_ASSIGN_OR_RETURN(auto reply_to, in.id("in_reply_to_id"));
+  KINDRED_ASSIGN_OR_RETURN(auto sensitive, in.boolean("sensitive"));
+  KINDRED_ASSIGN_OR_RETURN(auto spoiler, in.string("spoiler_text"));
+  KINDRED_ASSIGN_OR_RETURN(auto visibility, in.string("visibility"));
+  KINDRED_ASSIGN_OR_RETURN(auto language, in.string("language"));
+  KINDRED_ASSIGN_OR_RETURN(auto media, in.strings("media_ids"));
+  KINDRED_ASSIGN_OR_RETURN(auto scheduled, in.string("scheduled_at"));
+  if (!media.empty()) return Status::invalid_argument("Validation failed: Media could not be found");
+  if (in.string("poll[options]").has_value() && in.strings("poll[options]")->size() > 0)
+    return Status::invalid_argument("Validation failed: Polls are not supported on this server");
+  if (scheduled && !scheduled->empty())
+    return Status::invalid_argument("Validation failed: Scheduled posts are not supported on this server");
+  p.text = text.value_or("");
+  p.in_reply_to_id = reply_to.value_or(Id());
+  p.sensitive = sensitive.value_or(false);
+  p.spoiler_text = spoiler.value_or("");
+  if (visibility && !visibility->empty()) {
+    KINDRED_ASSIGN_OR_RETURN(p.visibility, social::parse_visibility(*visibility));
+  }
+  p.language = language.value_or("");
+  if (auto key = req.header("idempotency-key")) p.idempotency_key = std::string(*key);
+  return p;
+}
+
+}  // namespace
+
+void register_status_routes(http::Router& router, ApiServices& s) {
+  router.add(http::Method::kPost, "/api/v1/statuses", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:statuses"));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::NewPost p, read_new_post(in, req));
+    p.app_id = caller.grant->token.app_id;
+    API_TRY(social::PostView v, s.posts.create(*caller.account, p));
+    return json_response(entities::status(v, s.config));
+  });
+
+  router.add(http::Method::kGet, "/api/v1/statuses/:id", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:statuses"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, s.posts.get(caller.viewer(), id));
+    return json_response(entities::status(v, s.config));
+  });
+
+  router.add(http::Method::kDelete, "/api/v1/statuses/:id", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:statuses"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, s.posts.remove(caller.viewer(), id));
+    return json_response(entities::status(v, s.config, true));
+  });
+
+  router.add(http::Method::kGet, "/api/v1/statuses/:id/context", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:statuses"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::ContextView ctx, s.posts.context(caller.viewer(), id));
+    json::array ancestors, descendants;
+    for (const auto& v : ctx.ancestors) ancestors.push_back(entities::status(v, s.config));
+    for (const auto& v : ctx.descendants) descendants.push_back(entities::status(v, s.config));
+    return json_response(json::object{{"ancestors", std::move(ancestors)},
+                                      {"descendants", std::move(descendants)}});
+  });
+
+  router.add(http::Method::kPost, "/api/v1/statuses/:id/favourite", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, s.likes.favourite(caller.viewer(), id));
+    return json_response(entities::status(v, s.config));
+  });
+
+  router.add(http::Method::kPost, "/api/v1/statuses/:id/unfavourite", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, s.likes.unfavourite(caller.viewer(), id));
+    return json_response(entities::status(v, s.config));
+  });
+
+  router.add(http::Method::kGet, "/api/v1/statuses/:id/favourited_by", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::ListQuery q, parse_list_query(in, 40, 80));
+    API_TRY(auto page, s.likes.favourited_by(caller.viewer(), id, q));
+    json::array out;
+    for (const auto& v : page.items) out.push_back(entities::account(v, s.config));
+    auto res = json_response(out);
+    add_link_header(res, s.config.base_url, req, page.positions, q.limit);
+    return res;
+  });
+}
+
+void register_favourite_routes(http::Router& router, ApiServices& s) {
+  router.add(http::Method::kGet, "/api/v1/favourites", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:favourites"));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
+    API_TRY(auto page, s.likes.favourites(caller.viewer(), q));
+    json::array out;
+    for (const auto& v : page.items) out.push_back(entities::status(v, s.config));
+    auto res = json_response(out);
+    add_link_header(res, s.config.base_url, req, page.positions, q.limit);
+    return res;
+  });
+}
+
+}  // namespace kindred::api

@@ -1,0 +1,138 @@
+#include "app/instance.h"
+
+#include <thread>
+
+#include "api/mastodon/api.h"
+#include "app/demo.h"
+#include "http/server.h"
+#include "store/rocksdb/rocksdb_store.h"
+
+namespace kindred::app {
+
+struct Instance::Impl {
+  ServeConfig config;
+  SystemClock system_clock;
+  const Clock* clock;
+  std::unique_ptr<IdGenerator> ids;
+  std::unique_ptr<store::Store> store;
+  social::SocialConfig social_config;
+  api::ApiConfig api_config;
+  std::unique_ptr<social::PasswordHasher> hasher;
+  std::unique_ptr<social::AccountService> accounts;
+  std::unique_ptr<social::OAuthService> oauth;
+  std::unique_ptr<social::PostService> posts;
+  std::unique_ptr<social::LikeService> likes;
+  http::Router router;
+  std::unique_ptr<api::MastodonApi> api;
+  std::unique_ptr<http::Server> server;
+  std::string host;
+  uint16_t port = 0;
+  bool stopped = false;
+};
+
+bool split_listen(const std::string& listen, std::string& host, uint16_t& port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string p = listen.substr(colon + 1);
+  if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+  const unsigned long v = std::stoul(p);
+  if (v > 65535) return false;
+  port = static_cast<uint16_t>(v);
+  return true;
+}
+
+Instance::Instance(ServeConfig config, const Clock* clock) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->clock = clock ? clock : &impl_->system_clock;
+}
+
+Instance::~Instance() { stop(); }
+
+Status Instance::start(std::ostream* access_log) {
+  Impl& m = *impl_;
+  const ServeConfig& c = m.config;
+  if (!split_listen(c.listen, m.host, m.port))
+    return Status::invalid_argument("--listen must be HOST:PORT, got '" + c.listen + "'");
+
+  store::StoreOptions so;
+  so.path = c.data_dir + "/store";
+  so.durability = c.sync ? store::Durability::kFsync : store::Durability::kWal;
+  KINDRED_ASSIGN_OR_RETURN(m.store, store::open_rocksdb_store(so));
+
+  m.ids = std::make_unique<IdGenerator>(*m.clock);
+  for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
+                    store::ObjectType::kToken, store::ObjectType::kAuthCode}) {
+    KINDRED_ASSIGN_OR_RETURN(Id max, m.store->max_object_id(type));
+    m.ids->observe(max);
+  }
+
+  std::string base_url = c.base_url.empty() ? "http://" + c.listen : c.base_url;
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  std::string domain = base_url.substr(base_url.find("://") == std::string::npos ? 0 : base_url.find("://") + 3);
+  domain = domain.substr(0, domain.find('/'));
+
+  m.social_config.base_url = base_url;
+  m.social_config.domain = domain;
+  m.social_config.max_status_chars = c.max_characters;
+  m.api_config.base_url = base_url;
+  m.api_config.domain = domain;
+  m.api_config.title = c.title;
+  m.api_config.contact_email = c.contact_email;
+  m.api_config.registrations = c.registrations;
+  m.api_config.max_status_chars = c.max_characters;
+  m.api_config.rate_limits = c.rate_limits;
+
+  social::Deps deps{*m.store, *m.clock, *m.ids, m.social_config};
+  m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
+  m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
+  m.oauth = std::make_unique<social::OAuthService>(deps);
+  m.posts = std::make_unique<social::PostService>(deps, *m.accounts);
+  m.likes = std::make_unique<social::LikeService>(deps, *m.posts, *m.accounts);
+
+  if (c.demo) KINDRED_RETURN_IF_ERROR(seed_demo(*m.accounts, *m.posts, *m.likes, *m.store));
+
+  api::ApiServices services{m.api_config, *m.clock, *m.store, *m.accounts, *m.oauth, *m.posts, *m.likes};
+  m.api = std::make_unique<api::MastodonApi>(services, m.router);
+
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  http::ServerOptions ho;
+  ho.host = m.host;
+  ho.port = m.port;
+  ho.io_threads = c.threads > 0 ? c.threads : cores;
+  ho.worker_threads = std::max(4, 2 * ho.io_threads);
+  ho.max_body_bytes = c.max_body_bytes;
+  ho.access_log = c.access_log ? access_log : nullptr;
+  m.server = std::make_unique<http::Server>(ho, m.router);
+  KINDRED_RETURN_IF_ERROR(m.server->start());
+  m.port = m.server->port();
+  return Status::ok();
+}
+
+uint16_t Instance::port() const { return impl_->port; }
+
+std::string Instance::url() const {
+  const std::string& h = impl_->host;
+  return "http://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" +
+         std::to_string(impl_->port);
+}
+
+void Instance::wait_for_signal() {
+  if (impl_->server) impl_->server->wait_for_signal();
+}
+
+void Instance::stop() {
+  Impl& m = *impl_;
+  if (m.stopped) return;
+  m.stopped = true;
+  if (m.server) m.server->stop();
+  m.server.reset();
+  m.api.reset();
+  if (m.store) {
+    Status s = m.store->close();
+    (void)s;
+  }
+}
+
+}  // namespace kindred::app

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+#include <ostream>
+
+#include "app/serve.h"
+#include "core/status.h"
+
+namespace kindred::app {
+
+// One running Kindred: the store, the services and the HTTP server, built in dependency order
+// and torn down in reverse. main() and the in-process API tests both use it.
+class Instance {
+ public:
+  // `clock` may be null (the system clock is used); tests pass a ManualClock. Not owned.
+  explicit Instance(ServeConfig config, const Clock* clock = nullptr);
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  // Opens the store, seeds demo data if asked, binds and starts serving.
+  // Errors: InvalidArgument for a bad --listen; Unavailable if the store or the port cannot be
+  // opened.
+  Status start(std::ostream* access_log);
+  uint16_t port() const;
+  std::string url() const;
+  // Blocks until SIGINT or SIGTERM.
+  void wait_for_signal();
+  // Stops accepting, finishes in-flight requests, closes the store. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kindred::app

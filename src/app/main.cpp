@@ -1,0 +1,83 @@
+// kindred: the command line. `kindred serve` runs the server; see `kindred serve --help`.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+
+#include "app/serve.h"
+
+namespace {
+
+bool parse_on_off(const std::string& v) { return v == "on" || v == "true" || v == "1" || v == "yes"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using kindred::app::ServeConfig;
+  CLI::App cli{"Kindred: a self-hostable photo-sharing social server that speaks the Mastodon API."};
+  cli.require_subcommand(1);
+
+  ServeConfig config;
+  std::string access_log = "on";
+  std::string rate_limits = "on";
+  std::string registrations = "open";
+  auto* serve = cli.add_subcommand("serve", "Run the server on the embedded store.");
+  serve->add_option("--listen", config.listen, "Address to listen on, HOST:PORT (port 0: any free port)")
+      ->envname("KINDRED_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--data-dir", config.data_dir, "Directory of the embedded store (created if missing)")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  serve->add_option("--base-url", config.base_url,
+                    "Public URL of this instance, used in links (default: http://LISTEN)")
+      ->envname("KINDRED_BASE_URL");
+  serve->add_option("--threads", config.threads, "Network threads (default: one per core)")
+      ->envname("KINDRED_THREADS")
+      ->check(CLI::Range(0, 256));
+  serve->add_flag("--demo", config.demo, "Seed demo accounts and posts into an empty data directory")
+      ->envname("KINDRED_DEMO");
+  serve->add_option("--access-log", access_log, "One JSON line per request on stdout: on|off")
+      ->envname("KINDRED_ACCESS_LOG")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  serve->add_option("--registrations", registrations, "Sign-ups: open|approval|closed")
+      ->envname("KINDRED_REGISTRATIONS")
+      ->check(CLI::IsMember({"open", "approval", "closed"}))
+      ->capture_default_str();
+  serve->add_option("--rate-limits", rate_limits,
+                    "Mastodon's rate limits (300 requests/5 min per account or IP, 5 sign-ups/30 "
+                    "min per IP): on|off")
+      ->envname("KINDRED_RATE_LIMITS")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  serve->add_flag("--sync", config.sync,
+                  "fsync the write-ahead log before acknowledging a write (survives power loss)")
+      ->envname("KINDRED_SYNC");
+  serve->add_option("--max-characters", config.max_characters, "Longest status, in characters")
+      ->envname("KINDRED_MAX_CHARACTERS")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body accepted")
+      ->envname("KINDRED_MAX_BODY_BYTES")
+      ->check(CLI::Range(1024, 1 << 30))
+      ->capture_default_str();
+  serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
+  serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
+      ->envname("KINDRED_CONTACT_EMAIL");
+  serve->add_flag("--fast-password-hashing", config.fast_password_hashing,
+                  "Tests only: argon2id at its minimum cost")
+      ->group("");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (serve->parsed()) {
+    config.access_log = parse_on_off(access_log);
+    config.rate_limits = parse_on_off(rate_limits);
+    static const std::map<std::string, kindred::social::RegistrationMode> kModes = {
+        {"open", kindred::social::RegistrationMode::kOpen},
+        {"approval", kindred::social::RegistrationMode::kApproval},
+        {"closed", kindred::social::RegistrationMode::kClosed}};
+    config.registrations = kModes.at(registrations);
+    return kindred::app::serve(config);
+  }
+  return 0;
+}

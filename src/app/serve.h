@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "social/accounts.h"
+
+namespace kindred::app {
+
+// Everything `kindred serve` is told on the command line or through KINDRED_* variables.
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
+  std::string data_dir = "./data";
+  std::string base_url;                   // default: http://<listen>
+  int threads = 0;                        // 0: one per core
+  bool demo = false;
+  bool access_log = true;
+  social::RegistrationMode registrations = social::RegistrationMode::kOpen;
+  bool rate_limits = true;
+  bool sync = false;
+  size_t max_characters = 500;
+  size_t max_body_bytes = 1024 * 1024;
+  std::string title = "Kindred";
+  std::string contact_email;
+  bool fast_password_hashing = false;  // tests only: argon2id at its minimum cost
+};
+
+// Opens the store, builds the services, serves until SIGINT or SIGTERM, then shuts down in
+// reverse order (stop accepting, finish in-flight requests, close the store). Writes one line to
+// stdout when ready: "Kindred 0.1.0 listening on http://HOST:PORT". Returns the process exit code.
+int serve(const ServeConfig& config);
+
+// Splits "HOST:PORT" ("[::1]:8080" for IPv6). False when malformed.
+bool split_listen(const std::string& listen, std::string& host, uint16_t& port);
+
+}  // namespace kindred::app

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+
+namespace kindred::http {
+
+// Turns a request into a response. Runs on a worker thread and may block (store, hashing).
+// Must not throw; the server answers 500 to anything that escapes anyway.
+using Handler = std::function<Response(Request&)>;
+
+// Maps (method, path pattern) to handlers. Patterns are literal segments and ":name" segments
+// ("/api/v1/statuses/:id/favourite"); a literal segment wins over a parameter at the same place
+// (compared left to right: the first position where one route is literal and the other is a
+// parameter decides). A ":name" segment matches one non-empty path segment, which the handler
+// reads percent-decoded ('+' stays '+') from Request::param. Literal segments compare raw bytes.
+// Only Request::path is matched, never the query. One trailing '/' in a request path is ignored.
+// HEAD falls back to GET (body dropped by the server) unless a HEAD route matches as well.
+// Build it fully before serving; after that it is read-only and safe to share across threads.
+class Router {
+ public:
+  // Registers `handler` for `method` on `pattern` ("/a/:id/b"; leading '/' optional, a trailing
+  // '/' ignored). If the same (method, pattern) is added twice, the first one wins.
+  // Not thread-safe: call before serving.
+  void add(Method method, std::string_view pattern, Handler handler);
+  // Called when no pattern matches the path (default: 404 {"error":"Not found"}).
+  void set_not_found(Handler handler) { not_found_ = std::move(handler); }
+  // Called when the path matches but not the method (default: 405 {"error":"Method not allowed"}).
+  // Either way the response gets an "Allow" header listing the methods the path accepts.
+  void set_method_not_allowed(Handler handler) { method_not_allowed_ = std::move(handler); }
+  // Runs before every matched handler; a response it returns is sent instead of calling the
+  // handler (used for rate limits). Its headers are kept on the final response too.
+  using Filter = std::function<std::optional<Response>(Request&, Response& extra)>;
+  void set_filter(Filter filter) { filter_ = std::move(filter); }
+
+  // Picks the route for `req.method` and `req.path`, fills `req.path_params`, runs the filter and
+  // the handler and returns the handler's response. A path parameter with a malformed escape
+  // ("%zz") gets 400 {"error":"Malformed path"}. Exceptions from handlers propagate (the server
+  // turns them into 500). Thread-safe (const) once building is done.
+  Response handle(Request& req) const;
+
+ private:
+  struct Route {
+    Method method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+  Handler not_found_;
+  Handler method_not_allowed_;
+  Filter filter_;
+};
+
+}  // namespace kindred::http

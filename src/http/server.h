@@ -1,0 +1,79 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "core/status.h"
+#include "http/router.h"
+
+namespace kindred::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;           // 0 picks a free port; see Server::port()
+  int io_threads = 2;             // threads running the io_context (network, parsing)
+  int worker_threads = 4;         // threads running handlers (may block on the store)
+  size_t max_header_bytes = 16 * 1024;  // larger request line + headers get 431 and a close
+  size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413 without being buffered
+  // To read one whole request once its first byte arrived; also bounds writing one response.
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{75'000};   // keep-alive wait for the next request
+  // One JSON line per request when set (see http/wire.h for the format; the path never has the
+  // query string). Not owned; must outlive the server. Lines are written whole, never
+  // interleaved, and not flushed.
+  std::ostream* access_log = nullptr;
+};
+
+// An HTTP/1.1 server (Boost.Beast over Asio): keep-alive, one request in flight per connection,
+// header and body limits, read and idle timeouts. Handlers run on a worker pool.
+// On the wire: header names reach handlers lower-cased; a malformed request gets 400
+// {"error":"Bad request"}, an oversized body 413 {"error":"Request body too large"} (sent as soon
+// as the headers show it; the body is read and discarded, never kept), oversized headers 431;
+// each of these closes the connection. A handler that throws gets 500
+// {"error":"Internal server error"} (logged to stderr). HEAD gets the GET headers, including
+// its Content-Length, and no body. "Expect: 100-continue" is honoured.
+// Lifecycle: start() binds and begins serving on background threads; stop() stops accepting,
+// lets in-flight requests finish (bounded by `drain_timeout`), closes connections and joins
+// every thread. The destructor calls stop().
+// Thread-safety: start, stop, port and wait_for_signal may be called from any thread except the
+// server's own (handlers must not call stop: it waits for them).
+class Server {
+ public:
+  // `router` is borrowed and must outlive the server; it must not change once start() is called.
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Resolves `host` (an IPv4 or IPv6 literal, "localhost" = 127.0.0.1, or a name: its first
+  // address), binds with SO_REUSEADDR, listens, and starts the io and worker threads.
+  // Errors: Unavailable("cannot listen on host:port: reason") if the address cannot be resolved
+  // or bound (nothing keeps running then and start() may be retried); Unavailable if already
+  // started or stopped (a Server serves once).
+  Status start();
+  // The bound port (useful with port 0). REQUIRES: start() succeeded.
+  uint16_t port() const;
+  // Blocks until SIGINT or SIGTERM arrives or stop() begins (from another thread), whichever
+  // comes first; returns at once if the server is not running. It does not stop the server: the
+  // caller does, e.g. `server.wait_for_signal(); server.stop(); store->close();`. The signal
+  // handlers are installed by the first call and stay until stop() (until then the signals
+  // keep their default action); once woken, later calls return at once.
+  void wait_for_signal();
+  // Stops serving, in order: closes the listening socket; closes idle keep-alive connections;
+  // lets requests already read run to completion and writes their responses (with
+  // "Connection: close") until `drain_timeout` has passed; then closes every connection, stops
+  // and joins the io threads, and waits for handlers still running (which may outlast the
+  // timeout: their responses are dropped), so no handler runs once stop() returns.
+  // Idempotent; a no-op if start() never succeeded. Concurrent callers block until it is done.
+  void stop(std::chrono::milliseconds drain_timeout = std::chrono::milliseconds(10'000));
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kindred::http

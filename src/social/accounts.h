@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "social/context.h"
+#include "social/secrets.h"
+#include "social/views.h"
+
+namespace kindred::social {
+
+enum class RegistrationMode { kOpen, kApproval, kClosed };
+
+struct Registration {
+  std::string username;
+  std::string email;
+  std::string password;
+  std::string locale;
+  bool agreement = false;
+  std::string reason;  // why they want to join (approval mode)
+};
+
+// Accounts: sign-up, sign-in, lookups and views with exact counts.
+// Thread-safe: holds nothing mutable besides the store.
+class AccountService {
+ public:
+  AccountService(Deps deps, PasswordHasher& hasher, RegistrationMode mode)
+      : deps_(deps), hasher_(hasher), mode_(mode) {}
+
+  // Creates a local account. Usernames are unique case-insensitively, as are emails.
+  // Errors: PermissionDenied when registrations are closed; InvalidArgument naming the first
+  // invalid field ("Validation failed: Username has already been taken").
+  Result<Account> register_account(const Registration& r);
+
+  // Creates an account without a password, straight in the store (demo data, load tests).
+  // Errors: InvalidArgument for a bad or taken username.
+  Result<Account> create_account(std::string username, std::string display_name, bool verified,
+                                 bool load_test, std::string password = "");
+
+  // Signs in by username or email. Errors: Unauthenticated for any mismatch, with one message
+  // that never tells whether the account exists; PermissionDenied for memorial accounts.
+  Result<Account> sign_in(std::string_view username_or_email, std::string password);
+
+  // Errors: NotFound.
+  Result<Account> get(Id id) const;
+  Result<AccountView> view(Id id) const;
+  Result<AccountView> view_of(Account account) const;
+  // Accounts in input order; missing ids are skipped.
+  Result<std::vector<AccountView>> views(const std::vector<Id>& ids) const;
+  // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
+  Result<Account> lookup(std::string_view acct) const;
+
+ private:
+  Result<Account> store_new(Account a, bool check_email);
+
+  Deps deps_;
+  PasswordHasher& hasher_;
+  RegistrationMode mode_;
+};
+
+// Lower-cases ASCII.
+std::string ascii_lower(std::string_view s);
+// 1 to 30 letters, digits or underscores.
+bool valid_username(std::string_view username);
+
+}  // namespace kindred::social

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "core/id.h"
+#include "store/store.h"
+
+namespace kindred::social {
+
+// Instance-wide rules the domain enforces. Constant after start-up.
+struct SocialConfig {
+  std::string base_url = "http://127.0.0.1:8080";  // no trailing slash
+  std::string domain = "127.0.0.1:8080";           // the host part of base_url, for acct and mentions
+  size_t max_status_chars = 500;
+  size_t max_spoiler_chars = 500;   // counted together with text, as Mastodon does
+  size_t context_ancestors_limit = 40;
+  size_t context_descendants_limit = 60;
+  size_t context_descendants_depth = 20;
+};
+
+// What every service borrows: the store, the clock, the id generator and the rules. Built once in
+// main and outliving every service. Not copyable.
+struct Deps {
+  store::Store& store;
+  const Clock& clock;
+  IdGenerator& ids;
+  const SocialConfig& config;
+};
+
+}  // namespace kindred::social

@@ -1,0 +1,68 @@
+#include "social/likes.h"
+
+#include <algorithm>
+
+namespace kindred::social {
+
+using store::AssocType;
+
+Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
+  KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  const Id at = deps_.ids.next();
+  store::Batch b;
+  b.add_assoc({post.id, AssocType::kFavouritedBy, viewer.account_id, at, {}});
+  b.add_assoc({viewer.account_id, AssocType::kFavourites, post.id, at, {}});
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return posts_.view_of(viewer, std::move(post));
+}
+
+Result<PostView> LikeService::unfavourite(const Viewer& viewer, Id post_id) {
+  KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  store::Batch b;
+  b.remove_assoc(post.id, AssocType::kFavouritedBy, viewer.account_id);
+  b.remove_assoc(viewer.account_id, AssocType::kFavourites, post.id);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return posts_.view_of(viewer, std::move(post));
+}
+
+Result<Page<AccountView>> LikeService::favourited_by(const Viewer& viewer, Id post_id,
+                                                     const ListQuery& lq) const {
+  KINDRED_RETURN_IF_ERROR(posts_.get_visible_post(viewer, post_id).status());
+  bool reverse = false;
+  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(post_id, AssocType::kFavouritedBy,
+                                                               to_range_query(lq, reverse)));
+  if (reverse) std::reverse(range.items.begin(), range.items.end());
+  std::vector<Id> ids;
+  for (const auto& a : range.items) ids.push_back(a.to);
+  KINDRED_ASSIGN_OR_RETURN(auto views, accounts_.views(ids));
+  Page<AccountView> page;
+  // Keep positions aligned with accounts that still exist.
+  size_t j = 0;
+  for (auto& v : views) {
+    while (j < range.items.size() && range.items[j].to != v.account.id) ++j;
+    page.positions.push_back(j < range.items.size() ? range.items[j].position : Id());
+    page.items.push_back(std::move(v));
+  }
+  return page;
+}
+
+Result<Page<PostView>> LikeService::favourites(const Viewer& viewer, const ListQuery& lq) const {
+  bool reverse = false;
+  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(
+                                           viewer.account_id, AssocType::kFavourites,
+                                           to_range_query(lq, reverse)));
+  if (reverse) std::reverse(range.items.begin(), range.items.end());
+  Page<PostView> page;
+  for (const auto& a : range.items) {
+    auto v = posts_.get(viewer, a.to);
+    if (!v.has_value()) {
+      if (v.error().is_not_found()) continue;
+      return v.error();
+    }
+    page.items.push_back(std::move(*v));
+    page.positions.push_back(a.position);
+  }
+  return page;
+}
+
+}  // namespace kindred::social

@@ -1,0 +1,204 @@
+#include "social/models.h"
+
+#include "core/codec.h"
+
+namespace kindred::social {
+namespace {
+
+constexpr uint64_t kVersion = 1;
+
+Status corrupt(std::string_view what) {
+  return Status::corruption("stored " + std::string(what) + " does not decode");
+}
+
+void put_ids(RecordWriter& w, const std::vector<Id>& ids) {
+  w.put_u64(ids.size());
+  for (Id id : ids) w.put_u64(id.value);
+}
+
+bool get_ids(RecordReader& r, std::vector<Id>& ids) {
+  uint64_t n = 0;
+  if (!r.get_u64(n) || n > 10'000) return false;
+  ids.resize(n);
+  for (auto& id : ids)
+    if (!r.get_u64(id.value)) return false;
+  return true;
+}
+
+bool get_version(RecordReader& r) {
+  uint64_t v = 0;
+  return r.get_u64(v) && v == kVersion;
+}
+
+}  // namespace
+
+std::string Account::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_str(username);
+  w.put_str(display_name);
+  w.put_str(note);
+  w.put_str(email);
+  w.put_str(password_hash);
+  w.put_str(locale);
+  w.put_i64(created_at_ms);
+  w.put_bool(locked);
+  w.put_bool(bot);
+  w.put_bool(verified);
+  w.put_bool(approved);
+  w.put_bool(memorial);
+  w.put_bool(load_test);
+  return std::move(w).bytes();
+}
+
+Result<Account> Account::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  Account a;
+  if (!get_version(r) || !r.get_u64(a.id.value) || !r.get_str(a.username) ||
+      !r.get_str(a.display_name) || !r.get_str(a.note) || !r.get_str(a.email) ||
+      !r.get_str(a.password_hash) || !r.get_str(a.locale) || !r.get_i64(a.created_at_ms) ||
+      !r.get_bool(a.locked) || !r.get_bool(a.bot) || !r.get_bool(a.verified) ||
+      !r.get_bool(a.approved) || !r.get_bool(a.memorial) || !r.get_bool(a.load_test))
+    return corrupt("account");
+  return a;
+}
+
+std::string_view visibility_name(Visibility v) {
+  switch (v) {
+    case Visibility::kPublic: return "public";
+    case Visibility::kUnlisted: return "unlisted";
+    case Visibility::kPrivate: return "private";
+    case Visibility::kDirect: return "direct";
+  }
+  return "public";
+}
+
+Result<Visibility> parse_visibility(std::string_view name) {
+  if (name == "public") return Visibility::kPublic;
+  if (name == "unlisted") return Visibility::kUnlisted;
+  if (name == "private") return Visibility::kPrivate;
+  if (name == "direct") return Visibility::kDirect;
+  return Status::invalid_argument("Validation failed: Visibility is not included in the list");
+}
+
+std::string Post::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_u64(account_id.value);
+  w.put_str(text);
+  w.put_str(content_html);
+  w.put_u64(in_reply_to_id.value);
+  w.put_u64(in_reply_to_account_id.value);
+  w.put_bool(sensitive);
+  w.put_str(spoiler_text);
+  w.put_u64(static_cast<uint64_t>(visibility));
+  w.put_str(language);
+  w.put_i64(created_at_ms);
+  w.put_u64(app_id.value);
+  put_ids(w, mention_ids);
+  w.put_u64(tags.size());
+  for (const auto& t : tags) w.put_str(t);
+  return std::move(w).bytes();
+}
+
+Result<Post> Post::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  Post p;
+  uint64_t vis = 0;
+  if (!get_version(r) || !r.get_u64(p.id.value) || !r.get_u64(p.account_id.value) ||
+      !r.get_str(p.text) || !r.get_str(p.content_html) || !r.get_u64(p.in_reply_to_id.value) ||
+      !r.get_u64(p.in_reply_to_account_id.value) || !r.get_bool(p.sensitive) ||
+      !r.get_str(p.spoiler_text) || !r.get_u64(vis) || vis > 3 || !r.get_str(p.language) ||
+      !r.get_i64(p.created_at_ms) || !r.get_u64(p.app_id.value) || !get_ids(r, p.mention_ids))
+    return corrupt("status");
+  uint64_t ntags = 0;
+  if (!r.get_u64(ntags) || ntags > 1000) return corrupt("status");
+  p.tags.resize(ntags);
+  for (auto& t : p.tags)
+    if (!r.get_str(t)) return corrupt("status");
+  p.visibility = static_cast<Visibility>(vis);
+  return p;
+}
+
+std::string App::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_str(name);
+  w.put_str(website);
+  w.put_u64(redirect_uris.size());
+  for (const auto& uri : redirect_uris) w.put_str(uri);
+  w.put_str(scopes);
+  w.put_str(client_id);
+  w.put_str(client_secret);
+  w.put_i64(created_at_ms);
+  return std::move(w).bytes();
+}
+
+Result<App> App::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  App a;
+  uint64_t n = 0;
+  if (!get_version(r) || !r.get_u64(a.id.value) || !r.get_str(a.name) || !r.get_str(a.website) ||
+      !r.get_u64(n) || n > 100)
+    return corrupt("app");
+  a.redirect_uris.resize(n);
+  for (auto& uri : a.redirect_uris)
+    if (!r.get_str(uri)) return corrupt("app");
+  if (!r.get_str(a.scopes) || !r.get_str(a.client_id) || !r.get_str(a.client_secret) ||
+      !r.get_i64(a.created_at_ms))
+    return corrupt("app");
+  return a;
+}
+
+std::string Token::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_u64(app_id.value);
+  w.put_u64(account_id.value);
+  w.put_str(scopes);
+  w.put_i64(created_at_ms);
+  w.put_str(hash);
+  return std::move(w).bytes();
+}
+
+Result<Token> Token::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  Token t;
+  if (!get_version(r) || !r.get_u64(t.id.value) || !r.get_u64(t.app_id.value) ||
+      !r.get_u64(t.account_id.value) || !r.get_str(t.scopes) || !r.get_i64(t.created_at_ms) ||
+      !r.get_str(t.hash))
+    return corrupt("token");
+  return t;
+}
+
+std::string AuthCode::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_u64(app_id.value);
+  w.put_u64(account_id.value);
+  w.put_str(scopes);
+  w.put_str(redirect_uri);
+  w.put_str(code_challenge);
+  w.put_str(code_challenge_method);
+  w.put_i64(expires_at_ms);
+  w.put_str(hash);
+  return std::move(w).bytes();
+}
+
+Result<AuthCode> AuthCode::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  AuthCode c;
+  if (!get_version(r) || !r.get_u64(c.id.value) || !r.get_u64(c.app_id.value) ||
+      !r.get_u64(c.account_id.value) || !r.get_str(c.scopes) || !r.get_str(c.redirect_uri) ||
+      !r.get_str(c.code_challenge) || !r.get_str(c.code_challenge_method) ||
+      !r.get_i64(c.expires_at_ms) || !r.get_str(c.hash))
+    return corrupt("auth code");
+  return c;
+}
+
+}  // namespace kindred::social

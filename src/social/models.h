@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/id.h"
+#include "core/status.h"
+
+namespace kindred::social {
+
+// Stored records. Each encodes to and decodes from the store's object bytes; a field added later
+// goes at the end of encode() and is read only if bytes remain, so old records still decode.
+
+struct Account {
+  Id id;
+  std::string username;  // as registered (case kept); unique case-insensitively
+  std::string display_name;
+  std::string note;      // plain text as written
+  std::string email;
+  std::string password_hash;  // argon2id encoded string (libsodium), empty for load-test accounts
+  std::string locale;
+  int64_t created_at_ms = 0;
+  bool locked = false;
+  bool bot = false;
+  bool verified = false;   // an admin-set mark for public figures (Kindred extension)
+  bool approved = true;    // false while awaiting approval (--registrations approval)
+  bool memorial = false;
+  bool load_test = false;  // created by `kindred admin seed-load`
+
+  std::string encode() const;
+  static Result<Account> decode(std::string_view bytes);
+};
+
+enum class Visibility : uint8_t { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
+std::string_view visibility_name(Visibility v);
+// Errors: InvalidArgument for anything but public, unlisted, private, direct.
+Result<Visibility> parse_visibility(std::string_view name);
+
+struct Post {
+  Id id;
+  Id account_id;
+  std::string text;          // as written; returned by delete and /source
+  std::string content_html;  // rendered once at creation: escaped, paragraphs, links, mentions
+  Id in_reply_to_id;
+  Id in_reply_to_account_id;
+  bool sensitive = false;
+  std::string spoiler_text;
+  Visibility visibility = Visibility::kPublic;
+  std::string language;      // ISO 639-1, or empty
+  int64_t created_at_ms = 0;
+  Id app_id;                 // the application that posted it, or none
+  std::vector<Id> mention_ids;  // local accounts mentioned, in order of first mention
+  std::vector<std::string> tags;  // lower-cased hashtags, in order of first use
+
+  std::string encode() const;
+  static Result<Post> decode(std::string_view bytes);
+};
+
+struct App {
+  Id id;
+  std::string name;
+  std::string website;
+  std::vector<std::string> redirect_uris;
+  std::string scopes;  // space-separated, as registered
+  std::string client_id;
+  std::string client_secret;
+  int64_t created_at_ms = 0;
+
+  std::string encode() const;
+  static Result<App> decode(std::string_view bytes);
+};
+
+// An access token. The token text itself is never stored: only its hash names it in the store.
+struct Token {
+  Id id;
+  Id app_id;
+  Id account_id;  // none for client_credentials tokens
+  std::string scopes;
+  int64_t created_at_ms = 0;
+  std::string hash;  // hex of the token's hash; lets revocation release the key
+
+  std::string encode() const;
+  static Result<Token> decode(std::string_view bytes);
+};
+
+// A one-time OAuth authorization code (stored by hash), valid for a few minutes.
+struct AuthCode {
+  Id id;
+  Id app_id;
+  Id account_id;
+  std::string scopes;
+  std::string redirect_uri;
+  std::string code_challenge;         // PKCE; empty if none was sent
+  std::string code_challenge_method;  // "S256" or "plain"
+  int64_t expires_at_ms = 0;
+  std::string hash;
+
+  std::string encode() const;
+  static Result<AuthCode> decode(std::string_view bytes);
+};
+
+}  // namespace kindred::social

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "social/accounts.h"
+#include "social/context.h"
+#include "social/views.h"
+
+namespace kindred::social {
+
+struct NewPost {
+  std::string text;
+  Id in_reply_to_id;
+  bool sensitive = false;
+  std::string spoiler_text;
+  std::optional<Visibility> visibility;  // default: public
+  std::string language;
+  std::string idempotency_key;  // the Idempotency-Key header, or empty
+  Id app_id;
+};
+
+// Which of an account's posts to list, newest first. Bounds are exclusive ids; zero = unbounded.
+struct ListQuery {
+  Id max_id;
+  Id since_id;
+  Id min_id;       // when set, the page closest to min_id (walked upwards, returned newest first)
+  size_t limit = 20;
+};
+
+// Posts and comments (a comment is a reply): create, read as a viewer may see them, delete,
+// and read a thread. Thread-safe: holds nothing mutable besides the store.
+class PostService {
+ public:
+  PostService(Deps deps, const AccountService& accounts) : deps_(deps), accounts_(accounts) {}
+
+  // Creates a post by `author`. With an idempotency key already used by this author, returns the
+  // post created then. Errors: InvalidArgument (blank or over-long text, bad language);
+  // NotFound if replying to a post `author` may not see.
+  Result<PostView> create(const Account& author, const NewPost& in);
+
+  // The post as `viewer` sees it. Errors: NotFound if absent or not visible to `viewer`.
+  Result<PostView> get(const Viewer& viewer, Id id) const;
+  // Visible posts among `ids`, in order; missing or invisible ones are skipped.
+  Result<std::vector<PostView>> get_many(const Viewer& viewer, const std::vector<Id>& ids) const;
+  // The stored post if `viewer` may see it (no counts). Errors: NotFound.
+  Result<Post> get_visible_post(const Viewer& viewer, Id id) const;
+
+  // Deletes the author's own post and returns it as it was, with its source text.
+  // Errors: NotFound if absent or not the viewer's own.
+  Result<PostView> remove(const Viewer& viewer, Id id);
+
+  // The thread around a post, bounded by the configured limits.
+  Result<ContextView> context(const Viewer& viewer, Id id) const;
+
+  // An account's posts visible to `viewer`, newest first. Errors: NotFound for an unknown account.
+  Result<Page<PostView>> account_posts(const Viewer& viewer, Id account_id,
+                                       const ListQuery& q) const;
+
+  bool can_see(const Viewer& viewer, const Post& post) const;
+  Result<PostView> view_of(const Viewer& viewer, Post post) const;
+
+ private:
+  void collect_descendants(const Viewer& viewer, const Post& node, Id thread_author, size_t depth,
+                           std::vector<Post>& out) const;
+
+  Deps deps_;
+  const AccountService& accounts_;
+};
+
+// Converts a ListQuery to a store range query; `reverse` is set when the result must be reversed
+// to come out newest first (min_id paging walks upwards).
+store::RangeQuery to_range_query(const ListQuery& q, bool& reverse);
+
+}  // namespace kindred::social

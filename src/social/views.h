@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "social/models.h"
+
+namespace kindred::social {
+
+// Who is asking: an account, or nobody (signed out, or an app token without a user).
+struct Viewer {
+  Id account_id;  // none when signed out
+  bool signed_in() const { return !account_id.is_none(); }
+};
+
+// An account with everything an entity needs, so the API layer never reads the store.
+struct AccountView {
+  Account account;
+  int64_t statuses_count = 0;
+  int64_t followers_count = 0;
+  int64_t following_count = 0;
+  int64_t last_status_at_ms = 0;  // 0 when the account never posted
+};
+
+struct MentionView {
+  Id id;
+  std::string username;
+};
+
+// A post as one viewer sees it: the record, its author, exact counts and the viewer's own flags.
+struct PostView {
+  Post post;
+  AccountView author;
+  int64_t replies_count = 0;
+  int64_t favourites_count = 0;
+  bool favourited = false;  // meaningful only for a signed-in viewer
+  bool viewer_signed_in = false;
+  bool viewer_is_author = false;
+  std::optional<App> app;   // the posting application, shown to the author only
+  std::vector<MentionView> mentions;
+};
+
+// One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);
+// it is the item's own id for statuses, and the time-ordered id of the relation otherwise
+// (e.g. when the like happened, for favourited_by).
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::vector<Id> positions;
+};
+
+struct ContextView {
+  std::vector<PostView> ancestors;    // root first
+  std::vector<PostView> descendants;  // depth-first, the author's own replies first at each level
+};
+
+}  // namespace kindred::social

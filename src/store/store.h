@@ -1,0 +1,189 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/id.h"
+#include "core/status.h"
+
+namespace kindred::store {
+
+// The kinds of object the store keeps, each in its own id space. Values are stored; never renumber.
+enum class ObjectType : uint8_t {
+  kAccount = 1,
+  kStatus = 2,
+  kApp = 3,
+  kToken = 4,
+  kAuthCode = 5,
+};
+
+// Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
+// (from, to) edges with a position (a time-ordered id chosen by the writer) that orders ranges,
+// plus optional small data. Values are stored; never renumber.
+enum class AssocType : uint16_t {
+  kFavouritedBy = 1,   // status -> account that liked it
+  kFavourites = 2,     // account -> status it liked
+  kReplies = 3,        // status -> reply status
+  kAuthored = 4,       // account -> status it wrote
+  kFollows = 5,        // account -> account it follows
+  kFollowedBy = 6,     // account -> account following it
+  kSelfReplies = 7,    // status -> reply written by the status's own author (threads read author-first)
+  kInstanceAccounts = 8,  // kInstanceNode -> every local account
+  kInstanceStatuses = 9,  // kInstanceNode -> every local status
+};
+
+// The id that instance-wide associations hang from (no object has it: real ids carry a time).
+inline constexpr Id kInstanceNode{1};
+
+// Namespaces of unique string keys that name an id (a username, a token hash...).
+enum class KeyspaceType : uint8_t {
+  kUsername = 1,      // lower-cased username -> account id
+  kEmail = 2,         // lower-cased email -> account id
+  kTokenHash = 3,     // hash of an access token -> token id
+  kClientId = 4,      // OAuth client_id -> app id
+  kAuthCodeHash = 5,  // hash of an authorization code -> auth code id
+  kIdempotency = 6,   // "<account id>:<Idempotency-Key>" -> status id
+};
+
+struct Assoc {
+  Id from;
+  AssocType type{};
+  Id to;
+  Id position;       // orders ranges newest-first; a cursor for paging
+  std::string data;  // optional payload, small
+};
+
+// One atomic unit of change. Applied all-or-nothing by Store::apply.
+struct Batch {
+  struct ObjectPut {
+    ObjectType type;
+    Id id;
+    std::string bytes;
+  };
+  struct ObjectDelete {
+    ObjectType type;
+    Id id;
+  };
+  struct AssocAdd {
+    Assoc assoc;
+  };
+  struct AssocRemove {
+    Id from;
+    AssocType type;
+    Id to;
+  };
+  struct KeyClaim {  // fails the whole batch with Conflict if `key` names another id
+    KeyspaceType space;
+    std::string key;
+    Id id;
+  };
+  struct KeyRelease {
+    KeyspaceType space;
+    std::string key;
+  };
+
+  std::vector<ObjectPut> object_puts;
+  std::vector<ObjectDelete> object_deletes;
+  std::vector<AssocAdd> assoc_adds;
+  std::vector<AssocRemove> assoc_removes;
+  std::vector<KeyClaim> key_claims;
+  std::vector<KeyRelease> key_releases;
+
+  void put_object(ObjectType type, Id id, std::string bytes) {
+    object_puts.push_back({type, id, std::move(bytes)});
+  }
+  void delete_object(ObjectType type, Id id) { object_deletes.push_back({type, id}); }
+  void add_assoc(Assoc a) { assoc_adds.push_back({std::move(a)}); }
+  void remove_assoc(Id from, AssocType type, Id to) { assoc_removes.push_back({from, type, to}); }
+  void claim_key(KeyspaceType space, std::string key, Id id) {
+    key_claims.push_back({space, std::move(key), id});
+  }
+  void release_key(KeyspaceType space, std::string key) {
+    key_releases.push_back({space, std::move(key)});
+  }
+  bool empty() const {
+    return object_puts.empty() && object_deletes.empty() && assoc_adds.empty() &&
+           assoc_removes.empty() && key_claims.empty() && key_releases.empty();
+  }
+};
+
+// What a batch changed: for each assoc add/remove in order, whether the edge set changed
+// (an add of an existing edge or a remove of a missing one changes nothing and no count).
+struct BatchOutcome {
+  std::vector<bool> assoc_added;
+  std::vector<bool> assoc_removed;
+};
+
+// A newest-first (or oldest-first) window over one association list, by position.
+// Bounds are exclusive; a zero Id means unbounded.
+struct RangeQuery {
+  Id max_position;          // only positions < max_position
+  Id min_position;          // only positions > min_position
+  size_t limit = 20;
+  bool oldest_first = false;  // walk up from min_position instead of down from max_position
+};
+
+struct RangePage {
+  std::vector<Assoc> items;  // in the order walked
+  bool more = false;         // another item lies beyond the last one in walking order
+};
+
+// Durability of acknowledged writes.
+enum class Durability {
+  kWal,    // apply() returns once the change is in the write-ahead log: survives a process kill
+  kFsync,  // ... and the log is fsynced: survives power loss
+};
+
+struct StoreOptions {
+  std::string path;  // a directory; created if missing
+  Durability durability = Durability::kWal;
+};
+
+// The one storage interface for everything Kindred keeps: objects by (type, id), typed
+// associations with exact counts and cursored ranges, and unique keys. Backends (RocksDB, later
+// PostgreSQL) implement it; nothing above store/ sees a backend type.
+//
+// Thread-safety: all methods may be called concurrently from many threads without external locks.
+// Counts are exact under concurrent adds and removes of the same and different edges, and across
+// close and reopen: an edge is counted once however many times it is added.
+class Store {
+ public:
+  virtual ~Store() = default;
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Applies every change in `batch` atomically: all or none become visible and durable.
+  // Errors: Conflict if a key claim names another id (nothing applied); Unavailable after close().
+  virtual Result<BatchOutcome> apply(const Batch& batch) = 0;
+
+  // Errors: NotFound if absent.
+  virtual Result<std::string> get_object(ObjectType type, Id id) const = 0;
+  // One slot per id, in order; nullopt where absent.
+  virtual Result<std::vector<std::optional<std::string>>> get_objects(
+      ObjectType type, const std::vector<Id>& ids) const = 0;
+
+  // Errors: NotFound if the key names nothing.
+  virtual Result<Id> lookup_key(KeyspaceType space, std::string_view key) const = 0;
+
+  // The edge if present. Errors: NotFound if absent.
+  virtual Result<Assoc> get_assoc(Id from, AssocType type, Id to) const = 0;
+  virtual Result<bool> assoc_exists(Id from, AssocType type, Id to) const = 0;
+  // For each `to`, whether (from, type, to) exists; one slot per input.
+  virtual Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
+                                                 const std::vector<Id>& tos) const = 0;
+  // The exact number of edges (from, type, *).
+  virtual Result<int64_t> assoc_count(Id from, AssocType type) const = 0;
+  virtual Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const = 0;
+
+  // The largest object id of `type` ever stored, or Id() if none (for id generators on reopen).
+  virtual Result<Id> max_object_id(ObjectType type) const = 0;
+
+  // Flushes and closes; later calls answer Unavailable. Idempotent. The destructor calls it.
+  virtual Status close() = 0;
+};
+
+}  // namespace kindred::store
