@@ -212,11 +212,14 @@ Result<IssuedToken> OAuthService::exchange_code(const App& app, std::string_view
   if (!id.has_value()) return id.error().is_not_found() ? invalid_grant() : id.error();
   auto c = load<AuthCode>(deps_.store, ObjectType::kAuthCode, *id);
   if (!c.has_value()) return c.error().is_not_found() ? invalid_grant() : c.error();
-  // A code works once: release it before checking anything else.
+  // A code works once: spend it before checking anything else. The claim of a fresh marker id
+  // makes a racing second exchange fail with Conflict instead of issuing a second token.
   store::Batch b;
+  b.claim_key(KeyspaceType::kIdempotency, "oauth-code:" + hash, deps_.ids.next());
   b.release_key(KeyspaceType::kAuthCodeHash, hash);
   b.delete_object(ObjectType::kAuthCode, c->id);
-  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  auto spent = deps_.store.apply(b);
+  if (!spent.has_value()) return spent.error().is_conflict() ? invalid_grant() : spent.error();
   if (c->app_id != app.id || c->expires_at_ms < deps_.clock.now_ms() ||
       c->redirect_uri != redirect_uri)
     return invalid_grant();

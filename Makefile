@@ -1,0 +1,52 @@
+# Kindred: everyday entry points. `make run` serves a demo instance on 127.0.0.1:8080;
+# `make test` is what CI runs (.ci/run). Both install what they need first (scripts/setup.sh).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+JOBS     ?= 2
+LISTEN   ?= 127.0.0.1:8080
+BASE_URL ?= http://$(LISTEN)
+DATA_DIR ?= ./data
+
+RELEASE_DIR := build/release
+ASAN_DIR    := build/asan
+CTEST_FLAGS := --output-on-failure --no-tests=error -j $(JOBS)
+
+.NOTPARALLEL:
+.PHONY: setup configure build run test test-unit test-asan test-e2e asan bench clean
+
+setup:
+	scripts/setup.sh
+
+configure: setup
+	cmake --preset release
+
+build: configure
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+run: build
+	exec $(RELEASE_DIR)/kindred serve --listen $(LISTEN) --data-dir $(DATA_DIR) --base-url $(BASE_URL) --demo
+
+# Unit tests (release), the same unit tests under ASan+UBSan, then the end-to-end tests
+# against the release binary.
+test: test-unit test-asan test-e2e
+
+test-unit: build
+	ctest --test-dir $(RELEASE_DIR) $(CTEST_FLAGS)
+
+asan: setup
+	cmake --preset asan
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+test-asan: asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_DIR) $(CTEST_FLAGS)
+
+test-e2e: build
+	npm test
+
+bench: build
+	@if [[ -f bench/run.sh ]]; then bash bench/run.sh; else echo "bench: no bench/run.sh yet"; fi
+
+clean:
+	rm -rf build
