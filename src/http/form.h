@@ -17,7 +17,8 @@ std::string percent_encode(std::string_view in);
 
 // Ordered name/value pairs from a query string or an application/x-www-form-urlencoded body.
 // Names keep Rails' array suffix ("scopes[]") as sent.
-// A plain value: const methods may be called from many threads, non-const ones need outside locking.
+// A plain value: const methods may be called from many threads, non-const ones need outside
+// locking.
 class Params {
  public:
   // Parses "a=1&b=x%20y&c[]=1&c[]=2": '+' is a space, a piece without '=' has an empty value,
@@ -25,7 +26,9 @@ class Params {
   // nullopt (a malformed escape anywhere).
   static std::optional<Params> parse(std::string_view encoded);
 
-  void add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
   // The last value named exactly `name`, or nullopt. The view is valid while this is unchanged.
   std::optional<std::string_view> get(std::string_view name) const;
   // All values named `name` or `name[]`, in order; empty if none.

@@ -16,9 +16,9 @@ std::string_view method_name(Method m);
 // One HTTP request as handlers see it: already read within limits, no socket in sight.
 struct Request {
   Method method = Method::kGet;
-  std::string target;     // as sent: "/api/v1/statuses?limit=2"
-  std::string path;       // target before '?', percent-decoding NOT applied
-  std::string query;      // target after '?', raw
+  std::string target;  // as sent: "/api/v1/statuses?limit=2"
+  std::string path;    // target before '?', percent-decoding NOT applied
+  std::string query;   // target after '?', raw
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;
   std::string remote_ip;  // "127.0.0.1"

@@ -52,7 +52,7 @@ class RateLimiter {
   const int64_t period_ms_;
   std::mutex mutex_;
   std::unordered_map<std::string, Window, KeyHash, std::equal_to<>> windows_;  // GUARDED_BY(mutex_)
-  int64_t last_sweep_ms_ = 0;                        // GUARDED_BY(mutex_)
+  int64_t last_sweep_ms_ = 0;                                                  // GUARDED_BY(mutex_)
 };
 
 }  // namespace kindred::http

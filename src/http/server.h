@@ -14,14 +14,14 @@ namespace kindred::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;           // 0 picks a free port; see Server::port()
-  int io_threads = 2;             // threads running the io_context (network, parsing)
-  int worker_threads = 4;         // threads running handlers (may block on the store)
+  uint16_t port = 8080;                 // 0 picks a free port; see Server::port()
+  int io_threads = 2;                   // threads running the io_context (network, parsing)
+  int worker_threads = 4;               // threads running handlers (may block on the store)
   size_t max_header_bytes = 16 * 1024;  // larger request line + headers get 431 and a close
-  size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413 without being buffered
+  size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413 without being buffered
   // To read one whole request once its first byte arrived; also bounds writing one response.
   std::chrono::milliseconds read_timeout{30'000};
-  std::chrono::milliseconds idle_timeout{75'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds idle_timeout{75'000};  // keep-alive wait for the next request
   // One JSON line per request when set (see http/wire.h for the format; the path never has the
   // query string). Not owned; must outlive the server. Lines are written whole, never
   // interleaved, and not flushed.

@@ -1,0 +1,125 @@
+#include "http/router.h"
+
+#include "http/form.h"
+
+namespace kindred::http {
+namespace {
+
+bool is_param(std::string_view segment) { return !segment.empty() && segment.front() == ':'; }
+
+// "/a/b/" -> {"a", "b"}; "/" and "" -> {}. One trailing '/' is dropped; inner empty segments stay.
+template <class Out>
+void split_segments(std::string_view path, Out& out) {
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  if (path.empty()) return;
+  while (true) {
+    size_t slash = path.find('/');
+    out.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+Response json_error(int status, std::string_view message) {
+  Response res;
+  res.status = status;
+  res.body.reserve(message.size() + 12);
+  res.body.append("{\"error\":\"").append(message).append("\"}");
+  return res;
+}
+
+bool method_accepts(Method route, Method request) {
+  return route == request || (request == Method::kHead && route == Method::kGet);
+}
+
+}  // namespace
+
+void Router::add(Method method, std::string_view pattern, Handler handler) {
+  Route route{method, {}, std::move(handler)};
+  split_segments(pattern, route.segments);
+  routes_.push_back(std::move(route));
+}
+
+Response Router::handle(Request& req) const {
+  std::vector<std::string_view> segments;
+  segments.reserve(8);
+  split_segments(req.path, segments);
+
+  auto matches = [&](const Route& r) {
+    if (r.segments.size() != segments.size()) return false;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (is_param(r.segments[i]) ? segments[i].empty() : r.segments[i] != segments[i])
+        return false;
+    }
+    return true;
+  };
+  // -1: a is more specific, 1: b is, 0: same shape. Left to right, literal beats parameter.
+  auto compare = [](const Route& a, const Route& b) {
+    for (size_t i = 0; i < a.segments.size(); ++i) {
+      bool a_literal = !is_param(a.segments[i]);
+      bool b_literal = !is_param(b.segments[i]);
+      if (a_literal != b_literal) return a_literal ? -1 : 1;
+    }
+    return 0;
+  };
+
+  const Route* best = nullptr;
+  bool path_matched = false;
+  for (const Route& r : routes_) {
+    if (!matches(r)) continue;
+    path_matched = true;
+    if (!method_accepts(r.method, req.method)) continue;
+    if (best == nullptr) {
+      best = &r;
+      continue;
+    }
+    int c = compare(r, *best);
+    // An exact method (a HEAD route for HEAD) beats the GET fallback of the same shape.
+    if (c < 0 || (c == 0 && r.method == req.method && best->method != req.method)) best = &r;
+  }
+
+  if (best == nullptr) {
+    if (!path_matched) return not_found_ ? not_found_(req) : json_error(404, "Not found");
+    std::string allow;
+    auto add_allowed = [&](Method m) {
+      std::string_view name = method_name(m);
+      // Whole-token check: "GET" must not be found inside another name.
+      for (size_t pos = 0; pos < allow.size();) {
+        size_t end = allow.find(", ", pos);
+        if (end == std::string::npos) end = allow.size();
+        if (std::string_view(allow).substr(pos, end - pos) == name) return;
+        pos = end + 2;
+      }
+      if (!allow.empty()) allow.append(", ");
+      allow.append(name);
+    };
+    for (const Route& r : routes_) {
+      if (!matches(r)) continue;
+      add_allowed(r.method);
+      if (r.method == Method::kGet) add_allowed(Method::kHead);
+    }
+    Response res =
+        method_not_allowed_ ? method_not_allowed_(req) : json_error(405, "Method not allowed");
+    res.set_header("Allow", std::move(allow));
+    return res;
+  }
+
+  req.path_params.clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& pattern = best->segments[i];
+    if (!is_param(pattern)) continue;
+    auto value = percent_decode(segments[i], /*plus_is_space=*/false);
+    if (!value) return json_error(400, "Malformed path");
+    req.path_params.emplace_back(pattern.substr(1), std::move(*value));
+  }
+
+  if (!filter_) return best->handler(req);
+  Response extra;
+  std::optional<Response> early = filter_(req, extra);
+  Response res = early ? std::move(*early) : best->handler(req);
+  for (auto& h : extra.headers) res.headers.push_back(std::move(h));
+  return res;
+}
+
+}  // namespace kindred::http

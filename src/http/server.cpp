@@ -1,0 +1,257 @@
+#include "http/server.h"
+
+#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <exception>
+#include <future>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "http/session.h"
+
+namespace kindred::http {
+
+namespace asio = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// After a failed accept (out of file descriptors, say), wait this long before trying again so
+// the listener does not spin.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+
+std::string host_port(const std::string& host, uint16_t port) {
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
+
+  void do_accept();
+  void on_accept(boost::system::error_code ec, tcp::socket socket);
+  void run_io();
+  void wake();
+  std::vector<std::shared_ptr<detail::Session>> live_sessions();
+  // Destroys what start() built, in dependency order. REQUIRES: no io thread is running.
+  void teardown();
+
+  // Constant after construction.
+  const ServerOptions options;
+  const Router& router;
+
+  // Serialises start(), stop() and the signal setup of wait_for_signal().
+  std::mutex lifecycle_mutex;
+  enum class State { kIdle, kRunning, kStopped };
+  State state = State::kIdle;  // GUARDED_BY(lifecycle_mutex)
+  uint16_t bound_port = 0;     // set by start()
+
+  // Set when a signal arrives or stop() begins; wait_for_signal() returns then.
+  std::mutex wake_mutex;
+  std::condition_variable wake_cv;
+  bool woken = false;  // GUARDED_BY(wake_mutex)
+
+  // Built by start() and torn down by stop(). Declaration order is destruction order reversed:
+  // sessions (owned by pending handlers in the io_context) use ctx and workers, so the
+  // io_context goes first.
+  std::optional<asio::thread_pool> workers;
+  std::unique_ptr<detail::ServerContext> ctx;
+  std::optional<asio::io_context> ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;          // on its own strand
+  std::optional<asio::steady_timer> retry_timer;  // on the acceptor's strand
+  std::optional<asio::signal_set> signals;
+  std::vector<std::thread> threads;
+};
+
+void Server::Impl::do_accept() {
+  // Each connection gets its own strand, so its state needs no lock.
+  acceptor->async_accept(
+      asio::make_strand(*ioc),
+      [this](boost::system::error_code ec, tcp::socket s) { on_accept(ec, std::move(s)); });
+}
+
+void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
+  if (!acceptor->is_open() || ec == asio::error::operation_aborted) return;  // stopping
+  if (ec) {
+    retry_timer->expires_after(kAcceptRetryDelay);
+    retry_timer->async_wait([this](boost::system::error_code wait_ec) {
+      if (!wait_ec && acceptor->is_open()) do_accept();
+    });
+    return;
+  }
+  std::make_shared<detail::Session>(std::move(socket), *ctx)->start();
+  do_accept();
+}
+
+void Server::Impl::run_io() {
+  // Handlers should not throw; if one does anyway, keep the thread serving.
+  while (true) {
+    try {
+      ioc->run();
+      return;
+    } catch (const std::exception& e) {
+      std::cerr << "kindred http: exception escaped an io handler: " << e.what() << '\n';
+    } catch (...) {
+      std::cerr << "kindred http: non-exception escaped an io handler\n";
+    }
+  }
+}
+
+void Server::Impl::wake() {
+  std::scoped_lock lock(wake_mutex);
+  woken = true;
+  wake_cv.notify_all();
+}
+
+std::vector<std::shared_ptr<detail::Session>> Server::Impl::live_sessions() {
+  std::vector<std::shared_ptr<detail::Session>> live;
+  std::scoped_lock lock(ctx->sessions_mutex);
+  live.reserve(ctx->sessions.size());
+  for (auto& [ptr, weak] : ctx->sessions) {
+    if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  return live;
+}
+
+void Server::Impl::teardown() {
+  signals.reset();
+  retry_timer.reset();
+  acceptor.reset();
+  work.reset();
+  // Handlers still running post their responses to the (stopped) io_context when done: wait for
+  // them before it goes away.
+  if (workers) workers->join();
+  ioc.reset();  // destroys pending handlers, hence sessions, hence their sockets
+  workers.reset();
+  ctx.reset();
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() { stop(); }
+
+Status Server::start() {
+  Impl& d = *impl_;
+  std::scoped_lock lifecycle(d.lifecycle_mutex);
+  if (d.state != Impl::State::kIdle)
+    return Status::unavailable("server already started or stopped");
+  const std::string where = host_port(d.options.host, d.options.port);
+
+  d.workers.emplace(static_cast<std::size_t>(std::max(1, d.options.worker_threads)));
+  d.ctx = std::make_unique<detail::ServerContext>(d.options, d.router, *d.workers);
+  d.ioc.emplace(std::max(1, d.options.io_threads));
+
+  boost::system::error_code ec;
+  tcp::endpoint endpoint;
+  if (d.options.host == "localhost") {
+    endpoint = tcp::endpoint(asio::ip::address_v4::loopback(), d.options.port);
+  } else if (auto address = asio::ip::make_address(d.options.host, ec); !ec) {
+    endpoint = tcp::endpoint(address, d.options.port);
+  } else {
+    tcp::resolver resolver(*d.ioc);
+    auto results = resolver.resolve(d.options.host, std::to_string(d.options.port), ec);
+    if (!ec && results.empty()) ec = asio::error::host_not_found;
+    if (!ec) endpoint = results.begin()->endpoint();
+  }
+
+  if (!ec) d.acceptor.emplace(asio::make_strand(*d.ioc));
+  if (!ec) d.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) d.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) d.acceptor->bind(endpoint, ec);
+  if (!ec) d.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) d.bound_port = d.acceptor->local_endpoint(ec).port();
+  if (ec) {
+    d.teardown();
+    return Status::unavailable("cannot listen on " + where + ": " + ec.message());
+  }
+
+  d.retry_timer.emplace(d.acceptor->get_executor());
+  d.work.emplace(asio::make_work_guard(*d.ioc));
+  asio::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });
+  for (int i = 0; i < std::max(1, d.options.io_threads); ++i) {
+    d.threads.emplace_back([&d] { d.run_io(); });
+  }
+  d.state = Impl::State::kRunning;
+  return Status::ok();
+}
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::wait_for_signal() {
+  Impl& d = *impl_;
+  {
+    std::scoped_lock lifecycle(d.lifecycle_mutex);
+    if (d.state != Impl::State::kRunning) return;
+    if (!d.signals) {
+      d.signals.emplace(*d.ioc, SIGINT, SIGTERM);
+      d.signals->async_wait([&d](boost::system::error_code ec, int) {
+        if (!ec) d.wake();
+      });
+    }
+  }
+  std::unique_lock lock(d.wake_mutex);
+  d.wake_cv.wait(lock, [&] { return d.woken; });
+}
+
+void Server::stop(std::chrono::milliseconds drain_timeout) {
+  Impl& d = *impl_;
+  std::scoped_lock lifecycle(d.lifecycle_mutex);
+  if (d.state != Impl::State::kRunning) return;
+  d.state = Impl::State::kStopped;
+  d.wake();
+  const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
+  d.ctx->draining.store(true);
+
+  // 1. Stop accepting. The acceptor is only touched on its strand.
+  std::promise<void> closed;
+  asio::post(d.acceptor->get_executor(), [&d, &closed] {
+    boost::system::error_code ignored;
+    d.acceptor->close(ignored);
+    d.retry_timer->cancel();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+
+  // 2. Every session accepted so far is registered now. Idle ones close at once, busy ones after
+  // their response; each notice counts as busy work until its session has handled it, so that
+  // no request can start after the wait below ends.
+  std::vector<std::shared_ptr<detail::Session>> live = d.live_sessions();
+  d.ctx->add_busy(static_cast<int64_t>(live.size()));
+  for (auto& s : live) s->drain();
+  live.clear();
+
+  // 3. Let in-flight handlers finish and their responses be written.
+  d.ctx->wait_idle(deadline);
+
+  // 4. Stop the network, then close what is still open: a handler stuck past the deadline must
+  // not keep its client waiting while we wait for it below.
+  d.work.reset();
+  d.ioc->stop();
+  for (auto& t : d.threads) t.join();
+  d.threads.clear();
+  live = d.live_sessions();
+  for (auto& s : live) s->close_for_stop();
+  live.clear();
+
+  // 5. Handlers still running past the deadline may be using the store the caller closes next:
+  // wait for them (teardown joins the pool), then destroy sessions and the pool.
+  d.teardown();
+}
+
+}  // namespace kindred::http

@@ -1,0 +1,375 @@
+#include "http/session.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cstdint>
+#include <exception>
+#include <iostream>
+
+#include "http/wire.h"
+
+namespace kindred::http::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// How much one read asks for while waiting for a request; the buffer keeps this capacity.
+constexpr size_t kReadChunk = 8 * 1024;
+// After an error response, how long and how much we read and discard so that closing does not
+// reset the connection before the client has read the response.
+constexpr std::chrono::milliseconds kMaxLingerTime{2'000};
+constexpr uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+Method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+Response json_error(int status, std::string_view message) {
+  Response res;
+  res.status = status;
+  res.body.append("{\"error\":\"").append(message).append("\"}");
+  return res;
+}
+
+// Errors that just mean the peer went away or time ran out: close without answering. Everything
+// else from the HTTP parser is a malformed request.
+bool is_quiet_read_error(beast::error_code ec) {
+  static const auto& parse_category = bhttp::make_error_code(bhttp::error::bad_method).category();
+  if (ec.category() != parse_category) return true;  // socket errors, timeout, cancellation
+  return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+         ec == bhttp::error::short_read;
+}
+
+}  // namespace
+
+void ServerContext::done_busy() {
+  // Only stop() waits, and only once draining is set; skip the lock on the hot path otherwise.
+  if (busy_.fetch_sub(1) == 1 && draining.load()) {
+    std::scoped_lock lock(idle_mutex_);
+    idle_cv_.notify_all();
+  }
+}
+
+bool ServerContext::wait_idle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(idle_mutex_);
+  return idle_cv_.wait_until(lock, deadline, [&] { return busy_.load() <= 0; });
+}
+
+void ServerContext::log_access(const std::string& line) {
+  if (options.access_log == nullptr) return;
+  std::scoped_lock lock(log_mutex_);
+  options.access_log->write(line.data(), static_cast<std::streamsize>(line.size()));
+}
+
+Session::Session(tcp::socket&& socket, ServerContext& ctx)
+    : ctx_(ctx), stream_(std::move(socket)) {}
+
+Session::~Session() {
+  if (busy_) ctx_.done_busy();
+  std::scoped_lock lock(ctx_.sessions_mutex);
+  ctx_.sessions.erase(this);
+}
+
+void Session::start() {
+  beast::error_code ec;
+  stream_.socket().set_option(tcp::no_delay(true), ec);
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    auto address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    remote_ip_ = address.to_string();
+  }
+  {
+    std::scoped_lock lock(ctx_.sessions_mutex);
+    ctx_.sessions.emplace(this, weak_from_this());
+  }
+  // The socket was accepted on the listener's strand; continue on our own.
+  asio::dispatch(stream_.get_executor(),
+                 beast::bind_front_handler(&Session::do_read, shared_from_this()));
+}
+
+void Session::drain() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (!self->busy_ && !self->closing_) self->close();
+    self->ctx_.done_busy();
+  });
+}
+
+void Session::close_for_stop() {
+  if (!closing_) close();
+}
+
+void Session::do_read() {
+  if (closing_) return;
+  if (ctx_.draining.load()) return close();
+  parser_.emplace();
+  parser_->header_limit(
+      static_cast<std::uint32_t>(std::min<size_t>(ctx_.options.max_header_bytes, UINT32_MAX)));
+  parser_->body_limit(static_cast<std::uint64_t>(ctx_.options.max_body_bytes));
+  if (buffer_.size() > 0) return start_request();  // a pipelined request is already here
+  stream_.expires_after(ctx_.options.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+  if (closing_) return;
+  if (ec) return close();  // idle timeout, peer closed, reset
+  buffer_.commit(n);
+  start_request();
+}
+
+void Session::start_request() {
+  started_ = std::chrono::steady_clock::now();
+  // One deadline for the whole request, however it trickles in.
+  stream_.expires_after(ctx_.options.read_timeout);
+  parse_buffered();
+}
+
+void Session::parse_buffered() {
+  // Most requests arrive whole in the first read: parse what is buffered without another
+  // asynchronous round trip.
+  beast::error_code ec;
+  while (buffer_.size() > 0 && !parser_->is_done()) {
+    std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec) return on_read_error(ec);
+    if (used == 0) break;
+  }
+  if (parser_->is_done()) return on_request();
+  if (!parser_->is_header_done()) {
+    return bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+  read_body();
+}
+
+void Session::on_header(beast::error_code ec, std::size_t) {
+  if (closing_) return;
+  if (ec) return on_read_error(ec);
+  if (parser_->is_done()) return on_request();
+  read_body();
+}
+
+void Session::read_body() {
+  const auto& msg = parser_->get();
+  auto expect = msg[bhttp::field::expect];
+  if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
+    // Clients such as curl hold large bodies back until told to go on. Bodies over the limit
+    // never get here: the parser rejects their Content-Length with the header.
+    return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                             [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                               if (self->closing_) return;
+                               if (wec) return self->close();
+                               bhttp::async_read(
+                                   self->stream_, self->buffer_, *self->parser_,
+                                   beast::bind_front_handler(&Session::on_body, self));
+                             });
+  }
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&Session::on_body, shared_from_this()));
+}
+
+void Session::on_body(beast::error_code ec, std::size_t) {
+  if (closing_) return;
+  if (ec) return on_read_error(ec);
+  on_request();
+}
+
+void Session::on_read_error(beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) return send_error(413, "Request body too large");
+  if (ec == bhttp::error::header_limit) return send_error(431, "Request header fields too large");
+  if (is_quiet_read_error(ec)) return close();
+  send_error(400, "Bad request");
+}
+
+void Session::on_request() {
+  auto& msg = parser_->get();
+  keep_alive_ = msg.keep_alive();
+  http10_ = msg.version() < 11;
+  head_request_ = msg.method() == bhttp::verb::head;
+
+  req_.method = to_method(msg.method());
+  req_.set_target(std::string(msg.target()));
+  req_.headers.clear();
+  for (const auto& field : msg) {
+    req_.headers.emplace_back(lower_ascii(field.name_string()), std::string(field.value()));
+  }
+  req_.body = std::move(msg.body());
+  req_.remote_ip = remote_ip_;
+  req_.path_params.clear();
+
+  busy_ = true;
+  ctx_.add_busy(1);
+  // No read is pending while the handler runs; the write sets its own deadline.
+  stream_.expires_never();
+  asio::post(ctx_.workers, [self = shared_from_this()] { self->run_handler(); });
+}
+
+void Session::run_handler() {
+  try {
+    res_ = ctx_.router.handle(req_);
+  } catch (const std::exception& e) {
+    std::cerr << "kindred http: handler for " << method_name(req_.method) << ' ' << req_.path
+              << " threw: " << e.what() << '\n';
+    res_ = json_error(500, "Internal server error");
+  } catch (...) {
+    std::cerr << "kindred http: handler for " << method_name(req_.method) << ' ' << req_.path
+              << " threw a non-exception\n";
+    res_ = json_error(500, "Internal server error");
+  }
+  asio::post(stream_.get_executor(),
+             beast::bind_front_handler(&Session::write_response, shared_from_this()));
+}
+
+void Session::write_response() {
+  if (closing_) {
+    busy_ = false;
+    ctx_.done_busy();
+    return;
+  }
+  if (res_.status < 100 || res_.status > 999) res_ = json_error(500, "Internal server error");
+  // A keep-alive connection ends with this response when the server is draining.
+  keep_alive_ = keep_alive_ && !ctx_.draining.load();
+  head_.clear();
+  append_response_head(head_, res_, keep_alive_, http10_);
+  bool send_body = !head_request_ && status_has_body(res_.status);
+  body_bytes_ = send_body ? res_.body.size() : 0;
+  stream_.expires_after(ctx_.options.read_timeout);
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
+                                            asio::buffer(res_.body.data(), body_bytes_)};
+  asio::async_write(stream_, buffers,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::on_write(beast::error_code ec, std::size_t) {
+  log_access();
+  busy_ = false;
+  ctx_.done_busy();
+  if (closing_) return;
+  if (ec) return close();
+  if (!keep_alive_) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    return close();
+  }
+  do_read();
+}
+
+void Session::send_error(int status, std::string_view message) {
+  res_ = json_error(status, message);
+  keep_alive_ = false;
+  head_.clear();
+  append_response_head(head_, res_, /*keep_alive=*/false, /*http10=*/false);
+  body_bytes_ = res_.body.size();
+  stream_.expires_after(ctx_.options.read_timeout);
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(res_.body)};
+  asio::async_write(stream_, buffers,
+                    beast::bind_front_handler(&Session::on_error_written, shared_from_this()));
+}
+
+void Session::on_error_written(beast::error_code ec, std::size_t) {
+  log_access();
+  if (closing_) return;
+  if (ec) return close();
+  // Lingering close: stop sending, then read and drop what the client is still sending (the
+  // rest of an oversized body), so our close does not reset the connection before the client
+  // read the error. Bounded in time and bytes; the body is never kept.
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(
+      std::min<std::chrono::milliseconds>(ctx_.options.read_timeout, kMaxLingerTime));
+  linger_bytes_ = 0;
+  linger_read();
+}
+
+void Session::linger_read() {
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            if (self->closing_) return;
+                            self->linger_bytes_ += n;
+                            if (ec || self->linger_bytes_ > kMaxLingerBytes) return self->close();
+                            self->linger_read();
+                          });
+}
+
+void Session::log_access() {
+  if (ctx_.options.access_log == nullptr) return;
+  std::string_view method = "-";
+  std::string_view path;
+  if (parser_ && parser_->is_header_done()) {
+    const auto& msg = parser_->get();
+    method = msg.method_string();
+    path = msg.target();
+    path = path.substr(0, path.find('?'));
+  }
+  AccessLogEntry entry;
+  entry.time = std::chrono::system_clock::now();
+  entry.remote = remote_ip_;
+  entry.method = method;
+  entry.path = path;
+  entry.status = res_.status;
+  entry.bytes = body_bytes_;
+  entry.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started_)
+                          .count();
+  std::string line;
+  line.reserve(160 + path.size());
+  append_access_log_line(line, entry);
+  ctx_.log_access(line);
+}
+
+void Session::close() {
+  closing_ = true;
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace kindred::http::detail

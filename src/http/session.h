@@ -1,0 +1,130 @@
+#pragma once
+
+// Internal to src/http: the per-connection state machine behind Server and the state it shares
+// with the listener and Server::stop(). Not an API for layers above.
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "http/message.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace kindred::http::detail {
+
+class Session;
+
+// What the listener, every session and Server::stop() share. Owned by Server::Impl and
+// destroyed only after the io_context (and with it every session) is gone.
+struct ServerContext {
+  ServerContext(const ServerOptions& server_options, const Router& server_router,
+                boost::asio::thread_pool& worker_pool)
+      : options(server_options), router(server_router), workers(worker_pool) {}
+
+  // Constant after construction.
+  const ServerOptions& options;
+  const Router& router;
+  boost::asio::thread_pool& workers;
+
+  // Set once by stop(): sessions stop keeping connections alive.
+  std::atomic<bool> draining{false};
+
+  // Work stop() waits for: requests read but not yet answered, plus drain notices not yet
+  // handled by their session. add_busy/done_busy are thread-safe.
+  void add_busy(int64_t n) { busy_.fetch_add(n); }
+  void done_busy();
+  // Blocks until no work is left or `deadline`; true if none is left. Thread-safe.
+  bool wait_idle(std::chrono::steady_clock::time_point deadline);
+
+  // Writes one whole access-log line; lines never interleave. No-op without a log. Thread-safe.
+  void log_access(const std::string& line);
+
+  // Live sessions, so stop() can reach idle keep-alive connections. Each session adds itself in
+  // start() and removes itself in its destructor.
+  std::mutex sessions_mutex;
+  std::unordered_map<const Session*, std::weak_ptr<Session>>
+      sessions;  // GUARDED_BY(sessions_mutex)
+
+ private:
+  std::atomic<int64_t> busy_{0};
+  std::mutex idle_mutex_;
+  std::condition_variable idle_cv_;
+  std::mutex log_mutex_;
+};
+
+// One connection: reads requests within limits on its strand, runs each on the worker pool
+// and writes the response back, one request at a time. Kept alive by its own chain of
+// completion handlers (shared_from_this), as in Beast's advanced_server.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // REQUIRES: `socket` uses a strand of the server's io_context as executor.
+  Session(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Registers with the context and starts reading. Call once, right after construction.
+  void start();
+  // Asks the session to finish: an idle or reading connection closes now, one with a request
+  // in flight closes after writing its response. Handled on the session's strand; counts as one
+  // unit of busy work until then (the caller has add_busy'd it). Thread-safe.
+  void drain();
+  // Closes the connection from the calling thread. REQUIRES: no thread runs the io_context (the
+  // server is stopping and has joined its io threads), so nothing else touches the socket.
+  void close_for_stop();
+
+ private:
+  void do_read();
+  void on_first_bytes(boost::beast::error_code ec, std::size_t n);
+  void start_request();
+  void parse_buffered();
+  void on_header(boost::beast::error_code ec, std::size_t n);
+  void read_body();
+  void on_body(boost::beast::error_code ec, std::size_t n);
+  void on_read_error(boost::beast::error_code ec);
+  void on_request();
+  void run_handler();  // on a worker thread
+  void write_response();
+  void on_write(boost::beast::error_code ec, std::size_t n);
+  void send_error(int status, std::string_view message);
+  void on_error_written(boost::beast::error_code ec, std::size_t n);
+  void linger_read();
+  void log_access();
+  void close();
+
+  ServerContext& ctx_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;  // reused across requests; may hold a pipelined next one
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::string remote_ip_;
+
+  // The request being served and its answer. While a handler runs on a worker only that worker
+  // touches them; posting to and from the pool orders the accesses.
+  Request req_;
+  Response res_;
+  std::string head_;  // serialized status line and headers of res_, kept alive during the write
+
+  std::chrono::steady_clock::time_point started_;
+  uint64_t body_bytes_ = 0;    // body bytes of the response being written
+  uint64_t linger_bytes_ = 0;  // discarded after an error response
+  bool keep_alive_ = false;
+  bool http10_ = false;
+  bool head_request_ = false;  // the response gets headers only
+  bool busy_ = false;          // a request is in flight (counted in ctx_.busy)
+  bool closing_ = false;       // the socket is closed or closing; completion handlers just return
+};
+
+}  // namespace kindred::http::detail

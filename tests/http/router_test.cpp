@@ -1,0 +1,227 @@
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace kindred::http {
+namespace {
+
+// A handler that answers with its name and the parameters it saw: "name id=1 x=2".
+Handler named(std::string name) {
+  return [name](Request& req) {
+    Response res;
+    res.body = name;
+    for (const auto& [k, v] : req.path_params) res.body += " " + k + "=" + v;
+    return res;
+  };
+}
+
+Response call(const Router& router, Method method, std::string target) {
+  Request req;
+  req.method = method;
+  req.set_target(std::move(target));
+  return router.handle(req);
+}
+
+std::string header(const Response& res, std::string_view name) {
+  for (const auto& [k, v] : res.headers) {
+    if (k == name) return v;
+  }
+  return "<none>";
+}
+
+TEST(Router, LiteralSegmentBeatsParameterRegardlessOfOrder) {
+  Router router;
+  router.add(Method::kGet, "/api/v1/accounts/:id", named("show"));
+  router.add(Method::kGet, "/api/v1/accounts/verify_credentials", named("verify"));
+  EXPECT_EQ(call(router, Method::kGet, "/api/v1/accounts/verify_credentials").body, "verify");
+  EXPECT_EQ(call(router, Method::kGet, "/api/v1/accounts/123").body, "show id=123");
+}
+
+TEST(Router, LeftmostDifferenceDecidesBetweenPartlyLiteralPatterns) {
+  Router router;
+  router.add(Method::kGet, "/a/:x/c", named("first"));
+  router.add(Method::kGet, "/a/b/:y", named("second"));
+  EXPECT_EQ(call(router, Method::kGet, "/a/b/c").body, "second y=c");
+  EXPECT_EQ(call(router, Method::kGet, "/a/z/c").body, "first x=z");
+}
+
+TEST(Router, ParametersArePercentDecodedButPlusStaysPlus) {
+  Router router;
+  router.add(Method::kGet, "/tags/:name", named("tag"));
+  EXPECT_EQ(call(router, Method::kGet, "/tags/caf%C3%A9").body, "tag name=caf\xC3\xA9");
+  EXPECT_EQ(call(router, Method::kGet, "/tags/a+b%2Fc").body, "tag name=a+b/c");
+}
+
+TEST(Router, MalformedEscapeInParameterIs400) {
+  Router router;
+  router.add(Method::kGet, "/tags/:name", named("tag"));
+  Response res = call(router, Method::kGet, "/tags/bad%zz");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.body, R"({"error":"Malformed path"})");
+}
+
+TEST(Router, ParamReturnsEmptyForUnknownName) {
+  Router router;
+  std::string seen = "unset";
+  router.add(Method::kGet, "/s/:id", [&](Request& req) {
+    seen = std::string(req.param("id")) + "|" + std::string(req.param("nope"));
+    return Response{};
+  });
+  call(router, Method::kGet, "/s/42");
+  EXPECT_EQ(seen, "42|");
+}
+
+TEST(Router, OneTrailingSlashIsIgnored) {
+  Router router;
+  router.add(Method::kGet, "/api/v1/timelines/home", named("home"));
+  router.add(Method::kGet, "/", named("root"));
+  EXPECT_EQ(call(router, Method::kGet, "/api/v1/timelines/home/").body, "home");
+  EXPECT_EQ(call(router, Method::kGet, "/").body, "root");
+  EXPECT_EQ(call(router, Method::kGet, "/api/v1/timelines/home//").status, 404);
+}
+
+TEST(Router, QueryStringIsNotPartOfTheMatch) {
+  Router router;
+  router.add(Method::kGet, "/api/v1/statuses/:id", named("status"));
+  EXPECT_EQ(call(router, Method::kGet, "/api/v1/statuses/7?with=1&x=/y").body, "status id=7");
+}
+
+TEST(Router, EmptySegmentDoesNotMatchAParameter) {
+  Router router;
+  router.add(Method::kGet, "/a/:x/b", named("x"));
+  EXPECT_EQ(call(router, Method::kGet, "/a//b").status, 404);
+}
+
+TEST(Router, HeadFallsBackToGetButAHeadRouteWins) {
+  Router router;
+  router.add(Method::kGet, "/a", named("get a"));
+  router.add(Method::kGet, "/b", named("get b"));
+  router.add(Method::kHead, "/b", named("head b"));
+  EXPECT_EQ(call(router, Method::kHead, "/a").body, "get a");
+  EXPECT_EQ(call(router, Method::kHead, "/b").body, "head b");
+  EXPECT_EQ(call(router, Method::kGet, "/b").body, "get b");
+}
+
+TEST(Router, UnknownPathIs404WithJsonError) {
+  Router router;
+  router.add(Method::kGet, "/a", named("a"));
+  Response res = call(router, Method::kGet, "/nope");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(res.body, R"({"error":"Not found"})");
+  EXPECT_EQ(res.content_type, "application/json; charset=utf-8");
+}
+
+TEST(Router, CustomNotFoundHandlerIsUsed) {
+  Router router;
+  router.set_not_found([](Request& req) {
+    Response res;
+    res.status = 404;
+    res.body = "custom " + req.path;
+    return res;
+  });
+  EXPECT_EQ(call(router, Method::kGet, "/x?y").body, "custom /x");
+}
+
+TEST(Router, WrongMethodIs405AndListsAllowedMethods) {
+  Router router;
+  router.add(Method::kGet, "/a/:id", named("get"));
+  router.add(Method::kPost, "/a/:id", named("post"));
+  router.add(Method::kGet, "/a/literal", named("literal"));
+  Response res = call(router, Method::kDelete, "/a/1");
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(res.body, R"({"error":"Method not allowed"})");
+  EXPECT_EQ(header(res, "Allow"), "GET, HEAD, POST");
+}
+
+TEST(Router, MethodIsMatchedBeforeSpecificity) {
+  // POST /a/literal is served by POST /a/:id rather than refused for the literal GET route.
+  Router router;
+  router.add(Method::kPost, "/a/:id", named("post"));
+  router.add(Method::kGet, "/a/literal", named("literal"));
+  EXPECT_EQ(call(router, Method::kPost, "/a/literal").body, "post id=literal");
+}
+
+TEST(Router, CustomMethodNotAllowedHandlerStillGetsAllow) {
+  Router router;
+  router.add(Method::kPut, "/a", named("put"));
+  router.set_method_not_allowed([](Request&) {
+    Response res;
+    res.status = 405;
+    res.body = "nope";
+    return res;
+  });
+  Response res = call(router, Method::kGet, "/a");
+  EXPECT_EQ(res.body, "nope");
+  EXPECT_EQ(header(res, "Allow"), "PUT");
+}
+
+TEST(Router, FirstRegistrationOfADuplicateWins) {
+  Router router;
+  router.add(Method::kGet, "/a", named("first"));
+  router.add(Method::kGet, "/a", named("second"));
+  EXPECT_EQ(call(router, Method::kGet, "/a").body, "first");
+}
+
+TEST(Router, FilterCanAnswerInsteadAndItsHeadersAreAlwaysKept) {
+  Router router;
+  int handled = 0;
+  router.add(Method::kGet, "/a", [&](Request&) {
+    ++handled;
+    Response res;
+    res.body = "ok";
+    return res;
+  });
+  router.set_filter([](Request& req, Response& extra) -> std::optional<Response> {
+    extra.set_header("X-RateLimit-Limit", "300");
+    if (req.header("x-block")) {
+      Response res;
+      res.status = 429;
+      res.body = R"({"error":"Too many requests"})";
+      return res;
+    }
+    return std::nullopt;
+  });
+
+  Response ok = call(router, Method::kGet, "/a");
+  EXPECT_EQ(ok.body, "ok");
+  EXPECT_EQ(header(ok, "X-RateLimit-Limit"), "300");
+
+  Request blocked;
+  blocked.set_target("/a");
+  blocked.headers.emplace_back("x-block", "1");
+  Response res = router.handle(blocked);
+  EXPECT_EQ(res.status, 429);
+  EXPECT_EQ(header(res, "X-RateLimit-Limit"), "300");
+  EXPECT_EQ(handled, 1);
+}
+
+TEST(Router, FilterDoesNotRunForUnmatchedPaths) {
+  Router router;
+  int filtered = 0;
+  router.add(Method::kGet, "/a", named("a"));
+  router.set_filter([&](Request&, Response&) -> std::optional<Response> {
+    ++filtered;
+    return std::nullopt;
+  });
+  EXPECT_EQ(call(router, Method::kGet, "/b").status, 404);
+  EXPECT_EQ(call(router, Method::kPost, "/a").status, 405);
+  EXPECT_EQ(filtered, 0);
+}
+
+TEST(Request, HeaderLookupIgnoresCaseAndSetTargetSplitsTheQuery) {
+  Request req;
+  req.headers.emplace_back("content-type", "application/json");
+  EXPECT_EQ(req.header("Content-Type"), "application/json");
+  EXPECT_FALSE(req.header("accept"));
+  req.set_target("/p/a?x=1?y");
+  EXPECT_EQ(req.path, "/p/a");
+  EXPECT_EQ(req.query, "x=1?y");
+  req.set_target("/q");
+  EXPECT_EQ(req.query, "");
+  EXPECT_EQ(method_name(Method::kPatch), "PATCH");
+}
+
+}  // namespace
+}  // namespace kindred::http

@@ -1,0 +1,441 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <ostream>
+#include <regex>
+#include <streambuf>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/http_client.h"
+
+namespace kindred::http {
+namespace {
+
+using kindred::testing::HttpClient;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+// Long enough for a loaded CI machine, short enough that a failure does not stall the suite.
+constexpr milliseconds kPatience{10'000};
+
+// A one-shot event a test can wait on with a deadline (no sleeps).
+class Gate {
+ public:
+  void open() {
+    std::scoped_lock lock(mutex_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  bool wait(milliseconds limit = kPatience) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, limit, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+// A thread-safe stream buffer collecting what the access log writes, so the test can wait for
+// lines while the server's threads write them.
+class LineSink : public std::streambuf {
+ public:
+  // Waits until `n` complete lines were written or `limit` passes; returns the lines so far.
+  std::vector<std::string> wait_lines(size_t n, milliseconds limit = kPatience) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, limit, [&] { return count_lines() >= n; });
+    std::vector<std::string> lines;
+    size_t start = 0;
+    for (size_t nl; (nl = data_.find('\n', start)) != std::string::npos; start = nl + 1) {
+      lines.push_back(data_.substr(start, nl + 1 - start));
+    }
+    return lines;
+  }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (ch != traits_type::eof()) {
+      std::scoped_lock lock(mutex_);
+      data_.push_back(static_cast<char>(ch));
+      cv_.notify_all();
+    }
+    return ch;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    std::scoped_lock lock(mutex_);
+    data_.append(s, static_cast<size_t>(n));
+    cv_.notify_all();
+    return n;
+  }
+
+ private:
+  size_t count_lines() const {
+    return static_cast<size_t>(std::count(data_.begin(), data_.end(), '\n'));
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::string data_;
+};
+
+Response text(std::string body) {
+  Response res;
+  res.content_type = "text/plain";
+  res.body = std::move(body);
+  return res;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerTest() {
+    router_.add(Method::kGet, "/hello", [](Request&) { return text("hello world"); });
+    router_.add(Method::kPost, "/echo", [this](Request& req) {
+      handled_.fetch_add(1);
+      return text(req.body);
+    });
+    router_.add(Method::kGet, "/inspect/:id", [](Request& req) {
+      return text(std::string(req.param("id")) + "|" + req.path + "|" + req.query + "|" +
+                  std::string(req.header("x-custom").value_or("none")) + "|" + req.remote_ip + "|" +
+                  std::string(method_name(req.method)));
+    });
+    router_.add(Method::kGet, "/throw",
+                [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.add(Method::kGet, "/slow", [this](Request&) {
+      slow_entered_.open();
+      slow_release_.wait();
+      return text("finally");
+    });
+  }
+
+  void start(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<Server>(options, router_);
+    Status s = server_->start();
+    ASSERT_TRUE(s.is_ok()) << s.to_string();
+    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    client_->set_timeout(kPatience);
+  }
+
+  std::unique_ptr<HttpClient> new_client() {
+    auto c = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    c->set_timeout(kPatience);
+    return c;
+  }
+
+  Router router_;
+  std::atomic<int> handled_{0};
+  Gate slow_entered_;
+  Gate slow_release_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(ServerTest, ServesRequestsAndKeepsTheConnectionAlive) {
+  start();
+  auto a = client_->get("/hello");
+  auto b = client_->get("/hello");
+  EXPECT_EQ(a.status, 200) << a.error;
+  EXPECT_EQ(a.body, "hello world");
+  EXPECT_EQ(a.header("content-type"), "text/plain");
+  EXPECT_EQ(a.header("content-length"), "11");
+  EXPECT_TRUE(a.has_header("date"));
+  EXPECT_EQ(b.status, 200);
+  EXPECT_EQ(client_->connections_opened(), 1);
+  EXPECT_TRUE(client_->connected());
+}
+
+TEST_F(ServerTest, HandlersSeeSplitTargetLowerCasedHeadersAndRemoteIp) {
+  start();
+  auto r = client_->get("/inspect/a%20b?x=1&y=2", {{"X-Custom", "yes"}});
+  EXPECT_EQ(r.body, "a b|/inspect/a%20b|x=1&y=2|yes|127.0.0.1|GET");
+}
+
+TEST_F(ServerTest, UnknownPathsGetTheRoutersJson404) {
+  start();
+  auto r = client_->get("/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, R"({"error":"Not found"})");
+  EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
+}
+
+TEST_F(ServerTest, PostBodiesReachTheHandler) {
+  start();
+  std::string body(100'000, 'x');
+  auto r = client_->post_json("/echo", body);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), body.size());
+}
+
+TEST_F(ServerTest, OversizedBodyGets413WithoutReachingTheHandler) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  auto r = client_->post_json("/echo", std::string(64 * 1024, 'x'));
+  EXPECT_EQ(r.status, 413) << r.error;
+  EXPECT_EQ(r.body, R"({"error":"Request body too large"})");
+  EXPECT_EQ(r.header("connection"), "close");
+  EXPECT_EQ(handled_.load(), 0);
+  // A body exactly at the limit is fine.
+  auto ok = client_->post_json("/echo", std::string(1024, 'y'));
+  EXPECT_EQ(ok.status, 200);
+}
+
+TEST_F(ServerTest, OversizedChunkedBodyGets413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  std::string chunk(2048, 'z');
+  std::string raw = client_->raw_exchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" + chunk +
+      "\r\n0\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 413 ", 0), 0u) << raw;
+  EXPECT_EQ(handled_.load(), 0);
+}
+
+TEST_F(ServerTest, GarbageGets400AndTheConnectionCloses) {
+  start();
+  auto started = steady_clock::now();
+  std::string raw = client_->raw_exchange("GARBAGE\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << raw;
+  EXPECT_NE(raw.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_NE(raw.find(R"({"error":"Bad request"})"), std::string::npos);
+  // raw_exchange returned because the server closed, not because the client gave up.
+  EXPECT_LT(steady_clock::now() - started, kPatience);
+}
+
+TEST_F(ServerTest, OversizedHeadersGet431) {
+  ServerOptions options;
+  options.max_header_bytes = 1024;
+  start(options);
+  auto r = client_->get("/hello", {{"X-Big", std::string(4096, 'h')}});
+  EXPECT_EQ(r.status, 431);
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = milliseconds(200);
+  start(options);
+  ASSERT_EQ(client_->get("/hello").status, 200);
+  auto started = steady_clock::now();
+  EXPECT_TRUE(client_->wait_until_closed(kPatience));
+  EXPECT_GE(steady_clock::now() - started, milliseconds(150));
+  // The client notices and reconnects.
+  EXPECT_EQ(client_->get("/hello").status, 200);
+  EXPECT_EQ(client_->connections_opened(), 2);
+}
+
+TEST_F(ServerTest, StalledRequestIsClosedAfterReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = milliseconds(200);
+  start(options);
+  auto started = steady_clock::now();
+  std::string raw = client_->raw_exchange("GET /hello HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(raw, "");
+  EXPECT_LT(steady_clock::now() - started, kPatience);
+  EXPECT_GE(steady_clock::now() - started, milliseconds(150));
+}
+
+TEST_F(ServerTest, HeadGetsGetHeadersAndNoBody) {
+  start();
+  auto r = client_->head("/hello");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.header("content-length"), "11");
+  // The connection stays usable: no stray body bytes were sent.
+  EXPECT_EQ(client_->get("/hello").body, "hello world");
+  EXPECT_EQ(client_->connections_opened(), 1);
+}
+
+TEST_F(ServerTest, ThrowingHandlerGets500AndTheConnectionSurvives) {
+  start();
+  auto r = client_->get("/throw");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, R"({"error":"Internal server error"})");
+  EXPECT_EQ(client_->get("/hello").status, 200);
+  EXPECT_EQ(client_->connections_opened(), 1);
+}
+
+TEST_F(ServerTest, ConnectionCloseRequestIsHonoured) {
+  start();
+  auto r = client_->get("/hello", {{"Connection", "close"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("connection"), "close");
+  EXPECT_FALSE(client_->connected());
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  start();
+  std::string raw = client_->raw_exchange(
+      "GET /inspect/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /inspect/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  size_t first = raw.find("1|/inspect/1");
+  size_t second = raw.find("2|/inspect/2");
+  ASSERT_NE(first, std::string::npos) << raw;
+  ASSERT_NE(second, std::string::npos) << raw;
+  EXPECT_LT(first, second);
+}
+
+TEST_F(ServerTest, ExpectContinueGetsAnInterimResponseBeforeTheBodyIsSent) {
+  ServerOptions options;
+  options.read_timeout = milliseconds(3'000);  // bounds the blocking reads below if it fails
+  start(options);
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  asio::write(socket, asio::buffer(std::string_view(
+                          "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                          "Content-Length: 2\r\nConnection: close\r\n\r\n")));
+  boost::system::error_code ec;
+  std::string got;
+  asio::read_until(socket, asio::dynamic_buffer(got), "\r\n\r\n", ec);
+  ASSERT_EQ(got, "HTTP/1.1 100 Continue\r\n\r\n") << ec.message();
+  asio::write(socket, asio::buffer(std::string_view("hi")));
+  got.clear();
+  asio::read(socket, asio::dynamic_buffer(got), ec);
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+  EXPECT_EQ(got.substr(got.size() - 2), "hi");
+}
+
+TEST_F(ServerTest, ManyClientsInParallel) {
+  ServerOptions options;
+  options.io_threads = 2;
+  options.worker_threads = 3;
+  start(options);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      auto c = new_client();
+      for (int i = 0; i < 50; ++i) {
+        if (c->get("/hello").status == 200) ok.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 400);
+}
+
+TEST_F(ServerTest, AccessLogHasOneJsonLinePerRequestWithoutTheQuery) {
+  LineSink sink;
+  std::ostream log(&sink);
+  ServerOptions options;
+  options.access_log = &log;
+  start(options);
+  ASSERT_EQ(client_->get("/hello?access_token=secret").status, 200);
+  ASSERT_EQ(client_->raw_exchange("BAD\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  auto lines = sink.wait_lines(2);
+  ASSERT_EQ(lines.size(), 2u);
+  std::regex want(
+      R"(\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","remote":"127\.0\.0\.1","method":"GET",)"
+      R"("path":"/hello","status":200,"bytes":11,"duration_us":\d+\}\n)");
+  EXPECT_TRUE(std::regex_match(lines[0], want)) << lines[0];
+  EXPECT_EQ(lines[0].find("secret"), std::string::npos);
+  EXPECT_NE(lines[1].find(R"("method":"-","path":"","status":400)"), std::string::npos) << lines[1];
+}
+
+TEST_F(ServerTest, StopLetsAnInFlightRequestFinishAndClosesIdleConnections) {
+  start();
+  auto idle = new_client();
+  ASSERT_EQ(idle->get("/hello").status, 200);
+
+  std::promise<HttpClient::Reply> slow_reply;
+  std::thread requester([&] { slow_reply.set_value(new_client()->get("/slow")); });
+  ASSERT_TRUE(slow_entered_.wait());
+
+  std::thread stopper([&] { server_->stop(kPatience); });
+  // The idle connection is closed while the slow request is still running...
+  EXPECT_TRUE(idle->wait_until_closed(kPatience));
+  // ...and the slow one still gets its answer once the handler returns.
+  slow_release_.open();
+  auto reply = slow_reply.get_future().get();
+  EXPECT_EQ(reply.status, 200) << reply.error;
+  EXPECT_EQ(reply.body, "finally");
+  EXPECT_EQ(reply.header("connection"), "close");
+  stopper.join();
+  requester.join();
+  // Nothing listens any more.
+  EXPECT_EQ(new_client()->get("/hello").status, 0);
+}
+
+TEST_F(ServerTest, StopAfterDrainTimeoutDropsTheConnectionButWaitsForTheHandler) {
+  start();
+  std::promise<HttpClient::Reply> slow_reply;
+  std::thread requester([&] { slow_reply.set_value(new_client()->get("/slow")); });
+  ASSERT_TRUE(slow_entered_.wait());
+
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    server_->stop(milliseconds(50));
+    stopped.store(true);
+  });
+  // The drain timeout passes and the connection is dropped while the handler is still stuck.
+  auto reply = slow_reply.get_future().get();
+  EXPECT_EQ(reply.status, 0);
+  // stop() cannot return while a handler may still use what the app closes next.
+  EXPECT_FALSE(stopped.load());
+  slow_release_.open();
+  stopper.join();
+  requester.join();
+  EXPECT_TRUE(stopped.load());
+}
+
+TEST_F(ServerTest, StopIsIdempotentAndWakesWaitForSignal) {
+  start();
+  std::thread waiter([&] { server_->wait_for_signal(); });
+  server_->stop();
+  waiter.join();  // returned because stop() began
+  server_->stop();
+  server_->wait_for_signal();  // not running: returns at once
+  EXPECT_FALSE(server_->start().is_ok());
+}
+
+TEST_F(ServerTest, StartFailsWhenThePortIsTaken) {
+  start();
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = server_->port();
+  Server second(options, router_);
+  Status s = second.start();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(
+      s.message().rfind("cannot listen on 127.0.0.1:" + std::to_string(server_->port()) + ": ", 0),
+      0u)
+      << s.to_string();
+}
+
+TEST_F(ServerTest, ListensOnLocalhostAndIpv6Loopback) {
+  ServerOptions options;
+  options.host = "localhost";
+  options.port = 0;
+  Server v4(options, router_);
+  ASSERT_TRUE(v4.start().is_ok());
+  EXPECT_EQ(HttpClient("127.0.0.1", v4.port()).get("/hello").status, 200);
+
+  options.host = "::1";
+  Server v6(options, router_);
+  Status s = v6.start();
+  if (!s.is_ok()) GTEST_SKIP() << "no IPv6 loopback here: " << s.to_string();
+  auto r = HttpClient("::1", v6.port()).get("/inspect/6");
+  EXPECT_EQ(r.body, "6|/inspect/6||none|::1|GET") << r.status << r.error;
+}
+
+}  // namespace
+}  // namespace kindred::http
