@@ -28,6 +28,22 @@ struct Instance::Impl {
   std::string host;
   uint16_t port = 0;
   bool stopped = false;
+
+  void set_urls(uint16_t bound_port) {
+    std::string base = config.base_url;
+    if (base.empty()) {
+      const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      base = "http://" + h + ":" + std::to_string(bound_port);
+    }
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const size_t scheme = base.find("://");
+    std::string domain = base.substr(scheme == std::string::npos ? 0 : scheme + 3);
+    domain = domain.substr(0, domain.find('/'));
+    social_config.base_url = base;
+    social_config.domain = domain;
+    api_config.base_url = base;
+    api_config.domain = domain;
+  }
 };
 
 bool split_listen(const std::string& listen, std::string& host, uint16_t& port) {
@@ -68,22 +84,14 @@ Status Instance::start(std::ostream* access_log) {
     m.ids->observe(max);
   }
 
-  std::string base_url = c.base_url.empty() ? "http://" + c.listen : c.base_url;
-  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-  std::string domain = base_url.substr(base_url.find("://") == std::string::npos ? 0 : base_url.find("://") + 3);
-  domain = domain.substr(0, domain.find('/'));
-
-  m.social_config.base_url = base_url;
-  m.social_config.domain = domain;
   m.social_config.max_status_chars = c.max_characters;
-  m.api_config.base_url = base_url;
-  m.api_config.domain = domain;
   m.api_config.title = c.title;
   m.api_config.contact_email = c.contact_email;
   m.api_config.registrations = c.registrations;
   m.api_config.max_status_chars = c.max_characters;
   m.api_config.rate_limits = c.rate_limits;
 
+  m.set_urls(m.port);  // provisional until the server has bound (port 0)
   social::Deps deps{*m.store, *m.clock, *m.ids, m.social_config};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
@@ -104,6 +112,8 @@ Status Instance::start(std::ostream* access_log) {
   ho.worker_threads = std::max(4, 2 * ho.io_threads);
   ho.max_body_bytes = c.max_body_bytes;
   ho.access_log = c.access_log ? access_log : nullptr;
+  // Links name the instance, so without --base-url they need the port actually bound.
+  ho.on_bound = [&m](uint16_t port) { m.set_urls(port); };
   m.server = std::make_unique<http::Server>(ho, m.router);
   KINDRED_RETURN_IF_ERROR(m.server->start());
   m.port = m.server->port();

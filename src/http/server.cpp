@@ -181,6 +181,7 @@ Status Server::start() {
     return Status::unavailable("cannot listen on " + where + ": " + ec.message());
   }
 
+  if (d.options.on_bound) d.options.on_bound(d.bound_port);
   d.retry_timer.emplace(d.acceptor->get_executor());
   d.work.emplace(asio::make_work_guard(*d.ioc));
   asio::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });

@@ -26,6 +26,9 @@ struct ServerOptions {
   // query string). Not owned; must outlive the server. Lines are written whole, never
   // interleaved, and not flushed.
   std::ostream* access_log = nullptr;
+  // Called once from start() with the bound port, after binding and before the first accept, so
+  // a caller listening on port 0 can finish configuring itself before any request is served.
+  std::function<void(uint16_t)> on_bound;
 };
 
 // An HTTP/1.1 server (Boost.Beast over Asio): keep-alive, one request in flight per connection,

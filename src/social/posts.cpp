@@ -14,6 +14,13 @@ using store::ObjectType;
 
 namespace {
 
+// "en", "pt-BR" -> "pt" (Mastodon keeps the ISO 639 language and drops the region).
+std::string normalise_language(std::string_view lang) {
+  std::string out(lang.substr(0, lang.find_first_of("-_")));
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 bool valid_language(std::string_view lang) {
   return lang.empty() || ((lang.size() == 2 || lang.size() == 3) &&
                           std::all_of(lang.begin(), lang.end(), [](unsigned char c) {
@@ -145,7 +152,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   if (chars > deps_.config.max_status_chars)
     return Status::invalid_argument("Validation failed: Text character limit of " +
                                     std::to_string(deps_.config.max_status_chars) + " exceeded");
-  if (!valid_language(in.language))
+  const std::string language = normalise_language(in.language);
+  if (!valid_language(language) || (language.empty() && !in.language.empty()))
     return Status::invalid_argument("Validation failed: Language is not a valid ISO 639 code");
 
   Post post;
@@ -159,7 +167,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   post.sensitive = in.sensitive || !in.spoiler_text.empty();
   post.spoiler_text = in.spoiler_text;
   post.visibility = in.visibility.value_or(Visibility::kPublic);
-  post.language = in.language;
+  post.language = language;
   post.app_id = in.app_id;
 
   const AccountService& accounts = accounts_;
@@ -297,13 +305,30 @@ Result<Page<PostView>> PostService::account_posts(const Viewer& viewer, Id accou
   KINDRED_RETURN_IF_ERROR(accounts_.get(account_id).status());
   bool reverse = false;
   store::RangeQuery q = to_range_query(lq, reverse);
-  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(account_id, AssocType::kAuthored, q));
-  if (reverse) std::reverse(range.items.begin(), range.items.end());
-  std::vector<Id> ids;
-  for (const auto& a : range.items) ids.push_back(a.to);
   Page<PostView> page;
-  KINDRED_ASSIGN_OR_RETURN(page.items, get_many(viewer, ids));
-  for (const auto& v : page.items) page.positions.push_back(v.post.id);
+  // Posts the viewer may not see are skipped, so keep walking until the page is full or the
+  // list ends; otherwise a run of private posts would end a stranger's paging early.
+  for (;;) {
+    KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(account_id, AssocType::kAuthored, q));
+    std::vector<Id> ids;
+    for (const auto& a : range.items) ids.push_back(a.to);
+    KINDRED_ASSIGN_OR_RETURN(auto views, get_many(viewer, ids));
+    for (auto& v : views) {
+      if (page.items.size() >= lq.limit) break;
+      page.positions.push_back(v.post.id);
+      page.items.push_back(std::move(v));
+    }
+    if (page.items.size() >= lq.limit || !range.more || range.items.empty()) break;
+    if (q.oldest_first) {
+      q.min_position = range.items.back().position;
+    } else {
+      q.max_position = range.items.back().position;
+    }
+  }
+  if (reverse) {
+    std::reverse(page.items.begin(), page.items.end());
+    std::reverse(page.positions.begin(), page.positions.end());
+  }
   return page;
 }
 

@@ -148,7 +148,11 @@ RenderedText render_text(std::string_view text, std::string_view base_url,
           ++k;
         while (k > j + 1 && s[k - 1] == '.') --k;
         std::string_view domain = s.substr(j + 1, k - j - 1);
-        local = !domain.empty() && domain == local_domain;
+        local = !domain.empty() && domain.size() == local_domain.size() &&
+                std::equal(domain.begin(), domain.end(), local_domain.begin(), [](char x, char y) {
+                  return std::tolower(static_cast<unsigned char>(x)) ==
+                         std::tolower(static_cast<unsigned char>(y));
+                });
         if (!domain.empty()) end = k;
       }
       std::optional<MentionTarget> target;

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "http/form.h"
+#include "http/multipart.h"
 
 namespace kindred::api {
 namespace json = boost::json;
@@ -64,7 +65,26 @@ Result<Input> Input::from(const http::Request& req) {
     KINDRED_RETURN_IF_ERROR(merge_form(in.values_, req.body));
     return in;
   }
+  if (auto boundary = http::multipart_boundary(req.header("content-type").value_or(""))) {
+    auto parts = http::parse_multipart(req.body, *boundary);
+    if (!parts) return Status::invalid_argument("Error occurred while parsing request parameters");
+    // Text fields only; file parts are read by the media upload handler.
+    for (const auto& part : *parts)
+      if (part.filename.empty()) add_form_value(in.values_, part.name, std::string(part.data));
+    return in;
+  }
   return Status::invalid_argument("Unsupported content type: " + std::string(type));
+}
+
+bool Input::has(std::string_view name) const {
+  auto it = values_.find(name);
+  return it != values_.end() && !it->value().is_null();
+}
+
+bool Input::has_prefix(std::string_view prefix) const {
+  for (const auto& kv : values_)
+    if (kv.key().substr(0, prefix.size()) == prefix) return true;
+  return false;
 }
 
 Result<std::optional<std::string>> Input::string(std::string_view name) const {

@@ -20,6 +20,10 @@ class Input {
   // not an object, bad percent-escapes) or an unsupported content type.
   static Result<Input> from(const http::Request& req);
 
+  // Whether `name` is present and not null.
+  bool has(std::string_view name) const;
+  // Whether any parameter name starts with `prefix` ("poll[" finds Rails-style nested forms).
+  bool has_prefix(std::string_view prefix) const;
   // A scalar as text (numbers and booleans converted), or nullopt when absent or null.
   // Errors: InvalidArgument when the value is an object or array.
   Result<std::optional<std::string>> string(std::string_view name) const;

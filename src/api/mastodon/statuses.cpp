@@ -20,7 +20,7 @@ Result<social::NewPost> read_new_post(const Input& in, const http::Request& req)
   KINDRED_ASSIGN_OR_RETURN(auto media, in.strings("media_ids"));
   KINDRED_ASSIGN_OR_RETURN(auto scheduled, in.string("scheduled_at"));
   if (!media.empty()) return Status::invalid_argument("Validation failed: Media could not be found");
-  if (in.string("poll[options]").has_value() && in.strings("poll[options]")->size() > 0)
+  if (in.has("poll") || in.has_prefix("poll["))
     return Status::invalid_argument("Validation failed: Polls are not supported on this server");
   if (scheduled && !scheduled->empty())
     return Status::invalid_argument("Validation failed: Scheduled posts are not supported on this server");
