@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 
+#include "app/admin.h"
 #include "app/serve.h"
 
 namespace {
@@ -33,6 +34,11 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", config.threads, "Network threads (default: one per core)")
       ->envname("KINDRED_THREADS")
       ->check(CLI::Range(0, 256));
+  serve->add_option("--workers", config.workers,
+                    "Handler threads (default: 2 x threads, at least 4; 0 runs handlers on the "
+                    "network threads)")
+      ->envname("KINDRED_WORKERS")
+      ->check(CLI::Range(-1, 1024));
   serve->add_flag("--demo", config.demo, "Seed demo accounts and posts into an empty data directory")
       ->envname("KINDRED_DEMO");
   serve->add_option("--access-log", access_log, "One JSON line per request on stdout: on|off")
@@ -67,7 +73,28 @@ int main(int argc, char** argv) {
                   "Tests only: argon2id at its minimum cost")
       ->group("");
 
+  auto* admin = cli.add_subcommand("admin", "Administration commands (run with the server stopped).");
+  admin->require_subcommand(1);
+  kindred::app::SeedLoadConfig seed;
+  auto* seed_cmd = admin->add_subcommand(
+      "seed-load", "Create load-test accounts and access tokens straight in the store, in bulk.");
+  seed_cmd->add_option("--data-dir", seed.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  seed_cmd->add_option("--accounts", seed.accounts, "How many accounts to add")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}))
+      ->capture_default_str();
+  seed_cmd->add_option("--tokens-out", seed.tokens_out,
+                       "Append one access token per line to this file (for wrk scripts)");
+  seed_cmd->add_option("--prefix", seed.prefix, "Username prefix")->capture_default_str();
+  seed_cmd->add_option("--batch", seed.batch, "Accounts per atomic batch")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000}))
+      ->capture_default_str();
+  seed_cmd->add_flag("--force", seed.force, "Seed even if the instance has real accounts");
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (seed_cmd->parsed()) return kindred::app::seed_load(seed);
 
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);

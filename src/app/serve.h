@@ -13,6 +13,7 @@ struct ServeConfig {
   std::string data_dir = "./data";
   std::string base_url;                   // default: http://<listen>
   int threads = 0;                        // 0: one per core
+  int workers = -1;                       // handler threads; -1: 2 x threads (at least 4); 0: inline
   bool demo = false;
   bool access_log = true;
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;

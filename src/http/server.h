@@ -16,7 +16,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;                 // 0 picks a free port; see Server::port()
   int io_threads = 2;                   // threads running the io_context (network, parsing)
-  int worker_threads = 4;               // threads running handlers (may block on the store)
+  // Threads running handlers (which may block on the store). 0 runs each handler inline on the
+  // io thread that read its request: fastest when handlers only touch memory-speed storage, but a
+  // slow handler then holds up the other connections of that thread.
+  int worker_threads = 4;
   size_t max_header_bytes = 16 * 1024;  // larger request line + headers get 431 and a close
   size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413 without being buffered
   // To read one whole request once its first byte arrived; also bounds writing one response.

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/id.h"
@@ -33,6 +34,7 @@ enum class AssocType : uint16_t {
   kSelfReplies = 7,    // status -> reply written by the status's own author (threads read author-first)
   kInstanceAccounts = 8,  // kInstanceNode -> every local account
   kInstanceStatuses = 9,  // kInstanceNode -> every local status
+  kInstanceLoadAccounts = 10,  // kInstanceNode -> accounts made by `kindred admin seed-load`
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).
@@ -56,7 +58,10 @@ struct Assoc {
   std::string data;  // optional payload, small
 };
 
-// One atomic unit of change. Applied all-or-nothing by Store::apply.
+// One atomic unit of change. Applied all-or-nothing by Store::apply, in this order: key
+// releases, key claims, object puts, object deletes, edge adds, edge removes (so adding and
+// removing one edge in a batch leaves it absent). Adding an edge that exists already keeps its old
+// position and data. Ids must not be zero.
 struct Batch {
   struct ObjectPut {
     ObjectType type;
@@ -118,7 +123,8 @@ struct BatchOutcome {
 };
 
 // A newest-first (or oldest-first) window over one association list, by position.
-// Bounds are exclusive; a zero Id means unbounded.
+// Bounds are exclusive; a zero Id means unbounded. Positions are unique within a list (they come
+// from the id generator), so an exclusive cursor never skips an edge. limit 0 returns no items.
 struct RangeQuery {
   Id max_position;          // only positions < max_position
   Id min_position;          // only positions > min_position
@@ -157,7 +163,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Applies every change in `batch` atomically: all or none become visible and durable.
-  // Errors: Conflict if a key claim names another id (nothing applied); Unavailable after close().
+  // Errors: Conflict if a key claim names another id (nothing applied); InvalidArgument for a
+  // zero id; Corruption for unreadable stored bytes; Internal for I/O errors; Unavailable after
+  // close().
   virtual Result<BatchOutcome> apply(const Batch& batch) = 0;
 
   // Errors: NotFound if absent.
@@ -179,7 +187,8 @@ class Store {
   virtual Result<int64_t> assoc_count(Id from, AssocType type) const = 0;
   virtual Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const = 0;
 
-  // The largest object id of `type` ever stored, or Id() if none (for id generators on reopen).
+  // The largest id of `type` currently stored, or Id() if none (id generators observe it on
+  // reopen; ids are time-ordered, so a deleted newest id is not reissued by a later clock).
   virtual Result<Id> max_object_id(ObjectType type) const = 0;
 
   // Flushes and closes; later calls answer Unavailable. Idempotent. The destructor calls it.

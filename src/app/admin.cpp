@@ -1,0 +1,103 @@
+#include "app/admin.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "social/load_seed.h"
+#include "store/rocksdb/rocksdb_store.h"
+
+namespace kindred::app {
+
+namespace {
+
+void progress(int64_t done, int64_t total, double seconds) {
+  constexpr int kWidth = 30;
+  const double frac = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+  const int filled = static_cast<int>(frac * kWidth);
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.resize(kWidth, '.');
+  std::fprintf(stderr, "\r[%s] %lld/%lld accounts  %.0f accounts/s  ", bar.c_str(),
+               static_cast<long long>(done), static_cast<long long>(total),
+               seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int seed_load(const SeedLoadConfig& c) {
+  if (c.accounts < 1) {
+    std::cerr << "kindred: --accounts must be at least 1\n";
+    return 2;
+  }
+  store::StoreOptions so;
+  so.path = c.data_dir + "/store";
+  auto store = store::open_rocksdb_store(so);
+  if (!store.has_value()) {
+    std::cerr << "kindred: " << store.error().to_string() << '\n';
+    return 1;
+  }
+  SystemClock clock;
+  IdGenerator ids(clock);
+  for (auto type : {store::ObjectType::kAccount, store::ObjectType::kApp, store::ObjectType::kToken}) {
+    auto max = (*store)->max_object_id(type);
+    if (max.has_value()) ids.observe(*max);
+  }
+  social::SocialConfig social_config;
+  social::LoadSeeder seeder(social::Deps{**store, clock, ids, social_config});
+
+  auto real = seeder.has_real_accounts();
+  if (!real.has_value()) {
+    std::cerr << "kindred: " << real.error().to_string() << '\n';
+    return 1;
+  }
+  if (*real && !c.force) {
+    std::cerr << "kindred: this instance has real accounts; refusing to add load-test accounts "
+                 "(use --force if you really mean it)\n";
+    return 2;
+  }
+  auto existing = seeder.existing_load_accounts();
+  if (!existing.has_value()) {
+    std::cerr << "kindred: " << existing.error().to_string() << '\n';
+    return 1;
+  }
+
+  std::ofstream out;
+  if (!c.tokens_out.empty()) {
+    out.open(c.tokens_out, std::ios::app);
+    if (!out) {
+      std::cerr << "kindred: cannot write " << c.tokens_out << '\n';
+      return 1;
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  int64_t done = 0;
+  while (done < c.accounts) {
+    const int64_t n = std::min(c.batch, c.accounts - done);
+    auto tokens = seeder.seed(*existing + done, n, c.prefix);
+    if (!tokens.has_value()) {
+      std::cerr << "\nkindred: " << tokens.error().to_string() << '\n';
+      return 1;
+    }
+    if (out.is_open()) {
+      for (const auto& t : *tokens) out << t << '\n';
+    }
+    done += n;
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress(done, c.accounts, secs);
+  }
+  if (out.is_open()) out.flush();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "\nseeded %lld load-test accounts in %.1f s (%.0f accounts/s)\n",
+               static_cast<long long>(done), secs, static_cast<double>(done) / secs);
+  Status closed = (*store)->close();
+  if (!closed.is_ok()) {
+    std::cerr << "kindred: " << closed.to_string() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace kindred::app

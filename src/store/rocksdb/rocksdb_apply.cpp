@@ -1,0 +1,220 @@
+// RocksDbStore::apply: atomic batches with exact counts.
+//
+// Every edge and key a batch touches is hashed onto one of kLockStripes mutexes; the stripes are
+// locked in ascending order (so batches cannot deadlock), current state is read, one
+// rocksdb::WriteBatch is built and written, and the stripes are released. Whether an add or a
+// remove changes the edge set is therefore decided against state no other batch can change
+// meanwhile, and only real changes merge +1 / -1 into the count.
+//
+// Order within one batch (each step sees the previous steps' effects):
+//   1. key releases, then key claims: releasing and claiming one key in a batch hands it over;
+//      a claim of a key held by another id fails the whole batch with Conflict (nothing written);
+//      a claim by the id already holding the key is accepted and changes nothing.
+//   2. object puts, then object deletes: a put and a delete of one object leave it deleted;
+//      deleting a missing object is not an error.
+//   3. assoc adds, then assoc removes: adding and removing one edge leaves it absent (both report
+//      true if it was new). Adding an edge that exists, even with another position or data,
+//      changes nothing and reports false; to change them, remove then add in separate batches.
+
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "store/rocksdb/encoding.h"
+#include "store/rocksdb/rocksdb_store_impl.h"
+
+namespace kindred::store::rocksdb_detail {
+namespace {
+
+// splitmix64's finaliser: spreads nearby ids over all stripes.
+uint64_t mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+size_t edge_stripe(Id from, AssocType type, Id to) {
+  return mix(mix(from.value ^ (uint64_t{static_cast<uint16_t>(type)} << 48)) ^ to.value) %
+         kLockStripes;
+}
+
+size_t key_stripe(KeyspaceType space, std::string_view key) {
+  return mix(std::hash<std::string_view>{}(key) ^ static_cast<uint64_t>(space)) % kLockStripes;
+}
+
+// Locks the given stripes in ascending order, each once; unlocks on destruction.
+class StripeGuard {
+ public:
+  StripeGuard(std::array<std::mutex, kLockStripes>& stripes, std::vector<size_t> indices)
+      : stripes_(stripes), held_(std::move(indices)) {
+    std::sort(held_.begin(), held_.end());
+    held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+    for (size_t i : held_) stripes_[i].lock();
+  }
+  ~StripeGuard() {
+    for (auto i = held_.rbegin(); i != held_.rend(); ++i) stripes_[*i].unlock();
+  }
+  StripeGuard(const StripeGuard&) = delete;
+  StripeGuard& operator=(const StripeGuard&) = delete;
+
+ private:
+  std::array<std::mutex, kLockStripes>& stripes_;
+  std::vector<size_t> held_;
+};
+
+std::vector<size_t> stripes_of(const Batch& batch) {
+  std::vector<size_t> out;
+  out.reserve(batch.assoc_adds.size() + batch.assoc_removes.size() + batch.key_claims.size() +
+              batch.key_releases.size());
+  for (const auto& add : batch.assoc_adds) {
+    out.push_back(edge_stripe(add.assoc.from, add.assoc.type, add.assoc.to));
+  }
+  for (const auto& r : batch.assoc_removes) out.push_back(edge_stripe(r.from, r.type, r.to));
+  for (const auto& c : batch.key_claims) out.push_back(key_stripe(c.space, c.key));
+  for (const auto& r : batch.key_releases) out.push_back(key_stripe(r.space, r.key));
+  return out;
+}
+
+Status validate(const Batch& batch) {
+  for (const auto& put : batch.object_puts) {
+    if (put.id.is_none()) return Status::invalid_argument("object id is zero");
+  }
+  for (const auto& add : batch.assoc_adds) {
+    if (add.assoc.from.is_none() || add.assoc.to.is_none()) {
+      return Status::invalid_argument("association endpoint id is zero");
+    }
+  }
+  for (const auto& claim : batch.key_claims) {
+    if (claim.id.is_none()) return Status::invalid_argument("key claim names id zero");
+  }
+  return Status::ok();
+}
+
+// Sorted and de-duplicated.
+std::vector<std::string> unique_keys(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+Status batch_status(const ::rocksdb::Status& s) { return to_status(s, "build write batch"); }
+
+}  // namespace
+
+Result<RocksDbStore::EdgeStates> RocksDbStore::read_edge_states(const Batch& batch) const {
+  std::vector<std::string> keys;
+  for (const auto& add : batch.assoc_adds) {
+    keys.push_back(edge_key(add.assoc.from, add.assoc.type, add.assoc.to));
+  }
+  for (const auto& r : batch.assoc_removes) keys.push_back(edge_key(r.from, r.type, r.to));
+  keys = unique_keys(std::move(keys));
+  KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kEdges, keys));
+  EdgeStates states;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::optional<Id> position;
+    if (values[i]) {
+      const auto edge = decode_edge_value(*values[i]);
+      if (!edge) return Status::corruption("rocksdb: malformed edge value");
+      position = edge->position;
+    }
+    states.emplace(std::move(keys[i]), position);
+  }
+  return states;
+}
+
+Result<RocksDbStore::KeyStates> RocksDbStore::read_key_states(const Batch& batch) const {
+  std::vector<std::string> keys;
+  for (const auto& c : batch.key_claims) keys.push_back(keyspace_key(c.space, c.key));
+  for (const auto& r : batch.key_releases) keys.push_back(keyspace_key(r.space, r.key));
+  keys = unique_keys(std::move(keys));
+  KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kKeys, keys));
+  KeyStates states;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::optional<Id> id;
+    if (values[i]) {
+      id = decode_id_value(*values[i]);
+      if (!id) return Status::corruption("rocksdb: malformed key value");
+    }
+    states.emplace(std::move(keys[i]), id);
+  }
+  return states;
+}
+
+Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
+  KINDRED_RETURN_IF_ERROR(validate(batch));
+  const auto lifecycle = admit();
+  if (!lifecycle.owns_lock()) return closed_status();
+  BatchOutcome outcome;
+  if (batch.empty()) return outcome;
+
+  StripeGuard guard(stripes_, stripes_of(batch));
+  KINDRED_ASSIGN_OR_RETURN(auto keys, read_key_states(batch));
+  KINDRED_ASSIGN_OR_RETURN(auto edges, read_edge_states(batch));
+  ::rocksdb::WriteBatch wb;
+
+  for (const auto& r : batch.key_releases) {
+    const std::string k = keyspace_key(r.space, r.key);
+    keys.at(k).reset();
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Delete(cf(kKeys), k)));
+  }
+  for (const auto& c : batch.key_claims) {
+    const std::string k = keyspace_key(c.space, c.key);
+    auto& holder = keys.at(k);
+    if (holder && *holder != c.id) return Status::conflict("key already taken");
+    if (holder) continue;
+    holder = c.id;
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Put(cf(kKeys), k, id_value(c.id))));
+  }
+
+  for (const auto& put : batch.object_puts) {
+    KINDRED_RETURN_IF_ERROR(
+        batch_status(wb.Put(cf(kObjects), object_key(put.type, put.id), put.bytes)));
+  }
+  for (const auto& del : batch.object_deletes) {
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Delete(cf(kObjects), object_key(del.type, del.id))));
+  }
+
+  std::map<std::string, int64_t> count_deltas;  // count key -> net change
+  outcome.assoc_added.reserve(batch.assoc_adds.size());
+  for (const auto& add : batch.assoc_adds) {
+    const Assoc& a = add.assoc;
+    const std::string k = edge_key(a.from, a.type, a.to);
+    auto& position = edges.at(k);
+    outcome.assoc_added.push_back(!position.has_value());
+    if (position) continue;
+    position = a.position;
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Put(cf(kEdges), k, edge_value(a.position, a.data))));
+    KINDRED_RETURN_IF_ERROR(
+        batch_status(wb.Put(cf(kRanges), range_key(a.from, a.type, a.position, a.to), a.data)));
+    ++count_deltas[assoc_prefix(a.from, a.type)];
+  }
+  outcome.assoc_removed.reserve(batch.assoc_removes.size());
+  for (const auto& r : batch.assoc_removes) {
+    const std::string k = edge_key(r.from, r.type, r.to);
+    auto& position = edges.at(k);
+    outcome.assoc_removed.push_back(position.has_value());
+    if (!position) continue;
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Delete(cf(kEdges), k)));
+    KINDRED_RETURN_IF_ERROR(
+        batch_status(wb.Delete(cf(kRanges), range_key(r.from, r.type, *position, r.to))));
+    position.reset();
+    --count_deltas[assoc_prefix(r.from, r.type)];
+  }
+  for (const auto& [key, delta] : count_deltas) {
+    if (delta == 0) continue;
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Merge(cf(kCounts), key, count_value(delta))));
+  }
+
+  if (wb.Count() > 0) KINDRED_RETURN_IF_ERROR(to_status(db_->Write(write_options_, &wb), "write"));
+  return outcome;
+}
+
+}  // namespace kindred::store::rocksdb_detail

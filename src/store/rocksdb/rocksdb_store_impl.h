@@ -1,0 +1,100 @@
+#pragma once
+
+// Internal to src/store/rocksdb/: the RocksDB implementation of Store. Only the factory in
+// rocksdb_store.h is public; nothing outside this folder includes this header.
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace kindred::store::rocksdb_detail {
+
+// Translates a RocksDB status at the border; `context` names the operation for the log message.
+Status to_status(const ::rocksdb::Status& s, std::string_view context);
+
+// What every call answers after close().
+inline Status closed_status() { return Status::unavailable("store is closed"); }
+
+// Column families, in the order they are opened. Their names are part of the on-disk format.
+enum Cf : size_t { kDefault = 0, kObjects, kEdges, kRanges, kCounts, kKeys, kNumCfs };
+inline constexpr std::array<const char*, kNumCfs> kCfNames = {
+    "default", "objects", "assoc_edges", "assoc_ranges", "counts", "keys"};
+
+// Number of mutexes apply() hashes edges and keys onto.
+inline constexpr size_t kLockStripes = 1024;
+
+// Thread-safe, as Store promises: reads go straight to RocksDB; apply() serialises only batches
+// that touch a common edge or key (by lock stripe), which is what makes counts exact.
+class RocksDbStore final : public Store {
+ public:
+  // Takes ownership of `db` and of the handles in `cfs` (indexed by Cf).
+  RocksDbStore(std::unique_ptr<::rocksdb::DB> db, std::vector<::rocksdb::ColumnFamilyHandle*> cfs,
+               Durability durability);
+  ~RocksDbStore() override;
+
+  Result<BatchOutcome> apply(const Batch& batch) override;
+  Result<std::string> get_object(ObjectType type, Id id) const override;
+  Result<std::vector<std::optional<std::string>>> get_objects(
+      ObjectType type, const std::vector<Id>& ids) const override;
+  Result<Id> lookup_key(KeyspaceType space, std::string_view key) const override;
+  Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override;
+  Result<bool> assoc_exists(Id from, AssocType type, Id to) const override;
+  Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
+                                         const std::vector<Id>& tos) const override;
+  Result<int64_t> assoc_count(Id from, AssocType type) const override;
+  Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override;
+  Result<Id> max_object_id(ObjectType type) const override;
+  Status close() override;
+
+ private:
+  using EdgeStates = std::unordered_map<std::string, std::optional<Id>>;  // edge key -> position
+  using KeyStates = std::unordered_map<std::string, std::optional<Id>>;   // keyspace key -> id
+
+  // Admits a call: a lock that owns lifecycle_mutex_ (shared) while the store is open, or one that
+  // owns nothing if it is closing or closed, in which case the caller answers closed_status().
+  std::shared_lock<std::shared_mutex> admit() const;
+
+  // REQUIRES (all private helpers): lifecycle_mutex_ held, shared or exclusive, and db_ open.
+  ::rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
+  // One slot per key, nullopt where absent.
+  Result<std::vector<std::optional<std::string>>> multi_get(Cf c,
+                                                            std::vector<std::string> keys) const;
+  // Also REQUIRE the stripes of every edge and key in `batch` to be held.
+  Result<EdgeStates> read_edge_states(const Batch& batch) const;
+  Result<KeyStates> read_key_states(const Batch& batch) const;
+
+  // Constant after construction.
+  ::rocksdb::WriteOptions write_options_;
+
+  // Held shared by every call and exclusively by close(), so close() waits for calls in flight
+  // and no call ever sees a half-closed database.
+  mutable std::shared_mutex lifecycle_mutex_;
+  // Set by close() before it waits for lifecycle_mutex_. glibc's rwlock prefers readers, so under
+  // a steady stream of calls close() would never get in; calls admitted after this is set are
+  // refused instead.
+  std::atomic<bool> closing_{false};
+  // State below is protected by lifecycle_mutex_ (changed only under the exclusive lock).
+  std::unique_ptr<::rocksdb::DB> db_;                // null once closed
+  std::vector<::rocksdb::ColumnFamilyHandle*> cfs_;  // owned; destroyed before db_
+
+  // Striped locks: apply() takes the stripe of every edge (from, type, to) and every key
+  // (space, key) in its batch, in ascending order, from reading current state until the write
+  // returns. Two batches touching the same edge or key therefore never interleave.
+  std::array<std::mutex, kLockStripes> stripes_;
+};
+
+}  // namespace kindred::store::rocksdb_detail

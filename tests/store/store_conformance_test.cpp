@@ -1,0 +1,656 @@
+// The store conformance suite: behaviour every Store backend must share. Backends instantiate it
+// (see store_conformance.h); rocksdb_store_test.cpp does so for RocksDB.
+
+#include "store/store_conformance.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using kindred::Id;
+using kindred::Result;
+using kindred::StatusCode;
+using kindred::store::Assoc;
+using kindred::store::AssocType;
+using kindred::store::Batch;
+using kindred::store::BatchOutcome;
+using kindred::store::KeyspaceType;
+using kindred::store::ObjectType;
+using kindred::store::RangePage;
+using kindred::store::RangeQuery;
+
+constexpr AssocType kLikedBy = AssocType::kFavouritedBy;
+constexpr AssocType kLikes = AssocType::kFavourites;
+
+// "OK" or the error text, so a failed expectation says why.
+template <class T>
+std::string status_of(const Result<T>& r) {
+  return r.status().to_string();
+}
+
+// The page as "(to@position)(to@position:data)", then " more" if more lies beyond.
+std::string walk(const RangePage& page) {
+  std::string out;
+  for (const Assoc& a : page.items) {
+    out += "(" + a.to.to_string() + "@" + a.position.to_string();
+    if (!a.data.empty()) out += ":" + a.data;
+    out += ")";
+  }
+  if (page.more) out += " more";
+  return out;
+}
+
+Assoc edge(uint64_t from, AssocType type, uint64_t to, uint64_t position, std::string data = "") {
+  return Assoc{Id(from), type, Id(to), Id(position), std::move(data)};
+}
+
+Batch adding(std::vector<Assoc> assocs) {
+  Batch b;
+  for (auto& a : assocs) b.add_assoc(std::move(a));
+  return b;
+}
+
+RangeQuery newest(size_t limit, uint64_t max = 0, uint64_t min = 0) {
+  RangeQuery q;
+  q.limit = limit;
+  q.max_position = Id(max);
+  q.min_position = Id(min);
+  return q;
+}
+
+RangeQuery oldest(size_t limit, uint64_t min = 0, uint64_t max = 0) {
+  RangeQuery q = newest(limit, max, min);
+  q.oldest_first = true;
+  return q;
+}
+
+// ---- Objects ----
+
+TEST_P(Store, PutObjectCanBeReadBack) {
+  Batch b;
+  b.put_object(ObjectType::kStatus, Id(7), "hello");
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  auto got = store().get_object(ObjectType::kStatus, Id(7));
+  ASSERT_EQ(status_of(got), "OK");
+  EXPECT_EQ(*got, "hello");
+}
+
+TEST_P(Store, PuttingAnObjectAgainReplacesItsBytes) {
+  Batch first, second;
+  first.put_object(ObjectType::kStatus, Id(7), "one");
+  second.put_object(ObjectType::kStatus, Id(7), "two");
+  ASSERT_EQ(status_of(store().apply(first)), "OK");
+  ASSERT_EQ(status_of(store().apply(second)), "OK");
+  EXPECT_EQ(*store().get_object(ObjectType::kStatus, Id(7)), "two");
+}
+
+TEST_P(Store, MissingObjectIsNotFound) {
+  EXPECT_EQ(store().get_object(ObjectType::kStatus, Id(7)).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(Store, ObjectTypesAreSeparateIdSpaces) {
+  Batch b;
+  b.put_object(ObjectType::kStatus, Id(7), "status");
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  EXPECT_EQ(store().get_object(ObjectType::kAccount, Id(7)).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(Store, DeletedObjectIsNotFound) {
+  Batch put, del;
+  put.put_object(ObjectType::kAccount, Id(3), "alice");
+  del.delete_object(ObjectType::kAccount, Id(3));
+  ASSERT_EQ(status_of(store().apply(put)), "OK");
+  ASSERT_EQ(status_of(store().apply(del)), "OK");
+  EXPECT_EQ(store().get_object(ObjectType::kAccount, Id(3)).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(Store, DeletingAMissingObjectIsNotAnError) {
+  Batch del;
+  del.delete_object(ObjectType::kAccount, Id(3));
+  EXPECT_EQ(status_of(store().apply(del)), "OK");
+}
+
+TEST_P(Store, PutThenDeleteInOneBatchLeavesTheObjectDeleted) {
+  Batch b;
+  b.put_object(ObjectType::kAccount, Id(3), "alice");
+  b.delete_object(ObjectType::kAccount, Id(3));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  EXPECT_EQ(store().get_object(ObjectType::kAccount, Id(3)).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(Store, GetObjectsAnswersOneSlotPerIdInOrder) {
+  Batch b;
+  b.put_object(ObjectType::kStatus, Id(1), "one");
+  b.put_object(ObjectType::kStatus, Id(3), "three");
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  auto got = store().get_objects(ObjectType::kStatus, {Id(3), Id(2), Id(1), Id(3)});
+  ASSERT_EQ(status_of(got), "OK");
+  using Slot = std::optional<std::string>;
+  EXPECT_EQ(*got, (std::vector<Slot>{"three", std::nullopt, "one", "three"}));
+  auto none = store().get_objects(ObjectType::kStatus, {});
+  ASSERT_EQ(status_of(none), "OK");
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(Store, MaxObjectIdIsTheLargestIdOfThatTypeOrNone) {
+  EXPECT_EQ(*store().max_object_id(ObjectType::kStatus), Id());
+  Batch b;
+  b.put_object(ObjectType::kStatus, Id(5), "");
+  b.put_object(ObjectType::kStatus, Id(900), "");
+  b.put_object(ObjectType::kStatus, Id(40), "");
+  b.put_object(ObjectType::kToken, Id(~uint64_t{0}), "");
+  b.put_object(ObjectType::kAccount, Id(1000), "");
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  EXPECT_EQ(*store().max_object_id(ObjectType::kStatus), Id(900));
+  EXPECT_EQ(*store().max_object_id(ObjectType::kAccount), Id(1000));
+  EXPECT_EQ(*store().max_object_id(ObjectType::kToken), Id(~uint64_t{0}));
+  EXPECT_EQ(*store().max_object_id(ObjectType::kApp), Id());
+}
+
+TEST_P(Store, ZeroIdsAreRejectedAndNothingIsApplied) {
+  Batch zero_object;
+  zero_object.put_object(ObjectType::kStatus, Id(), "x");
+  Batch zero_from = adding({edge(0, kLikedBy, 2, 10)});
+  Batch zero_to = adding({edge(1, kLikedBy, 0, 10)});
+  Batch zero_claim;
+  zero_claim.claim_key(KeyspaceType::kUsername, "alice", Id());
+  for (Batch* b : {&zero_object, &zero_from, &zero_to, &zero_claim}) {
+    b->put_object(ObjectType::kAccount, Id(99), "must not appear");
+    EXPECT_EQ(store().apply(*b).status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(store().get_object(ObjectType::kAccount, Id(99)).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(Store, EmptyBatchChangesNothing) {
+  auto outcome = store().apply(Batch{});
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_TRUE(outcome->assoc_added.empty());
+  EXPECT_TRUE(outcome->assoc_removed.empty());
+}
+
+// ---- Keys ----
+
+TEST_P(Store, ClaimedKeyLooksUpToItsId) {
+  Batch b;
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  auto got = store().lookup_key(KeyspaceType::kUsername, "alice");
+  ASSERT_EQ(status_of(got), "OK");
+  EXPECT_EQ(*got, Id(3));
+}
+
+TEST_P(Store, UnknownKeyIsNotFound) {
+  EXPECT_EQ(store().lookup_key(KeyspaceType::kUsername, "nobody").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(Store, KeysInDifferentSpacesAreIndependent) {
+  Batch b;
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  b.claim_key(KeyspaceType::kEmail, "alice", Id(4));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(3));
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kEmail, "alice"), Id(4));
+  EXPECT_EQ(store().lookup_key(KeyspaceType::kTokenHash, "alice").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(Store, ClaimingAKeyHeldByAnotherIdConflictsAndAppliesNothing) {
+  Batch first;
+  first.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  ASSERT_EQ(status_of(store().apply(first)), "OK");
+
+  Batch second;
+  second.put_object(ObjectType::kAccount, Id(4), "impostor");
+  second.add_assoc(edge(4, kLikes, 50, 100));
+  second.claim_key(KeyspaceType::kEmail, "bob@example.com", Id(4));
+  second.claim_key(KeyspaceType::kUsername, "alice", Id(4));
+  EXPECT_EQ(store().apply(second).status().code(), StatusCode::kConflict);
+
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(3));
+  EXPECT_EQ(store().lookup_key(KeyspaceType::kEmail, "bob@example.com").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store().get_object(ObjectType::kAccount, Id(4)).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(*store().assoc_exists(Id(4), kLikes, Id(50)));
+  EXPECT_EQ(*store().assoc_count(Id(4), kLikes), 0);
+}
+
+TEST_P(Store, ClaimingAKeyAgainWithTheSameIdSucceeds) {
+  Batch b;
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  EXPECT_EQ(status_of(store().apply(b)), "OK");
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(3));
+}
+
+TEST_P(Store, TwoClaimsOfOneKeyForDifferentIdsInOneBatchConflict) {
+  Batch b;
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(4));
+  EXPECT_EQ(store().apply(b).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store().lookup_key(KeyspaceType::kUsername, "alice").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(Store, ReleasedKeyCanBeClaimedByAnotherId) {
+  Batch claim, release, reclaim;
+  claim.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  release.release_key(KeyspaceType::kUsername, "alice");
+  reclaim.claim_key(KeyspaceType::kUsername, "alice", Id(4));
+  ASSERT_EQ(status_of(store().apply(claim)), "OK");
+  ASSERT_EQ(status_of(store().apply(release)), "OK");
+  EXPECT_EQ(store().lookup_key(KeyspaceType::kUsername, "alice").status().code(),
+            StatusCode::kNotFound);
+  ASSERT_EQ(status_of(store().apply(reclaim)), "OK");
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(4));
+}
+
+TEST_P(Store, ReleasingAndClaimingAKeyInOneBatchHandsItOver) {
+  Batch claim, handover;
+  claim.claim_key(KeyspaceType::kUsername, "alice", Id(3));
+  handover.claim_key(KeyspaceType::kUsername, "alice", Id(4));
+  handover.release_key(KeyspaceType::kUsername, "alice");
+  ASSERT_EQ(status_of(store().apply(claim)), "OK");
+  ASSERT_EQ(status_of(store().apply(handover)), "OK");
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(4));
+}
+
+TEST_P(Store, OnlyOneOfManyConcurrentClaimsOfAKeyWins) {
+  constexpr int kThreads = 8;
+  std::atomic<int> wins{0}, conflicts{0}, others{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Batch b;
+      b.claim_key(KeyspaceType::kUsername, "popular", Id(100 + t));
+      auto r = store().apply(b);
+      if (r.has_value()) {
+        ++wins;
+      } else if (r.error().is_conflict()) {
+        ++conflicts;
+      } else {
+        ++others;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wins.load(), 1);
+  EXPECT_EQ(conflicts.load(), kThreads - 1);
+  EXPECT_EQ(others.load(), 0);
+}
+
+// ---- Associations ----
+
+TEST_P(Store, AddedEdgeCanBeReadBackWithPositionAndData) {
+  auto outcome = store().apply(adding({edge(1, kLikedBy, 2, 10, "via web")}));
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_added, std::vector<bool>{true});
+  auto got = store().get_assoc(Id(1), kLikedBy, Id(2));
+  ASSERT_EQ(status_of(got), "OK");
+  EXPECT_EQ(got->from, Id(1));
+  EXPECT_EQ(got->type, kLikedBy);
+  EXPECT_EQ(got->to, Id(2));
+  EXPECT_EQ(got->position, Id(10));
+  EXPECT_EQ(got->data, "via web");
+  EXPECT_TRUE(*store().assoc_exists(Id(1), kLikedBy, Id(2)));
+}
+
+TEST_P(Store, MissingEdgeIsNotFoundAndDoesNotExist) {
+  EXPECT_EQ(store().get_assoc(Id(1), kLikedBy, Id(2)).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(*store().assoc_exists(Id(1), kLikedBy, Id(2)));
+}
+
+TEST_P(Store, CountOfAnUnusedListIsZero) {
+  auto n = store().assoc_count(Id(1), kLikedBy);
+  ASSERT_EQ(status_of(n), "OK");
+  EXPECT_EQ(*n, 0);
+}
+
+TEST_P(Store, AddingTheSameEdgeTwiceCountsOnce) {
+  auto first = store().apply(adding({edge(1, kLikedBy, 2, 10)}));
+  auto second = store().apply(adding({edge(1, kLikedBy, 2, 10)}));
+  ASSERT_EQ(status_of(first), "OK");
+  ASSERT_EQ(status_of(second), "OK");
+  EXPECT_EQ(first->assoc_added, std::vector<bool>{true});
+  EXPECT_EQ(second->assoc_added, std::vector<bool>{false});
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+}
+
+TEST_P(Store, AddingTheSameEdgeTwiceInOneBatchCountsOnce) {
+  auto outcome = store().apply(adding({edge(1, kLikedBy, 2, 10), edge(1, kLikedBy, 2, 10)}));
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_added, (std::vector<bool>{true, false}));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+}
+
+TEST_P(Store, AddingAnExistingEdgeWithOtherPositionOrDataChangesNothing) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10, "old")}))), "OK");
+  auto again = store().apply(adding({edge(1, kLikedBy, 2, 99, "new")}));
+  ASSERT_EQ(status_of(again), "OK");
+  EXPECT_EQ(again->assoc_added, std::vector<bool>{false});
+  EXPECT_EQ(store().get_assoc(Id(1), kLikedBy, Id(2))->position, Id(10));
+  EXPECT_EQ(store().get_assoc(Id(1), kLikedBy, Id(2))->data, "old");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "(2@10:old)");
+}
+
+TEST_P(Store, RemovingAnEdgeDeletesItAndDecrementsTheCount) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10), edge(1, kLikedBy, 3, 11)}))),
+            "OK");
+  Batch remove;
+  remove.remove_assoc(Id(1), kLikedBy, Id(2));
+  auto outcome = store().apply(remove);
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_removed, std::vector<bool>{true});
+  EXPECT_FALSE(*store().assoc_exists(Id(1), kLikedBy, Id(2)));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "(3@11)");
+}
+
+TEST_P(Store, RemovingAMissingEdgeChangesNothing) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 3, 11)}))), "OK");
+  Batch remove;
+  remove.remove_assoc(Id(1), kLikedBy, Id(2));
+  auto outcome = store().apply(remove);
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_removed, std::vector<bool>{false});
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+}
+
+TEST_P(Store, AddingAndRemovingOneEdgeInOneBatchLeavesItAbsent) {
+  Batch b = adding({edge(1, kLikedBy, 2, 10)});
+  b.remove_assoc(Id(1), kLikedBy, Id(2));
+  auto outcome = store().apply(b);
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_added, std::vector<bool>{true});
+  EXPECT_EQ(outcome->assoc_removed, std::vector<bool>{true});
+  EXPECT_FALSE(*store().assoc_exists(Id(1), kLikedBy, Id(2)));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 0);
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "");
+}
+
+TEST_P(Store, ReAddingARemovedEdgeCountsItAgain) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10)}))), "OK");
+  Batch remove;
+  remove.remove_assoc(Id(1), kLikedBy, Id(2));
+  ASSERT_EQ(status_of(store().apply(remove)), "OK");
+  auto again = store().apply(adding({edge(1, kLikedBy, 2, 20)}));
+  ASSERT_EQ(status_of(again), "OK");
+  EXPECT_EQ(again->assoc_added, std::vector<bool>{true});
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "(2@20)");
+}
+
+TEST_P(Store, ListsAreSeparatedByFromAndType) {
+  ASSERT_EQ(status_of(store().apply(adding(
+                {edge(1, kLikedBy, 2, 10), edge(1, kLikes, 3, 11), edge(2, kLikedBy, 4, 12)}))),
+            "OK");
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikes), 1);
+  EXPECT_EQ(*store().assoc_count(Id(2), kLikedBy), 1);
+  EXPECT_EQ(*store().assoc_count(Id(2), kLikes), 0);
+  EXPECT_FALSE(*store().assoc_exists(Id(1), kLikes, Id(2)));
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "(2@10)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(10))), "(2@10)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(2), kLikedBy, newest(10))), "(4@12)");
+}
+
+TEST_P(Store, AssocsExistAnswersOneSlotPerInput) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10), edge(1, kLikedBy, 4, 11)}))),
+            "OK");
+  auto got = store().assocs_exist(Id(1), kLikedBy, {Id(4), Id(3), Id(2), Id(4)});
+  ASSERT_EQ(status_of(got), "OK");
+  EXPECT_EQ(*got, (std::vector<bool>{true, false, true, true}));
+  EXPECT_TRUE(store().assocs_exist(Id(1), kLikedBy, {})->empty());
+}
+
+// The favourite path: status -> account and account -> status, one batch.
+TEST_P(Store, ABatchAddsBothDirectionsOfARelationAtomically) {
+  auto outcome = store().apply(adding({edge(50, kLikedBy, 7, 100), edge(7, kLikes, 50, 100)}));
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_added, (std::vector<bool>{true, true}));
+  EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 1);
+  EXPECT_EQ(*store().assoc_count(Id(7), kLikes), 1);
+}
+
+// 8 threads add and remove a small shared set of edges (contended) and edges of their own
+// (uncontended) on one list. Whatever the interleaving, the count must equal the edges present,
+// and the sum of what each thread was told it changed.
+TEST_P(Store, CountsStayExactUnderEightThreadsAddingAndRemoving) {
+  constexpr int kThreads = 8;
+  constexpr int kOpsPerThread = 250;
+  constexpr uint64_t kShared = 12;
+  const Id hot(1000);
+  std::atomic<int64_t> net{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(static_cast<uint64_t>(t) + 1);
+      int64_t mine = 0;
+      for (int i = 0; i < kOpsPerThread; ++i) {
+        const uint64_t to = rng() % 3 == 0 ? 100 + t * 1000 + rng() % 8 : 1 + rng() % kShared;
+        const uint64_t position = 1 + rng() % 1'000'000;
+        Batch b;
+        const bool add = rng() % 2 == 0;
+        if (add) {
+          b.add_assoc(edge(hot.value, kLikedBy, to, position));
+          b.add_assoc(edge(to, kLikes, hot.value, position));
+        } else {
+          b.remove_assoc(hot, kLikedBy, Id(to));
+          b.remove_assoc(Id(to), kLikes, hot);
+        }
+        auto r = store().apply(b);
+        if (!r.has_value()) {
+          ++failures;
+          continue;
+        }
+        const auto& flags = add ? r->assoc_added : r->assoc_removed;
+        if (flags[0] != flags[1]) ++failures;  // the two directions must move together
+        mine += flags[0] ? (add ? 1 : -1) : 0;
+      }
+      net += mine;
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(failures.load(), 0);
+
+  auto count = store().assoc_count(hot, kLikedBy);
+  ASSERT_EQ(status_of(count), "OK");
+  auto page = store().assoc_range(hot, kLikedBy, newest(100000));
+  ASSERT_EQ(status_of(page), "OK");
+  EXPECT_EQ(*count, net.load());
+  EXPECT_EQ(*count, static_cast<int64_t>(page->items.size()));
+  EXPECT_FALSE(page->more);
+  // Every candidate: present in both directions, or in neither, with matching counts.
+  std::vector<Id> candidates;
+  for (uint64_t to = 1; to <= kShared; ++to) candidates.push_back(Id(to));
+  for (int t = 0; t < kThreads; ++t) {
+    for (uint64_t k = 0; k < 8; ++k) candidates.push_back(Id(100 + t * 1000 + k));
+  }
+  int64_t present = 0;
+  for (Id to : candidates) {
+    const bool forward = *store().assoc_exists(hot, kLikedBy, to);
+    EXPECT_EQ(*store().assoc_exists(to, kLikes, hot), forward) << to.to_string();
+    EXPECT_EQ(*store().assoc_count(to, kLikes), forward ? 1 : 0) << to.to_string();
+    present += forward ? 1 : 0;
+  }
+  EXPECT_EQ(*count, present);
+}
+
+// ---- Ranges ----
+
+// Five edges on list (1, kLikedBy): to = position / 10.
+void add_five(kindred::store::Store& s) {
+  auto r =
+      s.apply(adding({edge(1, kLikedBy, 3, 30), edge(1, kLikedBy, 1, 10), edge(1, kLikedBy, 5, 50),
+                      edge(1, kLikedBy, 2, 20), edge(1, kLikedBy, 4, 40)}));
+  ASSERT_EQ(status_of(r), "OK");
+}
+
+TEST_P(Store, RangeWalksNewestFirstByPosition) {
+  add_five(store());
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))),
+            "(5@50)(4@40)(3@30)(2@20)(1@10)");
+}
+
+TEST_P(Store, RangeWalksOldestFirstWhenAsked) {
+  add_five(store());
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(10))),
+            "(1@10)(2@20)(3@30)(4@40)(5@50)");
+}
+
+TEST_P(Store, RangeSaysMoreOnlyWhenAnItemLiesBeyondTheLimit) {
+  add_five(store());
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2))), "(5@50)(4@40) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(5))),
+            "(5@50)(4@40)(3@30)(2@20)(1@10)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(2))), "(1@10)(2@20) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(0))), " more");
+}
+
+TEST_P(Store, RangeMaxPositionIsAnExclusiveCursorForPagingBack) {
+  add_five(store());
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2, 40))), "(3@30)(2@20) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2, 20))), "(1@10)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2, 10))), "");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2, 35))), "(3@30)(2@20) more");
+}
+
+TEST_P(Store, RangeMinPositionIsAnExclusiveCursorForPagingForward) {
+  add_five(store());
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(2, 20))), "(3@30)(4@40) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(2, 40))), "(5@50)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(2, 50))), "");
+  // Newest-first with only a min: the newest items above it (Mastodon's since_id).
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2, 0, 20))), "(5@50)(4@40) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(5, 0, 20))), "(5@50)(4@40)(3@30)");
+}
+
+TEST_P(Store, RangeWithBothBoundsReturnsOnlyWhatLiesStrictlyBetween) {
+  add_five(store());
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10, 50, 10))), "(4@40)(3@30)(2@20)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(10, 10, 50))), "(2@20)(3@30)(4@40)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(1, 50, 10))), "(4@40) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(1, 10, 50))), "(2@20) more");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10, 31, 30))), "");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10, 30, 40))), "");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(10, 30, 30))), "");
+}
+
+TEST_P(Store, RangeOfAnEmptyListIsEmpty) {
+  auto page = store().assoc_range(Id(1), kLikedBy, newest(10));
+  ASSERT_EQ(status_of(page), "OK");
+  EXPECT_EQ(walk(*page), "");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(10))), "");
+}
+
+TEST_P(Store, RangeStaysInsideItsOwnList) {
+  // Neighbours on both sides in key order: from +-1 and type +-1.
+  ASSERT_EQ(status_of(store().apply(
+                adding({edge(0xffff'ffff'ffff'fffe, kLikedBy, 9, 90), edge(1, kLikes, 9, 91),
+                        edge(1, AssocType::kReplies, 9, 92), edge(2, kLikedBy, 9, 93),
+                        edge(0xffff'ffff'ffff'ffff, kLikedBy, 9, 94)}))),
+            "OK");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikes, newest(10))), "(9@91)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikes, oldest(10))), "(9@91)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(0xffff'ffff'ffff'ffff), kLikedBy, newest(10))), "(9@94)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(0xffff'ffff'ffff'ffff), kLikedBy, oldest(10))), "(9@94)");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, oldest(10))), "");
+}
+
+TEST_P(Store, RangeOrdersEdgesAtOnePositionAndCarriesTheirData) {
+  ASSERT_EQ(
+      status_of(store().apply(adding({edge(1, kLikedBy, 8, 10, "b"), edge(1, kLikedBy, 7, 10, "a"),
+                                      edge(1, kLikedBy, 9, 11)}))),
+      "OK");
+  const std::string newest_first = walk(*store().assoc_range(Id(1), kLikedBy, newest(10)));
+  const std::string oldest_first = walk(*store().assoc_range(Id(1), kLikedBy, oldest(10)));
+  EXPECT_TRUE(newest_first == "(9@11)(7@10:a)(8@10:b)" || newest_first == "(9@11)(8@10:b)(7@10:a)")
+      << newest_first;
+  EXPECT_TRUE(oldest_first == "(7@10:a)(8@10:b)(9@11)" || oldest_first == "(8@10:b)(7@10:a)(9@11)")
+      << oldest_first;
+}
+
+// ---- Lifecycle ----
+
+TEST_P(Store, ReopeningKeepsObjectsEdgesCountsAndKeys) {
+  Batch b =
+      adding({edge(1, kLikedBy, 2, 10, "d"), edge(1, kLikedBy, 3, 20), edge(1, kLikedBy, 4, 30)});
+  b.put_object(ObjectType::kStatus, Id(1), "post");
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(2));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  Batch remove;
+  remove.remove_assoc(Id(1), kLikedBy, Id(4));
+  ASSERT_EQ(status_of(store().apply(remove)), "OK");
+
+  ASSERT_NO_FATAL_FAILURE(reopen());
+
+  EXPECT_EQ(*store().get_object(ObjectType::kStatus, Id(1)), "post");
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(2));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 2);
+  EXPECT_EQ(store().get_assoc(Id(1), kLikedBy, Id(2))->data, "d");
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "(3@20)(2@10:d)");
+  EXPECT_EQ(*store().max_object_id(ObjectType::kStatus), Id(1));
+  // Counting continues from the stored value.
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 5, 40)}))), "OK");
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 3);
+}
+
+TEST_P(Store, CallsAfterCloseAreUnavailable) {
+  ASSERT_TRUE(store().close().is_ok());
+  constexpr auto kUnavailable = StatusCode::kUnavailable;
+  Batch b;
+  b.put_object(ObjectType::kStatus, Id(1), "x");
+  EXPECT_EQ(store().apply(b).status().code(), kUnavailable);
+  EXPECT_EQ(store().apply(Batch{}).status().code(), kUnavailable);
+  EXPECT_EQ(store().get_object(ObjectType::kStatus, Id(1)).status().code(), kUnavailable);
+  EXPECT_EQ(store().get_objects(ObjectType::kStatus, {Id(1)}).status().code(), kUnavailable);
+  EXPECT_EQ(store().lookup_key(KeyspaceType::kUsername, "a").status().code(), kUnavailable);
+  EXPECT_EQ(store().get_assoc(Id(1), kLikedBy, Id(2)).status().code(), kUnavailable);
+  EXPECT_EQ(store().assoc_exists(Id(1), kLikedBy, Id(2)).status().code(), kUnavailable);
+  EXPECT_EQ(store().assocs_exist(Id(1), kLikedBy, {Id(2)}).status().code(), kUnavailable);
+  EXPECT_EQ(store().assoc_count(Id(1), kLikedBy).status().code(), kUnavailable);
+  EXPECT_EQ(store().assoc_range(Id(1), kLikedBy, newest(1)).status().code(), kUnavailable);
+  EXPECT_EQ(store().max_object_id(ObjectType::kStatus).status().code(), kUnavailable);
+}
+
+// Calls racing close() either complete normally or answer Unavailable; none sees a half-closed
+// store (under ASan this also checks nothing touches freed memory).
+TEST_P(Store, CallsRacingCloseSucceedOrAreUnavailable) {
+  constexpr int kThreads = 4;
+  std::atomic<int> started_ops{0};
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = 1;; ++i) {
+        const auto r = t % 2 == 0 ? store().apply(adding({edge(1, kLikedBy, i, i)})).status()
+                                  : store().assoc_count(Id(1), kLikedBy).status();
+        if (r.code() == StatusCode::kUnavailable) return;
+        if (!r.is_ok()) ++unexpected;
+        ++started_ops;
+      }
+    });
+  }
+  while (started_ops.load() < 200) std::this_thread::yield();
+  EXPECT_TRUE(store().close().is_ok());
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(unexpected.load(), 0);
+}
+
+TEST_P(Store, CloseIsIdempotent) {
+  EXPECT_TRUE(store().close().is_ok());
+  EXPECT_TRUE(store().close().is_ok());
+}
+
+}  // namespace
