@@ -129,12 +129,18 @@ Result<Account> AccountService::sign_in(std::string_view username_or_email, std:
 }
 
 Result<Account> AccountService::get(Id id) const {
+  if (auto cached = cache_.find(id)) {
+    if (!*cached) return Status::not_found("Record not found");
+    return **cached;
+  }
   auto bytes = deps_.store.get_object(ObjectType::kAccount, id);
   if (!bytes.has_value()) {
     if (bytes.error().is_not_found()) return Status::not_found("Record not found");
     return bytes.error();
   }
-  return Account::decode(*bytes);
+  KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*bytes));
+  cache_.insert_if_absent(id, std::make_shared<const Account>(a));
+  return a;
 }
 
 Result<AccountView> AccountService::view(Id id) const {
@@ -159,13 +165,26 @@ Result<AccountView> AccountService::view_of(Account account) const {
 }
 
 Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& ids) const {
-  KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kAccount, ids));
   std::vector<AccountView> out;
   out.reserve(ids.size());
-  for (auto& blob : blobs) {
-    if (!blob) continue;
-    KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blob));
-    KINDRED_ASSIGN_OR_RETURN(AccountView v, view_of(std::move(a)));
+  std::vector<Id> missing;
+  for (Id id : ids)
+    if (!cache_.find(id)) missing.push_back(id);
+  if (!missing.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kAccount, missing));
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      if (!blobs[i]) continue;
+      KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blobs[i]));
+      cache_.insert_if_absent(missing[i], std::make_shared<const Account>(std::move(a)));
+    }
+  }
+  for (Id id : ids) {
+    auto a = get(id);
+    if (!a.has_value()) {
+      if (a.error().is_not_found()) continue;
+      return a.error();
+    }
+    KINDRED_ASSIGN_OR_RETURN(AccountView v, view_of(std::move(*a)));
     out.push_back(std::move(v));
   }
   return out;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "social/context.h"
+#include "social/record_cache.h"
 #include "social/secrets.h"
 #include "social/views.h"
 
@@ -26,7 +27,7 @@ struct Registration {
 class AccountService {
  public:
   AccountService(Deps deps, PasswordHasher& hasher, RegistrationMode mode)
-      : deps_(deps), hasher_(hasher), mode_(mode) {}
+      : deps_(deps), hasher_(hasher), mode_(mode), cache_(deps.config.account_cache_entries) {}
 
   // Creates a local account. Usernames are unique case-insensitively, as are emails.
   // Errors: PermissionDenied when registrations are closed; InvalidArgument naming the first
@@ -57,6 +58,8 @@ class AccountService {
   Deps deps_;
   PasswordHasher& hasher_;
   RegistrationMode mode_;
+  // Decoded accounts. Nothing changes an account yet; whatever does must put() the new record.
+  mutable RecordCache<Id, Account> cache_;
 };
 
 // Lower-cases ASCII.

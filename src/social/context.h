@@ -17,6 +17,10 @@ struct SocialConfig {
   size_t context_ancestors_limit = 40;
   size_t context_descendants_limit = 60;
   size_t context_descendants_depth = 20;
+  // In-memory caches of decoded records (bounded; a few hundred bytes each).
+  size_t post_cache_entries = 1 << 16;
+  size_t account_cache_entries = 1 << 16;
+  size_t token_cache_entries = 1 << 16;
 };
 
 // What every service borrows: the store, the clock, the id generator and the rules. Built once in

@@ -122,10 +122,9 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
   if (access_token.empty() || access_token.size() > 200)
     return Status::unauthenticated("The access token is invalid");
   std::string hash = hash_secret(access_token);
-  {
-    std::scoped_lock lock(cache_mutex_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) return *it->second;
+  if (auto cached = cache_.find(hash)) {
+    if (!*cached) return Status::unauthenticated("The access token is invalid");
+    return **cached;
   }
   auto id = deps_.store.lookup_key(KeyspaceType::kTokenHash, hash);
   if (!id.has_value()) {
@@ -139,11 +138,7 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
   }
   KINDRED_ASSIGN_OR_RETURN(auto scopes, parse_scopes(token->scopes));
   auto grant = std::make_shared<const TokenGrant>(TokenGrant{std::move(*token), std::move(scopes)});
-  {
-    std::scoped_lock lock(cache_mutex_);
-    if (cache_.size() >= kCacheLimit) cache_.clear();
-    cache_.emplace(std::move(hash), grant);
-  }
+  cache_.insert_if_absent(hash, grant);
   return *grant;
 }
 
@@ -154,17 +149,12 @@ Status OAuthService::revoke(const App& app, std::string_view access_token) {
   KINDRED_ASSIGN_OR_RETURN(Token token, load<Token>(deps_.store, ObjectType::kToken, *id));
   if (token.app_id != app.id)
     return Status::permission_denied("You are not authorized to revoke this token");
-  {
-    // Drop from the cache first: a request racing with revocation may still pass, none after.
-    std::scoped_lock lock(cache_mutex_);
-    cache_.erase(hash);
-  }
   store::Batch b;
   b.release_key(KeyspaceType::kTokenHash, hash);
   b.delete_object(ObjectType::kToken, token.id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
-  std::scoped_lock lock(cache_mutex_);
-  cache_.erase(hash);
+  // A request racing with revocation may still pass; none after this.
+  cache_.tombstone(hash);
   return Status::ok();
 }
 

@@ -10,6 +10,7 @@
 #include "social/accounts.h"
 #include "social/context.h"
 #include "social/models.h"
+#include "social/record_cache.h"
 
 namespace kindred::social {
 
@@ -40,7 +41,7 @@ constexpr std::string_view kOutOfBand = "urn:ietf:wg:oauth:2.0:oob";
 // Thread-safe.
 class OAuthService {
  public:
-  explicit OAuthService(Deps deps) : deps_(deps) {}
+  explicit OAuthService(Deps deps) : deps_(deps), cache_(deps.config.token_cache_entries) {}
 
   // Errors: InvalidArgument for a missing name, a bad redirect URI or an unknown scope.
   Result<App> create_app(const NewApp& app);
@@ -71,9 +72,8 @@ class OAuthService {
 
  private:
   Deps deps_;
-  static constexpr size_t kCacheLimit = 1 << 20;
-  mutable std::mutex cache_mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const TokenGrant>> cache_;  // GUARDED_BY(cache_mutex_)
+  // Validated tokens by hash; revocation leaves a tombstone.
+  RecordCache<std::string, TokenGrant> cache_;
 };
 
 // Whether `uri` is acceptable as a redirect URI: the out-of-band URN, or an absolute URI with a

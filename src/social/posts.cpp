@@ -28,19 +28,6 @@ bool valid_language(std::string_view lang) {
                           }));
 }
 
-// Stored posts by id, in order, skipping missing ones.
-Result<std::vector<Post>> load_posts(const store::Store& s, const std::vector<Id>& ids) {
-  KINDRED_ASSIGN_OR_RETURN(auto blobs, s.get_objects(ObjectType::kStatus, ids));
-  std::vector<Post> out;
-  out.reserve(blobs.size());
-  for (auto& blob : blobs) {
-    if (!blob) continue;
-    KINDRED_ASSIGN_OR_RETURN(Post p, Post::decode(*blob));
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 }  // namespace
 
 store::RangeQuery to_range_query(const ListQuery& q, bool& reverse) {
@@ -72,15 +59,56 @@ bool PostService::can_see(const Viewer& viewer, const Post& post) const {
   return false;
 }
 
-Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
+Result<std::shared_ptr<const Post>> PostService::load(Id id) const {
+  if (auto cached = cache_.find(id)) {
+    if (!*cached) return Status::not_found("Record not found");
+    return *cached;
+  }
   auto bytes = deps_.store.get_object(ObjectType::kStatus, id);
   if (!bytes.has_value()) {
     if (bytes.error().is_not_found()) return Status::not_found("Record not found");
     return bytes.error();
   }
   KINDRED_ASSIGN_OR_RETURN(Post post, Post::decode(*bytes));
-  if (!can_see(viewer, post)) return Status::not_found("Record not found");
-  return post;
+  auto shared = std::make_shared<const Post>(std::move(post));
+  cache_.insert_if_absent(id, shared);
+  return shared;
+}
+
+Result<std::vector<Post>> PostService::load_many(const std::vector<Id>& ids) const {
+  std::vector<Post> out;
+  out.reserve(ids.size());
+  std::vector<Id> missing;
+  std::vector<std::optional<std::shared_ptr<const Post>>> found(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    found[i] = cache_.find(ids[i]);
+    if (!found[i]) missing.push_back(ids[i]);
+  }
+  std::unordered_map<Id, std::shared_ptr<const Post>> loaded;
+  if (!missing.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kStatus, missing));
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      if (!blobs[i]) continue;
+      KINDRED_ASSIGN_OR_RETURN(Post p, Post::decode(*blobs[i]));
+      auto shared = std::make_shared<const Post>(std::move(p));
+      cache_.insert_if_absent(missing[i], shared);
+      loaded.emplace(missing[i], std::move(shared));
+    }
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (found[i]) {
+      if (*found[i]) out.push_back(**found[i]);
+    } else if (auto it = loaded.find(ids[i]); it != loaded.end()) {
+      out.push_back(*it->second);
+    }
+  }
+  return out;
+}
+
+Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
+  KINDRED_ASSIGN_OR_RETURN(auto post, load(id));
+  if (!can_see(viewer, *post)) return Status::not_found("Record not found");
+  return *post;
 }
 
 Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
@@ -122,7 +150,7 @@ Result<PostView> PostService::get(const Viewer& viewer, Id id) const {
 
 Result<std::vector<PostView>> PostService::get_many(const Viewer& viewer,
                                                     const std::vector<Id>& ids) const {
-  KINDRED_ASSIGN_OR_RETURN(auto posts, load_posts(deps_.store, ids));
+  KINDRED_ASSIGN_OR_RETURN(auto posts, load_many(ids));
   std::vector<PostView> out;
   out.reserve(posts.size());
   for (auto& p : posts) {
@@ -226,6 +254,7 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
     b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
   }
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  cache_.tombstone(post.id);
 
   // The post is gone for everyone now; take its likes off the likers' lists in bounded batches.
   store::RangeQuery q;
@@ -265,7 +294,7 @@ void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id
   if (all.has_value())
     for (const auto& a : all->items)
       if (seen.insert(a.to).second) child_ids.push_back(a.to);
-  auto children = load_posts(deps_.store, child_ids);
+  auto children = load_many(child_ids);
   if (!children.has_value()) return;
   for (auto& child : *children) {
     if (out.size() >= limit) return;

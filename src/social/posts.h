@@ -6,6 +6,7 @@
 
 #include "social/accounts.h"
 #include "social/context.h"
+#include "social/record_cache.h"
 #include "social/views.h"
 
 namespace kindred::social {
@@ -33,7 +34,8 @@ struct ListQuery {
 // and read a thread. Thread-safe: holds nothing mutable besides the store.
 class PostService {
  public:
-  PostService(Deps deps, const AccountService& accounts) : deps_(deps), accounts_(accounts) {}
+  PostService(Deps deps, const AccountService& accounts)
+      : deps_(deps), accounts_(accounts), cache_(deps.config.post_cache_entries) {}
 
   // Creates a post by `author`. With an idempotency key already used by this author, returns the
   // post created then. Errors: InvalidArgument (blank or over-long text, bad language);
@@ -65,8 +67,15 @@ class PostService {
   void collect_descendants(const Viewer& viewer, const Post& node, Id thread_author, size_t depth,
                            std::vector<Post>& out) const;
 
+  // The stored post by id through the cache. Errors: NotFound (also for deleted posts).
+  Result<std::shared_ptr<const Post>> load(Id id) const;
+  // Stored posts among `ids`, in order, skipping missing ones, through the cache.
+  Result<std::vector<Post>> load_many(const std::vector<Id>& ids) const;
+
   Deps deps_;
   const AccountService& accounts_;
+  // Decoded posts. Posts never change after creation; deletion leaves a tombstone.
+  mutable RecordCache<Id, Post> cache_;
 };
 
 // Converts a ListQuery to a store range query; `reverse` is set when the result must be reversed

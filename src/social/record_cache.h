@@ -1,0 +1,81 @@
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+namespace kindred::social {
+
+// A bounded, sharded in-memory cache of immutable records (decoded posts, accounts, token
+// grants) in front of the store. Each shard holds at most capacity/kShards entries; a full shard
+// drops its live entries (not its tombstones) and starts over, so memory stays bounded whatever
+// the traffic. Thread-safe; a lock is held only for one map operation.
+//
+// Deletion leaves a tombstone, and loads are inserted only where nothing is cached yet, so a
+// reader that loaded a record just before it was deleted cannot put it back.
+template <class Key, class T, class Hash = std::hash<Key>>
+class RecordCache {
+ public:
+  explicit RecordCache(size_t capacity) : shard_capacity_(std::max<size_t>(16, capacity / kShards)) {}
+
+  // nullopt: not cached. A null pointer: known deleted. Otherwise the record.
+  std::optional<std::shared_ptr<const T>> find(const Key& key) const {
+    const Shard& s = shard(key);
+    std::scoped_lock lock(s.mutex);
+    auto it = s.map.find(key);
+    if (it == s.map.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // Caches a freshly loaded record unless something (a newer record or a tombstone) is there.
+  void insert_if_absent(const Key& key, std::shared_ptr<const T> value) {
+    Shard& s = shard(key);
+    std::scoped_lock lock(s.mutex);
+    make_room(s);
+    s.map.emplace(key, std::move(value));
+  }
+
+  // Caches a record just written, replacing whatever was cached.
+  void put(const Key& key, std::shared_ptr<const T> value) {
+    Shard& s = shard(key);
+    std::scoped_lock lock(s.mutex);
+    make_room(s);
+    s.map.insert_or_assign(key, std::move(value));
+  }
+
+  // Marks the record deleted: later finds answer "deleted" until the record is put again.
+  void tombstone(const Key& key) { put(key, nullptr); }
+
+  size_t size_for_test() const {
+    size_t n = 0;
+    for (const auto& s : shards_) {
+      std::scoped_lock lock(s.mutex);
+      n += s.map.size();
+    }
+    return n;
+  }
+
+ private:
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<Key, std::shared_ptr<const T>, Hash> map;  // GUARDED_BY(mutex)
+  };
+
+  Shard& shard(const Key& key) { return shards_[Hash()(key) % kShards]; }
+  const Shard& shard(const Key& key) const { return shards_[Hash()(key) % kShards]; }
+
+  // REQUIRES: s.mutex held.
+  void make_room(Shard& s) {
+    if (s.map.size() < shard_capacity_) return;
+    std::erase_if(s.map, [](const auto& kv) { return kv.second != nullptr; });
+  }
+
+  const size_t shard_capacity_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace kindred::social
