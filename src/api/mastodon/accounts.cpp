@@ -32,7 +32,7 @@ void register_account_routes(http::Router& router, ApiServices& s) {
   router.add(http::Method::kGet, "/api/v1/accounts/verify_credentials", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:accounts"));
     API_TRY(social::AccountView v, s.accounts.view_of(*caller.account));
-    return json_response(entities::credential_account(v, s.config));
+    return json_text_response(entities::account_json(v, s.config, true));
   });
 
   router.add(http::Method::kGet, "/api/v1/accounts/lookup", [&s](http::Request& req) {
@@ -42,14 +42,14 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     if (!acct || acct->empty()) return error_response(400, "param is missing or the value is empty: acct");
     API_TRY(social::Account a, s.accounts.lookup(*acct));
     API_TRY(social::AccountView v, s.accounts.view_of(std::move(a)));
-    return json_response(entities::account(v, s.config));
+    return json_text_response(entities::account_json(v, s.config));
   });
 
   router.add(http::Method::kGet, "/api/v1/accounts/:id", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::AccountView v, s.accounts.view(id));
-    return json_response(entities::account(v, s.config));
+    return json_text_response(entities::account_json(v, s.config));
   });
 
   router.add(http::Method::kGet, "/api/v1/accounts/:id/statuses", [&s](http::Request& req) {
@@ -58,16 +58,13 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
     API_TRY(auto pinned, in.boolean("pinned"));
-    json::array out;
-    http::Response res;
     if (pinned.value_or(false)) {
       // Nothing can be pinned yet, so the pinned list is truly empty; the account must exist.
       API_TRY(social::Account a, s.accounts.get(id));
-      return json_response(out);
+      return json_text_response("[]");
     }
     API_TRY(auto page, s.posts.account_posts(caller.viewer(), id, q));
-    for (const auto& v : page.items) out.push_back(entities::status(v, s.config));
-    res = json_response(out);
+    auto res = json_text_response(entities::statuses_json(page.items, s.config));
     add_link_header(res, s.config.base_url, req, page.positions, q.limit);
     return res;
   });

@@ -12,6 +12,13 @@ http::Response json_response(const boost::json::value& body, int code) {
   return r;
 }
 
+http::Response json_text_response(std::string body, int code) {
+  http::Response r;
+  r.status = code;
+  r.body = std::move(body);
+  return r;
+}
+
 http::Response error_response(int code, std::string_view message) {
   return json_response(boost::json::object{{"error", message}}, code);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <string>
 #include <string_view>
 
 #include "core/status.h"
@@ -14,6 +15,8 @@ namespace kindred::api {
 http::Response error_response(const Status& status);
 // {"error": message} with `code`.
 http::Response error_response(int code, std::string_view message);
+// An already-serialised JSON body with `code`.
+http::Response json_text_response(std::string body, int code = 200);
 // A JSON body with `code`.
 http::Response json_response(const boost::json::value& body, int code = 200);
 

@@ -45,46 +45,44 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     API_TRY(social::NewPost p, read_new_post(in, req));
     p.app_id = caller.grant->token.app_id;
     API_TRY(social::PostView v, s.posts.create(*caller.account, p));
-    return json_response(entities::status(v, s.config));
+    return json_text_response(entities::status_json(v, s.config));
   });
 
   router.add(http::Method::kGet, "/api/v1/statuses/:id", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:statuses"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::PostView v, s.posts.get(caller.viewer(), id));
-    return json_response(entities::status(v, s.config));
+    return json_text_response(entities::status_json(v, s.config));
   });
 
   router.add(http::Method::kDelete, "/api/v1/statuses/:id", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:statuses"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::PostView v, s.posts.remove(caller.viewer(), id));
-    return json_response(entities::status(v, s.config, true));
+    return json_text_response(entities::status_json(v, s.config, true));
   });
 
   router.add(http::Method::kGet, "/api/v1/statuses/:id/context", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:statuses"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::ContextView ctx, s.posts.context(caller.viewer(), id));
-    json::array ancestors, descendants;
-    for (const auto& v : ctx.ancestors) ancestors.push_back(entities::status(v, s.config));
-    for (const auto& v : ctx.descendants) descendants.push_back(entities::status(v, s.config));
-    return json_response(json::object{{"ancestors", std::move(ancestors)},
-                                      {"descendants", std::move(descendants)}});
+    return json_text_response("{\"ancestors\":" + entities::statuses_json(ctx.ancestors, s.config) +
+                              ",\"descendants\":" + entities::statuses_json(ctx.descendants, s.config) +
+                              "}");
   });
 
   router.add(http::Method::kPost, "/api/v1/statuses/:id/favourite", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::PostView v, s.likes.favourite(caller.viewer(), id));
-    return json_response(entities::status(v, s.config));
+    return json_text_response(entities::status_json(v, s.config));
   });
 
   router.add(http::Method::kPost, "/api/v1/statuses/:id/unfavourite", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::PostView v, s.likes.unfavourite(caller.viewer(), id));
-    return json_response(entities::status(v, s.config));
+    return json_text_response(entities::status_json(v, s.config));
   });
 
   router.add(http::Method::kGet, "/api/v1/statuses/:id/favourited_by", [&s](http::Request& req) {
@@ -93,9 +91,7 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 40, 80));
     API_TRY(auto page, s.likes.favourited_by(caller.viewer(), id, q));
-    json::array out;
-    for (const auto& v : page.items) out.push_back(entities::account(v, s.config));
-    auto res = json_response(out);
+    auto res = json_text_response(entities::accounts_json(page.items, s.config));
     add_link_header(res, s.config.base_url, req, page.positions, q.limit);
     return res;
   });
@@ -107,9 +103,7 @@ void register_favourite_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
     API_TRY(auto page, s.likes.favourites(caller.viewer(), q));
-    json::array out;
-    for (const auto& v : page.items) out.push_back(entities::status(v, s.config));
-    auto res = json_response(out);
+    auto res = json_text_response(entities::statuses_json(page.items, s.config));
     add_link_header(res, s.config.base_url, req, page.positions, q.limit);
     return res;
   });

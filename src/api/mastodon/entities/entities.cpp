@@ -32,113 +32,169 @@ std::string note_html(const std::string& note) {
 
 }  // namespace
 
-json::object account(const social::AccountView& v, const ApiConfig& c) {
+void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c, bool credential) {
   const social::Account& a = v.account;
   const std::string avatar = c.base_url + "/avatars/original/missing.png";
   const std::string header = c.base_url + "/headers/original/missing.png";
-  json::object o;
-  o.reserve(32);
-  o["id"] = a.id.to_string();
-  o["username"] = a.username;
-  o["acct"] = a.username;
-  o["display_name"] = a.display_name;
-  o["locked"] = a.locked;
-  o["bot"] = a.bot;
-  o["discoverable"] = true;
-  o["indexable"] = true;
-  o["group"] = false;
-  // Mastodon reports account creation to the day.
-  o["created_at"] = iso_date(a.created_at_ms) + "T00:00:00.000Z";
-  o["note"] = note_html(a.note);
-  o["url"] = profile_url(c, a.username);
-  o["uri"] = c.base_url + "/users/" + a.username;
-  o["avatar"] = avatar;
-  o["avatar_static"] = avatar;
-  o["header"] = header;
-  o["header_static"] = header;
-  o["followers_count"] = v.followers_count;
-  o["following_count"] = v.following_count;
-  o["statuses_count"] = v.statuses_count;
-  o["last_status_at"] =
-      v.last_status_at_ms > 0 ? json::value(iso_date(v.last_status_at_ms)) : json::value(nullptr);
-  o["hide_collections"] = false;
-  o["noindex"] = false;
-  o["emojis"] = json::array();
-  o["roles"] = json::array();
-  o["fields"] = json::array();
-  if (a.memorial) o["memorial"] = true;
-  o["kindred"] = json::object{{"verified", a.verified}};
-  return o;
+  const std::string url = profile_url(c, a.username);
+  w.begin_object()
+      .member("id", a.id.to_string())
+      .member("username", a.username)
+      .member("acct", a.username)
+      .member("display_name", a.display_name)
+      .member("locked", a.locked)
+      .member("bot", a.bot)
+      .member("discoverable", true)
+      .member("indexable", true)
+      .member("group", false)
+      // Mastodon reports account creation to the day.
+      .member("created_at", iso_date(a.created_at_ms) + "T00:00:00.000Z")
+      .member("note", note_html(a.note))
+      .member("url", url)
+      .member("uri", c.base_url + "/users/" + a.username)
+      .member("avatar", avatar)
+      .member("avatar_static", avatar)
+      .member("header", header)
+      .member("header_static", header)
+      .member("followers_count", v.followers_count)
+      .member("following_count", v.following_count)
+      .member("statuses_count", v.statuses_count);
+  w.key("last_status_at");
+  if (v.last_status_at_ms > 0) {
+    w.string(iso_date(v.last_status_at_ms));
+  } else {
+    w.null();
+  }
+  w.member("hide_collections", false).member("noindex", false);
+  w.key("emojis").raw("[]").key("roles").raw("[]").key("fields").raw("[]");
+  if (a.memorial) w.member("memorial", true);
+  w.key("kindred").begin_object().member("verified", a.verified).end_object();
+  if (credential) {
+    w.key("source")
+        .begin_object()
+        .member("privacy", "public")
+        .member("sensitive", false)
+        .member("language", a.locale)
+        .member("note", a.note)
+        .key("fields")
+        .raw("[]")
+        .member("follow_requests_count", int64_t{0})
+        .end_object();
+    w.key("role")
+        .raw(R"({"id":"-99","name":"","permissions":"0","color":"","highlighted":false})");
+  }
+  w.end_object();
 }
 
-json::object credential_account(const social::AccountView& v, const ApiConfig& c) {
-  json::object o = account(v, c);
-  o["source"] = json::object{{"privacy", "public"},
-                             {"sensitive", false},
-                             {"language", v.account.locale},
-                             {"note", v.account.note},
-                             {"fields", json::array()},
-                             {"follow_requests_count", 0}};
-  o["role"] = json::object{{"id", "-99"}, {"name", ""}, {"permissions", "0"},
-                           {"color", ""}, {"highlighted", false}};
-  return o;
-}
-
-json::object status(const social::PostView& v, const ApiConfig& c, bool with_source) {
+void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, bool with_source) {
   const social::Post& p = v.post;
   const std::string& username = v.author.account.username;
-  json::object o;
-  o.reserve(36);
-  o["id"] = p.id.to_string();
-  o["created_at"] = iso8601(p.created_at_ms);
-  o["in_reply_to_id"] = p.in_reply_to_id.is_none() ? json::value(nullptr)
-                                                   : json::value(p.in_reply_to_id.to_string());
-  o["in_reply_to_account_id"] = p.in_reply_to_account_id.is_none()
-                                    ? json::value(nullptr)
-                                    : json::value(p.in_reply_to_account_id.to_string());
-  o["sensitive"] = p.sensitive;
-  o["spoiler_text"] = p.spoiler_text;
-  o["visibility"] = social::visibility_name(p.visibility);
-  o["language"] = p.language.empty() ? json::value(nullptr) : json::value(p.language);
-  o["uri"] = c.base_url + "/users/" + username + "/statuses/" + p.id.to_string();
-  o["url"] = profile_url(c, username) + "/" + p.id.to_string();
-  o["replies_count"] = v.replies_count;
-  o["reblogs_count"] = 0;
-  o["favourites_count"] = v.favourites_count;
-  o["edited_at"] = nullptr;
-  o["content"] = p.content_html;
-  o["reblog"] = nullptr;
+  const std::string id = p.id.to_string();
+  w.begin_object().member("id", id).member("created_at", iso8601(p.created_at_ms));
+  w.key("in_reply_to_id");
+  if (p.in_reply_to_id.is_none()) {
+    w.null();
+  } else {
+    w.string(p.in_reply_to_id.to_string());
+  }
+  w.key("in_reply_to_account_id");
+  if (p.in_reply_to_account_id.is_none()) {
+    w.null();
+  } else {
+    w.string(p.in_reply_to_account_id.to_string());
+  }
+  w.member("sensitive", p.sensitive)
+      .member("spoiler_text", p.spoiler_text)
+      .member("visibility", social::visibility_name(p.visibility));
+  w.key("language");
+  if (p.language.empty()) {
+    w.null();
+  } else {
+    w.string(p.language);
+  }
+  w.member("uri", c.base_url + "/users/" + username + "/statuses/" + id)
+      .member("url", profile_url(c, username) + "/" + id)
+      .member("replies_count", v.replies_count)
+      .member("reblogs_count", int64_t{0})
+      .member("favourites_count", v.favourites_count)
+      .key("edited_at")
+      .null()
+      .member("content", p.content_html)
+      .key("reblog")
+      .null();
   if (v.app) {
-    o["application"] = json::object{
-        {"name", v.app->name},
-        {"website", v.app->website.empty() ? json::value(nullptr) : json::value(v.app->website)}};
+    w.key("application").begin_object().member("name", v.app->name).key("website");
+    if (v.app->website.empty()) {
+      w.null();
+    } else {
+      w.string(v.app->website);
+    }
+    w.end_object();
   }
-  o["account"] = account(v.author, c);
-  o["media_attachments"] = json::array();
-  json::array mentions;
-  for (const auto& m : v.mentions)
-    mentions.push_back(json::object{{"id", m.id.to_string()},
-                                    {"username", m.username},
-                                    {"url", profile_url(c, m.username)},
-                                    {"acct", m.username}});
-  o["mentions"] = std::move(mentions);
-  json::array tags;
+  w.key("account");
+  write_account(w, v.author, c);
+  w.key("media_attachments").raw("[]");
+  w.key("mentions").begin_array();
+  for (const auto& m : v.mentions) {
+    w.begin_object()
+        .member("id", m.id.to_string())
+        .member("username", m.username)
+        .member("url", profile_url(c, m.username))
+        .member("acct", m.username)
+        .end_object();
+  }
+  w.end_array();
+  w.key("tags").begin_array();
   for (const auto& t : p.tags)
-    tags.push_back(json::object{{"name", t}, {"url", c.base_url + "/tags/" + t}});
-  o["tags"] = std::move(tags);
-  o["emojis"] = json::array();
-  o["card"] = nullptr;
-  o["poll"] = nullptr;
+    w.begin_object().member("name", t).member("url", c.base_url + "/tags/" + t).end_object();
+  w.end_array();
+  w.key("emojis").raw("[]").key("card").null().key("poll").null();
   if (v.viewer_signed_in) {
-    o["favourited"] = v.favourited;
-    o["reblogged"] = false;
-    o["muted"] = false;
-    o["bookmarked"] = false;
-    if (v.viewer_is_author) o["pinned"] = false;
-    o["filtered"] = json::array();
+    w.member("favourited", v.favourited)
+        .member("reblogged", false)
+        .member("muted", false)
+        .member("bookmarked", false);
+    if (v.viewer_is_author) w.member("pinned", false);
+    w.key("filtered").raw("[]");
   }
-  if (with_source) o["text"] = p.text;
-  return o;
+  if (with_source) w.member("text", p.text);
+  w.end_object();
+}
+
+std::string account_json(const social::AccountView& v, const ApiConfig& c, bool credential) {
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  write_account(w, v, c, credential);
+  return out;
+}
+
+std::string status_json(const social::PostView& v, const ApiConfig& c, bool with_source) {
+  std::string out;
+  out.reserve(2048 + v.post.content_html.size());
+  JsonWriter w(out);
+  write_status(w, v, c, with_source);
+  return out;
+}
+
+std::string accounts_json(const std::vector<social::AccountView>& vs, const ApiConfig& c) {
+  std::string out;
+  out.reserve(1024 * vs.size() + 2);
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& v : vs) write_account(w, v, c);
+  w.end_array();
+  return out;
+}
+
+std::string statuses_json(const std::vector<social::PostView>& vs, const ApiConfig& c) {
+  std::string out;
+  out.reserve(2048 * vs.size() + 2);
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& v : vs) write_status(w, v, c);
+  w.end_array();
+  return out;
 }
 
 json::object application(const social::App& app, bool with_secrets) {

@@ -3,8 +3,10 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "api/mastodon/api.h"
+#include "api/mastodon/entities/json_writer.h"
 #include "social/oauth.h"
 #include "social/views.h"
 
@@ -16,12 +18,20 @@ std::string iso8601(int64_t ms);
 // "2026-11-25"
 std::string iso_date(int64_t ms);
 
-// Mastodon's Account; `kindred.verified` is Kindred's extension.
-boost::json::object account(const social::AccountView& v, const ApiConfig& c);
-// CredentialAccount: Account plus `source` and `role`, for the account itself only.
-boost::json::object credential_account(const social::AccountView& v, const ApiConfig& c);
+// Mastodon's Account; `kindred.verified` is Kindred's extension. With `credential`, the
+// CredentialAccount (adds `source` and `role`), for the account itself only.
+void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c,
+                   bool credential = false);
 // Mastodon's Status as its viewer sees it. `with_source` adds `text` (as returned by delete).
-boost::json::object status(const social::PostView& v, const ApiConfig& c, bool with_source = false);
+void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c,
+                  bool with_source = false);
+
+// The same, serialised: one object, or an array of them.
+std::string account_json(const social::AccountView& v, const ApiConfig& c, bool credential = false);
+std::string status_json(const social::PostView& v, const ApiConfig& c, bool with_source = false);
+std::string accounts_json(const std::vector<social::AccountView>& vs, const ApiConfig& c);
+std::string statuses_json(const std::vector<social::PostView>& vs, const ApiConfig& c);
+
 // Application; `with_secrets` adds client_id and client_secret (only when just created).
 boost::json::object application(const social::App& app, bool with_secrets);
 // Token: {access_token, token_type, scope, created_at}.

@@ -1,0 +1,87 @@
+# common.sh: helpers for bench/run.sh (sourced, not run).
+# shellcheck shell=bash
+
+log()  { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { printf '%s WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; WARNINGS+=("$*"); }
+# failure: a check the benchmark promises did not hold. The run goes on (the other figures are
+# still worth having) and run.sh exits 1 at the end.
+failure() { printf '%s FAILED: %s\n' "$(date +%H:%M:%S)" "$*" >&2; FAILURES+=("$*"); }
+WARNINGS=()
+FAILURES=()
+
+# raw LINE: one line of raw results, on stderr and in $RAW (copied into results.md).
+raw() { printf '  %s\n' "$*" >&2; printf '%s\n' "$*" >>"$RAW"; }
+
+# need CMD PACKAGE: install a Debian package when CMD is missing (as root, without starting its service).
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  log "installing Debian package $2 (for $1) ..."
+  if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install $2" >&2; return 1; fi
+  local added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; added=1
+  fi
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; } || rc=$?
+  if [ "$added" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  return "$rc"
+}
+
+# median of numbers on stdin (one per line); NA when there are none.
+median() { grep -E '^-?[0-9.]+(e[-+]?[0-9]+)?$' | sort -g |
+  awk '{a[NR]=$1} END {if (NR==0) print "NA"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# to_ms TOKEN: a wrk latency (512.00us, 1.20ms, 1.01s, 1.00m) in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN{n=v; sub(/[a-z]+$/,"",n); u=v; sub(/^[0-9.]+/,"",u);
+    if (n=="") {print "NA"; exit}
+    f=(u=="us")?0.001:(u=="ms")?1:(u=="s")?1000:(u=="m")?60000:1; printf "%.3f", n*f}'
+}
+
+# ratio A B [DIGITS]: A/B, NA when either is NA or B is 0.
+ratio() {
+  local a=$1 b=$2 d=${3:-2}
+  case "$a$b" in *NA*|"") echo NA; return;; esac
+  awk -v a="$a" -v b="$b" -v d="$d" 'BEGIN { if (b+0 == 0) print "NA"; else printf "%.*f", d, a/b }'
+}
+# fmt_int N / fmt_f N [DIGITS]: table formatting that passes NA through.
+fmt_int() { case "$1" in NA|"") echo NA;; *) awk -v v="$1" 'BEGIN{printf "%.0f", v}';; esac; }
+fmt_f()   { case "$1" in NA|"") echo NA;; *) awk -v v="$1" -v d="${2:-2}" 'BEGIN{printf "%.*f", d, v}';; esac; }
+# fmt_mib BYTES
+fmt_mib() { case "$1" in NA|"") echo NA;; *) awk -v v="$1" 'BEGIN{printf "%.0f MiB", v/1048576}';; esac; }
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on now.
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  echo "$p"
+}
+
+# proc_kb PID FIELD: a field of /proc/PID/status in bytes (VmRSS, VmHWM).
+proc_bytes() { awk -v f="$2:" '$1==f {print $2*1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
+
+# store_bytes DIR: bytes of the files in a RocksDB directory, not counting its info logs (LOG, LOG.old.*).
+store_bytes() { find "$1" -type f ! -name LOG ! -name 'LOG.old.*' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+sst_bytes()   { find "$1" -type f -name '*.sst' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+
+# wrk output parsing: wrk_get FILE rps|p50|p99|non2xx|sockerr|requests
+wrk_get() {
+  local f=$1 what=$2
+  case "$what" in
+    rps)      awk '/^Requests\/sec:/{print $2; found=1} END{if(!found) print "NA"}' "$f";;
+    p50)      to_ms "$(awk '$1=="50%"{print $2}' "$f")";;
+    p99)      to_ms "$(awk '$1=="99%"{print $2}' "$f")";;
+    non2xx)   awk '/Non-2xx or 3xx responses:/{n=$NF} END{print n+0}' "$f";;
+    sockerr)  awk '/Socket errors:/{sub(/^ *Socket errors: */,""); print}' "$f";;
+    requests) awk '/requests in/{print $1; found=1} END{if(!found) print "NA"}' "$f";;
+  esac
+}
+
+# json_str JSON KEY / json_num JSON KEY: the first "KEY":"value" / "KEY":number in a JSON text
+# (the first one is the outer object's for the keys used here); empty when absent.
+json_str() { awk -v k="\"$2\":\"" '{ i = index($0, k); if (i) { s = substr($0, i + length(k)); print substr(s, 1, index(s, "\"") - 1); exit } }' <<<"$1"; }
+json_num() { awk -v k="\"$2\":" '{ i = index($0, k); if (i) { s = substr($0, i + length(k)); if (match(s, /^[0-9]+/)) print substr(s, 1, RLENGTH); exit } }' <<<"$1"; }
