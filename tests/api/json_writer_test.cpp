@@ -18,7 +18,7 @@ TEST(JsonWriter, WritesNestedValuesWithCommasInPlace) {
 
 TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
   std::string out;
-  append_json_string(out, std::string("\"\\\n\t\x01 é💜", 11));
+  append_json_string(out, std::string("\"\\\n\t\x01 é💜", 12));
   EXPECT_EQ(out, "\"\\\"\\\\\\n\\t\\u0001 é💜\"");
 }
 
