@@ -1,6 +1,7 @@
 #include "app/admin.h"
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -97,6 +98,45 @@ int seed_load(const SeedLoadConfig& c) {
     std::cerr << "kindred: " << closed.to_string() << '\n';
     return 1;
   }
+  return 0;
+}
+
+namespace {
+
+uintmax_t bytes_on_disk(const std::string& dir) {
+  uintmax_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec))
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  return total;
+}
+
+}  // namespace
+
+int compact(const std::string& data_dir) {
+  const std::string path = data_dir + "/store";
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "kindred: no store at " << path << '\n';
+    return 1;
+  }
+  store::StoreOptions so;
+  so.path = path;
+  auto store = store::open_rocksdb_store(so);
+  if (!store.has_value()) {
+    std::cerr << "kindred: " << store.error().to_string() << '\n';
+    return 1;
+  }
+  const uintmax_t before = bytes_on_disk(path);
+  const auto start = std::chrono::steady_clock::now();
+  Status s = (*store)->compact();
+  if (s.is_ok()) s = (*store)->close();
+  if (!s.is_ok()) {
+    std::cerr << "kindred: " << s.to_string() << '\n';
+    return 1;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "compacted " << path << ": " << before << " -> " << bytes_on_disk(path)
+            << " bytes in " << secs << " s" << std::endl;
   return 0;
 }
 

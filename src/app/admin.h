@@ -19,4 +19,8 @@ struct SeedLoadConfig {
 // forced. Appends to what earlier runs made: account numbers continue. Returns the exit code.
 int seed_load(const SeedLoadConfig& config);
 
+// `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
+// size on disk before and after. Returns the exit code.
+int compact(const std::string& data_dir);
+
 }  // namespace kindred::app

@@ -92,7 +92,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   seed_cmd->add_flag("--force", seed.force, "Seed even if the instance has real accounts");
 
+  std::string compact_dir = "./data";
+  auto* compact_cmd = admin->add_subcommand(
+      "compact", "Flush and fully compact the store, printing its size before and after.");
+  compact_cmd->add_option("--data-dir", compact_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
 
   if (seed_cmd->parsed()) return kindred::app::seed_load(seed);
 

@@ -156,10 +156,16 @@ Result<AccountView> AccountService::view_of(Account account) const {
   KINDRED_ASSIGN_OR_RETURN(v.followers_count, deps_.store.assoc_count(id, AssocType::kFollowedBy));
   KINDRED_ASSIGN_OR_RETURN(v.following_count, deps_.store.assoc_count(id, AssocType::kFollows));
   if (v.statuses_count > 0) {
-    store::RangeQuery q;
-    q.limit = 1;
-    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(id, AssocType::kAuthored, q));
-    if (!page.items.empty()) v.last_status_at_ms = page.items[0].position.ms();
+    auto cached = last_status_.find(id);
+    if (cached && *cached) {
+      v.last_status_at_ms = **cached;
+    } else {
+      store::RangeQuery q;
+      q.limit = 1;
+      KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(id, AssocType::kAuthored, q));
+      if (!page.items.empty()) v.last_status_at_ms = page.items[0].position.ms();
+      last_status_.insert_if_absent(id, std::make_shared<const int64_t>(v.last_status_at_ms));
+    }
   }
   return v;
 }
@@ -189,6 +195,12 @@ Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& id
   }
   return out;
 }
+
+void AccountService::note_posted(Id account_id, int64_t at_ms) const {
+  last_status_.put(account_id, std::make_shared<const int64_t>(at_ms));
+}
+
+void AccountService::note_post_removed(Id account_id) const { last_status_.erase(account_id); }
 
 Result<Account> AccountService::lookup(std::string_view acct) const {
   if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);

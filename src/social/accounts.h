@@ -27,7 +27,9 @@ struct Registration {
 class AccountService {
  public:
   AccountService(Deps deps, PasswordHasher& hasher, RegistrationMode mode)
-      : deps_(deps), hasher_(hasher), mode_(mode), cache_(deps.config.account_cache_entries) {}
+      : deps_(deps), hasher_(hasher), mode_(mode),
+        cache_(deps.config.account_cache_entries),
+        last_status_(deps.config.account_cache_entries) {}
 
   // Creates a local account. Usernames are unique case-insensitively, as are emails.
   // Errors: PermissionDenied when registrations are closed; InvalidArgument naming the first
@@ -49,6 +51,10 @@ class AccountService {
   Result<AccountView> view_of(Account account) const;
   // Accounts in input order; missing ids are skipped.
   Result<std::vector<AccountView>> views(const std::vector<Id>& ids) const;
+  // Keep last_status_at current without a range read per view: PostService calls these when a
+  // post is created or deleted.
+  void note_posted(Id account_id, int64_t at_ms) const;
+  void note_post_removed(Id account_id) const;
   // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
   Result<Account> lookup(std::string_view acct) const;
 
@@ -60,6 +66,9 @@ class AccountService {
   RegistrationMode mode_;
   // Decoded accounts. Nothing changes an account yet; whatever does must put() the new record.
   mutable RecordCache<Id, Account> cache_;
+  // Each account's newest post time (0: none), as last read or written. A delete racing a view
+  // may leave a stale date until the entry is evicted; it is a date, not a count.
+  mutable RecordCache<Id, int64_t> last_status_;
 };
 
 // Lower-cases ASCII.

@@ -236,6 +236,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     }
     return applied.error();
   }
+  accounts_.note_posted(author.id, post.created_at_ms);
   // A reply to a post deleted meanwhile would dangle; it still stands, as in Mastodon.
   return view_of(viewer, std::move(post));
 }
@@ -255,6 +256,7 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
   }
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(post.id);
+  accounts_.note_post_removed(post.account_id);
 
   // The post is gone for everyone now; take its likes off the likers' lists in bounded batches.
   store::RangeQuery q;
@@ -279,6 +281,9 @@ void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id
   const size_t limit = deps_.config.context_descendants_limit;
   if (depth >= deps_.config.context_descendants_depth || out.size() >= limit) return;
   // The thread author's own replies first (a continuing thread), then everyone's, oldest first.
+  // Most comments have no replies of their own: a count (a point read) saves opening a range.
+  auto replies = deps_.store.assoc_count(node.id, AssocType::kReplies);
+  if (!replies.has_value() || *replies == 0) return;
   std::vector<Id> child_ids;
   std::unordered_set<Id> seen;
   store::RangeQuery q;

@@ -46,6 +46,13 @@ class RecordCache {
     s.map.insert_or_assign(key, std::move(value));
   }
 
+  // Forgets the key: the next find misses and the caller reloads.
+  void erase(const Key& key) {
+    Shard& s = shard(key);
+    std::scoped_lock lock(s.mutex);
+    s.map.erase(key);
+  }
+
   // Marks the record deleted: later finds answer "deleted" until the record is put again.
   void tombstone(const Key& key) { put(key, nullptr); }
 

@@ -191,6 +191,10 @@ class Store {
   // reopen; ids are time-ordered, so a deleted newest id is not reissued by a later clock).
   virtual Result<Id> max_object_id(ObjectType type) const = 0;
 
+  // Flushes everything written and compacts stored data to its smallest form (for measuring and
+  // after bulk loads). Slow on large stores; other calls may proceed meanwhile.
+  virtual Status compact() = 0;
+
   // Flushes and closes; later calls answer Unavailable. Idempotent. The destructor calls it.
   virtual Status close() = 0;
 };

@@ -606,6 +606,22 @@ TEST_P(Store, ReopeningKeepsObjectsEdgesCountsAndKeys) {
   EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 3);
 }
 
+TEST_P(Store, CompactingKeepsObjectsEdgesCountsAndKeys) {
+  Batch b = adding({edge(1, kLikedBy, 2, 10, "d"), edge(1, kLikedBy, 3, 20)});
+  b.put_object(ObjectType::kStatus, Id(1), "post");
+  b.claim_key(KeyspaceType::kUsername, "alice", Id(2));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  for (uint64_t i = 100; i < 300; ++i)
+    ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, i, i * 10)}))), "OK");
+  ASSERT_TRUE(store().compact().is_ok());
+  EXPECT_EQ(*store().get_object(ObjectType::kStatus, Id(1)), "post");
+  EXPECT_EQ(*store().lookup_key(KeyspaceType::kUsername, "alice"), Id(2));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 202);
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(2))), "(299@2990)(298@2980) more");
+  ASSERT_TRUE(store().close().is_ok());
+  EXPECT_EQ(store().compact().code(), StatusCode::kUnavailable);
+}
+
 TEST_P(Store, CallsAfterCloseAreUnavailable) {
   ASSERT_TRUE(store().close().is_ok());
   constexpr auto kUnavailable = StatusCode::kUnavailable;

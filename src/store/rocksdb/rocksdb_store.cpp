@@ -248,6 +248,21 @@ Result<int64_t> RocksDbStore::assoc_count(Id from, AssocType type) const {
   return *n;
 }
 
+Status RocksDbStore::compact() {
+  const auto lock = admit();
+  if (!lock.owns_lock()) return closed_status();
+  ::rocksdb::FlushOptions flush;
+  flush.wait = true;
+  KINDRED_RETURN_IF_ERROR(to_status(db_->Flush(flush, cfs_), "flush before compaction"));
+  ::rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = ::rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* handle : cfs_) {
+    KINDRED_RETURN_IF_ERROR(
+        to_status(db_->CompactRange(options, handle, nullptr, nullptr), "compaction"));
+  }
+  return Status::ok();
+}
+
 Result<Id> RocksDbStore::max_object_id(ObjectType type) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();

@@ -58,6 +58,7 @@ class RocksDbStore final : public Store {
   Result<int64_t> assoc_count(Id from, AssocType type) const override;
   Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override;
   Result<Id> max_object_id(ObjectType type) const override;
+  Status compact() override;
   Status close() override;
 
  private:
