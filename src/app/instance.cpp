@@ -109,7 +109,8 @@ Status Instance::start(std::ostream* access_log) {
   ho.host = m.host;
   ho.port = m.port;
   ho.io_threads = c.threads > 0 ? c.threads : cores;
-  ho.worker_threads = c.workers >= 0 ? c.workers : std::max(4, 2 * ho.io_threads);
+  ho.inline_handlers = c.workers > 0;
+  ho.worker_threads = c.workers > 0 ? c.workers : std::max(4, 2 * ho.io_threads);
   ho.max_body_bytes = c.max_body_bytes;
   ho.access_log = c.access_log ? access_log : nullptr;
   // Links name the instance, so without --base-url they need the port actually bound.

@@ -35,10 +35,11 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_THREADS")
       ->check(CLI::Range(0, 256));
   serve->add_option("--workers", config.workers,
-                    "Handler threads (default: 2 x threads, at least 4; 0 runs handlers on the "
-                    "network threads)")
+                    "Threads for slow handlers (sign-up, sign-in); other handlers run on the "
+                    "network threads. 0 runs every handler on a separate pool instead")
       ->envname("KINDRED_WORKERS")
-      ->check(CLI::Range(-1, 1024));
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   serve->add_flag("--demo", config.demo, "Seed demo accounts and posts into an empty data directory")
       ->envname("KINDRED_DEMO");
   serve->add_option("--access-log", access_log, "One JSON line per request on stdout: on|off")

@@ -13,7 +13,9 @@ struct ServeConfig {
   std::string data_dir = "./data";
   std::string base_url;                   // default: http://<listen>
   int threads = 0;                        // 0: one per core
-  int workers = -1;                       // handler threads; -1: 2 x threads (at least 4); 0: inline
+  // Threads for blocking handlers (password hashing); 0: every handler runs on the pool of
+  // max(4, 2 x threads) instead of inline (for comparison).
+  int workers = 2;
   bool demo = false;
   bool access_log = true;
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;

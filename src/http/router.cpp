@@ -35,13 +35,13 @@ bool method_accepts(Method route, Method request) {
 
 }  // namespace
 
-void Router::add(Method method, std::string_view pattern, Handler handler) {
-  Route route{method, {}, std::move(handler)};
+void Router::add(Method method, std::string_view pattern, Handler handler, bool blocking) {
+  Route route{method, {}, std::move(handler), blocking};
   split_segments(pattern, route.segments);
   routes_.push_back(std::move(route));
 }
 
-Response Router::handle(Request& req) const {
+const Router::Route* Router::find(const Request& req, bool& path_matched) const {
   std::vector<std::string_view> segments;
   segments.reserve(8);
   split_segments(req.path, segments);
@@ -65,7 +65,7 @@ Response Router::handle(Request& req) const {
   };
 
   const Route* best = nullptr;
-  bool path_matched = false;
+  path_matched = false;
   for (const Route& r : routes_) {
     if (!matches(r)) continue;
     path_matched = true;
@@ -78,6 +78,30 @@ Response Router::handle(Request& req) const {
     // An exact method (a HEAD route for HEAD) beats the GET fallback of the same shape.
     if (c < 0 || (c == 0 && r.method == req.method && best->method != req.method)) best = &r;
   }
+  return best;
+}
+
+bool Router::is_blocking(const Request& req) const {
+  bool path_matched = false;
+  const Route* r = find(req, path_matched);
+  return r != nullptr && r->blocking;
+}
+
+Response Router::handle(Request& req) const {
+  bool path_matched = false;
+  const Route* best = find(req, path_matched);
+
+  std::vector<std::string_view> segments;
+  segments.reserve(8);
+  split_segments(req.path, segments);
+  auto matches = [&](const Route& r) {
+    if (r.segments.size() != segments.size()) return false;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (is_param(r.segments[i]) ? segments[i].empty() : r.segments[i] != segments[i])
+        return false;
+    }
+    return true;
+  };
 
   if (best == nullptr) {
     if (!path_matched) return not_found_ ? not_found_(req) : json_error(404, "Not found");

@@ -27,7 +27,14 @@ class Router {
   // Registers `handler` for `method` on `pattern` ("/a/:id/b"; leading '/' optional, a trailing
   // '/' ignored). If the same (method, pattern) is added twice, the first one wins.
   // Not thread-safe: call before serving.
-  void add(Method method, std::string_view pattern, Handler handler);
+  // `blocking` marks a handler that may take long (password hashing): the server runs it on its
+  // worker pool even when other handlers run inline on the network threads.
+  void add(Method method, std::string_view pattern, Handler handler, bool blocking = false);
+  void add_blocking(Method method, std::string_view pattern, Handler handler) {
+    add(method, pattern, std::move(handler), true);
+  }
+  // Whether the route `req` would reach was added as blocking (false when none matches).
+  bool is_blocking(const Request& req) const;
   // Called when no pattern matches the path (default: 404 {"error":"Not found"}).
   void set_not_found(Handler handler) { not_found_ = std::move(handler); }
   // Called when the path matches but not the method (default: 405 {"error":"Method not allowed"}).
@@ -49,7 +56,11 @@ class Router {
     Method method;
     std::vector<std::string> segments;
     Handler handler;
+    bool blocking = false;
   };
+  // The most specific route for the path and method; `path_matched` says whether any route
+  // matched the path whatever its method.
+  const Route* find(const Request& req, bool& path_matched) const;
   std::vector<Route> routes_;
   Handler not_found_;
   Handler method_not_allowed_;

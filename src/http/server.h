@@ -16,9 +16,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;                 // 0 picks a free port; see Server::port()
   int io_threads = 2;                   // threads running the io_context (network, parsing)
-  // Threads running handlers (which may block on the store). 0 runs each handler inline on the
-  // io thread that read its request: fastest when handlers only touch memory-speed storage, but a
-  // slow handler then holds up the other connections of that thread.
+  // Handlers run inline on the io thread that read the request (no thread hand-off), except
+  // routes added as blocking, which run on a pool of `worker_threads`. With `inline_handlers`
+  // false, every handler runs on the pool.
+  bool inline_handlers = true;
   int worker_threads = 4;
   size_t max_header_bytes = 16 * 1024;  // larger request line + headers get 431 and a close
   size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413 without being buffered

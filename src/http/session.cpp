@@ -249,7 +249,7 @@ void Session::on_request() {
   ctx_.add_busy(1);
   // No read is pending while the handler runs; the write sets its own deadline.
   stream_.expires_never();
-  if (ctx_.options.worker_threads == 0) {
+  if (ctx_.options.inline_handlers && !ctx_.router.is_blocking(req_)) {
     // Inline: the handler runs on this io thread, saving two thread hand-offs per request.
     run_handler();
     return;

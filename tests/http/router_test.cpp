@@ -225,3 +225,26 @@ TEST(Request, HeaderLookupIgnoresCaseAndSetTargetSplitsTheQuery) {
 
 }  // namespace
 }  // namespace kindred::http
+
+namespace kindred::http {
+namespace {
+
+TEST(RouterBlocking, OnlyRoutesAddedAsBlockingAreBlocking) {
+  Router r;
+  r.add(Method::kPost, "/api/v1/statuses", [](Request&) { return Response{}; });
+  r.add_blocking(Method::kPost, "/api/v1/accounts", [](Request&) { return Response{}; });
+  Request req;
+  req.method = Method::kPost;
+  req.set_target("/api/v1/accounts?x=1");
+  EXPECT_TRUE(r.is_blocking(req));
+  req.set_target("/api/v1/statuses");
+  EXPECT_FALSE(r.is_blocking(req));
+  req.set_target("/nowhere");
+  EXPECT_FALSE(r.is_blocking(req));
+  req.method = Method::kGet;
+  req.set_target("/api/v1/accounts");
+  EXPECT_FALSE(r.is_blocking(req));  // no GET route there
+}
+
+}  // namespace
+}  // namespace kindred::http

@@ -7,7 +7,7 @@ namespace kindred::api {
 namespace json = boost::json;
 
 void register_account_routes(http::Router& router, ApiServices& s) {
-  router.add(http::Method::kPost, "/api/v1/accounts", [&s](http::Request& req) {
+  router.add_blocking(http::Method::kPost, "/api/v1/accounts", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kApp, "write:accounts"));
     API_TRY(Input in, Input::from(req));
     social::Registration r;

@@ -168,7 +168,7 @@ http::Response token_grant(ApiServices& s, const Input& in) {
 }  // namespace
 
 void register_oauth_routes(http::Router& router, ApiServices& s) {
-  router.add(http::Method::kPost, "/oauth/token", [&s](http::Request& req) {
+  router.add_blocking(http::Method::kPost, "/oauth/token", [&s](http::Request& req) {
     auto in = Input::from(req);
     if (!in.has_value()) return oauth_error(400, "invalid_request", in.error().message());
     return token_grant(s, *in);
@@ -207,7 +207,7 @@ void register_oauth_routes(http::Router& router, ApiServices& s) {
     return html_response(200, consent_page(*app, a, ""));
   });
 
-  router.add(http::Method::kPost, "/oauth/authorize", [&s](http::Request& req) {
+  router.add_blocking(http::Method::kPost, "/oauth/authorize", [&s](http::Request& req) {
     auto in = Input::from(req);
     if (!in.has_value()) return html_response(400, page("Error", "<p>Malformed request.</p>"));
     AuthorizeRequest a = read_authorize(*in);
