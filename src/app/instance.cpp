@@ -9,6 +9,10 @@
 
 namespace kindred::app {
 
+namespace {
+constexpr int kSyncWriters = 64;
+}  // namespace
+
 struct Instance::Impl {
   ServeConfig config;
   SystemClock system_clock;
@@ -109,8 +113,12 @@ Status Instance::start(std::ostream* access_log) {
   ho.host = m.host;
   ho.port = m.port;
   ho.io_threads = c.threads > 0 ? c.threads : cores;
-  ho.inline_handlers = c.workers > 0;
+  ho.inline_handlers = c.workers > 0 && !c.sync;
   ho.worker_threads = c.workers > 0 ? c.workers : std::max(4, 2 * ho.io_threads);
+  // With --sync every write waits for an fsync. RocksDB commits concurrent writers as one group
+  // with one fsync, so throughput grows with the writers in flight: run handlers on a pool wide
+  // enough to keep many waiting at once, rather than inline on two network threads.
+  if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
   ho.max_body_bytes = c.max_body_bytes;
   ho.access_log = c.access_log ? access_log : nullptr;
   // Links name the instance, so without --base-url they need the port actually bound.
