@@ -85,6 +85,28 @@ TEST_F(RateLimitsApi, SixthSignUpWithinHalfAnHourIs429AndCreatesNobody) {
   EXPECT_EQ(num(stats(), "user_count"), 5);
 }
 
+TEST_F(RateLimitsApi, PasswordGuessingIsLimitedPerIpAndRecoversAfterFiveMinutes) {
+  const App& app = default_app();
+  ASSERT_EQ(register_user("ann").token.empty(), false);
+  int refused_at = 0;
+  for (int i = 1; i <= 30 && refused_at == 0; ++i) {
+    Reply r = password_grant(app, "ann", "wrong password");
+    if (r.status == 429) {
+      refused_at = i;
+      EXPECT_EQ(r.body, "{\"error\":\"Too many requests\"}");
+      EXPECT_EQ(r.header("x-ratelimit-limit"), "25");
+      EXPECT_EQ(r.header("x-ratelimit-remaining"), "0");
+    } else {
+      ASSERT_EQ(r.status, 400) << r.body;
+    }
+  }
+  ASSERT_GT(refused_at, 0) << "30 wrong passwords in a row were all answered";
+  EXPECT_LE(refused_at, 26);
+  EXPECT_EQ(password_grant(app, "ann", kPassword).status, 429);  // even the right one, for now
+  clock().advance_ms(5 * kMinute);
+  EXPECT_EQ(password_grant(app, "ann", kPassword).status, 200);
+}
+
 TEST_F(RateLimitsApi, SignUpsWorkAgainAfterHalfAnHour) {
   for (int i = 1; i <= 5; ++i) ASSERT_EQ(sign_up("user" + std::to_string(i)).status, 200);
   ASSERT_EQ(sign_up("user6").status, 429);

@@ -32,9 +32,19 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
                                                      services_.config.api_period_ms);
   signup_limiter_ = std::make_unique<http::RateLimiter>(
       services_.clock, services_.config.signup_limit, services_.config.signup_period_ms);
+  sign_in_limiter_ = std::make_unique<http::RateLimiter>(
+      services_.clock, services_.config.sign_in_limit, services_.config.sign_in_period_ms);
   // As Mastodon's rack-attack: /api/* is limited per account when signed in, else per IP;
-  // sign-ups are limited per IP on top.
+  // sign-ups are limited per IP on top, and so are sign-in attempts (token grants and the
+  // authorization form), which would otherwise allow unlimited password guessing.
   router.set_filter([this](http::Request& req, http::Response& extra) -> std::optional<http::Response> {
+    if (req.method == http::Method::kPost &&
+        (req.path == "/oauth/token" || req.path == "/oauth/authorize")) {
+      auto d = sign_in_limiter_->hit("ip:" + req.remote_ip);
+      add_rate_headers(extra, d);
+      if (d.allowed) return std::nullopt;
+      return error_response(429, "Too many requests");
+    }
     if (!starts_with(req.path, "/api/")) return std::nullopt;
     std::string key = "ip:" + req.remote_ip;
     std::string_view token = bearer_token(req);

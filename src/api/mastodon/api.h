@@ -29,6 +29,8 @@ struct ApiConfig {
   int64_t api_period_ms = 5 * 60 * 1000;
   int64_t signup_limit = 5;                      // sign-ups per window per IP
   int64_t signup_period_ms = 30 * 60 * 1000;
+  int64_t sign_in_limit = 25;                    // password and code attempts per window per IP
+  int64_t sign_in_period_ms = 5 * 60 * 1000;
 };
 
 // Everything the Mastodon API handlers borrow. Built once in main; outlives the server.
@@ -55,6 +57,7 @@ class MastodonApi {
   ApiServices services_;
   std::unique_ptr<http::RateLimiter> api_limiter_;
   std::unique_ptr<http::RateLimiter> signup_limiter_;
+  std::unique_ptr<http::RateLimiter> sign_in_limiter_;
 };
 
 // Per-resource route registration, one per file in api/mastodon/.
