@@ -13,6 +13,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev librocksdb-dev libsodium-dev libcli11-dev
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
   wrk
+  libvips-dev libimage-exiftool-perl
 )
 # Node.js may come from elsewhere (the machine image ships Node 20); never replace it.
 if ! command -v node >/dev/null 2>&1; then

@@ -5,6 +5,7 @@
 
 #include "app/admin.h"
 #include "app/serve.h"
+#include "media/image.h"
 
 namespace {
 
@@ -101,6 +102,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   CLI11_PARSE(cli, argc, argv);
+  if (kindred::Status s = kindred::media::init_media(argv[0]); !s.is_ok()) {
+    std::cerr << "kindred: " << s.to_string() << '\n';
+    return 1;
+  }
 
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
 
