@@ -41,19 +41,26 @@ void Router::add(Method method, std::string_view pattern, Handler handler, bool 
   routes_.push_back(std::move(route));
 }
 
+namespace {
+
+// Whether a pattern's segments match a path's: same count, literals equal, parameters non-empty.
+bool pattern_matches(const std::vector<std::string>& pattern,
+                     const std::vector<std::string_view>& segments) {
+  if (pattern.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (is_param(pattern[i]) ? segments[i].empty() : pattern[i] != segments[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 const Router::Route* Router::find(const Request& req, bool& path_matched) const {
   std::vector<std::string_view> segments;
   segments.reserve(8);
   split_segments(req.path, segments);
 
-  auto matches = [&](const Route& r) {
-    if (r.segments.size() != segments.size()) return false;
-    for (size_t i = 0; i < segments.size(); ++i) {
-      if (is_param(r.segments[i]) ? segments[i].empty() : r.segments[i] != segments[i])
-        return false;
-    }
-    return true;
-  };
+  auto matches = [&](const Route& r) { return pattern_matches(r.segments, segments); };
   // -1: a is more specific, 1: b is, 0: same shape. Left to right, literal beats parameter.
   auto compare = [](const Route& a, const Route& b) {
     for (size_t i = 0; i < a.segments.size(); ++i) {
@@ -94,14 +101,7 @@ Response Router::handle(Request& req) const {
   std::vector<std::string_view> segments;
   segments.reserve(8);
   split_segments(req.path, segments);
-  auto matches = [&](const Route& r) {
-    if (r.segments.size() != segments.size()) return false;
-    for (size_t i = 0; i < segments.size(); ++i) {
-      if (is_param(r.segments[i]) ? segments[i].empty() : r.segments[i] != segments[i])
-        return false;
-    }
-    return true;
-  };
+  auto matches = [&](const Route& r) { return pattern_matches(r.segments, segments); };
 
   if (best == nullptr) {
     if (!path_matched) return not_found_ ? not_found_(req) : json_error(404, "Not found");
