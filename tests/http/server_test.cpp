@@ -340,6 +340,9 @@ TEST_F(ServerTest, AccessLogHasOneJsonLinePerRequestWithoutTheQuery) {
   options.access_log = &log;
   start(options);
   ASSERT_EQ(client_->get("/hello?access_token=secret").status, 200);
+  // The line is written once the response is on the wire, so the client can
+  // see its answer first: wait for it before the next request to keep order.
+  ASSERT_EQ(sink.wait_lines(1).size(), 1u);
   ASSERT_EQ(client_->raw_exchange("BAD\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
   auto lines = sink.wait_lines(2);
   ASSERT_EQ(lines.size(), 2u);
