@@ -2,112 +2,23 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <vector>
-
 #include <vips/vips8>
 
+#include "media/test_images.h"
 #include "support/temp_dir.h"
 
 namespace kindred::media {
 namespace {
 
+using namespace test_images;
 using vips::VImage;
 
-// All test images are made here with libvips; nothing binary is committed.
-VImage gradient(int width, int height, bool alpha = false) {
-  EXPECT_TRUE(init_media("media_tests").is_ok());
-  VImage xy = VImage::xyz(width, height);
-  VImage r = xy[0] * (255.0 / width);
-  VImage g = xy[1] * (255.0 / height);
-  VImage b = (xy[0] + xy[1]) * (127.0 / (width + height)) + 64;
-  VImage rgb = r.bandjoin(g).bandjoin(b);
-  if (alpha) rgb = rgb.bandjoin(200);
-  rgb = rgb.cast(VIPS_FORMAT_UCHAR).copy(VImage::option()->set(
-      "interpretation", VIPS_INTERPRETATION_sRGB));
-  return rgb;
-}
-
-std::string encode_as(const VImage& image, const char* suffix) {
-  void* buf = nullptr;
-  size_t size = 0;
-  image.write_to_buffer(suffix, &buf, &size);
-  std::string out(static_cast<const char*>(buf), size);
-  g_free(buf);
-  return out;
-}
-
-VImage decode(const std::string& bytes) {
-  return VImage::new_from_buffer(bytes.data(), bytes.size(), "");
-}
-
-bool has_field(const VImage& image, const char* name) {
-  return vips_image_get_typeof(image.get_image(), name) != 0;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-// stdout of a shell command, or "" if it could not run.
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  pclose(pipe);
-  return out;
-}
-
-bool have_exiftool() { return std::system("exiftool -ver >/dev/null 2>&1") == 0; }
-
-uint32_t crc32(std::string_view data) {
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char c : data) {
-    crc ^= c;
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-void put_u32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
-}
-
-void put_chunk(std::string& out, std::string_view type, std::string_view data) {
-  put_u32(out, static_cast<uint32_t>(data.size()));
-  std::string body(type);
-  body.append(data);
-  out.append(body);
-  put_u32(out, crc32(body));
-}
-
-// A PNG whose IHDR declares width x height RGB pixels, followed by a few bytes of IDAT.
-std::string png_header_only(uint32_t width, uint32_t height) {
-  std::string png("\x89PNG\r\n\x1A\n", 8);
-  std::string ihdr;
-  put_u32(ihdr, width);
-  put_u32(ihdr, height);
-  ihdr.append(std::string("\x08\x02\x00\x00\x00", 5));  // 8-bit RGB, deflate, no interlace
-  put_chunk(png, "IHDR", ihdr);
-  put_chunk(png, "IDAT", std::string("\x78\x9C\x63\x00\x00\x00\x01\x00\x01", 9));
-  put_chunk(png, "IEND", "");
-  return png;
+TEST(Process, InitMediaLeavesOneVipsWorkerPerPipeline) {
+  ASSERT_TRUE(init_media("media_tests").is_ok());
+  EXPECT_EQ(vips_concurrency_get(), 1);
 }
 
 TEST(Probe, ReadsTypeAndSize) {
@@ -116,8 +27,8 @@ TEST(Probe, ReadsTypeAndSize) {
     const char* suffix;
     const char* mime;
   };
-  for (Case c : {Case{".jpg", "image/jpeg"}, Case{".png", "image/png"},
-                 Case{".webp", "image/webp"}, Case{".gif", "image/gif"}}) {
+  for (Case c : {Case{".jpg", "image/jpeg"}, Case{".png", "image/png"}, Case{".webp", "image/webp"},
+                 Case{".gif", "image/gif"}}) {
     SCOPED_TRACE(c.suffix);
     std::string bytes;
     try {
@@ -269,10 +180,13 @@ TEST(Process, AppliesOrientationAndStripsAllMetadata) {
   const std::string in_path = dir.sub("in.jpg");
   // Stored 300 wide, 200 high; EXIF orientation 6 says "rotate 90 degrees clockwise to view".
   write_file(in_path, encode_as(gradient(300, 200), ".jpg"));
-  ASSERT_EQ(std::system(("exiftool -q -overwrite_original -Orientation#=6 -GPSLatitude=51.5 "
-                         "-GPSLatitudeRef=N -GPSLongitude=0.12 -GPSLongitudeRef=W -XMP:Creator=Someone "
-                         "'" + in_path + "'").c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("exiftool -q -overwrite_original -Orientation#=6 -GPSLatitude=51.5 "
+                   "-GPSLatitudeRef=N -GPSLongitude=0.12 -GPSLongitudeRef=W -XMP:Creator=Someone "
+                   "'" +
+                   in_path + "'")
+                      .c_str()),
+      0);
   const std::string tagged = read_file(in_path);
   const std::string before = run("exiftool -a -G1 -s '" + in_path + "'");
   ASSERT_NE(before.find("[GPS]"), std::string::npos) << before;
