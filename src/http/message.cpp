@@ -1,21 +1,8 @@
 #include "http/message.h"
 
+#include "http/internal.h"
+
 namespace kindred::http {
-namespace {
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string_view method_name(Method m) {
   switch (m) {
@@ -41,7 +28,7 @@ std::string_view method_name(Method m) {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (iequals_ascii(n, name)) return std::string_view(v);
+    if (detail::iequals_ascii(n, name)) return std::string_view(v);
   }
   return std::nullopt;
 }

@@ -1,9 +1,14 @@
 #include "http/router.h"
 
+#include <algorithm>
+
 #include "http/form.h"
+#include "http/internal.h"
 
 namespace kindred::http {
 namespace {
+
+using detail::json_error;
 
 bool is_param(std::string_view segment) { return !segment.empty() && segment.front() == ':'; }
 
@@ -21,22 +26,17 @@ void split_segments(std::string_view path, Out& out) {
   }
 }
 
-Response json_error(int status, std::string_view message) {
-  Response res;
-  res.status = status;
-  res.body.reserve(message.size() + 12);
-  res.body.append("{\"error\":\"").append(message).append("\"}");
-  return res;
-}
-
 bool method_accepts(Method route, Method request) {
   return route == request || (request == Method::kHead && route == Method::kGet);
 }
 
 }  // namespace
 
-void Router::add(Method method, std::string_view pattern, Handler handler, bool blocking) {
-  Route route{method, {}, std::move(handler), blocking};
+void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
+  if (options.max_body_bytes) {
+    largest_body_limit_ = std::max(largest_body_limit_, *options.max_body_bytes);
+  }
+  Route route{method, {}, std::move(handler), options};
   split_segments(pattern, route.segments);
   routes_.push_back(std::move(route));
 }
@@ -91,7 +91,14 @@ const Router::Route* Router::find(const Request& req, bool& path_matched) const 
 bool Router::is_blocking(const Request& req) const {
   bool path_matched = false;
   const Route* r = find(req, path_matched);
-  return r != nullptr && r->blocking;
+  return r != nullptr && r->options.blocking;
+}
+
+std::optional<size_t> Router::max_body_bytes(const Request& req) const {
+  bool path_matched = false;
+  const Route* r = find(req, path_matched);
+  if (r == nullptr) return std::nullopt;
+  return r->options.max_body_bytes;
 }
 
 Response Router::handle(Request& req) const {

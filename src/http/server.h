@@ -14,15 +14,17 @@ namespace kindred::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                 // 0 picks a free port; see Server::port()
-  int io_threads = 2;                   // threads running the io_context (network, parsing)
+  uint16_t port = 8080;  // 0 picks a free port; see Server::port()
+  int io_threads = 2;    // threads running the io_context (network, parsing)
   // Handlers run inline on the io thread that read the request (no thread hand-off), except
   // routes added as blocking, which run on a pool of `worker_threads`. With `inline_handlers`
   // false, every handler runs on the pool.
   bool inline_handlers = true;
   int worker_threads = 4;
   size_t max_header_bytes = 16 * 1024;  // larger request line + headers get 431 and a close
-  size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413 without being buffered
+  // Larger bodies get 413 without being buffered. The default for routes that set no
+  // RouteOptions::max_body_bytes of their own.
+  size_t max_body_bytes = 1024 * 1024;
   // To read one whole request once its first byte arrived; also bounds writing one response.
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{75'000};  // keep-alive wait for the next request
@@ -38,11 +40,13 @@ struct ServerOptions {
 // An HTTP/1.1 server (Boost.Beast over Asio): keep-alive, one request in flight per connection,
 // header and body limits, read and idle timeouts. Handlers run on a worker pool.
 // On the wire: header names reach handlers lower-cased; a malformed request gets 400
-// {"error":"Bad request"}, an oversized body 413 {"error":"Request body too large"} (sent as soon
-// as the headers show it; the body is read and discarded, never kept), oversized headers 431;
-// each of these closes the connection. A handler that throws gets 500
-// {"error":"Internal server error"} (logged to stderr). HEAD gets the GET headers, including
-// its Content-Length, and no body. "Expect: 100-continue" is honoured.
+// {"error":"Bad request"}, a body over its route's limit (RouteOptions::max_body_bytes, else
+// ServerOptions::max_body_bytes) 413 {"error":"Request body too large"} (sent as soon as the
+// headers show it, or for a chunked body as soon as it passes the limit; the rest is read and
+// discarded, never kept), oversized headers 431; each of these closes the connection. A handler
+// that throws gets 500 {"error":"Internal server error"} (logged to stderr). HEAD gets the GET
+// headers, including its Content-Length, and no body. "Expect: 100-continue" is honoured (no
+// 100 Continue for a Content-Length over the route's limit: 413 comes instead).
 // Lifecycle: start() binds and begins serving on background threads; stop() stops accepting,
 // lets in-flight requests finish (bounded by `drain_timeout`), closes connections and joins
 // every thread. The destructor calls stop().

@@ -14,6 +14,7 @@
 #include <exception>
 #include <iostream>
 
+#include "http/internal.h"
 #include "http/wire.h"
 
 namespace kindred::http::detail {
@@ -61,13 +62,6 @@ std::string lower_ascii(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-Response json_error(int status, std::string_view message) {
-  Response res;
-  res.status = status;
-  res.body.append("{\"error\":\"").append(message).append("\"}");
-  return res;
 }
 
 // Errors that just mean the peer went away or time ran out: close without answering. Everything
@@ -146,7 +140,11 @@ void Session::do_read() {
   parser_.emplace();
   parser_->header_limit(
       static_cast<std::uint32_t>(std::min<size_t>(ctx_.options.max_header_bytes, UINT32_MAX)));
-  parser_->body_limit(static_cast<std::uint64_t>(ctx_.options.max_body_bytes));
+  // Until the header names the route, admit the largest body any route accepts; once it does,
+  // apply_route_body_limit() narrows this to the route's own limit.
+  parser_->body_limit(static_cast<std::uint64_t>(
+      std::max(ctx_.options.max_body_bytes, ctx_.router.largest_body_limit())));
+  route_limit_applied_ = false;
   if (buffer_.size() > 0) return start_request();  // a pipelined request is already here
   stream_.expires_after(ctx_.options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
@@ -170,6 +168,8 @@ void Session::start_request() {
 void Session::parse_buffered() {
   // Most requests arrive whole in the first read: parse what is buffered without another
   // asynchronous round trip.
+  // The parser is not eager: put() returns once the header is done, so the route's body limit
+  // is in place before any body byte is parsed.
   beast::error_code ec;
   while (buffer_.size() > 0 && !parser_->is_done()) {
     std::size_t used = parser_->put(buffer_.data(), ec);
@@ -179,6 +179,7 @@ void Session::parse_buffered() {
       break;
     }
     if (ec) return on_read_error(ec);
+    if (parser_->is_header_done() && !apply_route_body_limit()) return;
     if (used == 0) break;
   }
   if (parser_->is_done()) return on_request();
@@ -193,16 +194,39 @@ void Session::parse_buffered() {
 void Session::on_header(beast::error_code ec, std::size_t) {
   if (closing_) return;
   if (ec) return on_read_error(ec);
+  if (!apply_route_body_limit()) return;
   if (parser_->is_done()) return on_request();
   read_body();
+}
+
+bool Session::apply_route_body_limit() {
+  if (route_limit_applied_) return true;
+  route_limit_applied_ = true;
+  const auto& msg = parser_->get();
+  auto content_length = parser_->content_length();
+  // Requests without a body (most GETs) skip the route lookup.
+  if (!parser_->chunked() && (!content_length || *content_length == 0)) return true;
+  // req_ is free while reading (one request in flight); on_request() fills it again.
+  req_.method = to_method(msg.method());
+  req_.set_target(std::string(msg.target()));
+  size_t limit = ctx_.router.max_body_bytes(req_).value_or(ctx_.options.max_body_bytes);
+  if (content_length && *content_length > limit) {
+    // Answered before any body byte is read, and without 100 Continue.
+    send_error(413, "Request body too large");
+    return false;
+  }
+  // Chunked bodies count against this as they stream in (Beast reports body_limit).
+  parser_->body_limit(static_cast<std::uint64_t>(limit));
+  return true;
 }
 
 void Session::read_body() {
   const auto& msg = parser_->get();
   auto expect = msg[bhttp::field::expect];
   if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
-    // Clients such as curl hold large bodies back until told to go on. Bodies over the limit
-    // never get here: the parser rejects their Content-Length with the header.
+    // Clients such as curl hold large bodies back until told to go on. Bodies over the route's
+    // limit never get here: apply_route_body_limit() (or the parser, for the largest limit)
+    // rejects their Content-Length with the header.
     return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                              [self = shared_from_this()](beast::error_code wec, std::size_t) {
                                if (self->closing_) return;

@@ -92,6 +92,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void start_request();
   void parse_buffered();
   void on_header(boost::beast::error_code ec, std::size_t n);
+  // Once the header is parsed: answers 413 and returns false when its Content-Length exceeds
+  // the route's body limit; otherwise sets that limit on the parser (for chunked bodies) and
+  // returns true. Does the work once per request.
+  bool apply_route_body_limit();
   void read_body();
   void on_body(boost::beast::error_code ec, std::size_t n);
   void on_read_error(boost::beast::error_code ec);
@@ -122,9 +126,10 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t linger_bytes_ = 0;  // discarded after an error response
   bool keep_alive_ = false;
   bool http10_ = false;
-  bool head_request_ = false;  // the response gets headers only
-  bool busy_ = false;          // a request is in flight (counted in ctx_.busy)
-  bool closing_ = false;       // the socket is closed or closing; completion handlers just return
+  bool head_request_ = false;         // the response gets headers only
+  bool route_limit_applied_ = false;  // apply_route_body_limit() ran for this request
+  bool busy_ = false;                 // a request is in flight (counted in ctx_.busy)
+  bool closing_ = false;  // the socket is closed or closing; completion handlers just return
 };
 
 }  // namespace kindred::http::detail

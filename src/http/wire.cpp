@@ -4,6 +4,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "http/internal.h"
+
 namespace kindred::http::detail {
 namespace {
 
@@ -42,18 +44,6 @@ bool is_tchar(unsigned char c) {
     default:
       return false;
   }
-}
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
 }
 
 bool sendable(const std::pair<std::string, std::string>& h) {

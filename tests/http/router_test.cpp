@@ -246,5 +246,55 @@ TEST(RouterBlocking, OnlyRoutesAddedAsBlockingAreBlocking) {
   EXPECT_FALSE(r.is_blocking(req));  // no GET route there
 }
 
+Request request_for(Method method, std::string target) {
+  Request req;
+  req.method = method;
+  req.set_target(std::move(target));
+  return req;
+}
+
+TEST(RouterOptions, RouteOptionsSetBlockingAndBodyLimitPerRoute) {
+  Router r;
+  r.add(Method::kPost, "/media", named("upload"), {.blocking = true, .max_body_bytes = 17'000'000});
+  r.add(Method::kPost, "/media/:id/small", named("small"), {.max_body_bytes = 10});
+  r.add(Method::kPost, "/statuses", named("post"));
+  EXPECT_TRUE(r.is_blocking(request_for(Method::kPost, "/media?x=1")));
+  EXPECT_FALSE(r.is_blocking(request_for(Method::kPost, "/media/1/small")));
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kPost, "/media/")), 17'000'000u);
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kPost, "/media/1/small")), 10u);
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kPost, "/statuses")), std::nullopt);
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kPost, "/nowhere")), std::nullopt);
+  // The path matches but not the method: no route, so no route limit.
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kPut, "/media")), std::nullopt);
+  EXPECT_EQ(call(r, Method::kPost, "/media").body, "upload");
+}
+
+TEST(RouterOptions, HeadFallbackUsesTheGetRoutesLimit) {
+  Router r;
+  r.add(Method::kGet, "/big", named("big"), {.max_body_bytes = 5000});
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kHead, "/big")), 5000u);
+}
+
+TEST(RouterOptions, LargestBodyLimitIsTheMaximumOverRoutesOrZero) {
+  Router r;
+  r.add(Method::kGet, "/a", named("a"));
+  EXPECT_EQ(r.largest_body_limit(), 0u);
+  r.add(Method::kPost, "/b", named("b"), {.max_body_bytes = 100});
+  r.add(Method::kPost, "/c", named("c"), {.max_body_bytes = 3000});
+  r.add(Method::kPost, "/d", named("d"), {.max_body_bytes = 20});
+  EXPECT_EQ(r.largest_body_limit(), 3000u);
+}
+
+TEST(RouterOptions, AddWithABoolAndAddBlockingStillWork) {
+  Router r;
+  r.add(Method::kPost, "/hash", named("hash"), true);
+  r.add_blocking(Method::kPost, "/hash2", named("hash2"));
+  r.add(Method::kPost, "/quick", named("quick"));
+  EXPECT_TRUE(r.is_blocking(request_for(Method::kPost, "/hash")));
+  EXPECT_TRUE(r.is_blocking(request_for(Method::kPost, "/hash2")));
+  EXPECT_FALSE(r.is_blocking(request_for(Method::kPost, "/quick")));
+  EXPECT_EQ(r.max_body_bytes(request_for(Method::kPost, "/hash")), std::nullopt);
+}
+
 }  // namespace
 }  // namespace kindred::http

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <ostream>
 #include <regex>
+#include <sstream>
 #include <streambuf>
 #include <string>
 #include <thread>
@@ -102,6 +103,8 @@ Response text(std::string body) {
 
 class ServerTest : public ::testing::Test {
  protected:
+  static constexpr size_t kUploadLimit = 64 * 1024;
+
   ServerTest() {
     router_.add(Method::kGet, "/hello", [](Request&) { return text("hello world"); });
     router_.add(Method::kPost, "/echo", [this](Request& req) {
@@ -115,6 +118,18 @@ class ServerTest : public ::testing::Test {
     });
     router_.add(Method::kGet, "/throw",
                 [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.add(Method::kPost, "/upload",
+                [this](Request& req) {
+                  handled_.fetch_add(1);
+                  return text(std::to_string(req.body.size()));
+                },
+                {.max_body_bytes = kUploadLimit});
+    router_.add(Method::kPost, "/tiny",
+                [this](Request& req) {
+                  handled_.fetch_add(1);
+                  return text(req.body);
+                },
+                {.max_body_bytes = 16});
     router_.add(Method::kGet, "/slow", [this](Request&) {
       slow_entered_.open();
       slow_release_.wait();
@@ -136,6 +151,28 @@ class ServerTest : public ::testing::Test {
     auto c = std::make_unique<HttpClient>("127.0.0.1", server_->port());
     c->set_timeout(kPatience);
     return c;
+  }
+
+  // On a fresh connection: sends the request `head` (which asks for 100-continue and a close),
+  // reads the first response head, sends `body` only if that was 100 Continue, then reads until
+  // the server closes. Returns {first response head, everything after it}. Set a short
+  // read_timeout: it bounds the blocking reads should the server wait for a body.
+  std::pair<std::string, std::string> expect_continue(std::string_view head,
+                                                      std::string_view body) {
+    namespace asio = boost::asio;
+    asio::io_context ioc;
+    asio::ip::tcp::socket socket(ioc);
+    socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+    asio::write(socket, asio::buffer(head));
+    boost::system::error_code ec;
+    std::string got;
+    size_t n = asio::read_until(socket, asio::dynamic_buffer(got), "\r\n\r\n", ec);
+    std::string interim = got.substr(0, n);
+    got.erase(0, n);
+    if (interim == "HTTP/1.1 100 Continue\r\n\r\n") asio::write(socket, asio::buffer(body));
+    asio::read(socket, asio::dynamic_buffer(got), ec);
+    EXPECT_EQ(ec, asio::error::eof);
+    return {interim, got};
   }
 
   Router router_;
@@ -206,6 +243,104 @@ TEST_F(ServerTest, OversizedChunkedBodyGets413) {
       "\r\n0\r\n\r\n");
   EXPECT_EQ(raw.rfind("HTTP/1.1 413 ", 0), 0u) << raw;
   EXPECT_EQ(handled_.load(), 0);
+}
+
+// Per-route limits: the tests below run with a 1 KiB default, /upload at 64 KiB, /tiny at 16 B.
+class RouteBodyLimitTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.max_body_bytes = 1024;
+    // Bounds the raw exchanges below: a server waiting for a body it should have refused closes
+    // after this without answering, and the test fails instead of hanging.
+    options.read_timeout = milliseconds(3'000);
+    start(options);
+  }
+};
+
+TEST_F(RouteBodyLimitTest, RouteWithItsOwnLimitAcceptsABodyAboveTheDefault) {
+  auto r = client_->post_json("/upload", std::string(32 * 1024, 'u'));
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "32768");
+  auto at_limit = client_->post_json("/upload", std::string(kUploadLimit, 'u'));
+  EXPECT_EQ(at_limit.status, 200) << at_limit.error;
+  EXPECT_EQ(at_limit.body, std::to_string(kUploadLimit));
+  EXPECT_EQ(client_->connections_opened(), 1);
+}
+
+TEST_F(RouteBodyLimitTest, RouteWithItsOwnLimitRefusesABodyAboveIt) {
+  auto r = client_->post_json("/upload", std::string(kUploadLimit + 1, 'u'));
+  EXPECT_EQ(r.status, 413) << r.error;
+  EXPECT_EQ(r.body, R"({"error":"Request body too large"})");
+  EXPECT_EQ(handled_.load(), 0);
+}
+
+TEST_F(RouteBodyLimitTest, RouteWithoutALimitKeepsTheDefault) {
+  // 2 KiB is under the largest route limit but over the default that /echo has.
+  auto r = client_->post_json("/echo", std::string(2048, 'x'));
+  EXPECT_EQ(r.status, 413) << r.error;
+  EXPECT_EQ(r.header("connection"), "close");
+  EXPECT_EQ(handled_.load(), 0);
+  EXPECT_EQ(client_->post_json("/echo", std::string(1024, 'y')).status, 200);
+}
+
+TEST_F(RouteBodyLimitTest, RouteMayHaveALimitBelowTheDefault) {
+  EXPECT_EQ(client_->post_json("/tiny", std::string(16, 't')).status, 200);
+  EXPECT_EQ(client_->post_json("/tiny", std::string(17, 't')).status, 413);
+}
+
+TEST_F(RouteBodyLimitTest, OverLimitContentLengthGets413BeforeTheBodyIsSent) {
+  // Only the header goes out: the answer must come without the server waiting for the body.
+  for (std::string_view target : {"/echo", "/tiny", "/nowhere"}) {
+    auto started = steady_clock::now();
+    std::string raw = client_->raw_exchange("POST " + std::string(target) +
+                                            " HTTP/1.1\r\nHost: x\r\nContent-Length: 2048\r\n\r\n");
+    EXPECT_EQ(raw.rfind("HTTP/1.1 413 ", 0), 0u) << target << ": " << raw;
+    EXPECT_NE(raw.find(R"({"error":"Request body too large"})"), std::string::npos) << raw;
+    EXPECT_LT(steady_clock::now() - started, milliseconds(3'000)) << target;
+  }
+  // Over even the largest route limit: the header parser refuses it, as before.
+  std::string raw = client_->raw_exchange(
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 413 ", 0), 0u) << raw;
+  EXPECT_EQ(handled_.load(), 0);
+}
+
+TEST_F(RouteBodyLimitTest, ChunkedBodyIsHeldToTheRoutesLimit) {
+  auto chunked = [&](std::string_view target, size_t size) {
+    std::ostringstream hex;
+    hex << std::hex << size;
+    return client_->raw_exchange("POST " + std::string(target) +
+                                 " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                 "Connection: close\r\n\r\n" +
+                                 hex.str() + "\r\n" + std::string(size, 'c') + "\r\n0\r\n\r\n");
+  };
+  std::string over_default = chunked("/echo", 2048);
+  EXPECT_EQ(over_default.rfind("HTTP/1.1 413 ", 0), 0u) << over_default;
+  EXPECT_EQ(handled_.load(), 0);
+  std::string over_route = chunked("/upload", kUploadLimit + 1);
+  EXPECT_EQ(over_route.rfind("HTTP/1.1 413 ", 0), 0u) << over_route;
+  EXPECT_EQ(handled_.load(), 0);
+  std::string under_route = chunked("/upload", 2048);
+  EXPECT_EQ(under_route.rfind("HTTP/1.1 200 ", 0), 0u) << under_route;
+  EXPECT_NE(under_route.find("\r\n\r\n2048"), std::string::npos) << under_route;
+}
+
+TEST_F(RouteBodyLimitTest, ExpectContinueFollowsTheRoutesLimit) {
+  // Over /echo's limit but under the largest: 413 at once, never 100 Continue.
+  std::string refused = client_->raw_exchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2048\r\n\r\n");
+  EXPECT_EQ(refused.rfind("HTTP/1.1 413 ", 0), 0u) << refused;
+  EXPECT_EQ(refused.find("100 Continue"), std::string::npos) << refused;
+
+  // The same size on /upload is invited in.
+  auto [interim, got] = expect_continue(
+      "POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: 2048\r\nConnection: close\r\n\r\n",
+      std::string(2048, 'e'));
+  ASSERT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+  EXPECT_EQ(got.substr(got.size() - 4), "2048");
 }
 
 TEST_F(ServerTest, GarbageGets400AndTheConnectionCloses) {
@@ -295,21 +430,11 @@ TEST_F(ServerTest, ExpectContinueGetsAnInterimResponseBeforeTheBodyIsSent) {
   ServerOptions options;
   options.read_timeout = milliseconds(3'000);  // bounds the blocking reads below if it fails
   start(options);
-  namespace asio = boost::asio;
-  asio::io_context ioc;
-  asio::ip::tcp::socket socket(ioc);
-  socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
-  asio::write(socket, asio::buffer(std::string_view(
-                          "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                          "Content-Length: 2\r\nConnection: close\r\n\r\n")));
-  boost::system::error_code ec;
-  std::string got;
-  asio::read_until(socket, asio::dynamic_buffer(got), "\r\n\r\n", ec);
-  ASSERT_EQ(got, "HTTP/1.1 100 Continue\r\n\r\n") << ec.message();
-  asio::write(socket, asio::buffer(std::string_view("hi")));
-  got.clear();
-  asio::read(socket, asio::dynamic_buffer(got), ec);
-  EXPECT_EQ(ec, asio::error::eof);
+  auto [interim, got] = expect_continue(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: 2\r\nConnection: close\r\n\r\n",
+      "hi");
+  ASSERT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
   EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
   EXPECT_EQ(got.substr(got.size() - 2), "hi");
 }
