@@ -10,10 +10,12 @@ DATA_DIR ?= ./data
 
 RELEASE_DIR := build/release
 ASAN_DIR    := build/asan
+FUZZ_DIR    := build/fuzz
+FUZZ_TIME   ?= 30
 CTEST_FLAGS := --output-on-failure --no-tests=error -j $(JOBS)
 
 .NOTPARALLEL:
-.PHONY: setup configure build run test test-unit test-asan test-e2e asan bench clean
+.PHONY: setup configure build run test test-unit test-asan test-e2e asan bench fuzz clean
 
 setup:
 	scripts/setup.sh
@@ -47,6 +49,23 @@ test-e2e: build
 
 bench: build
 	@if [[ -f bench/run.sh ]]; then bash bench/run.sh; else echo "bench: no bench/run.sh yet"; fi
+
+# libFuzzer on the multipart parser for FUZZ_TIME seconds (clang-14 and libclang-rt-14-dev; not
+# part of `make test`). New inputs go to build/fuzz/corpus/, crashes to build/fuzz/crash-*; the
+# seeds in tests/fuzz/corpus/ are only read. Turn each crash into a seed once it is fixed.
+fuzz:
+	@if ! command -v clang++-14 >/dev/null 2>&1; then \
+	  echo "fuzz: clang++-14 not found; skipping (apt-get install clang-14 libclang-rt-14-dev)"; \
+	  exit 0; \
+	fi; \
+	set -euo pipefail; \
+	scripts/setup.sh; \
+	cmake --preset fuzz; \
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target multipart_fuzz; \
+	mkdir -p $(FUZZ_DIR)/corpus/multipart; \
+	$(FUZZ_DIR)/multipart_fuzz -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(FUZZ_DIR)/ \
+	  -dict=tests/fuzz/multipart.dict \
+	  $(FUZZ_DIR)/corpus/multipart tests/fuzz/corpus/multipart
 
 clean:
 	rm -rf build
