@@ -15,7 +15,7 @@ FUZZ_TIME   ?= 30
 CTEST_FLAGS := --output-on-failure --no-tests=error -j $(JOBS)
 
 .NOTPARALLEL:
-.PHONY: setup configure build run test test-unit test-asan test-e2e asan bench fuzz clean
+.PHONY: setup configure build run test test-unit test-asan test-fuzz test-e2e asan bench fuzz clean
 
 setup:
 	scripts/setup.sh
@@ -29,9 +29,10 @@ build: configure
 run: build
 	exec $(RELEASE_DIR)/kindred serve --listen $(LISTEN) --data-dir $(DATA_DIR) --base-url $(BASE_URL) --demo
 
-# Unit tests (release), the same unit tests under ASan+UBSan, then the end-to-end tests
+# Unit tests (release), the same unit tests under ASan+UBSan, 20 s of fuzzing the multipart
+# parser (when clang is installed), then the end-to-end tests
 # against the release binary.
-test: test-unit test-asan test-e2e
+test: test-unit test-asan test-fuzz test-e2e
 
 test-unit: build
 	ctest --test-dir $(RELEASE_DIR) $(CTEST_FLAGS)
@@ -66,6 +67,10 @@ fuzz:
 	$(FUZZ_DIR)/multipart_fuzz -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(FUZZ_DIR)/ \
 	  -dict=tests/fuzz/multipart.dict \
 	  $(FUZZ_DIR)/corpus/multipart tests/fuzz/corpus/multipart
+
+# A short fuzzing run of the multipart parser as part of `make test` (skipped without clang).
+test-fuzz:
+	$(MAKE) fuzz FUZZ_TIME=20
 
 clean:
 	rm -rf build

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "media/synth.h"
 #include "social/instance.h"
 
 namespace kindred::app {
@@ -13,6 +14,15 @@ struct DemoAccount {
   const char* username;
   const char* display_name;
   bool verified;
+  const char* note;
+  media::Rgb from, to;  // avatar colours
+};
+
+// A photo stands in for what the caption describes; the alt text says so honestly.
+struct DemoPhoto {
+  media::Rgb from, to;
+  uint64_t seed;
+  const char* alt;
 };
 
 struct DemoPost {
@@ -22,25 +32,44 @@ struct DemoPost {
   const char* reply_to;  // key of the post replied to, or nullptr
   std::vector<const char*> liked_by;
   const char* spoiler = "";
+  std::vector<DemoPhoto> photos = {};
 };
+
+Result<std::string> draw(int width, int height, media::Rgb from, media::Rgb to, uint64_t seed) {
+  media::SynthSpec spec;
+  spec.width = width;
+  spec.height = height;
+  spec.from = from;
+  spec.to = to;
+  spec.seed = seed;
+  return media::synthesize_image(spec);
+}
 
 }  // namespace
 
-Status seed_demo(social::AccountService& accounts, social::PostService& posts,
-                 social::LikeService& likes, const store::Store& store) {
-  KINDRED_ASSIGN_OR_RETURN(auto stats, social::instance_stats(store));
+Status seed_demo(const DemoServices& s) {
+  KINDRED_ASSIGN_OR_RETURN(auto stats, social::instance_stats(s.store));
   if (stats.user_count > 0) return Status::ok();
 
   const std::vector<DemoAccount> people = {
-      {"maya", "Maya Okafor", true},       {"lena", "Lena Fischer", false},
-      {"sam", "Sam Reyes", false},         {"tom", "Tom Hughes", false},
-      {"priya", "Priya Natarajan", false}, {"jonas", "Jonas Berg", false},
+      {"maya", "Maya Okafor", true, "Singer. On tour until December.", {200, 60, 90}, {250, 180, 90}},
+      {"lena", "Lena Fischer", false, "Mother of Iris and Paul. Berlin.", {120, 90, 180}, {220, 200, 240}},
+      {"sam", "Sam Reyes", false, "Front row, always.", {30, 120, 110}, {160, 220, 140}},
+      {"tom", "Tom Hughes", false, "Dad. Runner. Noah's father.", {40, 60, 120}, {140, 170, 220}},
+      {"priya", "Priya Natarajan", false, "Midwife in Chennai.", {190, 100, 40}, {250, 220, 150}},
+      {"jonas", "Jonas Berg", false, "Allotment number 14.", {60, 110, 40}, {200, 220, 90}},
   };
   std::map<std::string, social::Account> by_name;
+  uint64_t seed = 1;
   for (const auto& p : people) {
-    KINDRED_ASSIGN_OR_RETURN(
-        social::Account a,
-        accounts.create_account(p.username, p.display_name, p.verified, false, std::string(kDemoPassword)));
+    KINDRED_ASSIGN_OR_RETURN(social::Account a,
+                             s.accounts.create_account(p.username, p.display_name, p.verified,
+                                                       false, std::string(kDemoPassword)));
+    social::ProfileEdit edit;
+    edit.note = p.note;
+    KINDRED_ASSIGN_OR_RETURN(edit.avatar, draw(400, 400, p.from, p.to, seed++));
+    KINDRED_ASSIGN_OR_RETURN(edit.header, draw(1500, 500, p.to, p.from, seed++));
+    KINDRED_ASSIGN_OR_RETURN(a, s.profiles.update(a.id, edit));
     by_name[p.username] = std::move(a);
   }
 
@@ -48,14 +77,22 @@ Status seed_demo(social::AccountService& accounts, social::PostService& posts,
       {"tour", "maya",
        "Last night in Lisbon. Thank you for singing every word back to us. 🌙\n\nTwo more cities "
        "and then home. #tour",
-       nullptr, {"sam", "tom", "priya", "jonas", "lena"}},
+       nullptr, {"sam", "tom", "priya", "jonas", "lena"}, "",
+       {{{20, 20, 70}, {230, 120, 60}, 11,
+         "Demo image: a dusk gradient from navy to orange with round shapes, standing in for a "
+         "photo of a concert crowd under stage lights."},
+        {{60, 30, 90}, {250, 200, 120}, 12,
+         "Demo image: a purple-to-gold gradient, standing in for a photo of the band taking a bow."}}},
       {"tour-1", "sam", "That encore! I'm still hoarse.", "tour", {"maya", "tom"}},
       {"tour-2", "maya", "@sam you were louder than the band 😄", "tour-1", {"sam", "priya"}},
       {"tour-3", "priya", "Please come to Chennai next year!", "tour", {"maya"}},
       {"iris", "lena",
        "One year ago today we said hello and goodbye to our daughter Iris, born still at 37 weeks.\n\n"
        "This photo is the only one we have of her hand in mine. We carry her every day.",
-       nullptr, {"maya", "sam", "tom", "priya", "jonas"}, ""},
+       nullptr, {"maya", "sam", "tom", "priya", "jonas"}, "",
+       {{{230, 220, 240}, {170, 150, 200}, 21,
+         "Demo image: a soft lilac gradient, standing in for a hospital photo of a newborn's tiny "
+         "hand resting in her mother's hand."}}},
       {"iris-1", "priya",
        "Sending you so much love today. Iris is remembered. 💜", "iris", {"lena", "tom"}},
       {"iris-2", "tom",
@@ -66,7 +103,10 @@ Status seed_demo(social::AccountService& accounts, social::PostService& posts,
       {"iris-4", "tom", "@lena Noah. Thank you for asking. Hardly anyone does.", "iris-3", {"lena", "priya"}},
       {"iris-5", "maya", "Holding your family in my heart today, Lena.", "iris", {"lena", "sam"}},
       {"garden", "jonas", "First tomatoes of the year from the allotment. Worth every slug.", nullptr,
-       {"sam"}},
+       {"sam"}, "",
+       {{{200, 40, 30}, {90, 160, 50}, 31,
+         "Demo image: a red-to-green gradient with round shapes, standing in for a photo of a "
+         "basket of ripe tomatoes."}}},
       {"garden-1", "sam", "Recipe please!", "garden", {}},
   };
   std::map<std::string, Id> post_ids;
@@ -76,11 +116,20 @@ Status seed_demo(social::AccountService& accounts, social::PostService& posts,
     np.spoiler_text = p.spoiler;
     np.language = "en";
     if (p.reply_to) np.in_reply_to_id = post_ids.at(p.reply_to);
-    KINDRED_ASSIGN_OR_RETURN(social::PostView v, posts.create(by_name.at(p.author), np));
+    const social::Account& author = by_name.at(p.author);
+    for (const auto& photo : p.photos) {
+      social::NewUpload upload;
+      KINDRED_ASSIGN_OR_RETURN(upload.bytes, draw(1600, 1200, photo.from, photo.to, photo.seed));
+      upload.description = photo.alt;
+      KINDRED_ASSIGN_OR_RETURN(social::Media m,
+                               s.media.upload(author, std::move(upload), std::chrono::minutes(1)));
+      np.media_ids.push_back(m.id);
+    }
+    KINDRED_ASSIGN_OR_RETURN(social::PostView v, s.posts.create(author, np));
     post_ids[p.key] = v.post.id;
     for (const char* liker : p.liked_by) {
       KINDRED_RETURN_IF_ERROR(
-          likes.favourite(social::Viewer{by_name.at(liker).id}, v.post.id).status());
+          s.likes.favourite(social::Viewer{by_name.at(liker).id}, v.post.id).status());
     }
   }
   return Status::ok();

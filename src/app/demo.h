@@ -3,16 +3,28 @@
 #include "core/status.h"
 #include "social/accounts.h"
 #include "social/likes.h"
+#include "social/media.h"
 #include "social/posts.h"
+#include "social/profiles.h"
 
 namespace kindred::app {
 
 // The demo accounts' password, shown in the README.
 inline constexpr std::string_view kDemoPassword = "kindred-demo";
 
-// Seeds a small, believable instance: a few accounts (one a verified public figure), posts with
-// likes and threaded comments. Does nothing when any account exists already.
-Status seed_demo(social::AccountService& accounts, social::PostService& posts,
-                 social::LikeService& likes, const store::Store& store);
+struct DemoServices {
+  social::AccountService& accounts;
+  social::PostService& posts;
+  social::LikeService& likes;
+  social::MediaService& media;
+  social::ProfileService& profiles;
+  const store::Store& store;
+};
+
+// Seeds a small, believable instance: a few accounts (one a verified public figure) with
+// avatars, photo posts with alt text, likes and threaded comments. The photos are drawn here
+// (libvips gradients and shapes; nothing is downloaded) and go through the upload pipeline.
+// Does nothing when any account exists already.
+Status seed_demo(const DemoServices& s);
 
 }  // namespace kindred::app

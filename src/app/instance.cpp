@@ -24,6 +24,9 @@ struct Instance::Impl {
   std::unique_ptr<social::PasswordHasher> hasher;
   std::unique_ptr<social::AccountService> accounts;
   std::unique_ptr<social::OAuthService> oauth;
+  std::unique_ptr<media::BlobStore> blobs;
+  std::unique_ptr<social::MediaService> media;
+  std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::LikeService> likes;
   http::Router router;
@@ -83,7 +86,8 @@ Status Instance::start(std::ostream* access_log) {
 
   m.ids = std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
-                    store::ObjectType::kToken, store::ObjectType::kAuthCode}) {
+                    store::ObjectType::kToken, store::ObjectType::kAuthCode,
+                    store::ObjectType::kMedia}) {
     KINDRED_ASSIGN_OR_RETURN(Id max, m.store->max_object_id(type));
     m.ids->observe(max);
   }
@@ -100,12 +104,24 @@ Status Instance::start(std::ostream* access_log) {
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
   m.oauth = std::make_unique<social::OAuthService>(deps);
-  m.posts = std::make_unique<social::PostService>(deps, *m.accounts);
+  m.blobs = std::make_unique<media::BlobStore>(c.data_dir + "/media");
+  // Left by uploads a crash interrupted; nothing refers to them.
+  KINDRED_RETURN_IF_ERROR(m.blobs->remove_temp_files());
+  social::MediaConfig mc;
+  mc.limits.max_bytes = c.max_upload_mb << 20;
+  mc.processing_threads = c.media_threads;
+  m.media = std::make_unique<social::MediaService>(deps, *m.blobs, mc);
+  m.profiles = std::make_unique<social::ProfileService>(*m.accounts, *m.media);
+  m.posts = std::make_unique<social::PostService>(deps, *m.accounts, *m.media);
   m.likes = std::make_unique<social::LikeService>(deps, *m.posts, *m.accounts);
 
-  if (c.demo) KINDRED_RETURN_IF_ERROR(seed_demo(*m.accounts, *m.posts, *m.likes, *m.store));
+  if (c.demo) {
+    KINDRED_RETURN_IF_ERROR(
+        seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.store}));
+  }
 
-  api::ApiServices services{m.api_config, *m.clock, *m.store, *m.accounts, *m.oauth, *m.posts, *m.likes};
+  api::ApiServices services{m.api_config, *m.clock,  *m.store, *m.accounts, *m.oauth,
+                            *m.posts,     *m.likes,  *m.media, *m.profiles};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -141,6 +157,8 @@ void Instance::wait_for_signal() {
   if (impl_->server) impl_->server->wait_for_signal();
 }
 
+social::MediaService& Instance::media_for_test() { return *impl_->media; }
+
 void Instance::stop() {
   Impl& m = *impl_;
   if (m.stopped) return;
@@ -148,6 +166,10 @@ void Instance::stop() {
   if (m.server) m.server->stop();
   m.server.reset();
   m.api.reset();
+  // Finishes the uploads being processed (their results go to the store) before it closes.
+  m.posts.reset();
+  m.profiles.reset();
+  m.media.reset();
   if (m.store) {
     Status s = m.store->close();
     (void)s;

@@ -5,6 +5,7 @@
 
 #include "app/serve.h"
 #include "core/status.h"
+#include "social/media.h"
 
 namespace kindred::app {
 
@@ -28,6 +29,8 @@ class Instance {
   void wait_for_signal();
   // Stops accepting, finishes in-flight requests, closes the store. Idempotent.
   void stop();
+  // The photo service, for tests that hold processing or run the sweep. REQUIRES: started.
+  social::MediaService& media_for_test();
 
  private:
   struct Impl;

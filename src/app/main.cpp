@@ -68,6 +68,16 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_MAX_BODY_BYTES")
       ->check(CLI::Range(1024, 1 << 30))
       ->capture_default_str();
+  serve->add_option("--max-upload-mb", config.max_upload_mb,
+                    "Largest photo upload, in MiB (refused with 413 while it streams in)")
+      ->envname("KINDRED_MAX_UPLOAD_MB")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--media-threads", config.media_threads,
+                    "Threads processing uploaded photos, at a lower CPU priority than requests")
+      ->envname("KINDRED_MEDIA_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
   serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
       ->envname("KINDRED_CONTACT_EMAIL");

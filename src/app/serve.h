@@ -22,7 +22,9 @@ struct ServeConfig {
   bool rate_limits = true;
   bool sync = false;
   size_t max_characters = 500;
-  size_t max_body_bytes = 1024 * 1024;
+  size_t max_body_bytes = 1024 * 1024;  // every request but uploads
+  size_t max_upload_mb = 16;             // photo uploads (media, avatar, header)
+  int media_threads = 1;
   std::string title = "Kindred";
   std::string contact_email;
   bool fast_password_hashing = false;  // tests only: argon2id at its minimum cost

@@ -14,6 +14,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kUnavailable: return "Unavailable";
     case StatusCode::kCorruption: return "Corruption";
     case StatusCode::kInternal: return "Internal";
+    case StatusCode::kTooLarge: return "TooLarge";
   }
   return "Unknown";
 }

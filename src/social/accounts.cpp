@@ -143,6 +143,24 @@ Result<Account> AccountService::get(Id id) const {
   return a;
 }
 
+Result<Account> AccountService::update(Id id,
+                                       const std::function<Status(Account&, store::Batch&)>& edit) {
+  std::scoped_lock lock(update_locks_[std::hash<Id>()(id) % update_locks_.size()]);
+  auto bytes = deps_.store.get_object(ObjectType::kAccount, id);
+  if (!bytes.has_value()) {
+    if (bytes.error().is_not_found()) return Status::not_found("Record not found");
+    return bytes.error();
+  }
+  KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*bytes));
+  store::Batch b;
+  KINDRED_RETURN_IF_ERROR(edit(a, b));
+  a.id = id;
+  b.put_object(ObjectType::kAccount, id, a.encode());
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  cache_.put(id, std::make_shared<const Account>(a));
+  return a;
+}
+
 Result<AccountView> AccountService::view(Id id) const {
   KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
   return view_of(std::move(a));

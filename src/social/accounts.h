@@ -1,5 +1,8 @@
 #pragma once
 
+#include <array>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +58,10 @@ class AccountService {
   // post is created or deleted.
   void note_posted(Id account_id, int64_t at_ms) const;
   void note_post_removed(Id account_id) const;
+  // Changes a stored account: `edit` gets the current record, changes it and may add more
+  // changes to `batch`; the record is written together with them atomically and the cache
+  // updated. One edit per account at a time. Errors: NotFound; whatever `edit` returns.
+  Result<Account> update(Id id, const std::function<Status(Account&, store::Batch&)>& edit);
   // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
   Result<Account> lookup(std::string_view acct) const;
 
@@ -64,8 +71,9 @@ class AccountService {
   Deps deps_;
   PasswordHasher& hasher_;
   RegistrationMode mode_;
-  // Decoded accounts. Nothing changes an account yet; whatever does must put() the new record.
+  // Decoded accounts; update() puts the new record.
   mutable RecordCache<Id, Account> cache_;
+  std::array<std::mutex, 64> update_locks_;
   // Each account's newest post time (0: none), as last read or written. A delete racing a view
   // may leave a stale date until the entry is evicted; it is a date, not a count.
   mutable RecordCache<Id, int64_t> last_status_;

@@ -49,6 +49,13 @@ std::string Account::encode() const {
   w.put_bool(approved);
   w.put_bool(memorial);
   w.put_bool(load_test);
+  w.put_str(avatar);
+  w.put_str(header);
+  w.put_u64(fields.size());
+  for (const auto& f : fields) {
+    w.put_str(f.name);
+    w.put_str(f.value);
+  }
   return std::move(w).bytes();
 }
 
@@ -61,6 +68,13 @@ Result<Account> Account::decode(std::string_view bytes) {
       !r.get_bool(a.locked) || !r.get_bool(a.bot) || !r.get_bool(a.verified) ||
       !r.get_bool(a.approved) || !r.get_bool(a.memorial) || !r.get_bool(a.load_test))
     return corrupt("account");
+  if (r.at_end()) return a;  // written before profile pictures existed
+  uint64_t n = 0;
+  if (!r.get_str(a.avatar) || !r.get_str(a.header) || !r.get_u64(n) || n > 64)
+    return corrupt("account");
+  a.fields.resize(n);
+  for (auto& f : a.fields)
+    if (!r.get_str(f.name) || !r.get_str(f.value)) return corrupt("account");
   return a;
 }
 
@@ -100,6 +114,7 @@ std::string Post::encode() const {
   put_ids(w, mention_ids);
   w.put_u64(tags.size());
   for (const auto& t : tags) w.put_str(t);
+  put_ids(w, media_ids);
   return std::move(w).bytes();
 }
 
@@ -119,7 +134,70 @@ Result<Post> Post::decode(std::string_view bytes) {
   for (auto& t : p.tags)
     if (!r.get_str(t)) return corrupt("status");
   p.visibility = static_cast<Visibility>(vis);
+  if (!r.at_end() && !get_ids(r, p.media_ids)) return corrupt("status");
   return p;
+}
+
+namespace {
+
+void put_media_file(RecordWriter& w, const MediaFile& f) {
+  w.put_str(f.blob);
+  w.put_str(f.mime_type);
+  w.put_i64(f.width);
+  w.put_i64(f.height);
+  w.put_i64(f.bytes);
+}
+
+bool get_int(RecordReader& r, int& v) {
+  int64_t x = 0;
+  if (!r.get_i64(x) || x < 0 || x > (1 << 30)) return false;
+  v = static_cast<int>(x);
+  return true;
+}
+
+bool get_media_file(RecordReader& r, MediaFile& f) {
+  return r.get_str(f.blob) && r.get_str(f.mime_type) && get_int(r, f.width) &&
+         get_int(r, f.height) && r.get_i64(f.bytes);
+}
+
+// Focus points keep two decimals, as Mastodon does.
+int64_t to_hundredths(double v) { return static_cast<int64_t>(v * 100.0 + (v < 0 ? -0.5 : 0.5)); }
+
+}  // namespace
+
+std::string Media::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_u64(account_id.value);
+  w.put_u64(status_id.value);
+  w.put_u64(static_cast<uint64_t>(state));
+  put_media_file(w, original);
+  put_media_file(w, preview);
+  w.put_str(blurhash);
+  w.put_str(description);
+  w.put_i64(to_hundredths(focus_x));
+  w.put_i64(to_hundredths(focus_y));
+  w.put_i64(created_at_ms);
+  w.put_str(error);
+  return std::move(w).bytes();
+}
+
+Result<Media> Media::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  Media m;
+  uint64_t state = 0;
+  int64_t fx = 0, fy = 0;
+  if (!get_version(r) || !r.get_u64(m.id.value) || !r.get_u64(m.account_id.value) ||
+      !r.get_u64(m.status_id.value) || !r.get_u64(state) || state > 2 ||
+      !get_media_file(r, m.original) || !get_media_file(r, m.preview) || !r.get_str(m.blurhash) ||
+      !r.get_str(m.description) || !r.get_i64(fx) || !r.get_i64(fy) ||
+      !r.get_i64(m.created_at_ms) || !r.get_str(m.error))
+    return corrupt("media");
+  m.state = static_cast<MediaState>(state);
+  m.focus_x = static_cast<double>(fx) / 100.0;
+  m.focus_y = static_cast<double>(fy) / 100.0;
+  return m;
 }
 
 std::string App::encode() const {

@@ -9,6 +9,13 @@
 
 namespace kindred::social {
 
+// A name and value shown on a profile ("Pronouns: she/her").
+struct ProfileField {
+  std::string name;
+  std::string value;
+  bool operator==(const ProfileField&) const = default;
+};
+
 // Stored records. Each encodes to and decodes from the store's object bytes; a field added later
 // goes at the end of encode() and is read only if bytes remain, so old records still decode.
 
@@ -27,6 +34,10 @@ struct Account {
   bool approved = true;    // false while awaiting approval (--registrations approval)
   bool memorial = false;
   bool load_test = false;  // created by `kindred admin seed-load`
+  // Profile pictures: blob names (media::BlobStore), empty for the default image.
+  std::string avatar;
+  std::string header;
+  std::vector<ProfileField> fields;  // at most 4, shown on the profile
 
   std::string encode() const;
   static Result<Account> decode(std::string_view bytes);
@@ -52,9 +63,40 @@ struct Post {
   Id app_id;                 // the application that posted it, or none
   std::vector<Id> mention_ids;  // local accounts mentioned, in order of first mention
   std::vector<std::string> tags;  // lower-cased hashtags, in order of first use
+  std::vector<Id> media_ids;      // attached photos, in the order given (at most 4)
 
   std::string encode() const;
   static Result<Post> decode(std::string_view bytes);
+};
+
+// One stored image file of an upload (a blob in media::BlobStore).
+struct MediaFile {
+  std::string blob;       // "<sha256>.jpg"
+  std::string mime_type;  // "image/jpeg", "image/png"
+  int width = 0;
+  int height = 0;
+  int64_t bytes = 0;
+};
+
+enum class MediaState : uint8_t { kProcessing = 0, kReady = 1, kFailed = 2 };
+
+// An uploaded photo: processing until its files exist, then ready to attach to one post.
+struct Media {
+  Id id;
+  Id account_id;  // the uploader
+  Id status_id;   // the post it is attached to, none while unattached
+  MediaState state = MediaState::kProcessing;
+  MediaFile original;  // capped size, no metadata
+  MediaFile preview;
+  std::string blurhash;
+  std::string description;  // alt text
+  double focus_x = 0;       // -1 (left) .. 1 (right)
+  double focus_y = 0;       // -1 (bottom) .. 1 (top)
+  int64_t created_at_ms = 0;
+  std::string error;        // why processing failed (kFailed)
+
+  std::string encode() const;
+  static Result<Media> decode(std::string_view bytes);
 };
 
 struct App {

@@ -76,33 +76,7 @@ Result<std::shared_ptr<const Post>> PostService::load(Id id) const {
 }
 
 Result<std::vector<Post>> PostService::load_many(const std::vector<Id>& ids) const {
-  std::vector<Post> out;
-  out.reserve(ids.size());
-  std::vector<Id> missing;
-  std::vector<std::optional<std::shared_ptr<const Post>>> found(ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    found[i] = cache_.find(ids[i]);
-    if (!found[i]) missing.push_back(ids[i]);
-  }
-  std::unordered_map<Id, std::shared_ptr<const Post>> loaded;
-  if (!missing.empty()) {
-    KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kStatus, missing));
-    for (size_t i = 0; i < blobs.size(); ++i) {
-      if (!blobs[i]) continue;
-      KINDRED_ASSIGN_OR_RETURN(Post p, Post::decode(*blobs[i]));
-      auto shared = std::make_shared<const Post>(std::move(p));
-      cache_.insert_if_absent(missing[i], shared);
-      loaded.emplace(missing[i], std::move(shared));
-    }
-  }
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (found[i]) {
-      if (*found[i]) out.push_back(**found[i]);
-    } else if (auto it = loaded.find(ids[i]); it != loaded.end()) {
-      out.push_back(*it->second);
-    }
-  }
-  return out;
+  return load_records(cache_, deps_.store, ObjectType::kStatus, ids, [](const Post&) { return true; });
 }
 
 Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
@@ -138,6 +112,9 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
       auto app = App::decode(*bytes);
       if (app.has_value()) v.app = std::move(*app);
     }
+  }
+  if (!post.media_ids.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(v.media, media_.load_many(post.media_ids));
   }
   v.post = std::move(post);
   return v;
@@ -175,7 +152,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   std::string_view text = in.text;
   const bool blank = std::all_of(text.begin(), text.end(),
                                  [](unsigned char c) { return std::isspace(c); });
-  if (blank) return Status::invalid_argument("Validation failed: Text can't be blank");
+  if (blank && in.media_ids.empty())
+    return Status::invalid_argument("Validation failed: Text can't be blank");
   const size_t chars = count_status_chars(text) + count_status_chars(in.spoiler_text);
   if (chars > deps_.config.max_status_chars)
     return Status::invalid_argument("Validation failed: Text character limit of " +
@@ -215,9 +193,15 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
           post.mention_ids.end())
     post.mention_ids.push_back(post.in_reply_to_account_id);
 
+  // Held until the batch is applied, so the uploads cannot be attached twice or deleted meanwhile.
+  KINDRED_ASSIGN_OR_RETURN(MediaService::Attachment attachment,
+                           media_.prepare_attachment(author.id, in.media_ids));
+  post.media_ids = in.media_ids;
+
   post.id = deps_.ids.next();
   post.created_at_ms = post.id.ms();
   store::Batch b;
+  attachment.add_to(b, post.id);
   if (!idem_key.empty()) b.claim_key(KeyspaceType::kIdempotency, idem_key, post.id);
   b.put_object(ObjectType::kStatus, post.id, post.encode());
   b.add_assoc({author.id, AssocType::kAuthored, post.id, post.id, {}});
@@ -254,8 +238,10 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
     b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
     b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
   }
+  const std::vector<std::string> files = media_.add_post_media_removal(b, post);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(post.id);
+  KINDRED_RETURN_IF_ERROR(media_.collect_files(files));
   accounts_.note_post_removed(post.account_id);
 
   // The post is gone for everyone now; take its likes off the likers' lists in bounded batches.

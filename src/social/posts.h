@@ -6,6 +6,7 @@
 
 #include "social/accounts.h"
 #include "social/context.h"
+#include "social/media.h"
 #include "social/record_cache.h"
 #include "social/views.h"
 
@@ -20,6 +21,7 @@ struct NewPost {
   std::string language;
   std::string idempotency_key;  // the Idempotency-Key header, or empty
   Id app_id;
+  std::vector<Id> media_ids;    // the author's own unattached, processed uploads (at most 4)
 };
 
 // Which of an account's posts to list, newest first. Bounds are exclusive ids; zero = unbounded.
@@ -34,12 +36,13 @@ struct ListQuery {
 // and read a thread. Thread-safe: holds nothing mutable besides the store.
 class PostService {
  public:
-  PostService(Deps deps, const AccountService& accounts)
-      : deps_(deps), accounts_(accounts), cache_(deps.config.post_cache_entries) {}
+  PostService(Deps deps, const AccountService& accounts, MediaService& media)
+      : deps_(deps), accounts_(accounts), media_(media), cache_(deps.config.post_cache_entries) {}
 
-  // Creates a post by `author`. With an idempotency key already used by this author, returns the
-  // post created then. Errors: InvalidArgument (blank or over-long text, bad language);
-  // NotFound if replying to a post `author` may not see.
+  // Creates a post by `author`, attaching its photos. With an idempotency key already used by
+  // this author, returns the post created then. Errors: InvalidArgument (blank text without
+  // photos, over-long text, bad language, media that are not the author's own unattached ready
+  // uploads, more than 4); NotFound if replying to a post `author` may not see.
   Result<PostView> create(const Account& author, const NewPost& in);
 
   // The post as `viewer` sees it. Errors: NotFound if absent or not visible to `viewer`.
@@ -49,7 +52,8 @@ class PostService {
   // The stored post if `viewer` may see it (no counts). Errors: NotFound.
   Result<Post> get_visible_post(const Viewer& viewer, Id id) const;
 
-  // Deletes the author's own post and returns it as it was, with its source text.
+  // Deletes the author's own post and returns it as it was, with its source text. Its photos go
+  // too, and their files unless something else uses them.
   // Errors: NotFound if absent or not the viewer's own.
   Result<PostView> remove(const Viewer& viewer, Id id);
 
@@ -74,6 +78,7 @@ class PostService {
 
   Deps deps_;
   const AccountService& accounts_;
+  MediaService& media_;
   // Decoded posts. Posts never change after creation; deletion leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;
 };

@@ -6,6 +6,11 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <vector>
+
+#include "core/id.h"
+#include "core/status.h"
+#include "store/store.h"
 
 namespace kindred::social {
 
@@ -84,5 +89,41 @@ class RecordCache {
   const size_t shard_capacity_;
   std::array<Shard, kShards> shards_;
 };
+
+// The stored records of `type` among `ids`, in order, through `cache`: hits come from the cache,
+// misses from one multi-get, decoded with T::decode and cached when `cacheable(record)` (records
+// that may still change are not). Absent and deleted ids are skipped.
+template <class T, class Cacheable>
+Result<std::vector<T>> load_records(RecordCache<Id, T>& cache, const store::Store& store,
+                                    store::ObjectType type, const std::vector<Id>& ids,
+                                    Cacheable cacheable) {
+  std::vector<std::optional<std::shared_ptr<const T>>> found(ids.size());
+  std::vector<Id> missing;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    found[i] = cache.find(ids[i]);
+    if (!found[i]) missing.push_back(ids[i]);
+  }
+  std::unordered_map<Id, std::shared_ptr<const T>> loaded;
+  if (!missing.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(auto blobs, store.get_objects(type, missing));
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      if (!blobs[i]) continue;
+      KINDRED_ASSIGN_OR_RETURN(T record, T::decode(*blobs[i]));
+      auto shared = std::make_shared<const T>(std::move(record));
+      if (cacheable(*shared)) cache.insert_if_absent(missing[i], shared);
+      loaded.emplace(missing[i], std::move(shared));
+    }
+  }
+  std::vector<T> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (found[i]) {
+      if (*found[i]) out.push_back(**found[i]);
+    } else if (auto it = loaded.find(ids[i]); it != loaded.end()) {
+      out.push_back(*it->second);
+    }
+  }
+  return out;
+}
 
 }  // namespace kindred::social

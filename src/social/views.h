@@ -38,6 +38,7 @@ struct PostView {
   bool viewer_is_author = false;
   std::optional<App> app;   // the posting application, shown to the author only
   std::vector<MentionView> mentions;
+  std::vector<Media> media;  // attached photos, in order
 };
 
 // One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);

@@ -19,6 +19,7 @@ enum class ObjectType : uint8_t {
   kApp = 3,
   kToken = 4,
   kAuthCode = 5,
+  kMedia = 6,
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -35,6 +36,8 @@ enum class AssocType : uint16_t {
   kInstanceAccounts = 8,  // kInstanceNode -> every local account
   kInstanceStatuses = 9,  // kInstanceNode -> every local status
   kInstanceLoadAccounts = 10,  // kInstanceNode -> accounts made by `kindred admin seed-load`
+  kBlobUsers = 11,     // blob node (from the file's hash) -> media or account using the file
+  kUnattachedMedia = 12,  // kInstanceNode -> uploads not yet attached to a post (swept after a day)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

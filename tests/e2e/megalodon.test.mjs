@@ -3,10 +3,12 @@
 // clients rely on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import generator, { detector, Mastodon } from 'megalodon';
 
-import { api, rebase, registerUser, removeDataDir, startServer } from './harness.mjs';
+import { api, gradientPng, rebase, registerUser, removeDataDir, startServer } from './harness.mjs';
 
 const ISO_8601 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 const ID = /^\d+$/;
@@ -238,5 +240,61 @@ describe('megalodon against Kindred', () => {
     await rejectsWithStatus(anonymous.postStatus('who am I?'), 401);
     const forged = generator('mastodon', server.url, 'not-a-real-token');
     await rejectsWithStatus(forged.verifyAccountCredentials(), 401);
+  });
+
+  it('uploads a photo, describes it and posts it', async () => {
+    // megalodon sends files with the form-data package, which reads streams: as an app would.
+    const photoPath = path.join(server.dataDir, 'dusk.png');
+    const notPhotoPath = path.join(server.dataDir, 'notes.jpg');
+    fs.writeFileSync(photoPath, gradientPng(1200, 800));
+    fs.writeFileSync(notPhotoPath, 'not an image');
+    const uploaded = await aliceClient.uploadMedia(fs.createReadStream(photoPath),
+                                                   { description: 'A gradient at dusk' });
+    assert.ok(uploaded.status === 200 || uploaded.status === 202, `upload answered ${uploaded.status}`);
+    const media = uploaded.data;
+    assert.match(media.id, ID);
+    assert.equal(media.type, 'image');
+    assert.equal(media.description, 'A gradient at dusk');
+
+    const ready = await aliceClient.getMedia(media.id);
+    assert.equal(ready.status, 200);
+    assert.equal(typeof ready.data.url, 'string');
+    assert.equal(ready.data.meta.original.width, 1200);
+    assert.equal(ready.data.meta.small.width, 640);
+    assert.equal(typeof ready.data.blurhash, 'string');
+
+    const edited = await aliceClient.updateMedia(media.id, { description: 'Orange fading into blue' });
+    assert.equal(edited.data.description, 'Orange fading into blue');
+
+    const posted = await aliceClient.postStatus('', { media_ids: [media.id] });
+    assert.equal(posted.status, 200);
+    checkStatus(posted.data, { author: 'alice', favourited: false, favourites: 0 });
+    assert.equal(posted.data.media_attachments.length, 1);
+    assert.equal(posted.data.media_attachments[0].id, media.id);
+    assert.equal(posted.data.media_attachments[0].description, 'Orange fading into blue');
+
+    const image = await fetch(rebase(posted.data.media_attachments[0].url, server.url));
+    assert.equal(image.status, 200);
+    assert.match(image.headers.get('content-type'), /^image\/(jpeg|png)$/);
+    assert.ok(image.headers.get('etag'));
+
+    await rejectsWithStatus(bobClient.postStatus('not mine', { media_ids: [media.id] }), 422);
+    await rejectsWithStatus(aliceClient.uploadMedia(fs.createReadStream(notPhotoPath)), 422);
+  });
+
+  it('updates the profile', async () => {
+    const res = await aliceClient.updateCredentials({
+      display_name: 'Alice Example',
+      note: 'Photographs & tea',
+      fields_attributes: [{ name: 'Camera', value: 'Fuji X100' }],
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.data.display_name, 'Alice Example');
+    assert.equal(res.data.fields.length, 1);
+    assert.equal(res.data.fields[0].name, 'Camera');
+    checkAccount(res.data, 'alice');
+    const seen = await bobClient.getAccount(aliceAccount.id);
+    assert.equal(seen.data.display_name, 'Alice Example');
+    await rejectsWithStatus(aliceClient.updateCredentials({ display_name: 'x'.repeat(31) }), 422);
   });
 });

@@ -4,6 +4,7 @@
 
 #include "social/accounts.h"
 #include "social/likes.h"
+#include "social/media.h"
 #include "social/oauth.h"
 #include "social/posts.h"
 #include "social/record_cache.h"
@@ -23,7 +24,9 @@ class Caching : public ::testing::Test {
     store_ = std::move(*s);
     deps_.emplace(Deps{*store_, clock_, ids_, config_});
     accounts_.emplace(*deps_, hasher_, RegistrationMode::kOpen);
-    posts_.emplace(*deps_, *accounts_);
+    blobs_.emplace(dir_.sub("media"));
+    media_.emplace(*deps_, *blobs_, MediaConfig{});
+    posts_.emplace(*deps_, *accounts_, *media_);
     likes_.emplace(*deps_, *posts_, *accounts_);
     oauth_.emplace(*deps_);
     ann_ = *accounts_->create_account("ann", "Ann", false, false);
@@ -38,6 +41,8 @@ class Caching : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::optional<Deps> deps_;
   std::optional<AccountService> accounts_;
+  std::optional<media::BlobStore> blobs_;
+  std::optional<MediaService> media_;
   std::optional<PostService> posts_;
   std::optional<LikeService> likes_;
   std::optional<OAuthService> oauth_;

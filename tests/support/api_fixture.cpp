@@ -62,10 +62,16 @@ void ApiTest::SetUp() {
   config.rate_limits = options_.rate_limits;
   config.max_characters = options_.max_characters;
   config.fast_password_hashing = true;
+  config.max_upload_mb = options_.max_upload_mb;
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);
   ASSERT_TRUE(started.is_ok()) << started.to_string();
   http_ = std::make_unique<HttpClient>("127.0.0.1", instance_->port());
+}
+
+std::string ApiTest::local_path(std::string_view url) {
+  EXPECT_EQ(url.substr(0, kBaseUrl.size()), kBaseUrl) << url;
+  return std::string(url.substr(std::min(url.size(), kBaseUrl.size())));
 }
 
 void ApiTest::TearDown() {

@@ -31,6 +31,7 @@ struct ServerOptions {
   bool rate_limits = false;
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;
   size_t max_characters = 500;
+  size_t max_upload_mb = 16;
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
@@ -109,6 +110,9 @@ class ApiTest : public ::testing::Test {
   // GET /api/v1/instance's stats (user_count, status_count).
   boost::json::object stats();
 
+  // The path part of one of this instance's URLs ("https://kindred.test/a?b" -> "/a?b").
+  static std::string local_path(std::string_view url);
+  const std::filesystem::path& data_dir() const { return data_dir_; }
   ManualClock& clock() { return clock_; }
   app::Instance& instance() { return *instance_; }
   HttpClient& http() { return *http_; }

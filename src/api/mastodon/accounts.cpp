@@ -1,10 +1,69 @@
-// POST /api/v1/accounts, GET verify_credentials, lookup, /:id, /:id/statuses
+// POST /api/v1/accounts, GET verify_credentials, PATCH update_credentials, lookup, /:id,
+// /:id/statuses
 #include <boost/json/array.hpp>
+#include <map>
 
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {
 namespace json = boost::json;
+
+namespace {
+
+// Room for the multipart framing and text fields beside an avatar and a header of full size.
+constexpr size_t kProfileOverhead = 64 * 1024;
+
+// fields_attributes as Rails reads it: form names "fields_attributes[0][name]", or JSON
+// {"fields_attributes": [{"name": ..., "value": ...}]} or {"0": {...}}, ordered by index.
+Result<std::vector<social::ProfileField>> read_fields(const Input& in) {
+  std::map<long, social::ProfileField> by_index;
+  for (const auto& [path, value] : in.flattened("fields_attributes")) {
+    // "[<index>][name]" or "[<index>][value]"
+    const size_t close = path.find(']');
+    if (path.size() < 4 || path[0] != '[' || close == std::string::npos)
+      return Status::invalid_argument("Invalid value for parameter fields_attributes");
+    const std::string index = path.substr(1, close - 1);
+    const std::string member = path.substr(close + 1);
+    if (index.empty() || index.size() > 4 || index.find_first_not_of("0123456789") != std::string::npos)
+      return Status::invalid_argument("Invalid value for parameter fields_attributes");
+    auto& field = by_index[std::stol(index)];
+    if (member == "[name]") {
+      field.name = value;
+    } else if (member == "[value]") {
+      field.value = value;
+    } else {
+      return Status::invalid_argument("Invalid value for parameter fields_attributes");
+    }
+  }
+  std::vector<social::ProfileField> out;
+  for (auto& [index, f] : by_index) out.push_back(std::move(f));
+  return out;
+}
+
+Result<social::ProfileEdit> read_profile_edit(const Input& in) {
+  social::ProfileEdit e;
+  KINDRED_ASSIGN_OR_RETURN(e.display_name, in.string("display_name"));
+  KINDRED_ASSIGN_OR_RETURN(e.note, in.string("note"));
+  KINDRED_ASSIGN_OR_RETURN(e.locked, in.boolean("locked"));
+  KINDRED_ASSIGN_OR_RETURN(e.bot, in.boolean("bot"));
+  if (in.has_prefix("fields_attributes")) {
+    KINDRED_ASSIGN_OR_RETURN(e.fields, read_fields(in));
+  }
+  for (auto [name, target] : {std::pair{"avatar", &e.avatar}, std::pair{"header", &e.header}}) {
+    if (auto file = in.file(name)) {
+      if (file->data.empty())
+        return Status::invalid_argument("Validation failed: " + std::string(name) +
+                                        " file can't be empty");
+      target->emplace(file->data);
+    } else if (in.has(name)) {
+      return Status::invalid_argument(std::string("Validation failed: ") + name +
+                                      " must be an uploaded image file");
+    }
+  }
+  return e;
+}
+
+}  // namespace
 
 void register_account_routes(http::Router& router, ApiServices& s) {
   router.add_blocking(http::Method::kPost, "/api/v1/accounts", [&s](http::Request& req) {
@@ -34,6 +93,18 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     API_TRY(social::AccountView v, s.accounts.view_of(*caller.account));
     return json_text_response(entities::account_json(v, s.config, true));
   });
+
+  http::RouteOptions profile_options;
+  profile_options.blocking = true;  // images are read and processed off the network threads
+  profile_options.max_body_bytes = 2 * s.media.config().limits.max_bytes + kProfileOverhead;
+  router.add(http::Method::kPatch, "/api/v1/accounts/update_credentials", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::ProfileEdit edit, read_profile_edit(in));
+    API_TRY(social::Account a, s.profiles.update(caller.account->id, edit));
+    API_TRY(social::AccountView v, s.accounts.view_of(std::move(a)));
+    return json_text_response(entities::account_json(v, s.config, true));
+  }, profile_options);
 
   router.add(http::Method::kGet, "/api/v1/accounts/lookup", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));

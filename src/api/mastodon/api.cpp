@@ -25,6 +25,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_status_routes(router, services_);
   register_favourite_routes(router, services_);
   register_instance_routes(router, services_);
+  register_media_routes(router, services_);
   router.set_not_found([](http::Request&) { return error_response(404, "Not found"); });
 
   if (!services_.config.rate_limits) return;
@@ -34,6 +35,8 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
       services_.clock, services_.config.signup_limit, services_.config.signup_period_ms);
   sign_in_limiter_ = std::make_unique<http::RateLimiter>(
       services_.clock, services_.config.sign_in_limit, services_.config.sign_in_period_ms);
+  media_limiter_ = std::make_unique<http::RateLimiter>(
+      services_.clock, services_.config.media_limit, services_.config.media_period_ms);
   // As Mastodon's rack-attack: /api/* is limited per account when signed in, else per IP;
   // sign-ups are limited per IP on top, and so are sign-in attempts (token grants and the
   // authorization form), which would otherwise allow unlimited password guessing.
@@ -57,6 +60,11 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
     if (req.method == http::Method::kPost && (req.path == "/api/v1/accounts" || req.path == "/api/v1/accounts/")) {
       auto s = signup_limiter_->hit("ip:" + req.remote_ip);
       if (!s.allowed) d = s;
+    }
+    if (req.method == http::Method::kPost &&
+        (starts_with(req.path, "/api/v1/media") || starts_with(req.path, "/api/v2/media"))) {
+      auto m = media_limiter_->hit(key);
+      if (!m.allowed) d = m;
     }
     add_rate_headers(extra, d);
     if (d.allowed) return std::nullopt;

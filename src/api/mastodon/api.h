@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -8,8 +9,10 @@
 #include "http/router.h"
 #include "social/accounts.h"
 #include "social/likes.h"
+#include "social/media.h"
 #include "social/oauth.h"
 #include "social/posts.h"
+#include "social/profiles.h"
 
 namespace kindred::api {
 
@@ -31,6 +34,10 @@ struct ApiConfig {
   int64_t signup_period_ms = 30 * 60 * 1000;
   int64_t sign_in_limit = 25;                    // password and code attempts per window per IP
   int64_t sign_in_period_ms = 5 * 60 * 1000;
+  int64_t media_limit = 30;                      // uploads per window per account
+  int64_t media_period_ms = 30 * 60 * 1000;
+  // How long POST /api/v2/media waits for processing before answering 202 (url null).
+  std::chrono::milliseconds media_wait{3000};
 };
 
 // Everything the Mastodon API handlers borrow. Built once in main; outlives the server.
@@ -42,6 +49,8 @@ struct ApiServices {
   social::OAuthService& oauth;
   social::PostService& posts;
   social::LikeService& likes;
+  social::MediaService& media;
+  social::ProfileService& profiles;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -58,6 +67,7 @@ class MastodonApi {
   std::unique_ptr<http::RateLimiter> api_limiter_;
   std::unique_ptr<http::RateLimiter> signup_limiter_;
   std::unique_ptr<http::RateLimiter> sign_in_limiter_;
+  std::unique_ptr<http::RateLimiter> media_limiter_;
 };
 
 // Per-resource route registration, one per file in api/mastodon/.
@@ -67,5 +77,6 @@ void register_account_routes(http::Router& router, ApiServices& s);
 void register_status_routes(http::Router& router, ApiServices& s);
 void register_favourite_routes(http::Router& router, ApiServices& s);
 void register_instance_routes(http::Router& router, ApiServices& s);
+void register_media_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

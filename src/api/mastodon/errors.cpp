@@ -40,6 +40,8 @@ http::Response error_response(const Status& s) {
       return error_response(429, "Too many requests");
     case StatusCode::kUnavailable:
       return error_response(503, "Service unavailable");
+    case StatusCode::kTooLarge:
+      return error_response(413, s.message());
     case StatusCode::kCorruption:
     case StatusCode::kInternal:
       break;

@@ -68,9 +68,13 @@ Result<Input> Input::from(const http::Request& req) {
   if (auto boundary = http::multipart_boundary(req.header("content-type").value_or(""))) {
     auto parts = http::parse_multipart(req.body, *boundary);
     if (!parts) return Status::invalid_argument("Error occurred while parsing request parameters");
-    // Text fields only; file parts are read by the media upload handler.
-    for (const auto& part : *parts)
-      if (part.filename.empty()) add_form_value(in.values_, part.name, std::string(part.data));
+    for (const auto& part : *parts) {
+      if (part.filename.empty()) {
+        add_form_value(in.values_, part.name, std::string(part.data));
+      } else {
+        in.files_.push_back({part.name, File{part.filename, part.content_type, part.data}});
+      }
+    }
     return in;
   }
   return Status::invalid_argument("Unsupported content type: " + std::string(type));
@@ -149,6 +153,44 @@ Result<std::vector<std::string>> Input::strings(std::string_view name, bool spli
     if (j == std::string::npos) j = text->size();
     if (j > i) out.push_back(text->substr(i, j - i));
     i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace kindred::api
+
+namespace kindred::api {
+
+std::optional<Input::File> Input::file(std::string_view name) const {
+  for (const auto& [n, f] : files_)
+    if (n == name) return f;
+  return std::nullopt;
+}
+
+namespace {
+
+void flatten(const json::value& v, std::string path,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.as_object()) flatten(child, path + "[" + std::string(k) + "]", out);
+  } else if (v.is_array()) {
+    const auto& a = v.as_array();
+    for (size_t i = 0; i < a.size(); ++i) flatten(a[i], path + "[" + std::to_string(i) + "]", out);
+  } else if (v.is_string()) {
+    out.emplace_back(std::move(path), std::string(v.as_string()));
+  } else if (!v.is_null()) {
+    out.emplace_back(std::move(path), json::serialize(v));
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> Input::flattened(std::string_view prefix) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [k, v] : values_) {
+    std::string_view key = k;
+    if (key.substr(0, prefix.size()) != prefix) continue;
+    flatten(v, std::string(key.substr(prefix.size())), out);
   }
   return out;
 }

@@ -37,8 +37,23 @@ class Input {
   // An array of scalars (or a single scalar, or a space-separated string when `split_spaces`).
   Result<std::vector<std::string>> strings(std::string_view name, bool split_spaces = false) const;
 
+  // A file sent as a multipart part with a filename (the bytes view into the request body, so
+  // valid while the request is). nullopt when there is none by that name.
+  struct File {
+    std::string filename;
+    std::string content_type;
+    std::string_view data;
+  };
+  std::optional<File> file(std::string_view name) const;
+
+  // The parameters whose names start with `prefix`, as (rest of name, value) in order: with
+  // prefix "fields_attributes", form names "fields_attributes[0][name]" give "[0][name]".
+  // JSON objects and arrays under `prefix` are flattened the same way ([0][name]).
+  std::vector<std::pair<std::string, std::string>> flattened(std::string_view prefix) const;
+
  private:
   boost::json::object values_;
+  std::vector<std::pair<std::string, File>> files_;
 };
 
 }  // namespace kindred::api

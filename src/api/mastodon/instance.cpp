@@ -14,17 +14,18 @@ std::string version_string() {
   return std::string(kMastodonVersion) + " (compatible; Kindred " + std::string(kKindredVersion) + ")";
 }
 
-json::object statuses_config(const ApiConfig& c) {
+json::object statuses_config(const ApiConfig& c, const ApiServices& s) {
   return json::object{{"max_characters", c.max_status_chars},
-                      {"max_media_attachments", 4},
+                      {"max_media_attachments", s.media.config().max_per_post},
                       {"characters_reserved_per_url", 23}};
 }
 
-json::object media_config() {
+json::object media_config(const social::MediaConfig& m) {
   return json::object{
       {"supported_mime_types", json::array{"image/jpeg", "image/png", "image/gif", "image/webp"}},
-      {"image_size_limit", 16 * 1024 * 1024},
-      {"image_matrix_limit", 33177600},
+      {"image_size_limit", m.limits.max_bytes},
+      {"image_matrix_limit", m.limits.max_pixels},
+      {"description_limit", m.max_description_chars},
       {"video_size_limit", 0},
       {"video_frame_rate_limit", 0},
       {"video_matrix_limit", 0}};
@@ -69,8 +70,8 @@ void register_instance_routes(http::Router& router, ApiServices& s) {
         {"invites_enabled", false},
         {"configuration",
          json::object{{"accounts", json::object{{"max_featured_tags", 0}}},
-                      {"statuses", statuses_config(c)},
-                      {"media_attachments", media_config()},
+                      {"statuses", statuses_config(c, s)},
+                      {"media_attachments", media_config(s.media.config())},
                       {"polls", polls_config()}}},
         {"contact_account", nullptr},
         {"rules", json::array()}};
@@ -92,8 +93,8 @@ void register_instance_routes(http::Router& router, ApiServices& s) {
          json::object{{"urls", json::object{{"streaming", nullptr}, {"status", nullptr}}},
                       {"vapid", json::object{{"public_key", ""}}},
                       {"accounts", json::object{{"max_featured_tags", 0}, {"max_pinned_statuses", 0}}},
-                      {"statuses", statuses_config(c)},
-                      {"media_attachments", media_config()},
+                      {"statuses", statuses_config(c, s)},
+                      {"media_attachments", media_config(s.media.config())},
                       {"polls", polls_config()},
                       {"translation", json::object{{"enabled", false}}}}},
         {"registrations",

@@ -32,10 +32,61 @@ std::string note_html(const std::string& note) {
 
 }  // namespace
 
+std::string media_url(const ApiConfig& c, std::string_view blob) {
+  return c.base_url + "/system/media/" + std::string(blob);
+}
+
+namespace {
+
+void write_media_size(JsonWriter& w, const social::MediaFile& f) {
+  w.begin_object()
+      .member("width", int64_t{f.width})
+      .member("height", int64_t{f.height})
+      .member("size", std::to_string(f.width) + "x" + std::to_string(f.height))
+      .key("aspect")
+      .real(f.height > 0 ? static_cast<double>(f.width) / f.height : 0.0)
+      .end_object();
+}
+
+}  // namespace
+
+void write_media(JsonWriter& w, const social::Media& m, const ApiConfig& c) {
+  const bool ready = m.state == social::MediaState::kReady;
+  w.begin_object().member("id", m.id.to_string()).member("type", "image");
+  w.key("url");
+  ready ? w.string(media_url(c, m.original.blob)) : w.null();
+  w.key("preview_url");
+  ready ? w.string(media_url(c, m.preview.blob)) : w.null();
+  w.key("remote_url").null().key("preview_remote_url").null().key("text_url").null();
+  w.key("meta").begin_object();
+  if (ready) {
+    w.key("original");
+    write_media_size(w, m.original);
+    w.key("small");
+    write_media_size(w, m.preview);
+  }
+  w.key("focus").begin_object().key("x").real(m.focus_x).key("y").real(m.focus_y).end_object();
+  w.end_object();
+  w.key("description");
+  m.description.empty() ? w.null() : w.string(m.description);
+  w.key("blurhash");
+  ready ? w.string(m.blurhash) : w.null();
+  w.end_object();
+}
+
+std::string media_json(const social::Media& m, const ApiConfig& c) {
+  std::string out;
+  JsonWriter w(out);
+  write_media(w, m, c);
+  return out;
+}
+
 void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c, bool credential) {
   const social::Account& a = v.account;
-  const std::string avatar = c.base_url + "/avatars/original/missing.png";
-  const std::string header = c.base_url + "/headers/original/missing.png";
+  const std::string avatar = a.avatar.empty() ? c.base_url + "/avatars/original/missing.png"
+                                              : media_url(c, a.avatar);
+  const std::string header = a.header.empty() ? c.base_url + "/headers/original/missing.png"
+                                              : media_url(c, a.header);
   const std::string url = profile_url(c, a.username);
   w.begin_object()
       .member("id", a.id.to_string())
@@ -66,7 +117,16 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
     w.null();
   }
   w.member("hide_collections", false).member("noindex", false);
-  w.key("emojis").raw("[]").key("roles").raw("[]").key("fields").raw("[]");
+  w.key("emojis").raw("[]").key("roles").raw("[]").key("fields").begin_array();
+  for (const auto& f : a.fields) {
+    w.begin_object()
+        .member("name", f.name)
+        .member("value", social::html_escape(f.value))
+        .key("verified_at")
+        .null()
+        .end_object();
+  }
+  w.end_array();
   if (a.memorial) w.member("memorial", true);
   w.key("kindred").begin_object().member("verified", a.verified).end_object();
   if (credential) {
@@ -77,7 +137,16 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
         .member("language", a.locale)
         .member("note", a.note)
         .key("fields")
-        .raw("[]")
+        .begin_array();
+    for (const auto& f : a.fields) {
+      w.begin_object()
+          .member("name", f.name)
+          .member("value", f.value)
+          .key("verified_at")
+          .null()
+          .end_object();
+    }
+    w.end_array()
         .member("follow_requests_count", int64_t{0})
         .end_object();
     w.key("role")
@@ -133,7 +202,9 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   }
   w.key("account");
   write_account(w, v.author, c);
-  w.key("media_attachments").raw("[]");
+  w.key("media_attachments").begin_array();
+  for (const auto& m : v.media) write_media(w, m, c);
+  w.end_array();
   w.key("mentions").begin_array();
   for (const auto& m : v.mentions) {
     w.begin_object()

@@ -26,6 +26,13 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c,
                   bool with_source = false);
 
+// Mastodon's MediaAttachment; url, preview_url, blurhash and meta sizes are null/absent while
+// processing.
+void write_media(JsonWriter& w, const social::Media& m, const ApiConfig& c);
+std::string media_json(const social::Media& m, const ApiConfig& c);
+// Where a stored file is served: <base_url>/system/media/<blob>.
+std::string media_url(const ApiConfig& c, std::string_view blob);
+
 // The same, serialised: one object, or an array of them.
 std::string account_json(const social::AccountView& v, const ApiConfig& c, bool credential = false);
 std::string status_json(const social::PostView& v, const ApiConfig& c, bool with_source = false);

@@ -1,6 +1,7 @@
 #include "api/mastodon/entities/json_writer.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace kindred::api::entities {
 
@@ -63,6 +64,20 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 JsonWriter& JsonWriter::string(std::string_view v) {
   before_value();
   append_json_string(out_, v);
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::real(double v) {
+  if (!std::isfinite(v)) return null();
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  std::string_view text(buf, static_cast<size_t>(end - buf));
+  if (ec != std::errc()) return null();
+  before_value();
+  out_ += text;
+  // Keep it a float in typed clients: 1 -> 1.0.
+  if (text.find_first_of(".e") == std::string_view::npos) out_ += ".0";
   need_comma_ = true;
   return *this;
 }

@@ -23,6 +23,8 @@ class JsonWriter {
 
   JsonWriter& string(std::string_view v);
   JsonWriter& number(int64_t v);
+  // The shortest text that reads back as `v`; null for NaN and infinities (JSON has neither).
+  JsonWriter& real(double v);
   JsonWriter& boolean(bool v);
   JsonWriter& null();
   // Already-serialised JSON, inserted as one value.
