@@ -73,6 +73,18 @@ Status seed_demo(const DemoServices& s) {
     by_name[p.username] = std::move(a);
   }
 
+  // Everyone follows Maya; friends follow each other, so every home feed has something in it.
+  const std::vector<std::pair<const char*, const char*>> follows = {
+      {"lena", "maya"}, {"sam", "maya"},   {"tom", "maya"},   {"priya", "maya"}, {"jonas", "maya"},
+      {"lena", "tom"},  {"tom", "lena"},   {"priya", "lena"}, {"lena", "priya"}, {"sam", "jonas"},
+      {"jonas", "sam"}, {"maya", "lena"},  {"sam", "lena"},   {"jonas", "lena"}, {"priya", "tom"},
+  };
+  for (const auto& [follower, followed] : follows) {
+    KINDRED_RETURN_IF_ERROR(
+        s.relationships.follow(social::Viewer{by_name.at(follower).id}, by_name.at(followed).id)
+            .status());
+  }
+
   const std::vector<DemoPost> feed = {
       {"tour", "maya",
        "Last night in Lisbon. Thank you for singing every word back to us. 🌙\n\nTwo more cities "

@@ -6,6 +6,7 @@
 #include "social/media.h"
 #include "social/posts.h"
 #include "social/profiles.h"
+#include "social/relationships.h"
 
 namespace kindred::app {
 
@@ -18,11 +19,12 @@ struct DemoServices {
   social::LikeService& likes;
   social::MediaService& media;
   social::ProfileService& profiles;
+  social::RelationshipService& relationships;
   const store::Store& store;
 };
 
 // Seeds a small, believable instance: a few accounts (one a verified public figure) with
-// avatars, photo posts with alt text, likes and threaded comments. The photos are drawn here
+// avatars, follows, photo posts with alt text, likes and threaded comments. The photos are drawn here
 // (libvips gradients and shapes; nothing is downloaded) and go through the upload pipeline.
 // Does nothing when any account exists already.
 Status seed_demo(const DemoServices& s);

@@ -29,6 +29,7 @@ struct Instance::Impl {
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::LikeService> likes;
+  std::unique_ptr<social::RelationshipService> relationships;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -114,14 +115,17 @@ Status Instance::start(std::ostream* access_log) {
   m.profiles = std::make_unique<social::ProfileService>(*m.accounts, *m.media);
   m.posts = std::make_unique<social::PostService>(deps, *m.accounts, *m.media);
   m.likes = std::make_unique<social::LikeService>(deps, *m.posts, *m.accounts);
+  m.relationships = std::make_unique<social::RelationshipService>(deps, *m.accounts);
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
-        seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.store}));
+        seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.relationships,
+                   *m.store}));
   }
 
-  api::ApiServices services{m.api_config, *m.clock,  *m.store, *m.accounts, *m.oauth,
-                            *m.posts,     *m.likes,  *m.media, *m.profiles};
+  api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
+                            *m.oauth,      *m.posts, *m.likes,    *m.media,
+                            *m.profiles,   *m.relationships};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

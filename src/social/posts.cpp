@@ -46,6 +46,13 @@ store::RangeQuery to_range_query(const ListQuery& q, bool& reverse) {
 }
 
 bool PostService::can_see(const Viewer& viewer, const Post& post) const {
+  if (viewer.signed_in() && viewer.account_id != post.account_id) {
+    // Neither a blocked account nor one that blocks the author sees the author's posts.
+    auto blocked = deps_.store.assoc_exists(viewer.account_id, AssocType::kBlockedBy, post.account_id);
+    if (!blocked.has_value() || *blocked) return false;
+    blocked = deps_.store.assoc_exists(viewer.account_id, AssocType::kBlocks, post.account_id);
+    if (!blocked.has_value() || *blocked) return false;
+  }
   if (post.visibility == Visibility::kPublic || post.visibility == Visibility::kUnlisted) return true;
   if (!viewer.signed_in()) return false;
   if (viewer.account_id == post.account_id) return true;

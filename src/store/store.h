@@ -38,6 +38,11 @@ enum class AssocType : uint16_t {
   kInstanceLoadAccounts = 10,  // kInstanceNode -> accounts made by `kindred admin seed-load`
   kBlobUsers = 11,     // blob node (from the file's hash) -> media or account using the file
   kUnattachedMedia = 12,  // kInstanceNode -> uploads not yet attached to a post (swept after a day)
+  kFollowRequestsIn = 13,   // account -> account asking to follow it (locked accounts)
+  kFollowRequestsOut = 14,  // account -> locked account it asked to follow
+  kBlocks = 15,        // account -> account it blocks
+  kBlockedBy = 16,     // account -> account blocking it
+  kMutes = 17,         // account -> account it mutes; data: MuteData
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -13,6 +13,7 @@
 #include "social/oauth.h"
 #include "social/posts.h"
 #include "social/profiles.h"
+#include "social/relationships.h"
 
 namespace kindred::api {
 
@@ -51,6 +52,7 @@ struct ApiServices {
   social::LikeService& likes;
   social::MediaService& media;
   social::ProfileService& profiles;
+  social::RelationshipService& relationships;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -78,5 +80,6 @@ void register_status_routes(http::Router& router, ApiServices& s);
 void register_favourite_routes(http::Router& router, ApiServices& s);
 void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);
+void register_relationship_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

@@ -74,6 +74,30 @@ void write_media(JsonWriter& w, const social::Media& m, const ApiConfig& c) {
   w.end_object();
 }
 
+std::string relationship_json(const social::RelationshipView& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .member("id", r.id.to_string())
+      .member("following", r.following)
+      .member("showing_reblogs", r.following)
+      .member("notifying", false)
+      .key("languages")
+      .null()
+      .member("followed_by", r.followed_by)
+      .member("blocking", r.blocking)
+      .member("blocked_by", r.blocked_by)
+      .member("muting", r.muting)
+      .member("muting_notifications", r.muting_notifications)
+      .member("requested", r.requested)
+      .member("requested_by", r.requested_by)
+      .member("domain_blocking", false)
+      .member("endorsed", false)
+      .member("note", "")
+      .end_object();
+  return out;
+}
+
 std::string media_json(const social::Media& m, const ApiConfig& c) {
   std::string out;
   JsonWriter w(out);

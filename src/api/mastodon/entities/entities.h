@@ -8,6 +8,7 @@
 #include "api/mastodon/api.h"
 #include "api/mastodon/entities/json_writer.h"
 #include "social/oauth.h"
+#include "social/relationships.h"
 #include "social/views.h"
 
 // Domain views -> Mastodon JSON entities. Pure functions: no store, no I/O.
@@ -38,6 +39,9 @@ std::string account_json(const social::AccountView& v, const ApiConfig& c, bool 
 std::string status_json(const social::PostView& v, const ApiConfig& c, bool with_source = false);
 std::string accounts_json(const std::vector<social::AccountView>& vs, const ApiConfig& c);
 std::string statuses_json(const std::vector<social::PostView>& vs, const ApiConfig& c);
+
+// Mastodon's Relationship.
+std::string relationship_json(const social::RelationshipView& r);
 
 // Application; `with_secrets` adds client_id and client_secret (only when just created).
 boost::json::object application(const social::App& app, bool with_secrets);
