@@ -30,6 +30,7 @@ struct Instance::Impl {
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::RelationshipService> relationships;
+  std::unique_ptr<social::FeedService> feeds;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -116,6 +117,12 @@ Status Instance::start(std::ostream* access_log) {
   m.posts = std::make_unique<social::PostService>(deps, *m.accounts, *m.media);
   m.likes = std::make_unique<social::LikeService>(deps, *m.posts, *m.accounts);
   m.relationships = std::make_unique<social::RelationshipService>(deps, *m.accounts);
+  social::FeedConfig fc;
+  fc.large_account_followers = c.large_account_followers;
+  m.feeds = std::make_unique<social::FeedService>(deps, *m.posts, *m.relationships, fc);
+  m.posts->set_listener(m.feeds.get());
+  // Fan-outs a crash interrupted go on where they stopped.
+  KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -125,7 +132,7 @@ Status Instance::start(std::ostream* access_log) {
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.media,
-                            *m.profiles,   *m.relationships};
+                            *m.profiles,   *m.relationships, *m.feeds};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -162,6 +169,7 @@ void Instance::wait_for_signal() {
 }
 
 social::MediaService& Instance::media_for_test() { return *impl_->media; }
+social::FeedService& Instance::feeds_for_test() { return *impl_->feeds; }
 
 void Instance::stop() {
   Impl& m = *impl_;
@@ -170,7 +178,12 @@ void Instance::stop() {
   if (m.server) m.server->stop();
   m.server.reset();
   m.api.reset();
-  // Finishes the uploads being processed (their results go to the store) before it closes.
+  // Finishes queued fan-outs and the uploads being processed (their results go to the store)
+  // before it closes.
+  if (m.posts) m.posts->set_listener(nullptr);
+  m.feeds.reset();
+  m.relationships.reset();
+  m.likes.reset();
   m.posts.reset();
   m.profiles.reset();
   m.media.reset();

@@ -5,6 +5,7 @@
 
 #include "app/serve.h"
 #include "core/status.h"
+#include "social/feeds.h"
 #include "social/media.h"
 
 namespace kindred::app {
@@ -31,6 +32,7 @@ class Instance {
   void stop();
   // The photo service, for tests that hold processing or run the sweep. REQUIRES: started.
   social::MediaService& media_for_test();
+  social::FeedService& feeds_for_test();
 
  private:
   struct Impl;

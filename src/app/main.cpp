@@ -78,6 +78,12 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_MEDIA_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve->add_option("--large-account-followers", config.large_account_followers,
+                    "Followers above which an account's posts are merged into home feeds when "
+                    "read instead of written into each follower's feed")
+      ->envname("KINDRED_LARGE_ACCOUNT_FOLLOWERS")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))
+      ->capture_default_str();
   serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
   serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
       ->envname("KINDRED_CONTACT_EMAIL");

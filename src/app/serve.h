@@ -25,6 +25,7 @@ struct ServeConfig {
   size_t max_body_bytes = 1024 * 1024;  // every request but uploads
   size_t max_upload_mb = 16;             // photo uploads (media, avatar, header)
   int media_threads = 1;
+  int64_t large_account_followers = 10'000;  // above this, posts are merged into feeds when read
   std::string title = "Kindred";
   std::string contact_email;
   bool fast_password_hashing = false;  // tests only: argon2id at its minimum cost

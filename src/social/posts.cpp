@@ -4,6 +4,8 @@
 #include <cctype>
 #include <unordered_set>
 
+#include <sodium.h>
+
 #include "social/text.h"
 
 namespace kindred::social {
@@ -26,6 +28,34 @@ bool valid_language(std::string_view lang) {
                           std::all_of(lang.begin(), lang.end(), [](unsigned char c) {
                             return std::islower(c);
                           }));
+}
+
+}  // namespace
+
+Id tag_node(std::string_view tag) {
+  unsigned char hash[8];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(tag.data()),
+                     tag.size(), nullptr, 0);
+  uint64_t v = 0;
+  for (unsigned char b : hash) v = (v << 8) | b;
+  return Id(v | 1);
+}
+
+namespace {
+
+// The lists a post appears in besides its author's and the instance's: with photos, top-level,
+// by hashtag. Added on create and removed on delete, so they always agree.
+template <class Fn>
+void for_each_index(const Post& post, Fn&& fn) {
+  if (!post.media_ids.empty()) {
+    fn(post.account_id, AssocType::kAuthoredMedia);
+    if (post.visibility == Visibility::kPublic)
+      fn(store::kInstanceNode, AssocType::kInstanceMediaStatuses);
+  }
+  if (post.in_reply_to_id.is_none()) fn(post.account_id, AssocType::kAuthoredTopLevel);
+  for (const auto& t : post.tags) fn(tag_node(t), AssocType::kTagStatuses);
+  // The author sees their own post at once; followers get it from the fan-out.
+  fn(post.account_id, AssocType::kHomeFeed);
 }
 
 }  // namespace
@@ -100,6 +130,10 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
                            deps_.store.assoc_count(post.id, AssocType::kFavouritedBy));
   v.viewer_signed_in = viewer.signed_in();
   v.viewer_is_author = viewer.account_id == post.account_id;
+  if (v.viewer_is_author) {
+    KINDRED_ASSIGN_OR_RETURN(v.pinned,
+                             deps_.store.assoc_exists(post.account_id, AssocType::kPinned, post.id));
+  }
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(
         v.favourited, deps_.store.assoc_exists(post.id, AssocType::kFavouritedBy, viewer.account_id));
@@ -218,6 +252,9 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     if (post.in_reply_to_account_id == author.id)
       b.add_assoc({post.in_reply_to_id, AssocType::kSelfReplies, post.id, post.id, {}});
   }
+  for_each_index(post, [&](Id from, AssocType type) { b.add_assoc({from, type, post.id, post.id, {}}); });
+  // Durable until the followers' feeds have it, so a crash cannot lose the fan-out.
+  b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, post.id, post.id, {}});
   auto applied = deps_.store.apply(b);
   if (!applied.has_value()) {
     if (applied.error().is_conflict() && !idem_key.empty()) {
@@ -228,6 +265,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     return applied.error();
   }
   accounts_.note_posted(author.id, post.created_at_ms);
+  if (listener_) listener_->post_created(post);
   // A reply to a post deleted meanwhile would dangle; it still stands, as in Mastodon.
   return view_of(viewer, std::move(post));
 }
@@ -245,6 +283,10 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
     b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
     b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
   }
+  for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
+  b.remove_assoc(post.account_id, AssocType::kPinned, post.id);
+  b.remove_assoc(store::kInstanceNode, AssocType::kPendingFanout, post.id);
+  // Followers' feed entries stay; feeds skip posts that no longer exist.
   const std::vector<std::string> files = media_.add_post_media_removal(b, post);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(post.id);
@@ -325,38 +367,6 @@ Result<ContextView> PostService::context(const Viewer& viewer, Id id) const {
     ctx.descendants.push_back(std::move(v));
   }
   return ctx;
-}
-
-Result<Page<PostView>> PostService::account_posts(const Viewer& viewer, Id account_id,
-                                                  const ListQuery& lq) const {
-  KINDRED_RETURN_IF_ERROR(accounts_.get(account_id).status());
-  bool reverse = false;
-  store::RangeQuery q = to_range_query(lq, reverse);
-  Page<PostView> page;
-  // Posts the viewer may not see are skipped, so keep walking until the page is full or the
-  // list ends; otherwise a run of private posts would end a stranger's paging early.
-  for (;;) {
-    KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(account_id, AssocType::kAuthored, q));
-    std::vector<Id> ids;
-    for (const auto& a : range.items) ids.push_back(a.to);
-    KINDRED_ASSIGN_OR_RETURN(auto views, get_many(viewer, ids));
-    for (auto& v : views) {
-      if (page.items.size() >= lq.limit) break;
-      page.positions.push_back(v.post.id);
-      page.items.push_back(std::move(v));
-    }
-    if (page.items.size() >= lq.limit || !range.more || range.items.empty()) break;
-    if (q.oldest_first) {
-      q.min_position = range.items.back().position;
-    } else {
-      q.max_position = range.items.back().position;
-    }
-  }
-  if (reverse) {
-    std::reverse(page.items.begin(), page.items.end());
-    std::reverse(page.positions.begin(), page.positions.end());
-  }
-  return page;
 }
 
 }  // namespace kindred::social

@@ -32,6 +32,17 @@ struct ListQuery {
   size_t limit = 20;
 };
 
+// Told about each post once it is stored (feeds fan it out). Called on the creating thread.
+class PostListener {
+ public:
+  virtual ~PostListener() = default;
+  virtual void post_created(const Post& post) = 0;
+};
+
+// The store node whose kTagStatuses edges list the posts using `tag` (lower-cased): the first
+// 64 bits of its BLAKE2b hash.
+Id tag_node(std::string_view tag);
+
 // Posts and comments (a comment is a reply): create, read as a viewer may see them, delete,
 // and read a thread. Thread-safe: holds nothing mutable besides the store.
 class PostService {
@@ -60,11 +71,9 @@ class PostService {
   // The thread around a post, bounded by the configured limits.
   Result<ContextView> context(const Viewer& viewer, Id id) const;
 
-  // An account's posts visible to `viewer`, newest first. Errors: NotFound for an unknown account.
-  Result<Page<PostView>> account_posts(const Viewer& viewer, Id account_id,
-                                       const ListQuery& q) const;
-
   bool can_see(const Viewer& viewer, const Post& post) const;
+  // Set once at start-up, before serving. Not owned.
+  void set_listener(PostListener* listener) { listener_ = listener; }
   Result<PostView> view_of(const Viewer& viewer, Post post) const;
 
  private:
@@ -79,6 +88,7 @@ class PostService {
   Deps deps_;
   const AccountService& accounts_;
   MediaService& media_;
+  PostListener* listener_ = nullptr;
   // Decoded posts. Posts never change after creation; deletion leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;
 };

@@ -36,6 +36,7 @@ struct PostView {
   bool favourited = false;  // meaningful only for a signed-in viewer
   bool viewer_signed_in = false;
   bool viewer_is_author = false;
+  bool pinned = false;      // meaningful only for the author
   std::optional<App> app;   // the posting application, shown to the author only
   std::vector<MentionView> mentions;
   std::vector<Media> media;  // attached photos, in order

@@ -42,7 +42,15 @@ enum class AssocType : uint16_t {
   kFollowRequestsOut = 14,  // account -> locked account it asked to follow
   kBlocks = 15,        // account -> account it blocks
   kBlockedBy = 16,     // account -> account blocking it
-  kMutes = 17,         // account -> account it mutes; data: MuteData
+  kMutes = 17,         // account -> account it mutes; data: social::Mute
+  kHomeFeed = 18,      // account -> status written into its home feed (position: the status id)
+  kLargeAccounts = 19,  // kInstanceNode -> account whose posts home feeds merge at read time
+  kPendingFanout = 20,  // kInstanceNode -> status not yet written into its followers' feeds
+  kAuthoredMedia = 21,  // account -> its status with photos (only_media)
+  kAuthoredTopLevel = 22,  // account -> its status that is not a reply (exclude_replies)
+  kInstanceMediaStatuses = 23,  // kInstanceNode -> every local status with photos
+  kTagStatuses = 24,   // tag node (social::tag_node: a hash of the tag) -> status using it
+  kPinned = 25,        // account -> status it pinned to its profile
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -63,6 +63,7 @@ void ApiTest::SetUp() {
   config.max_characters = options_.max_characters;
   config.fast_password_hashing = true;
   config.max_upload_mb = options_.max_upload_mb;
+  config.large_account_followers = options_.large_account_followers;
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);
   ASSERT_TRUE(started.is_ok()) << started.to_string();

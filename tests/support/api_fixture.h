@@ -32,6 +32,7 @@ struct ServerOptions {
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;
   size_t max_characters = 500;
   size_t max_upload_mb = 16;
+  int64_t large_account_followers = 10'000;
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.

@@ -128,16 +128,17 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     API_TRY(Id id, path_id(req));
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
+    social::AccountPostsFilter filter;
     API_TRY(auto pinned, in.boolean("pinned"));
-    if (pinned.value_or(false)) {
-      // Nothing can be pinned yet, so the pinned list is truly empty; the account must exist.
-      API_TRY(social::Account a, s.accounts.get(id));
-      return json_text_response("[]");
-    }
-    API_TRY(auto page, s.posts.account_posts(caller.viewer(), id, q));
-    auto res = json_text_response(entities::statuses_json(page.items, s.config));
-    add_link_header(res, s.config.base_url, req, page.positions, q.limit);
-    return res;
+    API_TRY(auto only_media, in.boolean("only_media"));
+    API_TRY(auto exclude_replies, in.boolean("exclude_replies"));
+    API_TRY(auto exclude_reblogs, in.boolean("exclude_reblogs"));  // nothing is reblogged yet
+    (void)exclude_reblogs;
+    filter.pinned = pinned.value_or(false);
+    filter.only_media = only_media.value_or(false);
+    filter.exclude_replies = exclude_replies.value_or(false);
+    API_TRY(auto page, s.feeds.account_posts(caller.viewer(), id, q, filter));
+    return status_page(page, s, req, q.limit);
   });
 }
 

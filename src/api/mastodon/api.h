@@ -8,6 +8,7 @@
 #include "http/rate_limiter.h"
 #include "http/router.h"
 #include "social/accounts.h"
+#include "social/feeds.h"
 #include "social/likes.h"
 #include "social/media.h"
 #include "social/oauth.h"
@@ -53,6 +54,7 @@ struct ApiServices {
   social::MediaService& media;
   social::ProfileService& profiles;
   social::RelationshipService& relationships;
+  social::FeedService& feeds;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -81,5 +83,6 @@ void register_favourite_routes(http::Router& router, ApiServices& s);
 void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
+void register_timeline_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

@@ -22,4 +22,18 @@ inline Result<Id> path_id(const http::Request& req) {
   return *id;
 }
 
+// A page of statuses or accounts as JSON, with Mastodon's Link header.
+inline http::Response status_page(const social::Page<social::PostView>& page, const ApiServices& s,
+                                  const http::Request& req, size_t limit) {
+  auto res = json_text_response(entities::statuses_json(page.items, s.config));
+  add_link_header(res, s.config.base_url, req, page.positions, limit);
+  return res;
+}
+inline http::Response account_page(const social::Page<social::AccountView>& page,
+                                   const ApiServices& s, const http::Request& req, size_t limit) {
+  auto res = json_text_response(entities::accounts_json(page.items, s.config));
+  add_link_header(res, s.config.base_url, req, page.positions, limit);
+  return res;
+}
+
 }  // namespace kindred::api

@@ -10,14 +10,6 @@ namespace {
 
 using Change = Result<social::RelationshipView> (social::RelationshipService::*)(const social::Viewer&, Id);
 
-// A page of accounts with Mastodon's Link header.
-http::Response account_page(const social::Page<social::AccountView>& page, const ApiServices& s,
-                            const http::Request& req, size_t limit) {
-  auto res = json_text_response(entities::accounts_json(page.items, s.config));
-  add_link_header(res, s.config.base_url, req, page.positions, limit);
-  return res;
-}
-
 }  // namespace
 
 void register_relationship_routes(http::Router& router, ApiServices& s) {

@@ -95,9 +95,7 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 40, 80));
     API_TRY(auto page, s.likes.favourited_by(caller.viewer(), id, q));
-    auto res = json_text_response(entities::accounts_json(page.items, s.config));
-    add_link_header(res, s.config.base_url, req, page.positions, q.limit);
-    return res;
+    return account_page(page, s, req, q.limit);
   });
 }
 
@@ -107,9 +105,7 @@ void register_favourite_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
     API_TRY(auto page, s.likes.favourites(caller.viewer(), q));
-    auto res = json_text_response(entities::statuses_json(page.items, s.config));
-    add_link_header(res, s.config.base_url, req, page.positions, q.limit);
-    return res;
+    return status_page(page, s, req, q.limit);
   });
 }
 

@@ -249,7 +249,7 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
         .member("reblogged", false)
         .member("muted", false)
         .member("bookmarked", false);
-    if (v.viewer_is_author) w.member("pinned", false);
+    if (v.viewer_is_author) w.member("pinned", v.pinned);
     w.key("filtered").raw("[]");
   }
   if (with_source) w.member("text", p.text);

@@ -1,0 +1,308 @@
+#include "social/feeds.h"
+
+#include <algorithm>
+#include <iostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "social/text.h"
+
+namespace kindred::social {
+
+using store::AssocType;
+
+namespace {
+
+constexpr size_t kMaxPins = 5;
+constexpr size_t kMaxLargeAccounts = 10'000;
+constexpr int kMaxRounds = 50;  // a page that needs more rounds than this ends early
+
+}  // namespace
+
+FeedService::FeedService(Deps deps, const PostService& posts,
+                         const RelationshipService& relationships, FeedConfig config)
+    : deps_(deps), posts_(posts), relationships_(relationships), config_(config) {
+  worker_ = std::thread([this] { worker_loop(); });
+}
+
+FeedService::~FeedService() {
+  {
+    std::scoped_lock lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void FeedService::post_created(const Post& post) {
+  {
+    std::scoped_lock lock(mutex_);
+    queue_.push_back(post.id);
+  }
+  cv_.notify_one();
+}
+
+Status FeedService::resume_pending_fanouts() {
+  store::RangeQuery q;
+  q.limit = 1000;
+  q.oldest_first = true;
+  for (;;) {
+    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(store::kInstanceNode,
+                                                                AssocType::kPendingFanout, q));
+    {
+      std::scoped_lock lock(mutex_);
+      for (const auto& a : page.items) queue_.push_back(a.to);
+    }
+    cv_.notify_one();
+    if (!page.more || page.items.empty()) return Status::ok();
+    q.min_position = page.items.back().position;
+  }
+}
+
+void FeedService::wait_idle() {
+  std::unique_lock lock(mutex_);
+  idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+void FeedService::worker_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) return;  // stopping, and everything queued is done
+    const Id id = queue_.front();
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    Status s = fan_out(id);
+    if (!s.is_ok()) std::cerr << "kindred feeds: fan-out of " << id.to_string() << ": " << s.to_string() << '\n';
+    lock.lock();
+    busy_ = false;
+    if (queue_.empty()) idle_cv_.notify_all();
+  }
+}
+
+Status FeedService::fan_out(Id post_id) {
+  store::Batch done;
+  done.remove_assoc(store::kInstanceNode, AssocType::kPendingFanout, post_id);
+  auto post = posts_.get_visible_post(Viewer{Id()}, post_id);
+  Post p;
+  if (post.has_value()) {
+    p = std::move(*post);
+  } else {
+    // Not public: read it as its author may.
+    auto bytes = deps_.store.get_object(store::ObjectType::kStatus, post_id);
+    if (!bytes.has_value()) {
+      if (bytes.error().is_not_found()) return deps_.store.apply(done).status();  // deleted
+      return bytes.error();
+    }
+    KINDRED_ASSIGN_OR_RETURN(p, Post::decode(*bytes));
+  }
+
+  auto write = [&](const std::vector<Id>& readers) -> Status {
+    store::Batch b;
+    for (Id r : readers) b.add_assoc({r, AssocType::kHomeFeed, p.id, p.id, {}});
+    if (b.empty()) return Status::ok();
+    return deps_.store.apply(b).status();
+  };
+
+  if (p.visibility == Visibility::kDirect) {
+    KINDRED_RETURN_IF_ERROR(write(p.mention_ids));
+    return deps_.store.apply(done).status();
+  }
+  KINDRED_ASSIGN_OR_RETURN(int64_t followers, deps_.store.assoc_count(p.account_id, AssocType::kFollowedBy));
+  if (followers > config_.large_account_followers) {
+    // Too many to write to: home feeds merge this author's posts when read. Once large, an
+    // account stays large, so none of its posts falls between the two ways.
+    done.add_assoc({store::kInstanceNode, AssocType::kLargeAccounts, p.account_id, deps_.ids.next(), {}});
+    return deps_.store.apply(done).status();
+  }
+  const bool reply_to_other = !p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id;
+  store::RangeQuery q;
+  q.limit = config_.fanout_batch;
+  for (;;) {
+    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(p.account_id, AssocType::kFollowedBy, q));
+    std::vector<Id> readers;
+    for (const auto& a : page.items) readers.push_back(a.to);
+    if (reply_to_other) {
+      // As Mastodon: a reply reaches those who follow both people in the conversation.
+      KINDRED_ASSIGN_OR_RETURN(auto both, deps_.store.assocs_exist(p.in_reply_to_account_id,
+                                                                   AssocType::kFollowedBy, readers));
+      std::vector<Id> kept;
+      for (size_t i = 0; i < readers.size(); ++i)
+        if (both[i] || readers[i] == p.in_reply_to_account_id) kept.push_back(readers[i]);
+      readers = std::move(kept);
+    }
+    KINDRED_RETURN_IF_ERROR(write(readers));
+    if (!page.more || page.items.empty()) break;
+    q.max_position = page.items.back().position;
+  }
+  return deps_.store.apply(done).status();
+}
+
+bool FeedService::wanted_in_home(Id viewer, const Post& post) const {
+  if (post.account_id == viewer) return true;
+  const bool mentioned =
+      std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer) != post.mention_ids.end();
+  if (post.visibility == Visibility::kDirect) return mentioned;
+  auto follows = deps_.store.assoc_exists(viewer, AssocType::kFollows, post.account_id);
+  if (!follows.has_value() || !*follows) return false;
+  auto muted = relationships_.mute_of(viewer, post.account_id);
+  if (!muted.has_value() || muted->has_value()) return false;
+  if (!post.in_reply_to_account_id.is_none() && post.in_reply_to_account_id != post.account_id &&
+      post.in_reply_to_account_id != viewer) {
+    auto both = deps_.store.assoc_exists(viewer, AssocType::kFollows, post.in_reply_to_account_id);
+    if (!both.has_value() || !*both) return false;
+  }
+  return true;
+}
+
+template <class Keep>
+Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vector<Source>& sources,
+                                           const ListQuery& lq, Keep keep) const {
+  bool reverse = false;
+  store::RangeQuery rq = to_range_query(lq, reverse);
+  Page<PostView> page;
+  std::unordered_set<Id> seen;
+  for (int round = 0; round < kMaxRounds && page.items.size() < lq.limit; ++round) {
+    std::vector<store::Assoc> all;
+    bool more = false;
+    for (const auto& src : sources) {
+      KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(src.from, src.type, rq));
+      more = more || range.more;
+      for (auto& a : range.items) all.push_back(std::move(a));
+    }
+    std::stable_sort(all.begin(), all.end(), [&](const store::Assoc& a, const store::Assoc& b) {
+      return rq.oldest_first ? a.position < b.position : a.position > b.position;
+    });
+    if (all.size() > rq.limit) {
+      all.resize(rq.limit);
+      more = true;
+    }
+    if (all.empty()) break;
+    std::vector<Id> ids;
+    std::unordered_map<Id, Id> position_of;
+    for (const auto& a : all) {
+      if (position_of.emplace(a.to, a.position).second) ids.push_back(a.to);
+    }
+    KINDRED_ASSIGN_OR_RETURN(auto views, posts_.get_many(viewer, ids));
+    for (auto& v : views) {
+      if (page.items.size() >= lq.limit) break;
+      if (!seen.insert(v.post.id).second || !keep(v.post)) continue;
+      page.positions.push_back(position_of[v.post.id]);
+      page.items.push_back(std::move(v));
+    }
+    if (!more) break;
+    if (rq.oldest_first) {
+      rq.min_position = all.back().position;
+    } else {
+      rq.max_position = all.back().position;
+    }
+  }
+  if (reverse) {
+    std::reverse(page.items.begin(), page.items.end());
+    std::reverse(page.positions.begin(), page.positions.end());
+  }
+  return page;
+}
+
+Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& q) const {
+  std::vector<Source> sources{{viewer.account_id, AssocType::kHomeFeed}};
+  store::RangeQuery all_large;
+  all_large.limit = kMaxLargeAccounts;
+  KINDRED_ASSIGN_OR_RETURN(auto large, deps_.store.assoc_range(store::kInstanceNode,
+                                                               AssocType::kLargeAccounts, all_large));
+  if (!large.items.empty()) {
+    std::vector<Id> ids;
+    for (const auto& a : large.items) ids.push_back(a.to);
+    KINDRED_ASSIGN_OR_RETURN(auto followed, deps_.store.assocs_exist(viewer.account_id,
+                                                                     AssocType::kFollows, ids));
+    for (size_t i = 0; i < ids.size(); ++i)
+      if (followed[i]) sources.push_back({ids[i], AssocType::kAuthored});
+  }
+  const Id me = viewer.account_id;
+  return merged(viewer, sources, q, [&](const Post& p) { return wanted_in_home(me, p); });
+}
+
+Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const ListQuery& q,
+                                                    bool only_media) const {
+  const Source src{store::kInstanceNode,
+                   only_media ? AssocType::kInstanceMediaStatuses : AssocType::kInstanceStatuses};
+  return merged(viewer, {src}, q, [&](const Post& p) {
+    if (p.visibility != Visibility::kPublic) return false;
+    // Replies to others stay in their conversations, as on Mastodon's public timelines.
+    if (!p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id) return false;
+    if (!viewer.signed_in()) return true;
+    auto muted = relationships_.mute_of(viewer.account_id, p.account_id);
+    return muted.has_value() && !muted->has_value();
+  });
+}
+
+Result<Page<PostView>> FeedService::tag_timeline(const Viewer& viewer, std::string_view tag,
+                                                 const ListQuery& q, bool only_media) const {
+  if (!tag.empty() && tag.front() == '#') tag.remove_prefix(1);
+  if (tag.empty()) return Status::invalid_argument("Validation failed: Hashtag can't be blank");
+  const std::string name = ascii_lower(tag);
+  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses}}, q, [&](const Post& p) {
+    if (p.visibility != Visibility::kPublic) return false;
+    if (only_media && p.media_ids.empty()) return false;
+    // The node is a hash: make sure the post really uses this tag.
+    if (std::find(p.tags.begin(), p.tags.end(), name) == p.tags.end()) return false;
+    if (!viewer.signed_in()) return true;
+    auto muted = relationships_.mute_of(viewer.account_id, p.account_id);
+    return muted.has_value() && !muted->has_value();
+  });
+}
+
+Result<Page<PostView>> FeedService::account_posts(const Viewer& viewer, Id account_id,
+                                                  const ListQuery& q,
+                                                  const AccountPostsFilter& f) const {
+  auto exists = deps_.store.get_object(store::ObjectType::kAccount, account_id);
+  if (!exists.has_value()) {
+    if (exists.error().is_not_found()) return Status::not_found("Record not found");
+    return exists.error();
+  }
+  AssocType type = AssocType::kAuthored;
+  if (f.pinned) {
+    type = AssocType::kPinned;
+  } else if (f.only_media) {
+    type = AssocType::kAuthoredMedia;
+  } else if (f.exclude_replies) {
+    type = AssocType::kAuthoredTopLevel;
+  }
+  return merged(viewer, {{account_id, type}}, q, [&](const Post& p) {
+    if (f.only_media && p.media_ids.empty()) return false;
+    // Threads continued by their author count as top-level, as in Mastodon.
+    if (f.exclude_replies && !p.in_reply_to_id.is_none() && p.in_reply_to_account_id != p.account_id)
+      return false;
+    return true;
+  });
+}
+
+Result<PostView> FeedService::pin(const Viewer& viewer, Id post_id) {
+  KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
+  if (post.visibility == Visibility::kDirect)
+    return Status::invalid_argument("Validation failed: Direct posts cannot be pinned");
+  KINDRED_ASSIGN_OR_RETURN(bool pinned, deps_.store.assoc_exists(viewer.account_id,
+                                                                 AssocType::kPinned, post.id));
+  if (!pinned) {
+    KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(viewer.account_id, AssocType::kPinned));
+    if (count >= static_cast<int64_t>(kMaxPins))
+      return Status::invalid_argument("Validation failed: You have already pinned the maximum number of posts");
+    store::Batch b;
+    b.add_assoc({viewer.account_id, AssocType::kPinned, post.id, deps_.ids.next(), {}});
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  }
+  return posts_.view_of(viewer, std::move(post));
+}
+
+Result<PostView> FeedService::unpin(const Viewer& viewer, Id post_id) {
+  KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
+  store::Batch b;
+  b.remove_assoc(viewer.account_id, AssocType::kPinned, post.id);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return posts_.view_of(viewer, std::move(post));
+}
+
+}  // namespace kindred::social
