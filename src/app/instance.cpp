@@ -31,6 +31,7 @@ struct Instance::Impl {
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::RelationshipService> relationships;
   std::unique_ptr<social::FeedService> feeds;
+  std::unique_ptr<social::NotificationService> notifications;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -121,6 +122,8 @@ Status Instance::start(std::ostream* access_log) {
   fc.large_account_followers = c.large_account_followers;
   m.feeds = std::make_unique<social::FeedService>(deps, *m.posts, *m.relationships, fc);
   m.posts->set_listener(m.feeds.get());
+  m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
+                                                                   *m.relationships);
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
@@ -132,7 +135,7 @@ Status Instance::start(std::ostream* access_log) {
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.media,
-                            *m.profiles,   *m.relationships, *m.feeds};
+                            *m.profiles,   *m.relationships, *m.feeds, *m.notifications};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -182,6 +185,7 @@ void Instance::stop() {
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
   m.feeds.reset();
+  m.notifications.reset();
   m.relationships.reset();
   m.likes.reset();
   m.posts.reset();

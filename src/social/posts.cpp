@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "social/notifications.h"
 #include "social/text.h"
 
 namespace kindred::social {
@@ -253,6 +254,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
       b.add_assoc({post.in_reply_to_id, AssocType::kSelfReplies, post.id, post.id, {}});
   }
   for_each_index(post, [&](Id from, AssocType type) { b.add_assoc({from, type, post.id, post.id, {}}); });
+  for (Id mentioned : post.mention_ids)
+    add_notification(b, deps_.ids, mentioned, NotificationType::kMention, author.id, post.id);
   // Durable until the followers' feeds have it, so a crash cannot lose the fan-out.
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, post.id, post.id, {}});
   auto applied = deps_.store.apply(b);

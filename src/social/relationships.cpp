@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/codec.h"
+#include "social/notifications.h"
 
 namespace kindred::social {
 
@@ -88,15 +89,19 @@ Result<RelationshipView> RelationshipService::follow(const Viewer& viewer, Id ta
   if (blocked) return Status::permission_denied("You cannot follow this account");
   KINDRED_ASSIGN_OR_RETURN(bool following,
                            deps_.store.assoc_exists(viewer.account_id, AssocType::kFollows, target));
-  if (!following) {
+  KINDRED_ASSIGN_OR_RETURN(bool requested, deps_.store.assoc_exists(
+                                               viewer.account_id, AssocType::kFollowRequestsOut, target));
+  if (!following && !requested) {
     KINDRED_ASSIGN_OR_RETURN(Account account, accounts_.get(target));
     store::Batch b;
     const Id at = deps_.ids.next();
     if (account.locked) {
       add_pair(b, viewer.account_id, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn,
                target, at);
+      add_notification(b, deps_.ids, target, NotificationType::kFollowRequest, viewer.account_id);
     } else {
       add_pair(b, viewer.account_id, AssocType::kFollows, AssocType::kFollowedBy, target, at);
+      add_notification(b, deps_.ids, target, NotificationType::kFollow, viewer.account_id);
     }
     KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   }

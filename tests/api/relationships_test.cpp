@@ -10,15 +10,8 @@
 namespace kindred::testing {
 namespace {
 
-class RelationshipsApi : public ApiTest {
+class RelationshipsApi : public ThreePeopleApi {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (HasFatalFailure()) return;
-    ann_ = register_user("ann");
-    bob_ = register_user("bob");
-    cat_ = register_user("cat");
-  }
 
   Reply act(const User& who, const User& target, std::string_view action,
             const boost::json::object& body = {}) {
@@ -37,7 +30,6 @@ class RelationshipsApi : public ApiTest {
   int64_t followers(const User& u) { return num(json(get("/api/v1/accounts/" + u.id)), "followers_count"); }
   int64_t following(const User& u) { return num(json(get("/api/v1/accounts/" + u.id)), "following_count"); }
 
-  User ann_, bob_, cat_;
 };
 
 TEST_F(RelationshipsApi, FollowAndUnfollowAreIdempotentWithExactCounts) {

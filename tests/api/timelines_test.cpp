@@ -12,16 +12,9 @@ namespace {
 
 using Ids = std::vector<std::string>;
 
-class TimelinesApi : public ApiTest {
+class TimelinesApi : public ThreePeopleApi {
  protected:
-  explicit TimelinesApi(ServerOptions options = {}) : ApiTest(options) {}
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (HasFatalFailure()) return;
-    ann_ = register_user("ann");
-    bob_ = register_user("bob");
-    cat_ = register_user("cat");
-  }
+  explicit TimelinesApi(ServerOptions options = {}) : ThreePeopleApi(options) {}
   void follow(const User& who, const User& target) {
     ASSERT_EQ(post("/api/v1/accounts/" + target.id + "/follow", {}, who.token).status, 200);
   }
@@ -37,7 +30,6 @@ class TimelinesApi : public ApiTest {
     EXPECT_EQ(r.status, 200) << r.body;
     return ids(r);
   }
-  User ann_, bob_, cat_;
 };
 
 TEST_F(TimelinesApi, HomeHasOwnPostsAndThoseOfFollowedAccountsNewestFirst) {

@@ -70,6 +70,14 @@ void ApiTest::SetUp() {
   http_ = std::make_unique<HttpClient>("127.0.0.1", instance_->port());
 }
 
+void ThreePeopleApi::SetUp() {
+  ApiTest::SetUp();
+  if (HasFatalFailure()) return;
+  ann_ = register_user("ann");
+  bob_ = register_user("bob");
+  cat_ = register_user("cat");
+}
+
 std::string ApiTest::local_path(std::string_view url) {
   EXPECT_EQ(url.substr(0, kBaseUrl.size()), kBaseUrl) << url;
   return std::string(url.substr(std::min(url.size(), kBaseUrl.size())));

@@ -128,6 +128,14 @@ class ApiTest : public ::testing::Test {
   std::string default_app_token_;
 };
 
+// An ApiTest with three signed-up users, ann_, bob_ and cat_, for tests about how people relate.
+class ThreePeopleApi : public ApiTest {
+ protected:
+  explicit ThreePeopleApi(ServerOptions options = {}) : ApiTest(options) {}
+  void SetUp() override;
+  User ann_, bob_, cat_;
+};
+
 // The reply's body as JSON; records a failure (showing the body) when it is not JSON.
 boost::json::value json(const HttpClient::Reply& reply);
 // The "id" of every object in a JSON array reply, in order; readable in failure messages.

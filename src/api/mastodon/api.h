@@ -11,6 +11,7 @@
 #include "social/feeds.h"
 #include "social/likes.h"
 #include "social/media.h"
+#include "social/notifications.h"
 #include "social/oauth.h"
 #include "social/posts.h"
 #include "social/profiles.h"
@@ -55,6 +56,7 @@ struct ApiServices {
   social::ProfileService& profiles;
   social::RelationshipService& relationships;
   social::FeedService& feeds;
+  social::NotificationService& notifications;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -84,5 +86,6 @@ void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
+void register_notification_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

@@ -1,0 +1,114 @@
+// GET /api/v1/notifications and friends, through the real server.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/api_fixture.h"
+
+namespace kindred::testing {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+class NotificationsApi : public ThreePeopleApi {
+ protected:
+  // (type, account username) of each notification, newest first.
+  Strings kinds(const User& who, std::string_view query = "") {
+    auto r = get("/api/v1/notifications" + std::string(query), who.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    Strings out;
+    const boost::json::value list = json(r);
+    for (const auto& n : list.as_array())
+      out.push_back(str(n, "type") + ":" + str(n.at("account"), "username"));
+    return out;
+  }
+  void tick() { clock().advance_ms(1000); }
+};
+
+TEST_F(NotificationsApi, MentionsLikesAndFollowsArrive) {
+  const std::string photo = post_status(ann_, "a photo of the sea");
+  tick();
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, bob_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, bob_.token).status, 200);  // once
+  tick();
+  ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, cat_.token).status, 200);
+  tick();
+  const std::string reply = post_status(cat_, "lovely", {{"in_reply_to_id", photo}});
+  tick();
+  post_status(bob_, "hey @ann, look");
+  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob", "mention:cat", "follow:cat", "favourite:bob"}));
+
+  auto list = json(get("/api/v1/notifications", ann_.token));
+  const auto& fav = list.as_array()[3];
+  EXPECT_EQ(str(fav.at("status"), "id"), photo);
+  EXPECT_FALSE(str(fav, "created_at").empty());
+  EXPECT_EQ(str(list.as_array()[1].at("status"), "id"), reply);
+  EXPECT_FALSE(list.as_array()[2].as_object().contains("status"));  // follows carry none
+
+  EXPECT_EQ(kinds(ann_, "?types[]=mention"), (Strings{"mention:bob", "mention:cat"}));
+  EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention&exclude_types[]=follow"), (Strings{"favourite:bob"}));
+  EXPECT_EQ(kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat"}));
+  EXPECT_EQ(kinds(ann_, "?types[]=reblog"), (Strings{}));  // Kindred sends no reblogs yet
+  EXPECT_EQ(kinds(bob_), (Strings{}));  // acting yourself notifies nobody else
+  EXPECT_EQ(get("/api/v1/notifications").status, 401);
+  EXPECT_EQ(get("/api/v1/notifications?limit=x", ann_.token).status, 422);
+}
+
+TEST_F(NotificationsApi, UndoneActionsAndDeletedPostsDisappear) {
+  const std::string photo = post_status(ann_, "photo");
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, bob_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
+  const std::string mention = post_status(cat_, "@ann hello");
+  EXPECT_EQ(kinds(ann_).size(), 3u);
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/unfavourite", {}, bob_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/unfollow", {}, bob_.token).status, 200);
+  ASSERT_EQ(del("/api/v1/statuses/" + mention, cat_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{}));
+}
+
+TEST_F(NotificationsApi, BlocksAndMutesHideNotifications) {
+  post_status(bob_, "@ann one");
+  post_status(cat_, "@ann two");
+  ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/block", {}, ann_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/mute", {}, ann_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{}));
+  ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/mute", {{"notifications", false}}, ann_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{"mention:cat"}));
+}
+
+TEST_F(NotificationsApi, FollowRequestsNotifyTheLockedAccount) {
+  ASSERT_EQ(http().patch_form("/api/v1/accounts/update_credentials", "locked=true", ann_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{"follow_request:bob"}));
+  ASSERT_EQ(post("/api/v1/follow_requests/" + bob_.id + "/authorize", {}, ann_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{}));  // no longer a request
+}
+
+TEST_F(NotificationsApi, GetDismissClearAndPaging) {
+  for (int i = 0; i < 5; ++i) {
+    post_status(bob_, "@ann number " + std::to_string(i));
+    tick();
+  }
+  auto page = get("/api/v1/notifications?limit=2", ann_.token);
+  ASSERT_EQ(json(page).as_array().size(), 2u);
+  auto next = follow_link(page, "next", ann_.token);
+  EXPECT_EQ(json(next).as_array().size(), 2u);
+  const std::string id = str(json(page).as_array()[0], "id");
+  auto one = get("/api/v1/notifications/" + id, ann_.token);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(str(json(one), "type"), "mention");
+  EXPECT_EQ(get("/api/v1/notifications/" + id, bob_.token).status, 404);
+  EXPECT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, bob_.token).status, 200);  // not hers: no-op
+  EXPECT_EQ(kinds(ann_).size(), 5u);
+  ASSERT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, ann_.token).status, 200);
+  EXPECT_EQ(get("/api/v1/notifications/" + id, ann_.token).status, 404);
+  EXPECT_EQ(kinds(ann_).size(), 4u);
+  ASSERT_EQ(post("/api/v1/notifications/clear", {}, ann_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(post("/api/v1/notifications/clear", {}).status, 401);
+}
+
+}  // namespace
+}  // namespace kindred::testing
