@@ -54,11 +54,11 @@ Result<Page<AccountView>> LikeService::favourited_by(const Viewer& viewer, Id po
   return page;
 }
 
-Result<Page<PostView>> LikeService::favourites(const Viewer& viewer, const ListQuery& lq) const {
+Result<Page<PostView>> LikeService::saved(const Viewer& viewer, AssocType type,
+                                         const ListQuery& lq) const {
   bool reverse = false;
-  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(
-                                           viewer.account_id, AssocType::kFavourites,
-                                           to_range_query(lq, reverse)));
+  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(viewer.account_id, type,
+                                                               to_range_query(lq, reverse)));
   if (reverse) std::reverse(range.items.begin(), range.items.end());
   Page<PostView> page;
   for (const auto& a : range.items) {
@@ -71,6 +71,30 @@ Result<Page<PostView>> LikeService::favourites(const Viewer& viewer, const ListQ
     page.positions.push_back(a.position);
   }
   return page;
+}
+
+Result<Page<PostView>> LikeService::favourites(const Viewer& viewer, const ListQuery& lq) const {
+  return saved(viewer, AssocType::kFavourites, lq);
+}
+
+Result<Page<PostView>> LikeService::bookmarks(const Viewer& viewer, const ListQuery& lq) const {
+  return saved(viewer, AssocType::kBookmarks, lq);
+}
+
+Result<PostView> LikeService::bookmark(const Viewer& viewer, Id post_id) {
+  KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  store::Batch b;
+  b.add_assoc({viewer.account_id, AssocType::kBookmarks, post.id, deps_.ids.next(), {}});
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return posts_.view_of(viewer, std::move(post));
+}
+
+Result<PostView> LikeService::unbookmark(const Viewer& viewer, Id post_id) {
+  KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  store::Batch b;
+  b.remove_assoc(viewer.account_id, AssocType::kBookmarks, post.id);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return posts_.view_of(viewer, std::move(post));
 }
 
 }  // namespace kindred::social

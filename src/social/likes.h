@@ -4,7 +4,8 @@
 
 namespace kindred::social {
 
-// Likes ("favourites"): idempotent like and unlike, who liked a post, what a person liked.
+// Likes ("favourites"): idempotent like and unlike, who liked a post, what a person liked; and
+// bookmarks, which work the same way but only the viewer sees.
 // Counts come from the store's exact association counts, so they always match the stored likes.
 // Thread-safe: holds nothing mutable besides the store.
 class LikeService {
@@ -24,7 +25,16 @@ class LikeService {
   // The viewer's liked posts, most recently liked first; deleted posts drop out.
   Result<Page<PostView>> favourites(const Viewer& viewer, const ListQuery& q) const;
 
+  // Bookmarks: private to the viewer, idempotent, listed most recent first.
+  // Errors: NotFound if the post is absent or not visible to `viewer`.
+  Result<PostView> bookmark(const Viewer& viewer, Id post_id);
+  Result<PostView> unbookmark(const Viewer& viewer, Id post_id);
+  Result<Page<PostView>> bookmarks(const Viewer& viewer, const ListQuery& q) const;
+
  private:
+  // The viewer's posts along `type` (kFavourites, kBookmarks), newest first.
+  Result<Page<PostView>> saved(const Viewer& viewer, store::AssocType type, const ListQuery& q) const;
+
   Deps deps_;
   const PostService& posts_;
   const AccountService& accounts_;

@@ -138,6 +138,8 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(
         v.favourited, deps_.store.assoc_exists(post.id, AssocType::kFavouritedBy, viewer.account_id));
+    KINDRED_ASSIGN_OR_RETURN(
+        v.bookmarked, deps_.store.assoc_exists(viewer.account_id, AssocType::kBookmarks, post.id));
   }
   if (!post.mention_ids.empty()) {
     KINDRED_ASSIGN_OR_RETURN(auto blobs,

@@ -34,6 +34,7 @@ struct PostView {
   int64_t replies_count = 0;
   int64_t favourites_count = 0;
   bool favourited = false;  // meaningful only for a signed-in viewer
+  bool bookmarked = false;  // likewise
   bool viewer_signed_in = false;
   bool viewer_is_author = false;
   bool pinned = false;      // meaningful only for the author

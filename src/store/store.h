@@ -52,6 +52,7 @@ enum class AssocType : uint16_t {
   kTagStatuses = 24,   // tag node (social::tag_node: a hash of the tag) -> status using it
   kPinned = 25,        // account -> status it pinned to its profile
   kNotifications = 26,  // account -> notification id; data: social::Notification
+  kBookmarks = 27,     // account -> status it bookmarked (position: when)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

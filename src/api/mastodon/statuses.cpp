@@ -89,6 +89,20 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     return json_text_response(entities::status_json(v, s.config));
   });
 
+  router.add(http::Method::kPost, "/api/v1/statuses/:id/bookmark", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:bookmarks"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, s.likes.bookmark(caller.viewer(), id));
+    return json_text_response(entities::status_json(v, s.config));
+  });
+
+  router.add(http::Method::kPost, "/api/v1/statuses/:id/unbookmark", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:bookmarks"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, s.likes.unbookmark(caller.viewer(), id));
+    return json_text_response(entities::status_json(v, s.config));
+  });
+
   router.add(http::Method::kGet, "/api/v1/statuses/:id/favourited_by", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));
     API_TRY(Id id, path_id(req));
@@ -105,6 +119,14 @@ void register_favourite_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
     API_TRY(auto page, s.likes.favourites(caller.viewer(), q));
+    return status_page(page, s, req, q.limit);
+  });
+
+  router.add(http::Method::kGet, "/api/v1/bookmarks", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:bookmarks"));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
+    API_TRY(auto page, s.likes.bookmarks(caller.viewer(), q));
     return status_page(page, s, req, q.limit);
   });
 }

@@ -248,7 +248,7 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
     w.member("favourited", v.favourited)
         .member("reblogged", false)
         .member("muted", false)
-        .member("bookmarked", false);
+        .member("bookmarked", v.bookmarked);
     if (v.viewer_is_author) w.member("pinned", v.pinned);
     w.key("filtered").raw("[]");
   }
