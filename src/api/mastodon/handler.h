@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "api/mastodon/auth.h"
 #include "api/mastodon/entities/entities.h"
 #include "api/mastodon/errors.h"
@@ -20,6 +22,19 @@ inline Result<Id> path_id(const http::Request& req) {
   auto id = Id::parse(req.param("id"));
   if (!id) return Status::not_found("Record not found");
   return *id;
+}
+
+// Registers POST `path` (with ":id"): authenticate with `scope`, run `action` on the status,
+// answer it as Mastodon's Status. For favourite, bookmark, pin and their undoings.
+using StatusAction = std::function<Result<social::PostView>(const social::Viewer&, Id)>;
+inline void add_status_action(http::Router& router, ApiServices& s, const char* path,
+                              const char* scope, StatusAction action) {
+  router.add(http::Method::kPost, path, [&s, scope, action = std::move(action)](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, scope));
+    API_TRY(Id id, path_id(req));
+    API_TRY(social::PostView v, action(caller.viewer(), id));
+    return json_text_response(entities::status_json(v, s.config));
+  });
 }
 
 // A page of statuses or accounts as JSON, with Mastodon's Link header.

@@ -75,33 +75,19 @@ void register_status_routes(http::Router& router, ApiServices& s) {
                               "}");
   });
 
-  router.add(http::Method::kPost, "/api/v1/statuses/:id/favourite", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
-    API_TRY(Id id, path_id(req));
-    API_TRY(social::PostView v, s.likes.favourite(caller.viewer(), id));
-    return json_text_response(entities::status_json(v, s.config));
-  });
 
-  router.add(http::Method::kPost, "/api/v1/statuses/:id/unfavourite", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
-    API_TRY(Id id, path_id(req));
-    API_TRY(social::PostView v, s.likes.unfavourite(caller.viewer(), id));
-    return json_text_response(entities::status_json(v, s.config));
-  });
 
-  router.add(http::Method::kPost, "/api/v1/statuses/:id/bookmark", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:bookmarks"));
-    API_TRY(Id id, path_id(req));
-    API_TRY(social::PostView v, s.likes.bookmark(caller.viewer(), id));
-    return json_text_response(entities::status_json(v, s.config));
-  });
 
-  router.add(http::Method::kPost, "/api/v1/statuses/:id/unbookmark", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:bookmarks"));
-    API_TRY(Id id, path_id(req));
-    API_TRY(social::PostView v, s.likes.unbookmark(caller.viewer(), id));
-    return json_text_response(entities::status_json(v, s.config));
-  });
+
+  using social::Viewer;
+  add_status_action(router, s, "/api/v1/statuses/:id/favourite", "write:favourites",
+                    [&s](const Viewer& v, Id id) { return s.likes.favourite(v, id); });
+  add_status_action(router, s, "/api/v1/statuses/:id/unfavourite", "write:favourites",
+                    [&s](const Viewer& v, Id id) { return s.likes.unfavourite(v, id); });
+  add_status_action(router, s, "/api/v1/statuses/:id/bookmark", "write:bookmarks",
+                    [&s](const Viewer& v, Id id) { return s.likes.bookmark(v, id); });
+  add_status_action(router, s, "/api/v1/statuses/:id/unbookmark", "write:bookmarks",
+                    [&s](const Viewer& v, Id id) { return s.likes.unbookmark(v, id); });
 
   router.add(http::Method::kGet, "/api/v1/statuses/:id/favourited_by", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));

@@ -36,19 +36,10 @@ void register_timeline_routes(http::Router& router, ApiServices& s) {
     return status_page(page, s, req, q.limit);
   });
 
-  router.add(http::Method::kPost, "/api/v1/statuses/:id/pin", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
-    API_TRY(Id id, path_id(req));
-    API_TRY(social::PostView v, s.feeds.pin(caller.viewer(), id));
-    return json_text_response(entities::status_json(v, s.config));
-  });
-
-  router.add(http::Method::kPost, "/api/v1/statuses/:id/unpin", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
-    API_TRY(Id id, path_id(req));
-    API_TRY(social::PostView v, s.feeds.unpin(caller.viewer(), id));
-    return json_text_response(entities::status_json(v, s.config));
-  });
+  add_status_action(router, s, "/api/v1/statuses/:id/pin", "write:accounts",
+                    [&s](const social::Viewer& v, Id id) { return s.feeds.pin(v, id); });
+  add_status_action(router, s, "/api/v1/statuses/:id/unpin", "write:accounts",
+                    [&s](const social::Viewer& v, Id id) { return s.feeds.unpin(v, id); });
 }
 
 }  // namespace kindred::api
