@@ -297,4 +297,37 @@ describe('megalodon against Kindred', () => {
     assert.equal(seen.data.display_name, 'Alice Example');
     await rejectsWithStatus(aliceClient.updateCredentials({ display_name: 'x'.repeat(31) }), 422);
   });
+
+  it('follows, reads the home timeline and gets notified', async () => {
+    const dora = generator('mastodon', server.url, (await registerUser(server.url, 'dora')).token);
+    const doraAccount = (await dora.verifyAccountCredentials()).data;
+    const rel = await dora.followAccount(aliceAccount.id);
+    assert.equal(rel.status, 200);
+    assert.equal(rel.data.following, true);
+    const rels = await dora.getRelationships([aliceAccount.id, bobAccount.id]);
+    assert.deepEqual(rels.data.map((r) => r.following), [true, false]);
+
+    const { data: posted } = await aliceClient.postStatus('New photos from the coast, @dora');
+    // The fan-out runs in the background; a client polls, and so does this test.
+    let home = [];
+    for (let i = 0; i < 100 && !home.some((s) => s.id === posted.id); i++) {
+      home = (await dora.getHomeTimeline({ limit: 20 })).data;
+      if (!home.some((s) => s.id === posted.id)) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(home.some((s) => s.id === posted.id), 'the followed account\'s post is in the home feed');
+    for (const s of home) checkStatus(s, { author: 'alice' });
+
+    await dora.favouriteStatus(posted.id);
+    const notes = (await aliceClient.getNotifications({ limit: 40 })).data;
+    const byDora = notes.filter((n) => n.account.id === doraAccount.id).map((n) => n.type);
+    assert.deepEqual(byDora, ['favourite', 'follow']);
+    const mentions = (await dora.getNotifications({ limit: 40 })).data;
+    assert.deepEqual(mentions.map((n) => n.type), ['mention']);
+    assert.equal(mentions[0].status.id, posted.id);
+
+    const followers = await aliceClient.getAccountFollowers(aliceAccount.id);
+    assert.ok(followers.data.some((a) => a.id === doraAccount.id));
+    await dora.unfollowAccount(aliceAccount.id);
+    assert.equal((await dora.getRelationship(aliceAccount.id)).data.following, false);
+  });
 });
