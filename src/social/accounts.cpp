@@ -161,6 +161,21 @@ Result<Account> AccountService::update(Id id,
   return a;
 }
 
+std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id account_id) const {
+  if (auto cached = viewer_flags_.find(account_id)) {
+    if (!*cached) return std::nullopt;
+    return **cached;
+  }
+  ViewerFlags f;
+  for (auto type : {AssocType::kBlocks, AssocType::kBlockedBy, AssocType::kBookmarks}) {
+    auto n = deps_.store.assoc_count(account_id, type);
+    if (!n.has_value()) return std::nullopt;
+    (type == AssocType::kBookmarks ? f.any_bookmarks : f.any_blocks) |= *n > 0;
+  }
+  viewer_flags_.insert_if_absent(account_id, std::make_shared<const ViewerFlags>(f));
+  return f;
+}
+
 Result<AccountView> AccountService::view(Id id) const {
   KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
   return view_of(std::move(a));

@@ -32,7 +32,8 @@ class AccountService {
   AccountService(Deps deps, PasswordHasher& hasher, RegistrationMode mode)
       : deps_(deps), hasher_(hasher), mode_(mode),
         cache_(deps.config.account_cache_entries),
-        last_status_(deps.config.account_cache_entries) {}
+        last_status_(deps.config.account_cache_entries),
+        viewer_flags_(deps.config.account_cache_entries) {}
 
   // Creates a local account. Usernames are unique case-insensitively, as are emails.
   // Errors: PermissionDenied when registrations are closed; InvalidArgument naming the first
@@ -62,6 +63,16 @@ class AccountService {
   // changes to `batch`; the record is written together with them atomically and the cache
   // updated. One edit per account at a time. Errors: NotFound; whatever `edit` returns.
   Result<Account> update(Id id, const std::function<Status(Account&, store::Batch&)>& edit);
+  // Whether an account has any block (either way) or bookmark at all, so most reads can skip the
+  // per-post lookups. nullopt after a change to either, in this process: callers then look up.
+  struct ViewerFlags {
+    bool any_blocks = false;
+    bool any_bookmarks = false;
+  };
+  std::optional<ViewerFlags> viewer_flags(Id account_id) const;
+  // Call after a block, unblock, bookmark or unbookmark involving the account.
+  void forget_viewer_flags(Id account_id) const { viewer_flags_.tombstone(account_id); }
+
   // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
   Result<Account> lookup(std::string_view acct) const;
 
@@ -77,6 +88,9 @@ class AccountService {
   // Each account's newest post time (0: none), as last read or written. A delete racing a view
   // may leave a stale date until the entry is evicted; it is a date, not a count.
   mutable RecordCache<Id, int64_t> last_status_;
+  // Filled from exact counts on first use; a tombstone (after a change) means "look up each time",
+  // so a count read just before a change can never be cached after it.
+  mutable RecordCache<Id, ViewerFlags> viewer_flags_;
 };
 
 // Lower-cases ASCII.

@@ -2,25 +2,19 @@
 
 #include <algorithm>
 
-#include "social/notifications.h"
-
 namespace kindred::social {
 
 using store::AssocType;
 
 Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
-  KINDRED_ASSIGN_OR_RETURN(bool liked, deps_.store.assoc_exists(post.id, AssocType::kFavouritedBy,
-                                                                viewer.account_id));
-  if (!liked) {  // a repeat changes nothing and notifies nobody again
-    const Id at = deps_.ids.next();
-    store::Batch b;
-    b.add_assoc({post.id, AssocType::kFavouritedBy, viewer.account_id, at, {}});
-    b.add_assoc({viewer.account_id, AssocType::kFavourites, post.id, at, {}});
-    add_notification(b, deps_.ids, post.account_id, NotificationType::kFavourite, viewer.account_id,
-                     post.id);
-    KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
-  }
+  // No notification per like: a post liked 1.6 million times would bury everything else. Likes
+  // reach the author as grouped notifications, read from the likes themselves (not built yet).
+  const Id at = deps_.ids.next();
+  store::Batch b;
+  b.add_assoc({post.id, AssocType::kFavouritedBy, viewer.account_id, at, {}});
+  b.add_assoc({viewer.account_id, AssocType::kFavourites, post.id, at, {}});
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }
 
@@ -85,6 +79,7 @@ Result<PostView> LikeService::bookmark(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
   store::Batch b;
   b.add_assoc({viewer.account_id, AssocType::kBookmarks, post.id, deps_.ids.next(), {}});
+  accounts_.forget_viewer_flags(viewer.account_id);  // before the write: no stale "none" after it
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }
@@ -93,6 +88,7 @@ Result<PostView> LikeService::unbookmark(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
   store::Batch b;
   b.remove_assoc(viewer.account_id, AssocType::kBookmarks, post.id);
+  accounts_.forget_viewer_flags(viewer.account_id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }

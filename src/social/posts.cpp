@@ -77,7 +77,8 @@ store::RangeQuery to_range_query(const ListQuery& q, bool& reverse) {
 }
 
 bool PostService::can_see(const Viewer& viewer, const Post& post) const {
-  if (viewer.signed_in() && viewer.account_id != post.account_id) {
+  const auto flags = viewer.signed_in() ? accounts_.viewer_flags(viewer.account_id) : std::nullopt;
+  if (viewer.signed_in() && viewer.account_id != post.account_id && (!flags || flags->any_blocks)) {
     // Neither a blocked account nor one that blocks the author sees the author's posts.
     auto blocked = deps_.store.assoc_exists(viewer.account_id, AssocType::kBlockedBy, post.account_id);
     if (!blocked.has_value() || *blocked) return false;
@@ -138,8 +139,11 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(
         v.favourited, deps_.store.assoc_exists(post.id, AssocType::kFavouritedBy, viewer.account_id));
-    KINDRED_ASSIGN_OR_RETURN(
-        v.bookmarked, deps_.store.assoc_exists(viewer.account_id, AssocType::kBookmarks, post.id));
+    const auto flags = accounts_.viewer_flags(viewer.account_id);
+    if (!flags || flags->any_bookmarks) {
+      KINDRED_ASSIGN_OR_RETURN(
+          v.bookmarked, deps_.store.assoc_exists(viewer.account_id, AssocType::kBookmarks, post.id));
+    }
   }
   if (!post.mention_ids.empty()) {
     KINDRED_ASSIGN_OR_RETURN(auto blobs,

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# bench/ab_storms.sh: the like and read storms on two kindred binaries, side by side in one run,
+# to show that a change did not slow them (the ratio new/old of medians).
+#
+#   OLD_BIN=/tmp/old/build/release/kindred bash bench/ab_storms.sh
+#
+# Reuses bench/run.sh's seed cache ($WORK/seed and $WORK/tokens.txt; run bench/run.sh once first).
+# Every run starts the binary on a fresh copy of the seed with a fresh post, runs a like storm
+# then a read storm, and stops it, so no run inherits another's compaction debt and only one
+# server runs at a time; runs alternate old, new, old, new... so machine noise hits both alike.
+# Every like uses a token no other request used (disjoint blocks per run). Writes
+# $WORK/ab-results.md.
+set -euo pipefail
+
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-64}
+WORK=${WORK:-/tmp/kindred-bench}
+NEW_BIN=${NEW_BIN:-build/release/kindred}
+OLD_BIN=${OLD_BIN:?OLD_BIN=path of the kindred binary to compare against}
+BLOCK=${BLOCK:-300000}   # tokens per like run (more than DURATION x the like rate)
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$REPO/bench"
+case "$NEW_BIN" in /*) ;; *) NEW_BIN="$REPO/$NEW_BIN";; esac
+# shellcheck source=bench/lib/common.sh
+source "$BENCH/lib/common.sh"
+need wrk wrk
+need curl curl
+
+SEED="$WORK/seed"
+TOKENS="$WORK/tokens.txt"
+RUN="$WORK/ab-run"
+RAW="$RUN/raw.txt"
+rm -rf "$RUN"; mkdir -p "$RUN"; : >"$RAW"
+[ -d "$SEED" ] && [ -s "$TOKENS" ] || { echo "no seed in $WORK: run bench/run.sh first" >&2; exit 1; }
+TOTAL=$(wc -l <"$TOKENS")
+NEEDED=$((2 * RUNS * BLOCK + 100000))
+[ "$TOTAL" -ge "$NEEDED" ] || { echo "need $NEEDED seeded tokens, have $TOTAL (lower BLOCK or RUNS)" >&2; exit 1; }
+
+declare -A PID PORT POST DIR
+cleanup() { for k in "${!PID[@]}"; do kill "${PID[$k]}" 2>/dev/null || true; done; }
+trap cleanup EXIT
+stop() {  # stop NAME
+  kill "${PID[$1]}" 2>/dev/null || true
+  wait "${PID[$1]}" 2>/dev/null || true
+  unset "PID[$1]"
+  rm -rf "${DIR[$1]}"
+}
+
+start() {  # start NAME BIN
+  local name=$1 bin=$2 port
+  port=$(free_port)
+  DIR[$name]="$RUN/data-$name"
+  rm -rf "${DIR[$name]}"
+  cp -a "$SEED" "${DIR[$name]}"
+  "$bin" serve --listen "127.0.0.1:$port" --data-dir "${DIR[$name]}" --access-log off --rate-limits off \
+    >"$RUN/$name.log" 2>&1 &
+  PID[$name]=$!
+  PORT[$name]=$port
+  for _ in $(seq 1 600); do grep -q "listening on" "$RUN/$name.log" && break; sleep 0.1; done
+  grep -q "listening on" "$RUN/$name.log" || { cat "$RUN/$name.log" >&2; exit 1; }
+  local body
+  body=$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "$TOKENS")" \
+    --data-urlencode "status=A/B post on $name" "http://127.0.0.1:$port/api/v1/statuses")
+  POST[$name]=$(json_str "$body" id)
+  [ -n "${POST[$name]}" ] || { echo "posting on $name failed: $body" >&2; exit 1; }
+  log "$name: pid ${PID[$name]} port $port post ${POST[$name]}"
+}
+
+storm() {  # storm NAME KIND FIRST
+  local name=$1 kind=$2 first=$3 out
+  out="$RUN/$kind-$name.$first.out"
+  if [ "$kind" = like ]; then
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/likes.lua" \
+      "http://127.0.0.1:${PORT[$name]}" -- "$TOKENS" "$first" "$BLOCK" "$THREADS" "${POST[$name]}" >"$out" 2>&1
+  else
+    head -n 50000 "$TOKENS" >"$RUN/viewers.txt"
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/reads.lua" \
+      "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers.txt" "$THREADS" "${POST[$name]}" >"$out" 2>&1
+  fi
+  local rps non2xx
+  rps=$(wrk_get "$out" rps); non2xx=$(wrk_get "$out" non2xx)
+  [ "$non2xx" = 0 ] || { echo "$kind on $name: $non2xx non-2xx responses (see $out)" >&2; exit 1; }
+  echo "$rps $(wrk_get "$out" p50) $(wrk_get "$out" p99)" >>"$RUN/$kind-$name.txt"
+  raw "$kind $name: $rps req/s p50 $(wrk_get "$out" p50) ms p99 $(wrk_get "$out" p99) ms"
+}
+
+declare -A BIN=([old]="$OLD_BIN" [new]="$NEW_BIN")
+first=100000
+for r in $(seq 1 "$RUNS"); do
+  for name in old new; do
+    start "$name" "${BIN[$name]}"
+    storm "$name" like "$first"
+    first=$((first + BLOCK))
+    storm "$name" read 0
+    stop "$name"
+  done
+done
+
+medcol() { cut -d' ' -f"$2" "$RUN/$1.txt" | median; }
+{
+  echo "| storm | old req/s | new req/s | new/old | old p99 ms | new p99 ms |"
+  echo "|---|---|---|---|---|---|"
+  for kind in like read; do
+    o=$(medcol "$kind-old" 1); n=$(medcol "$kind-new" 1)
+    echo "| $kind | $(fmt_int "$o") | $(fmt_int "$n") | $(ratio "$n" "$o") | $(medcol "$kind-old" 3) | $(medcol "$kind-new" 3) |"
+  done
+  echo
+  echo "Medians of $RUNS alternating runs each, wrk -t$THREADS -c$CONNS -d${DURATION}s; old: $OLD_BIN; new: $NEW_BIN."
+} | tee "$WORK/ab-results.md"
