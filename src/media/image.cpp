@@ -1,5 +1,11 @@
 #include "media/image.h"
 
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <vips/vips8>
@@ -131,6 +137,20 @@ Result<ProcessedImage> process(std::string_view bytes, const ImageLimits& limits
         if (out.blurhash.empty()) return Status::internal("blurhash failed");
         return out;
       });
+}
+
+void lower_libvips_worker_priority(int nice) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    if (!std::getline(comm, name) || name != "libvips worker") continue;
+    const auto tid = static_cast<id_t>(std::strtol(entry.path().filename().c_str(), nullptr, 10));
+    if (tid == 0) continue;
+    errno = 0;
+    const int current = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && current < nice) setpriority(PRIO_PROCESS, tid, nice);
+  }
 }
 
 }  // namespace kindred::media

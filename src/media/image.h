@@ -92,4 +92,10 @@ Result<EncodedImage> process_avatar(std::string_view bytes, const ImageLimits& l
 Result<EncodedImage> process_header(std::string_view bytes, const ImageLimits& limits = {},
                                     int width = 1500, int height = 500);
 
+// Sets the CPU niceness of libvips' own worker threads (named "libvips worker"; libvips starts
+// them from whichever thread first needs one, often at normal priority) to `nice`, so that image
+// work never competes with request threads on equal terms. Reads /proc/self/task (Linux); does
+// nothing where that is missing. Thread-safe; cheap enough to call before every job.
+void lower_libvips_worker_priority(int nice);
+
 }  // namespace kindred::media

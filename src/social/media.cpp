@@ -94,6 +94,9 @@ void MediaService::worker_loop() {
       fn = std::move(queue_.front());
       queue_.pop_front();
     }
+    // libvips runs the pixels on threads of its own, which may have been started at normal
+    // priority by another thread: bring them down to ours before each job.
+    if (config_.processing_nice > 0) media::lower_libvips_worker_priority(config_.processing_nice);
     fn();
   }
 }
