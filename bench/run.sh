@@ -8,7 +8,8 @@
 # ACCOUNTS distinct accounts (timed runs, then an untimed fill to exactly ACCOUNTS), check
 # favourites_count and page favourited_by, RSS before/after, bytes on disk per like after
 # compaction, read storm, mixed workload, like storm with --sync, nginx serving a body of
-# Kindred's size, and the shared reference scripts (nginx 304 B, PostgreSQL, Redis).
+# Kindred's size, the shared reference scripts (nginx 304 B, PostgreSQL, Redis), and last
+# bench/uploads.sh (photo uploads during the read storm; its own table, SKIP_UPLOADS=1 skips it).
 # Load is wrk over loopback with fixed threads, connections and duration; every figure in the
 # table is the median of RUNS runs. Writes the table and every run's raw line to $WORK/results.md.
 # Exit status 1 when a check failed (non-2xx responses, a like count that is not exact, ...).
@@ -28,6 +29,7 @@ MIXED_TOKENS=${MIXED_TOKENS:-200000}  # fresh likers reserved for the mixed work
 TOPUP_TOKENS=${TOPUP_TOKENS:-2000}    # spare likers, used only if some storm likes were lost
 PG_VARIANTS=${PG_VARIANTS:-counter}   # VARIANTS for pg-likes.sh (the table uses "counter")
 FORCE_SEED=${FORCE_SEED:-0}           # 1: seed again even if the cache matches
+SKIP_UPLOADS=${SKIP_UPLOADS:-0}       # 1: skip bench/uploads.sh (photo uploads during the read storm) at the end
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$REPO/bench"
@@ -56,19 +58,6 @@ need node nodejs
 
 # ---------------------------------------------------------------- processes we start (stopped by PID)
 KPID=""; NGINX_PID=""; BG_PID=""
-stop_kindred() {
-  [ -n "$KPID" ] || return 0
-  local rc=0
-  kill -TERM "$KPID" 2>/dev/null || true
-  for _ in $(seq 1 600); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$KPID" 2>/dev/null; then
-    warn "kindred (pid $KPID) did not stop within 60 s of SIGTERM; killed"
-    kill -KILL "$KPID" 2>/dev/null || true
-  fi
-  wait "$KPID" 2>/dev/null || rc=$?
-  [ "$rc" = 0 ] || warn "kindred exited with status $rc after SIGTERM (log: $KLOG)"
-  KPID=""
-}
 stop_nginx() {
   [ -n "$NGINX_PID" ] || return 0
   kill -QUIT "$NGINX_PID" 2>/dev/null || true
@@ -84,24 +73,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-KLOG=""; BASE=""
-start_kindred() {  # start_kindred LABEL [serve flags]
-  local label=$1; shift
-  local port=${PORT:-$(free_port)}
-  KLOG="$RUN/kindred-$label.log"
-  "$KINDRED_BIN" serve --listen "127.0.0.1:$port" --data-dir "$DATA" --access-log off --rate-limits off "$@" >"$KLOG" 2>&1 &
-  KPID=$!
-  local i
-  for i in $(seq 1 1200); do
-    grep -q "listening on" "$KLOG" && break
-    if ! kill -0 "$KPID" 2>/dev/null; then cat "$KLOG" >&2; KPID=""; echo "kindred did not start" >&2; exit 1; fi
-    sleep 0.1
-  done
-  grep -q "listening on" "$KLOG" || { cat "$KLOG" >&2; echo "kindred did not say it was listening within 120 s" >&2; exit 1; }
-  BASE="http://127.0.0.1:$port"
-  log "kindred ($label) pid $KPID at $BASE, ready after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
-}
 
 has_compact() { "$KINDRED_BIN" admin --help 2>&1 | awk '$1=="compact"{f=1} END{exit !f}'; }
 compact() {  # compact DIR: full manual compaction (server stopped); returns 1 when unavailable or failed
@@ -130,28 +101,7 @@ like_once() {  # like_once TOKEN STATUS_ID -> HTTP status
 }
 token_at() { sed -n "$(($1 + 1))p" "$TOKENS"; }   # token_at LINE (0-based)
 
-# ---------------------------------------------------------------- wrk
-# run_wrk NAME URL SCRIPT [SCRIPT ARGS...]: one timed run (wrk -t THREADS -c CONNS -d DURATION --latency).
-# Appends "rps p50_ms p99_ms" to $RUN/NAME.txt; sets W_OUT W_RPS W_P50 W_P99 W_NON2XX W_SOCK.
-run_wrk() {
-  local name=$1 url=$2 script=$3; shift 3
-  local n=1; while [ -e "$RUN/$name.$n.out" ]; do n=$((n + 1)); done
-  W_OUT="$RUN/$name.$n.out"
-  local rc=0
-  timeout $((DURATION + 120)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "$url" -- "$@" \
-    >"$W_OUT" 2>&1 || rc=$?
-  W_RPS=$(wrk_get "$W_OUT" rps); W_P50=$(wrk_get "$W_OUT" p50); W_P99=$(wrk_get "$W_OUT" p99)
-  W_NON2XX=$(wrk_get "$W_OUT" non2xx); W_SOCK=$(wrk_get "$W_OUT" sockerr)
-  if [ "$rc" != 0 ] || [ "$W_RPS" = NA ]; then
-    failure "$name run $n: wrk failed (status $rc), see $W_OUT"; tail -n 5 "$W_OUT" >&2
-  fi
-  [ "$W_NON2XX" = 0 ] || failure "$name run $n: $W_NON2XX non-2xx responses"
-  [ -z "$W_SOCK" ] || warn "$name run $n: socket errors: $W_SOCK"
-  echo "$W_RPS $W_P50 $W_P99" >>"$RUN/$name.txt"
-}
-med() { if [ -f "$RUN/$1.txt" ]; then cut -d' ' -f"$2" "$RUN/$1.txt" | median; else echo NA; fi; }  # med NAME COLUMN
-fmt_run() { printf '%s req/s  p50 %s ms  p99 %s ms  non-2xx %s' "$(fmt_int "$W_RPS")" "$W_P50" "$W_P99" "$W_NON2XX"; }
-
+# ---------------------------------------------------------------- wrk (run_wrk, med, fmt_run: lib/common.sh)
 # like_runs NAME POST FIRST BLOCK: RUNS like-storm runs; run r likes with tokens
 # [FIRST + (r-1)*BLOCK, FIRST + r*BLOCK), split among the wrk threads. Each thread's used range
 # goes to $RUN/NAME-used.txt ("first count" lines). Checks favourites_count after each run.
@@ -496,37 +446,18 @@ RATIOS=$(
 CHECKS=$(
   echo "- likes on the post: favourites_count $FAV_FINAL, distinct accounts paged through favourited_by $DISTINCT_FINAL, expected $ACCOUNTS"
   echo "- bytes/like on disk: $([ "$BYTES_PER_LIKE" = NA ] && echo "n/a (needs 'kindred admin compact')" || echo "$BYTES_PER_LIKE B (store after compaction - store before the storm, compacted) / $ACCOUNTS")"
-  for f in "${FAILURES[@]}"; do echo "- FAILED: $f"; done
-  for w in "${WARNINGS[@]}"; do echo "- warning: $w"; done
+  issue_lines
 )
 
-HEADER="Kindred benchmarks, $(date -u +%FT%TZ): $(nproc) cpus ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(uname -r); kindred $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'); wrk -t$THREADS -c$CONNS -d${DURATION}s; medians of $RUNS runs; $ACCOUNTS likers"
-{
-  echo "# $HEADER"
-  echo
-  echo "$TABLE"
-  echo
-  echo "$RATIOS"
-  echo
-  echo "$CHECKS"
-  echo
-  echo "## Raw results (one line per run)"
-  echo
-  echo '```'
-  cat "$RAW"
-  echo '```'
-  echo
-  echo "wrk outputs, server and reference logs: $RUN"
-} >"$WORK/results.md"
-
-echo
-echo "$HEADER"
-echo
-echo "$TABLE"
-echo
-echo "$RATIOS"
-echo
-echo "$CHECKS"
+HEADER="Kindred benchmarks, $(date -u +%FT%TZ): $(host_line "$REPO"); wrk -t$THREADS -c$CONNS -d${DURATION}s; medians of $RUNS runs; $ACCOUNTS likers"
+report "$WORK/results.md" "$HEADER" "wrk outputs, server and reference logs: $RUN" "$TABLE" "$RATIOS" "$CHECKS"
 echo
 echo "(table, ratios and raw per-run lines in $WORK/results.md)"
+
+# ================================================================ (l) photo uploads during the read storm
+if [ "$SKIP_UPLOADS" != 1 ]; then
+  log "(l) photo uploads during the read storm: bench/uploads.sh (own server and data dir; table also in $WORK/uploads-results.md)"
+  RUNS="$RUNS" DURATION="$DURATION" THREADS="$THREADS" CONNS="$CONNS" WORK="$WORK" KINDRED_BIN="$KINDRED_BIN" PORT="$PORT" \
+    bash "$BENCH/uploads.sh" || failure "bench/uploads.sh: a check failed (see $WORK/uploads-results.md)"
+fi
 [ "${#FAILURES[@]}" = 0 ]

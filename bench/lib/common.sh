@@ -1,4 +1,4 @@
-# common.sh: helpers for bench/run.sh (sourced, not run).
+# common.sh: helpers for bench/run.sh and bench/uploads.sh (sourced, not run).
 # shellcheck shell=bash
 
 log()  { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -85,3 +85,92 @@ wrk_get() {
 # (the first one is the outer object's for the keys used here); empty when absent.
 json_str() { awk -v k="\"$2\":\"" '{ i = index($0, k); if (i) { s = substr($0, i + length(k)); print substr(s, 1, index(s, "\"") - 1); exit } }' <<<"$1"; }
 json_num() { awk -v k="\"$2\":" '{ i = index($0, k); if (i) { s = substr($0, i + length(k)); if (match(s, /^[0-9]+/)) print substr(s, 1, RLENGTH); exit } }' <<<"$1"; }
+
+# ---------------------------------------------------------------- Kindred and wrk (run.sh, uploads.sh)
+# These use the caller's globals: KINDRED_BIN, DATA (data dir), RUN (scratch dir), PORT (empty:
+# a free port), THREADS, CONNS, DURATION; they set KPID, KLOG, BASE and the W_* results.
+KPID=""; KLOG=""; BASE=""
+start_kindred() {  # start_kindred LABEL [serve flags]
+  local label=$1; shift
+  local port=${PORT:-$(free_port)}
+  KLOG="$RUN/kindred-$label.log"
+  "$KINDRED_BIN" serve --listen "127.0.0.1:$port" --data-dir "$DATA" --access-log off --rate-limits off "$@" >"$KLOG" 2>&1 &
+  KPID=$!
+  local i
+  for i in $(seq 1 1200); do
+    grep -q "listening on" "$KLOG" && break
+    if ! kill -0 "$KPID" 2>/dev/null; then cat "$KLOG" >&2; KPID=""; echo "kindred did not start" >&2; exit 1; fi
+    sleep 0.1
+  done
+  grep -q "listening on" "$KLOG" || { cat "$KLOG" >&2; echo "kindred did not say it was listening within 120 s" >&2; exit 1; }
+  BASE="http://127.0.0.1:$port"
+  log "kindred ($label) pid $KPID at $BASE, ready after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/10}') s"
+}
+stop_kindred() {
+  [ -n "$KPID" ] || return 0
+  local rc=0
+  kill -TERM "$KPID" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$KPID" 2>/dev/null; then
+    warn "kindred (pid $KPID) did not stop within 60 s of SIGTERM; killed"
+    kill -KILL "$KPID" 2>/dev/null || true
+  fi
+  wait "$KPID" 2>/dev/null || rc=$?
+  [ "$rc" = 0 ] || warn "kindred exited with status $rc after SIGTERM (log: $KLOG)"
+  KPID=""
+}
+
+# run_wrk NAME URL SCRIPT [SCRIPT ARGS...]: one timed run (wrk -t THREADS -c CONNS -d DURATION --latency).
+# Appends "rps p50_ms p99_ms" to $RUN/NAME.txt; sets W_OUT W_RPS W_P50 W_P99 W_NON2XX W_SOCK.
+run_wrk() {
+  local name=$1 url=$2 script=$3; shift 3
+  local n=1; while [ -e "$RUN/$name.$n.out" ]; do n=$((n + 1)); done
+  W_OUT="$RUN/$name.$n.out"
+  local rc=0
+  timeout $((DURATION + 120)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "$url" -- "$@" \
+    >"$W_OUT" 2>&1 || rc=$?
+  W_RPS=$(wrk_get "$W_OUT" rps); W_P50=$(wrk_get "$W_OUT" p50); W_P99=$(wrk_get "$W_OUT" p99)
+  W_NON2XX=$(wrk_get "$W_OUT" non2xx); W_SOCK=$(wrk_get "$W_OUT" sockerr)
+  if [ "$rc" != 0 ] || [ "$W_RPS" = NA ]; then
+    failure "$name run $n: wrk failed (status $rc), see $W_OUT"; tail -n 5 "$W_OUT" >&2
+  fi
+  [ "$W_NON2XX" = 0 ] || failure "$name run $n: $W_NON2XX non-2xx responses"
+  [ -z "$W_SOCK" ] || warn "$name run $n: socket errors: $W_SOCK"
+  echo "$W_RPS $W_P50 $W_P99" >>"$RUN/$name.txt"
+}
+med() { if [ -f "$RUN/$1.txt" ]; then cut -d' ' -f"$2" "$RUN/$1.txt" | median; else echo NA; fi; }  # med NAME COLUMN
+fmt_run() { printf '%s req/s  p50 %s ms  p99 %s ms  non-2xx %s' "$(fmt_int "$W_RPS")" "$W_P50" "$W_P99" "$W_NON2XX"; }
+
+# ---------------------------------------------------------------- reports
+# host_line REPO: "N cpus (MODEL), KERNEL; kindred COMMIT[+local changes]", for report headers.
+host_line() {
+  printf '%s cpus (%s), %s; kindred %s%s' "$(nproc)" "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" \
+    "$(uname -r)" "$(git -C "$1" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(git -C "$1" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes')"
+}
+# issue_lines: "- FAILED: ..." for each failure, then "- warning: ..." for each warning.
+issue_lines() {
+  local x
+  for x in "${FAILURES[@]}"; do echo "- FAILED: $x"; done
+  for x in "${WARNINGS[@]}"; do echo "- warning: $x"; done
+}
+# report FILE HEADER FOOTER PARAGRAPH...: writes "# HEADER", the paragraphs, the raw lines of $RAW
+# and FOOTER to FILE (markdown), then prints HEADER and the paragraphs to stdout.
+report() {
+  local file=$1 header=$2 footer=$3 p; shift 3
+  {
+    echo "# $header"
+    for p in "$@"; do echo; echo "$p"; done
+    echo
+    echo "## Raw results (one line per run)"
+    echo
+    echo '```'
+    cat "$RAW"
+    echo '```'
+    echo
+    echo "$footer"
+  } >"$file"
+  echo
+  echo "$header"
+  for p in "$@"; do echo; echo "$p"; done
+}
