@@ -338,7 +338,7 @@ SUMMARY=$(
   echo "- photos: uploads $UPLOAD_SIZE JPEG, $PHOTO_BYTES B; the status read has a 1600x1200 JPEG ($POST_PHOTO_BYTES B), response body $BODY_BYTES B"
   issue_lines
 )
-HEADER="Kindred photo uploads during the read storm, $(date -u +%FT%TZ): $(host_line "$REPO"); wrk -t$THREADS -c$CONNS -d${DURATION}s; medians of $RUNS runs; $READ_VIEWERS viewers; $UPLOADERS uploaders; --media-threads ${MEDIA_THREADS:-default}"
+HEADER="Kindred photo uploads during the read storm, $(date -u +%FT%TZ): $(host_line "$REPO" "$KINDRED_BIN"); wrk -t$THREADS -c$CONNS -d${DURATION}s; medians of $RUNS runs; $READ_VIEWERS viewers; $UPLOADERS uploaders; --media-threads ${MEDIA_THREADS:-default}"
 report "$WORK/uploads-results.md" "$HEADER" "wrk outputs, upload logs and the server log: $RUN" "$TABLE" "$SUMMARY"
 echo
 echo "(table and raw per-run lines in $WORK/uploads-results.md)"

@@ -142,11 +142,14 @@ med() { if [ -f "$RUN/$1.txt" ]; then cut -d' ' -f"$2" "$RUN/$1.txt" | median; e
 fmt_run() { printf '%s req/s  p50 %s ms  p99 %s ms  non-2xx %s' "$(fmt_int "$W_RPS")" "$W_P50" "$W_P99" "$W_NON2XX"; }
 
 # ---------------------------------------------------------------- reports
-# host_line REPO: "N cpus (MODEL), KERNEL; kindred COMMIT[+local changes]", for report headers.
+# host_line REPO [BIN]: "N cpus (MODEL), KERNEL; kindred COMMIT[+local changes]" for report
+# headers, where COMMIT is the repository's HEAD; with BIN, also that binary's path and file time
+# (HEAD may have moved on since it was built).
 host_line() {
   printf '%s cpus (%s), %s; kindred %s%s' "$(nproc)" "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" \
     "$(uname -r)" "$(git -C "$1" rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "$(git -C "$1" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes')"
+  [ -z "${2:-}" ] || printf ' (binary %s, modified %s)' "$2" "$(date -u -r "$2" +%FT%TZ)"
 }
 # issue_lines: "- FAILED: ..." for each failure, then "- warning: ..." for each warning.
 issue_lines() {
