@@ -10,7 +10,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { api, gradientPng, rebase, registerUser, removeDataDir, startServer } from './harness.mjs';
+import { api, gradientPng, parseLinks, rebase, registerUser, removeDataDir, startServer } from './harness.mjs';
 
 const UPLOADERS = 4;
 const KILL_AFTER_ACKS = 24;
@@ -115,7 +115,25 @@ describe('crash consistency of photo uploads', () => {
     assert.ok(acked.size >= KILL_AFTER_ACKS);
 
     server = await startServer({ dataDir });
-    const attached = new Set([...posted.values()].flat());
+    // Every post that survived, acknowledged or not (a post in flight at the kill may have
+    // landed, taking its uploads with it), with the media it shows.
+    const me = (await api(server.url, 'GET', '/api/v1/accounts/verify_credentials', { token: user.token })).body;
+    const shown = new Map();  // status id -> media ids
+    let next = `/api/v1/accounts/${me.id}/statuses?limit=40`;
+    for (let pages = 0; next && pages < 100; pages++) {
+      const res = await api(server.url, 'GET', next, { token: user.token });
+      assert.equal(res.status, 200);
+      if (res.body.length === 0) break;
+      for (const s of res.body) {
+        shown.set(s.id, s.media_attachments.map((m) => m.id));
+        for (const m of s.media_attachments) await checkImage(server.url, m.url, `photo ${m.id}`);
+      }
+      next = parseLinks(res.headers.get('link')).next;
+    }
+    for (const [statusId, mediaIds] of posted) {
+      assert.deepEqual(shown.get(statusId), mediaIds, `post ${statusId} acknowledged before the crash`);
+    }
+    const attached = new Set([...shown.values()].flat());
     for (const [id, media] of acked) {
       if (attached.has(id)) continue;
       const res = await api(server.url, 'GET', `/api/v1/media/${id}`, { token: user.token });
@@ -123,12 +141,6 @@ describe('crash consistency of photo uploads', () => {
       assert.equal(res.body.url, media.url);
       await checkImage(server.url, res.body.url, `upload ${id}`);
       await checkImage(server.url, res.body.preview_url, `preview of ${id}`);
-    }
-    for (const [statusId, mediaIds] of posted) {
-      const res = await api(server.url, 'GET', `/api/v1/statuses/${statusId}`, { token: user.token });
-      assert.equal(res.status, 200, `post ${statusId} acknowledged before the crash`);
-      assert.deepEqual(res.body.media_attachments.map((m) => m.id), mediaIds);
-      for (const m of res.body.media_attachments) await checkImage(server.url, m.url, `photo ${m.id}`);
     }
     const leftovers = (await filesUnder(path.join(dataDir, 'media'))).filter(
       (f) => !/[0-9a-f]{64}\.(jpg|png)$/.test(f));
