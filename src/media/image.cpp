@@ -1,6 +1,9 @@
 #include "media/image.h"
 
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -139,17 +142,37 @@ Result<ProcessedImage> process(std::string_view bytes, const ImageLimits& limits
       });
 }
 
-void lower_libvips_worker_priority(int nice) {
+namespace {
+
+// Lowers one thread (by kernel thread id) to `priority`; never raises it.
+bool lower_thread(pid_t tid, const CpuPriority& priority) {
+  bool ok = true;
+  if (priority.idle && sched_getscheduler(tid) != SCHED_IDLE) {
+    sched_param param{};
+    param.sched_priority = 0;
+    ok = sched_setscheduler(tid, SCHED_IDLE, &param) == 0;
+  }
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+  if (errno == 0 && current < priority.nice)
+    ok = setpriority(PRIO_PROCESS, static_cast<id_t>(tid), priority.nice) == 0 && ok;
+  return ok;
+}
+
+}  // namespace
+
+bool lower_this_thread_priority(const CpuPriority& priority) {
+  return lower_thread(static_cast<pid_t>(syscall(SYS_gettid)), priority);
+}
+
+void lower_libvips_worker_priority(const CpuPriority& priority) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
     std::ifstream comm(entry.path() / "comm");
     std::string name;
     if (!std::getline(comm, name) || name != "libvips worker") continue;
-    const auto tid = static_cast<id_t>(std::strtol(entry.path().filename().c_str(), nullptr, 10));
-    if (tid == 0) continue;
-    errno = 0;
-    const int current = getpriority(PRIO_PROCESS, tid);
-    if (errno == 0 && current < nice) setpriority(PRIO_PROCESS, tid, nice);
+    const auto tid = static_cast<pid_t>(std::strtol(entry.path().filename().c_str(), nullptr, 10));
+    if (tid > 0) lower_thread(tid, priority);
   }
 }
 

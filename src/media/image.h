@@ -92,10 +92,22 @@ Result<EncodedImage> process_avatar(std::string_view bytes, const ImageLimits& l
 Result<EncodedImage> process_header(std::string_view bytes, const ImageLimits& limits = {},
                                     int width = 1500, int height = 500);
 
-// Sets the CPU niceness of libvips' own worker threads (named "libvips worker"; libvips starts
-// them from whichever thread first needs one, often at normal priority) to `nice`, so that image
-// work never competes with request threads on equal terms. Reads /proc/self/task (Linux); does
-// nothing where that is missing. Thread-safe; cheap enough to call before every job.
-void lower_libvips_worker_priority(int nice);
+// How far below request threads image work runs: `nice` (0..19) and, when `idle`, Linux's
+// SCHED_IDLE class, which runs a thread only on CPU time no normal thread wants (it still gets a
+// small share under full load, so uploads slow down but never stop).
+struct CpuPriority {
+  int nice = 19;
+  bool idle = true;
+};
+
+// Applies `priority` to the calling thread. Returns false when the kernel refused (the thread
+// keeps whatever it had).
+bool lower_this_thread_priority(const CpuPriority& priority);
+
+// Applies `priority` to libvips' own worker threads (named "libvips worker"; libvips starts them
+// from whichever thread first needs one, often at normal priority), so that image work never
+// competes with request threads on equal terms. Reads /proc/self/task (Linux); does nothing where
+// that is missing. Thread-safe; cheap enough to call before every job.
+void lower_libvips_worker_priority(const CpuPriority& priority);
 
 }  // namespace kindred::media

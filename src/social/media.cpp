@@ -1,9 +1,5 @@
 #include "social/media.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -83,8 +79,7 @@ MediaService::~MediaService() {
 
 void MediaService::worker_loop() {
   // Below the network threads: a burst of uploads slows itself, not everyone's reads and likes.
-  if (config_.processing_nice > 0)
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), config_.processing_nice);
+  media::lower_this_thread_priority(config_.processing_priority);
   for (;;) {
     std::function<void()> fn;
     {
@@ -96,7 +91,7 @@ void MediaService::worker_loop() {
     }
     // libvips runs the pixels on threads of its own, which may have been started at normal
     // priority by another thread: bring them down to ours before each job.
-    if (config_.processing_nice > 0) media::lower_libvips_worker_priority(config_.processing_nice);
+    media::lower_libvips_worker_priority(config_.processing_priority);
     fn();
   }
 }

@@ -26,7 +26,7 @@ struct MediaConfig {
   // Threads decoding and encoding uploads, run at a lower CPU priority than the network threads
   // so uploads never starve reads and likes.
   int processing_threads = 1;
-  int processing_nice = 19;  // the lowest priority short of SCHED_IDLE: uploads slow down, never stop
+  media::CpuPriority processing_priority;  // nice 19 and SCHED_IDLE: uploads slow down, never stop
   std::chrono::milliseconds unattached_ttl{24 * 60 * 60 * 1000};
   size_t max_description_chars = 1500;
   size_t max_per_post = 4;

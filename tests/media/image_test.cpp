@@ -4,7 +4,13 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vips/vips8>
 
 #include "media/test_images.h"
@@ -19,6 +25,33 @@ using vips::VImage;
 TEST(Process, InitMediaLeavesOneVipsWorkerPerPipeline) {
   ASSERT_TRUE(init_media("media_tests").is_ok());
   EXPECT_EQ(vips_concurrency_get(), 1);
+}
+
+// The processing threads must yield to request threads: SCHED_IDLE and nice 19, on the calling
+// thread and on every libvips worker (checked on a fresh thread so the test runner keeps its own).
+TEST(Priority, LowersThisThreadAndLibvipsWorkersToIdle) {
+  ASSERT_TRUE(init_media("media_tests").is_ok());
+  std::thread([] {
+    ASSERT_TRUE(lower_this_thread_priority(CpuPriority{19, true}));
+    EXPECT_EQ(sched_getscheduler(0), SCHED_IDLE);
+    EXPECT_EQ(getpriority(PRIO_PROCESS, 0), 19);
+    // Lowering again (every job does) is harmless.
+    EXPECT_TRUE(lower_this_thread_priority(CpuPriority{19, true}));
+  }).join();
+  // Make libvips start its workers from this (normal priority) thread, then lower them.
+  ASSERT_TRUE(process(encode_as(gradient(640, 480), ".jpg")).has_value());
+  lower_libvips_worker_priority(CpuPriority{19, true});
+  int workers = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    if (!std::getline(comm, name) || name != "libvips worker") continue;
+    ++workers;
+    const auto tid = static_cast<pid_t>(std::stol(entry.path().filename().string()));
+    EXPECT_EQ(sched_getscheduler(tid), SCHED_IDLE) << "worker " << tid;
+    EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(tid)), 19) << "worker " << tid;
+  }
+  EXPECT_GT(workers, 0);
 }
 
 TEST(Probe, ReadsTypeAndSize) {
