@@ -8,12 +8,12 @@ using store::AssocType;
 
 Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
-  // No notification per like: a post liked 1.6 million times would bury everything else. Likes
-  // reach the author as grouped notifications, read from the likes themselves (not built yet).
+  // No notification per like: the post's one like notice moves up now and then (LikeNotices).
   const Id at = deps_.ids.next();
   store::Batch b;
   b.add_assoc({post.id, AssocType::kFavouritedBy, viewer.account_id, at, {}});
   b.add_assoc({viewer.account_id, AssocType::kFavourites, post.id, at, {}});
+  KINDRED_RETURN_IF_ERROR(notices_.add_to(b, post, viewer.account_id, at));
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }

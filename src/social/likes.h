@@ -1,5 +1,6 @@
 #pragma once
 
+#include "social/notifications.h"
 #include "social/posts.h"
 
 namespace kindred::social {
@@ -7,11 +8,11 @@ namespace kindred::social {
 // Likes ("favourites"): idempotent like and unlike, who liked a post, what a person liked; and
 // bookmarks, which work the same way but only the viewer sees.
 // Counts come from the store's exact association counts, so they always match the stored likes.
-// Thread-safe: holds nothing mutable besides the store.
+// Thread-safe.
 class LikeService {
  public:
   LikeService(Deps deps, const PostService& posts, const AccountService& accounts)
-      : deps_(deps), posts_(posts), accounts_(accounts) {}
+      : deps_(deps), posts_(posts), accounts_(accounts), notices_(deps) {}
 
   // Likes the post as `viewer` and returns it as they now see it. Idempotent: liking twice
   // changes nothing. Errors: NotFound if absent or not visible to `viewer`.
@@ -38,6 +39,7 @@ class LikeService {
   Deps deps_;
   const PostService& posts_;
   const AccountService& accounts_;
+  LikeNotices notices_;
 };
 
 }  // namespace kindred::social

@@ -20,6 +20,7 @@ enum class ObjectType : uint8_t {
   kToken = 4,
   kAuthCode = 5,
   kMedia = 6,
+  kMarkers = 7,  // an account's read markers (home, notifications), keyed by the account id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -53,6 +54,10 @@ enum class AssocType : uint16_t {
   kPinned = 25,        // account -> status it pinned to its profile
   kNotifications = 26,  // account -> notification id; data: social::Notification
   kBookmarks = 27,     // account -> status it bookmarked (position: when)
+  // 28-35: reblogs and comments (in progress on other branches)
+  kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
+                       // (to and position: that like's time id; data: social::Notification)
+  kLikeNoticeOf = 37,  // status -> its kLikeNotices entry (to and position as there)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -27,12 +27,13 @@ class NotificationsApi : public ThreePeopleApi {
   void tick() { clock().advance_ms(1000); }
 };
 
-TEST_F(NotificationsApi, MentionsAndFollowsArriveButNotOnePerLike) {
+TEST_F(NotificationsApi, MentionsFollowsAndOneNoticePerLikedPost) {
   const std::string photo = post_status(ann_, "a photo of the sea");
   tick();
-  // A like is not a notification of its own (a post liked 1.6 million times would bury
-  // everything else); it counts on the post.
+  // Likes are one notice per post (a post liked 1.6 million times would otherwise bury
+  // everything else), not one notification each.
   ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, bob_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, cat_.token).status, 200);
   tick();
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, cat_.token).status, 200);
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, cat_.token).status, 200);  // once
@@ -40,7 +41,7 @@ TEST_F(NotificationsApi, MentionsAndFollowsArriveButNotOnePerLike) {
   const std::string reply = post_status(cat_, "lovely", {{"in_reply_to_id", photo}});
   tick();
   post_status(bob_, "hey @ann, look");
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob", "mention:cat", "follow:cat"}));
+  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob", "mention:cat", "follow:cat", "favourite:bob"}));
 
   auto list = json(get("/api/v1/notifications", ann_.token));
   EXPECT_EQ(str(list.as_array()[1].at("status"), "id"), reply);
@@ -48,7 +49,7 @@ TEST_F(NotificationsApi, MentionsAndFollowsArriveButNotOnePerLike) {
   EXPECT_FALSE(list.as_array()[2].as_object().contains("status"));  // follows carry none
 
   EXPECT_EQ(kinds(ann_, "?types[]=mention"), (Strings{"mention:bob", "mention:cat"}));
-  EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention"), (Strings{"follow:cat"}));
+  EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention"), (Strings{"follow:cat", "favourite:bob"}));
   EXPECT_EQ(kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat"}));
   EXPECT_EQ(kinds(ann_, "?types[]=reblog"), (Strings{}));  // Kindred sends no reblogs yet
   EXPECT_EQ(kinds(bob_), (Strings{}));  // acting yourself notifies nobody else
