@@ -182,30 +182,49 @@ Result<AccountView> AccountService::view(Id id) const {
 }
 
 Result<AccountView> AccountService::view_of(Account account) const {
-  AccountView v;
-  const Id id = account.id;
-  v.account = std::move(account);
-  KINDRED_ASSIGN_OR_RETURN(v.statuses_count, deps_.store.assoc_count(id, AssocType::kAuthored));
-  KINDRED_ASSIGN_OR_RETURN(v.followers_count, deps_.store.assoc_count(id, AssocType::kFollowedBy));
-  KINDRED_ASSIGN_OR_RETURN(v.following_count, deps_.store.assoc_count(id, AssocType::kFollows));
-  if (v.statuses_count > 0) {
-    auto cached = last_status_.find(id);
-    if (cached && *cached) {
-      v.last_status_at_ms = **cached;
-    } else {
-      store::RangeQuery q;
-      q.limit = 1;
-      KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(id, AssocType::kAuthored, q));
-      if (!page.items.empty()) v.last_status_at_ms = page.items[0].position.ms();
-      last_status_.insert_if_absent(id, std::make_shared<const int64_t>(v.last_status_at_ms));
-    }
+  std::vector<Account> one;
+  one.push_back(std::move(account));
+  KINDRED_ASSIGN_OR_RETURN(auto views, views_of(std::move(one)));
+  return std::move(views.front());
+}
+
+Result<std::vector<AccountView>> AccountService::views_of(std::vector<Account> accounts) const {
+  // Three exact counts per account, read together.
+  std::vector<std::pair<Id, AssocType>> lists;
+  lists.reserve(accounts.size() * 3);
+  for (const auto& a : accounts) {
+    lists.emplace_back(a.id, AssocType::kAuthored);
+    lists.emplace_back(a.id, AssocType::kFollowedBy);
+    lists.emplace_back(a.id, AssocType::kFollows);
   }
-  return v;
+  KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
+  std::vector<AccountView> out;
+  out.reserve(accounts.size());
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    AccountView v;
+    const Id id = accounts[i].id;
+    v.account = std::move(accounts[i]);
+    v.statuses_count = counts[3 * i];
+    v.followers_count = counts[3 * i + 1];
+    v.following_count = counts[3 * i + 2];
+    if (v.statuses_count > 0) {
+      auto cached = last_status_.find(id);
+      if (cached && *cached) {
+        v.last_status_at_ms = **cached;
+      } else {
+        store::RangeQuery q;
+        q.limit = 1;
+        KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(id, AssocType::kAuthored, q));
+        if (!page.items.empty()) v.last_status_at_ms = page.items[0].position.ms();
+        last_status_.insert_if_absent(id, std::make_shared<const int64_t>(v.last_status_at_ms));
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& ids) const {
-  std::vector<AccountView> out;
-  out.reserve(ids.size());
   std::vector<Id> missing;
   for (Id id : ids)
     if (!cache_.find(id)) missing.push_back(id);
@@ -217,16 +236,17 @@ Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& id
       cache_.insert_if_absent(missing[i], std::make_shared<const Account>(std::move(a)));
     }
   }
+  std::vector<Account> found;
+  found.reserve(ids.size());
   for (Id id : ids) {
     auto a = get(id);
     if (!a.has_value()) {
       if (a.error().is_not_found()) continue;
       return a.error();
     }
-    KINDRED_ASSIGN_OR_RETURN(AccountView v, view_of(std::move(*a)));
-    out.push_back(std::move(v));
+    found.push_back(std::move(*a));
   }
-  return out;
+  return views_of(std::move(found));
 }
 
 void AccountService::note_posted(Id account_id, int64_t at_ms) const {

@@ -55,6 +55,8 @@ class AccountService {
   Result<AccountView> view_of(Account account) const;
   // Accounts in input order; missing ids are skipped.
   Result<std::vector<AccountView>> views(const std::vector<Id>& ids) const;
+  // Views of `accounts`, in order, with their counts read in one batch.
+  Result<std::vector<AccountView>> views_of(std::vector<Account> accounts) const;
   // Keep last_status_at current without a range read per view: PostService calls these when a
   // post is created or deleted.
   void note_posted(Id account_id, int64_t at_ms) const;

@@ -139,26 +139,59 @@ Status FeedService::fan_out(Id post_id) {
   return deps_.store.apply(done).status();
 }
 
-bool FeedService::wanted_in_home(Id viewer, const Post& post) const {
+bool FeedService::Relations::follows_account(Id id) const {
+  return std::find(follows.begin(), follows.end(), id) != follows.end();
+}
+bool FeedService::Relations::mutes(Id id) const {
+  return std::find(muted.begin(), muted.end(), id) != muted.end();
+}
+
+Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
+                                                           const std::vector<Post>& posts,
+                                                           bool want_follows) const {
+  Relations r;
+  if (!viewer.signed_in() || posts.empty()) return r;
+  const Id me = viewer.account_id;
+  std::vector<Id> authors, accounts;
+  auto add = [](std::vector<Id>& v, Id id) {
+    if (!id.is_none() && std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
+  };
+  for (const auto& p : posts) {
+    add(authors, p.account_id);
+    add(accounts, p.account_id);
+    add(accounts, p.in_reply_to_account_id);
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto mute_edges, deps_.store.assocs_exist(me, AssocType::kMutes, authors));
+  for (size_t i = 0; i < authors.size(); ++i) {
+    if (!mute_edges[i]) continue;
+    // A mute edge may have expired: mute_of knows.
+    KINDRED_ASSIGN_OR_RETURN(auto mute, relationships_.mute_of(me, authors[i]));
+    if (mute) r.muted.push_back(authors[i]);
+  }
+  if (want_follows) {
+    KINDRED_ASSIGN_OR_RETURN(auto follows, deps_.store.assocs_exist(me, AssocType::kFollows, accounts));
+    for (size_t i = 0; i < accounts.size(); ++i)
+      if (follows[i]) r.follows.push_back(accounts[i]);
+  }
+  return r;
+}
+
+bool FeedService::wanted_in_home(Id viewer, const Post& post, const Relations& r) {
   if (post.account_id == viewer) return true;
   const bool mentioned =
       std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer) != post.mention_ids.end();
   if (post.visibility == Visibility::kDirect) return mentioned;
-  auto follows = deps_.store.assoc_exists(viewer, AssocType::kFollows, post.account_id);
-  if (!follows.has_value() || !*follows) return false;
-  auto muted = relationships_.mute_of(viewer, post.account_id);
-  if (!muted.has_value() || muted->has_value()) return false;
+  if (!r.follows_account(post.account_id) || r.mutes(post.account_id)) return false;
+  // A reply to someone else shows only to those who follow both, as on Mastodon.
   if (!post.in_reply_to_account_id.is_none() && post.in_reply_to_account_id != post.account_id &&
-      post.in_reply_to_account_id != viewer) {
-    auto both = deps_.store.assoc_exists(viewer, AssocType::kFollows, post.in_reply_to_account_id);
-    if (!both.has_value() || !*both) return false;
-  }
+      post.in_reply_to_account_id != viewer && !r.follows_account(post.in_reply_to_account_id))
+    return false;
   return true;
 }
 
 template <class Keep>
 Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vector<Source>& sources,
-                                           const ListQuery& lq, Keep keep) const {
+                                           const ListQuery& lq, bool want_follows, Keep keep) const {
   bool reverse = false;
   store::RangeQuery rq = to_range_query(lq, reverse);
   Page<PostView> page;
@@ -182,12 +215,18 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
     std::vector<Id> ids;
     std::unordered_map<Id, Id> position_of;
     for (const auto& a : all) {
-      if (position_of.emplace(a.to, a.position).second) ids.push_back(a.to);
+      if (!seen.count(a.to) && position_of.emplace(a.to, a.position).second) ids.push_back(a.to);
     }
-    KINDRED_ASSIGN_OR_RETURN(auto views, posts_.get_many(viewer, ids));
+    KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.visible_posts(viewer, ids));
+    KINDRED_ASSIGN_OR_RETURN(Relations rel, relations_with(viewer, posts, want_follows));
+    std::vector<Post> kept;
+    for (auto& p : posts) {
+      if (page.items.size() + kept.size() >= lq.limit) break;
+      if (!seen.insert(p.id).second || !keep(p, rel)) continue;
+      kept.push_back(std::move(p));
+    }
+    KINDRED_ASSIGN_OR_RETURN(auto views, posts_.views_of(viewer, std::move(kept)));
     for (auto& v : views) {
-      if (page.items.size() >= lq.limit) break;
-      if (!seen.insert(v.post.id).second || !keep(v.post)) continue;
       page.positions.push_back(position_of[v.post.id]);
       page.items.push_back(std::move(v));
     }
@@ -220,20 +259,19 @@ Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& 
       if (followed[i]) sources.push_back({ids[i], AssocType::kAuthored});
   }
   const Id me = viewer.account_id;
-  return merged(viewer, sources, q, [&](const Post& p) { return wanted_in_home(me, p); });
+  return merged(viewer, sources, q, /*want_follows=*/true,
+                [&](const Post& p, const Relations& r) { return wanted_in_home(me, p, r); });
 }
 
 Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const ListQuery& q,
                                                     bool only_media) const {
   const Source src{store::kInstanceNode,
                    only_media ? AssocType::kInstanceMediaStatuses : AssocType::kInstanceStatuses};
-  return merged(viewer, {src}, q, [&](const Post& p) {
+  return merged(viewer, {src}, q, false, [&](const Post& p, const Relations& r) {
     if (p.visibility != Visibility::kPublic) return false;
     // Replies to others stay in their conversations, as on Mastodon's public timelines.
     if (!p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id) return false;
-    if (!viewer.signed_in()) return true;
-    auto muted = relationships_.mute_of(viewer.account_id, p.account_id);
-    return muted.has_value() && !muted->has_value();
+    return !r.mutes(p.account_id);
   });
 }
 
@@ -242,14 +280,13 @@ Result<Page<PostView>> FeedService::tag_timeline(const Viewer& viewer, std::stri
   if (!tag.empty() && tag.front() == '#') tag.remove_prefix(1);
   if (tag.empty()) return Status::invalid_argument("Validation failed: Hashtag can't be blank");
   const std::string name = ascii_lower(tag);
-  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses}}, q, [&](const Post& p) {
+  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses}}, q, false,
+                [&](const Post& p, const Relations& r) {
     if (p.visibility != Visibility::kPublic) return false;
     if (only_media && p.media_ids.empty()) return false;
     // The node is a hash: make sure the post really uses this tag.
     if (std::find(p.tags.begin(), p.tags.end(), name) == p.tags.end()) return false;
-    if (!viewer.signed_in()) return true;
-    auto muted = relationships_.mute_of(viewer.account_id, p.account_id);
-    return muted.has_value() && !muted->has_value();
+    return !r.mutes(p.account_id);
   });
 }
 
@@ -269,7 +306,7 @@ Result<Page<PostView>> FeedService::account_posts(const Viewer& viewer, Id accou
   } else if (f.exclude_replies) {
     type = AssocType::kAuthoredTopLevel;
   }
-  return merged(viewer, {{account_id, type}}, q, [&](const Post& p) {
+  return merged(viewer, {{account_id, type}}, q, false, [&](const Post& p, const Relations&) {
     if (f.only_media && p.media_ids.empty()) return false;
     // Threads continued by their author count as top-level, as in Mastodon.
     if (f.exclude_replies && !p.in_reply_to_id.is_none() && p.in_reply_to_account_id != p.account_id)

@@ -72,12 +72,22 @@ class FeedService : public PostListener {
     Id from;
     store::AssocType type;
   };
-  // Merges `sources` newest first (by position), keeps what `keep` accepts, and pages like
-  // account lists do. `keep` gets the viewer's visible post.
+  // What the viewer has to do with the accounts of one batch of posts, read in a few batches.
+  struct Relations {
+    std::vector<Id> follows;  // authors and replied-to accounts the viewer follows (home only)
+    std::vector<Id> muted;    // authors the viewer mutes (unexpired)
+    bool follows_account(Id id) const;
+    bool mutes(Id id) const;
+  };
+  Result<Relations> relations_with(const Viewer& viewer, const std::vector<Post>& posts,
+                                   bool want_follows) const;
+  // Merges `sources` newest first (by position), keeps what `keep(post, relations)` accepts, and
+  // pages like account lists do. `keep` gets the viewer's visible posts. Each round reads a
+  // batch of entries, the posts, the relations and the views in a few batched reads.
   template <class Keep>
   Result<Page<PostView>> merged(const Viewer& viewer, const std::vector<Source>& sources,
-                                const ListQuery& q, Keep keep) const;
-  bool wanted_in_home(Id viewer, const Post& post) const;
+                                const ListQuery& q, bool want_follows, Keep keep) const;
+  static bool wanted_in_home(Id viewer, const Post& post, const Relations& r);
   void worker_loop();
 
   Deps deps_;

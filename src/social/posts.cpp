@@ -76,26 +76,79 @@ store::RangeQuery to_range_query(const ListQuery& q, bool& reverse) {
   return r;
 }
 
-bool PostService::can_see(const Viewer& viewer, const Post& post) const {
-  const auto flags = viewer.signed_in() ? accounts_.viewer_flags(viewer.account_id) : std::nullopt;
-  if (viewer.signed_in() && viewer.account_id != post.account_id && (!flags || flags->any_blocks)) {
+Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
+                                               const std::vector<const Post*>& posts) const {
+  std::vector<bool> out(posts.size(), false);
+  if (!viewer.signed_in()) {
+    for (size_t i = 0; i < posts.size(); ++i)
+      out[i] = posts[i]->visibility == Visibility::kPublic ||
+               posts[i]->visibility == Visibility::kUnlisted;
+    return out;
+  }
+  const Id me = viewer.account_id;
+  // Authors other than the viewer: are they blocked either way? (Skipped for the many viewers
+  // with no block at all.) And, for followers-only posts, does the viewer follow them?
+  std::vector<Id> others, followers_only;
+  for (const Post* p : posts) {
+    if (p->account_id == me) continue;
+    if (std::find(others.begin(), others.end(), p->account_id) == others.end())
+      others.push_back(p->account_id);
+    if (p->visibility == Visibility::kPrivate &&
+        std::find(p->mention_ids.begin(), p->mention_ids.end(), me) == p->mention_ids.end() &&
+        std::find(followers_only.begin(), followers_only.end(), p->account_id) == followers_only.end())
+      followers_only.push_back(p->account_id);
+  }
+  auto in = [](const std::vector<Id>& ids, const std::vector<bool>& hits, Id id) {
+    for (size_t i = 0; i < ids.size(); ++i)
+      if (ids[i] == id) return static_cast<bool>(hits[i]);
+    return false;
+  };
+  std::vector<bool> blocked_by, blocks, follows;
+  const auto flags = accounts_.viewer_flags(me);
+  if (!others.empty() && (!flags || flags->any_blocks)) {
+    KINDRED_ASSIGN_OR_RETURN(blocked_by, deps_.store.assocs_exist(me, AssocType::kBlockedBy, others));
+    KINDRED_ASSIGN_OR_RETURN(blocks, deps_.store.assocs_exist(me, AssocType::kBlocks, others));
+  }
+  if (!followers_only.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(follows, deps_.store.assocs_exist(me, AssocType::kFollows, followers_only));
+  }
+  for (size_t i = 0; i < posts.size(); ++i) {
+    const Post& post = *posts[i];
+    if (post.account_id == me) {
+      out[i] = true;
+      continue;
+    }
     // Neither a blocked account nor one that blocks the author sees the author's posts.
-    auto blocked = deps_.store.assoc_exists(viewer.account_id, AssocType::kBlockedBy, post.account_id);
-    if (!blocked.has_value() || *blocked) return false;
-    blocked = deps_.store.assoc_exists(viewer.account_id, AssocType::kBlocks, post.account_id);
-    if (!blocked.has_value() || *blocked) return false;
+    if (!blocked_by.empty() && (in(others, blocked_by, post.account_id) || in(others, blocks, post.account_id)))
+      continue;
+    if (post.visibility == Visibility::kPublic || post.visibility == Visibility::kUnlisted) {
+      out[i] = true;
+    } else if (std::find(post.mention_ids.begin(), post.mention_ids.end(), me) != post.mention_ids.end()) {
+      out[i] = true;
+    } else if (post.visibility == Visibility::kPrivate) {
+      out[i] = in(followers_only, follows, post.account_id);
+    }
   }
-  if (post.visibility == Visibility::kPublic || post.visibility == Visibility::kUnlisted) return true;
-  if (!viewer.signed_in()) return false;
-  if (viewer.account_id == post.account_id) return true;
-  if (std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer.account_id) !=
-      post.mention_ids.end())
-    return true;
-  if (post.visibility == Visibility::kPrivate) {
-    auto follows = deps_.store.assoc_exists(viewer.account_id, AssocType::kFollows, post.account_id);
-    return follows.has_value() && *follows;
-  }
-  return false;
+  return out;
+}
+
+bool PostService::can_see(const Viewer& viewer, const Post& post) const {
+  auto seen = visible(viewer, {&post});
+  return seen.has_value() && seen->front();
+}
+
+Result<std::vector<Post>> PostService::visible_posts(const Viewer& viewer,
+                                                     const std::vector<Id>& ids) const {
+  KINDRED_ASSIGN_OR_RETURN(auto posts, load_many(ids));
+  std::vector<const Post*> ptrs;
+  ptrs.reserve(posts.size());
+  for (const auto& p : posts) ptrs.push_back(&p);
+  KINDRED_ASSIGN_OR_RETURN(auto seen, visible(viewer, ptrs));
+  std::vector<Post> out;
+  out.reserve(posts.size());
+  for (size_t i = 0; i < posts.size(); ++i)
+    if (seen[i]) out.push_back(std::move(posts[i]));
+  return out;
 }
 
 Result<std::shared_ptr<const Post>> PostService::load(Id id) const {
@@ -125,47 +178,101 @@ Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
 }
 
 Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
-  PostView v;
-  KINDRED_ASSIGN_OR_RETURN(v.author, accounts_.view(post.account_id));
-  KINDRED_ASSIGN_OR_RETURN(v.replies_count, deps_.store.assoc_count(post.id, AssocType::kReplies));
-  KINDRED_ASSIGN_OR_RETURN(v.favourites_count,
-                           deps_.store.assoc_count(post.id, AssocType::kFavouritedBy));
-  v.viewer_signed_in = viewer.signed_in();
-  v.viewer_is_author = viewer.account_id == post.account_id;
-  if (v.viewer_is_author) {
-    KINDRED_ASSIGN_OR_RETURN(v.pinned,
-                             deps_.store.assoc_exists(post.account_id, AssocType::kPinned, post.id));
+  std::vector<Post> one;
+  one.push_back(std::move(post));
+  KINDRED_ASSIGN_OR_RETURN(auto views, views_of(viewer, std::move(one)));
+  return std::move(views.front());
+}
+
+Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
+                                                    std::vector<Post> posts) const {
+  // Everything a page shows is read in a few batches (MultiGets), never one read per post:
+  // authors with their counts, the posts' counts, the viewer's flags, mentions and photos.
+  const size_t n = posts.size();
+  const Id me = viewer.account_id;
+  std::vector<Id> ids, authors, mentioned, media_ids, own;
+  ids.reserve(n);
+  for (const auto& p : posts) {
+    ids.push_back(p.id);
+    if (std::find(authors.begin(), authors.end(), p.account_id) == authors.end())
+      authors.push_back(p.account_id);
+    for (Id m : p.mention_ids)
+      if (std::find(mentioned.begin(), mentioned.end(), m) == mentioned.end()) mentioned.push_back(m);
+    media_ids.insert(media_ids.end(), p.media_ids.begin(), p.media_ids.end());
+    if (viewer.signed_in() && p.account_id == me) own.push_back(p.id);
   }
+  KINDRED_ASSIGN_OR_RETURN(auto author_views, accounts_.views(authors));
+  std::vector<std::pair<Id, AssocType>> lists;
+  lists.reserve(2 * n);
+  for (Id id : ids) {
+    lists.emplace_back(id, AssocType::kReplies);
+    lists.emplace_back(id, AssocType::kFavouritedBy);
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
+  std::vector<bool> favourited, bookmarked, pinned;
   if (viewer.signed_in()) {
-    KINDRED_ASSIGN_OR_RETURN(
-        v.favourited, deps_.store.assoc_exists(post.id, AssocType::kFavouritedBy, viewer.account_id));
-    const auto flags = accounts_.viewer_flags(viewer.account_id);
+    KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
+    const auto flags = accounts_.viewer_flags(me);
     if (!flags || flags->any_bookmarks) {
-      KINDRED_ASSIGN_OR_RETURN(
-          v.bookmarked, deps_.store.assoc_exists(viewer.account_id, AssocType::kBookmarks, post.id));
+      KINDRED_ASSIGN_OR_RETURN(bookmarked, deps_.store.assocs_exist(me, AssocType::kBookmarks, ids));
+    }
+    if (!own.empty()) {
+      KINDRED_ASSIGN_OR_RETURN(pinned, deps_.store.assocs_exist(me, AssocType::kPinned, own));
     }
   }
-  if (!post.mention_ids.empty()) {
-    KINDRED_ASSIGN_OR_RETURN(auto blobs,
-                             deps_.store.get_objects(ObjectType::kAccount, post.mention_ids));
-    for (auto& blob : blobs) {
-      if (!blob) continue;
-      KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blob));
-      v.mentions.push_back({a.id, a.username});
+  std::vector<std::optional<std::string>> mention_blobs;
+  if (!mentioned.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(mention_blobs, deps_.store.get_objects(ObjectType::kAccount, mentioned));
+  }
+  std::vector<MentionView> mention_views;
+  for (auto& blob : mention_blobs) {
+    if (!blob) continue;
+    KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blob));
+    mention_views.push_back({a.id, a.username});
+  }
+  std::vector<Media> media;
+  if (!media_ids.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(media, media_.load_many(media_ids));
+  }
+
+  std::vector<PostView> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    Post& post = posts[i];
+    PostView v;
+    auto author = std::find_if(author_views.begin(), author_views.end(),
+                               [&](const AccountView& a) { return a.account.id == post.account_id; });
+    if (author == author_views.end()) return Status::not_found("Record not found");
+    v.author = *author;
+    v.replies_count = counts[2 * i];
+    v.favourites_count = counts[2 * i + 1];
+    v.viewer_signed_in = viewer.signed_in();
+    v.viewer_is_author = viewer.signed_in() && post.account_id == me;
+    if (viewer.signed_in()) {
+      v.favourited = favourited[i];
+      v.bookmarked = !bookmarked.empty() && bookmarked[i];
     }
-  }
-  if (!post.app_id.is_none() && viewer.account_id == post.account_id) {
-    auto bytes = deps_.store.get_object(ObjectType::kApp, post.app_id);
-    if (bytes.has_value()) {
-      auto app = App::decode(*bytes);
-      if (app.has_value()) v.app = std::move(*app);
+    if (v.viewer_is_author) {
+      auto at = std::find(own.begin(), own.end(), post.id) - own.begin();
+      v.pinned = pinned[static_cast<size_t>(at)];
+      if (!post.app_id.is_none()) {
+        auto bytes = deps_.store.get_object(ObjectType::kApp, post.app_id);
+        if (bytes.has_value()) {
+          auto app = App::decode(*bytes);
+          if (app.has_value()) v.app = std::move(*app);
+        }
+      }
     }
+    for (Id m : post.mention_ids)
+      for (const auto& mv : mention_views)
+        if (mv.id == m) v.mentions.push_back(mv);
+    for (Id m : post.media_ids)
+      for (const auto& md : media)
+        if (md.id == m) v.media.push_back(md);
+    v.post = std::move(post);
+    out.push_back(std::move(v));
   }
-  if (!post.media_ids.empty()) {
-    KINDRED_ASSIGN_OR_RETURN(v.media, media_.load_many(post.media_ids));
-  }
-  v.post = std::move(post);
-  return v;
+  return out;
 }
 
 Result<PostView> PostService::get(const Viewer& viewer, Id id) const {
@@ -175,15 +282,8 @@ Result<PostView> PostService::get(const Viewer& viewer, Id id) const {
 
 Result<std::vector<PostView>> PostService::get_many(const Viewer& viewer,
                                                     const std::vector<Id>& ids) const {
-  KINDRED_ASSIGN_OR_RETURN(auto posts, load_many(ids));
-  std::vector<PostView> out;
-  out.reserve(posts.size());
-  for (auto& p : posts) {
-    if (!can_see(viewer, p)) continue;
-    KINDRED_ASSIGN_OR_RETURN(PostView v, view_of(viewer, std::move(p)));
-    out.push_back(std::move(v));
-  }
-  return out;
+  KINDRED_ASSIGN_OR_RETURN(auto posts, visible_posts(viewer, ids));
+  return views_of(viewer, std::move(posts));
 }
 
 Result<PostView> PostService::create(const Account& author, const NewPost& in) {

@@ -72,6 +72,14 @@ class PostService {
   Result<ContextView> context(const Viewer& viewer, Id id) const;
 
   bool can_see(const Viewer& viewer, const Post& post) const;
+  // can_see for each post, with the relationship lookups of all of them batched.
+  Result<std::vector<bool>> visible(const Viewer& viewer, const std::vector<const Post*>& posts) const;
+  // The stored posts among `ids` that `viewer` may see, in order; missing and deleted ones and
+  // those hidden from the viewer are skipped.
+  Result<std::vector<Post>> visible_posts(const Viewer& viewer, const std::vector<Id>& ids) const;
+  // Views of `posts` (whose visibility the caller checked), in order, with authors, counts,
+  // viewer flags, mentions and photos of all of them read in a few batches.
+  Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
   // Set once at start-up, before serving. Not owned.
   void set_listener(PostListener* listener) { listener_ = listener; }
   Result<PostView> view_of(const Viewer& viewer, Post post) const;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/id.h"
@@ -208,6 +209,10 @@ class Store {
                                                  const std::vector<Id>& tos) const = 0;
   // The exact number of edges (from, type, *).
   virtual Result<int64_t> assoc_count(Id from, AssocType type) const = 0;
+  // assoc_count for each (from, type), one slot per input, read together (a page of statuses
+  // needs dozens of counts; one batched read costs about as much as a few single ones).
+  virtual Result<std::vector<int64_t>> assoc_counts(
+      const std::vector<std::pair<Id, AssocType>>& lists) const = 0;
   virtual Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const = 0;
 
   // The largest id of `type` currently stored, or Id() if none (id generators observe it on

@@ -412,6 +412,23 @@ TEST_P(Store, AssocsExistAnswersOneSlotPerInput) {
   EXPECT_TRUE(store().assocs_exist(Id(1), kLikedBy, {})->empty());
 }
 
+TEST_P(Store, AssocCountsAnswersOneSlotPerInputAndMatchesSingleCounts) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10), edge(1, kLikedBy, 4, 11),
+                                            edge(2, kLikes, 1, 12)}))),
+            "OK");
+  Batch remove;
+  remove.remove_assoc(Id(1), kLikedBy, Id(4));
+  ASSERT_EQ(status_of(store().apply(remove)), "OK");
+  auto got = store().assoc_counts({{Id(1), kLikedBy}, {Id(2), kLikes}, {Id(3), kLikedBy},
+                                   {Id(1), kLikes}, {Id(1), kLikedBy}});
+  ASSERT_EQ(status_of(got), "OK");
+  EXPECT_EQ(*got, (std::vector<int64_t>{1, 1, 0, 0, 1}));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+  EXPECT_TRUE(store().assoc_counts({})->empty());
+  ASSERT_TRUE(store().close().is_ok());
+  EXPECT_EQ(store().assoc_counts({{Id(1), kLikedBy}}).status().code(), StatusCode::kUnavailable);
+}
+
 // The favourite path: status -> account and account -> status, one batch.
 TEST_P(Store, ABatchAddsBothDirectionsOfARelationAtomically) {
   auto outcome = store().apply(adding({edge(50, kLikedBy, 7, 100), edge(7, kLikes, 50, 100)}));

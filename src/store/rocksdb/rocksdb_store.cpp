@@ -251,6 +251,24 @@ Result<int64_t> RocksDbStore::assoc_count(Id from, AssocType type) const {
   return *n;
 }
 
+Result<std::vector<int64_t>> RocksDbStore::assoc_counts(
+    const std::vector<std::pair<Id, AssocType>>& lists) const {
+  const auto lock = admit();
+  if (!lock.owns_lock()) return closed_status();
+  std::vector<std::string> keys;
+  keys.reserve(lists.size());
+  for (const auto& [from, type] : lists) keys.push_back(assoc_prefix(from, type));
+  KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kCounts, std::move(keys)));
+  std::vector<int64_t> out(values.size(), 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i]) continue;
+    auto n = decode_count_value(*values[i]);
+    if (!n) return Status::corruption("rocksdb: malformed count value");
+    out[i] = *n;
+  }
+  return out;
+}
+
 Status RocksDbStore::compact() {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();

@@ -56,6 +56,8 @@ class RocksDbStore final : public Store {
   Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
                                          const std::vector<Id>& tos) const override;
   Result<int64_t> assoc_count(Id from, AssocType type) const override;
+  Result<std::vector<int64_t>> assoc_counts(
+      const std::vector<std::pair<Id, AssocType>>& lists) const override;
   Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override;
   Result<Id> max_object_id(ObjectType type) const override;
   Status compact() override;
