@@ -53,6 +53,7 @@ enum class AssocType : uint16_t {
   kPinned = 25,        // account -> status it pinned to its profile
   kNotifications = 26,  // account -> notification id; data: social::Notification
   kBookmarks = 27,     // account -> status it bookmarked (position: when)
+  kRebloggedBy = 28,   // status -> account that reblogged it (position: the reblog's own id)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).
