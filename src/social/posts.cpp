@@ -139,6 +139,12 @@ Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
   return *post;
 }
 
+Result<Id> PostService::action_target(const Viewer& viewer, const Post& post) const {
+  if (!post.is_reblog()) return post.id;
+  KINDRED_RETURN_IF_ERROR(get_visible_post(viewer, post.reblog_of_id).status());
+  return post.reblog_of_id;
+}
+
 Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   PostView v;
   KINDRED_ASSIGN_OR_RETURN(v.author, accounts_.view(post.account_id));
@@ -160,8 +166,6 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
     KINDRED_ASSIGN_OR_RETURN(Id current, reblog_by(post.account_id, original->id));
     if (current != post.id) return Status::not_found("Record not found");
     KINDRED_ASSIGN_OR_RETURN(PostView inner, view_of(viewer, *original));
-    // As Mastodon answers a reblog: its own counts, the viewer's reblog flag of the original.
-    v.reblogged = inner.reblogged;
     v.reblog = std::make_shared<const PostView>(std::move(inner));
   }
   v.viewer_is_author = viewer.account_id == post.account_id;
@@ -196,6 +200,13 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   }
   if (!post.media_ids.empty()) {
     KINDRED_ASSIGN_OR_RETURN(v.media, media_.load_many(post.media_ids));
+  }
+  if (v.reblog) {
+    // As Mastodon answers a reblog: its own counts, the viewer's flags of the original (likes
+    // and bookmarks of a reblog go to the original, so it has none of its own).
+    v.reblogged = v.reblog->reblogged;
+    v.favourited = v.reblog->favourited;
+    v.bookmarked = v.reblog->bookmarked;
   }
   v.post = std::move(post);
   return v;

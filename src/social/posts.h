@@ -63,6 +63,9 @@ class PostService {
   // The stored post if `viewer` may see it (no counts). For a reblog only the reblog itself is
   // checked; views check its original too. Errors: NotFound.
   Result<Post> get_visible_post(const Viewer& viewer, Id id) const;
+  // The id of what a like or bookmark of `post` acts on, as in Mastodon: `post` itself, or the
+  // original of a reblog. Errors: NotFound if that original is gone or not visible to `viewer`.
+  Result<Id> action_target(const Viewer& viewer, const Post& post) const;
 
   // Deletes the author's own post and returns it as it was, with its source text. Its photos go
   // too, and their files unless something else uses them, and so do its reblogs. Deleting one's
