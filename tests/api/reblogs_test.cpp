@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/api_fixture.h"
@@ -322,6 +323,50 @@ TEST_F(ReblogsApi, TheAuthorIsNotifiedUntilTheReblogIsUndone) {
   EXPECT_EQ(kinds(ann_), (Strings{"reblog:cat", "reblog:bob"}));
   ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/block", {}, ann_.token).status, 200);
   EXPECT_EQ(kinds(ann_), (Strings{"reblog:bob"}));
+}
+
+TEST_F(ReblogsApi, LikesAndBookmarksOfAReblogGoToTheOriginal) {
+  const std::string photo = say(ann_, "liked through a reblog");
+  const std::string reblog = boost(bob_, photo);
+  auto liked = post("/api/v1/statuses/" + reblog + "/favourite", {}, cat_.token);
+  ASSERT_EQ(liked.status, 200) << liked.body;
+  EXPECT_EQ(str(json(liked), "id"), reblog);  // answered with the reblog, as Mastodon does
+  EXPECT_TRUE(json(liked).at("favourited").as_bool());
+  EXPECT_EQ(num(json(liked).at("reblog"), "favourites_count"), 1);
+  EXPECT_EQ(num(json(get("/api/v1/statuses/" + photo)), "favourites_count"), 1);
+  ASSERT_EQ(post("/api/v1/statuses/" + reblog + "/bookmark", {}, cat_.token).status, 200);
+  EXPECT_EQ(ids(get("/api/v1/bookmarks", cat_.token)), (Ids{photo}));
+  ASSERT_EQ(post("/api/v1/statuses/" + reblog + "/unfavourite", {}, cat_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/statuses/" + reblog + "/unbookmark", {}, cat_.token).status, 200);
+  EXPECT_EQ(num(json(get("/api/v1/statuses/" + photo)), "favourites_count"), 0);
+  EXPECT_EQ(ids(get("/api/v1/bookmarks", cat_.token)), (Ids{}));
+}
+
+TEST_F(ReblogsApi, ConcurrentReblogsMakeOneReblogEachCountedExactly) {
+  constexpr int kFans = 4;
+  constexpr int kTries = 3;
+  const std::string photo = say(ann_, "everyone at once");
+  std::vector<User> fans;
+  for (int i = 0; i < kFans; ++i) fans.push_back(register_user("fan" + std::to_string(i)));
+  const std::string target = "/api/v1/statuses/" + photo + "/reblog";
+  std::vector<HttpClient::Reply> replies(kFans * kTries);
+  std::vector<std::thread> threads;
+  // Every fan reblogs three times at once with everyone else: one reblog each, counted once.
+  for (size_t i = 0; i < replies.size(); ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient client("127.0.0.1", instance().port());
+      replies[i] = client.post_json(target, "{}", fans[i / kTries].token);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < replies.size(); ++i) {
+    ASSERT_EQ(replies[i].status, 200) << replies[i].body;
+    const std::string made = str(json(replies[i]), "id");
+    EXPECT_EQ(statuses(fans[i / kTries]), (Ids{made + ">" + photo}));
+  }
+  EXPECT_EQ(reblogs_count(photo), kFans);
+  EXPECT_EQ(reblogged_by(photo).size(), static_cast<size_t>(kFans));
+  EXPECT_EQ(kinds(ann_, "?types[]=reblog").size(), static_cast<size_t>(kFans));
 }
 
 class LargeAccountReblogsApi : public ReblogsApi {
