@@ -29,6 +29,7 @@ struct Instance::Impl {
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::LikeService> likes;
+  std::unique_ptr<social::ReblogService> reblogs;
   std::unique_ptr<social::RelationshipService> relationships;
   std::unique_ptr<social::FeedService> feeds;
   std::unique_ptr<social::NotificationService> notifications;
@@ -117,6 +118,7 @@ Status Instance::start(std::ostream* access_log) {
   m.profiles = std::make_unique<social::ProfileService>(*m.accounts, *m.media);
   m.posts = std::make_unique<social::PostService>(deps, *m.accounts, *m.media);
   m.likes = std::make_unique<social::LikeService>(deps, *m.posts, *m.accounts);
+  m.reblogs = std::make_unique<social::ReblogService>(deps, *m.posts, *m.accounts);
   m.relationships = std::make_unique<social::RelationshipService>(deps, *m.accounts);
   social::FeedConfig fc;
   fc.large_account_followers = c.large_account_followers;
@@ -134,7 +136,7 @@ Status Instance::start(std::ostream* access_log) {
   }
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
-                            *m.oauth,      *m.posts, *m.likes,    *m.media,
+                            *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
@@ -187,6 +189,7 @@ void Instance::stop() {
   m.feeds.reset();
   m.notifications.reset();
   m.relationships.reset();
+  m.reblogs.reset();
   m.likes.reset();
   m.posts.reset();
   m.profiles.reset();

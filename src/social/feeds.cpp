@@ -117,12 +117,16 @@ Status FeedService::fan_out(Id post_id) {
     return deps_.store.apply(done).status();
   }
   const bool reply_to_other = !p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id;
+  // A reblog goes to the reblogger's followers like their own post, except to the original's
+  // author (home() leaves it out too, for large accounts).
+  const Id reblogged_author = p.is_reblog() ? p.reblog_of_account_id : Id();
   store::RangeQuery q;
   q.limit = config_.fanout_batch;
   for (;;) {
     KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(p.account_id, AssocType::kFollowedBy, q));
     std::vector<Id> readers;
-    for (const auto& a : page.items) readers.push_back(a.to);
+    for (const auto& a : page.items)
+      if (a.to != reblogged_author) readers.push_back(a.to);
     if (reply_to_other) {
       // As Mastodon: a reply reaches those who follow both people in the conversation.
       KINDRED_ASSIGN_OR_RETURN(auto both, deps_.store.assocs_exist(p.in_reply_to_account_id,
@@ -158,6 +162,7 @@ Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
   };
   for (const auto& p : posts) {
     add(authors, p.account_id);
+    add(authors, p.reblog_of_account_id);  // muting someone hides reblogs of their posts too
     add(accounts, p.account_id);
     add(accounts, p.in_reply_to_account_id);
   }
@@ -178,6 +183,10 @@ Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
 
 bool FeedService::wanted_in_home(Id viewer, const Post& post, const Relations& r) {
   if (post.account_id == viewer) return true;
+  if (post.is_reblog()) {
+    // Not one's own posts coming back, nor the posts of someone muted, through a reblog.
+    if (post.reblog_of_account_id == viewer || r.mutes(post.reblog_of_account_id)) return false;
+  }
   const bool mentioned =
       std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer) != post.mention_ids.end();
   if (post.visibility == Visibility::kDirect) return mentioned;
@@ -259,8 +268,10 @@ Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& 
       if (followed[i]) sources.push_back({ids[i], AssocType::kAuthored});
   }
   const Id me = viewer.account_id;
-  return merged(viewer, sources, q, /*want_follows=*/true,
-                [&](const Post& p, const Relations& r) { return wanted_in_home(me, p, r); });
+  std::unordered_set<Id> shown;  // originals on this page
+  return merged(viewer, sources, q, /*want_follows=*/true, [&](const Post& p, const Relations& r) {
+    return wanted_in_home(me, p, r) && shown.insert(p.is_reblog() ? p.reblog_of_id : p.id).second;
+  });
 }
 
 Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const ListQuery& q,
@@ -268,7 +279,7 @@ Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const 
   const Source src{store::kInstanceNode,
                    only_media ? AssocType::kInstanceMediaStatuses : AssocType::kInstanceStatuses};
   return merged(viewer, {src}, q, false, [&](const Post& p, const Relations& r) {
-    if (p.visibility != Visibility::kPublic) return false;
+    if (p.visibility != Visibility::kPublic || p.is_reblog()) return false;
     // Replies to others stay in their conversations, as on Mastodon's public timelines.
     if (!p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id) return false;
     return !r.mutes(p.account_id);
@@ -308,6 +319,7 @@ Result<Page<PostView>> FeedService::account_posts(const Viewer& viewer, Id accou
   }
   return merged(viewer, {{account_id, type}}, q, false, [&](const Post& p, const Relations&) {
     if (f.only_media && p.media_ids.empty()) return false;
+    if (f.exclude_reblogs && p.is_reblog()) return false;
     // Threads continued by their author count as top-level, as in Mastodon.
     if (f.exclude_replies && !p.in_reply_to_id.is_none() && p.in_reply_to_account_id != p.account_id)
       return false;
@@ -320,6 +332,8 @@ Result<PostView> FeedService::pin(const Viewer& viewer, Id post_id) {
   if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
   if (post.visibility == Visibility::kDirect)
     return Status::invalid_argument("Validation failed: Direct posts cannot be pinned");
+  if (post.is_reblog())
+    return Status::invalid_argument("Validation failed: A boost cannot be pinned");
   KINDRED_ASSIGN_OR_RETURN(bool pinned, deps_.store.assoc_exists(viewer.account_id,
                                                                  AssocType::kPinned, post.id));
   if (!pinned) {

@@ -22,6 +22,7 @@ struct FeedConfig {
 struct AccountPostsFilter {
   bool only_media = false;
   bool exclude_replies = false;
+  bool exclude_reblogs = false;
   bool pinned = false;
 };
 
@@ -49,21 +50,24 @@ class FeedService : public PostListener {
   // Blocks until the queue is empty and no fan-out runs (tests, benchmarks).
   void wait_idle();
 
-  // The viewer's home feed: their own posts and those of accounts they follow, newest first.
+  // The viewer's home feed: their own posts and reblogs and those of accounts they follow,
+  // newest first. A page shows each post once, however many of them reblogged it; reblogs of
+  // the viewer's own posts are left out.
   Result<Page<PostView>> home(const Viewer& viewer, const ListQuery& q) const;
-  // Public posts of this instance, newest first.
+  // Public posts of this instance (no reblogs), newest first.
   Result<Page<PostView>> public_timeline(const Viewer& viewer, const ListQuery& q,
                                          bool only_media) const;
   // Public posts with `tag` ("#Loss" or "loss"). Errors: InvalidArgument for an empty tag.
   Result<Page<PostView>> tag_timeline(const Viewer& viewer, std::string_view tag,
                                       const ListQuery& q, bool only_media) const;
-  // An account's posts as `viewer` may see them. Errors: NotFound for an unknown account.
+  // An account's posts and reblogs as `viewer` may see them. Errors: NotFound for an unknown
+  // account.
   Result<Page<PostView>> account_posts(const Viewer& viewer, Id account_id, const ListQuery& q,
                                        const AccountPostsFilter& filter) const;
 
   // Pins the viewer's own post to their profile (at most 5; not direct posts) / unpins it.
   // Idempotent. Errors: NotFound if not the viewer's own; InvalidArgument over the limit or for
-  // a direct post.
+  // a direct post or a reblog.
   Result<PostView> pin(const Viewer& viewer, Id post_id);
   Result<PostView> unpin(const Viewer& viewer, Id post_id);
 

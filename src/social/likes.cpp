@@ -8,21 +8,28 @@ using store::AssocType;
 
 Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   // No notification per like: the post's one like notice moves up now and then (LikeNotices).
   const Id at = deps_.ids.next();
   store::Batch b;
-  b.add_assoc({post.id, AssocType::kFavouritedBy, viewer.account_id, at, {}});
-  b.add_assoc({viewer.account_id, AssocType::kFavourites, post.id, at, {}});
-  KINDRED_RETURN_IF_ERROR(notices_.add_to(b, post, viewer.account_id, at));
+  b.add_assoc({target, AssocType::kFavouritedBy, viewer.account_id, at, {}});
+  b.add_assoc({viewer.account_id, AssocType::kFavourites, target, at, {}});
+  if (target == post.id) {
+    KINDRED_RETURN_IF_ERROR(notices_.add_to(b, post, viewer.account_id, at));
+  } else {
+    KINDRED_ASSIGN_OR_RETURN(Post original, posts_.get_visible_post(viewer, target));
+    KINDRED_RETURN_IF_ERROR(notices_.add_to(b, original, viewer.account_id, at));
+  }
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }
 
 Result<PostView> LikeService::unfavourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   store::Batch b;
-  b.remove_assoc(post.id, AssocType::kFavouritedBy, viewer.account_id);
-  b.remove_assoc(viewer.account_id, AssocType::kFavourites, post.id);
+  b.remove_assoc(target, AssocType::kFavouritedBy, viewer.account_id);
+  b.remove_assoc(viewer.account_id, AssocType::kFavourites, target);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }
@@ -77,8 +84,9 @@ Result<Page<PostView>> LikeService::bookmarks(const Viewer& viewer, const ListQu
 
 Result<PostView> LikeService::bookmark(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   store::Batch b;
-  b.add_assoc({viewer.account_id, AssocType::kBookmarks, post.id, deps_.ids.next(), {}});
+  b.add_assoc({viewer.account_id, AssocType::kBookmarks, target, deps_.ids.next(), {}});
   accounts_.forget_viewer_flags(viewer.account_id);  // before the write: no stale "none" after it
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
@@ -86,8 +94,9 @@ Result<PostView> LikeService::bookmark(const Viewer& viewer, Id post_id) {
 
 Result<PostView> LikeService::unbookmark(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
+  KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   store::Batch b;
-  b.remove_assoc(viewer.account_id, AssocType::kBookmarks, post.id);
+  b.remove_assoc(viewer.account_id, AssocType::kBookmarks, target);
   accounts_.forget_viewer_flags(viewer.account_id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));

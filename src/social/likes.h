@@ -15,7 +15,8 @@ class LikeService {
       : deps_(deps), posts_(posts), accounts_(accounts), notices_(deps) {}
 
   // Likes the post as `viewer` and returns it as they now see it. Idempotent: liking twice
-  // changes nothing. Errors: NotFound if absent or not visible to `viewer`.
+  // changes nothing. Given a reblog, likes (and bookmarks) its original and returns the reblog,
+  // as Mastodon does. Errors: NotFound if absent or not visible to `viewer`.
   // REQUIRES: viewer.signed_in()
   Result<PostView> favourite(const Viewer& viewer, Id post_id);
   // Takes the like back; idempotent. Errors: NotFound if absent or not visible.

@@ -115,6 +115,8 @@ std::string Post::encode() const {
   w.put_u64(tags.size());
   for (const auto& t : tags) w.put_str(t);
   put_ids(w, media_ids);
+  w.put_u64(reblog_of_id.value);
+  w.put_u64(reblog_of_account_id.value);
   return std::move(w).bytes();
 }
 
@@ -134,7 +136,11 @@ Result<Post> Post::decode(std::string_view bytes) {
   for (auto& t : p.tags)
     if (!r.get_str(t)) return corrupt("status");
   p.visibility = static_cast<Visibility>(vis);
-  if (!r.at_end() && !get_ids(r, p.media_ids)) return corrupt("status");
+  if (r.at_end()) return p;  // written before photos
+  if (!get_ids(r, p.media_ids)) return corrupt("status");
+  if (r.at_end()) return p;  // written before reblogs
+  if (!r.get_u64(p.reblog_of_id.value) || !r.get_u64(p.reblog_of_account_id.value))
+    return corrupt("status");
   return p;
 }
 

@@ -64,7 +64,12 @@ struct Post {
   std::vector<Id> mention_ids;  // local accounts mentioned, in order of first mention
   std::vector<std::string> tags;  // lower-cased hashtags, in order of first use
   std::vector<Id> media_ids;      // attached photos, in the order given (at most 4)
+  // Set on a reblog: the post it shares and that post's author. A reblog has no text, media,
+  // mentions, tags or reply of its own; it is listed as its reblogger's post.
+  Id reblog_of_id;
+  Id reblog_of_account_id;
 
+  bool is_reblog() const { return !reblog_of_id.is_none(); }
   std::string encode() const;
   static Result<Post> decode(std::string_view bytes);
 };

@@ -23,7 +23,8 @@ constexpr int64_t kHourMs = 3'600'000;
 constexpr size_t kMaxTrackedPerStripe = 1 << 14;
 
 bool groupable(NotificationType t) {
-  return t == NotificationType::kFavourite || t == NotificationType::kFollow;
+  return t == NotificationType::kFavourite || t == NotificationType::kFollow ||
+         t == NotificationType::kReblog;
 }
 
 std::optional<uint64_t> parse_u64(std::string_view s) {
@@ -91,13 +92,14 @@ std::string_view notification_type_name(NotificationType t) {
     case NotificationType::kFavourite: return "favourite";
     case NotificationType::kFollow: return "follow";
     case NotificationType::kFollowRequest: return "follow_request";
+    case NotificationType::kReblog: return "reblog";
   }
   return "mention";
 }
 
 std::optional<NotificationType> parse_notification_type(std::string_view name) {
   for (auto t : {NotificationType::kMention, NotificationType::kFavourite, NotificationType::kFollow,
-                 NotificationType::kFollowRequest})
+                 NotificationType::kFollowRequest, NotificationType::kReblog})
     if (notification_type_name(t) == name) return t;
   return std::nullopt;
 }
@@ -115,7 +117,7 @@ Result<Notification> decode_notification(Id id, std::string_view data) {
   Notification n;
   n.id = id;
   uint64_t type = 0;
-  if (!r.get_u64(type) || type < 1 || type > 4 || !r.get_u64(n.from_account.value) ||
+  if (!r.get_u64(type) || type < 1 || type > 5 || !r.get_u64(n.from_account.value) ||
       !r.get_u64(n.status_id.value))
     return Status::corruption("stored notification does not decode");
   n.type = static_cast<NotificationType>(type);
@@ -208,6 +210,17 @@ Result<std::optional<NotificationView>> NotificationService::view_if_current(
     case NotificationType::kFollowRequest: {
       KINDRED_ASSIGN_OR_RETURN(bool asks, s.assoc_exists(me, AssocType::kFollowRequestsIn, n.from_account));
       if (!asks) return None();
+      break;
+    }
+    case NotificationType::kReblog: {
+      auto edge = s.get_assoc(n.status_id, AssocType::kRebloggedBy, n.from_account);
+      if (!edge.has_value()) {
+        if (edge.error().is_not_found()) return None();
+        return edge.error();
+      }
+      // The edge's position is the current reblog's id: a reblog undone and made again has
+      // its own, newer notification.
+      if (edge->position > n.id) return None();
       break;
     }
     case NotificationType::kMention:

@@ -17,9 +17,10 @@ enum class NotificationType : uint8_t {
   kFavourite = 2,
   kFollow = 3,
   kFollowRequest = 4,
+  kReblog = 5,  // status_id: the post reblogged
 };
 std::string_view notification_type_name(NotificationType t);
-// Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("reblog", "poll"...
+// Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("poll", "update"...
 // are accepted by the caller as filters that match nothing) or an unknown name.
 std::optional<NotificationType> parse_notification_type(std::string_view name);
 

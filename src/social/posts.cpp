@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <sodium.h>
@@ -57,6 +58,21 @@ void for_each_index(const Post& post, Fn&& fn) {
   for (const auto& t : post.tags) fn(tag_node(t), AssocType::kTagStatuses);
   // The author sees their own post at once; followers get it from the fan-out.
   fn(post.account_id, AssocType::kHomeFeed);
+}
+
+// Deletes the post's record and takes it off every list it is on. Its likes and reblogs, and
+// the reblogger's edge of a reblog, are the caller's.
+void add_post_removal(store::Batch& b, const Post& post) {
+  b.delete_object(ObjectType::kStatus, post.id);
+  b.remove_assoc(post.account_id, AssocType::kAuthored, post.id);
+  b.remove_assoc(store::kInstanceNode, AssocType::kInstanceStatuses, post.id);
+  if (!post.in_reply_to_id.is_none()) {
+    b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
+    b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
+  }
+  for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
+  b.remove_assoc(post.account_id, AssocType::kPinned, post.id);
+  b.remove_assoc(store::kInstanceNode, AssocType::kPendingFanout, post.id);
 }
 
 }  // namespace
@@ -177,10 +193,41 @@ Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
   return *post;
 }
 
+Result<Id> PostService::action_target(const Viewer& viewer, const Post& post) const {
+  if (!post.is_reblog()) return post.id;
+  KINDRED_RETURN_IF_ERROR(get_visible_post(viewer, post.reblog_of_id).status());
+  return post.reblog_of_id;
+}
+
+Result<std::unordered_map<Id, std::shared_ptr<const PostView>>> PostService::reblogged_originals(
+    const Viewer& viewer, const std::vector<Post>& posts) const {
+  std::unordered_map<Id, std::shared_ptr<const PostView>> out;
+  std::vector<Id> original_ids;
+  for (const auto& p : posts)
+    if (p.is_reblog() && std::find(original_ids.begin(), original_ids.end(), p.reblog_of_id) == original_ids.end())
+      original_ids.push_back(p.reblog_of_id);
+  if (original_ids.empty()) return out;
+  KINDRED_ASSIGN_OR_RETURN(auto originals, visible_posts(viewer, original_ids));
+  KINDRED_ASSIGN_OR_RETURN(auto views, views_of(viewer, std::move(originals)));
+  for (const auto& p : posts) {
+    if (!p.is_reblog()) continue;
+    auto v = std::find_if(views.begin(), views.end(),
+                          [&](const PostView& o) { return o.post.id == p.reblog_of_id; });
+    if (v == views.end()) continue;
+    // Only the reblog its author's edge names is current (an undone one, or the loser of two
+    // racing requests, may be read for a moment before it is deleted).
+    KINDRED_ASSIGN_OR_RETURN(Id current, reblog_by(p.account_id, p.reblog_of_id));
+    if (current != p.id) continue;
+    out.emplace(p.id, std::make_shared<const PostView>(*v));
+  }
+  return out;
+}
+
 Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   std::vector<Post> one;
   one.push_back(std::move(post));
   KINDRED_ASSIGN_OR_RETURN(auto views, views_of(viewer, std::move(one)));
+  if (views.empty()) return Status::not_found("Record not found");
   return std::move(views.front());
 }
 
@@ -188,6 +235,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
                                                     std::vector<Post> posts) const {
   // Everything a page shows is read in a few batches (MultiGets), never one read per post:
   // authors with their counts, the posts' counts, the viewer's flags, mentions and photos.
+  // Reblogs whose original is gone, hidden from the viewer or undone are left out.
+  KINDRED_ASSIGN_OR_RETURN(auto originals, reblogged_originals(viewer, posts));
   const size_t n = posts.size();
   const Id me = viewer.account_id;
   std::vector<Id> ids, authors, mentioned, media_ids, own;
@@ -203,10 +252,11 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   }
   KINDRED_ASSIGN_OR_RETURN(auto author_views, accounts_.views(authors));
   std::vector<std::pair<Id, AssocType>> lists;
-  lists.reserve(2 * n);
+  lists.reserve(3 * n);
   for (Id id : ids) {
     lists.emplace_back(id, AssocType::kReplies);
     lists.emplace_back(id, AssocType::kFavouritedBy);
+    lists.emplace_back(id, AssocType::kRebloggedBy);
   }
   KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
   std::vector<bool> favourited, bookmarked, pinned;
@@ -244,9 +294,14 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
                                [&](const AccountView& a) { return a.account.id == post.account_id; });
     if (author == author_views.end()) return Status::not_found("Record not found");
     v.author = *author;
-    v.replies_count = counts[2 * i];
-    v.favourites_count = counts[2 * i + 1];
+    v.replies_count = counts[3 * i];
+    v.favourites_count = counts[3 * i + 1];
+    v.reblogs_count = counts[3 * i + 2];
     v.viewer_signed_in = viewer.signed_in();
+    if (viewer.signed_in() && v.reblogs_count > 0) {  // most posts are never reblogged: skip the read
+      KINDRED_ASSIGN_OR_RETURN(
+          v.reblogged, deps_.store.assoc_exists(post.id, AssocType::kRebloggedBy, me));
+    }
     v.viewer_is_author = viewer.signed_in() && post.account_id == me;
     if (viewer.signed_in()) {
       v.favourited = favourited[i];
@@ -269,6 +324,16 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     for (Id m : post.media_ids)
       for (const auto& md : media)
         if (md.id == m) v.media.push_back(md);
+    if (post.is_reblog()) {
+      auto original = originals.find(post.id);
+      if (original == originals.end()) continue;  // gone, hidden or undone
+      v.reblog = original->second;
+      // As Mastodon answers a reblog: its own counts, the viewer's flags of the original (likes
+      // and bookmarks of a reblog go to the original, so it has none of its own).
+      v.reblogged = v.reblog->reblogged;
+      v.favourited = v.reblog->favourited;
+      v.bookmarked = v.reblog->bookmarked;
+    }
     v.post = std::move(post);
     out.push_back(std::move(v));
   }
@@ -382,19 +447,27 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
 Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, get_visible_post(viewer, id));
   if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
-  KINDRED_ASSIGN_OR_RETURN(PostView before, view_of(viewer, post));
+  auto viewed = view_of(viewer, post);
+  if (!viewed.has_value()) {
+    if (!post.is_reblog() || !viewed.error().is_not_found()) return viewed.error();
+    // A reblog whose original is gone or hidden from its author can still be deleted.
+    PostView bare;
+    KINDRED_ASSIGN_OR_RETURN(bare.author, accounts_.view(post.account_id));
+    bare.post = post;
+    bare.viewer_signed_in = true;
+    bare.viewer_is_author = true;
+    viewed = std::move(bare);
+  }
+  PostView before = std::move(*viewed);
 
   store::Batch b;
-  b.delete_object(ObjectType::kStatus, post.id);
-  b.remove_assoc(post.account_id, AssocType::kAuthored, post.id);
-  b.remove_assoc(store::kInstanceNode, AssocType::kInstanceStatuses, post.id);
-  if (!post.in_reply_to_id.is_none()) {
-    b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
-    b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
+  add_post_removal(b, post);
+  if (post.is_reblog()) {
+    // The edge goes only if it names this reblog, not a newer one of the same post.
+    KINDRED_ASSIGN_OR_RETURN(Id current, reblog_by(post.account_id, post.reblog_of_id));
+    if (current == post.id)
+      b.remove_assoc(post.reblog_of_id, AssocType::kRebloggedBy, post.account_id);
   }
-  for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
-  b.remove_assoc(post.account_id, AssocType::kPinned, post.id);
-  b.remove_assoc(store::kInstanceNode, AssocType::kPendingFanout, post.id);
   // Followers' feed entries stay; feeds skip posts that no longer exist.
   const std::vector<std::string> files = media_.add_post_media_removal(b, post);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
@@ -416,8 +489,99 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
     KINDRED_RETURN_IF_ERROR(deps_.store.apply(likes).status());
     if (!page.more) break;
   }
+  if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_reblogs_of(post));
   before.favourited = false;
+  if (post.is_reblog() && before.reblog) {
+    // Undone: the original as its reblogger now sees it.
+    auto original = std::make_shared<PostView>(*before.reblog);
+    original->reblogged = false;
+    original->reblogs_count = std::max<int64_t>(0, original->reblogs_count - 1);
+    before.reblogged = false;
+    before.reblog = std::move(original);
+  }
   return before;
+}
+
+Status PostService::remove_reblogs_of(const Post& original) {
+  store::RangeQuery q;
+  q.limit = 1000;
+  for (;;) {
+    KINDRED_ASSIGN_OR_RETURN(auto page,
+                             deps_.store.assoc_range(original.id, AssocType::kRebloggedBy, q));
+    if (page.items.empty()) return Status::ok();
+    store::Batch b;
+    std::vector<Post> reblogs;
+    for (const auto& a : page.items) {
+      // The edge names the reblog: enough to rebuild the lists it is on without reading it.
+      Post r;
+      r.id = a.position;
+      r.account_id = a.to;
+      r.reblog_of_id = original.id;
+      r.reblog_of_account_id = original.account_id;
+      add_post_removal(b, r);
+      b.remove_assoc(original.id, AssocType::kRebloggedBy, a.to);
+      reblogs.push_back(std::move(r));
+    }
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+    for (const auto& r : reblogs) {
+      cache_.tombstone(r.id);
+      accounts_.note_post_removed(r.account_id);
+    }
+    if (!page.more) return Status::ok();
+  }
+}
+
+Result<Id> PostService::reblog_by(Id account, Id post_id) const {
+  auto edge = deps_.store.get_assoc(post_id, AssocType::kRebloggedBy, account);
+  if (!edge.has_value()) {
+    if (edge.error().is_not_found()) return Id();
+    return edge.error();
+  }
+  return edge->position;
+}
+
+Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& original,
+                                         Visibility visibility) {
+  KINDRED_ASSIGN_OR_RETURN(Id existing, reblog_by(viewer.account_id, original.id));
+  if (!existing.is_none()) return get(viewer, existing);
+
+  Post r;
+  r.id = deps_.ids.next();
+  r.account_id = viewer.account_id;
+  r.visibility = visibility;
+  r.created_at_ms = r.id.ms();
+  r.reblog_of_id = original.id;
+  r.reblog_of_account_id = original.account_id;
+  store::Batch b;
+  b.put_object(ObjectType::kStatus, r.id, r.encode());
+  // Listed as the reblogger's post (profile, statuses_count, home feeds), but not instance-wide:
+  // public and hashtag timelines leave reblogs out, as Mastodon's do.
+  b.add_assoc({r.account_id, AssocType::kAuthored, r.id, r.id, {}});
+  for_each_index(r, [&](Id from, AssocType type) { b.add_assoc({from, type, r.id, r.id, {}}); });
+  const size_t edge = b.assoc_adds.size();
+  b.add_assoc({original.id, AssocType::kRebloggedBy, r.account_id, r.id, {}});
+  const size_t before_notification = b.assoc_adds.size();
+  add_notification(b, deps_.ids, original.account_id, NotificationType::kReblog, r.account_id,
+                   original.id);
+  const Id notification =
+      b.assoc_adds.size() > before_notification ? b.assoc_adds.back().assoc.to : Id();
+  b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, r.id, r.id, {}});
+  KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
+  if (!outcome.assoc_added[edge]) {
+    // A concurrent request of the same person reblogged first (an existing edge keeps its
+    // position): take this one back and answer with theirs.
+    store::Batch undo;
+    add_post_removal(undo, r);
+    if (!notification.is_none())
+      undo.remove_assoc(original.account_id, AssocType::kNotifications, notification);
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(undo).status());
+    cache_.tombstone(r.id);
+    KINDRED_ASSIGN_OR_RETURN(Id winner, reblog_by(viewer.account_id, original.id));
+    return get(viewer, winner);
+  }
+  accounts_.note_posted(r.account_id, r.created_at_ms);
+  if (listener_) listener_->post_created(r);
+  return view_of(viewer, std::move(r));
 }
 
 void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id thread_author,

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -60,13 +62,25 @@ class PostService {
   Result<PostView> get(const Viewer& viewer, Id id) const;
   // Visible posts among `ids`, in order; missing or invisible ones are skipped.
   Result<std::vector<PostView>> get_many(const Viewer& viewer, const std::vector<Id>& ids) const;
-  // The stored post if `viewer` may see it (no counts). Errors: NotFound.
+  // The stored post if `viewer` may see it (no counts). For a reblog only the reblog itself is
+  // checked; views check its original too. Errors: NotFound.
   Result<Post> get_visible_post(const Viewer& viewer, Id id) const;
+  // The id of what a like or bookmark of `post` acts on, as in Mastodon: `post` itself, or the
+  // original of a reblog. Errors: NotFound if that original is gone or not visible to `viewer`.
+  Result<Id> action_target(const Viewer& viewer, const Post& post) const;
 
   // Deletes the author's own post and returns it as it was, with its source text. Its photos go
-  // too, and their files unless something else uses them.
-  // Errors: NotFound if absent or not the viewer's own.
+  // too, and their files unless something else uses them, and so do its reblogs. Deleting one's
+  // own reblog undoes it. Errors: NotFound if absent or not the viewer's own.
   Result<PostView> remove(const Viewer& viewer, Id id);
+
+  // Writes the viewer's reblog of `original` with `visibility` and returns it, or returns the
+  // reblog they made already (idempotent). The rules of who may reblog what are the caller's
+  // (ReblogService). REQUIRES: viewer.signed_in(); `original` is stored, visible to the viewer
+  // and not itself a reblog.
+  Result<PostView> add_reblog(const Viewer& viewer, const Post& original, Visibility visibility);
+  // The id of `account`'s current reblog of `post_id`, or none.
+  Result<Id> reblog_by(Id account, Id post_id) const;
 
   // The thread around a post, bounded by the configured limits.
   Result<ContextView> context(const Viewer& viewer, Id id) const;
@@ -82,11 +96,21 @@ class PostService {
   Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
   // Set once at start-up, before serving. Not owned.
   void set_listener(PostListener* listener) { listener_ = listener; }
+  // The post as `viewer` sees it, with counts and flags; a reblog carries its original's view.
+  // REQUIRES: `viewer` may see `post`. Errors: NotFound for a reblog whose original is deleted,
+  // not visible to `viewer`, or whose reblog was undone.
   Result<PostView> view_of(const Viewer& viewer, Post post) const;
 
  private:
   void collect_descendants(const Viewer& viewer, const Post& node, Id thread_author, size_t depth,
                            std::vector<Post>& out) const;
+
+  // For each current reblog among `posts` whose original `viewer` may see: the original's view,
+  // by the reblog's id. (Originals are never reblogs themselves.)
+  Result<std::unordered_map<Id, std::shared_ptr<const PostView>>> reblogged_originals(
+      const Viewer& viewer, const std::vector<Post>& posts) const;
+  // Deletes, in bounded batches, the reblogs of a post just deleted.
+  Status remove_reblogs_of(const Post& original);
 
   // The stored post by id through the cache. Errors: NotFound (also for deleted posts).
   Result<std::shared_ptr<const Post>> load(Id id) const;

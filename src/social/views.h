@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,14 +34,18 @@ struct PostView {
   AccountView author;
   int64_t replies_count = 0;
   int64_t favourites_count = 0;
+  int64_t reblogs_count = 0;
   bool favourited = false;  // meaningful only for a signed-in viewer
   bool bookmarked = false;  // likewise
+  bool reblogged = false;   // likewise; on a reblog, whether the viewer reblogged its original
   bool viewer_signed_in = false;
   bool viewer_is_author = false;
   bool pinned = false;      // meaningful only for the author
   std::optional<App> app;   // the posting application, shown to the author only
   std::vector<MentionView> mentions;
   std::vector<Media> media;  // attached photos, in order
+  // On a reblog: the original post as the same viewer sees it (never itself a reblog).
+  std::shared_ptr<const PostView> reblog;
 };
 
 // One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);

@@ -55,7 +55,8 @@ enum class AssocType : uint16_t {
   kPinned = 25,        // account -> status it pinned to its profile
   kNotifications = 26,  // account -> notification id; data: social::Notification
   kBookmarks = 27,     // account -> status it bookmarked (position: when)
-  // 28-35: reblogs and comments (in progress on other branches)
+  kRebloggedBy = 28,   // status -> account that reblogged it (position: the reblog's own id)
+  // 29-35: comments (in progress on another branch)
   kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
                        // (to and position: that like's time id; data: social::Notification)
   kLikeNoticeOf = 37,  // status -> its kLikeNotices entry (to and position as there)

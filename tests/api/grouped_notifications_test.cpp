@@ -147,6 +147,20 @@ TEST_F(GroupedNotificationsApi, FollowsOfOneHourGroupUnlessTheClientAsksNotTo) {
   EXPECT_EQ(summary(ann_).size(), 1u);
 }
 
+TEST_F(GroupedNotificationsApi, ReblogsOfOnePostInOneHourAreOneGroup) {
+  const std::string photo = post_status(ann_, "photo");
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/reblog", {}, bob_.token).status, 200);
+  tick();
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/reblog", {}, cat_.token).status, 200);
+  const std::string key = "reblog-" + photo + "-" + hour_of_start();
+  EXPECT_EQ(summary(ann_), (Strings{"reblog:" + key + ":2"}));
+  auto accounts = get("/api/v2/notifications/" + key + "/accounts", ann_.token);
+  ASSERT_EQ(accounts.status, 200);
+  EXPECT_EQ(json(accounts).as_array().size(), 2u);
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/unreblog", {}, bob_.token).status, 200);
+  EXPECT_EQ(summary(ann_), (Strings{"reblog:" + key + ":1"}));
+}
+
 TEST_F(GroupedNotificationsApi, GroupsByKeyAndBadKeys) {
   const std::string photo = post_status(ann_, "photo");
   like(bob_, photo);

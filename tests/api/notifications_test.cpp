@@ -51,7 +51,7 @@ TEST_F(NotificationsApi, MentionsFollowsAndOneNoticePerLikedPost) {
   EXPECT_EQ(kinds(ann_, "?types[]=mention"), (Strings{"mention:bob", "mention:cat"}));
   EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention"), (Strings{"follow:cat", "favourite:bob"}));
   EXPECT_EQ(kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat"}));
-  EXPECT_EQ(kinds(ann_, "?types[]=reblog"), (Strings{}));  // Kindred sends no reblogs yet
+  EXPECT_EQ(kinds(ann_, "?types[]=reblog"), (Strings{}));  // nobody reblogged anything
   EXPECT_EQ(kinds(bob_), (Strings{}));  // acting yourself notifies nobody else
   EXPECT_EQ(get("/api/v1/notifications").status, 401);
   EXPECT_EQ(get("/api/v1/notifications?limit=x", ann_.token).status, 422);

@@ -54,16 +54,45 @@ TEST(Models, PostKeepsMediaIdsAndOldPostsDecodeWithout) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->media_ids, p.media_ids);
 
-  // A post written before photos: the same bytes without the trailing media list.
+  // A post written before photos: the same bytes without the trailing media list (and the
+  // reblog ids after it, which came later still).
   Post old;
   old.id = Id(6);
   old.text = "older";
   std::string bytes = old.encode();
-  bytes.pop_back();  // the empty media list is one varint 0
+  bytes.resize(bytes.size() - 3);  // the empty media list and two zero ids are one varint 0 each
   auto decoded = Post::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_TRUE(decoded->media_ids.empty());
   EXPECT_EQ(decoded->text, "older");
+}
+
+TEST(Models, PostKeepsWhatItReblogsAndOlderPostsAreNoReblogs) {
+  Post r;
+  r.id = Id(7);
+  r.account_id = Id(2);
+  r.reblog_of_id = Id(5);
+  r.reblog_of_account_id = Id(1);
+  auto back = Post::decode(r.encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->is_reblog());
+  EXPECT_EQ(back->reblog_of_id, Id(5));
+  EXPECT_EQ(back->reblog_of_account_id, Id(1));
+
+  // Written before reblogs: photos, but no reblog ids.
+  Post old;
+  old.id = Id(8);
+  old.media_ids = {Id(10)};
+  std::string bytes = old.encode();
+  bytes.resize(bytes.size() - 2);
+  auto decoded = Post::decode(bytes);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
+  EXPECT_FALSE(decoded->is_reblog());
+  EXPECT_EQ(decoded->media_ids, old.media_ids);
+  // Half a reblog is corrupt, not silently a post.
+  bytes = r.encode();
+  bytes.pop_back();
+  EXPECT_FALSE(Post::decode(bytes).has_value());
 }
 
 TEST(Models, AccountKeepsPicturesAndFieldsAndOldAccountsDecodeWithout) {

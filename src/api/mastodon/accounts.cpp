@@ -132,9 +132,9 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     API_TRY(auto pinned, in.boolean("pinned"));
     API_TRY(auto only_media, in.boolean("only_media"));
     API_TRY(auto exclude_replies, in.boolean("exclude_replies"));
-    API_TRY(auto exclude_reblogs, in.boolean("exclude_reblogs"));  // nothing is reblogged yet
-    (void)exclude_reblogs;
+    API_TRY(auto exclude_reblogs, in.boolean("exclude_reblogs"));
     filter.pinned = pinned.value_or(false);
+    filter.exclude_reblogs = exclude_reblogs.value_or(false);
     filter.only_media = only_media.value_or(false);
     filter.exclude_replies = exclude_replies.value_or(false);
     API_TRY(auto page, s.feeds.account_posts(caller.viewer(), id, q, filter));

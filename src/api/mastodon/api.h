@@ -15,6 +15,7 @@
 #include "social/oauth.h"
 #include "social/posts.h"
 #include "social/profiles.h"
+#include "social/reblogs.h"
 #include "social/relationships.h"
 
 namespace kindred::api {
@@ -52,6 +53,7 @@ struct ApiServices {
   social::OAuthService& oauth;
   social::PostService& posts;
   social::LikeService& likes;
+  social::ReblogService& reblogs;
   social::MediaService& media;
   social::ProfileService& profiles;
   social::RelationshipService& relationships;

@@ -1,5 +1,5 @@
 // POST /api/v1/statuses, GET/DELETE /api/v1/statuses/:id, /context, favourite, unfavourite,
-// favourited_by.
+// favourited_by, reblog, unreblog, reblogged_by.
 #include <boost/json/array.hpp>
 
 #include "api/mastodon/handler.h"
@@ -88,6 +88,30 @@ void register_status_routes(http::Router& router, ApiServices& s) {
                     [&s](const Viewer& v, Id id) { return s.likes.bookmark(v, id); });
   add_status_action(router, s, "/api/v1/statuses/:id/unbookmark", "write:bookmarks",
                     [&s](const Viewer& v, Id id) { return s.likes.unbookmark(v, id); });
+
+  router.add(http::Method::kPost, "/api/v1/statuses/:id/reblog", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:statuses"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(auto visibility, in.string("visibility"));
+    std::optional<social::Visibility> v;
+    if (visibility && !visibility->empty()) {
+      API_TRY(v, social::parse_visibility(*visibility));
+    }
+    API_TRY(social::PostView reblog, s.reblogs.reblog(caller.viewer(), id, v));
+    return json_text_response(entities::status_json(reblog, s.config));
+  });
+  add_status_action(router, s, "/api/v1/statuses/:id/unreblog", "write:statuses",
+                    [&s](const Viewer& v, Id id) { return s.reblogs.unreblog(v, id); });
+
+  router.add(http::Method::kGet, "/api/v1/statuses/:id/reblogged_by", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));
+    API_TRY(Id id, path_id(req));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::ListQuery q, parse_list_query(in, 40, 80));
+    API_TRY(auto page, s.reblogs.reblogged_by(caller.viewer(), id, q));
+    return account_page(page, s, req, q.limit);
+  });
 
   router.add(http::Method::kGet, "/api/v1/statuses/:id/favourited_by", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:accounts"));

@@ -205,16 +205,22 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   } else {
     w.string(p.language);
   }
-  w.member("uri", c.base_url + "/users/" + username + "/statuses/" + id)
-      .member("url", profile_url(c, username) + "/" + id)
+  // A reblog is an activity, not a note: Mastodon gives it the activity's URI as both.
+  const std::string uri = c.base_url + "/users/" + username + "/statuses/" + id;
+  w.member("uri", v.reblog ? uri + "/activity" : uri)
+      .member("url", v.reblog ? uri + "/activity" : profile_url(c, username) + "/" + id)
       .member("replies_count", v.replies_count)
-      .member("reblogs_count", int64_t{0})
+      .member("reblogs_count", v.reblogs_count)
       .member("favourites_count", v.favourites_count)
       .key("edited_at")
       .null()
       .member("content", p.content_html)
-      .key("reblog")
-      .null();
+      .key("reblog");
+  if (v.reblog) {
+    write_status(w, *v.reblog, c);
+  } else {
+    w.null();
+  }
   if (v.app) {
     w.key("application").begin_object().member("name", v.app->name).key("website");
     if (v.app->website.empty()) {
@@ -246,7 +252,7 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   w.key("emojis").raw("[]").key("card").null().key("poll").null();
   if (v.viewer_signed_in) {
     w.member("favourited", v.favourited)
-        .member("reblogged", false)
+        .member("reblogged", v.reblogged)
         .member("muted", false)
         .member("bookmarked", v.bookmarked);
     if (v.viewer_is_author) w.member("pinned", v.pinned);

@@ -23,7 +23,8 @@ std::string iso_date(int64_t ms);
 // CredentialAccount (adds `source` and `role`), for the account itself only.
 void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c,
                    bool credential = false);
-// Mastodon's Status as its viewer sees it. `with_source` adds `text` (as returned by delete).
+// Mastodon's Status as its viewer sees it; a reblog has empty content and the original in
+// `reblog`. `with_source` adds `text` (as returned by delete).
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c,
                   bool with_source = false);
 
