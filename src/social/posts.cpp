@@ -124,6 +124,13 @@ Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
   return *post;
 }
 
+Result<std::vector<Post>> PostService::visible_posts(const Viewer& viewer,
+                                                     const std::vector<Id>& ids) const {
+  KINDRED_ASSIGN_OR_RETURN(auto posts, load_many(ids));
+  std::erase_if(posts, [&](const Post& p) { return !can_see(viewer, p); });
+  return posts;
+}
+
 Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   PostView v;
   KINDRED_ASSIGN_OR_RETURN(v.author, accounts_.view(post.account_id));
@@ -135,6 +142,10 @@ Result<PostView> PostService::view_of(const Viewer& viewer, Post post) const {
   if (v.viewer_is_author) {
     KINDRED_ASSIGN_OR_RETURN(v.pinned,
                              deps_.store.assoc_exists(post.account_id, AssocType::kPinned, post.id));
+  }
+  if (!post.in_reply_to_id.is_none()) {
+    KINDRED_ASSIGN_OR_RETURN(v.comment_pinned, deps_.store.assoc_exists(post.in_reply_to_id,
+                                                                        AssocType::kCommentPins, post.id));
   }
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(
@@ -291,6 +302,14 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
   if (!post.in_reply_to_id.is_none()) {
     b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
     b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
+    b.remove_assoc(post.in_reply_to_id, AssocType::kCommentPins, post.id);
+  }
+  {
+    // Its own comment pins (a handful: CommentService keeps at most three).
+    store::RangeQuery pins;
+    pins.limit = 64;
+    KINDRED_ASSIGN_OR_RETURN(auto pinned, deps_.store.assoc_range(post.id, AssocType::kCommentPins, pins));
+    for (const auto& a : pinned.items) b.remove_assoc(post.id, AssocType::kCommentPins, a.to);
   }
   for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
   b.remove_assoc(post.account_id, AssocType::kPinned, post.id);

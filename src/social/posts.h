@@ -62,6 +62,9 @@ class PostService {
   Result<std::vector<PostView>> get_many(const Viewer& viewer, const std::vector<Id>& ids) const;
   // The stored post if `viewer` may see it (no counts). Errors: NotFound.
   Result<Post> get_visible_post(const Viewer& viewer, Id id) const;
+  // The stored posts among `ids` that exist and `viewer` may see, in order (no counts, no views):
+  // one batched read for those not cached.
+  Result<std::vector<Post>> visible_posts(const Viewer& viewer, const std::vector<Id>& ids) const;
 
   // Deletes the author's own post and returns it as it was, with its source text. Its photos go
   // too, and their files unless something else uses them.

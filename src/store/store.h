@@ -53,6 +53,7 @@ enum class AssocType : uint16_t {
   kPinned = 25,        // account -> status it pinned to its profile
   kNotifications = 26,  // account -> notification id; data: social::Notification
   kBookmarks = 27,     // account -> status it bookmarked (position: when)
+  kCommentPins = 32,   // status -> direct reply its author pinned (position: when, so pin order)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).
