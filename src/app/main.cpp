@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_LARGE_ACCOUNT_FOLLOWERS")
       ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))
       ->capture_default_str();
+  serve->add_option("--comments-ranked-limit", config.comments_ranked_limit,
+                    "Direct replies of a post (the newest) that the top comment order ranks; older "
+                    "ones follow them, newest first")
+      ->envname("KINDRED_COMMENTS_RANKED_LIMIT")
+      ->check(CLI::Range(1, 20000))
+      ->capture_default_str();
   serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
   serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
       ->envname("KINDRED_CONTACT_EMAIL");
