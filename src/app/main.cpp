@@ -123,6 +123,15 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
 
+  kindred::app::VerifyConfig verify;
+  auto* verify_cmd = admin->add_subcommand(
+      "verify", "Set (or with --off clear) an account's verified mark, shown as kindred.verified.");
+  verify_cmd->add_option("--data-dir", verify.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  verify_cmd->add_option("--username", verify.username, "The account's username")->required();
+  verify_cmd->add_flag("--off", verify.off, "Clear the mark instead of setting it");
+
   CLI11_PARSE(cli, argc, argv);
   if (kindred::Status s = kindred::media::init_media(argv[0]); !s.is_ok()) {
     std::cerr << "kindred: " << s.to_string() << '\n';
@@ -132,6 +141,8 @@ int main(int argc, char** argv) {
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
 
   if (seed_cmd->parsed()) return kindred::app::seed_load(seed);
+
+  if (verify_cmd->parsed()) return kindred::app::verify(verify);
 
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);
