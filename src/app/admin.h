@@ -19,6 +19,18 @@ struct SeedLoadConfig {
 // forced. Appends to what earlier runs made: account numbers continue. Returns the exit code.
 int seed_load(const SeedLoadConfig& config);
 
+struct VerifyConfig {
+  std::string data_dir = "./data";
+  std::string username;  // as the account registered it, "name" or "@name"
+  bool off = false;      // clear the mark instead of setting it
+};
+
+// `kindred admin verify --username NAME [--off]`: sets (or clears) the verified mark of a local
+// account, shown as `kindred.verified` on its Account. Idempotent; prints the result on stdout.
+// Exit codes: 0 done; 1 no store in data_dir, no such account, or a store error (then nothing
+// changed). Needs the server stopped (the store admits one process).
+int verify(const VerifyConfig& config);
+
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);

@@ -33,6 +33,7 @@ struct Instance::Impl {
   std::unique_ptr<social::RelationshipService> relationships;
   std::unique_ptr<social::FeedService> feeds;
   std::unique_ptr<social::NotificationService> notifications;
+  std::unique_ptr<social::CommentService> comments;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -97,6 +98,7 @@ Status Instance::start(std::ostream* access_log) {
   }
 
   m.social_config.max_status_chars = c.max_characters;
+  m.social_config.comments_ranked_limit = c.comments_ranked_limit;
   m.api_config.title = c.title;
   m.api_config.contact_email = c.contact_email;
   m.api_config.registrations = c.registrations;
@@ -126,6 +128,7 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->set_listener(m.feeds.get());
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
+  m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
@@ -137,7 +140,8 @@ Status Instance::start(std::ostream* access_log) {
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
-                            *m.profiles,   *m.relationships, *m.feeds, *m.notifications};
+                            *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
+                            *m.comments};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -188,6 +192,7 @@ void Instance::stop() {
   if (m.posts) m.posts->set_listener(nullptr);
   m.feeds.reset();
   m.notifications.reset();
+  m.comments.reset();
   m.relationships.reset();
   m.reblogs.reset();
   m.likes.reset();

@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_LARGE_ACCOUNT_FOLLOWERS")
       ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))
       ->capture_default_str();
+  serve->add_option("--comments-ranked-limit", config.comments_ranked_limit,
+                    "Direct replies of a post (the newest) that the top comment order ranks; older "
+                    "ones follow them, newest first")
+      ->envname("KINDRED_COMMENTS_RANKED_LIMIT")
+      ->check(CLI::Range(1, 20000))
+      ->capture_default_str();
   serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
   serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
       ->envname("KINDRED_CONTACT_EMAIL");
@@ -117,6 +123,15 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
 
+  kindred::app::VerifyConfig verify;
+  auto* verify_cmd = admin->add_subcommand(
+      "verify", "Set (or with --off clear) an account's verified mark, shown as kindred.verified.");
+  verify_cmd->add_option("--data-dir", verify.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  verify_cmd->add_option("--username", verify.username, "The account's username")->required();
+  verify_cmd->add_flag("--off", verify.off, "Clear the mark instead of setting it");
+
   CLI11_PARSE(cli, argc, argv);
   if (kindred::Status s = kindred::media::init_media(argv[0]); !s.is_ok()) {
     std::cerr << "kindred: " << s.to_string() << '\n';
@@ -126,6 +141,8 @@ int main(int argc, char** argv) {
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
 
   if (seed_cmd->parsed()) return kindred::app::seed_load(seed);
+
+  if (verify_cmd->parsed()) return kindred::app::verify(verify);
 
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);

@@ -26,6 +26,8 @@ struct ServeConfig {
   size_t max_upload_mb = 16;             // photo uploads (media, avatar, header)
   int media_threads = 1;
   int64_t large_account_followers = 10'000;  // above this, posts are merged into feeds when read
+  // The "top" comment order ranks this many newest direct replies of a post; older ones follow.
+  size_t comments_ranked_limit = 5000;
   std::string title = "Kindred";
   std::string contact_email;
   bool fast_password_hashing = false;  // tests only: argon2id at its minimum cost

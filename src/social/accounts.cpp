@@ -161,6 +161,14 @@ Result<Account> AccountService::update(Id id,
   return a;
 }
 
+Result<Account> AccountService::set_verified(std::string_view username, bool verified) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [verified](Account& account, store::Batch&) {
+    account.verified = verified;
+    return Status::ok();
+  });
+}
+
 std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id account_id) const {
   if (auto cached = viewer_flags_.find(account_id)) {
     if (!*cached) return std::nullopt;

@@ -65,6 +65,9 @@ class AccountService {
   // changes to `batch`; the record is written together with them atomically and the cache
   // updated. One edit per account at a time. Errors: NotFound; whatever `edit` returns.
   Result<Account> update(Id id, const std::function<Status(Account&, store::Batch&)>& edit);
+  // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
+  // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
+  Result<Account> set_verified(std::string_view username, bool verified);
   // Whether an account has any block (either way) or bookmark at all, so most reads can skip the
   // per-post lookups. nullopt after a change to either, in this process: callers then look up.
   struct ViewerFlags {

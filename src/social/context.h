@@ -17,6 +17,9 @@ struct SocialConfig {
   size_t context_ancestors_limit = 40;
   size_t context_descendants_limit = 60;
   size_t context_descendants_depth = 20;
+  // The "top" comment order ranks at most this many direct replies of one post (the newest);
+  // older ones follow them, newest first. Bounds the work of one comments page.
+  size_t comments_ranked_limit = 5000;
   // In-memory caches of decoded records (bounded; a few hundred bytes each).
   size_t post_cache_entries = 1 << 16;
   size_t account_cache_entries = 1 << 16;

@@ -69,6 +69,7 @@ void add_post_removal(store::Batch& b, const Post& post) {
   if (!post.in_reply_to_id.is_none()) {
     b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
     b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
+    b.remove_assoc(post.in_reply_to_id, AssocType::kCommentPins, post.id);
   }
   for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
   b.remove_assoc(post.account_id, AssocType::kPinned, post.id);
@@ -302,6 +303,10 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       KINDRED_ASSIGN_OR_RETURN(
           v.reblogged, deps_.store.assoc_exists(post.id, AssocType::kRebloggedBy, me));
     }
+    if (!post.in_reply_to_id.is_none()) {
+      KINDRED_ASSIGN_OR_RETURN(v.comment_pinned, deps_.store.assoc_exists(post.in_reply_to_id,
+                                                                          AssocType::kCommentPins, post.id));
+    }
     v.viewer_is_author = viewer.signed_in() && post.account_id == me;
     if (viewer.signed_in()) {
       v.favourited = favourited[i];
@@ -462,6 +467,13 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
 
   store::Batch b;
   add_post_removal(b, post);
+  {
+    // Its own comment pins (a handful: CommentService keeps at most three).
+    store::RangeQuery pins;
+    pins.limit = 64;
+    KINDRED_ASSIGN_OR_RETURN(auto pinned, deps_.store.assoc_range(post.id, AssocType::kCommentPins, pins));
+    for (const auto& a : pinned.items) b.remove_assoc(post.id, AssocType::kCommentPins, a.to);
+  }
   if (post.is_reblog()) {
     // The edge goes only if it names this reblog, not a newer one of the same post.
     KINDRED_ASSIGN_OR_RETURN(Id current, reblog_by(post.account_id, post.reblog_of_id));

@@ -41,6 +41,7 @@ struct PostView {
   bool viewer_signed_in = false;
   bool viewer_is_author = false;
   bool pinned = false;      // meaningful only for the author
+  bool comment_pinned = false;  // a reply its parent's author pinned (Kindred extension)
   std::optional<App> app;   // the posting application, shown to the author only
   std::vector<MentionView> mentions;
   std::vector<Media> media;  // attached photos, in order

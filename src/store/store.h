@@ -56,7 +56,7 @@ enum class AssocType : uint16_t {
   kNotifications = 26,  // account -> notification id; data: social::Notification
   kBookmarks = 27,     // account -> status it bookmarked (position: when)
   kRebloggedBy = 28,   // status -> account that reblogged it (position: the reblog's own id)
-  // 29-35: comments (in progress on another branch)
+  kCommentPins = 32,   // status -> direct reply its author pinned (position: when, so pin order)
   kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
                        // (to and position: that like's time id; data: social::Notification)
   kLikeNoticeOf = 37,  // status -> its kLikeNotices entry (to and position as there)

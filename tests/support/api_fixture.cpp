@@ -52,6 +52,18 @@ ApiTest::~ApiTest() = default;
 void ApiTest::SetUp() {
   data_dir_ = make_data_dir();
   ASSERT_FALSE(data_dir_.empty());
+  start_instance();
+}
+
+void ApiTest::restart(const std::function<void()>& while_stopped) {
+  http_.reset();
+  if (instance_) instance_->stop();
+  instance_.reset();
+  if (while_stopped) while_stopped();
+  start_instance();
+}
+
+void ApiTest::start_instance() {
   app::ServeConfig config;
   config.listen = "127.0.0.1:0";
   config.data_dir = data_dir_.string();
@@ -64,6 +76,7 @@ void ApiTest::SetUp() {
   config.fast_password_hashing = true;
   config.max_upload_mb = options_.max_upload_mb;
   config.large_account_followers = options_.large_account_followers;
+  config.comments_ranked_limit = options_.comments_ranked_limit;
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);
   ASSERT_TRUE(started.is_ok()) << started.to_string();

@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -33,6 +34,7 @@ struct ServerOptions {
   size_t max_characters = 500;
   size_t max_upload_mb = 16;
   int64_t large_account_followers = 10'000;
+  size_t comments_ranked_limit = 5000;
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
@@ -111,6 +113,11 @@ class ApiTest : public ::testing::Test {
   // GET /api/v1/instance's stats (user_count, status_count).
   boost::json::object stats();
 
+  // Stops the server, runs `while_stopped` (an admin command on data_dir(), say) and starts a new
+  // server on the same data directory; tokens and users stay valid. Records a fatal failure when
+  // the new server does not start.
+  void restart(const std::function<void()>& while_stopped = {});
+
   // The path part of one of this instance's URLs ("https://kindred.test/a?b" -> "/a?b").
   static std::string local_path(std::string_view url);
   const std::filesystem::path& data_dir() const { return data_dir_; }
@@ -119,6 +126,8 @@ class ApiTest : public ::testing::Test {
   HttpClient& http() { return *http_; }
 
  private:
+  void start_instance();
+
   ServerOptions options_;
   ManualClock clock_{kStartMs};
   std::filesystem::path data_dir_;  // removed in TearDown

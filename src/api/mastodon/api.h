@@ -8,6 +8,7 @@
 #include "http/rate_limiter.h"
 #include "http/router.h"
 #include "social/accounts.h"
+#include "social/comments.h"
 #include "social/feeds.h"
 #include "social/likes.h"
 #include "social/media.h"
@@ -59,6 +60,7 @@ struct ApiServices {
   social::RelationshipService& relationships;
   social::FeedService& feeds;
   social::NotificationService& notifications;
+  social::CommentService& comments;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -89,5 +91,7 @@ void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
+// Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
+void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

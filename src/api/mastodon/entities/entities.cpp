@@ -258,6 +258,8 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
     if (v.viewer_is_author) w.member("pinned", v.pinned);
     w.key("filtered").raw("[]");
   }
+  // Kindred's extension, only where it has something to say.
+  if (v.comment_pinned) w.key("kindred").begin_object().member("comment_pinned", true).end_object();
   if (with_source) w.member("text", p.text);
   w.end_object();
 }

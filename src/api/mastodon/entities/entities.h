@@ -24,7 +24,8 @@ std::string iso_date(int64_t ms);
 void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c,
                    bool credential = false);
 // Mastodon's Status as its viewer sees it; a reblog has empty content and the original in
-// `reblog`. `with_source` adds `text` (as returned by delete).
+// `reblog`. `with_source` adds `text` (as returned by delete). A reply pinned by its post's
+// author adds Kindred's `kindred.comment_pinned` (true).
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c,
                   bool with_source = false);
 
