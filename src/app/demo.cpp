@@ -144,7 +144,14 @@ Status seed_demo(const DemoServices& s) {
           s.likes.favourite(social::Viewer{by_name.at(liker).id}, v.post.id).status());
     }
   }
-  return Status::ok();
+  // Friends share each other's photos; Lena keeps Tom's story of Noah at the top of the replies
+  // to her post about Iris.
+  const std::vector<std::pair<const char*, const char*>> reblogs = {{"sam", "tour"}, {"priya", "garden"}};
+  for (const auto& [who, key] : reblogs) {
+    KINDRED_RETURN_IF_ERROR(
+        s.reblogs.reblog(social::Viewer{by_name.at(who).id}, post_ids.at(key), std::nullopt).status());
+  }
+  return s.comments.pin(social::Viewer{by_name.at("lena").id}, post_ids.at("iris-2")).status();
 }
 
 }  // namespace kindred::app

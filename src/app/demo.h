@@ -2,10 +2,12 @@
 
 #include "core/status.h"
 #include "social/accounts.h"
+#include "social/comments.h"
 #include "social/likes.h"
 #include "social/media.h"
 #include "social/posts.h"
 #include "social/profiles.h"
+#include "social/reblogs.h"
 #include "social/relationships.h"
 
 namespace kindred::app {
@@ -20,11 +22,14 @@ struct DemoServices {
   social::MediaService& media;
   social::ProfileService& profiles;
   social::RelationshipService& relationships;
+  social::ReblogService& reblogs;
+  social::CommentService& comments;
   const store::Store& store;
 };
 
 // Seeds a small, believable instance: a few accounts (one a verified public figure) with
-// avatars, follows, photo posts with alt text, likes and threaded comments. The photos are drawn here
+// avatars, follows, photo posts with alt text, likes, reblogs, threaded comments and a comment
+// pinned by its post's author. The photos are drawn here
 // (libvips gradients and shapes; nothing is downloaded) and go through the upload pipeline.
 // Does nothing when any account exists already.
 Status seed_demo(const DemoServices& s);

@@ -135,7 +135,7 @@ Status Instance::start(std::ostream* access_log) {
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
         seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.relationships,
-                   *m.store}));
+                   *m.reblogs, *m.comments, *m.store}));
   }
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,

@@ -1,0 +1,68 @@
+// The demo instance (`make run`, `kindred serve --demo`) as a person signing in sees it: a full
+// home feed, photos with alt text, the memorial post's comments with the author's pinned reply
+// first, reblogs, and grouped like notifications.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { api, removeDataDir, startServer } from './harness.mjs';
+
+const DEMO_PASSWORD = 'kindred-demo';
+
+async function signIn(url, username) {
+  const app = await api(url, 'POST', '/api/v1/apps', {
+    form: { client_name: 'demo-e2e', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write follow' },
+  });
+  assert.equal(app.status, 200);
+  const token = await api(url, 'POST', '/oauth/token', {
+    form: {
+      grant_type: 'password', client_id: app.body.client_id, client_secret: app.body.client_secret,
+      username, password: DEMO_PASSWORD, scope: 'read write follow',
+    },
+  });
+  assert.equal(token.status, 200, JSON.stringify(token.body));
+  return token.body.access_token;
+}
+
+describe('the demo instance', () => {
+  let server;
+  before(async () => {
+    server = await startServer({ args: ['--demo'] });
+  });
+  after(async () => {
+    if (!server) return;
+    await server.stop();
+    await removeDataDir(server.dataDir);
+  });
+
+  it('gives a demo account a full home feed with photos, alt text and a reblog', async () => {
+    const token = await signIn(server.url, 'jonas');
+    let home = [];
+    for (let i = 0; i < 100 && home.length < 5; i++) {  // fan-out runs in the background
+      home = (await api(server.url, 'GET', '/api/v1/timelines/home?limit=40', { token })).body;
+      if (home.length < 5) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(home.length >= 5, `home has ${home.length} statuses`);
+    const withPhotos = home.filter((s) => (s.reblog ?? s).media_attachments.length > 0);
+    assert.ok(withPhotos.length >= 1);
+    for (const s of withPhotos) {
+      for (const m of (s.reblog ?? s).media_attachments) assert.ok(m.description.length > 20, 'alt text');
+    }
+    assert.ok(home.some((s) => s.reblog && s.account.username === 'sam'), "Sam's reblog reaches those who follow Sam");
+  });
+
+  it("puts Lena's pinned reply first under her memorial post, and groups its likes", async () => {
+    const lena = await signIn(server.url, 'lena');
+    const mine = (await api(server.url, 'GET', '/api/v1/accounts/verify_credentials', { token: lena })).body;
+    const posts = (await api(server.url, 'GET', `/api/v1/accounts/${mine.id}/statuses?exclude_replies=true`, { token: lena })).body;
+    const iris = posts.find((s) => s.content.includes('Iris'));
+    assert.ok(iris, 'the memorial post');
+    const comments = await api(server.url, 'GET', `/api/v1/kindred/statuses/${iris.id}/comments?order=top`, { token: lena });
+    assert.equal(comments.status, 200);
+    assert.equal(comments.body[0].account.username, 'tom');
+    assert.equal(comments.body[0].kindred?.comment_pinned, true);
+    const groups = (await api(server.url, 'GET', '/api/v2/notifications', { token: lena })).body;
+    const likes = groups.notification_groups.find((g) => g.group_key === `favourite-${iris.id}`);
+    assert.ok(likes, 'one group for the likes of the memorial post');
+    assert.equal(likes.notifications_count, 5);
+  });
+});
