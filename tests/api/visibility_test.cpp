@@ -439,6 +439,35 @@ TEST_F(VisibilityApi, ADeletedPostDisappearsFromEveryEndpointForEveryViewer) {
   check(writes(p, kGoneActedOn, kGoneActedOn));
 }
 
+TEST_F(VisibilityApi, AThreadLeavesOutWhatTheViewerMayNotSeeButNotTheVisiblePostsBeyondIt) {
+  act(Who::kFollower, Who::kAuthor, "follow");
+  const std::string root = say(Who::kAuthor, "root", {});
+  const std::string mid =
+      say(Who::kAuthor, "followers only", {{"visibility", "private"}, {"in_reply_to_id", root}});
+  const std::string leaf = say(Who::kAuthor, "open again", {{"in_reply_to_id", mid}});
+  const std::string hers = say(Who::kStranger, "a stranger's", {{"in_reply_to_id", leaf}});
+  const std::string last = say(Who::kAuthor, "an answer", {{"in_reply_to_id", hers}});
+  auto part = [&](Who who, const std::string& of, std::string_view key) {
+    auto r = get("/api/v1/statuses/" + of + "/context", token(who));
+    EXPECT_EQ(r.status, 200) << name(who) << ": " << r.body;
+    return r.status == 200 ? ids(json(r).at(key)) : Ids{};
+  };
+  // As Mastodon's tree path: the hidden post is left out, the posts around it stay.
+  for (Who who : {Who::kStranger, Who::kSignedOut}) {
+    SCOPED_TRACE(name(who));
+    EXPECT_EQ(part(who, leaf, "ancestors"), (Ids{root}));
+    EXPECT_EQ(part(who, root, "descendants"), (Ids{leaf, hers, last}));
+    EXPECT_EQ(part(who, last, "ancestors"), (Ids{root, leaf, hers}));
+  }
+  EXPECT_EQ(part(Who::kFollower, leaf, "ancestors"), (Ids{root, mid}));
+  EXPECT_EQ(part(Who::kFollower, root, "descendants"), (Ids{mid, leaf, hers, last}));
+  // A block hides the blocked account's reply from the author, not her own answer beneath it.
+  act(Who::kAuthor, Who::kStranger, "block");
+  EXPECT_EQ(part(Who::kSignedOut, root, "descendants"), (Ids{leaf, hers, last}));
+  EXPECT_EQ(part(Who::kAuthor, last, "ancestors"), (Ids{root, mid, leaf}));
+  EXPECT_EQ(part(Who::kAuthor, root, "descendants"), (Ids{mid, leaf, last}));
+}
+
 class BlocksAndMutesApi : public ThreePeopleApi {
  protected:
   Reply act(const User& who, const User& target, std::string_view action) {
