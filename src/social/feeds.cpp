@@ -106,7 +106,16 @@ Status FeedService::fan_out(Id post_id) {
   };
 
   if (p.visibility == Visibility::kDirect) {
-    KINDRED_RETURN_IF_ERROR(write(p.mention_ids));
+    // As Mastodon's FanOutOnWriteService: to the home feeds of the mentioned who follow the
+    // author (a stranger's direct post reaches them as a mention notification only).
+    std::vector<Id> readers;
+    if (!p.mention_ids.empty()) {
+      KINDRED_ASSIGN_OR_RETURN(auto follow, deps_.store.assocs_exist(
+                                                p.account_id, AssocType::kFollowedBy, p.mention_ids));
+      for (size_t i = 0; i < p.mention_ids.size(); ++i)
+        if (follow[i]) readers.push_back(p.mention_ids[i]);
+    }
+    KINDRED_RETURN_IF_ERROR(write(readers));
     return deps_.store.apply(done).status();
   }
   KINDRED_ASSIGN_OR_RETURN(int64_t followers, deps_.store.assoc_count(p.account_id, AssocType::kFollowedBy));
@@ -187,10 +196,10 @@ bool FeedService::wanted_in_home(Id viewer, const Post& post, const Relations& r
     // Not one's own posts coming back, nor the posts of someone muted, through a reblog.
     if (post.reblog_of_account_id == viewer || r.mutes(post.reblog_of_account_id)) return false;
   }
-  const bool mentioned =
-      std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer) != post.mention_ids.end();
-  if (post.visibility == Visibility::kDirect) return mentioned;
   if (!r.follows_account(post.account_id) || r.mutes(post.account_id)) return false;
+  // A direct post, only to those it mentions (who follow its author, as above).
+  if (post.visibility == Visibility::kDirect)
+    return std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer) != post.mention_ids.end();
   // A reply to someone else shows only to those who follow both, as on Mastodon.
   if (!post.in_reply_to_account_id.is_none() && post.in_reply_to_account_id != post.account_id &&
       post.in_reply_to_account_id != viewer && !r.follows_account(post.in_reply_to_account_id))

@@ -50,8 +50,8 @@ class FeedService : public PostListener {
   // Blocks until the queue is empty and no fan-out runs (tests, benchmarks).
   void wait_idle();
 
-  // The viewer's home feed: their own posts and reblogs and those of accounts they follow,
-  // newest first. A page shows each post once, however many of them reblogged it; reblogs of
+  // The viewer's home feed: their own posts and reblogs and those of accounts they follow (their
+  // direct posts only when they mention the viewer), newest first. A page shows each post once, however many of them reblogged it; reblogs of
   // the viewer's own posts are left out.
   Result<Page<PostView>> home(const Viewer& viewer, const ListQuery& q) const;
   // Public posts of this instance (no reblogs), newest first.

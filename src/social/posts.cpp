@@ -597,9 +597,9 @@ Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& origi
 }
 
 void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id thread_author,
-                                      size_t depth, std::vector<Post>& out) const {
+                                      size_t depth, size_t& walked, std::vector<Post>& out) const {
   const size_t limit = deps_.config.context_descendants_limit;
-  if (depth >= deps_.config.context_descendants_depth || out.size() >= limit) return;
+  if (depth >= deps_.config.context_descendants_depth || walked >= limit) return;
   // The thread author's own replies first (a continuing thread), then everyone's, oldest first.
   // Most comments have no replies of their own: a count (a point read) saves opening a range.
   auto replies = deps_.store.assoc_count(node.id, AssocType::kReplies);
@@ -622,10 +622,12 @@ void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id
   auto children = load_many(child_ids);
   if (!children.has_value()) return;
   for (auto& child : *children) {
-    if (out.size() >= limit) return;
-    if (!can_see(viewer, child)) continue;
-    out.push_back(child);
-    collect_descendants(viewer, child, thread_author, depth + 1, out);
+    if (walked >= limit) return;
+    ++walked;
+    // As Mastodon's tree path: a reply the viewer may not see is left out, but the visible
+    // replies under it are not (the limit counts both, so hidden replies cost a bounded walk).
+    if (can_see(viewer, child)) out.push_back(child);
+    collect_descendants(viewer, child, thread_author, depth + 1, walked, out);
   }
 }
 
@@ -634,15 +636,19 @@ Result<ContextView> PostService::context(const Viewer& viewer, Id id) const {
   ContextView ctx;
   std::vector<Post> ancestors;
   Id parent = post.in_reply_to_id;
-  while (!parent.is_none() && ancestors.size() < deps_.config.context_ancestors_limit) {
-    auto p = get_visible_post(viewer, parent);
-    if (!p.has_value()) break;
-    parent = p->in_reply_to_id;
-    ancestors.push_back(std::move(*p));
+  for (size_t walked = 0; !parent.is_none() && walked < deps_.config.context_ancestors_limit;
+       ++walked) {
+    auto p = load(parent);
+    if (!p.has_value()) break;  // deleted: the thread above it is cut off
+    parent = (*p)->in_reply_to_id;
+    // As Mastodon's tree path: a post the viewer may not see is left out, the visible ones
+    // above it are not.
+    if (can_see(viewer, **p)) ancestors.push_back(**p);
   }
   std::reverse(ancestors.begin(), ancestors.end());
   std::vector<Post> descendants;
-  collect_descendants(viewer, post, post.account_id, 0, descendants);
+  size_t walked = 0;
+  collect_descendants(viewer, post, post.account_id, 0, walked, descendants);
   for (auto& p : ancestors) {
     KINDRED_ASSIGN_OR_RETURN(PostView v, view_of(viewer, std::move(p)));
     ctx.ancestors.push_back(std::move(v));

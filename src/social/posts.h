@@ -82,7 +82,9 @@ class PostService {
   // The id of `account`'s current reblog of `post_id`, or none.
   Result<Id> reblog_by(Id account, Id post_id) const;
 
-  // The thread around a post, bounded by the configured limits.
+  // The thread around a post, bounded by the configured limits: the ancestors and descendants
+  // `viewer` may see (one they may not see is left out, not the visible ones beyond it, as in
+  // Mastodon). Errors: NotFound if the post is absent or not visible to `viewer`.
   Result<ContextView> context(const Viewer& viewer, Id id) const;
 
   bool can_see(const Viewer& viewer, const Post& post) const;
@@ -102,8 +104,10 @@ class PostService {
   Result<PostView> view_of(const Viewer& viewer, Post post) const;
 
  private:
+  // Appends the replies under `node` that `viewer` may see, depth first, walking at most the
+  // configured number of replies (`walked` counts them, hidden ones included).
   void collect_descendants(const Viewer& viewer, const Post& node, Id thread_author, size_t depth,
-                           std::vector<Post>& out) const;
+                           size_t& walked, std::vector<Post>& out) const;
 
   // For each current reblog among `posts` whose original `viewer` may see: the original's view,
   // by the reblog's id. (Originals are never reblogs themselves.)

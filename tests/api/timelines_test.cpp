@@ -74,9 +74,13 @@ TEST_F(TimelinesApi, VisibilityDecidesWhoseHomeAPostReaches) {
   const std::string pub = say(ann_, "public");
   const std::string priv = say(ann_, "followers only", {{"visibility", "private"}});
   const std::string dm = say(ann_, "@cat just you", {{"visibility", "direct"}});
-  EXPECT_EQ(home(bob_), (Ids{priv, pub}));
-  EXPECT_EQ(home(cat_), (Ids{dm}));
-  EXPECT_EQ(home(ann_), (Ids{dm, priv, pub}));
+  const std::string dm_bob = say(ann_, "@bob @cat just you two", {{"visibility", "direct"}});
+  EXPECT_EQ(home(bob_), (Ids{dm_bob, priv, pub}));
+  // As on Mastodon, a direct post reaches the home feeds of the mentioned who follow its author;
+  // Cat, who does not, has it as a mention only.
+  EXPECT_EQ(home(cat_), (Ids{}));
+  EXPECT_EQ(get("/api/v1/statuses/" + dm, cat_.token).status, 200);
+  EXPECT_EQ(home(ann_), (Ids{dm_bob, dm, priv, pub}));
   auto pub_tl = ids(get("/api/v1/timelines/public"));
   EXPECT_EQ(pub_tl, (Ids{pub}));
 }
