@@ -420,6 +420,9 @@ Result<GroupedPage> NotificationService::list_grouped(const Viewer& viewer,
         const bool grouped = may_group(n.type);
         std::string key = group_key_of(n, grouped);
         if (auto it = index.find(key); it != index.end()) {
+          // A like group counts every like already; a second notice of the same post (left by
+          // two processes moving it at once) adds nothing.
+          if (e.list == AssocType::kLikeNotices) return true;
           // A later member of a group already on the page (follows of one hour).
           KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n));
           if (!v) return true;
