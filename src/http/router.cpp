@@ -38,6 +38,9 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
   }
   Route route{method, {}, std::move(handler), options};
   split_segments(pattern, route.segments);
+  const size_t length = route.segments.size();
+  if (by_length_.size() <= length) by_length_.resize(length + 1);
+  by_length_[length].push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 
@@ -73,7 +76,9 @@ const Router::Route* Router::find(const Request& req, bool& path_matched) const 
 
   const Route* best = nullptr;
   path_matched = false;
-  for (const Route& r : routes_) {
+  if (segments.size() >= by_length_.size()) return nullptr;
+  for (size_t index : by_length_[segments.size()]) {
+    const Route& r = routes_[index];
     if (!matches(r)) continue;
     path_matched = true;
     if (!method_accepts(r.method, req.method)) continue;

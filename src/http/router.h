@@ -86,6 +86,8 @@ class Router {
   // matched the path whatever its method.
   const Route* find(const Request& req, bool& path_matched) const;
   std::vector<Route> routes_;
+  // Indexes into routes_ by segment count: a path only ever matches patterns of its own length.
+  std::vector<std::vector<size_t>> by_length_;
   Handler not_found_;
   Handler method_not_allowed_;
   Filter filter_;

@@ -294,7 +294,14 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     auto author = std::find_if(author_views.begin(), author_views.end(),
                                [&](const AccountView& a) { return a.account.id == post.account_id; });
     if (author == author_views.end()) return Status::not_found("Record not found");
-    v.author = *author;
+    // The last post by an author takes its view; earlier ones copy it.
+    const bool last_of_author = std::none_of(posts.begin() + static_cast<std::ptrdiff_t>(i) + 1, posts.end(),
+                                             [&](const Post& p) { return p.account_id == post.account_id; });
+    if (last_of_author) {
+      v.author = std::move(*author);
+    } else {
+      v.author = *author;
+    }
     v.replies_count = counts[3 * i];
     v.favourites_count = counts[3 * i + 1];
     v.reblogs_count = counts[3 * i + 2];
