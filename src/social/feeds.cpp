@@ -161,9 +161,9 @@ bool FeedService::Relations::mutes(Id id) const {
 
 Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
                                                            const std::vector<Post>& posts,
-                                                           bool want_follows) const {
+                                                           Needs needs) const {
   Relations r;
-  if (!viewer.signed_in() || posts.empty()) return r;
+  if (!viewer.signed_in() || posts.empty() || needs == Needs::kNothing) return r;
   const Id me = viewer.account_id;
   std::vector<Id> authors, accounts;
   auto add = [](std::vector<Id>& v, Id id) {
@@ -182,7 +182,7 @@ Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
     KINDRED_ASSIGN_OR_RETURN(auto mute, relationships_.mute_of(me, authors[i]));
     if (mute) r.muted.push_back(authors[i]);
   }
-  if (want_follows) {
+  if (needs == Needs::kMutesAndFollows) {
     KINDRED_ASSIGN_OR_RETURN(auto follows, deps_.store.assocs_exist(me, AssocType::kFollows, accounts));
     for (size_t i = 0; i < accounts.size(); ++i)
       if (follows[i]) r.follows.push_back(accounts[i]);
@@ -209,7 +209,7 @@ bool FeedService::wanted_in_home(Id viewer, const Post& post, const Relations& r
 
 template <class Keep>
 Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vector<Source>& sources,
-                                           const ListQuery& lq, bool want_follows, Keep keep) const {
+                                           const ListQuery& lq, Needs needs, Keep keep) const {
   bool reverse = false;
   store::RangeQuery rq = to_range_query(lq, reverse);
   Page<PostView> page;
@@ -236,7 +236,7 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
       if (!seen.count(a.to) && position_of.emplace(a.to, a.position).second) ids.push_back(a.to);
     }
     KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.visible_posts(viewer, ids));
-    KINDRED_ASSIGN_OR_RETURN(Relations rel, relations_with(viewer, posts, want_follows));
+    KINDRED_ASSIGN_OR_RETURN(Relations rel, relations_with(viewer, posts, needs));
     std::vector<Post> kept;
     for (auto& p : posts) {
       if (page.items.size() + kept.size() >= lq.limit) break;
@@ -278,7 +278,7 @@ Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& 
   }
   const Id me = viewer.account_id;
   std::unordered_set<Id> shown;  // originals on this page
-  return merged(viewer, sources, q, /*want_follows=*/true, [&](const Post& p, const Relations& r) {
+  return merged(viewer, sources, q, Needs::kMutesAndFollows, [&](const Post& p, const Relations& r) {
     return wanted_in_home(me, p, r) && shown.insert(p.is_reblog() ? p.reblog_of_id : p.id).second;
   });
 }
@@ -287,7 +287,7 @@ Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const 
                                                     bool only_media) const {
   const Source src{store::kInstanceNode,
                    only_media ? AssocType::kInstanceMediaStatuses : AssocType::kInstanceStatuses};
-  return merged(viewer, {src}, q, false, [&](const Post& p, const Relations& r) {
+  return merged(viewer, {src}, q, Needs::kMutes, [&](const Post& p, const Relations& r) {
     if (p.visibility != Visibility::kPublic || p.is_reblog()) return false;
     // Replies to others stay in their conversations, as on Mastodon's public timelines.
     if (!p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id) return false;
@@ -300,7 +300,7 @@ Result<Page<PostView>> FeedService::tag_timeline(const Viewer& viewer, std::stri
   if (!tag.empty() && tag.front() == '#') tag.remove_prefix(1);
   if (tag.empty()) return Status::invalid_argument("Validation failed: Hashtag can't be blank");
   const std::string name = ascii_lower(tag);
-  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses}}, q, false,
+  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses}}, q, Needs::kMutes,
                 [&](const Post& p, const Relations& r) {
     if (p.visibility != Visibility::kPublic) return false;
     if (only_media && p.media_ids.empty()) return false;
@@ -326,7 +326,7 @@ Result<Page<PostView>> FeedService::account_posts(const Viewer& viewer, Id accou
   } else if (f.exclude_replies) {
     type = AssocType::kAuthoredTopLevel;
   }
-  return merged(viewer, {{account_id, type}}, q, false, [&](const Post& p, const Relations&) {
+  return merged(viewer, {{account_id, type}}, q, Needs::kNothing, [&](const Post& p, const Relations&) {
     if (f.only_media && p.media_ids.empty()) return false;
     if (f.exclude_reblogs && p.is_reblog()) return false;
     // Threads continued by their author count as top-level, as in Mastodon.

@@ -83,14 +83,17 @@ class FeedService : public PostListener {
     bool follows_account(Id id) const;
     bool mutes(Id id) const;
   };
+  // What a timeline's filter reads: nothing (profiles), mutes (public, tags), or mutes and
+  // follows (home).
+  enum class Needs { kNothing, kMutes, kMutesAndFollows };
   Result<Relations> relations_with(const Viewer& viewer, const std::vector<Post>& posts,
-                                   bool want_follows) const;
+                                   Needs needs) const;
   // Merges `sources` newest first (by position), keeps what `keep(post, relations)` accepts, and
   // pages like account lists do. `keep` gets the viewer's visible posts. Each round reads a
   // batch of entries, the posts, the relations and the views in a few batched reads.
   template <class Keep>
   Result<Page<PostView>> merged(const Viewer& viewer, const std::vector<Source>& sources,
-                                const ListQuery& q, bool want_follows, Keep keep) const;
+                                const ListQuery& q, Needs needs, Keep keep) const;
   static bool wanted_in_home(Id viewer, const Post& post, const Relations& r);
   void worker_loop();
 

@@ -37,22 +37,7 @@ Result<PostView> LikeService::unfavourite(const Viewer& viewer, Id post_id) {
 Result<Page<AccountView>> LikeService::favourited_by(const Viewer& viewer, Id post_id,
                                                      const ListQuery& lq) const {
   KINDRED_RETURN_IF_ERROR(posts_.get_visible_post(viewer, post_id).status());
-  bool reverse = false;
-  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(post_id, AssocType::kFavouritedBy,
-                                                               to_range_query(lq, reverse)));
-  if (reverse) std::reverse(range.items.begin(), range.items.end());
-  std::vector<Id> ids;
-  for (const auto& a : range.items) ids.push_back(a.to);
-  KINDRED_ASSIGN_OR_RETURN(auto views, accounts_.views(ids));
-  Page<AccountView> page;
-  // Keep positions aligned with accounts that still exist.
-  size_t j = 0;
-  for (auto& v : views) {
-    while (j < range.items.size() && range.items[j].to != v.account.id) ++j;
-    page.positions.push_back(j < range.items.size() ? range.items[j].position : Id());
-    page.items.push_back(std::move(v));
-  }
-  return page;
+  return accounts_along(deps_.store, accounts_, post_id, AssocType::kFavouritedBy, lq);
 }
 
 Result<Page<PostView>> LikeService::saved(const Viewer& viewer, AssocType type,

@@ -93,6 +93,25 @@ store::RangeQuery to_range_query(const ListQuery& q, bool& reverse) {
   return r;
 }
 
+Result<Page<AccountView>> accounts_along(const store::Store& store, const AccountService& accounts,
+                                         Id from, AssocType type, const ListQuery& lq) {
+  bool reverse = false;
+  KINDRED_ASSIGN_OR_RETURN(auto range, store.assoc_range(from, type, to_range_query(lq, reverse)));
+  if (reverse) std::reverse(range.items.begin(), range.items.end());
+  std::vector<Id> ids;
+  for (const auto& a : range.items) ids.push_back(a.to);
+  KINDRED_ASSIGN_OR_RETURN(auto views, accounts.views(ids));
+  Page<AccountView> page;
+  // Keep positions aligned with accounts that still exist.
+  size_t j = 0;
+  for (auto& v : views) {
+    while (j < range.items.size() && range.items[j].to != v.account.id) ++j;
+    page.positions.push_back(j < range.items.size() ? range.items[j].position : Id());
+    page.items.push_back(std::move(v));
+  }
+  return page;
+}
+
 Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
                                                const std::vector<const Post*>& posts) const {
   std::vector<bool> out(posts.size(), false);

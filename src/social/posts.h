@@ -133,4 +133,9 @@ class PostService {
 // to come out newest first (min_id paging walks upwards).
 store::RangeQuery to_range_query(const ListQuery& q, bool& reverse);
 
+// A page of the accounts along `from`'s `type` list (favourited_by, reblogged_by), newest first,
+// read in one batch; accounts that no longer exist are skipped, positions stay aligned.
+Result<Page<AccountView>> accounts_along(const store::Store& store, const AccountService& accounts,
+                                         Id from, store::AssocType type, const ListQuery& q);
+
 }  // namespace kindred::social
