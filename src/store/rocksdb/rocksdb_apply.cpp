@@ -182,7 +182,7 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     KINDRED_RETURN_IF_ERROR(batch_status(wb.Delete(cf(kObjects), object_key(del.type, del.id))));
   }
 
-  std::map<std::string, int64_t> count_deltas;  // count key -> net change
+  std::map<std::pair<Id, AssocType>, int64_t> count_deltas;  // (from, type) -> net change
   outcome.assoc_added.reserve(batch.assoc_adds.size());
   for (const auto& add : batch.assoc_adds) {
     const Assoc& a = add.assoc;
@@ -194,7 +194,7 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     KINDRED_RETURN_IF_ERROR(batch_status(wb.Put(cf(kEdges), k, edge_value(a.position, a.data))));
     KINDRED_RETURN_IF_ERROR(
         batch_status(wb.Put(cf(kRanges), range_key(a.from, a.type, a.position, a.to), a.data)));
-    ++count_deltas[assoc_prefix(a.from, a.type)];
+    ++count_deltas[{a.from, a.type}];
   }
   outcome.assoc_removed.reserve(batch.assoc_removes.size());
   for (const auto& r : batch.assoc_removes) {
@@ -206,14 +206,24 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     KINDRED_RETURN_IF_ERROR(
         batch_status(wb.Delete(cf(kRanges), range_key(r.from, r.type, *position, r.to))));
     position.reset();
-    --count_deltas[assoc_prefix(r.from, r.type)];
+    --count_deltas[{r.from, r.type}];
   }
-  for (const auto& [key, delta] : count_deltas) {
+  std::vector<CountKey> changed_counts;
+  std::vector<int64_t> deltas;
+  for (const auto& [list, delta] : count_deltas) {
     if (delta == 0) continue;
-    KINDRED_RETURN_IF_ERROR(batch_status(wb.Merge(cf(kCounts), key, count_value(delta))));
+    KINDRED_RETURN_IF_ERROR(batch_status(
+        wb.Merge(cf(kCounts), assoc_prefix(list.first, list.second), count_value(delta))));
+    changed_counts.push_back(CountCache::key(list.first, list.second));
+    deltas.push_back(delta);
   }
 
-  if (wb.Count() > 0) KINDRED_RETURN_IF_ERROR(to_status(db_->Write(write_options_, &wb), "write"));
+  if (wb.Count() == 0) return outcome;
+  // The count cache sees the write begin and end (see count_cache.h), so it stays exact.
+  count_cache_.begin_write(changed_counts);
+  Status written = to_status(db_->Write(write_options_, &wb), "write");
+  count_cache_.end_write(changed_counts, deltas, written.is_ok());
+  KINDRED_RETURN_IF_ERROR(written);
   return outcome;
 }
 

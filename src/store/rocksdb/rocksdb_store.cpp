@@ -160,6 +160,7 @@ Status RocksDbStore::close() {
     if (result.is_ok()) result = std::move(s);
   }
   cfs_.clear();
+  count_cache_.clear();
   Status s = to_status(db_->Close(), "close");
   if (result.is_ok()) result = std::move(s);
   db_.reset();
@@ -264,31 +265,42 @@ Result<std::vector<bool>> RocksDbStore::assocs_exist(Id from, AssocType type,
 }
 
 Result<int64_t> RocksDbStore::assoc_count(Id from, AssocType type) const {
-  const auto lock = admit();
-  if (!lock.owns_lock()) return closed_status();
-  ::rocksdb::PinnableSlice value;
-  auto s = db_->Get(::rocksdb::ReadOptions(), cf(kCounts), assoc_prefix(from, type), &value);
-  if (s.IsNotFound()) return int64_t{0};
-  if (!s.ok()) return to_status(s, "assoc count");
-  auto n = decode_count_value(value.ToStringView());
-  if (!n) return Status::corruption("rocksdb: malformed count value");
-  return *n;
+  KINDRED_ASSIGN_OR_RETURN(auto counts, assoc_counts({{from, type}}));
+  return counts.front();
 }
 
 Result<std::vector<int64_t>> RocksDbStore::assoc_counts(
     const std::vector<std::pair<Id, AssocType>>& lists) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
+  std::vector<int64_t> out(lists.size(), 0);
+  // Misses: their slot, cache key and ticket (nullopt: a write is in flight, do not cache).
+  std::vector<size_t> slots;
+  std::vector<CountKey> missed;
+  std::vector<std::optional<uint64_t>> tickets;
   std::vector<std::string> keys;
-  keys.reserve(lists.size());
-  for (const auto& [from, type] : lists) keys.push_back(assoc_prefix(from, type));
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const CountKey k = CountCache::key(lists[i].first, lists[i].second);
+    if (auto hit = count_cache_.find(k)) {
+      out[i] = *hit;
+      continue;
+    }
+    slots.push_back(i);
+    missed.push_back(k);
+    tickets.push_back(count_cache_.ticket(k));
+    keys.push_back(assoc_prefix(lists[i].first, lists[i].second));
+  }
+  if (keys.empty()) return out;
   KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kCounts, std::move(keys)));
-  std::vector<int64_t> out(values.size(), 0);
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (!values[i]) continue;
-    auto n = decode_count_value(*values[i]);
-    if (!n) return Status::corruption("rocksdb: malformed count value");
-    out[i] = *n;
+  for (size_t j = 0; j < values.size(); ++j) {
+    int64_t n = 0;
+    if (values[j]) {
+      auto decoded = decode_count_value(*values[j]);
+      if (!decoded) return Status::corruption("rocksdb: malformed count value");
+      n = *decoded;
+    }
+    out[slots[j]] = n;
+    if (tickets[j]) count_cache_.fill(missed[j], *tickets[j], n);
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/rocksdb/count_cache.h"
 #include "store/store.h"
 
 namespace kindred::store::rocksdb_detail {
@@ -36,6 +37,9 @@ inline constexpr std::array<const char*, kNumCfs> kCfNames = {
 
 // Number of mutexes apply() hashes edges and keys onto.
 inline constexpr size_t kLockStripes = 1024;
+
+// Counts the count cache keeps at most (about 64 bytes each).
+inline constexpr size_t kCountCacheEntries = 1 << 20;
 
 // Thread-safe, as Store promises: reads go straight to RocksDB; apply() serialises only batches
 // that touch a common edge or key (by lock stripe), which is what makes counts exact.
@@ -98,6 +102,9 @@ class RocksDbStore final : public Store {
   // (space, key) in its batch, in ascending order, from reading current state until the write
   // returns. Two batches touching the same edge or key therefore never interleave.
   std::array<std::mutex, kLockStripes> stripes_;
+
+  // Exact copies of recently read counts, kept current by apply().
+  mutable CountCache count_cache_{kCountCacheEntries};
 };
 
 }  // namespace kindred::store::rocksdb_detail
