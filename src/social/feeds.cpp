@@ -36,6 +36,13 @@ FeedService::~FeedService() {
 
 void FeedService::post_created(const Post& post) {
   {
+    std::scoped_lock lock(large_mutex_);
+    if (std::find(large_.begin(), large_.end(), post.account_id) != large_.end()) {
+      Id& newest = large_newest_[post.account_id];
+      newest = std::max(newest, post.id);
+    }
+  }
+  {
     std::scoped_lock lock(mutex_);
     queue_.push_back(post.id);
   }
@@ -123,7 +130,13 @@ Status FeedService::fan_out(Id post_id) {
     // Too many to write to: home feeds merge this author's posts when read. Once large, an
     // account stays large, so none of its posts falls between the two ways.
     done.add_assoc({store::kInstanceNode, AssocType::kLargeAccounts, p.account_id, deps_.ids.next(), {}});
-    return deps_.store.apply(done).status();
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(done).status());
+    std::scoped_lock lock(large_mutex_);
+    if (large_loaded_ && std::find(large_.begin(), large_.end(), p.account_id) == large_.end()) {
+      large_.push_back(p.account_id);
+      large_newest_.erase(p.account_id);  // not tracked until now: read it from the store
+    }
+    return Status::ok();
   }
   const bool reply_to_other = !p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id;
   // A reblog goes to the reblogger's followers like their own post, except to the original's
@@ -175,8 +188,13 @@ Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
     add(accounts, p.account_id);
     add(accounts, p.in_reply_to_account_id);
   }
-  KINDRED_ASSIGN_OR_RETURN(auto mute_edges, deps_.store.assocs_exist(me, AssocType::kMutes, authors));
-  for (size_t i = 0; i < authors.size(); ++i) {
+  // Most people mute nobody: then there is nothing to look up (the count is read from memory).
+  KINDRED_ASSIGN_OR_RETURN(int64_t mutes, deps_.store.assoc_count(me, AssocType::kMutes));
+  std::vector<bool> mute_edges;
+  if (mutes > 0) {
+    KINDRED_ASSIGN_OR_RETURN(mute_edges, deps_.store.assocs_exist(me, AssocType::kMutes, authors));
+  }
+  for (size_t i = 0; i < mute_edges.size(); ++i) {
     if (!mute_edges[i]) continue;
     // A mute edge may have expired: mute_of knows.
     KINDRED_ASSIGN_OR_RETURN(auto mute, relationships_.mute_of(me, authors[i]));
@@ -213,14 +231,42 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
   bool reverse = false;
   store::RangeQuery rq = to_range_query(lq, reverse);
   Page<PostView> page;
+  page.items.reserve(lq.limit);
+  page.positions.reserve(lq.limit);
   std::unordered_set<Id> seen;
   for (int round = 0; round < kMaxRounds && page.items.size() < lq.limit; ++round) {
     std::vector<store::Assoc> all;
     bool more = false;
-    for (const auto& src : sources) {
+    auto read = [&](const Source& src) -> Status {
       KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(src.from, src.type, rq));
       more = more || range.more;
       for (auto& a : range.items) all.push_back(std::move(a));
+      return Status::ok();
+    };
+    // Sources of unknown extent first; then those whose newest entry can still make this round:
+    // newer than the round's oldest entry so far (when that many were read), or, walking
+    // oldest first, newer than the cursor.
+    for (const auto& src : sources)
+      if (src.newest.is_none()) KINDRED_RETURN_IF_ERROR(read(src));
+    Id bound;
+    if (!rq.oldest_first && all.size() >= rq.limit) {
+      std::vector<Id> positions;
+      for (const auto& a : all) positions.push_back(a.position);
+      std::nth_element(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(rq.limit - 1),
+                       positions.end(), std::greater<>());
+      bound = positions[rq.limit - 1];
+    } else if (rq.oldest_first) {
+      bound = rq.min_position;
+    }
+    for (const auto& src : sources) {
+      if (src.newest.is_none()) continue;
+      const bool cannot_reach = rq.oldest_first ? !bound.is_none() && src.newest <= bound
+                                                : !bound.is_none() && src.newest < bound;
+      if (cannot_reach) {
+        more = more || !rq.oldest_first;  // its entries may belong to a later round
+        continue;
+      }
+      KINDRED_RETURN_IF_ERROR(read(src));
     }
     std::stable_sort(all.begin(), all.end(), [&](const store::Assoc& a, const store::Assoc& b) {
       return rq.oldest_first ? a.position < b.position : a.position > b.position;
@@ -263,18 +309,17 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
 }
 
 Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& q) const {
-  std::vector<Source> sources{{viewer.account_id, AssocType::kHomeFeed}};
-  store::RangeQuery all_large;
-  all_large.limit = kMaxLargeAccounts;
-  KINDRED_ASSIGN_OR_RETURN(auto large, deps_.store.assoc_range(store::kInstanceNode,
-                                                               AssocType::kLargeAccounts, all_large));
-  if (!large.items.empty()) {
-    std::vector<Id> ids;
-    for (const auto& a : large.items) ids.push_back(a.to);
+  std::vector<Source> sources{{viewer.account_id, AssocType::kHomeFeed, Id()}};
+  KINDRED_ASSIGN_OR_RETURN(auto large, large_accounts());
+  if (!large.empty()) {
     KINDRED_ASSIGN_OR_RETURN(auto followed, deps_.store.assocs_exist(viewer.account_id,
-                                                                     AssocType::kFollows, ids));
-    for (size_t i = 0; i < ids.size(); ++i)
-      if (followed[i]) sources.push_back({ids[i], AssocType::kAuthored});
+                                                                     AssocType::kFollows, large));
+    for (size_t i = 0; i < large.size(); ++i) {
+      if (!followed[i]) continue;
+      KINDRED_ASSIGN_OR_RETURN(Id newest, newest_post_of_large(large[i]));
+      if (newest.is_none()) continue;  // has never posted
+      sources.push_back({large[i], AssocType::kAuthored, newest});
+    }
   }
   const Id me = viewer.account_id;
   std::unordered_set<Id> shown;  // originals on this page
@@ -283,10 +328,43 @@ Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& 
   });
 }
 
+Result<std::vector<Id>> FeedService::large_accounts() const {
+  {
+    std::scoped_lock lock(large_mutex_);
+    if (large_loaded_) return large_;
+  }
+  store::RangeQuery all;
+  all.limit = kMaxLargeAccounts;
+  KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(store::kInstanceNode,
+                                                              AssocType::kLargeAccounts, all));
+  std::scoped_lock lock(large_mutex_);
+  if (!large_loaded_) {  // another reader may have loaded them meanwhile, and fan_out added more
+    for (const auto& a : page.items)
+      if (std::find(large_.begin(), large_.end(), a.to) == large_.end()) large_.push_back(a.to);
+    large_loaded_ = true;
+  }
+  return large_;
+}
+
+Result<Id> FeedService::newest_post_of_large(Id account) const {
+  {
+    std::scoped_lock lock(large_mutex_);
+    if (auto it = large_newest_.find(account); it != large_newest_.end()) return it->second;
+  }
+  store::RangeQuery q;
+  q.limit = 1;
+  KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(account, AssocType::kAuthored, q));
+  const Id read = page.items.empty() ? Id() : page.items.front().position;
+  std::scoped_lock lock(large_mutex_);
+  Id& newest = large_newest_[account];  // post_created may have noted a newer one meanwhile
+  newest = std::max(newest, read);
+  return newest;
+}
+
 Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const ListQuery& q,
                                                     bool only_media) const {
   const Source src{store::kInstanceNode,
-                   only_media ? AssocType::kInstanceMediaStatuses : AssocType::kInstanceStatuses};
+                   only_media ? AssocType::kInstanceMediaStatuses : AssocType::kInstanceStatuses, Id()};
   return merged(viewer, {src}, q, Needs::kMutes, [&](const Post& p, const Relations& r) {
     if (p.visibility != Visibility::kPublic || p.is_reblog()) return false;
     // Replies to others stay in their conversations, as on Mastodon's public timelines.
@@ -300,7 +378,7 @@ Result<Page<PostView>> FeedService::tag_timeline(const Viewer& viewer, std::stri
   if (!tag.empty() && tag.front() == '#') tag.remove_prefix(1);
   if (tag.empty()) return Status::invalid_argument("Validation failed: Hashtag can't be blank");
   const std::string name = ascii_lower(tag);
-  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses}}, q, Needs::kMutes,
+  return merged(viewer, {{tag_node(name), AssocType::kTagStatuses, Id()}}, q, Needs::kMutes,
                 [&](const Post& p, const Relations& r) {
     if (p.visibility != Visibility::kPublic) return false;
     if (only_media && p.media_ids.empty()) return false;
@@ -326,7 +404,7 @@ Result<Page<PostView>> FeedService::account_posts(const Viewer& viewer, Id accou
   } else if (f.exclude_replies) {
     type = AssocType::kAuthoredTopLevel;
   }
-  return merged(viewer, {{account_id, type}}, q, Needs::kNothing, [&](const Post& p, const Relations&) {
+  return merged(viewer, {{account_id, type, Id()}}, q, Needs::kNothing, [&](const Post& p, const Relations&) {
     if (f.only_media && p.media_ids.empty()) return false;
     if (f.exclude_reblogs && p.is_reblog()) return false;
     // Threads continued by their author count as top-level, as in Mastodon.

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <unordered_map>
 #include <string_view>
 #include <thread>
 
@@ -75,6 +76,9 @@ class FeedService : public PostListener {
   struct Source {
     Id from;
     store::AssocType type;
+    // When known: no entry of this source is newer (positions are post ids). A source whose
+    // newest entry cannot make the page is not read.
+    Id newest;
   };
   // What the viewer has to do with the accounts of one batch of posts, read in a few batches.
   struct Relations {
@@ -95,6 +99,10 @@ class FeedService : public PostListener {
   Result<Page<PostView>> merged(const Viewer& viewer, const std::vector<Source>& sources,
                                 const ListQuery& q, Needs needs, Keep keep) const;
   static bool wanted_in_home(Id viewer, const Post& post, const Relations& r);
+  // Every large account (read from the store once, then kept as fan_out marks more).
+  Result<std::vector<Id>> large_accounts() const;
+  // The newest post of a large account: kept from post_created, read from the store once.
+  Result<Id> newest_post_of_large(Id account) const;
   void worker_loop();
 
   Deps deps_;
@@ -109,6 +117,14 @@ class FeedService : public PostListener {
   bool busy_ = false;
   bool stopping_ = false;
   std::thread worker_;
+
+  // Large accounts and their newest posts, so that a home page reads only the large accounts'
+  // lists that can reach it (most cannot: their newest post is older than the page). The store
+  // stays the truth; this process is its only writer, so what it notes here is complete.
+  mutable std::mutex large_mutex_;
+  mutable bool large_loaded_ = false;                // GUARDED_BY(large_mutex_)
+  mutable std::vector<Id> large_;                    // GUARDED_BY(large_mutex_)
+  mutable std::unordered_map<Id, Id> large_newest_;  // GUARDED_BY(large_mutex_)
 };
 
 }  // namespace kindred::social

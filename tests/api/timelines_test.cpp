@@ -173,5 +173,34 @@ TEST_F(LargeAccountsApi, PostsOfLargeAccountsAreMergedWhenRead) {
   EXPECT_EQ(home(dan), (Ids{}));
 }
 
+// A home page reads a large account's list only when its newest post can make the page; the
+// lists known in memory must follow new posts, deletions, paging both ways and accounts that
+// become large after the first read.
+TEST_F(LargeAccountsApi, LargeAccountsPostsAreFoundWhateverThePageAndCursor) {
+  User dan = register_user("dan");
+  follow(ann_, bob_);
+  EXPECT_EQ(home(ann_), (Ids{}));  // read before bob is large
+  follow(cat_, bob_);
+  follow(dan, bob_);
+  follow(ann_, cat_);
+  const std::string b1 = say(bob_, "b1");
+  std::vector<std::string> c;
+  for (int i = 1; i <= 5; ++i) c.push_back(say(cat_, "c" + std::to_string(i)));
+  const std::string b2 = say(bob_, "b2");
+  c.push_back(say(cat_, "c6"));
+  c.push_back(say(cat_, "c7"));
+  EXPECT_EQ(home(ann_, "?limit=3"), (Ids{c[6], c[5], b2}));
+  EXPECT_EQ(home(ann_, "?limit=3&max_id=" + b2), (Ids{c[4], c[3], c[2]}));
+  EXPECT_EQ(home(ann_, "?limit=3&max_id=" + c[2]), (Ids{c[1], c[0], b1}));
+  EXPECT_EQ(home(ann_, "?limit=2&min_id=" + c[4]), (Ids{c[5], b2}));
+  EXPECT_EQ(home(ann_, "?limit=2&min_id=" + c[5]), (Ids{c[6]}));
+  const std::string b3 = say(bob_, "b3, after the lists were read");
+  EXPECT_EQ(home(ann_, "?limit=1"), (Ids{b3}));
+  EXPECT_EQ(home(ann_, "?limit=2&min_id=" + c[6]), (Ids{b3}));
+  ASSERT_EQ(del("/api/v1/statuses/" + b3, bob_.token).status, 200);
+  EXPECT_EQ(home(ann_, "?limit=2"), (Ids{c[6], c[5]}));
+  EXPECT_EQ(home(dan, "?limit=5"), (Ids{b2, b1}));
+}
+
 }  // namespace
 }  // namespace kindred::testing
