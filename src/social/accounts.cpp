@@ -170,17 +170,15 @@ Result<Account> AccountService::set_verified(std::string_view username, bool ver
 }
 
 std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id account_id) const {
-  if (auto cached = viewer_flags_.find(account_id)) {
-    if (!*cached) return std::nullopt;
-    return **cached;
-  }
+  auto counts = deps_.store.assoc_counts({{account_id, AssocType::kBlocks},
+                                          {account_id, AssocType::kBlockedBy},
+                                          {account_id, AssocType::kBookmarks},
+                                          {account_id, AssocType::kMutes}});
+  if (!counts.has_value()) return std::nullopt;
   ViewerFlags f;
-  for (auto type : {AssocType::kBlocks, AssocType::kBlockedBy, AssocType::kBookmarks}) {
-    auto n = deps_.store.assoc_count(account_id, type);
-    if (!n.has_value()) return std::nullopt;
-    (type == AssocType::kBookmarks ? f.any_bookmarks : f.any_blocks) |= *n > 0;
-  }
-  viewer_flags_.insert_if_absent(account_id, std::make_shared<const ViewerFlags>(f));
+  f.any_blocks = (*counts)[0] > 0 || (*counts)[1] > 0;
+  f.any_bookmarks = (*counts)[2] > 0;
+  f.any_mutes = (*counts)[3] > 0;
   return f;
 }
 

@@ -32,8 +32,7 @@ class AccountService {
   AccountService(Deps deps, PasswordHasher& hasher, RegistrationMode mode)
       : deps_(deps), hasher_(hasher), mode_(mode),
         cache_(deps.config.account_cache_entries),
-        last_status_(deps.config.account_cache_entries),
-        viewer_flags_(deps.config.account_cache_entries) {}
+        last_status_(deps.config.account_cache_entries) {}
 
   // Creates a local account. Usernames are unique case-insensitively, as are emails.
   // Errors: PermissionDenied when registrations are closed; InvalidArgument naming the first
@@ -68,15 +67,16 @@ class AccountService {
   // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
   // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_verified(std::string_view username, bool verified);
-  // Whether an account has any block (either way) or bookmark at all, so most reads can skip the
-  // per-post lookups. nullopt after a change to either, in this process: callers then look up.
+  // Whether an account has any block (either way), bookmark or mute at all, so most reads can
+  // skip the per-post lookups. Read from the store's counts each time (cheap: the store keeps
+  // counts it reads often in memory), so never stale. nullopt if the store failed: callers then
+  // look up.
   struct ViewerFlags {
     bool any_blocks = false;
     bool any_bookmarks = false;
+    bool any_mutes = false;
   };
   std::optional<ViewerFlags> viewer_flags(Id account_id) const;
-  // Call after a block, unblock, bookmark or unbookmark involving the account.
-  void forget_viewer_flags(Id account_id) const { viewer_flags_.tombstone(account_id); }
 
   // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
   Result<Account> lookup(std::string_view acct) const;
@@ -95,7 +95,6 @@ class AccountService {
   mutable RecordCache<Id, int64_t> last_status_;
   // Filled from exact counts on first use; a tombstone (after a change) means "look up each time",
   // so a count read just before a change can never be cached after it.
-  mutable RecordCache<Id, ViewerFlags> viewer_flags_;
 };
 
 // Lower-cases ASCII.

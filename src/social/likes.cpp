@@ -72,7 +72,6 @@ Result<PostView> LikeService::bookmark(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   store::Batch b;
   b.add_assoc({viewer.account_id, AssocType::kBookmarks, target, deps_.ids.next(), {}});
-  accounts_.forget_viewer_flags(viewer.account_id);  // before the write: no stale "none" after it
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }
@@ -82,7 +81,6 @@ Result<PostView> LikeService::unbookmark(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   store::Batch b;
   b.remove_assoc(viewer.account_id, AssocType::kBookmarks, target);
-  accounts_.forget_viewer_flags(viewer.account_id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return posts_.view_of(viewer, std::move(post));
 }

@@ -39,6 +39,7 @@ struct Account {
   std::string header;
   std::vector<ProfileField> fields;  // at most 4, shown on the profile
 
+  bool operator==(const Account&) const = default;
   std::string encode() const;
   static Result<Account> decode(std::string_view bytes);
 };
@@ -69,6 +70,7 @@ struct Post {
   Id reblog_of_id;
   Id reblog_of_account_id;
 
+  bool operator==(const Post&) const = default;
   bool is_reblog() const { return !reblog_of_id.is_none(); }
   std::string encode() const;
   static Result<Post> decode(std::string_view bytes);
@@ -81,6 +83,7 @@ struct MediaFile {
   int width = 0;
   int height = 0;
   int64_t bytes = 0;
+  bool operator==(const MediaFile&) const = default;
 };
 
 enum class MediaState : uint8_t { kProcessing = 0, kReady = 1, kFailed = 2 };
@@ -100,6 +103,7 @@ struct Media {
   int64_t created_at_ms = 0;
   std::string error;        // why processing failed (kFailed)
 
+  bool operator==(const Media&) const = default;
   std::string encode() const;
   static Result<Media> decode(std::string_view bytes);
 };

@@ -165,8 +165,6 @@ Result<RelationshipView> RelationshipService::block(const Viewer& viewer, Id tar
     remove_pair(b, from, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn, to);
   }
   // Before the write, so no read in between can cache "no blocks" for either.
-  accounts_.forget_viewer_flags(me);
-  accounts_.forget_viewer_flags(target);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(me, target);
 }
@@ -175,8 +173,6 @@ Result<RelationshipView> RelationshipService::unblock(const Viewer& viewer, Id t
   KINDRED_RETURN_IF_ERROR(check_target(viewer, target));
   store::Batch b;
   remove_pair(b, viewer.account_id, AssocType::kBlocks, AssocType::kBlockedBy, target);
-  accounts_.forget_viewer_flags(viewer.account_id);
-  accounts_.forget_viewer_flags(target);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(viewer.account_id, target);
 }

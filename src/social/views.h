@@ -26,6 +26,7 @@ struct AccountView {
 struct MentionView {
   Id id;
   std::string username;
+  bool operator==(const MentionView&) const = default;
 };
 
 // A post as one viewer sees it: the record, its author, exact counts and the viewer's own flags.

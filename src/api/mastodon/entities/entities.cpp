@@ -4,17 +4,69 @@
 
 #include <fmt/format.h>
 
+#include "social/record_cache.h"
 #include "social/text.h"
 
 namespace kindred::api::entities {
 namespace json = boost::json;
 
+namespace {
+
+// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+// civil_from_days): no time zone database, no locale, no formatting library, as these are
+// written for every status and account.
+struct CivilDate {
+  int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+CivilDate civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+void put_digits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
 std::string iso8601(int64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  const int64_t days = floor_div(ms, 86'400'000);
+  const auto in_day = static_cast<unsigned>(ms - days * 86'400'000);
+  const CivilDate d = civil_from_days(days);
+  if (d.year < 0 || d.year > 9999) {  // outside what four digits can say: never for real posts
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", d.year, d.month, d.day,
+                       in_day / 3'600'000, in_day / 60'000 % 60, in_day / 1000 % 60, in_day % 1000);
+  }
+  char buf[24];
+  put_digits(buf, static_cast<unsigned>(d.year), 4);
+  buf[4] = '-';
+  put_digits(buf + 5, d.month, 2);
+  buf[7] = '-';
+  put_digits(buf + 8, d.day, 2);
+  buf[10] = 'T';
+  put_digits(buf + 11, in_day / 3'600'000, 2);
+  buf[13] = ':';
+  put_digits(buf + 14, in_day / 60'000 % 60, 2);
+  buf[16] = ':';
+  put_digits(buf + 17, in_day / 1000 % 60, 2);
+  buf[19] = '.';
+  put_digits(buf + 20, in_day % 1000, 3);
+  buf[23] = 'Z';
+  return std::string(buf, sizeof buf);
 }
 
 std::string iso_date(int64_t ms) { return iso8601(ms).substr(0, 10); }
@@ -105,13 +157,48 @@ std::string media_json(const social::Media& m, const ApiConfig& c) {
   return out;
 }
 
-void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c, bool credential) {
-  const social::Account& a = v.account;
+namespace {
+
+// Memos of the parts of Account and Status that depend only on stored records, which most reads
+// repeat (a home page writes 20 statuses; a storm reads one status thousands of times). Each
+// entry keeps the inputs it was written from and is used only when they are equal to the
+// current ones, so a memo can be stale only in memory, never in output: an edited profile or
+// anything else that changes an input simply misses. Bounded like every RecordCache. The heads
+// are open objects: the caller appends the members that change (counts, the viewer's flags)
+// and closes them.
+constexpr size_t kMemoEntries = 16384;
+
+struct AccountHead {
+  social::Account account;
+  std::string base_url;
+  std::string json;
+};
+
+struct StatusHead {
+  social::Post post;
+  std::string username;  // the author's
+  std::vector<social::MentionView> mentions;
+  std::vector<social::Media> media;
+  std::string base_url;
+  std::string json;
+};
+
+social::RecordCache<Id, AccountHead>& account_heads() {
+  static social::RecordCache<Id, AccountHead> memo(kMemoEntries);
+  return memo;
+}
+
+social::RecordCache<Id, StatusHead>& status_heads() {
+  static social::RecordCache<Id, StatusHead> memo(kMemoEntries);
+  return memo;
+}
+
+// `{"id":...` up to and including "fields", "memorial" and "kindred": everything but counts.
+void write_account_head(JsonWriter& w, const social::Account& a, const ApiConfig& c) {
   const std::string avatar = a.avatar.empty() ? c.base_url + "/avatars/original/missing.png"
                                               : media_url(c, a.avatar);
   const std::string header = a.header.empty() ? c.base_url + "/headers/original/missing.png"
                                               : media_url(c, a.header);
-  const std::string url = profile_url(c, a.username);
   w.begin_object()
       .member("id", a.id.to_string())
       .member("username", a.username)
@@ -125,22 +212,14 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
       // Mastodon reports account creation to the day.
       .member("created_at", iso_date(a.created_at_ms) + "T00:00:00.000Z")
       .member("note", note_html(a.note))
-      .member("url", url)
+      .member("url", profile_url(c, a.username))
       .member("uri", c.base_url + "/users/" + a.username)
       .member("avatar", avatar)
       .member("avatar_static", avatar)
       .member("header", header)
       .member("header_static", header)
-      .member("followers_count", v.followers_count)
-      .member("following_count", v.following_count)
-      .member("statuses_count", v.statuses_count);
-  w.key("last_status_at");
-  if (v.last_status_at_ms > 0) {
-    w.string(iso_date(v.last_status_at_ms));
-  } else {
-    w.null();
-  }
-  w.member("hide_collections", false).member("noindex", false);
+      .member("hide_collections", false)
+      .member("noindex", false);
   w.key("emojis").raw("[]").key("roles").raw("[]").key("fields").begin_array();
   for (const auto& f : a.fields) {
     w.begin_object()
@@ -153,6 +232,111 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
   w.end_array();
   if (a.memorial) w.member("memorial", true);
   w.key("kindred").begin_object().member("verified", a.verified).end_object();
+}
+
+std::shared_ptr<const AccountHead> account_head(const social::Account& a, const ApiConfig& c) {
+  auto& memo = account_heads();
+  if (auto found = memo.find(a.id); found && *found && (*found)->account == a &&
+                                    (*found)->base_url == c.base_url) {
+    return *found;
+  }
+  auto head = std::make_shared<AccountHead>();
+  JsonWriter w(head->json);
+  write_account_head(w, a, c);
+  head->account = a;
+  head->base_url = c.base_url;
+  memo.put(a.id, head);
+  return head;
+}
+
+// `{"id":...` through "poll": everything that depends on the post alone. Counts, the reblogged
+// original, the application, the author and the viewer's flags follow.
+void write_status_head(JsonWriter& w, const social::PostView& v, const ApiConfig& c) {
+  const social::Post& p = v.post;
+  const std::string& username = v.author.account.username;
+  const std::string id = p.id.to_string();
+  w.begin_object().member("id", id).member("created_at", iso8601(p.created_at_ms));
+  w.key("in_reply_to_id");
+  if (p.in_reply_to_id.is_none()) {
+    w.null();
+  } else {
+    w.string(p.in_reply_to_id.to_string());
+  }
+  w.key("in_reply_to_account_id");
+  if (p.in_reply_to_account_id.is_none()) {
+    w.null();
+  } else {
+    w.string(p.in_reply_to_account_id.to_string());
+  }
+  w.member("sensitive", p.sensitive)
+      .member("spoiler_text", p.spoiler_text)
+      .member("visibility", social::visibility_name(p.visibility));
+  w.key("language");
+  if (p.language.empty()) {
+    w.null();
+  } else {
+    w.string(p.language);
+  }
+  // A reblog is an activity, not a note: Mastodon gives it the activity's URI as both.
+  const std::string uri = c.base_url + "/users/" + username + "/statuses/" + id;
+  w.member("uri", p.is_reblog() ? uri + "/activity" : uri)
+      .member("url", p.is_reblog() ? uri + "/activity" : profile_url(c, username) + "/" + id)
+      .key("edited_at")
+      .null()
+      .member("content", p.content_html);
+  w.key("media_attachments").begin_array();
+  for (const auto& m : v.media) write_media(w, m, c);
+  w.end_array();
+  w.key("mentions").begin_array();
+  for (const auto& m : v.mentions) {
+    w.begin_object()
+        .member("id", m.id.to_string())
+        .member("username", m.username)
+        .member("url", profile_url(c, m.username))
+        .member("acct", m.username)
+        .end_object();
+  }
+  w.end_array();
+  w.key("tags").begin_array();
+  for (const auto& t : p.tags)
+    w.begin_object().member("name", t).member("url", c.base_url + "/tags/" + t).end_object();
+  w.end_array();
+  w.key("emojis").raw("[]").key("card").null().key("poll").null();
+}
+
+std::shared_ptr<const StatusHead> status_head(const social::PostView& v, const ApiConfig& c) {
+  auto& memo = status_heads();
+  if (auto found = memo.find(v.post.id);
+      found && *found && (*found)->post == v.post && (*found)->username == v.author.account.username &&
+      (*found)->mentions == v.mentions && (*found)->media == v.media && (*found)->base_url == c.base_url) {
+    return *found;
+  }
+  auto head = std::make_shared<StatusHead>();
+  JsonWriter w(head->json);
+  write_status_head(w, v, c);
+  head->post = v.post;
+  head->username = v.author.account.username;
+  head->mentions = v.mentions;
+  head->media = v.media;
+  head->base_url = c.base_url;
+  memo.put(v.post.id, head);
+  return head;
+}
+
+}  // namespace
+
+void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c, bool credential) {
+  const social::Account& a = v.account;
+  w.raw(account_head(a, c)->json);
+  w.member("followers_count", v.followers_count)
+      .member("following_count", v.following_count)
+      .member("statuses_count", v.statuses_count);
+  w.key("last_status_at");
+  if (v.last_status_at_ms > 0) {
+    w.string(iso_date(v.last_status_at_ms));
+  } else {
+    w.null();
+  }
   if (credential) {
     w.key("source")
         .begin_object()
@@ -181,40 +365,10 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
 
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, bool with_source) {
   const social::Post& p = v.post;
-  const std::string& username = v.author.account.username;
-  const std::string id = p.id.to_string();
-  w.begin_object().member("id", id).member("created_at", iso8601(p.created_at_ms));
-  w.key("in_reply_to_id");
-  if (p.in_reply_to_id.is_none()) {
-    w.null();
-  } else {
-    w.string(p.in_reply_to_id.to_string());
-  }
-  w.key("in_reply_to_account_id");
-  if (p.in_reply_to_account_id.is_none()) {
-    w.null();
-  } else {
-    w.string(p.in_reply_to_account_id.to_string());
-  }
-  w.member("sensitive", p.sensitive)
-      .member("spoiler_text", p.spoiler_text)
-      .member("visibility", social::visibility_name(p.visibility));
-  w.key("language");
-  if (p.language.empty()) {
-    w.null();
-  } else {
-    w.string(p.language);
-  }
-  // A reblog is an activity, not a note: Mastodon gives it the activity's URI as both.
-  const std::string uri = c.base_url + "/users/" + username + "/statuses/" + id;
-  w.member("uri", v.reblog ? uri + "/activity" : uri)
-      .member("url", v.reblog ? uri + "/activity" : profile_url(c, username) + "/" + id)
-      .member("replies_count", v.replies_count)
+  w.raw(status_head(v, c)->json);
+  w.member("replies_count", v.replies_count)
       .member("reblogs_count", v.reblogs_count)
       .member("favourites_count", v.favourites_count)
-      .key("edited_at")
-      .null()
-      .member("content", p.content_html)
       .key("reblog");
   if (v.reblog) {
     write_status(w, *v.reblog, c);
@@ -232,24 +386,6 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   }
   w.key("account");
   write_account(w, v.author, c);
-  w.key("media_attachments").begin_array();
-  for (const auto& m : v.media) write_media(w, m, c);
-  w.end_array();
-  w.key("mentions").begin_array();
-  for (const auto& m : v.mentions) {
-    w.begin_object()
-        .member("id", m.id.to_string())
-        .member("username", m.username)
-        .member("url", profile_url(c, m.username))
-        .member("acct", m.username)
-        .end_object();
-  }
-  w.end_array();
-  w.key("tags").begin_array();
-  for (const auto& t : p.tags)
-    w.begin_object().member("name", t).member("url", c.base_url + "/tags/" + t).end_object();
-  w.end_array();
-  w.key("emojis").raw("[]").key("card").null().key("poll").null();
   if (v.viewer_signed_in) {
     w.member("favourited", v.favourited)
         .member("reblogged", v.reblogged)
