@@ -76,6 +76,31 @@ TEST_F(StatusesApi, CreateReturnsTheStatusWithTheGivenFields) {
   EXPECT_EQ(statuses_count(ann_), 1);
 }
 
+// Statuses are written from memoised parts (see entities.cpp): what changes must still show at
+// once, whoever reads and however often the status was read before.
+TEST_F(StatusesApi, ReadsShowProfileEditsCountsAndFlagsAtOnce) {
+  auto created = create({{"status", "first light"}}, ann_);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = str(json(created), "id");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(get(status_path(id), bob_.token).status, 200);
+  ASSERT_EQ(http().patch_form("/api/v1/accounts/update_credentials",
+                              "display_name=Ann%20Again&note=new%20note", ann_.token).status, 200);
+  ASSERT_EQ(post(status_path(id) + "/favourite", {}, bob_.token).status, 200);
+  auto seen = json(get(status_path(id), bob_.token));
+  EXPECT_EQ(str(seen.at("account"), "display_name"), "Ann Again");
+  EXPECT_EQ(str(seen.at("account"), "note"), "<p>new note</p>");
+  EXPECT_EQ(num(seen, "favourites_count"), 1);
+  EXPECT_TRUE(seen.at("favourited").as_bool());
+  EXPECT_EQ(num(seen.at("account"), "statuses_count"), 1);
+  auto signed_out = json(get(status_path(id)));
+  EXPECT_EQ(num(signed_out, "favourites_count"), 1);
+  EXPECT_FALSE(signed_out.as_object().contains("favourited"));
+  EXPECT_EQ(str(signed_out, "content"), "<p>first light</p>");
+  auto second = create({{"status", "second"}}, ann_);
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(num(json(get(status_path(id))).at("account"), "statuses_count"), 2);
+}
+
 TEST_F(StatusesApi, CreateDefaultsToPublicNotSensitiveWithoutLanguage) {
   Reply r = create({{"status", "plain"}}, ann_);
   ASSERT_EQ(r.status, 200) << r.body;
