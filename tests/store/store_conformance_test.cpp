@@ -559,6 +559,60 @@ TEST_P(Store, CountsReadWhileWritingStayExactAndMonotonic) {
   EXPECT_EQ(*store().assoc_count(hot, kLikedBy), kTotal - 1);
 }
 
+// Edges asked about while they change (a backend may cache the answers): an edge once seen
+// never disappears while edges are only added, removals show at once, and the answers at the
+// end are what the store holds after a reopen.
+TEST_P(Store, EdgesAskedAboutWhileWritingStayExact) {
+  constexpr int kWriters = 4;
+  constexpr uint64_t kPerWriter = 200;
+  const Id hot(3000);
+  std::vector<Id> all;
+  for (uint64_t i = 0; i < kWriters * kPerWriter; ++i) all.push_back(Id(50'000 + i));
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    std::vector<bool> seen(all.size(), false);
+    while (!done.load()) {
+      auto now = store().assocs_exist(hot, kLikedBy, all);
+      auto one = store().assoc_exists(hot, kLikedBy, all[all.size() / 2]);
+      if (!now.has_value() || !one.has_value()) {
+        ++failures;
+        continue;
+      }
+      for (size_t i = 0; i < all.size(); ++i) {
+        if (seen[i] && !(*now)[i]) ++failures;
+        seen[i] = seen[i] || (*now)[i];
+      }
+    }
+  });
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = 0; i < kPerWriter; ++i) {
+        const Id to = all[static_cast<size_t>(t) * kPerWriter + i];
+        if (!store().apply(adding({edge(hot.value, kLikedBy, to.value, to.value)})).has_value()) ++failures;
+      }
+    });
+  }
+  for (size_t i = 1; i < threads.size(); ++i) threads[i].join();
+  done = true;
+  threads[0].join();
+  ASSERT_EQ(failures.load(), 0);
+  auto now = store().assocs_exist(hot, kLikedBy, all);
+  ASSERT_EQ(status_of(now), "OK");
+  for (size_t i = 0; i < all.size(); ++i) ASSERT_TRUE((*now)[i]) << i;
+  Batch remove;
+  for (size_t i = 0; i < all.size(); i += 2) remove.remove_assoc(hot, kLikedBy, all[i]);
+  ASSERT_EQ(status_of(store().apply(remove)), "OK");
+  auto after = *store().assocs_exist(hot, kLikedBy, all);
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(after[i], i % 2 == 1) << i;
+  EXPECT_FALSE(*store().assoc_exists(hot, kLikedBy, all[0]));
+  EXPECT_TRUE(*store().assoc_exists(hot, kLikedBy, all[1]));
+  ASSERT_NO_FATAL_FAILURE(reopen());
+  auto reopened = *store().assocs_exist(hot, kLikedBy, all);
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(reopened[i], i % 2 == 1) << i;
+}
+
 // ---- Ranges ----
 
 // Five edges on list (1, kLikedBy): to = position / 10.

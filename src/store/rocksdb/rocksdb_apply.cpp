@@ -208,6 +208,17 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     position.reset();
     --count_deltas[{r.from, r.type}];
   }
+  // Edges whose existence this batch changes, with their new state.
+  std::vector<EdgeKey> changed_edges;
+  std::vector<bool> edge_states;
+  for (const auto& add : batch.assoc_adds) {
+    changed_edges.push_back(EdgeCache::key(add.assoc.from, add.assoc.type, add.assoc.to));
+  }
+  for (const auto& r : batch.assoc_removes) changed_edges.push_back(EdgeCache::key(r.from, r.type, r.to));
+  for (const auto& add : batch.assoc_adds)
+    edge_states.push_back(edges.at(edge_key(add.assoc.from, add.assoc.type, add.assoc.to)).has_value());
+  for (const auto& r : batch.assoc_removes) edge_states.push_back(edges.at(edge_key(r.from, r.type, r.to)).has_value());
+
   std::vector<CountKey> changed_counts;
   std::vector<int64_t> deltas;
   for (const auto& [list, delta] : count_deltas) {
@@ -219,10 +230,14 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
   }
 
   if (wb.Count() == 0) return outcome;
-  // The count cache sees the write begin and end (see count_cache.h), so it stays exact.
+  // The caches see the write begin and end (see exact_caches.h), so they stay exact.
   count_cache_.begin_write(changed_counts);
+  edge_cache_.begin_write(changed_edges);
   Status written = to_status(db_->Write(write_options_, &wb), "write");
-  count_cache_.end_write(changed_counts, deltas, written.is_ok());
+  edge_cache_.end_write(changed_edges, written.is_ok(),
+                        [&](size_t i, bool& exists) { exists = edge_states[i]; });
+  count_cache_.end_write(changed_counts, written.is_ok(),
+                         [&](size_t i, int64_t& count) { count += deltas[i]; });
   KINDRED_RETURN_IF_ERROR(written);
   return outcome;
 }

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/rocksdb/count_cache.h"
+#include "store/rocksdb/exact_caches.h"
 #include "store/store.h"
 
 namespace kindred::store::rocksdb_detail {
@@ -40,6 +40,8 @@ inline constexpr size_t kLockStripes = 1024;
 
 // Counts the count cache keeps at most (about 64 bytes each).
 inline constexpr size_t kCountCacheEntries = 1 << 20;
+// Edges (exists or not) the edge cache keeps at most (about 72 bytes each).
+inline constexpr size_t kEdgeCacheEntries = 1 << 20;
 
 // Thread-safe, as Store promises: reads go straight to RocksDB; apply() serialises only batches
 // that touch a common edge or key (by lock stripe), which is what makes counts exact.
@@ -103,8 +105,9 @@ class RocksDbStore final : public Store {
   // returns. Two batches touching the same edge or key therefore never interleave.
   std::array<std::mutex, kLockStripes> stripes_;
 
-  // Exact copies of recently read counts, kept current by apply().
+  // Exact copies of recently read counts and edge existence, kept current by apply().
   mutable CountCache count_cache_{kCountCacheEntries};
+  mutable EdgeCache edge_cache_{kEdgeCacheEntries};
 };
 
 }  // namespace kindred::store::rocksdb_detail
