@@ -162,6 +162,7 @@ Status RocksDbStore::close() {
   cfs_.clear();
   count_cache_.clear();
   edge_cache_.clear();
+  list_cache_.clear();
   Status s = to_status(db_->Close(), "close");
   if (result.is_ok()) result = std::move(s);
   db_.reset();

@@ -20,6 +20,7 @@
 
 #include "core/status.h"
 #include "store/rocksdb/exact_caches.h"
+#include "store/rocksdb/list_cache.h"
 #include "store/store.h"
 
 namespace kindred::store::rocksdb_detail {
@@ -42,6 +43,8 @@ inline constexpr size_t kLockStripes = 1024;
 inline constexpr size_t kCountCacheEntries = 1 << 20;
 // Edges (exists or not) the edge cache keeps at most (about 72 bytes each).
 inline constexpr size_t kEdgeCacheEntries = 1 << 20;
+// Lists whose newest entries the list cache keeps at most (each up to kListWindow entries).
+inline constexpr size_t kListCacheEntries = 8192;
 
 // Thread-safe, as Store promises: reads go straight to RocksDB; apply() serialises only batches
 // that touch a common edge or key (by lock stripe), which is what makes counts exact.
@@ -84,6 +87,8 @@ class RocksDbStore final : public Store {
                                                             std::vector<std::string> keys) const;
   // Also REQUIRE the stripes of every edge and key in `batch` to be held.
   Result<EdgeStates> read_edge_states(const Batch& batch) const;
+  // assoc_range straight from RocksDB.
+  Result<RangePage> read_range(Id from, AssocType type, const RangeQuery& q) const;
   Result<KeyStates> read_key_states(const Batch& batch) const;
 
   // Constant after construction.
@@ -108,6 +113,7 @@ class RocksDbStore final : public Store {
   // Exact copies of recently read counts and edge existence, kept current by apply().
   mutable CountCache count_cache_{kCountCacheEntries};
   mutable EdgeCache edge_cache_{kEdgeCacheEntries};
+  mutable ListCache list_cache_{kListCacheEntries};
 };
 
 }  // namespace kindred::store::rocksdb_detail
