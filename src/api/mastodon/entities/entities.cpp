@@ -152,7 +152,12 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
   }
   w.end_array();
   if (a.memorial) w.member("memorial", true);
-  w.key("kindred").begin_object().member("verified", a.verified).end_object();
+  w.key("kindred").begin_object().member("verified", a.verified);
+  // What a client shows on a memorial profile, worded the same everywhere.
+  if (a.memorial)
+    w.member("remembering",
+             "Remembering " + (a.display_name.empty() ? a.username : a.display_name));
+  w.end_object();
   if (credential) {
     w.key("source")
         .begin_object()
