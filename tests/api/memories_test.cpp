@@ -223,6 +223,18 @@ TEST_F(MemoriesApi, HiddenRangeHidesItsDaysUntilItsOwnerDeletesIt) {
   EXPECT_EQ(ids(get(kRanges, ann_.token)), (std::vector<std::string>{day}));
 }
 
+TEST_F(MemoriesApi, HiddenRangeDaysAreTheReadersDays) {
+  // 23:30 UTC on 15 June 2023 is 16 June in Berlin.
+  const std::string late = post_at(at("2023-06-15", 23, 30), ann_, "late");
+  ASSERT_EQ(
+      post(kRanges, {{"start_date", "2023-06-16"}, {"end_date", "2023-06-16"}}, ann_.token).status,
+      200);
+  EXPECT_EQ(memories(ann_, at("2024-06-15", 12)),
+            (std::vector<std::string>{"1|One year ago|2023-06-15|" + late}));
+  ASSERT_EQ(patch_preferences({{"time_zone", "Europe/Berlin"}}, ann_).status, 200);
+  EXPECT_EQ(memories(ann_, at("2024-06-16", 12)), std::vector<std::string>{});
+}
+
 TEST_F(MemoriesApi, HiddenRangeBadInputIs422AndStoresNothing) {
   struct Case {
     boost::json::object body;
