@@ -1,9 +1,10 @@
 #include "app/admin.h"
 
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "social/accounts.h"
@@ -102,9 +103,15 @@ int seed_load(const SeedLoadConfig& c) {
   return 0;
 }
 
-int verify(const VerifyConfig& c) {
+namespace {
+
+// Opens the store of `c.data_dir`, runs `change` on the account service, closes the store and
+// prints `describe(account)`. Exit codes as verify() promises.
+int change_account(const VerifyConfig& c,
+                   const std::function<Result<social::Account>(social::AccountService&)>& change,
+                   const std::function<std::string(const social::Account&)>& describe) {
   const std::string path = c.data_dir + "/store";
-  // Never create an empty store by mistake: verifying needs the instance's accounts.
+  // Never create an empty store by mistake: the change needs the instance's accounts.
   if (!std::filesystem::exists(path)) {
     std::cerr << "kindred: no store at " << path << '\n';
     return 1;
@@ -124,7 +131,7 @@ int verify(const VerifyConfig& c) {
   social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
   social::AccountService accounts(social::Deps{**store, clock, ids, social_config}, hasher,
                                   social::RegistrationMode::kClosed);
-  auto account = accounts.set_verified(c.username, !c.off);
+  auto account = change(accounts);
   Status closed = (*store)->close();
   if (!account.has_value()) {
     if (account.error().is_not_found()) {
@@ -138,9 +145,24 @@ int verify(const VerifyConfig& c) {
     std::cerr << "kindred: " << closed.to_string() << '\n';
     return 1;
   }
-  std::cout << "@" << account->username << (account->verified ? " is verified" : " is not verified")
-            << std::endl;
+  std::cout << "@" << account->username << describe(*account) << std::endl;
   return 0;
+}
+
+}  // namespace
+
+int verify(const VerifyConfig& c) {
+  return change_account(
+      c, [&c](social::AccountService& a) { return a.set_verified(c.username, !c.off); },
+      [](const social::Account& a) { return a.verified ? " is verified" : " is not verified"; });
+}
+
+int memorial(const VerifyConfig& c) {
+  return change_account(
+      c, [&c](social::AccountService& a) { return a.set_memorial(c.username, !c.off); },
+      [](const social::Account& a) {
+        return a.memorial ? " is a memorial account" : " is not a memorial account";
+      });
 }
 
 namespace {

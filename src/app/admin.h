@@ -31,6 +31,11 @@ struct VerifyConfig {
 // changed). Needs the server stopped (the store admits one process).
 int verify(const VerifyConfig& config);
 
+// `kindred admin memorial --username NAME [--off]`: marks (or unmarks) a local account as a
+// memorial, at the family's request: its profile says "Remembering ...", nobody can sign into
+// it, and its existing tokens stop working. Same options, exit codes and conditions as verify.
+int memorial(const VerifyConfig& config);
+
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);

@@ -34,6 +34,8 @@ struct Instance::Impl {
   std::unique_ptr<social::FeedService> feeds;
   std::unique_ptr<social::NotificationService> notifications;
   std::unique_ptr<social::CommentService> comments;
+  std::unique_ptr<social::PreferencesService> preferences;
+  std::unique_ptr<social::MemoryService> memories;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -129,19 +131,21 @@ Status Instance::start(std::ostream* access_log) {
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
+  m.preferences = std::make_unique<social::PreferencesService>(deps);
+  m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
         seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.relationships,
-                   *m.reblogs, *m.comments, *m.store}));
+                   *m.reblogs, *m.comments, *m.store, deps}));
   }
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
-                            *m.comments};
+                            *m.comments, *m.preferences, *m.memories};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -192,6 +196,8 @@ void Instance::stop() {
   if (m.posts) m.posts->set_listener(nullptr);
   m.feeds.reset();
   m.notifications.reset();
+  m.memories.reset();
+  m.preferences.reset();
   m.comments.reset();
   m.relationships.reset();
   m.reblogs.reset();
