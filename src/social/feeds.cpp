@@ -292,6 +292,7 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
     KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.visible_posts(viewer, ids));
     KINDRED_ASSIGN_OR_RETURN(Relations rel, relations_with(viewer, posts, needs));
     std::vector<Post> kept;
+    kept.reserve(posts.size());
     for (auto& p : posts) {
       if (page.items.size() + kept.size() >= lq.limit) break;
       if (!mark_seen(p.id) || !keep(p, rel)) continue;
