@@ -244,6 +244,11 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
   // not keep its client waiting while we wait for it below.
   d.work.reset();
   d.ioc->stop();
+  // A stuck handler holds its network thread, so joining waits for it; its client (and every
+  // other still open) is told first, by shutting the sockets down from here.
+  live = d.live_sessions();
+  for (auto& s : live) s->shut_down_from_outside();
+  live.clear();
   for (auto& t : d.threads) t.join();
   d.threads.clear();
   live = d.live_sessions();

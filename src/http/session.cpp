@@ -1,5 +1,7 @@
 #include "http/session.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/buffer.hpp>
@@ -397,8 +399,17 @@ void Session::log_access() {
 void Session::close() {
   closing_ = true;
   beast::error_code ignored;
+  std::scoped_lock lock(descriptor_mutex_);
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();
+  descriptor_closed_ = true;
+}
+
+void Session::shut_down_from_outside() {
+  std::scoped_lock lock(descriptor_mutex_);
+  if (descriptor_closed_) return;
+  // The raw call, not asio's: asio's socket object belongs to the session's strand.
+  ::shutdown(stream_.socket().native_handle(), SHUT_RDWR);
 }
 
 }  // namespace kindred::http::detail

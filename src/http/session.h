@@ -85,6 +85,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes the connection from the calling thread. REQUIRES: no thread runs the io_context (the
   // server is stopping and has joined its io threads), so nothing else touches the socket.
   void close_for_stop();
+  // From any thread, while a handler may still run on this session's thread: shuts the socket
+  // down (not closed: the descriptor stays this session's) so its client learns at once that no
+  // response is coming.
+  void shut_down_from_outside();
 
  private:
   void do_read();
@@ -130,6 +134,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool route_limit_applied_ = false;  // apply_route_body_limit() ran for this request
   bool busy_ = false;                 // a request is in flight (counted in ctx_.busy)
   bool closing_ = false;  // the socket is closed or closing; completion handlers just return
+  // Guards closing the descriptor against shut_down_from_outside() on another thread.
+  std::mutex descriptor_mutex_;
+  bool descriptor_closed_ = false;  // GUARDED_BY(descriptor_mutex_)
 };
 
 }  // namespace kindred::http::detail

@@ -79,7 +79,20 @@ void remove_pair(store::Batch& b, Id a, AssocType type, AssocType inverse, Id ot
   b.remove_assoc(other, inverse, a);
 }
 
+// Posts of a newly followed account written into the follower's home feed, as Mastodon merges
+// them, so the home feed is not empty of them until they post again. Home reads check each post
+// again (visibility, replies, mutes), so the newest few are enough.
+constexpr size_t kFollowBackfill = 40;
+
 }  // namespace
+
+Status RelationshipService::add_recent_posts_to_home(store::Batch& b, Id follower, Id followee) const {
+  store::RangeQuery q;
+  q.limit = kFollowBackfill;
+  KINDRED_ASSIGN_OR_RETURN(auto recent, deps_.store.assoc_range(followee, AssocType::kAuthored, q));
+  for (const auto& a : recent.items) b.add_assoc({follower, AssocType::kHomeFeed, a.to, a.to, {}});
+  return Status::ok();
+}
 
 Result<RelationshipView> RelationshipService::follow(const Viewer& viewer, Id target) {
   KINDRED_RETURN_IF_ERROR(check_target(viewer, target));
@@ -102,6 +115,7 @@ Result<RelationshipView> RelationshipService::follow(const Viewer& viewer, Id ta
     } else {
       add_pair(b, viewer.account_id, AssocType::kFollows, AssocType::kFollowedBy, target, at);
       add_notification(b, deps_.ids, target, NotificationType::kFollow, viewer.account_id);
+      KINDRED_RETURN_IF_ERROR(add_recent_posts_to_home(b, viewer.account_id, target));
     }
     KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   }
@@ -138,6 +152,7 @@ Result<RelationshipView> RelationshipService::authorize(const Viewer& viewer, Id
               viewer.account_id);
   add_pair(b, requester, AssocType::kFollows, AssocType::kFollowedBy, viewer.account_id,
            deps_.ids.next());
+  KINDRED_RETURN_IF_ERROR(add_recent_posts_to_home(b, requester, viewer.account_id));
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(viewer.account_id, requester);
 }

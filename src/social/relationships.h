@@ -74,6 +74,8 @@ class RelationshipService {
   Result<std::optional<Mute>> mute_of(Id viewer, Id target) const;
 
  private:
+  // Adds the followee's newest posts to the follower's home feed, in `b` (with the follow).
+  Status add_recent_posts_to_home(store::Batch& b, Id follower, Id followee) const;
   Result<RelationshipView> relationship(Id viewer, Id other) const;
   Result<Page<AccountView>> list(Id from, store::AssocType type, const ListQuery& q) const;
   // REQUIRES: the viewer is signed in. Errors: NotFound for an unknown target.

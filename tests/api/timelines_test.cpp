@@ -50,6 +50,29 @@ TEST_F(TimelinesApi, HomeHasOwnPostsAndThoseOfFollowedAccountsNewestFirst) {
   (void)c1;
 }
 
+// As on Mastodon, following someone brings their recent posts into the home feed at once (what
+// the follower may see of them), and so does an accepted follow request.
+TEST_F(TimelinesApi, FollowingBringsRecentPostsIntoTheHomeFeed) {
+  const std::string b1 = say(bob_, "before the follow");
+  const std::string b2 = say(bob_, "for followers", {{"visibility", "private"}});
+  say(bob_, "@cat just for cat", {{"visibility", "direct"}});
+  EXPECT_EQ(home(ann_), (Ids{}));
+  follow(ann_, bob_);
+  EXPECT_EQ(home(ann_), (Ids{b2, b1}));
+
+  ASSERT_EQ(http().patch_form("/api/v1/accounts/update_credentials", "locked=true", cat_.token).status, 200);
+  const std::string c1 = say(cat_, "a locked account's post", {{"visibility", "private"}});
+  follow(ann_, cat_);  // a request only
+  EXPECT_EQ(home(ann_), (Ids{b2, b1}));
+  ASSERT_EQ(post("/api/v1/follow_requests/" + ann_.id + "/authorize", {}, cat_.token).status, 200);
+  EXPECT_EQ(home(ann_), (Ids{c1, b2, b1}));
+  // Unfollowing takes them out again; following again brings them back.
+  ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/unfollow", {}, ann_.token).status, 200);
+  EXPECT_EQ(home(ann_), (Ids{c1}));
+  follow(ann_, bob_);
+  EXPECT_EQ(home(ann_), (Ids{c1, b2, b1}));
+}
+
 TEST_F(TimelinesApi, UnfollowMuteBlockAndDeleteTakeEffectAtOnce) {
   follow(ann_, bob_);
   follow(ann_, cat_);
