@@ -14,6 +14,7 @@ packages=(
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
   wrk
   libvips-dev libimage-exiftool-perl
+  libhowardhinnant-date-dev tzdata
 )
 # Node.js may come from elsewhere (the machine image ships Node 20); never replace it.
 if ! command -v node >/dev/null 2>&1; then

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "social/accounts.h"
@@ -102,9 +103,15 @@ int seed_load(const SeedLoadConfig& c) {
   return 0;
 }
 
-int verify(const VerifyConfig& c) {
-  const std::string path = c.data_dir + "/store";
-  // Never create an empty store by mistake: verifying needs the instance's accounts.
+namespace {
+
+// Opens the store of `data_dir` (never creating one) and runs `change` on the account service.
+// Prints errors on stderr; returns the exit code and the changed account.
+int change_account(const std::string& data_dir, const std::string& username,
+                   const std::function<Result<social::Account>(social::AccountService&)>& change,
+                   social::Account& out) {
+  const std::string path = data_dir + "/store";
+  // Never create an empty store by mistake: this needs the instance's accounts.
   if (!std::filesystem::exists(path)) {
     std::cerr << "kindred: no store at " << path << '\n';
     return 1;
@@ -124,11 +131,11 @@ int verify(const VerifyConfig& c) {
   social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
   social::AccountService accounts(social::Deps{**store, clock, ids, social_config}, hasher,
                                   social::RegistrationMode::kClosed);
-  auto account = accounts.set_verified(c.username, !c.off);
+  auto account = change(accounts);
   Status closed = (*store)->close();
   if (!account.has_value()) {
     if (account.error().is_not_found()) {
-      std::cerr << "kindred: no account named '" << c.username << "'\n";
+      std::cerr << "kindred: no account named '" << username << "'\n";
     } else {
       std::cerr << "kindred: " << account.error().to_string() << '\n';
     }
@@ -138,9 +145,28 @@ int verify(const VerifyConfig& c) {
     std::cerr << "kindred: " << closed.to_string() << '\n';
     return 1;
   }
-  std::cout << "@" << account->username << (account->verified ? " is verified" : " is not verified")
-            << std::endl;
+  out = std::move(*account);
   return 0;
+}
+
+}  // namespace
+
+int verify(const VerifyConfig& c) {
+  social::Account a;
+  const int rc = change_account(
+      c.data_dir, c.username,
+      [&](social::AccountService& accounts) { return accounts.set_verified(c.username, !c.off); }, a);
+  if (rc == 0) std::cout << "@" << a.username << (a.verified ? " is verified" : " is not verified") << std::endl;
+  return rc;
+}
+
+int role(const RoleConfig& c) {
+  social::Account a;
+  const int rc = change_account(
+      c.data_dir, c.username,
+      [&](social::AccountService& accounts) { return accounts.set_admin(c.username, !c.off); }, a);
+  if (rc == 0) std::cout << "@" << a.username << (a.admin ? " is an admin" : " is not an admin") << std::endl;
+  return rc;
 }
 
 namespace {

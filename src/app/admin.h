@@ -31,6 +31,17 @@ struct VerifyConfig {
 // changed). Needs the server stopped (the store admits one process).
 int verify(const VerifyConfig& config);
 
+struct RoleConfig {
+  std::string data_dir = "./data";
+  std::string username;
+  bool off = false;  // take the role away instead of giving it
+};
+
+// `kindred admin role --username NAME [--off]`: gives (or takes away) the admin role of a local
+// account: with a token holding admin:read / admin:write it may use the admin API
+// (/api/v1/kindred/admin/...). Idempotent; prints the result on stdout. Exit codes as verify().
+int role(const RoleConfig& config);
+
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);

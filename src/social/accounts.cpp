@@ -169,6 +169,14 @@ Result<Account> AccountService::set_verified(std::string_view username, bool ver
   });
 }
 
+Result<Account> AccountService::set_admin(std::string_view username, bool admin) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [admin](Account& account, store::Batch&) {
+    account.admin = admin;
+    return Status::ok();
+  });
+}
+
 std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id account_id) const {
   auto counts = deps_.store.assoc_counts({{account_id, AssocType::kBlocks},
                                           {account_id, AssocType::kBlockedBy},

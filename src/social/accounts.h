@@ -67,6 +67,9 @@ class AccountService {
   // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
   // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_verified(std::string_view username, bool verified);
+  // Gives or takes the admin role (`kindred admin role`) of the account named `username`.
+  // Idempotent. Errors: NotFound for an unknown username.
+  Result<Account> set_admin(std::string_view username, bool admin);
   // Whether an account has any block (either way), bookmark or mute at all, so most reads can
   // skip the per-post lookups. Read from the store's counts each time (cheap: the store keeps
   // counts it reads often in memory), so never stale. nullopt if the store failed: callers then

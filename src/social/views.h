@@ -2,15 +2,22 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "social/models.h"
 
 namespace kindred::social {
 
+struct SupportCard;
+
 // Who is asking: an account, or nobody (signed out, or an app token without a user).
 struct Viewer {
   Id account_id;  // none when signed out
+  // The reader's support-card choices (see social/support.h). The per-person preferences fill
+  // these; until then every reader sees cards for the instance's region (--region).
+  bool show_support = true;
+  std::string region = {};  // ISO 3166-1 alpha-2; empty: the instance's
   bool signed_in() const { return !account_id.is_none(); }
 };
 
@@ -48,6 +55,8 @@ struct PostView {
   std::vector<Media> media;  // attached photos, in order
   // On a reblog: the original post as the same viewer sees it (never itself a reblog).
   std::shared_ptr<const PostView> reblog;
+  // Support resources for a post on a sensitive topic (social/support.h), or null.
+  std::shared_ptr<const SupportCard> support;
 };
 
 // One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);

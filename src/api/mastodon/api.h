@@ -18,6 +18,7 @@
 #include "social/profiles.h"
 #include "social/reblogs.h"
 #include "social/relationships.h"
+#include "social/support.h"
 
 namespace kindred::api {
 
@@ -61,6 +62,7 @@ struct ApiServices {
   social::FeedService& feeds;
   social::NotificationService& notifications;
   social::CommentService& comments;
+  social::SupportService& support;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -93,5 +95,6 @@ void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
+void register_kindred_support_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api
