@@ -1,5 +1,8 @@
 #include "social/support.h"
 
+#include <date/date.h>
+#include <date/tz.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -7,14 +10,11 @@
 #include <set>
 #include <stdexcept>
 
-#include <date/date.h>
-#include <date/tz.h>
-
 namespace kindred::social {
 
 namespace {
 
-constexpr int kSearchDays = 400;           // how far ahead the next opening is looked for
+constexpr int kSearchDays = 400;  // how far ahead the next opening is looked for
 constexpr size_t kMaxResources = 1000;
 constexpr size_t kMaxHours = 64;
 constexpr size_t kMaxClosures = 400;
@@ -67,12 +67,15 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
-bool is_apostrophe(uint32_t cp) { return cp == '\'' || cp == 0x2018 || cp == 0x2019 || cp == 0xFF07; }
+bool is_apostrophe(uint32_t cp) {
+  return cp == '\'' || cp == 0x2018 || cp == 0x2019 || cp == 0xFF07;
+}
 
 // Punctuation, symbols and spaces: ASCII other than letters and digits, Latin-1's punctuation
 // block, General Punctuation, CJK punctuation, and the full-width ASCII punctuation.
 bool is_separator(uint32_t cp) {
-  if (cp < 0x80) return !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'));
+  if (cp < 0x80)
+    return !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'));
   if (cp <= 0xBF) return true;
   if (cp == 0xD7 || cp == 0xF7) return true;
   if (cp >= 0x2000 && cp <= 0x206F) return true;
@@ -115,9 +118,12 @@ std::optional<date::sys_days> parse_date(std::string_view s) {
     if (i == 4 || i == 7) continue;
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
     const int digit = s[i] - '0';
-    if (i < 4) y = y * 10 + digit;
-    else if (i < 7) m = m * 10 + digit;
-    else d = d * 10 + digit;
+    if (i < 4)
+      y = y * 10 + digit;
+    else if (i < 7)
+      m = m * 10 + digit;
+    else
+      d = d * 10 + digit;
   }
   const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
                                  date::day(static_cast<unsigned>(d))};
@@ -154,14 +160,14 @@ bool valid_id(std::string_view id) {
 }
 
 bool has_control_or_space(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F;
-  });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; });
 }
 
 bool valid_email(std::string_view e) {
   const size_t at = e.find('@');
-  if (e.size() > 254 || at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
+  if (e.size() > 254 || at == std::string_view::npos || at == 0 ||
+      e.find('@', at + 1) != std::string_view::npos)
     return false;
   if (has_control_or_space(e)) return false;
   const std::string_view domain = e.substr(at + 1);
@@ -172,9 +178,12 @@ bool valid_email(std::string_view e) {
 
 bool valid_url(std::string_view u) {
   std::string_view rest;
-  if (u.substr(0, 8) == "https://") rest = u.substr(8);
-  else if (u.substr(0, 7) == "http://") rest = u.substr(7);
-  else return false;
+  if (u.substr(0, 8) == "https://")
+    rest = u.substr(8);
+  else if (u.substr(0, 7) == "http://")
+    rest = u.substr(7);
+  else
+    return false;
   if (u.size() > 2000 || has_control_or_space(u)) return false;
   const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
   return !host.empty() && host.find('.') != std::string_view::npos && host.front() != '.' &&
@@ -184,8 +193,10 @@ bool valid_url(std::string_view u) {
 bool valid_phone(std::string_view p) {
   int digits = 0;
   for (char c : p) {
-    if (c >= '0' && c <= '9') ++digits;
-    else if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')') return false;
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')')
+      return false;
   }
   return p.size() <= 32 && digits >= 3;
 }
@@ -202,7 +213,8 @@ std::vector<std::string> load_iso_regions() {
   std::string line;
   while (std::getline(in, line)) {
     if (line.size() < 3 || line[0] == '#' || line[2] != '\t') continue;
-    if (line[0] >= 'A' && line[0] <= 'Z' && line[1] >= 'A' && line[1] <= 'Z') out.push_back(line.substr(0, 2));
+    if (line[0] >= 'A' && line[0] <= 'Z' && line[1] >= 'A' && line[1] <= 'Z')
+      out.push_back(line.substr(0, 2));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -241,12 +253,14 @@ Result<TopicMatcher> TopicMatcher::build(TopicLexicon lexicon) {
                        });
     if (!id_ok) return invalid("topic id '" + topic.id + "' must be a-z, 0-9 and _");
     for (size_t u = 0; u < t; ++u)
-      if (lexicon.topics[u].id == topic.id) return invalid("topic '" + topic.id + "' appears twice");
+      if (lexicon.topics[u].id == topic.id)
+        return invalid("topic '" + topic.id + "' appears twice");
     if (topic.message.empty()) return invalid("topic '" + topic.id + "' has no message");
     for (const auto& [language, phrases] : topic.phrases) {
       for (const auto& p : phrases) {
         auto words = topic_words(p);
-        if (words.empty()) return invalid("topic '" + topic.id + "' has an empty phrase (" + language + ")");
+        if (words.empty())
+          return invalid("topic '" + topic.id + "' has an empty phrase (" + language + ")");
         m.by_first_word_[words.front()].push_back(m.phrases_.size());
         m.phrases_.push_back({std::move(words), t});
       }
@@ -257,7 +271,8 @@ Result<TopicMatcher> TopicMatcher::build(TopicLexicon lexicon) {
     }
   }
   for (size_t t = 0; t < lexicon.topics.size(); ++t)
-    if (std::none_of(m.phrases_.begin(), m.phrases_.end(), [t](const Phrase& p) { return p.topic == t; }))
+    if (std::none_of(m.phrases_.begin(), m.phrases_.end(),
+                     [t](const Phrase& p) { return p.topic == t; }))
       return invalid("topic '" + lexicon.topics[t].id + "' has no phrases");
   m.lexicon_ = std::move(lexicon);
   return m;
@@ -272,7 +287,8 @@ std::vector<std::string> TopicMatcher::match(std::string_view text) const {
   const auto words = topic_words(text);
   auto matches_at = [&](const Phrase& p, size_t i) {
     if (i + p.words.size() > words.size()) return false;
-    return std::equal(p.words.begin(), p.words.end(), words.begin() + static_cast<std::ptrdiff_t>(i));
+    return std::equal(p.words.begin(), p.words.end(),
+                      words.begin() + static_cast<std::ptrdiff_t>(i));
   };
   // Words inside an exception phrase of a topic do not count for that topic.
   std::vector<std::vector<bool>> excluded(lexicon_.topics.size());
@@ -333,7 +349,8 @@ Status SupportService::validate(SupportResource& r) const {
     std::string upper = code;
     for (auto& ch : upper)
       if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
-    if (!valid_region(upper)) return invalid("Region '" + code + "' is not an ISO 3166-1 alpha-2 code");
+    if (!valid_region(upper))
+      return invalid("Region '" + code + "' is not an ISO 3166-1 alpha-2 code");
     code = std::move(upper);
   }
   for (auto* list : {&r.topics, &r.regions}) {
@@ -366,9 +383,11 @@ Status SupportService::validate(SupportResource& r) const {
     const int closes = parse_hhmm(h.closes, true);
     if (opens < 0) return invalid("Opens '" + h.opens + "' is not a time HH:MM");
     if (closes < 0) return invalid("Closes '" + h.closes + "' is not a time HH:MM (up to 24:00)");
-    if (closes <= opens) return invalid("Closes must be after opens (" + h.opens + "-" + h.closes + ")");
+    if (closes <= opens)
+      return invalid("Closes must be after opens (" + h.opens + "-" + h.closes + ")");
   }
-  if (r.closures.size() > kMaxClosures) return invalid("Closures has too many entries (maximum is 400)");
+  if (r.closures.size() > kMaxClosures)
+    return invalid("Closures has too many entries (maximum is 400)");
   for (auto& c : r.closures) {
     if (c.to.empty()) c.to = c.from;
     const auto from = parse_date(c.from);
@@ -378,7 +397,8 @@ Status SupportService::validate(SupportResource& r) const {
     if (*to < *from) return invalid("Closure to is before from");
     if ((*to - *from).count() >= kMaxClosureDays) return invalid("Closure is longer than a year");
     c.reason = trimmed(c.reason);
-    if (c.reason.size() > kMaxNameChars) return invalid("Closure reason is too long (maximum is 200 characters)");
+    if (c.reason.size() > kMaxNameChars)
+      return invalid("Closure reason is too long (maximum is 200 characters)");
   }
   return Status::ok();
 }
@@ -401,9 +421,11 @@ OpenState SupportService::open_state(const SupportResource& r, int64_t now_ms) c
   std::array<std::vector<Span>, 7> by_day;
   for (const auto& h : r.hours)
     for (const auto& d : h.days)
-      by_day[static_cast<size_t>(day_index(d))].push_back({parse_hhmm(h.opens, false), parse_hhmm(h.closes, true)});
+      by_day[static_cast<size_t>(day_index(d))].push_back(
+          {parse_hhmm(h.opens, false), parse_hhmm(h.closes, true)});
   for (auto& spans : by_day)
-    std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.opens < b.opens; });
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& a, const Span& b) { return a.opens < b.opens; });
 
   date::sys_time<std::chrono::milliseconds> closes_at{};
   for (int i = 0; i <= kSearchDays; ++i) {
@@ -467,11 +489,12 @@ std::vector<ResourceView> SupportService::resources_for(const std::vector<std::s
   std::vector<ResourceView> out;
   for (const auto& r : *snapshot()) {
     const bool on_topic =
-        topics.empty() || std::any_of(r->topics.begin(), r->topics.end(), [&](const std::string& t) {
+        topics.empty() ||
+        std::any_of(r->topics.begin(), r->topics.end(), [&](const std::string& t) {
           return std::find(topics.begin(), topics.end(), t) != topics.end();
         });
-    const bool in_region =
-        region.empty() || std::find(r->regions.begin(), r->regions.end(), region) != r->regions.end();
+    const bool in_region = region.empty() || std::find(r->regions.begin(), r->regions.end(),
+                                                       region) != r->regions.end();
     if (on_topic && in_region) out.push_back(view(r, now_ms));
   }
   return out;
@@ -480,7 +503,8 @@ std::vector<ResourceView> SupportService::resources_for(const std::vector<std::s
 Result<std::vector<ResourceView>> SupportService::list(std::string_view topic,
                                                        std::string_view region) const {
   if (!topic.empty() && !matcher_.has_topic(topic))
-    return Status::invalid_argument("Validation failed: Topic '" + std::string(topic) + "' is not a known topic");
+    return Status::invalid_argument("Validation failed: Topic '" + std::string(topic) +
+                                    "' is not a known topic");
   std::string upper(region);
   for (auto& ch : upper)
     if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
@@ -492,7 +516,8 @@ Result<std::vector<ResourceView>> SupportService::list(std::string_view topic,
   return resources_for(topics, upper, clock_.now_ms());
 }
 
-std::shared_ptr<const SupportCard> SupportService::card_for(const Viewer& viewer, const Post& post) const {
+std::shared_ptr<const SupportCard> SupportService::card_for(const Viewer& viewer,
+                                                            const Post& post) const {
   if (!viewer.show_support || post.is_reblog()) return nullptr;
   auto topics = topics_of(post);
   if (topics.empty()) return nullptr;
@@ -559,7 +584,8 @@ Result<ResourceView> SupportService::create(const Account& actor, SupportResourc
   return view(entry, clock_.now_ms());
 }
 
-Result<ResourceView> SupportService::replace(const Account& actor, std::string_view id, SupportResource r) {
+Result<ResourceView> SupportService::replace(const Account& actor, std::string_view id,
+                                             SupportResource r) {
   KINDRED_RETURN_IF_ERROR(require_admin(actor));
   std::scoped_lock lock(write_mutex_);
   Directory next = *snapshot();

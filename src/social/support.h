@@ -42,15 +42,15 @@ struct Closure {
 
 // One organisation. Empty strings and lists mean "not known"; nothing unknown is ever claimed.
 struct SupportResource {
-  std::string id;    // [a-z0-9-], 1..64 characters; unique in the directory
+  std::string id;  // [a-z0-9-], 1..64 characters; unique in the directory
   std::string name;
   std::vector<std::string> topics;   // ids of the topic lexicon ("pregnancy_loss")
   std::vector<std::string> regions;  // ISO 3166-1 alpha-2, upper case ("GB")
   std::string phone;
   std::string email;
   std::string website;
-  std::string time_zone;              // IANA ("Europe/London"); needed with hours or closures
-  std::vector<OpeningHours> hours;    // empty: opening hours not known
+  std::string time_zone;            // IANA ("Europe/London"); needed with hours or closures
+  std::vector<OpeningHours> hours;  // empty: opening hours not known
   std::vector<Closure> closures;
 };
 
@@ -200,7 +200,7 @@ class SupportService {
   IdGenerator& ids_;
   TopicMatcher matcher_;
   SupportConfig config_;
-  SupportDirectorySink* sink_;  // may be null
+  SupportDirectorySink* sink_;            // may be null
   std::vector<std::string> iso_regions_;  // sorted
 
   // Topics per post id (empty: none). Provides its own synchronisation.

@@ -1,10 +1,11 @@
 // Kindred's support resources: GET /api/v1/kindred/support_resources (public), and the admin
 // directory under /api/v1/kindred/admin/support_resources (GET, POST, PUT/:id, DELETE/:id), which
 // needs a user token with admin:read or admin:write and an account with the admin role.
+#include "api/mastodon/entities/support.h"
+
 #include <boost/json/parse.hpp>
 
 #include "api/kindred/support_json.h"
-#include "api/mastodon/entities/support.h"
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {

@@ -19,10 +19,13 @@ namespace json = boost::json;
 
 namespace {
 
-Status invalid(const std::string& what) { return Status::invalid_argument("Validation failed: " + what); }
+Status invalid(const std::string& what) {
+  return Status::invalid_argument("Validation failed: " + what);
+}
 
 // An optional string member: absent or null -> "", a string -> it, anything else an error.
-Status read_string(const json::object& o, std::string_view key, std::string_view label, std::string& out) {
+Status read_string(const json::object& o, std::string_view key, std::string_view label,
+                   std::string& out) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return Status::ok();
   if (!it->value().is_string()) return invalid(std::string(label) + " must be a string");
@@ -115,7 +118,8 @@ void put_resource(json::array& out, const social::SupportResource& r) {
     for (const auto& h : r.hours) {
       json::array days;
       for (const auto& d : h.days) days.emplace_back(d);
-      weekly.emplace_back(json::object{{"days", std::move(days)}, {"opens", h.opens}, {"closes", h.closes}});
+      weekly.emplace_back(
+          json::object{{"days", std::move(days)}, {"opens", h.opens}, {"closes", h.closes}});
     }
     o["hours"] = json::object{{"time_zone", r.time_zone}, {"weekly", std::move(weekly)}};
   }
@@ -149,9 +153,10 @@ Status unavailable(const std::string& what, const std::string& path) {
 Result<social::SupportResource> support_resource_from_json(const json::value& v, bool with_id) {
   if (!v.is_object()) return invalid("the body must be a JSON object");
   const auto& o = v.get_object();
-  KINDRED_RETURN_IF_ERROR(only_known(o, "", {"id", "name", "topics", "regions", "phone", "email",
-                                             "website", "hours", "closures", "open_now", "closes_at",
-                                             "next_open_at", "next_open_at_local"}));
+  KINDRED_RETURN_IF_ERROR(
+      only_known(o, "",
+                 {"id", "name", "topics", "regions", "phone", "email", "website", "hours",
+                  "closures", "open_now", "closes_at", "next_open_at", "next_open_at_local"}));
   social::SupportResource r;
   if (with_id) KINDRED_RETURN_IF_ERROR(read_string(o, "id", "Id", r.id));
   KINDRED_RETURN_IF_ERROR(read_string(o, "name", "Name", r.name));
@@ -161,7 +166,8 @@ Result<social::SupportResource> support_resource_from_json(const json::value& v,
   KINDRED_RETURN_IF_ERROR(read_string(o, "email", "Email", r.email));
   KINDRED_RETURN_IF_ERROR(read_string(o, "website", "Website", r.website));
   if (auto it = o.find("hours"); it != o.end()) KINDRED_RETURN_IF_ERROR(read_hours(it->value(), r));
-  if (auto it = o.find("closures"); it != o.end()) KINDRED_RETURN_IF_ERROR(read_closures(it->value(), r));
+  if (auto it = o.find("closures"); it != o.end())
+    KINDRED_RETURN_IF_ERROR(read_closures(it->value(), r));
   return r;
 }
 
@@ -173,7 +179,8 @@ Result<std::vector<social::SupportResource>> support_directory_from_json(std::st
   if (version == o.end() || !version->value().is_int64() || version->value().get_int64() != 1)
     return invalid("the directory's version must be 1");
   auto list = o.find("resources");
-  if (list == o.end() || !list->value().is_array()) return invalid("the directory's resources must be an array");
+  if (list == o.end() || !list->value().is_array())
+    return invalid("the directory's resources must be an array");
   std::vector<social::SupportResource> out;
   for (const auto& e : list->value().get_array()) {
     KINDRED_ASSIGN_OR_RETURN(auto r, support_resource_from_json(e, /*with_id=*/true));
@@ -197,7 +204,8 @@ std::string support_directory_to_json(const std::vector<social::SupportResource>
 
 Result<social::TopicLexicon> topic_lexicon_from_json(std::string_view text) {
   KINDRED_ASSIGN_OR_RETURN(json::value v, parse_json(text));
-  if (!v.is_object() || !v.get_object().contains("topics") || !v.get_object().at("topics").is_array())
+  if (!v.is_object() || !v.get_object().contains("topics") ||
+      !v.get_object().at("topics").is_array())
     return invalid("the topic lexicon must be an object with a topics array");
   social::TopicLexicon lexicon;
   for (const auto& t : v.get_object().at("topics").get_array()) {
@@ -210,10 +218,12 @@ Result<social::TopicLexicon> topic_lexicon_from_json(std::string_view text) {
     for (std::string_view field : {"phrases", "except"}) {
       auto it = o.find(field);
       if (it == o.end()) continue;
-      if (!it->value().is_object()) return invalid("topic " + std::string(field) + " must map languages to arrays");
+      if (!it->value().is_object())
+        return invalid("topic " + std::string(field) + " must map languages to arrays");
       for (const auto& lang : it->value().get_object()) {
         std::vector<std::string> phrases;
-        KINDRED_RETURN_IF_ERROR(read_strings(it->value().get_object(), lang.key(), "Topic phrases", phrases));
+        KINDRED_RETURN_IF_ERROR(
+            read_strings(it->value().get_object(), lang.key(), "Topic phrases", phrases));
         if (field == "phrases") {
           topic.phrases.emplace_back(std::string(lang.key()), std::move(phrases));
         } else {

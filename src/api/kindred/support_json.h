@@ -23,7 +23,8 @@ namespace kindred::api {
 // ignored so a GET can be sent back; any other unknown field is refused. Only shapes are
 // checked here; SupportService::validate checks values.
 // Errors: InvalidArgument ("Validation failed: ...") naming the field.
-Result<social::SupportResource> support_resource_from_json(const boost::json::value& v, bool with_id);
+Result<social::SupportResource> support_resource_from_json(const boost::json::value& v,
+                                                           bool with_id);
 
 // The directory file: {"version": 1, "resources": [...]}. Errors: InvalidArgument.
 Result<std::vector<social::SupportResource>> support_directory_from_json(std::string_view text);
