@@ -225,13 +225,15 @@ TEST_F(SupportApi, AdminApiNeedsAUserTokenWithAdminScopeAndTheAdminRole) {
   // An app token has no user, so no role.
   App app = create_app("read admin:read admin:write");
   EXPECT_EQ(get(kAdminPath, app_token(app)).status, 422);
-  // Taking the role away takes the API away.
+  // Taking the role away takes the API away; the command refuses unknown accounts.
   restart([&] {
     app::RoleConfig c;
     c.data_dir = data_dir().string();
     c.username = "ann";
     c.off = true;
     EXPECT_EQ(app::role(c), 0);
+    c.username = "nobody";
+    EXPECT_EQ(app::role(c), 1);
   });
   EXPECT_EQ(get(kAdminPath, admin_token_).status, 403);
   EXPECT_EQ(directory_file(), before);
@@ -314,6 +316,19 @@ TEST_F(SupportApi, UnknownIdsAre404) {
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.body, R"({"error":"Record not found"})");
   }
+}
+
+TEST(SupportStart, ARegionThatIsNotAnIsoCodeStopsStart) {
+  TempDir dir;
+  app::ServeConfig c;
+  c.listen = "127.0.0.1:0";
+  c.data_dir = dir.path().string();
+  c.access_log = false;
+  c.region = "UK";
+  app::Instance instance(c);
+  Status s = instance.start(nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "--region must be an ISO 3166-1 alpha-2 code, got 'UK'");
 }
 
 // A hand edit that breaks the file stops the server at start, naming the file and the problem,
