@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/kindred/support_json.h"
 #include "app/admin.h"
 #include "support/api_fixture.h"
 #include "support/temp_dir.h"
@@ -254,33 +255,45 @@ TEST_F(SupportApi, EachBadFieldIs422AndLeavesTheDirectoryAsItWas) {
       {"topics", R"(["cooking"])", "Validation failed: Topic 'cooking' is not a known topic"},
       {"topics", R"("pregnancy_loss")", "Validation failed: Topics must be an array of strings"},
       {"regions", R"(["UK"])", "Validation failed: Region 'UK' is not an ISO 3166-1 alpha-2 code"},
-      {"regions", R"(["GBR"])", "Validation failed: Region 'GBR' is not an ISO 3166-1 alpha-2 code"},
+      {"regions", R"(["GBR"])",
+       "Validation failed: Region 'GBR' is not an ISO 3166-1 alpha-2 code"},
       {"regions", R"([])", "Validation failed: Regions can't be blank"},
-      {"phone", R"("call us")", "Validation failed: Phone must be digits, spaces, +, -, ( and ) (at most 32)"},
+      {"phone", R"("call us")",
+       "Validation failed: Phone must be digits, spaces, +, -, ( and ) (at most 32)"},
       {"email", R"("help at example.org")", "Validation failed: Email is not an email address"},
       {"email", R"("help@localhost")", "Validation failed: Email is not an email address"},
       {"website", "\"javascript:alert(1)\"", "Validation failed: Website must be an http(s) URL"},
       {"website", R"("https://")", "Validation failed: Website must be an http(s) URL"},
-      {"hours", R"({"time_zone": "Europe/Atlantis", "weekly": [{"days": ["monday"], "opens": "09:00", "closes": "16:00"}]})",
+      {"hours",
+       R"({"time_zone": "Europe/Atlantis", "weekly": [{"days": ["monday"], "opens": "09:00", "closes": "16:00"}]})",
        "Validation failed: Time zone 'Europe/Atlantis' is not an IANA time zone"},
-      {"hours", R"({"time_zone": "GMT+1", "weekly": [{"days": ["monday"], "opens": "09:00", "closes": "16:00"}]})",
+      {"hours",
+       R"({"time_zone": "GMT+1", "weekly": [{"days": ["monday"], "opens": "09:00", "closes": "16:00"}]})",
        "Validation failed: Time zone 'GMT+1' is not an IANA time zone"},
       {"hours", R"({"weekly": [{"days": ["monday"], "opens": "09:00", "closes": "16:00"}]})",
        "Validation failed: Hours time zone can't be blank"},
       {"hours", R"({"time_zone": "Europe/London", "weekly": []})",
        "Validation failed: Hours weekly can't be blank (hours are null when not known)"},
-      {"hours", R"({"time_zone": "Europe/London", "weekly": [{"days": ["mon"], "opens": "09:00", "closes": "16:00"}]})",
+      {"hours",
+       R"({"time_zone": "Europe/London", "weekly": [{"days": ["mon"], "opens": "09:00", "closes": "16:00"}]})",
        "Validation failed: Day 'mon' is not monday..sunday"},
-      {"hours", R"({"time_zone": "Europe/London", "weekly": [{"days": ["monday"], "opens": "9:00", "closes": "16:00"}]})",
+      {"hours",
+       R"({"time_zone": "Europe/London", "weekly": [{"days": ["monday"], "opens": "9:00", "closes": "16:00"}]})",
        "Validation failed: Opens '9:00' is not a time HH:MM"},
-      {"hours", R"({"time_zone": "Europe/London", "weekly": [{"days": ["monday"], "opens": "09:00", "closes": "25:00"}]})",
+      {"hours",
+       R"({"time_zone": "Europe/London", "weekly": [{"days": ["monday"], "opens": "09:00", "closes": "25:00"}]})",
        "Validation failed: Closes '25:00' is not a time HH:MM (up to 24:00)"},
-      {"hours", R"({"time_zone": "Europe/London", "weekly": [{"days": ["monday"], "opens": "16:00", "closes": "09:00"}]})",
+      {"hours",
+       R"({"time_zone": "Europe/London", "weekly": [{"days": ["monday"], "opens": "16:00", "closes": "09:00"}]})",
        "Validation failed: Closes must be after opens (16:00-09:00)"},
-      {"hours", R"("9 to 5")", "Validation failed: Hours must be null or an object with time_zone and weekly"},
-      {"closures", R"([{"from": "2024-02-30"}])", "Validation failed: Closure from '2024-02-30' is not a date YYYY-MM-DD"},
-      {"closures", R"([{"from": "2024-12-28", "to": "2024-12-25"}])", "Validation failed: Closure to is before from"},
-      {"closures", R"([{"from": "2024-01-01", "to": "2025-06-01"}])", "Validation failed: Closure is longer than a year"},
+      {"hours", R"("9 to 5")",
+       "Validation failed: Hours must be null or an object with time_zone and weekly"},
+      {"closures", R"([{"from": "2024-02-30"}])",
+       "Validation failed: Closure from '2024-02-30' is not a date YYYY-MM-DD"},
+      {"closures", R"([{"from": "2024-12-28", "to": "2024-12-25"}])",
+       "Validation failed: Closure to is before from"},
+      {"closures", R"([{"from": "2024-01-01", "to": "2025-06-01"}])",
+       "Validation failed: Closure is longer than a year"},
       {"colour", R"("blue")", "Validation failed: unknown field 'colour'"},
   };
   for (const auto& c : cases) {
@@ -290,8 +303,7 @@ TEST_F(SupportApi, EachBadFieldIs422AndLeavesTheDirectoryAsItWas) {
          {post(kAdminPath, body, admin_token_),
           put(std::string(kAdminPath) + "/miscarriage-association", body, admin_token_)}) {
       EXPECT_EQ(r.status, 422) << c.field << " " << c.value;
-      EXPECT_EQ(r.body, bj::serialize(bj::object{{"error", c.error}}))
-          << c.field << " " << c.value;
+      EXPECT_EQ(r.body, bj::serialize(bj::object{{"error", c.error}})) << c.field << " " << c.value;
     }
   }
   bj::object no_contact = valid_resource();
@@ -329,6 +341,49 @@ TEST(SupportStart, ARegionThatIsNotAnIsoCodeStopsStart) {
   Status s = instance.start(nullptr);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "--region must be an ISO 3166-1 alpha-2 code, got 'UK'");
+}
+
+// The directory file: every field survives a save and a load, the save leaves no temp file, and a
+// save that cannot be written fails without touching what is there.
+TEST(SupportFile, SavesWholeAndLoadsEveryFieldBack) {
+  TempDir dir;
+  social::SupportResource r;
+  r.id = "a-helpline";
+  r.name = "A \"quoted\" helpline";
+  r.topics = {"pregnancy_loss"};
+  r.regions = {"GB", "IE"};
+  r.phone = "0800 000 000";
+  r.email = "help@example.org";
+  r.website = "https://example.org/";
+  r.time_zone = "Europe/London";
+  r.hours = {{{"monday", "friday"}, "09:00", "16:00"}, {{"saturday"}, "10:00", "12:00"}};
+  r.closures = {{"2026-12-25", "2026-12-28", "Christmas"}};
+  api::SupportFile file(dir.sub("support_resources.json"));
+  ASSERT_TRUE(file.save({r}).is_ok());
+  EXPECT_FALSE(std::filesystem::exists(dir.sub("support_resources.json.tmp")));
+  auto loaded = file.load(dir.sub("no-seed-needed.json"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+  EXPECT_FALSE(loaded->from_seed);
+  ASSERT_EQ(loaded->directory.size(), 1u);
+  const auto& back = loaded->directory[0];
+  EXPECT_EQ(back.id, r.id);
+  EXPECT_EQ(back.name, r.name);
+  EXPECT_EQ(back.regions, r.regions);
+  EXPECT_EQ(back.email, r.email);
+  EXPECT_EQ(back.website, r.website);
+  EXPECT_EQ(back.time_zone, r.time_zone);
+  ASSERT_EQ(back.hours.size(), 2u);
+  EXPECT_EQ(back.hours[0].days, r.hours[0].days);
+  EXPECT_EQ(back.hours[1].closes, "12:00");
+  ASSERT_EQ(back.closures.size(), 1u);
+  EXPECT_EQ(back.closures[0].to, "2026-12-28");
+  EXPECT_EQ(back.closures[0].reason, "Christmas");
+
+  api::SupportFile nowhere(dir.sub("missing-dir/support_resources.json"));
+  EXPECT_EQ(nowhere.save({r}).code(), StatusCode::kUnavailable);
+  auto seeded = nowhere.load(dir.sub("support_resources.json"));  // no file yet: the seed
+  ASSERT_TRUE(seeded.has_value());
+  EXPECT_TRUE(seeded->from_seed);
 }
 
 // A hand edit that breaks the file stops the server at start, naming the file and the problem,
