@@ -7,7 +7,6 @@
 #include <array>
 #include <chrono>
 #include <fstream>
-#include <set>
 #include <stdexcept>
 
 namespace kindred::social {

@@ -134,9 +134,10 @@ struct SupportConfig {
   size_t match_cache_entries = 1 << 16;
 };
 
-// The directory, the matcher and the cards. Reads are thread-safe and lock-free but for one
-// shared_ptr copy; admin writes are serialised, validated whole before anything is saved, saved
-// through the sink, and only then become visible, so bad input never changes the directory.
+// The directory, the matcher and the cards. Thread-safe: a read copies the directory's snapshot
+// pointer (under a mutex held for that copy only); admin writes are serialised, validated whole
+// before anything is saved, saved through the sink, and only then become visible, so bad input
+// never changes the directory.
 class SupportService {
  public:
   // `sink` may be null (nothing is saved: tests). Not owned; outlives the service.

@@ -6,7 +6,9 @@
 #include <date/date.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "api/kindred/support_json.h"
 
@@ -318,6 +320,37 @@ TEST_F(Support, LoadRefusesADirectoryWithABadOrDuplicateEntry) {
   EXPECT_EQ(service_.load({weekdays_9_to_4(), weekdays_9_to_4()}).code(),
             StatusCode::kInvalidArgument);
   EXPECT_TRUE(service_.resources_for({}, "", clock_.now_ms()).empty());  // nothing installed
+}
+
+TEST_F(Support, OnlyAdminsEditAndEditsAreWholeForConcurrentReaders) {
+  ASSERT_TRUE(service_.load({weekdays_9_to_4()}).is_ok());
+  Account someone;
+  EXPECT_EQ(service_.create(someone, weekdays_9_to_4()).error().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_.remove(someone, "helpline").error().code(), StatusCode::kPermissionDenied);
+  Account admin;
+  admin.admin = true;
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    Post p;
+    p.id = Id{9};
+    p.text = "our miscarriage";
+    while (!stop.load()) {
+      auto card = service_.card_for(Viewer{Id{1}}, p);
+      const size_t n = card ? card->resources.size() : 0;
+      if (n < 1 || n > 2 || card->resources.front().resource->id != "helpline") ++bad;
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    auto made = service_.create(admin, weekdays_9_to_4());
+    ASSERT_TRUE(made.has_value()) << made.error().to_string();
+    ASSERT_TRUE(service_.remove(admin, made->resource->id).has_value());
+  }
+  stop = true;
+  reader.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(service_.resources_for({}, "", clock_.now_ms()).size(), 1u);
 }
 
 }  // namespace
