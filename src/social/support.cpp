@@ -486,7 +486,9 @@ std::vector<ResourceView> SupportService::resources_for(const std::vector<std::s
                                                         std::string_view region,
                                                         int64_t now_ms) const {
   std::vector<ResourceView> out;
-  for (const auto& r : *snapshot()) {
+  // Held for the loop: a range-for over `*snapshot()` would outlive the temporary pointer.
+  const auto directory = snapshot();
+  for (const auto& r : *directory) {
     const bool on_topic =
         topics.empty() ||
         std::any_of(r->topics.begin(), r->topics.end(), [&](const std::string& t) {
