@@ -1,8 +1,8 @@
 #include "app/admin.h"
 
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -105,13 +105,13 @@ int seed_load(const SeedLoadConfig& c) {
 
 namespace {
 
-// Opens the store of `data_dir` (never creating one) and runs `change` on the account service.
-// Prints errors on stderr; returns the exit code and the changed account.
-int change_account(const std::string& data_dir, const std::string& username,
+// Opens the store of `c.data_dir`, runs `change` on the account service, closes the store and
+// prints `describe(account)`. Exit codes as verify() promises.
+int change_account(const VerifyConfig& c,
                    const std::function<Result<social::Account>(social::AccountService&)>& change,
-                   social::Account& out) {
-  const std::string path = data_dir + "/store";
-  // Never create an empty store by mistake: this needs the instance's accounts.
+                   const std::function<std::string(const social::Account&)>& describe) {
+  const std::string path = c.data_dir + "/store";
+  // Never create an empty store by mistake: the change needs the instance's accounts.
   if (!std::filesystem::exists(path)) {
     std::cerr << "kindred: no store at " << path << '\n';
     return 1;
@@ -145,28 +145,30 @@ int change_account(const std::string& data_dir, const std::string& username,
     std::cerr << "kindred: " << closed.to_string() << '\n';
     return 1;
   }
-  out = std::move(*account);
+  std::cout << "@" << account->username << describe(*account) << std::endl;
   return 0;
 }
 
 }  // namespace
 
 int verify(const VerifyConfig& c) {
-  social::Account a;
-  const int rc = change_account(
-      c.data_dir, c.username,
-      [&](social::AccountService& accounts) { return accounts.set_verified(c.username, !c.off); }, a);
-  if (rc == 0) std::cout << "@" << a.username << (a.verified ? " is verified" : " is not verified") << std::endl;
-  return rc;
+  return change_account(
+      c, [&c](social::AccountService& a) { return a.set_verified(c.username, !c.off); },
+      [](const social::Account& a) { return a.verified ? " is verified" : " is not verified"; });
+}
+
+int memorial(const VerifyConfig& c) {
+  return change_account(
+      c, [&c](social::AccountService& a) { return a.set_memorial(c.username, !c.off); },
+      [](const social::Account& a) {
+        return a.memorial ? " is a memorial account" : " is not a memorial account";
+      });
 }
 
 int role(const RoleConfig& c) {
-  social::Account a;
-  const int rc = change_account(
-      c.data_dir, c.username,
-      [&](social::AccountService& accounts) { return accounts.set_admin(c.username, !c.off); }, a);
-  if (rc == 0) std::cout << "@" << a.username << (a.admin ? " is an admin" : " is not an admin") << std::endl;
-  return rc;
+  return change_account(
+      c, [&c](social::AccountService& a) { return a.set_admin(c.username, !c.off); },
+      [](const social::Account& a) { return a.admin ? " is an admin" : " is not an admin"; });
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "media/synth.h"
+#include "social/calendar.h"
 #include "social/instance.h"
 
 namespace kindred::app {
@@ -45,6 +46,51 @@ Result<std::string> draw(int width, int height, media::Rgb from, media::Rgb to, 
   return media::synthesize_image(spec);
 }
 
+// Jonas's memories: posts from this day (UTC, the default time zone) in earlier years, written
+// through a PostService whose clock stands on that day, so their ids and times are of that day.
+Status seed_memories(const DemoServices& s, const social::Account& jonas) {
+  const int64_t now = s.deps.clock.now_ms();
+  const social::TimeZone utc;
+  const social::CivilDate today = utc.date_at(now);
+  const int64_t time_of_day = now - utc.day_start_ms(today);
+  struct Memory {
+    int years_back;
+    const char* text;
+    bool photo;
+  };
+  // On 29 February the same day exists only in leap years.
+  const bool leap_day = today.month == 2 && today.day == 29;
+  const std::vector<Memory> memories = {
+      {leap_day ? 8 : 3, "Collected the keys to plot 14 today. It is mostly brambles. I love it.",
+       true},
+      {leap_day ? 4 : 1,
+       "Another year on plot 14 today. Thank you, neighbours, for the seeds and the advice.",
+       false},
+  };
+  for (const auto& m : memories) {
+    const social::CivilDate day{today.year - m.years_back, today.month, today.day};
+    ManualClock past_clock(utc.day_start_ms(day) + time_of_day);
+    IdGenerator past_ids(past_clock);
+    social::PostService past_posts(social::Deps{s.deps.store, past_clock, past_ids, s.deps.config},
+                                   s.accounts, s.media);
+    social::NewPost np;
+    np.text = m.text;
+    np.language = "en";
+    if (m.photo) {
+      social::NewUpload upload;
+      KINDRED_ASSIGN_OR_RETURN(upload.bytes, draw(1600, 1200, {90, 60, 30}, {120, 170, 60}, 41));
+      upload.description =
+          "Demo image: a brown-to-green gradient, standing in for a photo of an overgrown "
+          "allotment plot with a new padlock on its gate.";
+      KINDRED_ASSIGN_OR_RETURN(social::Media media,
+                               s.media.upload(jonas, std::move(upload), std::chrono::minutes(1)));
+      np.media_ids.push_back(media.id);
+    }
+    KINDRED_RETURN_IF_ERROR(past_posts.create(jonas, np).status());
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status seed_demo(const DemoServices& s) {
@@ -84,6 +130,9 @@ Status seed_demo(const DemoServices& s) {
         s.relationships.follow(social::Viewer{by_name.at(follower).id}, by_name.at(followed).id)
             .status());
   }
+
+  // Before today's posts, so that each account's newest post stays its newest.
+  KINDRED_RETURN_IF_ERROR(seed_memories(s, by_name.at("jonas")));
 
   const std::vector<DemoPost> feed = {
       {"tour", "maya",

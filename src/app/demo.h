@@ -25,13 +25,16 @@ struct DemoServices {
   social::ReblogService& reblogs;
   social::CommentService& comments;
   const store::Store& store;
+  // What the demo's backdated posts (Jonas's memories) are written with, through a PostService
+  // of their own whose clock stands in an earlier year.
+  social::Deps deps;
 };
 
 // Seeds a small, believable instance: a few accounts (one a verified public figure) with
 // avatars, follows, photo posts with alt text, likes, reblogs, threaded comments and a comment
-// pinned by its post's author. The photos are drawn here
-// (libvips gradients and shapes; nothing is downloaded) and go through the upload pipeline.
-// Does nothing when any account exists already.
+// pinned by its post's author, and posts from this day in earlier years (memories for Jonas). The
+// photos are drawn here (libvips gradients and shapes; nothing is downloaded) and go through the
+// upload pipeline. Does nothing when any account exists already.
 Status seed_demo(const DemoServices& s);
 
 }  // namespace kindred::app

@@ -37,6 +37,8 @@ struct Instance::Impl {
   std::unique_ptr<social::CommentService> comments;
   std::unique_ptr<api::SupportFile> support_file;
   std::unique_ptr<social::SupportService> support;
+  std::unique_ptr<social::PreferencesService> preferences;
+  std::unique_ptr<social::MemoryService> memories;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -60,7 +62,7 @@ struct Instance::Impl {
     social::SupportConfig sc;
     sc.region = config.region;
     support = std::make_unique<social::SupportService>(*clock, *ids, std::move(*matcher), sc,
-                                                       support_file.get());
+                                                       support_file.get(), preferences.get());
     if (!support->valid_region(config.region))
       return Status::invalid_argument("--region must be an ISO 3166-1 alpha-2 code, got '" + config.region + "'");
     KINDRED_ASSIGN_OR_RETURN(auto loaded, support_file->load(share + "/support_resources.json"));
@@ -160,6 +162,8 @@ Status Instance::start(std::ostream* access_log) {
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
+  m.preferences = std::make_unique<social::PreferencesService>(deps);
+  m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
   KINDRED_RETURN_IF_ERROR(m.start_support());
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
@@ -167,13 +171,13 @@ Status Instance::start(std::ostream* access_log) {
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
         seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.relationships,
-                   *m.reblogs, *m.comments, *m.store}));
+                   *m.reblogs, *m.comments, *m.store, deps}));
   }
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
-                            *m.comments,  *m.support};
+                            *m.comments,   *m.support, *m.preferences, *m.memories};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -222,14 +226,17 @@ void Instance::stop() {
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
+  if (m.posts) m.posts->set_support(nullptr);
+  m.support.reset();  // reads preferences
   m.feeds.reset();
   m.notifications.reset();
+  m.memories.reset();
+  m.preferences.reset();
   m.comments.reset();
   m.relationships.reset();
   m.reblogs.reset();
   m.likes.reset();
   m.posts.reset();
-  m.support.reset();
   m.profiles.reset();
   m.media.reset();
   if (m.store) {

@@ -148,6 +148,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   role_cmd->add_option("--username", role.username, "The account's username")->required();
   role_cmd->add_flag("--off", role.off, "Take the role away instead of giving it");
+  kindred::app::VerifyConfig memorial;
+  auto* memorial_cmd = admin->add_subcommand(
+      "memorial",
+      "Mark (or with --off unmark) an account as a memorial, at the family's request: its "
+      "profile says \"Remembering\", and it can no longer be signed into.");
+  memorial_cmd->add_option("--data-dir", memorial.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  memorial_cmd->add_option("--username", memorial.username, "The account's username")->required();
+  memorial_cmd->add_flag("--off", memorial.off, "Clear the mark instead of setting it");
 
   CLI11_PARSE(cli, argc, argv);
   if (kindred::Status s = kindred::media::init_media(argv[0]); !s.is_ok()) {
@@ -162,6 +172,7 @@ int main(int argc, char** argv) {
   if (verify_cmd->parsed()) return kindred::app::verify(verify);
 
   if (role_cmd->parsed()) return kindred::app::role(role);
+  if (memorial_cmd->parsed()) return kindred::app::memorial(memorial);
 
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);

@@ -177,6 +177,14 @@ Result<Account> AccountService::set_admin(std::string_view username, bool admin)
   });
 }
 
+Result<Account> AccountService::set_memorial(std::string_view username, bool memorial) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [memorial](Account& account, store::Batch&) {
+    account.memorial = memorial;
+    return Status::ok();
+  });
+}
+
 std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id account_id) const {
   auto counts = deps_.store.assoc_counts({{account_id, AssocType::kBlocks},
                                           {account_id, AssocType::kBlockedBy},

@@ -70,6 +70,11 @@ class AccountService {
   // Gives or takes the admin role (`kindred admin role`) of the account named `username`.
   // Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_admin(std::string_view username, bool admin);
+  // Sets or clears the memorial mark (`kindred admin memorial`, at the family's request) of the
+  // account named `username`. A memorial account cannot be signed into, and its tokens stop
+  // working (the API checks the mark on every request). Idempotent.
+  // Errors: NotFound for an unknown username.
+  Result<Account> set_memorial(std::string_view username, bool memorial);
   // Whether an account has any block (either way), bookmark or mute at all, so most reads can
   // skip the per-post lookups. Read from the store's counts each time (cheap: the store keeps
   // counts it reads often in memory), so never stale. nullopt if the store failed: callers then

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "social/text.h"
 
@@ -233,7 +231,15 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
   Page<PostView> page;
   page.items.reserve(lq.limit);
   page.positions.reserve(lq.limit);
-  std::unordered_set<Id> seen;
+  // Posts already taken or refused (sorted; a page holds tens of them, so no hash set).
+  std::vector<Id> seen;
+  auto was_seen = [&](Id id) { return std::binary_search(seen.begin(), seen.end(), id); };
+  auto mark_seen = [&](Id id) {
+    auto at = std::lower_bound(seen.begin(), seen.end(), id);
+    if (at != seen.end() && *at == id) return false;
+    seen.insert(at, id);
+    return true;
+  };
   for (int round = 0; round < kMaxRounds && page.items.size() < lq.limit; ++round) {
     std::vector<store::Assoc> all;
     bool more = false;
@@ -276,22 +282,25 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
       more = true;
     }
     if (all.empty()) break;
-    std::vector<Id> ids;
-    std::unordered_map<Id, Id> position_of;
+    std::vector<Id> ids;        // new posts of this round, in order
+    std::vector<Id> positions;  // their entries' positions
     for (const auto& a : all) {
-      if (!seen.count(a.to) && position_of.emplace(a.to, a.position).second) ids.push_back(a.to);
+      if (was_seen(a.to) || std::find(ids.begin(), ids.end(), a.to) != ids.end()) continue;
+      ids.push_back(a.to);
+      positions.push_back(a.position);
     }
     KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.visible_posts(viewer, ids));
     KINDRED_ASSIGN_OR_RETURN(Relations rel, relations_with(viewer, posts, needs));
     std::vector<Post> kept;
     for (auto& p : posts) {
       if (page.items.size() + kept.size() >= lq.limit) break;
-      if (!seen.insert(p.id).second || !keep(p, rel)) continue;
+      if (!mark_seen(p.id) || !keep(p, rel)) continue;
       kept.push_back(std::move(p));
     }
     KINDRED_ASSIGN_OR_RETURN(auto views, posts_.views_of(viewer, std::move(kept)));
     for (auto& v : views) {
-      page.positions.push_back(position_of[v.post.id]);
+      page.positions.push_back(positions[static_cast<size_t>(
+          std::find(ids.begin(), ids.end(), v.post.id) - ids.begin())]);
       page.items.push_back(std::move(v));
     }
     if (!more) break;
@@ -322,9 +331,13 @@ Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& 
     }
   }
   const Id me = viewer.account_id;
-  std::unordered_set<Id> shown;  // originals on this page
+  std::vector<Id> shown;  // originals on this page
   return merged(viewer, sources, q, Needs::kMutesAndFollows, [&](const Post& p, const Relations& r) {
-    return wanted_in_home(me, p, r) && shown.insert(p.is_reblog() ? p.reblog_of_id : p.id).second;
+    const Id original = p.is_reblog() ? p.reblog_of_id : p.id;
+    if (!wanted_in_home(me, p, r) || std::find(shown.begin(), shown.end(), original) != shown.end())
+      return false;
+    shown.push_back(original);
+    return true;
   });
 }
 

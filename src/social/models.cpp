@@ -288,4 +288,42 @@ Result<AuthCode> AuthCode::decode(std::string_view bytes) {
   return c;
 }
 
+std::string Preferences::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_bool(memories);
+  w.put_bool(support_resources);
+  w.put_str(region);
+  w.put_str(time_zone);
+  return std::move(w).bytes();
+}
+
+Result<Preferences> Preferences::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  Preferences p;
+  if (!get_version(r) || !r.get_bool(p.memories) || !r.get_bool(p.support_resources) ||
+      !r.get_str(p.region) || !r.get_str(p.time_zone))
+    return corrupt("preferences");
+  return p;
+}
+
+std::string HiddenRange::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  w.put_u64(id.value);
+  w.put_str(start_date);
+  w.put_str(end_date);
+  w.put_str(note);
+  return std::move(w).bytes();
+}
+
+Result<HiddenRange> HiddenRange::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  HiddenRange h;
+  if (!get_version(r) || !r.get_u64(h.id.value) || !r.get_str(h.start_date) ||
+      !r.get_str(h.end_date) || !r.get_str(h.note))
+    return corrupt("hidden range");
+  return h;
+}
+
 }  // namespace kindred::social

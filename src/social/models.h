@@ -152,4 +152,30 @@ struct AuthCode {
   static Result<AuthCode> decode(std::string_view bytes);
 };
 
+// A person's Kindred preferences (GET/PATCH /api/v1/kindred/preferences), one record per
+// account keyed by its id; an account without one has the defaults.
+struct Preferences {
+  bool memories = true;           // show "this day in earlier years"
+  bool support_resources = true;  // show support cards with posts about loss
+  std::string region;             // ISO 3166-1 alpha-2, upper-case; empty: the instance's
+  std::string time_zone;          // IANA name; empty: UTC
+  bool operator==(const Preferences&) const = default;
+
+  std::string encode() const;
+  static Result<Preferences> decode(std::string_view bytes);
+};
+
+// A span of days (both ends included, in the person's time zone) whose posts never show as
+// memories, until its owner deletes it. Stored as the data of a kMemoryHiddenRanges edge.
+struct HiddenRange {
+  Id id;
+  std::string start_date;  // "YYYY-MM-DD"
+  std::string end_date;    // "YYYY-MM-DD", not before start_date
+  std::string note;        // the person's own words, optional
+  bool operator==(const HiddenRange&) const = default;
+
+  std::string encode() const;
+  static Result<HiddenRange> decode(std::string_view bytes);
+};
+
 }  // namespace kindred::social

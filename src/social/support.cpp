@@ -1,5 +1,7 @@
 #include "social/support.h"
 
+#include "social/preferences.h"
+
 #include <date/date.h>
 #include <date/tz.h>
 
@@ -19,7 +21,6 @@ constexpr size_t kMaxHours = 64;
 constexpr size_t kMaxClosures = 400;
 constexpr int kMaxClosureDays = 366;
 constexpr size_t kMaxNameChars = 200;
-constexpr std::string_view kIso3166Tab = "/usr/share/zoneinfo/iso3166.tab";
 constexpr std::array<std::string_view, 7> kDays = {"sunday",   "monday", "tuesday", "wednesday",
                                                    "thursday", "friday", "saturday"};  // c_encoding
 
@@ -206,19 +207,6 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-std::vector<std::string> load_iso_regions() {
-  std::vector<std::string> out;
-  std::ifstream in{std::string(kIso3166Tab)};
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.size() < 3 || line[0] == '#' || line[2] != '\t') continue;
-    if (line[0] >= 'A' && line[0] <= 'Z' && line[1] >= 'A' && line[1] <= 'Z')
-      out.push_back(line.substr(0, 2));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 std::vector<std::string> topic_words(std::string_view text) {
@@ -321,18 +309,19 @@ std::vector<std::string> TopicMatcher::match(std::string_view text) const {
 // ---- SupportService ----
 
 SupportService::SupportService(const Clock& clock, IdGenerator& ids, TopicMatcher matcher,
-                               SupportConfig config, SupportDirectorySink* sink)
+                               SupportConfig config, SupportDirectorySink* sink,
+                               const PreferencesService* preferences)
     : clock_(clock),
       ids_(ids),
       matcher_(std::move(matcher)),
       config_(std::move(config)),
       sink_(sink),
-      iso_regions_(load_iso_regions()),
+      preferences_(preferences),
       topics_cache_(config_.match_cache_entries),
       dir_(std::make_shared<const Directory>()) {}
 
 bool SupportService::valid_region(std::string_view code) const {
-  return code.size() == 2 && std::binary_search(iso_regions_.begin(), iso_regions_.end(), code);
+  return code.size() == 2 && known_region(code);
 }
 
 Status SupportService::validate(SupportResource& r) const {
@@ -518,11 +507,19 @@ Result<std::vector<ResourceView>> SupportService::list(std::string_view topic,
 }
 
 std::shared_ptr<const SupportCard> SupportService::card_for(const Viewer& viewer,
-                                                            const Post& post) const {
-  if (!viewer.show_support || post.is_reblog()) return nullptr;
-  auto topics = topics_of(post);
+                                                           const Post& post) const {
+  if (post.is_reblog()) return nullptr;
+  auto topics = topics_of(post);  // cached: most posts end here
   if (topics.empty()) return nullptr;
-  const std::string& region = viewer.region.empty() ? config_.region : viewer.region;
+  std::string region = config_.region;
+  if (preferences_ && viewer.signed_in()) {
+    // A preference that cannot be read counts as the defaults: a card is never an error.
+    auto prefs = preferences_->get(viewer.account_id);
+    if (prefs.has_value()) {
+      if (!prefs->support_resources) return nullptr;
+      if (!prefs->region.empty()) region = prefs->region;
+    }
+  }
   auto resources = resources_for(topics, region, clock_.now_ms());
   if (resources.empty()) return nullptr;  // "support is available" only where it is
   auto card = std::make_shared<SupportCard>();

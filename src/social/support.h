@@ -23,6 +23,8 @@
 // /usr/share/zoneinfo), so daylight-saving changes are right and no offset is ever hard-coded.
 namespace kindred::social {
 
+class PreferencesService;
+
 // One weekly opening: on each of `days` ("monday".."sunday") from `opens` to `closes`, local
 // "HH:MM" times in the organisation's time zone. `closes` is after `opens`, at most "24:00"
 // (no span crosses midnight: an overnight service is two entries).
@@ -140,9 +142,10 @@ struct SupportConfig {
 // never changes the directory.
 class SupportService {
  public:
-  // `sink` may be null (nothing is saved: tests). Not owned; outlives the service.
+  // `sink` may be null (nothing is saved: tests); so may `preferences` (every reader then has
+  // the defaults: cards on, the instance's region). Not owned; both outlive the service.
   SupportService(const Clock& clock, IdGenerator& ids, TopicMatcher matcher, SupportConfig config,
-                 SupportDirectorySink* sink);
+                 SupportDirectorySink* sink, const PreferencesService* preferences = nullptr);
 
   // Installs `directory` (at start-up). Errors: InvalidArgument naming the first bad entry.
   Status load(std::vector<SupportResource> directory);
@@ -169,8 +172,8 @@ class SupportService {
   Result<std::vector<ResourceView>> list(std::string_view topic, std::string_view region) const;
 
   // The card `viewer` sees on `post`, or null: when the post is on no topic, the viewer turned
-  // support cards off, or no resource serves the viewer's region (the viewer's own, else the
-  // instance's).
+  // support cards off in their preferences, or no resource serves the viewer's region (their
+  // preferences' region, else the instance's; signed out: the instance's).
   std::shared_ptr<const SupportCard> card_for(const Viewer& viewer, const Post& post) const;
 
   // Admin: every call needs `actor.admin`. Errors: PermissionDenied ("This action is not
@@ -185,7 +188,7 @@ class SupportService {
 
   const TopicMatcher& matcher() const { return matcher_; }
   const std::string& default_region() const { return config_.region; }
-  // Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
+  // Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case; social::known_region).
   bool valid_region(std::string_view code) const;
 
  private:
@@ -202,7 +205,6 @@ class SupportService {
   TopicMatcher matcher_;
   SupportConfig config_;
   SupportDirectorySink* sink_;            // may be null
-  std::vector<std::string> iso_regions_;  // sorted
 
   // Topics per post id (empty: none). Provides its own synchronisation.
   mutable RecordCache<Id, std::vector<std::string>> topics_cache_;

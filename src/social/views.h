@@ -14,10 +14,6 @@ struct SupportCard;
 // Who is asking: an account, or nobody (signed out, or an app token without a user).
 struct Viewer {
   Id account_id;  // none when signed out
-  // The reader's support-card choices (see social/support.h). The per-person preferences fill
-  // these; until then every reader sees cards for the instance's region (--region).
-  bool show_support = true;
-  std::string region = {};  // ISO 3166-1 alpha-2; empty: the instance's
   bool signed_in() const { return !account_id.is_none(); }
 };
 

@@ -22,6 +22,7 @@ enum class ObjectType : uint8_t {
   kAuthCode = 5,
   kMedia = 6,
   kMarkers = 7,  // an account's read markers (home, notifications), keyed by the account id
+  kPreferences = 12,  // an account's Kindred preferences (social::Preferences), keyed by its id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -60,6 +61,10 @@ enum class AssocType : uint16_t {
   kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
                        // (to and position: that like's time id; data: social::Notification)
   kLikeNoticeOf = 37,  // status -> its kLikeNotices entry (to and position as there)
+  // Memories (social::MemoryService): what a person hid from their memories, until they unhide it.
+  kMemoryHiddenRanges = 45,    // account -> hidden range id (position: the same); data: the range
+  kMemoryHiddenAccounts = 46,  // account -> account whose memories are hidden (position: when)
+  kMemoryHiddenStatuses = 47,  // account -> its own status hidden from memories (position: when)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

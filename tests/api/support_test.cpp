@@ -156,6 +156,27 @@ TEST_F(SupportApi, AStatusAboutALossCarriesTheSupportCardAndOthersDoNot) {
   EXPECT_NE(support_of(json(reblog).at("reblog")), nullptr);
 }
 
+TEST_F(SupportApi, AReadersPreferencesTurnTheCardOffOrMoveItsRegion) {
+  const std::string loss = post_status(bob_, "Our miscarriage, one year on");
+  auto prefs = [&](const bj::object& body) {
+    Reply r = request("PATCH", "/api/v1/kindred/preferences", bj::serialize(body),
+                      {{"Content-Type", "application/json"}}, cat_.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+  };
+  auto card_for_cat = [&] {
+    const bj::value status = json(get("/api/v1/statuses/" + loss, cat_.token));
+    return support_of(status) != nullptr;
+  };
+  EXPECT_TRUE(card_for_cat());
+  prefs({{"support_resources", false}});
+  EXPECT_FALSE(card_for_cat());
+  EXPECT_NE(support_of(json(get("/api/v1/statuses/" + loss, ann_.token))), nullptr);  // others keep it
+  prefs({{"support_resources", true}, {"region", "FR"}});
+  EXPECT_FALSE(card_for_cat());  // nothing listed for France
+  prefs({{"region", "gb"}});
+  EXPECT_TRUE(card_for_cat());
+}
+
 TEST_F(SupportApi, AnEmptyDirectoryForTheRegionMeansNoCard) {
   for (const char* id : {"miscarriage-association", "tommys"})
     ASSERT_EQ(del(std::string(kAdminPath) + "/" + id, admin_token_).status, 200);

@@ -1,6 +1,6 @@
 // The demo instance (`make run`, `kindred serve --demo`) as a person signing in sees it: a full
 // home feed, photos with alt text, the memorial post's comments with the author's pinned reply
-// first, reblogs, and grouped like notifications.
+// first, reblogs, grouped like notifications, and memories for Jonas.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -76,5 +76,22 @@ describe('the demo instance', () => {
     const jonas = (await api(server.url, 'GET', '/api/v1/accounts/lookup?acct=jonas', { token: sam })).body;
     const garden = (await api(server.url, 'GET', `/api/v1/accounts/${jonas.id}/statuses`, { token: sam })).body;
     assert.ok(garden.length > 0 && garden.every((s) => s.kindred?.support === undefined));
+  });
+
+  it('shows Jonas memories from this day in earlier years', async () => {
+    const jonas = await signIn(server.url, 'jonas');
+    const r = await api(server.url, 'GET', '/api/v1/kindred/memories', { token: jonas });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.length, 2, JSON.stringify(r.body));
+    const today = new Date().toISOString().slice(5, 10);  // MM-DD, UTC as the demo writes them
+    for (const m of r.body) {
+      assert.ok(m.years_ago >= 1);
+      assert.equal(m.date.slice(5), today);
+      assert.equal(m.status.account.username, 'jonas');
+    }
+    assert.ok(r.body[0].years_ago < r.body[1].years_ago, 'newest year first');
+    assert.match(r.body[0].label, /^(One year|\d+ years) ago$/);
+    const photo = r.body.find((m) => m.status.media_attachments.length === 1);
+    assert.ok(photo && photo.status.media_attachments[0].description.length > 20, 'a photo with alt text');
   });
 });

@@ -301,12 +301,13 @@ TEST_F(Support, CardsFollowTheReadersRegionAndChoice) {
   ASSERT_EQ(card->resources.size(), 2u);
   EXPECT_TRUE(card->resources[0].state.open_now);  // Monday 2026-03-30 09:30 BST
   EXPECT_FALSE(card->resources[1].state.known);
-  Viewer elsewhere{Id{1}};
-  elsewhere.region = "FR";
-  EXPECT_EQ(service_.card_for(elsewhere, p), nullptr);  // nothing there: no card, no false promise
-  Viewer off{Id{1}};
-  off.show_support = false;
-  EXPECT_EQ(service_.card_for(off, p), nullptr);
+  // Where nothing serves the region there is no card, and no false promise. (A reader's own
+  // region and opt-out come from their preferences: tests/api/support_test.cpp.)
+  SupportConfig france;
+  france.region = "FR";
+  SupportService elsewhere(clock_, ids_, shipped_matcher(), france, nullptr);
+  ASSERT_TRUE(elsewhere.load({weekdays_9_to_4(), tommys}).is_ok());
+  EXPECT_EQ(elsewhere.card_for(Viewer{Id{1}}, p), nullptr);
   Post plain;
   plain.id = Id{8};
   plain.text = "A sunny day";

@@ -12,9 +12,11 @@
 #include "social/feeds.h"
 #include "social/likes.h"
 #include "social/media.h"
+#include "social/memories.h"
 #include "social/notifications.h"
 #include "social/oauth.h"
 #include "social/posts.h"
+#include "social/preferences.h"
 #include "social/profiles.h"
 #include "social/reblogs.h"
 #include "social/relationships.h"
@@ -63,6 +65,8 @@ struct ApiServices {
   social::NotificationService& notifications;
   social::CommentService& comments;
   social::SupportService& support;
+  social::PreferencesService& preferences;
+  social::MemoryService& memories;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -96,5 +100,7 @@ void register_notification_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);
+void register_kindred_preference_routes(http::Router& router, ApiServices& s);
+void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

@@ -22,6 +22,8 @@ class Input {
 
   // Whether `name` is present and not null.
   bool has(std::string_view name) const;
+  // Whether `name` is present at all, null included (PATCH bodies clear a setting with null).
+  bool present(std::string_view name) const { return values_.find(name) != values_.end(); }
   // Whether any parameter name starts with `prefix` ("poll[" finds Rails-style nested forms).
   bool has_prefix(std::string_view prefix) const;
   // A scalar as text (numbers and booleans converted), or nullopt when absent or null.

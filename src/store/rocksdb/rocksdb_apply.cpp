@@ -208,6 +208,41 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     position.reset();
     --count_deltas[{r.from, r.type}];
   }
+  // Edges whose existence this batch changes, with their new state.
+  std::vector<EdgeKey> changed_edges;
+  std::vector<bool> edge_states;
+  for (const auto& add : batch.assoc_adds) {
+    changed_edges.push_back(EdgeCache::key(add.assoc.from, add.assoc.type, add.assoc.to));
+  }
+  for (const auto& r : batch.assoc_removes) changed_edges.push_back(EdgeCache::key(r.from, r.type, r.to));
+  for (const auto& add : batch.assoc_adds)
+    edge_states.push_back(edges.at(edge_key(add.assoc.from, add.assoc.type, add.assoc.to)).has_value());
+  for (const auto& r : batch.assoc_removes) edge_states.push_back(edges.at(edge_key(r.from, r.type, r.to)).has_value());
+
+  // Lists this batch changes, with the edges added to and removed from each.
+  std::vector<CountKey> changed_lists;
+  std::vector<std::vector<const Assoc*>> list_adds;
+  std::vector<std::vector<Id>> list_removes;
+  auto list_slot = [&](Id from, AssocType type) {
+    const CountKey k = ListCache::key(from, type);
+    auto it = std::find(changed_lists.begin(), changed_lists.end(), k);
+    if (it != changed_lists.end()) return static_cast<size_t>(it - changed_lists.begin());
+    changed_lists.push_back(k);
+    list_adds.emplace_back();
+    list_removes.emplace_back();
+    return changed_lists.size() - 1;
+  };
+  for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+    if (!outcome.assoc_added[i]) continue;
+    const Assoc& a = batch.assoc_adds[i].assoc;
+    list_adds[list_slot(a.from, a.type)].push_back(&a);
+  }
+  for (size_t i = 0; i < batch.assoc_removes.size(); ++i) {
+    if (!outcome.assoc_removed[i]) continue;
+    const auto& r = batch.assoc_removes[i];
+    list_removes[list_slot(r.from, r.type)].push_back(r.to);
+  }
+
   std::vector<CountKey> changed_counts;
   std::vector<int64_t> deltas;
   for (const auto& [list, delta] : count_deltas) {
@@ -219,10 +254,18 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
   }
 
   if (wb.Count() == 0) return outcome;
-  // The count cache sees the write begin and end (see count_cache.h), so it stays exact.
+  // The caches see the write begin and end (see exact_caches.h), so they stay exact.
   count_cache_.begin_write(changed_counts);
+  edge_cache_.begin_write(changed_edges);
+  list_cache_.begin_write(changed_lists);
   Status written = to_status(db_->Write(write_options_, &wb), "write");
-  count_cache_.end_write(changed_counts, deltas, written.is_ok());
+  list_cache_.end_write(changed_lists, written.is_ok(), [&](size_t i, std::shared_ptr<const ListWindow>& window) {
+    window = window_after(*window, list_adds[i], list_removes[i]);
+  });
+  edge_cache_.end_write(changed_edges, written.is_ok(),
+                        [&](size_t i, bool& exists) { exists = edge_states[i]; });
+  count_cache_.end_write(changed_counts, written.is_ok(),
+                         [&](size_t i, int64_t& count) { count += deltas[i]; });
   KINDRED_RETURN_IF_ERROR(written);
   return outcome;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "store/rocksdb/encoding.h"
+#include "store/rocksdb/list_cache.h"
 #include "store/rocksdb/rocksdb_store_impl.h"
 
 namespace kindred::store::rocksdb_detail {
@@ -13,6 +14,26 @@ namespace kindred::store::rocksdb_detail {
 Result<RangePage> RocksDbStore::assoc_range(Id from, AssocType type, const RangeQuery& q) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
+  // The list's newest entries may be in memory (list_cache.h); the head of a list read from the
+  // store is cached for next time.
+  const CountKey list = ListCache::key(from, type);
+  RangePage page;
+  if (auto window = list_cache_.find(list); window && answer_from_window(**window, q, page)) return page;
+  if (fills_window(q)) {
+    const auto ticket = list_cache_.ticket(list);
+    RangeQuery head;
+    head.limit = kListWindow;
+    KINDRED_ASSIGN_OR_RETURN(RangePage read, read_range(from, type, head));
+    auto window = std::make_shared<ListWindow>();
+    window->newest = std::move(read.items);
+    window->complete = !read.more;
+    if (ticket) list_cache_.fill(list, *ticket, window);
+    if (answer_from_window(*window, q, page)) return page;  // always: a head fits its window
+  }
+  return read_range(from, type, q);
+}
+
+Result<RangePage> RocksDbStore::read_range(Id from, AssocType type, const RangeQuery& q) const {
   RangePage page;
   // Both bounds are exclusive; zero means unbounded.
   const uint64_t max = q.max_position.value;

@@ -161,6 +161,8 @@ Status RocksDbStore::close() {
   }
   cfs_.clear();
   count_cache_.clear();
+  edge_cache_.clear();
+  list_cache_.clear();
   Status s = to_status(db_->Close(), "close");
   if (result.is_ok()) result = std::move(s);
   db_.reset();
@@ -242,25 +244,37 @@ Result<Assoc> RocksDbStore::get_assoc(Id from, AssocType type, Id to) const {
 }
 
 Result<bool> RocksDbStore::assoc_exists(Id from, AssocType type, Id to) const {
-  const auto lock = admit();
-  if (!lock.owns_lock()) return closed_status();
-  ::rocksdb::PinnableSlice value;
-  auto s = db_->Get(::rocksdb::ReadOptions(), cf(kEdges), edge_key(from, type, to), &value);
-  if (s.IsNotFound()) return false;
-  if (!s.ok()) return to_status(s, "assoc exists");
-  return true;
+  KINDRED_ASSIGN_OR_RETURN(auto exist, assocs_exist(from, type, {to}));
+  return static_cast<bool>(exist.front());
 }
 
 Result<std::vector<bool>> RocksDbStore::assocs_exist(Id from, AssocType type,
                                                      const std::vector<Id>& tos) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
+  std::vector<bool> out(tos.size(), false);
+  // Misses: their slot, cache key and ticket (nullopt: a write is in flight, do not cache).
+  std::vector<size_t> slots;
+  std::vector<EdgeKey> missed;
+  std::vector<std::optional<uint64_t>> tickets;
   std::vector<std::string> keys;
-  keys.reserve(tos.size());
-  for (Id to : tos) keys.push_back(edge_key(from, type, to));
+  for (size_t i = 0; i < tos.size(); ++i) {
+    const EdgeKey k = EdgeCache::key(from, type, tos[i]);
+    if (auto hit = edge_cache_.find(k)) {
+      out[i] = *hit;
+      continue;
+    }
+    slots.push_back(i);
+    missed.push_back(k);
+    tickets.push_back(edge_cache_.ticket(k));
+    keys.push_back(edge_key(from, type, tos[i]));
+  }
+  if (keys.empty()) return out;
   KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kEdges, std::move(keys)));
-  std::vector<bool> out(values.size());
-  for (size_t i = 0; i < values.size(); ++i) out[i] = values[i].has_value();
+  for (size_t j = 0; j < values.size(); ++j) {
+    out[slots[j]] = values[j].has_value();
+    if (tickets[j]) edge_cache_.fill(missed[j], *tickets[j], values[j].has_value());
+  }
   return out;
 }
 

@@ -19,7 +19,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/rocksdb/count_cache.h"
+#include "store/rocksdb/exact_caches.h"
+#include "store/rocksdb/list_cache.h"
 #include "store/store.h"
 
 namespace kindred::store::rocksdb_detail {
@@ -40,6 +41,10 @@ inline constexpr size_t kLockStripes = 1024;
 
 // Counts the count cache keeps at most (about 64 bytes each).
 inline constexpr size_t kCountCacheEntries = 1 << 20;
+// Edges (exists or not) the edge cache keeps at most (about 72 bytes each).
+inline constexpr size_t kEdgeCacheEntries = 1 << 20;
+// Lists whose newest entries the list cache keeps at most (each up to kListWindow entries).
+inline constexpr size_t kListCacheEntries = 8192;
 
 // Thread-safe, as Store promises: reads go straight to RocksDB; apply() serialises only batches
 // that touch a common edge or key (by lock stripe), which is what makes counts exact.
@@ -82,6 +87,8 @@ class RocksDbStore final : public Store {
                                                             std::vector<std::string> keys) const;
   // Also REQUIRE the stripes of every edge and key in `batch` to be held.
   Result<EdgeStates> read_edge_states(const Batch& batch) const;
+  // assoc_range straight from RocksDB.
+  Result<RangePage> read_range(Id from, AssocType type, const RangeQuery& q) const;
   Result<KeyStates> read_key_states(const Batch& batch) const;
 
   // Constant after construction.
@@ -103,8 +110,10 @@ class RocksDbStore final : public Store {
   // returns. Two batches touching the same edge or key therefore never interleave.
   std::array<std::mutex, kLockStripes> stripes_;
 
-  // Exact copies of recently read counts, kept current by apply().
+  // Exact copies of recently read counts and edge existence, kept current by apply().
   mutable CountCache count_cache_{kCountCacheEntries};
+  mutable EdgeCache edge_cache_{kEdgeCacheEntries};
+  mutable ListCache list_cache_{kListCacheEntries};
 };
 
 }  // namespace kindred::store::rocksdb_detail

@@ -232,7 +232,12 @@ void write_account_head(JsonWriter& w, const social::Account& a, const ApiConfig
   }
   w.end_array();
   if (a.memorial) w.member("memorial", true);
-  w.key("kindred").begin_object().member("verified", a.verified).end_object();
+  w.key("kindred").begin_object().member("verified", a.verified);
+  // What a client shows on a memorial profile, worded the same everywhere.
+  if (a.memorial)
+    w.member("remembering",
+             "Remembering " + (a.display_name.empty() ? a.username : a.display_name));
+  w.end_object();
 }
 
 std::shared_ptr<const AccountHead> account_head(const social::Account& a, const ApiConfig& c) {

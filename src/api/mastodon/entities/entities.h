@@ -7,7 +7,9 @@
 
 #include "api/mastodon/api.h"
 #include "api/mastodon/entities/json_writer.h"
+#include "social/memories.h"
 #include "social/oauth.h"
+#include "social/preferences.h"
 #include "social/relationships.h"
 #include "social/views.h"
 
@@ -19,7 +21,9 @@ std::string iso8601(int64_t ms);
 // "2026-11-25"
 std::string iso_date(int64_t ms);
 
-// Mastodon's Account; `kindred.verified` is Kindred's extension. With `credential`, the
+// Mastodon's Account; `kindred.verified` is Kindred's extension, and so is
+// `kindred.remembering` ("Remembering <name>", on memorial accounts only, beside Mastodon's
+// `memorial: true`). With `credential`, the
 // CredentialAccount (adds `source` and `role`), for the account itself only.
 void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c,
                    bool credential = false);
@@ -50,5 +54,15 @@ std::string relationship_json(const social::RelationshipView& r);
 boost::json::object application(const social::App& app, bool with_secrets);
 // Token: {access_token, token_type, scope, created_at}.
 boost::json::object token(const social::IssuedToken& t);
+
+// Kindred's preferences: {memories, support_resources, region, time_zone} (null when unset).
+std::string preferences_json(const social::Preferences& p);
+// Kindred's memories: [{years_ago, label ("One year ago", "2 years ago"), date, status}].
+std::string memories_json(const std::vector<social::MemoryView>& ms, const ApiConfig& c);
+// "One year ago", "2 years ago", ...
+std::string years_ago_label(int years);
+// A hidden memory range: {id, start_date, end_date, note}; or an array of them.
+std::string hidden_range_json(const social::HiddenRange& r);
+std::string hidden_ranges_json(const std::vector<social::HiddenRange>& rs);
 
 }  // namespace kindred::api::entities
