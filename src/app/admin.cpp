@@ -135,7 +135,7 @@ int change_account(const VerifyConfig& c,
   Status closed = (*store)->close();
   if (!account.has_value()) {
     if (account.error().is_not_found()) {
-      std::cerr << "kindred: no account named '" << username << "'\n";
+      std::cerr << "kindred: no account named '" << c.username << "'\n";
     } else {
       std::cerr << "kindred: " << account.error().to_string() << '\n';
     }

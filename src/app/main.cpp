@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 20000))
       ->capture_default_str();
   serve->add_option("--region", config.region,
-                    "Readers' region for support resources (ISO 3166-1 alpha-2), until they set their own")
+                    "Readers' region for support resources (ISO 3166-1 alpha-2); their own region preference overrides it")
       ->envname("KINDRED_REGION")
       ->capture_default_str();
   serve->add_option("--share-dir", config.share_dir,

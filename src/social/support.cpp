@@ -1,7 +1,5 @@
 #include "social/support.h"
 
-#include "social/preferences.h"
-
 #include <date/date.h>
 #include <date/tz.h>
 
@@ -10,6 +8,8 @@
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
+
+#include "social/preferences.h"
 
 namespace kindred::social {
 
@@ -111,7 +111,7 @@ int parse_hhmm(std::string_view s, bool allow_24) {
 }
 
 // "YYYY-MM-DD", a real calendar date.
-std::optional<date::sys_days> parse_date(std::string_view s) {
+std::optional<date::sys_days> parse_iso_day(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   int y = 0, m = 0, d = 0;
   for (size_t i = 0; i < 10; ++i) {
@@ -378,8 +378,8 @@ Status SupportService::validate(SupportResource& r) const {
     return invalid("Closures has too many entries (maximum is 400)");
   for (auto& c : r.closures) {
     if (c.to.empty()) c.to = c.from;
-    const auto from = parse_date(c.from);
-    const auto to = parse_date(c.to);
+    const auto from = parse_iso_day(c.from);
+    const auto to = parse_iso_day(c.to);
     if (!from) return invalid("Closure from '" + c.from + "' is not a date YYYY-MM-DD");
     if (!to) return invalid("Closure to '" + c.to + "' is not a date YYYY-MM-DD");
     if (*to < *from) return invalid("Closure to is before from");
@@ -507,7 +507,7 @@ Result<std::vector<ResourceView>> SupportService::list(std::string_view topic,
 }
 
 std::shared_ptr<const SupportCard> SupportService::card_for(const Viewer& viewer,
-                                                           const Post& post) const {
+                                                            const Post& post) const {
   if (post.is_reblog()) return nullptr;
   auto topics = topics_of(post);  // cached: most posts end here
   if (topics.empty()) return nullptr;

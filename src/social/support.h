@@ -204,7 +204,8 @@ class SupportService {
   IdGenerator& ids_;
   TopicMatcher matcher_;
   SupportConfig config_;
-  SupportDirectorySink* sink_;            // may be null
+  SupportDirectorySink* sink_;             // may be null
+  const PreferencesService* preferences_;  // may be null
 
   // Topics per post id (empty: none). Provides its own synchronisation.
   mutable RecordCache<Id, std::vector<std::string>> topics_cache_;

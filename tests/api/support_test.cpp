@@ -170,7 +170,8 @@ TEST_F(SupportApi, AReadersPreferencesTurnTheCardOffOrMoveItsRegion) {
   EXPECT_TRUE(card_for_cat());
   prefs({{"support_resources", false}});
   EXPECT_FALSE(card_for_cat());
-  EXPECT_NE(support_of(json(get("/api/v1/statuses/" + loss, ann_.token))), nullptr);  // others keep it
+  EXPECT_NE(support_of(json(get("/api/v1/statuses/" + loss, ann_.token))),
+            nullptr);  // others keep it
   prefs({{"support_resources", true}, {"region", "FR"}});
   EXPECT_FALSE(card_for_cat());  // nothing listed for France
   prefs({{"region", "gb"}});
