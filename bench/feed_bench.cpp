@@ -214,7 +214,10 @@ std::string form_encode(std::string_view s) {
 // One blocking connection, one request at a time; reconnects if the server closed it.
 class Client {
  public:
-  explicit Client(uint16_t port) : port_(port) {}
+  // The read buffer starts at 64 KiB, as a browser's or curl's (16 KiB and up) would: Beast's
+  // flat_buffer otherwise stays at 512 bytes and reads a 30 KB home page in 60 recv calls, which
+  // measured the client (about 60 us a page), not the server.
+  explicit Client(uint16_t port) : port_(port) { buffer_.reserve(64 * 1024); }
 
   struct Reply {
     int status = 0;

@@ -229,7 +229,6 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
   bool reverse = false;
   store::RangeQuery rq = to_range_query(lq, reverse);
   Page<PostView> page;
-  page.items.reserve(lq.limit);
   page.positions.reserve(lq.limit);
   // Posts already taken or refused (sorted; a page holds tens of them, so no hash set).
   std::vector<Id> seen;
@@ -292,16 +291,21 @@ Result<Page<PostView>> FeedService::merged(const Viewer& viewer, const std::vect
     KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.visible_posts(viewer, ids));
     KINDRED_ASSIGN_OR_RETURN(Relations rel, relations_with(viewer, posts, needs));
     std::vector<Post> kept;
+    kept.reserve(posts.size());
     for (auto& p : posts) {
       if (page.items.size() + kept.size() >= lq.limit) break;
       if (!mark_seen(p.id) || !keep(p, rel)) continue;
       kept.push_back(std::move(p));
     }
     KINDRED_ASSIGN_OR_RETURN(auto views, posts_.views_of(viewer, std::move(kept)));
-    for (auto& v : views) {
+    for (const auto& v : views) {
       page.positions.push_back(positions[static_cast<size_t>(
           std::find(ids.begin(), ids.end(), v.post.id) - ids.begin())]);
-      page.items.push_back(std::move(v));
+    }
+    if (page.items.empty()) {
+      page.items = std::move(views);  // the usual single round: no view is moved one by one
+    } else {
+      for (auto& v : views) page.items.push_back(std::move(v));
     }
     if (!more) break;
     if (rq.oldest_first) {

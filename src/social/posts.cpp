@@ -310,7 +310,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     Post& post = posts[i];
-    PostView v;
+    // Built in place (a PostView is large: moving it copies every small string's buffer).
+    PostView& v = out.emplace_back();
     auto author = std::find_if(author_views.begin(), author_views.end(),
                                [&](const AccountView& a) { return a.account.id == post.account_id; });
     if (author == author_views.end()) return Status::not_found("Record not found");
@@ -358,7 +359,10 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
         if (md.id == m) v.media.push_back(md);
     if (post.is_reblog()) {
       auto original = originals.find(post.id);
-      if (original == originals.end()) continue;  // gone, hidden or undone
+      if (original == originals.end()) {  // gone, hidden or undone
+        out.pop_back();
+        continue;
+      }
       v.reblog = original->second;
       // As Mastodon answers a reblog: its own counts, the viewer's flags of the original (likes
       // and bookmarks of a reblog go to the original, so it has none of its own).
@@ -368,7 +372,6 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     }
     if (support_) v.support = support_->card_for(viewer, post);
     v.post = std::move(post);
-    out.push_back(std::move(v));
   }
   return out;
 }

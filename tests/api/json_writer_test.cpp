@@ -16,6 +16,23 @@ TEST(JsonWriter, WritesNestedValuesWithCommasInPlace) {
   EXPECT_EQ(out, R"({"a":1,"b":["x",null,true],"c":{},"d":[]})");
 }
 
+TEST(JsonWriter, LiteralKeysAndRuntimeKeysWriteTheSame) {
+  std::string literal, runtime;
+  JsonWriter a(literal);
+  a.begin_object().member("id", "1").member("n", int64_t{2}).member("b", true).key("x").null().end_object();
+  const std::string id = "id", n = "n", b = "b", x = "x";
+  JsonWriter c(runtime);
+  c.begin_object().member(std::string_view(id), "1").member(std::string_view(n), int64_t{2})
+      .member(std::string_view(b), true).key(std::string_view(x)).null().end_object();
+  EXPECT_EQ(literal, R"({"id":"1","n":2,"b":true,"x":null})");
+  EXPECT_EQ(runtime, literal);
+  std::string odd;
+  JsonWriter d(odd);
+  const std::string quoted = "a\"b";
+  d.begin_object().member(std::string_view(quoted), int64_t{1}).end_object();
+  EXPECT_EQ(odd, R"({"a\"b":1})");
+}
+
 TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
   std::string out;
   append_json_string(out, std::string("\"\\\n\t\x01 é💜", 12));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +22,18 @@ class JsonWriter {
   JsonWriter& end_array() { return close(']'); }
   // The next member's key (inside an object).
   JsonWriter& key(std::string_view k);
+  // The same for a key written in the code: copied as it is, without the escaping scan (a
+  // status has about 60 keys). Such keys must need no escaping (checked in debug builds).
+  template <size_t N>
+  JsonWriter& key(const char (&k)[N]) {
+    assert(std::string_view(k, N - 1).find_first_of("\"\\") == std::string_view::npos);
+    if (need_comma_) out_.push_back(',');
+    out_.push_back('"');
+    out_.append(k, N - 1);
+    out_.append("\":", 2);
+    after_key_ = true;
+    return *this;
+  }
 
   JsonWriter& string(std::string_view v);
   JsonWriter& number(int64_t v);
@@ -36,6 +50,16 @@ class JsonWriter {
   JsonWriter& member(std::string_view k, const std::string& v) { return key(k).string(v); }
   JsonWriter& member(std::string_view k, int64_t v) { return key(k).number(v); }
   JsonWriter& member(std::string_view k, bool v) { return key(k).boolean(v); }
+  template <size_t N>
+  JsonWriter& member(const char (&k)[N], std::string_view v) { return key(k).string(v); }
+  template <size_t N>
+  JsonWriter& member(const char (&k)[N], const char* v) { return key(k).string(v); }
+  template <size_t N>
+  JsonWriter& member(const char (&k)[N], const std::string& v) { return key(k).string(v); }
+  template <size_t N>
+  JsonWriter& member(const char (&k)[N], int64_t v) { return key(k).number(v); }
+  template <size_t N>
+  JsonWriter& member(const char (&k)[N], bool v) { return key(k).boolean(v); }
 
  private:
   JsonWriter& open(char c);
