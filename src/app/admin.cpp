@@ -165,6 +165,12 @@ int memorial(const VerifyConfig& c) {
       });
 }
 
+int role(const RoleConfig& c) {
+  return change_account(
+      c, [&c](social::AccountService& a) { return a.set_admin(c.username, !c.off); },
+      [](const social::Account& a) { return a.admin ? " is an admin" : " is not an admin"; });
+}
+
 namespace {
 
 uintmax_t bytes_on_disk(const std::string& dir) {

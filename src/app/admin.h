@@ -31,6 +31,13 @@ struct VerifyConfig {
 // changed). Needs the server stopped (the store admits one process).
 int verify(const VerifyConfig& config);
 
+// data_dir, username, and `off` to take the role away instead of giving it.
+using RoleConfig = VerifyConfig;
+
+// `kindred admin role --username NAME [--off]`: gives (or takes away) the admin role of a local
+// account: with a token holding admin:read / admin:write it may use the admin API
+// (/api/v1/kindred/admin/...). Idempotent; prints the result on stdout. Exit codes as verify().
+int role(const RoleConfig& config);
 // `kindred admin memorial --username NAME [--off]`: marks (or unmarks) a local account as a
 // memorial, at the family's request: its profile says "Remembering ...", nobody can sign into
 // it, and its existing tokens stop working. Same options, exit codes and conditions as verify.

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "api/kindred/support_json.h"
 #include "api/mastodon/api.h"
 #include "app/demo.h"
 #include "http/server.h"
@@ -34,6 +35,8 @@ struct Instance::Impl {
   std::unique_ptr<social::FeedService> feeds;
   std::unique_ptr<social::NotificationService> notifications;
   std::unique_ptr<social::CommentService> comments;
+  std::unique_ptr<api::SupportFile> support_file;
+  std::unique_ptr<social::SupportService> support;
   std::unique_ptr<social::PreferencesService> preferences;
   std::unique_ptr<social::MemoryService> memories;
   http::Router router;
@@ -42,6 +45,34 @@ struct Instance::Impl {
   std::string host;
   uint16_t port = 0;
   bool stopped = false;
+
+  // The support directory lives in DATA_DIR/support_resources.json, not in the store: the issue
+  // asks for a data file the admin can edit, it is small (a few hundred entries at most), read
+  // whole into memory, and written whole and atomically (api::SupportFile) on each admin edit.
+  // The first start seeds it from the shipped share/support_resources.json.
+  Status start_support() {
+    const std::string share = config.share_dir.empty() ? std::string(KINDRED_SHARE_DIR) : config.share_dir;
+    const std::string topics_path = share + "/support_topics.json";
+    KINDRED_ASSIGN_OR_RETURN(std::string topics_text, api::read_text_file(topics_path));
+    auto lexicon = api::topic_lexicon_from_json(topics_text);
+    if (!lexicon.has_value()) return Status::invalid_argument(topics_path + ": " + lexicon.error().message());
+    auto matcher = social::TopicMatcher::build(std::move(*lexicon));
+    if (!matcher.has_value()) return Status::invalid_argument(topics_path + ": " + matcher.error().message());
+    support_file = std::make_unique<api::SupportFile>(config.data_dir + "/support_resources.json");
+    social::SupportConfig sc;
+    sc.region = config.region;
+    support = std::make_unique<social::SupportService>(*clock, *ids, std::move(*matcher), sc,
+                                                       support_file.get(), preferences.get());
+    if (!support->valid_region(config.region))
+      return Status::invalid_argument("--region must be an ISO 3166-1 alpha-2 code, got '" + config.region + "'");
+    KINDRED_ASSIGN_OR_RETURN(auto loaded, support_file->load(share + "/support_resources.json"));
+    std::vector<social::SupportResource> seed = loaded.directory;
+    if (Status s = support->load(std::move(loaded.directory)); !s.is_ok())
+      return Status::invalid_argument(config.data_dir + "/support_resources.json: " + s.message());
+    if (loaded.from_seed) KINDRED_RETURN_IF_ERROR(support_file->save(seed));
+    posts->set_support(support.get());
+    return Status::ok();
+  }
 
   void set_urls(uint16_t bound_port) {
     std::string base = config.base_url;
@@ -133,6 +164,7 @@ Status Instance::start(std::ostream* access_log) {
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
+  KINDRED_RETURN_IF_ERROR(m.start_support());
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
@@ -145,7 +177,7 @@ Status Instance::start(std::ostream* access_log) {
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
-                            *m.comments, *m.preferences, *m.memories};
+                            *m.comments,   *m.support, *m.preferences, *m.memories};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -194,6 +226,8 @@ void Instance::stop() {
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
+  if (m.posts) m.posts->set_support(nullptr);
+  m.support.reset();  // reads preferences
   m.feeds.reset();
   m.notifications.reset();
   m.memories.reset();

@@ -90,6 +90,14 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_COMMENTS_RANKED_LIMIT")
       ->check(CLI::Range(1, 20000))
       ->capture_default_str();
+  serve->add_option("--region", config.region,
+                    "Readers' region for support resources (ISO 3166-1 alpha-2); their own region preference overrides it")
+      ->envname("KINDRED_REGION")
+      ->capture_default_str();
+  serve->add_option("--share-dir", config.share_dir,
+                    "Directory of the shipped data files (support topics, seed support directory); "
+                    "default: the source tree's share/")
+      ->envname("KINDRED_SHARE_DIR");
   serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
   serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
       ->envname("KINDRED_CONTACT_EMAIL");
@@ -132,6 +140,14 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("--username", verify.username, "The account's username")->required();
   verify_cmd->add_flag("--off", verify.off, "Clear the mark instead of setting it");
 
+  kindred::app::RoleConfig role;
+  auto* role_cmd = admin->add_subcommand(
+      "role", "Give (or with --off take away) an account's admin role, for the admin API.");
+  role_cmd->add_option("--data-dir", role.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  role_cmd->add_option("--username", role.username, "The account's username")->required();
+  role_cmd->add_flag("--off", role.off, "Take the role away instead of giving it");
   kindred::app::VerifyConfig memorial;
   auto* memorial_cmd = admin->add_subcommand(
       "memorial",
@@ -155,6 +171,7 @@ int main(int argc, char** argv) {
 
   if (verify_cmd->parsed()) return kindred::app::verify(verify);
 
+  if (role_cmd->parsed()) return kindred::app::role(role);
   if (memorial_cmd->parsed()) return kindred::app::memorial(memorial);
 
   if (serve->parsed()) {

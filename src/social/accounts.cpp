@@ -169,6 +169,14 @@ Result<Account> AccountService::set_verified(std::string_view username, bool ver
   });
 }
 
+Result<Account> AccountService::set_admin(std::string_view username, bool admin) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [admin](Account& account, store::Batch&) {
+    account.admin = admin;
+    return Status::ok();
+  });
+}
+
 Result<Account> AccountService::set_memorial(std::string_view username, bool memorial) {
   KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
   return update(a.id, [memorial](Account& account, store::Batch&) {

@@ -67,6 +67,9 @@ class AccountService {
   // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
   // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_verified(std::string_view username, bool verified);
+  // Gives or takes the admin role (`kindred admin role`) of the account named `username`.
+  // Idempotent. Errors: NotFound for an unknown username.
+  Result<Account> set_admin(std::string_view username, bool admin);
   // Sets or clears the memorial mark (`kindred admin memorial`, at the family's request) of the
   // account named `username`. A memorial account cannot be signed into, and its tokens stop
   // working (the API checks the mark on every request). Idempotent.

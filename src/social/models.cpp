@@ -56,6 +56,7 @@ std::string Account::encode() const {
     w.put_str(f.name);
     w.put_str(f.value);
   }
+  w.put_bool(admin);
   return std::move(w).bytes();
 }
 
@@ -75,6 +76,8 @@ Result<Account> Account::decode(std::string_view bytes) {
   a.fields.resize(n);
   for (auto& f : a.fields)
     if (!r.get_str(f.name) || !r.get_str(f.value)) return corrupt("account");
+  if (r.at_end()) return a;  // written before the admin role existed
+  if (!r.get_bool(a.admin)) return corrupt("account");
   return a;
 }
 

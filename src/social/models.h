@@ -38,6 +38,7 @@ struct Account {
   std::string avatar;
   std::string header;
   std::vector<ProfileField> fields;  // at most 4, shown on the profile
+  bool admin = false;  // may use the admin API (`kindred admin role`); appended last
 
   bool operator==(const Account&) const = default;
   std::string encode() const;

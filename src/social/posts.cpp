@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "social/notifications.h"
+#include "social/support.h"
 #include "social/text.h"
 
 namespace kindred::social {
@@ -369,6 +370,7 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       v.favourited = v.reblog->favourited;
       v.bookmarked = v.reblog->bookmarked;
     }
+    if (support_) v.support = support_->card_for(viewer, post);
     v.post = std::move(post);
   }
   return out;

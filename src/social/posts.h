@@ -14,6 +14,8 @@
 
 namespace kindred::social {
 
+class SupportService;
+
 struct NewPost {
   std::string text;
   Id in_reply_to_id;
@@ -98,6 +100,8 @@ class PostService {
   Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
   // Set once at start-up, before serving. Not owned.
   void set_listener(PostListener* listener) { listener_ = listener; }
+  // Set once at start-up, before serving: fills PostView::support. Not owned; may be null.
+  void set_support(const SupportService* support) { support_ = support; }
   // The post as `viewer` sees it, with counts and flags; a reblog carries its original's view.
   // REQUIRES: `viewer` may see `post`. Errors: NotFound for a reblog whose original is deleted,
   // not visible to `viewer`, or whose reblog was undone.
@@ -125,6 +129,7 @@ class PostService {
   const AccountService& accounts_;
   MediaService& media_;
   PostListener* listener_ = nullptr;
+  const SupportService* support_ = nullptr;
   // Decoded posts. Posts never change after creation; deletion leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;
 };

@@ -2,11 +2,14 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "social/models.h"
 
 namespace kindred::social {
+
+struct SupportCard;
 
 // Who is asking: an account, or nobody (signed out, or an app token without a user).
 struct Viewer {
@@ -48,6 +51,8 @@ struct PostView {
   std::vector<Media> media;  // attached photos, in order
   // On a reblog: the original post as the same viewer sees it (never itself a reblog).
   std::shared_ptr<const PostView> reblog;
+  // Support resources for a post on a sensitive topic (social/support.h), or null.
+  std::shared_ptr<const SupportCard> support;
 };
 
 // One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);

@@ -66,6 +66,18 @@ describe('the demo instance', () => {
     assert.equal(likes.notifications_count, 5);
   });
 
+  it('shows a calm support card on the memorial post and none on the tomatoes', async () => {
+    const sam = await signIn(server.url, 'sam');
+    const lena = (await api(server.url, 'GET', '/api/v1/accounts/lookup?acct=lena', { token: sam })).body;
+    const posts = (await api(server.url, 'GET', `/api/v1/accounts/${lena.id}/statuses?exclude_replies=true`, { token: sam })).body;
+    const iris = posts.find((s) => s.content.includes('Iris'));
+    assert.equal(iris.kindred?.support?.message, 'If this post touches your own loss, support is available.');
+    assert.deepEqual(iris.kindred.support.resources.map((r) => r.name), ['The Miscarriage Association', "Tommy's"]);
+    const jonas = (await api(server.url, 'GET', '/api/v1/accounts/lookup?acct=jonas', { token: sam })).body;
+    const garden = (await api(server.url, 'GET', `/api/v1/accounts/${jonas.id}/statuses`, { token: sam })).body;
+    assert.ok(garden.length > 0 && garden.every((s) => s.kindred?.support === undefined));
+  });
+
   it('shows Jonas memories from this day in earlier years', async () => {
     const jonas = await signIn(server.url, 'jonas');
     const r = await api(server.url, 'GET', '/api/v1/kindred/memories', { token: jonas });

@@ -112,12 +112,31 @@ TEST(Models, AccountKeepsPicturesAndFieldsAndOldAccountsDecodeWithout) {
   old.id = Id(4);
   old.username = "bob";
   std::string bytes = old.encode();
-  bytes.resize(bytes.size() - 3);  // avatar "", header "", 0 fields: one byte each
+  bytes.resize(bytes.size() - 4);  // avatar "", header "", 0 fields, admin: one byte each
   auto decoded = Account::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_EQ(decoded->username, "bob");
   EXPECT_TRUE(decoded->avatar.empty());
   EXPECT_TRUE(decoded->fields.empty());
+}
+
+TEST(Models, AccountKeepsTheAdminRoleAndOlderAccountsAreNotAdmins) {
+  Account a;
+  a.id = Id(5);
+  a.username = "ann";
+  a.fields = {{"Home", "Leeds"}};
+  a.admin = true;
+  auto back = Account::decode(a.encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->admin);
+  EXPECT_EQ(back->fields, a.fields);
+
+  std::string bytes = a.encode();
+  bytes.pop_back();  // as written before the admin role existed
+  auto old = Account::decode(bytes);
+  ASSERT_TRUE(old.has_value()) << old.error().to_string();
+  EXPECT_FALSE(old->admin);
+  EXPECT_EQ(old->fields, a.fields);
 }
 
 }  // namespace

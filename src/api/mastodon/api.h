@@ -20,6 +20,7 @@
 #include "social/profiles.h"
 #include "social/reblogs.h"
 #include "social/relationships.h"
+#include "social/support.h"
 
 namespace kindred::api {
 
@@ -63,6 +64,7 @@ struct ApiServices {
   social::FeedService& feeds;
   social::NotificationService& notifications;
   social::CommentService& comments;
+  social::SupportService& support;
   social::PreferencesService& preferences;
   social::MemoryService& memories;
 };
@@ -97,6 +99,7 @@ void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
+void register_kindred_support_routes(http::Router& router, ApiServices& s);
 void register_kindred_preference_routes(http::Router& router, ApiServices& s);
 void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/mastodon/entities/support.h"
 #include "social/record_cache.h"
 #include "social/text.h"
 
@@ -400,7 +401,12 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
     w.key("filtered").raw("[]");
   }
   // Kindred's extension, only where it has something to say.
-  if (v.comment_pinned) w.key("kindred").begin_object().member("comment_pinned", true).end_object();
+  if (v.comment_pinned || v.support) {
+    w.key("kindred").begin_object();
+    if (v.comment_pinned) w.member("comment_pinned", true);
+    if (v.support) write_support_card(w.key("support"), *v.support);
+    w.end_object();
+  }
   if (with_source) w.member("text", p.text);
   w.end_object();
 }

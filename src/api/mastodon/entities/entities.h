@@ -30,6 +30,7 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
 // Mastodon's Status as its viewer sees it; a reblog has empty content and the original in
 // `reblog`. `with_source` adds `text` (as returned by delete). A reply pinned by its post's
 // author adds Kindred's `kindred.comment_pinned` (true).
+// A post on a support topic adds `kindred.support` (entities/support.h) for its reader.
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c,
                   bool with_source = false);
 
