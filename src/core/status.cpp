@@ -15,6 +15,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kCorruption: return "Corruption";
     case StatusCode::kInternal: return "Internal";
     case StatusCode::kTooLarge: return "TooLarge";
+    case StatusCode::kMalformed: return "Malformed";
   }
   return "Unknown";
 }

@@ -21,12 +21,13 @@ enum class StatusCode {
   kCorruption,       // stored bytes do not decode
   kInternal,
   kTooLarge,         // an upload over the size limit (HTTP 413)
+  kMalformed,        // a request body that cannot be parsed at all (HTTP 400)
 };
 
 std::string_view status_code_name(StatusCode code);
 
 // A cheap value: an OK status holds no allocation. The message is safe to show a client only for
-// kInvalidArgument, kPermissionDenied, kNotFound, kConflict and kTooLarge; other codes' messages are for logs.
+// kInvalidArgument, kPermissionDenied, kNotFound, kConflict, kTooLarge and kMalformed; other codes' messages are for logs.
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -51,6 +52,7 @@ class [[nodiscard]] Status {
   static Status corruption(std::string msg) { return Status(StatusCode::kCorruption, std::move(msg)); }
   static Status internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
   static Status too_large(std::string msg) { return Status(StatusCode::kTooLarge, std::move(msg)); }
+  static Status malformed(std::string msg) { return Status(StatusCode::kMalformed, std::move(msg)); }
 
   Status(StatusCode code, std::string msg)
       : rep_(code == StatusCode::kOk ? nullptr

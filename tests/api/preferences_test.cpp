@@ -109,7 +109,7 @@ TEST_F(PreferencesApi, BadInputIs422WithAClearErrorAndChangesNothing) {
   }
   Reply r =
       request("PATCH", kPath, "{not json", {{"Content-Type", "application/json"}}, ann_.token);
-  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(current(), before);
 }
 

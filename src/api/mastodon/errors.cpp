@@ -42,6 +42,8 @@ http::Response error_response(const Status& s) {
       return error_response(503, "Service unavailable");
     case StatusCode::kTooLarge:
       return error_response(413, s.message());
+    case StatusCode::kMalformed:  // as Rails answers a body it cannot parse
+      return error_response(400, s.message());
     case StatusCode::kCorruption:
     case StatusCode::kInternal:
       break;

@@ -24,7 +24,7 @@ void add_form_value(json::object& out, std::string_view name, std::string value)
 
 Status merge_form(json::object& out, std::string_view encoded) {
   auto params = http::Params::parse(encoded);
-  if (!params) return Status::invalid_argument("Error occurred while parsing request parameters");
+  if (!params) return Status::malformed("Error occurred while parsing request parameters");
   for (const auto& [k, v] : params->items()) add_form_value(out, k, v);
   return Status::ok();
 }
@@ -56,8 +56,8 @@ Result<Input> Input::from(const http::Request& req) {
   if (type == "application/json" || (type.empty() && req.body.front() == '{')) {
     json::error_code ec;
     json::value v = json::parse(req.body, ec);
-    if (ec || !v.is_object())
-      return Status::invalid_argument("Error occurred while parsing request parameters");
+    if (ec) return Status::malformed("Error occurred while parsing request parameters");
+    if (!v.is_object()) return Status::invalid_argument("Error occurred while parsing request parameters");
     for (auto& [k, val] : v.as_object()) in.values_.insert_or_assign(k, std::move(val));
     return in;
   }
@@ -67,7 +67,7 @@ Result<Input> Input::from(const http::Request& req) {
   }
   if (auto boundary = http::multipart_boundary(req.header("content-type").value_or(""))) {
     auto parts = http::parse_multipart(req.body, *boundary);
-    if (!parts) return Status::invalid_argument("Error occurred while parsing request parameters");
+    if (!parts) return Status::malformed("Error occurred while parsing request parameters");
     for (const auto& part : *parts) {
       if (part.filename.empty()) {
         add_form_value(in.values_, part.name, std::string(part.data));
