@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kindred::api::entities {
 
@@ -70,6 +71,24 @@ class JsonWriter {
   bool need_comma_ = false;
   bool after_key_ = false;
 };
+
+// One entity, or an array of them, written by `write(writer, item)` into a new string.
+template <class T, class Write>
+std::string to_json(const T& item, Write write) {
+  std::string out;
+  JsonWriter w(out);
+  write(w, item);
+  return out;
+}
+template <class T, class Write>
+std::string to_json_array(const std::vector<T>& items, Write write) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& item : items) write(w, item);
+  w.end_array();
+  return out;
+}
 
 // `s` escaped and quoted, appended to `out`.
 void append_json_string(std::string& out, std::string_view s);

@@ -59,19 +59,11 @@ std::string memories_json(const std::vector<social::MemoryView>& ms, const ApiCo
 }
 
 std::string hidden_range_json(const social::HiddenRange& r) {
-  std::string out;
-  JsonWriter w(out);
-  write_hidden_range(w, r);
-  return out;
+  return to_json(r, write_hidden_range);
 }
 
 std::string hidden_ranges_json(const std::vector<social::HiddenRange>& rs) {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_array();
-  for (const auto& r : rs) write_hidden_range(w, r);
-  w.end_array();
-  return out;
+  return to_json_array(rs, write_hidden_range);
 }
 
 }  // namespace kindred::api::entities

@@ -73,19 +73,11 @@ void write_support_resource(JsonWriter& w, const social::ResourceView& v) {
 }
 
 std::string support_resource_json(const social::ResourceView& v) {
-  std::string out;
-  JsonWriter w(out);
-  write_support_resource(w, v);
-  return out;
+  return to_json(v, write_support_resource);
 }
 
 std::string support_resources_json(const std::vector<social::ResourceView>& vs) {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_array();
-  for (const auto& v : vs) write_support_resource(w, v);
-  w.end_array();
-  return out;
+  return to_json_array(vs, write_support_resource);
 }
 
 void write_support_card(JsonWriter& w, const social::SupportCard& card) {
