@@ -99,6 +99,37 @@ Result<Visibility> parse_visibility(std::string_view name) {
   return Status::invalid_argument("Validation failed: Visibility is not included in the list");
 }
 
+std::string_view reply_policy_name(ReplyPolicy p) {
+  switch (p) {
+    case ReplyPolicy::kEveryone: return "everyone";
+    case ReplyPolicy::kFollowing: return "following";
+    case ReplyPolicy::kFollowers: return "followers";
+    case ReplyPolicy::kMentioned: return "mentioned";
+    case ReplyPolicy::kNobody: return "nobody";
+  }
+  return "everyone";
+}
+
+Result<ReplyPolicy> parse_reply_policy(std::string_view name) {
+  for (auto p : {ReplyPolicy::kEveryone, ReplyPolicy::kFollowing, ReplyPolicy::kFollowers,
+                 ReplyPolicy::kMentioned, ReplyPolicy::kNobody})
+    if (reply_policy_name(p) == name) return p;
+  return Status::invalid_argument(
+      "Validation failed: Comment policy must be one of everyone, following, followers, mentioned, "
+      "nobody");
+}
+
+std::string_view comment_hold_name(CommentHold h) {
+  switch (h) {
+    case CommentHold::kNone: return "none";
+    case CommentHold::kHiddenWords: return "hidden_words";
+    case CommentHold::kLimited: return "limits";
+    case CommentHold::kRestricted: return "restricted";
+    case CommentHold::kAuthorHidden: return "hidden_by_author";
+  }
+  return "none";
+}
+
 std::string Post::encode() const {
   RecordWriter w;
   w.put_u64(kVersion);
@@ -120,6 +151,10 @@ std::string Post::encode() const {
   put_ids(w, media_ids);
   w.put_u64(reblog_of_id.value);
   w.put_u64(reblog_of_account_id.value);
+  w.put_u64(static_cast<uint64_t>(reply_policy));
+  w.put_bool(hide_favourites_count);
+  w.put_u64(static_cast<uint64_t>(hold));
+  w.put_bool(approved);
   return std::move(w).bytes();
 }
 
@@ -144,6 +179,13 @@ Result<Post> Post::decode(std::string_view bytes) {
   if (r.at_end()) return p;  // written before reblogs
   if (!r.get_u64(p.reblog_of_id.value) || !r.get_u64(p.reblog_of_account_id.value))
     return corrupt("status");
+  if (r.at_end()) return p;  // written before comment controls
+  uint64_t policy = 0, hold = 0;
+  if (!r.get_u64(policy) || policy > 4 || !r.get_bool(p.hide_favourites_count) ||
+      !r.get_u64(hold) || hold > 4 || !r.get_bool(p.approved))
+    return corrupt("status");
+  p.reply_policy = static_cast<ReplyPolicy>(policy);
+  p.hold = static_cast<CommentHold>(hold);
   return p;
 }
 
@@ -295,6 +337,9 @@ std::string Preferences::encode() const {
   w.put_bool(support_resources);
   w.put_str(region);
   w.put_str(time_zone);
+  w.put_u64(static_cast<uint64_t>(default_reply_policy));
+  w.put_i64(limit_until_ms);
+  w.put_bool(limit_recent_followers);
   return std::move(w).bytes();
 }
 
@@ -304,6 +349,12 @@ Result<Preferences> Preferences::decode(std::string_view bytes) {
   if (!get_version(r) || !r.get_bool(p.memories) || !r.get_bool(p.support_resources) ||
       !r.get_str(p.region) || !r.get_str(p.time_zone))
     return corrupt("preferences");
+  if (r.at_end()) return p;  // written before comment controls
+  uint64_t policy = 0;
+  if (!r.get_u64(policy) || policy > 4 || !r.get_i64(p.limit_until_ms) ||
+      !r.get_bool(p.limit_recent_followers))
+    return corrupt("preferences");
+  p.default_reply_policy = static_cast<ReplyPolicy>(policy);
   return p;
 }
 

@@ -50,6 +50,29 @@ std::string_view visibility_name(Visibility v);
 // Errors: InvalidArgument for anything but public, unlisted, private, direct.
 Result<Visibility> parse_visibility(std::string_view name);
 
+// Who may reply to (comment on) a post: the post's own setting, or the author's default.
+enum class ReplyPolicy : uint8_t {
+  kEveryone = 0,
+  kFollowing = 1,  // accounts the author follows
+  kFollowers = 2,  // accounts following the author
+  kMentioned = 3,  // only accounts mentioned in the post
+  kNobody = 4,     // comments off (the author may still reply)
+};
+std::string_view reply_policy_name(ReplyPolicy p);
+// Errors: InvalidArgument for anything but everyone, following, followers, mentioned, nobody.
+Result<ReplyPolicy> parse_reply_policy(std::string_view name);
+
+// Why a reply is hidden from everyone but its writer (and held for its parent's author to
+// review), or kNone when it shows as usual.
+enum class CommentHold : uint8_t {
+  kNone = 0,
+  kHiddenWords = 1,   // it matched the parent author's hidden words
+  kLimited = 2,       // written during the parent author's Limits by an account the limit covers
+  kRestricted = 3,    // its writer is restricted by the parent's author
+  kAuthorHidden = 4,  // the parent's author hid it
+};
+std::string_view comment_hold_name(CommentHold h);
+
 struct Post {
   Id id;
   Id account_id;
@@ -70,6 +93,11 @@ struct Post {
   // mentions, tags or reply of its own; it is listed as its reblogger's post.
   Id reblog_of_id;
   Id reblog_of_account_id;
+  // Comment controls (appended; older records decode with the defaults).
+  ReplyPolicy reply_policy = ReplyPolicy::kEveryone;
+  bool hide_favourites_count = false;  // the like count is shown to the author only
+  CommentHold hold = CommentHold::kNone;  // on a reply: hidden from all but its writer
+  bool approved = false;  // on a reply: its parent's author showed it again (no automatic hold)
 
   bool operator==(const Post&) const = default;
   bool is_reblog() const { return !reblog_of_id.is_none(); }
@@ -159,6 +187,12 @@ struct Preferences {
   bool support_resources = true;  // show support cards with posts about loss
   std::string region;             // ISO 3166-1 alpha-2, upper-case; empty: the instance's
   std::string time_zone;          // IANA name; empty: UTC
+  // Comment controls (appended).
+  ReplyPolicy default_reply_policy = ReplyPolicy::kEveryone;  // for new posts without their own
+  // Limits: until this time, replies to the person's posts from accounts the limit covers are
+  // held for review; 0 when no limit is on.
+  int64_t limit_until_ms = 0;
+  bool limit_recent_followers = true;  // the limit also covers accounts following for < 1 week
   bool operator==(const Preferences&) const = default;
 
   std::string encode() const;

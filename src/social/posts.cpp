@@ -208,6 +208,27 @@ Result<std::vector<Post>> PostService::load_many(const std::vector<Id>& ids) con
   return load_records(cache_, deps_.store, ObjectType::kStatus, ids, [](const Post&) { return true; });
 }
 
+Result<Post> PostService::update(Id id, const std::function<Status(Post&, store::Batch&)>& change) {
+  std::lock_guard lock(update_locks_[id.value % update_locks_.size()]);
+  auto bytes = deps_.store.get_object(ObjectType::kStatus, id);
+  if (!bytes.has_value()) {
+    if (bytes.error().is_not_found()) return Status::not_found("Record not found");
+    return bytes.error();
+  }
+  KINDRED_ASSIGN_OR_RETURN(Post post, Post::decode(*bytes));
+  const Post before = post;
+  store::Batch b;
+  KINDRED_RETURN_IF_ERROR(change(post, b));
+  if (post.id != before.id || post.account_id != before.account_id ||
+      post.in_reply_to_id != before.in_reply_to_id || post.reblog_of_id != before.reblog_of_id)
+    return Status::internal("a post update changed the post's identity");
+  b.put_object(ObjectType::kStatus, post.id, post.encode());
+  KINDRED_ASSIGN_OR_RETURN(auto applied, deps_.store.apply(b));
+  (void)applied;
+  cache_.put(id, std::make_shared<const Post>(post));
+  return post;
+}
+
 Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
   KINDRED_ASSIGN_OR_RETURN(auto post, load(id));
   if (!can_see(viewer, *post)) return Status::not_found("Record not found");
@@ -481,6 +502,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
 }
 
 Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
+  // Not while update() rewrites it, which would bring the record back.
+  std::lock_guard lock(update_locks_[id.value % update_locks_.size()]);
   KINDRED_ASSIGN_OR_RETURN(Post post, get_visible_post(viewer, id));
   if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
   auto viewed = view_of(viewer, post);

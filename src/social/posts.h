@@ -1,6 +1,9 @@
 #pragma once
 
+#include <array>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 #include <string>
@@ -89,6 +92,13 @@ class PostService {
   // Mastodon). Errors: NotFound if the post is absent or not visible to `viewer`.
   Result<ContextView> context(const Viewer& viewer, Id id) const;
 
+  // Changes a stored post after posting (comment controls, holds): loads it fresh, lets `change`
+  // edit it, and writes it with the writes `change` added to the batch, atomically; the cache is
+  // refreshed. Changes of one post are serialised. Returns the post as written.
+  // Errors: NotFound if absent or deleted; whatever `change` returns (nothing is written then).
+  // `change` must keep the id, author, reply and reblog fields.
+  Result<Post> update(Id id, const std::function<Status(Post&, store::Batch&)>& change);
+
   bool can_see(const Viewer& viewer, const Post& post) const;
   // can_see for each post, with the relationship lookups of all of them batched.
   Result<std::vector<bool>> visible(const Viewer& viewer, const std::vector<const Post*>& posts) const;
@@ -130,8 +140,10 @@ class PostService {
   MediaService& media_;
   PostListener* listener_ = nullptr;
   const SupportService* support_ = nullptr;
-  // Decoded posts. Posts never change after creation; deletion leaves a tombstone.
+  // Decoded posts. A post changes only through update(), which refreshes its entry; deletion
+  // leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;
+  std::array<std::mutex, 64> update_locks_;
 };
 
 // Converts a ListQuery to a store range query; `reverse` is set when the result must be reversed

@@ -22,7 +22,9 @@ enum class ObjectType : uint8_t {
   kAuthCode = 5,
   kMedia = 6,
   kMarkers = 7,  // an account's read markers (home, notifications), keyed by the account id
-  kPreferences = 12,  // an account's Kindred preferences (social::Preferences), keyed by its id
+  kPreferences = 12,
+  kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
+  kFilter = 14,       // a filters v2 filter (social::Filter), keyed by its id  // an account's Kindred preferences (social::Preferences), keyed by its id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -57,6 +59,9 @@ enum class AssocType : uint16_t {
   kNotifications = 26,  // account -> notification id; data: social::Notification
   kBookmarks = 27,     // account -> status it bookmarked (position: when)
   kRebloggedBy = 28,   // status -> account that reblogged it (position: the reblog's own id)
+  kHeldComments = 29,  // account -> held reply to one of its posts (position: the reply id)
+  kHeldReplies = 30,   // status -> its held direct reply (position: the reply id); counted
+  kRestricts = 31,     // account -> account it restricts (position: when)
   kCommentPins = 32,   // status -> direct reply its author pinned (position: when, so pin order)
   kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
                        // (to and position: that like's time id; data: social::Notification)

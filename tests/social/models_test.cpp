@@ -60,11 +60,41 @@ TEST(Models, PostKeepsMediaIdsAndOldPostsDecodeWithout) {
   old.id = Id(6);
   old.text = "older";
   std::string bytes = old.encode();
-  bytes.resize(bytes.size() - 3);  // the empty media list and two zero ids are one varint 0 each
+  // The empty media list and two zero ids are one varint 0 each; the comment controls after
+  // them, four bytes.
+  bytes.resize(bytes.size() - 3 - 4);
   auto decoded = Post::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_TRUE(decoded->media_ids.empty());
   EXPECT_EQ(decoded->text, "older");
+}
+
+TEST(Models, PostKeepsCommentControlsAndOlderPostsHaveTheDefaults) {
+  Post p;
+  p.id = Id(9);
+  p.reply_policy = ReplyPolicy::kMentioned;
+  p.hide_favourites_count = true;
+  p.hold = CommentHold::kRestricted;
+  p.approved = true;
+  auto back = Post::decode(p.encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, p);
+
+  Post old;
+  old.id = Id(10);
+  std::string bytes = old.encode();
+  bytes.resize(bytes.size() - 4);
+  auto decoded = Post::decode(bytes);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
+  EXPECT_EQ(decoded->reply_policy, ReplyPolicy::kEveryone);
+  EXPECT_EQ(decoded->hold, CommentHold::kNone);
+  // An unknown policy or hold is corrupt.
+  std::string bad = p.encode();
+  bad[bad.size() - 4] = 9;
+  EXPECT_FALSE(Post::decode(bad).has_value());
+  bad = p.encode();
+  bad[bad.size() - 2] = 9;
+  EXPECT_FALSE(Post::decode(bad).has_value());
 }
 
 TEST(Models, PostKeepsWhatItReblogsAndOlderPostsAreNoReblogs) {
@@ -84,7 +114,7 @@ TEST(Models, PostKeepsWhatItReblogsAndOlderPostsAreNoReblogs) {
   old.id = Id(8);
   old.media_ids = {Id(10)};
   std::string bytes = old.encode();
-  bytes.resize(bytes.size() - 2);
+  bytes.resize(bytes.size() - 2 - 4);
   auto decoded = Post::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_FALSE(decoded->is_reblog());
