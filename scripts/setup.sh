@@ -15,6 +15,7 @@ packages=(
   wrk
   libvips-dev libimage-exiftool-perl
   libhowardhinnant-date-dev tzdata
+  libicu-dev
 )
 # Node.js may come from elsewhere (the machine image ships Node 20); never replace it.
 if ! command -v node >/dev/null 2>&1; then

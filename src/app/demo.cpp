@@ -104,6 +104,7 @@ Status seed_demo(const DemoServices& s) {
       {"tom", "Tom Hughes", false, "Dad. Runner. Noah's father.", {40, 60, 120}, {140, 170, 220}},
       {"priya", "Priya Natarajan", false, "Midwife in Chennai.", {190, 100, 40}, {250, 220, 150}},
       {"jonas", "Jonas Berg", false, "Allotment number 14.", {60, 110, 40}, {200, 220, 90}},
+      {"kai", "Kai", false, "", {90, 90, 90}, {150, 150, 150}},
   };
   std::map<std::string, social::Account> by_name;
   uint64_t seed = 1;
@@ -134,6 +135,11 @@ Status seed_demo(const DemoServices& s) {
   // Before today's posts, so that each account's newest post stays its newest.
   KINDRED_RETURN_IF_ERROR(seed_memories(s, by_name.at("jonas")));
 
+  // Lena hides common abuse from the comments on her posts.
+  social::HiddenWords lenas_words;
+  lenas_words.builtin_lists = {"en"};
+  KINDRED_RETURN_IF_ERROR(s.holds.set_hidden_words(by_name.at("lena").id, lenas_words).status());
+
   const std::vector<DemoPost> feed = {
       {"tour", "maya",
        "Last night in Lisbon. Thank you for singing every word back to us. 🌙\n\nTwo more cities "
@@ -163,6 +169,9 @@ Status seed_demo(const DemoServices& s) {
       {"iris-3", "lena", "@tom thank you for telling me about him. What was his name?", "iris-2", {"tom"}},
       {"iris-4", "tom", "@lena Noah. Thank you for asking. Hardly anyone does.", "iris-3", {"lena", "priya"}},
       {"iris-5", "maya", "Holding your family in my heart today, Lena.", "iris", {"lena", "sam"}},
+      // Cruel, and held by Lena's hidden words (the built-in English list): Kai sees it as
+      // posted, nobody else does, and Lena finds it in her review of held comments.
+      {"iris-6", "kai", "Attention seeker. Nobody wants to see this.", "iris", {}},
       {"garden", "jonas", "First tomatoes of the year from the allotment. Worth every slug.", nullptr,
        {"sam"}, "",
        {{{200, 40, 30}, {90, 160, 50}, 31,

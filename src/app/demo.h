@@ -2,6 +2,7 @@
 
 #include "core/status.h"
 #include "social/accounts.h"
+#include "social/comment_holds.h"
 #include "social/comments.h"
 #include "social/likes.h"
 #include "social/media.h"
@@ -24,6 +25,7 @@ struct DemoServices {
   social::RelationshipService& relationships;
   social::ReblogService& reblogs;
   social::CommentService& comments;
+  social::CommentHoldService& holds;
   const store::Store& store;
   // What the demo's backdated posts (Jonas's memories) are written with, through a PostService
   // of their own whose clock stands in an earlier year.
@@ -32,7 +34,8 @@ struct DemoServices {
 
 // Seeds a small, believable instance: a few accounts (one a verified public figure) with
 // avatars, follows, photo posts with alt text, likes, reblogs, threaded comments and a comment
-// pinned by its post's author, and posts from this day in earlier years (memories for Jonas). The
+// pinned by its post's author, a cruel comment held by the author's hidden words (shown only to
+// its writer and, in review, to the author), and posts from this day in earlier years (memories for Jonas). The
 // photos are drawn here (libvips gradients and shapes; nothing is downloaded) and go through the
 // upload pipeline. Does nothing when any account exists already.
 Status seed_demo(const DemoServices& s);

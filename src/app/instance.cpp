@@ -39,6 +39,7 @@ struct Instance::Impl {
   std::unique_ptr<social::SupportService> support;
   std::unique_ptr<social::PreferencesService> preferences;
   std::unique_ptr<social::MemoryService> memories;
+  std::unique_ptr<social::CommentHoldService> holds;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -50,6 +51,19 @@ struct Instance::Impl {
   // asks for a data file the admin can edit, it is small (a few hundred entries at most), read
   // whole into memory, and written whole and atomically (api::SupportFile) on each admin edit.
   // The first start seeds it from the shipped share/support_resources.json.
+  // The built-in hidden-word lists, shipped in share/hidden_words.json.
+  Status start_holds(social::Deps deps) {
+    const std::string share = config.share_dir.empty() ? std::string(KINDRED_SHARE_DIR) : config.share_dir;
+    const std::string path = share + "/hidden_words.json";
+    KINDRED_ASSIGN_OR_RETURN(std::string text, api::read_text_file(path));
+    auto lists = api::builtin_word_lists_from_json(text);
+    if (!lists.has_value()) return Status::invalid_argument(path + ": " + lists.error().message());
+    holds = std::make_unique<social::CommentHoldService>(deps, *posts, *accounts, *preferences,
+                                                         std::move(*lists));
+    posts->set_reply_screen(holds.get());
+    return Status::ok();
+  }
+
   Status start_support() {
     const std::string share = config.share_dir.empty() ? std::string(KINDRED_SHARE_DIR) : config.share_dir;
     const std::string topics_path = share + "/support_topics.json";
@@ -165,19 +179,21 @@ Status Instance::start(std::ostream* access_log) {
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
   KINDRED_RETURN_IF_ERROR(m.start_support());
+  KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
         seed_demo({*m.accounts, *m.posts, *m.likes, *m.media, *m.profiles, *m.relationships,
-                   *m.reblogs, *m.comments, *m.store, deps}));
+                   *m.reblogs, *m.comments, *m.holds, *m.store, deps}));
   }
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
-                            *m.comments,   *m.support, *m.preferences, *m.memories};
+                            *m.comments,   *m.support, *m.preferences, *m.memories,
+                            *m.holds};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

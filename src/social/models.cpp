@@ -25,6 +25,20 @@ bool get_ids(RecordReader& r, std::vector<Id>& ids) {
   return true;
 }
 
+void put_strings(RecordWriter& w, const std::vector<std::string>& strings) {
+  w.put_u64(strings.size());
+  for (const auto& s : strings) w.put_str(s);
+}
+
+bool get_strings(RecordReader& r, std::vector<std::string>& strings) {
+  uint64_t n = 0;
+  if (!r.get_u64(n) || n > 10'000) return false;
+  strings.resize(n);
+  for (auto& s : strings)
+    if (!r.get_str(s)) return false;
+  return true;
+}
+
 bool get_version(RecordReader& r) {
   uint64_t v = 0;
   return r.get_u64(v) && v == kVersion;
@@ -146,8 +160,7 @@ std::string Post::encode() const {
   w.put_i64(created_at_ms);
   w.put_u64(app_id.value);
   put_ids(w, mention_ids);
-  w.put_u64(tags.size());
-  for (const auto& t : tags) w.put_str(t);
+  put_strings(w, tags);
   put_ids(w, media_ids);
   w.put_u64(reblog_of_id.value);
   w.put_u64(reblog_of_account_id.value);
@@ -168,11 +181,7 @@ Result<Post> Post::decode(std::string_view bytes) {
       !r.get_str(p.spoiler_text) || !r.get_u64(vis) || vis > 3 || !r.get_str(p.language) ||
       !r.get_i64(p.created_at_ms) || !r.get_u64(p.app_id.value) || !get_ids(r, p.mention_ids))
     return corrupt("status");
-  uint64_t ntags = 0;
-  if (!r.get_u64(ntags) || ntags > 1000) return corrupt("status");
-  p.tags.resize(ntags);
-  for (auto& t : p.tags)
-    if (!r.get_str(t)) return corrupt("status");
+  if (!get_strings(r, p.tags)) return corrupt("status");
   p.visibility = static_cast<Visibility>(vis);
   if (r.at_end()) return p;  // written before photos
   if (!get_ids(r, p.media_ids)) return corrupt("status");
@@ -356,6 +365,22 @@ Result<Preferences> Preferences::decode(std::string_view bytes) {
     return corrupt("preferences");
   p.default_reply_policy = static_cast<ReplyPolicy>(policy);
   return p;
+}
+
+std::string HiddenWords::encode() const {
+  RecordWriter w;
+  w.put_u64(kVersion);
+  put_strings(w, words);
+  put_strings(w, builtin_lists);
+  return std::move(w).bytes();
+}
+
+Result<HiddenWords> HiddenWords::decode(std::string_view bytes) {
+  RecordReader r(bytes);
+  HiddenWords h;
+  if (!get_version(r) || !get_strings(r, h.words) || !get_strings(r, h.builtin_lists))
+    return corrupt("hidden words");
+  return h;
 }
 
 std::string HiddenRange::encode() const {

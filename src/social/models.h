@@ -199,6 +199,17 @@ struct Preferences {
   static Result<Preferences> decode(std::string_view bytes);
 };
 
+// An author's hidden words: comments on their posts containing one are hidden from everyone but
+// their writer and held for the author's review. Keyed by the account id; none = no words.
+struct HiddenWords {
+  std::vector<std::string> words;          // words and phrases as the author wrote them
+  std::vector<std::string> builtin_lists;  // shipped lists in use, by language ("en")
+  bool operator==(const HiddenWords&) const = default;
+
+  std::string encode() const;
+  static Result<HiddenWords> decode(std::string_view bytes);
+};
+
 // A span of days (both ends included, in the person's time zone) whose posts never show as
 // memories, until its owner deletes it. Stored as the data of a kMemoryHiddenRanges edge.
 struct HiddenRange {

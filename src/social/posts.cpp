@@ -71,6 +71,10 @@ void add_post_removal(store::Batch& b, const Post& post) {
     b.remove_assoc(post.in_reply_to_id, AssocType::kReplies, post.id);
     b.remove_assoc(post.in_reply_to_id, AssocType::kSelfReplies, post.id);
     b.remove_assoc(post.in_reply_to_id, AssocType::kCommentPins, post.id);
+    if (post.hold != CommentHold::kNone) {
+      b.remove_assoc(post.in_reply_to_id, AssocType::kHeldReplies, post.id);
+      b.remove_assoc(post.in_reply_to_account_id, AssocType::kHeldComments, post.id);
+    }
   }
   for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
   b.remove_assoc(post.account_id, AssocType::kPinned, post.id);
@@ -118,8 +122,9 @@ Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
   std::vector<bool> out(posts.size(), false);
   if (!viewer.signed_in()) {
     for (size_t i = 0; i < posts.size(); ++i)
-      out[i] = posts[i]->visibility == Visibility::kPublic ||
-               posts[i]->visibility == Visibility::kUnlisted;
+      out[i] = posts[i]->hold == CommentHold::kNone &&
+               (posts[i]->visibility == Visibility::kPublic ||
+                posts[i]->visibility == Visibility::kUnlisted);
     return out;
   }
   const Id me = viewer.account_id;
@@ -127,7 +132,7 @@ Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
   // with no block at all.) And, for followers-only posts, does the viewer follow them?
   std::vector<Id> others, followers_only;
   for (const Post* p : posts) {
-    if (p->account_id == me) continue;
+    if (p->account_id == me || p->hold != CommentHold::kNone) continue;
     if (std::find(others.begin(), others.end(), p->account_id) == others.end())
       others.push_back(p->account_id);
     if (p->visibility == Visibility::kPrivate &&
@@ -155,6 +160,8 @@ Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
       out[i] = true;
       continue;
     }
+    // A held reply shows to its writer only (its parent's author reviews it elsewhere).
+    if (post.hold != CommentHold::kNone) continue;
     // Neither a blocked account nor one that blocks the author sees the author's posts.
     if (!blocked_by.empty() && (in(others, blocked_by, post.account_id) || in(others, blocks, post.account_id)))
       continue;
@@ -294,11 +301,12 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   }
   KINDRED_ASSIGN_OR_RETURN(auto author_views, accounts_.views(authors));
   std::vector<std::pair<Id, AssocType>> lists;
-  lists.reserve(3 * n);
+  lists.reserve(4 * n);
   for (Id id : ids) {
     lists.emplace_back(id, AssocType::kReplies);
     lists.emplace_back(id, AssocType::kFavouritedBy);
     lists.emplace_back(id, AssocType::kRebloggedBy);
+    lists.emplace_back(id, AssocType::kHeldReplies);
   }
   KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
   std::vector<bool> favourited, bookmarked, pinned;
@@ -344,9 +352,10 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     } else {
       v.author = *author;
     }
-    v.replies_count = counts[3 * i];
-    v.favourites_count = counts[3 * i + 1];
-    v.reblogs_count = counts[3 * i + 2];
+    // Held replies show to their writers only, so they are not counted.
+    v.replies_count = std::max<int64_t>(0, counts[4 * i] - counts[4 * i + 3]);
+    v.favourites_count = counts[4 * i + 1];
+    v.reblogs_count = counts[4 * i + 2];
     v.viewer_signed_in = viewer.signed_in();
     if (viewer.signed_in() && v.reblogs_count > 0) {  // most posts are never reblogged: skip the read
       KINDRED_ASSIGN_OR_RETURN(
@@ -433,8 +442,9 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     return Status::invalid_argument("Validation failed: Language is not a valid ISO 639 code");
 
   Post post;
+  Post parent;
   if (!in.in_reply_to_id.is_none()) {
-    KINDRED_ASSIGN_OR_RETURN(Post parent, get_visible_post(viewer, in.in_reply_to_id));
+    KINDRED_ASSIGN_OR_RETURN(parent, get_visible_post(viewer, in.in_reply_to_id));
     post.in_reply_to_id = parent.id;
     post.in_reply_to_account_id = parent.account_id;
   }
@@ -468,6 +478,10 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
                            media_.prepare_attachment(author.id, in.media_ids));
   post.media_ids = in.media_ids;
 
+  if (screen_ && !post.in_reply_to_id.is_none() && parent.account_id != author.id) {
+    KINDRED_ASSIGN_OR_RETURN(post.hold, screen_->screen(parent, post));
+  }
+
   post.id = deps_.ids.next();
   post.created_at_ms = post.id.ms();
   store::Batch b;
@@ -482,8 +496,14 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
       b.add_assoc({post.in_reply_to_id, AssocType::kSelfReplies, post.id, post.id, {}});
   }
   for_each_index(post, [&](Id from, AssocType type) { b.add_assoc({from, type, post.id, post.id, {}}); });
-  for (Id mentioned : post.mention_ids)
-    add_notification(b, deps_.ids, mentioned, NotificationType::kMention, author.id, post.id);
+  if (post.hold != CommentHold::kNone) {
+    // Held for the parent's author to review; nobody is told about it meanwhile.
+    b.add_assoc({post.in_reply_to_id, AssocType::kHeldReplies, post.id, post.id, {}});
+    b.add_assoc({post.in_reply_to_account_id, AssocType::kHeldComments, post.id, post.id, {}});
+  } else {
+    for (Id mentioned : post.mention_ids)
+      add_notification(b, deps_.ids, mentioned, NotificationType::kMention, author.id, post.id);
+  }
   // Durable until the followers' feeds have it, so a crash cannot lose the fan-out.
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, post.id, post.id, {}});
   auto applied = deps_.store.apply(b);

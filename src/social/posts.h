@@ -46,6 +46,15 @@ class PostListener {
   virtual void post_created(const Post& post) = 0;
 };
 
+// Decides, as a reply is written, whether it is held for its parent's author to review
+// (CommentHoldService). Called for replies to someone else's post only.
+class ReplyScreen {
+ public:
+  virtual ~ReplyScreen() = default;
+  // Why `reply` (not yet stored; its text, mentions and author set) to `parent` is held, or kNone.
+  virtual Result<CommentHold> screen(const Post& parent, const Post& reply) const = 0;
+};
+
 // The store node whose kTagStatuses edges list the posts using `tag` (lower-cased): the first
 // 64 bits of its BLAKE2b hash.
 Id tag_node(std::string_view tag);
@@ -105,11 +114,16 @@ class PostService {
   // The stored posts among `ids` that `viewer` may see, in order; missing and deleted ones and
   // those hidden from the viewer are skipped.
   Result<std::vector<Post>> visible_posts(const Viewer& viewer, const std::vector<Id>& ids) const;
+  // Stored posts among `ids`, in order, skipping missing and deleted ones, with no visibility
+  // check: for callers that decide who sees them (the review of held replies).
+  Result<std::vector<Post>> stored_posts(const std::vector<Id>& ids) const { return load_many(ids); }
   // Views of `posts` (whose visibility the caller checked), in order, with authors, counts,
   // viewer flags, mentions and photos of all of them read in a few batches.
   Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
   // Set once at start-up, before serving. Not owned.
   void set_listener(PostListener* listener) { listener_ = listener; }
+  // Set once at start-up, before serving: holds replies. Not owned; may be null (none held).
+  void set_reply_screen(const ReplyScreen* screen) { screen_ = screen; }
   // Set once at start-up, before serving: fills PostView::support. Not owned; may be null.
   void set_support(const SupportService* support) { support_ = support; }
   // The post as `viewer` sees it, with counts and flags; a reblog carries its original's view.
@@ -140,6 +154,7 @@ class PostService {
   MediaService& media_;
   PostListener* listener_ = nullptr;
   const SupportService* support_ = nullptr;
+  const ReplyScreen* screen_ = nullptr;
   // Decoded posts. A post changes only through update(), which refreshes its entry; deletion
   // leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;

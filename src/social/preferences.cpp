@@ -83,6 +83,8 @@ Result<Preferences> PreferencesService::update(Id account_id, const PreferencesE
   if (edit.support_resources) p.support_resources = *edit.support_resources;
   if (edit.region) p.region = region;
   if (edit.time_zone) p.time_zone = zone;
+  if (edit.limit_until_ms) p.limit_until_ms = *edit.limit_until_ms;
+  if (edit.limit_recent_followers) p.limit_recent_followers = *edit.limit_recent_followers;
   store::Batch b;
   b.put_object(store::ObjectType::kPreferences, account_id, p.encode());
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());

@@ -20,6 +20,9 @@ struct PreferencesEdit {
   std::optional<bool> support_resources;
   std::optional<std::string> region;     // ISO 3166-1 alpha-2, any case
   std::optional<std::string> time_zone;  // IANA name
+  // Limits (CommentHoldService validates them): 0 ends them.
+  std::optional<int64_t> limit_until_ms;
+  std::optional<bool> limit_recent_followers;
 };
 
 // Whether `code` (upper-case) is an ISO 3166-1 alpha-2 code, as the system's tz database lists

@@ -78,6 +78,29 @@ describe('the demo instance', () => {
     assert.ok(garden.length > 0 && garden.every((s) => s.kindred?.support === undefined));
   });
 
+  it("holds Kai's cruel comment: only Kai sees it, and Lena in her review", async () => {
+    const [lena, sam, kai] = await Promise.all(['lena', 'sam', 'kai'].map((u) => signIn(server.url, u)));
+    const lenaAccount = (await api(server.url, 'GET', '/api/v1/accounts/lookup?acct=lena', { token: sam })).body;
+    const posts = (await api(server.url, 'GET', `/api/v1/accounts/${lenaAccount.id}/statuses?exclude_replies=true`, { token: sam })).body;
+    const iris = posts.find((s) => s.content.includes('Iris'));
+    const thread = async (token) =>
+      (await api(server.url, 'GET', `/api/v1/statuses/${iris.id}/context`, token ? { token } : {})).body.descendants;
+    const cruel = (await thread(kai)).find((s) => s.account.username === 'kai');
+    assert.ok(cruel, 'Kai sees the comment in the thread');
+    assert.equal(cruel.kindred?.hold, 'hidden_words');
+    for (const token of [sam, lena, undefined]) {
+      assert.ok(!(await thread(token)).some((s) => s.id === cruel.id), 'nobody else sees it in the thread');
+      const direct = await api(server.url, 'GET', `/api/v1/statuses/${cruel.id}`, token ? { token } : {});
+      assert.equal(direct.status, 404);
+    }
+    const review = await api(server.url, 'GET', '/api/v1/kindred/held_comments', { token: lena });
+    assert.equal(review.status, 200);
+    assert.deepEqual(review.body.map((s) => s.id), [cruel.id]);
+    assert.match(review.body[0].content, /Attention seeker/);
+    const counted = (await api(server.url, 'GET', `/api/v1/statuses/${iris.id}`, { token: sam })).body;
+    assert.equal(counted.replies_count, 3, 'the held comment is not counted');
+  });
+
   it('shows Jonas memories from this day in earlier years', async () => {
     const jonas = await signIn(server.url, 'jonas');
     const r = await api(server.url, 'GET', '/api/v1/kindred/memories', { token: jonas });

@@ -202,6 +202,28 @@ std::string support_directory_to_json(const std::vector<social::SupportResource>
   return out;
 }
 
+Result<std::vector<social::BuiltinWordList>> builtin_word_lists_from_json(std::string_view text) {
+  KINDRED_ASSIGN_OR_RETURN(json::value v, parse_json(text));
+  if (!v.is_object()) return invalid("the hidden words file must be an object of languages");
+  std::vector<social::BuiltinWordList> lists;
+  for (const auto& entry : v.get_object()) {
+    if (entry.key().starts_with("_")) continue;
+    if (!entry.value().is_object()) return invalid("each hidden words list must be an object");
+    const auto& o = entry.value().get_object();
+    social::BuiltinWordList list;
+    list.language = std::string(entry.key());
+    const bool lang_ok = (list.language.size() == 2 || list.language.size() == 3) &&
+                         std::all_of(list.language.begin(), list.language.end(),
+                                     [](char c) { return c >= 'a' && c <= 'z'; });
+    if (!lang_ok) return invalid("hidden words list '" + list.language + "' must be named by an ISO 639 code");
+    KINDRED_RETURN_IF_ERROR(read_string(o, "name", "List name", list.name));
+    KINDRED_RETURN_IF_ERROR(read_strings(o, "phrases", "List phrases", list.phrases));
+    if (list.name.empty()) return invalid("hidden words list '" + list.language + "' has no name");
+    lists.push_back(std::move(list));
+  }
+  return lists;
+}
+
 Result<social::TopicLexicon> topic_lexicon_from_json(std::string_view text) {
   KINDRED_ASSIGN_OR_RETURN(json::value v, parse_json(text));
   if (!v.is_object() || !v.get_object().contains("topics") ||

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "social/comment_holds.h"
 #include "social/support.h"
 
 // The JSON forms of support resources: the admin API's request bodies, the directory file in the
@@ -33,6 +34,11 @@ std::string support_directory_to_json(const std::vector<social::SupportResource>
 // The topic lexicon file:
 //   {"topics": [{"id", "name", "message", "phrases": {"en": [...], ...}, "except": {"en": [...]}}]}
 Result<social::TopicLexicon> topic_lexicon_from_json(std::string_view text);
+
+// The built-in hidden-word lists file (share/hidden_words.json):
+//   {"_comment": "...", "en": {"name": "English", "phrases": [...]}, ...}
+// Keys starting with "_" are comments. Errors: InvalidArgument.
+Result<std::vector<social::BuiltinWordList>> builtin_word_lists_from_json(std::string_view text);
 
 // The directory as a file `path` in the data directory: save() writes a temp file beside it,
 // fsyncs it, renames it over the old one and fsyncs the directory, so a crash leaves the old

@@ -8,6 +8,7 @@
 #include "http/rate_limiter.h"
 #include "http/router.h"
 #include "social/accounts.h"
+#include "social/comment_holds.h"
 #include "social/comments.h"
 #include "social/feeds.h"
 #include "social/likes.h"
@@ -67,6 +68,7 @@ struct ApiServices {
   social::SupportService& support;
   social::PreferencesService& preferences;
   social::MemoryService& memories;
+  social::CommentHoldService& holds;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -102,5 +104,6 @@ void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);
 void register_kindred_preference_routes(http::Router& router, ApiServices& s);
 void register_kindred_memory_routes(http::Router& router, ApiServices& s);
+void register_kindred_hold_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api
