@@ -237,6 +237,7 @@ Result<Page<PostView>> CommentHoldService::held(const Viewer& viewer, Id post_id
   KINDRED_ASSIGN_OR_RETURN(auto views, posts_.views_of(viewer, std::move(posts)));
   Page<PostView> page;
   for (auto& v : views) {
+    v.in_review = true;
     page.positions.push_back(v.post.id);
     page.items.push_back(std::move(v));
   }
@@ -264,7 +265,9 @@ Result<PostView> CommentHoldService::hide(const Viewer& viewer, Id comment_id) {
         b.remove_assoc(p.in_reply_to_id, AssocType::kCommentPins, p.id);
         return Status::ok();
       }));
-  return posts_.view_of(viewer, std::move(post));
+  KINDRED_ASSIGN_OR_RETURN(PostView v, posts_.view_of(viewer, std::move(post)));
+  v.in_review = true;
+  return v;
 }
 
 Result<PostView> CommentHoldService::approve(const Viewer& viewer, Id comment_id) {

@@ -46,6 +46,9 @@ struct PostView {
   bool viewer_is_author = false;
   bool pinned = false;      // meaningful only for the author
   bool comment_pinned = false;  // a reply its parent's author pinned (Kindred extension)
+  // The viewer is the parent's author reviewing a held reply: the view says why it is held. Its
+  // writer is not told (as the best photo apps hide such comments).
+  bool in_review = false;
   std::optional<App> app;   // the posting application, shown to the author only
   std::vector<MentionView> mentions;
   std::vector<Media> media;  // attached photos, in order

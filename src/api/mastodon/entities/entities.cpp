@@ -401,11 +401,11 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
     w.key("filtered").raw("[]");
   }
   // Kindred's extension, only where it has something to say.
-  if (v.comment_pinned || v.support || p.hold != social::CommentHold::kNone) {
+  const bool show_hold = v.in_review && p.hold != social::CommentHold::kNone;
+  if (v.comment_pinned || v.support || show_hold) {
     w.key("kindred").begin_object();
     if (v.comment_pinned) w.member("comment_pinned", true);
-    // Shown only to its writer and, in review, to the parent's author.
-    if (p.hold != social::CommentHold::kNone) w.member("hold", social::comment_hold_name(p.hold));
+    if (show_hold) w.member("hold", social::comment_hold_name(p.hold));
     if (v.support) write_support_card(w.key("support"), *v.support);
     w.end_object();
   }
