@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "social/preferences.h"
+#include "social/word_match.h"
 
 namespace kindred::social {
 
@@ -25,75 +26,6 @@ constexpr std::array<std::string_view, 7> kDays = {"sunday",   "monday", "tuesda
                                                    "thursday", "friday", "saturday"};  // c_encoding
 
 Status invalid(std::string what) { return Status::invalid_argument("Validation failed: " + what); }
-
-// ---- words ----
-
-// Decodes one UTF-8 code point at `i` (advancing it); malformed bytes come back as themselves.
-uint32_t next_code_point(std::string_view s, size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
-    ++i;
-    return b;
-  }
-  uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-    if ((c >> 6) != 2) {
-      ++i;
-      return b;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  i += static_cast<size_t>(len);
-  return cp;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-bool is_apostrophe(uint32_t cp) {
-  return cp == '\'' || cp == 0x2018 || cp == 0x2019 || cp == 0xFF07;
-}
-
-// Punctuation, symbols and spaces: ASCII other than letters and digits, Latin-1's punctuation
-// block, General Punctuation, CJK punctuation, and the full-width ASCII punctuation.
-bool is_separator(uint32_t cp) {
-  if (cp < 0x80)
-    return !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'));
-  if (cp <= 0xBF) return true;
-  if (cp == 0xD7 || cp == 0xF7) return true;
-  if (cp >= 0x2000 && cp <= 0x206F) return true;
-  if (cp >= 0x3000 && cp <= 0x303F) return true;
-  if (cp >= 0xFE10 && cp <= 0xFE6F) return true;
-  if (cp >= 0xFF01 && cp <= 0xFF5E) {
-    const uint32_t a = cp - 0xFF01 + 0x21;  // its ASCII twin
-    return is_separator(a);
-  }
-  return false;
-}
-
-uint32_t fold(uint32_t cp) {
-  if (cp >= 0xFF01 && cp <= 0xFF5E) cp = cp - 0xFF01 + 0x21;  // full-width ASCII
-  if (cp >= 'A' && cp <= 'Z') return cp + 32;
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;  // Latin-1 capitals
-  return cp;
-}
 
 // ---- time ----
 
@@ -209,23 +141,7 @@ std::string trimmed(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> topic_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string cur;
-  size_t i = 0;
-  while (i < text.size()) {
-    const uint32_t cp = next_code_point(text, i);
-    if (is_apostrophe(cp)) continue;  // "son's" -> "sons", "couldn't" -> "couldnt"
-    if (is_separator(cp)) {
-      if (!cur.empty()) words.push_back(std::move(cur));
-      cur.clear();
-      continue;
-    }
-    append_utf8(cur, fold(cp));
-  }
-  if (!cur.empty()) words.push_back(std::move(cur));
-  return words;
-}
+std::vector<std::string> topic_words(std::string_view text) { return match_words(text); }
 
 // ---- TopicMatcher ----
 

@@ -94,9 +94,9 @@ struct TopicLexicon {
   std::vector<Topic> topics;
 };
 
-// The words of `text` as the matcher sees them: lower-cased (ASCII, Latin-1 letters, full-width
-// forms folded to ASCII), apostrophes dropped ("son's" -> "sons"), every other punctuation,
-// symbol or space a separator. Exposed for tests.
+// The words of `text` as the matcher sees them: match_words (social/word_match.h), which folds
+// case, width and accents, drops apostrophes inside words ("son's" -> "sons") and splits on
+// everything else that is not a letter or digit. Exposed for tests.
 std::vector<std::string> topic_words(std::string_view text);
 
 // Matches text against a lexicon: a phrase matches a run of whole words, so "lost our son"

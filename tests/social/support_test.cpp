@@ -272,6 +272,9 @@ TEST_F(Support, MatcherDoesNotFireOnOrdinaryWords) {
 TEST_F(Support, WordsFoldCaseDropApostrophesAndSplitOnPunctuation) {
   EXPECT_EQ(topic_words("Son's  LOSS, baby-loss\u2026 \uff21\uff22"),
             (std::vector<std::string>{"sons", "loss", "baby", "loss", "ab"}));
+  // Accents and capitals beyond Latin-1 fold too (the same folding as hidden words).
+  EXPECT_EQ(topic_words("FEHLGEBURT Fehlgebürt ŁÓDŹ"),
+            (std::vector<std::string>{"fehlgeburt", "fehlgeburt", "łodz"}));
 }
 
 TEST_F(Support, ATopicIsMatchedOncePerPostAndCached) {
