@@ -51,28 +51,24 @@ Result<HiddenWords> CommentHoldService::load_words(Id account_id) const {
   return HiddenWords::decode(*bytes);
 }
 
-Result<std::shared_ptr<const PhraseMatcher>> CommentHoldService::matcher_of(Id account_id) const {
+Result<CommentHoldService::Compiled> CommentHoldService::compiled_of(Id account_id) const {
   {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(account_id);
-    if (it != cache_.end()) return it->second.matcher;
+    if (it != cache_.end()) return it->second;
   }
   KINDRED_ASSIGN_OR_RETURN(HiddenWords words, load_words(account_id));
   auto matcher = std::make_shared<const PhraseMatcher>(PhraseMatcher::build(words.words));
   std::lock_guard lock(cache_mu_);
   if (cache_.size() >= kMatcherCacheEntries) cache_.clear();
   // A write meanwhile put the newer words: keep them.
-  auto [it, inserted] = cache_.try_emplace(account_id, Compiled{std::move(words), matcher});
-  return it->second.matcher;
+  auto [it, inserted] = cache_.try_emplace(account_id, Compiled{std::move(words), std::move(matcher)});
+  return it->second;
 }
 
 Result<HiddenWords> CommentHoldService::hidden_words(Id account_id) const {
-  {
-    std::lock_guard lock(cache_mu_);
-    auto it = cache_.find(account_id);
-    if (it != cache_.end()) return it->second.words;
-  }
-  return load_words(account_id);
+  KINDRED_ASSIGN_OR_RETURN(Compiled c, compiled_of(account_id));
+  return std::move(c.words);
 }
 
 Result<HiddenWords> CommentHoldService::set_hidden_words(Id account_id, HiddenWords in) {
@@ -196,11 +192,11 @@ Result<CommentHold> CommentHoldService::screen(const Post& parent, const Post& r
     }
   }
 
-  KINDRED_ASSIGN_OR_RETURN(HiddenWords words, hidden_words(author));
+  KINDRED_ASSIGN_OR_RETURN(Compiled c, compiled_of(author));
+  const HiddenWords& words = c.words;
   if (words.words.empty() && words.builtin_lists.empty()) return CommentHold::kNone;
   const std::string text = reply.spoiler_text.empty() ? reply.text : reply.spoiler_text + "\n" + reply.text;
-  KINDRED_ASSIGN_OR_RETURN(auto own, matcher_of(author));
-  if (own->first_match(text)) return CommentHold::kHiddenWords;
+  if (c.matcher->first_match(text)) return CommentHold::kHiddenWords;
   for (size_t i = 0; i < builtin_lists_.size(); ++i) {
     const auto& lang = builtin_lists_[i].language;
     if (std::find(words.builtin_lists.begin(), words.builtin_lists.end(), lang) == words.builtin_lists.end())

@@ -98,8 +98,12 @@ class CommentHoldService : public ReplyScreen {
   Result<CommentHold> screen(const Post& parent, const Post& reply) const override;
 
  private:
-  // The author's compiled own words, through the cache.
-  Result<std::shared_ptr<const PhraseMatcher>> matcher_of(Id account_id) const;
+  struct Compiled {
+    HiddenWords words;
+    std::shared_ptr<const PhraseMatcher> matcher;  // of words.words
+  };
+  // The author's words and their compiled matcher, through the cache.
+  Result<Compiled> compiled_of(Id account_id) const;
   Result<HiddenWords> load_words(Id account_id) const;
   // The reply `comment_id` to one of the viewer's posts, freshly read.
   Result<Post> reply_to_own_post(const Viewer& viewer, Id comment_id) const;
@@ -112,10 +116,6 @@ class CommentHoldService : public ReplyScreen {
   std::vector<BuiltinWordList> builtin_lists_;
   std::vector<PhraseMatcher> builtin_matchers_;  // one per list, in the same order
 
-  struct Compiled {
-    HiddenWords words;
-    std::shared_ptr<const PhraseMatcher> matcher;
-  };
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<Id, Compiled> cache_;  // bounded: cleared when it grows past a limit
   std::array<std::mutex, 16> write_locks_;           // one words write per account at a time
