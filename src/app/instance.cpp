@@ -39,6 +39,7 @@ struct Instance::Impl {
   std::unique_ptr<social::SupportService> support;
   std::unique_ptr<social::PreferencesService> preferences;
   std::unique_ptr<social::MemoryService> memories;
+  std::unique_ptr<social::FilterService> filters;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -164,6 +165,8 @@ Status Instance::start(std::ostream* access_log) {
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
+  m.filters = std::make_unique<social::FilterService>(deps, *m.posts);
+  m.posts->set_filters(m.filters.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
@@ -177,7 +180,8 @@ Status Instance::start(std::ostream* access_log) {
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
-                            *m.comments,   *m.support, *m.preferences, *m.memories};
+                            *m.comments,   *m.support, *m.preferences, *m.memories,
+                            *m.filters};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -227,6 +231,8 @@ void Instance::stop() {
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
+  if (m.posts) m.posts->set_filters(nullptr);
+  m.filters.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
   m.notifications.reset();
