@@ -6,10 +6,8 @@
 
 #include <atomic>
 
-#include "social/accounts.h"
-#include "social/media.h"
-#include "social/posts.h"
 #include "store/rocksdb/rocksdb_store.h"
+#include "support/social_stack.h"
 #include "support/temp_dir.h"
 
 namespace kindred::social {
@@ -71,24 +69,18 @@ class CountingStore final : public store::Store {
 class Filters : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::StoreOptions o;
-    o.path = dir_.sub("store");
-    auto s = store::open_rocksdb_store(o);
+    auto s = store::open_rocksdb_store(store::StoreOptions{dir_.sub("store")});
     ASSERT_TRUE(s.has_value()) << s.error().to_string();
     real_ = std::move(*s);
     store_.emplace(*real_);
-    deps_.emplace(Deps{*store_, clock_, ids_, config_});
-    accounts_.emplace(*deps_, hasher_, RegistrationMode::kOpen);
-    blobs_.emplace(dir_.sub("media"));
-    media_.emplace(*deps_, *blobs_, MediaConfig{});
-    posts_.emplace(*deps_, *accounts_, *media_);
-    filters_.emplace(*deps_, *posts_);
-    ann_ = *accounts_->create_account("ann", "Ann", false, false);
+    stack_.emplace(*store_, dir_.sub("media"), 1'700'000'000'000);
+    filters_.emplace(stack_->deps, stack_->posts);
+    ann_ = *stack_->accounts.create_account("ann", "Ann", false, false);
   }
 
   PostView view(std::string text, std::string description = "") {
     PostView v;
-    v.post.id = ids_.next();
+    v.post.id = stack_->ids.next();
     v.post.account_id = Id{42};
     v.post.text = std::move(text);
     if (!description.empty()) {
@@ -114,17 +106,9 @@ class Filters : public ::testing::Test {
   }
 
   kindred::testing::TempDir dir_;
-  ManualClock clock_{1'700'000'000'000};
-  IdGenerator ids_{clock_};
-  SocialConfig config_;
-  PasswordHasher hasher_{1, true};
   std::unique_ptr<store::Store> real_;
   std::optional<CountingStore> store_;
-  std::optional<Deps> deps_;
-  std::optional<AccountService> accounts_;
-  std::optional<media::BlobStore> blobs_;
-  std::optional<MediaService> media_;
-  std::optional<PostService> posts_;
+  std::optional<kindred::testing::SocialStack> stack_;
   std::optional<FilterService> filters_;
   Account ann_;
 };
@@ -180,7 +164,7 @@ TEST_F(Filters, AnExpiredFilterStopsMatchingWithoutAnyWrite) {
   std::vector<PostView> page{view("hello")};
   ASSERT_TRUE(filters_->annotate(ann_.id, page).is_ok());
   EXPECT_EQ(page[0].filtered.size(), 1u);
-  clock_.advance_ms(60'000);
+  stack_->clock.advance_ms(60'000);
   ASSERT_TRUE(filters_->annotate(ann_.id, page).is_ok());
   EXPECT_TRUE(page[0].filtered.empty());
 }
