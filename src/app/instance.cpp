@@ -40,6 +40,7 @@ struct Instance::Impl {
   std::unique_ptr<social::PreferencesService> preferences;
   std::unique_ptr<social::MemoryService> memories;
   std::unique_ptr<social::CommentHoldService> holds;
+  std::unique_ptr<social::FilterService> filters;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<http::Server> server;
@@ -178,6 +179,8 @@ Status Instance::start(std::ostream* access_log) {
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
+  m.filters = std::make_unique<social::FilterService>(deps, *m.posts);
+  m.posts->set_filters(m.filters.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
@@ -193,7 +196,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds};
+                            *m.holds, *m.filters};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -243,6 +246,8 @@ void Instance::stop() {
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
+  if (m.posts) m.posts->set_filters(nullptr);
+  m.filters.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
   m.notifications.reset();

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "social/filters.h"
 #include "social/notifications.h"
 #include "social/support.h"
 #include "social/text.h"
@@ -403,6 +404,7 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     if (support_) v.support = support_->card_for(viewer, post);
     v.post = std::move(post);
   }
+  if (filters_ && viewer.signed_in()) KINDRED_RETURN_IF_ERROR(filters_->annotate(me, out));
   return out;
 }
 

@@ -18,6 +18,7 @@
 namespace kindred::social {
 
 class SupportService;
+class FilterService;
 
 struct NewPost {
   std::string text;
@@ -126,6 +127,8 @@ class PostService {
   void set_reply_screen(const ReplyScreen* screen) { screen_ = screen; }
   // Set once at start-up, before serving: fills PostView::support. Not owned; may be null.
   void set_support(const SupportService* support) { support_ = support; }
+  // Set once at start-up, before serving: fills PostView::filtered. Not owned; may be null.
+  void set_filters(const FilterService* filters) { filters_ = filters; }
   // The post as `viewer` sees it, with counts and flags; a reblog carries its original's view.
   // REQUIRES: `viewer` may see `post`. Errors: NotFound for a reblog whose original is deleted,
   // not visible to `viewer`, or whose reblog was undone.
@@ -155,6 +158,7 @@ class PostService {
   PostListener* listener_ = nullptr;
   const SupportService* support_ = nullptr;
   const ReplyScreen* screen_ = nullptr;
+  const FilterService* filters_ = nullptr;
   // Decoded posts. A post changes only through update(), which refreshes its entry; deletion
   // leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;

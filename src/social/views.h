@@ -10,6 +10,15 @@
 namespace kindred::social {
 
 struct SupportCard;
+struct Filter;
+
+// One of the viewer's filters matching a post (Mastodon's FilterResult): the filter, the text
+// its keywords matched (null when none did) and the post ids it lists (null when none).
+struct FilterResult {
+  std::shared_ptr<const Filter> filter;
+  std::optional<std::vector<std::string>> keyword_matches;
+  std::optional<std::vector<Id>> status_matches;
+};
 
 // Who is asking: an account, or nobody (signed out, or an app token without a user).
 struct Viewer {
@@ -56,6 +65,8 @@ struct PostView {
   std::shared_ptr<const PostView> reblog;
   // Support resources for a post on a sensitive topic (social/support.h), or null.
   std::shared_ptr<const SupportCard> support;
+  // The viewer's active filters matching the post (social/filters.h); signed-in viewers only.
+  std::vector<FilterResult> filtered;
 };
 
 // One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);

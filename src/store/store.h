@@ -22,9 +22,9 @@ enum class ObjectType : uint8_t {
   kAuthCode = 5,
   kMedia = 6,
   kMarkers = 7,  // an account's read markers (home, notifications), keyed by the account id
-  kPreferences = 12,
+  kPreferences = 12,  // an account's Kindred preferences (social::Preferences), keyed by its id
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
-  kFilter = 14,       // a filters v2 filter (social::Filter), keyed by its id  // an account's Kindred preferences (social::Preferences), keyed by its id
+  kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -63,6 +63,7 @@ enum class AssocType : uint16_t {
   kHeldReplies = 30,   // status -> its held direct reply (position: the reply id); counted
   kRestricts = 31,     // account -> account it restricts (position: when)
   kCommentPins = 32,   // status -> direct reply its author pinned (position: when, so pin order)
+  kFilters = 33,       // account -> its filters v2 filter (position: the filter id)
   kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
                        // (to and position: that like's time id; data: social::Notification)
   kLikeNoticeOf = 37,  // status -> its kLikeNotices entry (to and position as there)

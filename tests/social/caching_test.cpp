@@ -9,6 +9,7 @@
 #include "social/posts.h"
 #include "social/record_cache.h"
 #include "store/rocksdb/rocksdb_store.h"
+#include "support/social_stack.h"
 #include "support/temp_dir.h"
 
 namespace kindred::social {
@@ -22,28 +23,18 @@ class Caching : public ::testing::Test {
     auto s = store::open_rocksdb_store(o);
     ASSERT_TRUE(s.has_value()) << s.error().to_string();
     store_ = std::move(*s);
-    deps_.emplace(Deps{*store_, clock_, ids_, config_});
-    accounts_.emplace(*deps_, hasher_, RegistrationMode::kOpen);
-    blobs_.emplace(dir_.sub("media"));
-    media_.emplace(*deps_, *blobs_, MediaConfig{});
-    posts_.emplace(*deps_, *accounts_, *media_);
-    likes_.emplace(*deps_, *posts_, *accounts_);
-    oauth_.emplace(*deps_);
-    ann_ = *accounts_->create_account("ann", "Ann", false, false);
-    bob_ = *accounts_->create_account("bob", "Bob", false, false);
+    stack_.emplace(*store_, dir_.sub("media"), 1'700'000'000'000);
+    posts_ = &stack_->posts;
+    likes_.emplace(stack_->deps, *posts_, stack_->accounts);
+    oauth_.emplace(stack_->deps);
+    ann_ = *stack_->accounts.create_account("ann", "Ann", false, false);
+    bob_ = *stack_->accounts.create_account("bob", "Bob", false, false);
   }
 
   kindred::testing::TempDir dir_;
-  ManualClock clock_{1'700'000'000'000};
-  IdGenerator ids_{clock_};
-  SocialConfig config_;
-  PasswordHasher hasher_{1, true};
   std::unique_ptr<store::Store> store_;
-  std::optional<Deps> deps_;
-  std::optional<AccountService> accounts_;
-  std::optional<media::BlobStore> blobs_;
-  std::optional<MediaService> media_;
-  std::optional<PostService> posts_;
+  std::optional<kindred::testing::SocialStack> stack_;
+  PostService* posts_ = nullptr;  // stack_'s
   std::optional<LikeService> likes_;
   std::optional<OAuthService> oauth_;
   Account ann_, bob_;

@@ -46,6 +46,8 @@ void register_kindred_comment_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::CommentQuery q, read_comment_query(in));
     API_TRY(social::CommentPage page, s.comments.comments(caller.viewer(), id, q));
+    // The cursor stays the unfiltered page's, so paging on skips nothing.
+    social::drop_hidden(page.items, social::FilterContext::kThread, caller.viewer().account_id);
     auto res = json_text_response(entities::statuses_json(page.items, s.config));
     add_next_link(res, s.config, req, q, page.next_cursor);
     return res;

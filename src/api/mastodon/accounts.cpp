@@ -138,6 +138,7 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     filter.only_media = only_media.value_or(false);
     filter.exclude_replies = exclude_replies.value_or(false);
     API_TRY(auto page, s.feeds.account_posts(caller.viewer(), id, q, filter));
+    social::drop_hidden(page.items, social::FilterContext::kAccount, caller.viewer().account_id);
     return status_page(page, s, req, q.limit);
   });
 }

@@ -11,6 +11,7 @@
 #include "social/comment_holds.h"
 #include "social/comments.h"
 #include "social/feeds.h"
+#include "social/filters.h"
 #include "social/likes.h"
 #include "social/media.h"
 #include "social/memories.h"
@@ -69,6 +70,7 @@ struct ApiServices {
   social::PreferencesService& preferences;
   social::MemoryService& memories;
   social::CommentHoldService& holds;
+  social::FilterService& filters;
 };
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
@@ -99,6 +101,7 @@ void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
+void register_filter_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

@@ -79,6 +79,27 @@ std::string grouped_json(const social::GroupedPage& page, const ApiConfig& c, bo
   return out;
 }
 
+// Notifications whose status a hide filter of the notifications context matches are left
+// out; the page's cursors (Link) stay those of the unfiltered page.
+void drop_hidden(std::vector<social::NotificationView>& items, Id viewer) {
+  std::erase_if(items, [&](const social::NotificationView& n) {
+    return n.status && social::hidden_by_filters(*n.status, social::FilterContext::kNotifications, viewer);
+  });
+}
+void drop_hidden(social::GroupedPage& page, Id viewer) {
+  std::vector<Id> hidden;
+  std::erase_if(page.statuses, [&](const social::PostView& p) {
+    if (!social::hidden_by_filters(p, social::FilterContext::kNotifications, viewer)) return false;
+    hidden.push_back(p.post.id);
+    return true;
+  });
+  if (hidden.empty()) return;
+  std::erase_if(page.groups, [&](const social::NotificationGroup& g) {
+    return !g.status_id.is_none() &&
+           std::find(hidden.begin(), hidden.end(), g.status_id) != hidden.end();
+  });
+}
+
 // grouped_types[]: absent means every type Kindred groups; unknown names group nothing.
 social::GroupedQuery read_grouped(const Input& in, social::NotificationQuery filter,
                                   std::vector<std::string> grouped) {
@@ -144,12 +165,15 @@ void register_notification_routes(http::Router& router, ApiServices& s) {
       return error_response(Status::invalid_argument(
           "expand_accounts must be \"full\" or \"partial_avatars\""));
     social::GroupedPage page;
+    bool covered = false;  // the unfiltered page had groups: its Link stays
     if (!matches_nothing) {
       auto q = read_grouped(in, std::move(filter), std::move(grouped_types));
       API_TRY(page, s.notifications.list_grouped(caller.viewer(), q));
+      covered = !page.groups.empty();
+      drop_hidden(page, caller.viewer().account_id);
     }
     auto res = json_text_response(grouped_json(page, s.config, true));
-    if (!page.groups.empty()) {
+    if (covered) {
       // rel="next" (max_id: the oldest notification this page covered) only when more remain;
       // rel="prev" (min_id: the newest it covered) always. add_link_header gives "next" when
       // the positions fill the limit.
@@ -222,6 +246,7 @@ void register_notification_routes(http::Router& router, ApiServices& s) {
     API_TRY(social::NotificationQuery q, read_query(in, matches_nothing));
     if (matches_nothing) return json_text_response("[]");
     API_TRY(auto page, s.notifications.list(caller.viewer(), q));
+    drop_hidden(page.items, caller.viewer().account_id);
     std::string out;
     entities::JsonWriter w(out);
     w.begin_array();

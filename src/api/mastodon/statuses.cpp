@@ -70,6 +70,8 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kOptional, "read:statuses"));
     API_TRY(Id id, path_id(req));
     API_TRY(social::ContextView ctx, s.posts.context(caller.viewer(), id));
+    social::drop_hidden(ctx.ancestors, social::FilterContext::kThread, caller.viewer().account_id);
+    social::drop_hidden(ctx.descendants, social::FilterContext::kThread, caller.viewer().account_id);
     return json_text_response("{\"ancestors\":" + entities::statuses_json(ctx.ancestors, s.config) +
                               ",\"descendants\":" + entities::statuses_json(ctx.descendants, s.config) +
                               "}");

@@ -10,6 +10,7 @@ void register_timeline_routes(http::Router& router, ApiServices& s) {
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, 20, 40));
     API_TRY(auto page, s.feeds.home(caller.viewer(), q));
+    social::drop_hidden(page.items, social::FilterContext::kHome, caller.viewer().account_id);
     return status_page(page, s, req, q.limit);
   });
 
@@ -23,6 +24,7 @@ void register_timeline_routes(http::Router& router, ApiServices& s) {
     (void)local;  // every post here is local
     if (remote.value_or(false)) return json_text_response("[]");  // no federation: nothing remote
     API_TRY(auto page, s.feeds.public_timeline(caller.viewer(), q, only_media.value_or(false)));
+    social::drop_hidden(page.items, social::FilterContext::kPublic, caller.viewer().account_id);
     return status_page(page, s, req, q.limit);
   });
 
@@ -33,6 +35,7 @@ void register_timeline_routes(http::Router& router, ApiServices& s) {
     API_TRY(auto only_media, in.boolean("only_media"));
     API_TRY(auto page, s.feeds.tag_timeline(caller.viewer(), req.param("hashtag"), q,
                                             only_media.value_or(false)));
+    social::drop_hidden(page.items, social::FilterContext::kPublic, caller.viewer().account_id);
     return status_page(page, s, req, q.limit);
   });
 

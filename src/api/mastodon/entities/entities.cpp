@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/mastodon/entities/filters.h"
 #include "api/mastodon/entities/support.h"
 #include "social/record_cache.h"
 #include "social/text.h"
@@ -398,7 +399,7 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
         .member("muted", false)
         .member("bookmarked", v.bookmarked);
     if (v.viewer_is_author) w.member("pinned", v.pinned);
-    w.key("filtered").raw("[]");
+    write_filter_results(w.key("filtered"), v.filtered);
   }
   // Kindred's extension, only where it has something to say.
   const bool show_hold = v.in_review && p.hold != social::CommentHold::kNone;
