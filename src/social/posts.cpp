@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "social/comment_controls.h"
 #include "social/notifications.h"
 #include "social/support.h"
 #include "social/text.h"
@@ -301,6 +302,9 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     lists.emplace_back(id, AssocType::kRebloggedBy);
   }
   KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
+  std::vector<const Post*> post_ptrs;
+  for (const auto& p : posts) post_ptrs.push_back(&p);
+  KINDRED_ASSIGN_OR_RETURN(auto can_reply, may_reply(deps_.store, viewer, post_ptrs));
   std::vector<bool> favourited, bookmarked, pinned;
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
@@ -357,6 +361,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
                                                                           AssocType::kCommentPins, post.id));
     }
     v.viewer_is_author = viewer.signed_in() && post.account_id == me;
+    v.can_reply = can_reply[i];
+    if (post.hide_favourites_count && !v.viewer_is_author) v.favourites_count = 0;
     if (viewer.signed_in()) {
       v.favourited = favourited[i];
       v.bookmarked = !bookmarked.empty() && bookmarked[i];
@@ -435,6 +441,9 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   Post post;
   if (!in.in_reply_to_id.is_none()) {
     KINDRED_ASSIGN_OR_RETURN(Post parent, get_visible_post(viewer, in.in_reply_to_id));
+    KINDRED_RETURN_IF_ERROR(check_reply(
+        deps_.store, author.id, parent, [this](Id id) { return load(id); },
+        deps_.config.context_ancestors_limit));
     post.in_reply_to_id = parent.id;
     post.in_reply_to_account_id = parent.account_id;
   }
@@ -445,6 +454,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   post.visibility = in.visibility.value_or(Visibility::kPublic);
   post.language = language;
   post.app_id = in.app_id;
+  post.reply_policy = in.reply_policy;
+  post.hide_favourites_count = in.hide_favourites_count;
 
   const AccountService& accounts = accounts_;
   RenderedText rendered = render_text(
@@ -506,6 +517,22 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
   std::lock_guard lock(update_locks_[id.value % update_locks_.size()]);
   KINDRED_ASSIGN_OR_RETURN(Post post, get_visible_post(viewer, id));
   if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
+  return remove_checked(viewer, post);
+}
+
+Result<PostView> PostService::remove_comment(const Viewer& viewer, Id post_id, Id comment_id) {
+  std::lock_guard lock(update_locks_[comment_id.value % update_locks_.size()]);
+  // Loaded without the visibility check: the post's author may remove a comment even from
+  // someone they blocked since, whose posts they no longer see.
+  KINDRED_ASSIGN_OR_RETURN(auto comment, load(comment_id));
+  if (comment->in_reply_to_id != post_id || comment->in_reply_to_account_id != viewer.account_id)
+    return Status::not_found("Record not found");
+  KINDRED_ASSIGN_OR_RETURN(auto post, load(post_id));
+  if (post->account_id != viewer.account_id) return Status::not_found("Record not found");
+  return remove_checked(viewer, *comment);
+}
+
+Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& post) {
   auto viewed = view_of(viewer, post);
   if (!viewed.has_value()) {
     if (!post.is_reblog() || !viewed.error().is_not_found()) return viewed.error();

@@ -83,6 +83,7 @@ Result<Preferences> PreferencesService::update(Id account_id, const PreferencesE
   if (edit.support_resources) p.support_resources = *edit.support_resources;
   if (edit.region) p.region = region;
   if (edit.time_zone) p.time_zone = zone;
+  if (edit.default_reply_policy) p.default_reply_policy = *edit.default_reply_policy;
   store::Batch b;
   b.put_object(store::ObjectType::kPreferences, account_id, p.encode());
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());

@@ -20,6 +20,7 @@ struct PreferencesEdit {
   std::optional<bool> support_resources;
   std::optional<std::string> region;     // ISO 3166-1 alpha-2, any case
   std::optional<std::string> time_zone;  // IANA name
+  std::optional<ReplyPolicy> default_reply_policy;  // for new posts that name none
 };
 
 // Whether `code` (upper-case) is an ISO 3166-1 alpha-2 code, as the system's tz database lists
