@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/mastodon/entities/comment_controls.h"
 #include "api/mastodon/entities/support.h"
 #include "social/record_cache.h"
 #include "social/text.h"
@@ -374,8 +375,9 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   w.raw(status_head(v, c)->json);
   w.member("replies_count", v.replies_count)
       .member("reblogs_count", v.reblogs_count)
-      .member("favourites_count", v.favourites_count)
-      .key("reblog");
+      .member("favourites_count", v.favourites_count);
+  write_interaction_policy(w.key("interaction_policy"), v);
+  w.key("reblog");
   if (v.reblog) {
     write_status(w, *v.reblog, c);
   } else {
@@ -401,9 +403,10 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
     w.key("filtered").raw("[]");
   }
   // Kindred's extension, only where it has something to say.
-  if (v.comment_pinned || v.support) {
+  if (v.comment_pinned || v.support || has_comment_controls_extension(v)) {
     w.key("kindred").begin_object();
     if (v.comment_pinned) w.member("comment_pinned", true);
+    write_comment_controls_extension(w, v);
     if (v.support) write_support_card(w.key("support"), *v.support);
     w.end_object();
   }
