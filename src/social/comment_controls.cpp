@@ -1,6 +1,7 @@
 #include "social/comment_controls.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace kindred::social {
 
@@ -78,6 +79,53 @@ Result<std::vector<bool>> may_reply(const store::Store& store, const Viewer& vie
       case ReplyPolicy::kNobody: out[i] = false; break;
     }
   }
+  return out;
+}
+
+Result<std::vector<bool>> may_reply_in_threads(const store::Store& store, const Viewer& viewer,
+                                               const std::vector<const Post*>& posts,
+                                               const PostsLoader& load_many, size_t max_depth) {
+  KINDRED_ASSIGN_OR_RETURN(auto out, may_reply(store, viewer, posts));
+  // For each reply still allowed: the ancestor to load next, and the highest one found so far.
+  std::vector<Id> next(posts.size());
+  std::vector<std::optional<Post>> root(posts.size());
+  bool pending = false;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    if (!out[i] || posts[i]->in_reply_to_id.is_none()) continue;
+    next[i] = posts[i]->in_reply_to_id;
+    pending = true;
+  }
+  for (size_t level = 0; pending && level < max_depth; ++level) {
+    std::vector<Id> ids;
+    for (Id id : next)
+      if (!id.is_none()) add_unique(ids, id);
+    KINDRED_ASSIGN_OR_RETURN(auto loaded, load_many(ids));
+    pending = false;
+    for (size_t i = 0; i < posts.size(); ++i) {
+      if (next[i].is_none()) continue;
+      auto p = std::find_if(loaded.begin(), loaded.end(),
+                            [&](const Post& l) { return l.id == next[i]; });
+      if (p == loaded.end()) {  // deleted: the thread above it is cut off
+        next[i] = Id();
+        continue;
+      }
+      root[i] = *p;
+      next[i] = p->in_reply_to_id;
+      pending = pending || !next[i].is_none();
+    }
+  }
+  std::vector<const Post*> roots;
+  std::vector<size_t> of;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    // The root's author may always answer in their own thread.
+    if (!root[i] || root[i]->account_id == viewer.account_id) continue;
+    roots.push_back(&*root[i]);
+    of.push_back(i);
+  }
+  if (roots.empty()) return out;
+  KINDRED_ASSIGN_OR_RETURN(auto allowed, may_reply(store, viewer, roots));
+  for (size_t j = 0; j < roots.size(); ++j)
+    if (!allowed[j]) out[of[j]] = false;
   return out;
 }
 

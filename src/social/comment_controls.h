@@ -30,6 +30,16 @@ Result<std::vector<bool>> may_reply(const store::Store& store, const Viewer& vie
 
 // Loads a stored post by id (through the caller's cache). Errors: NotFound when absent.
 using PostLoader = std::function<Result<std::shared_ptr<const Post>>(Id)>;
+// Loads the stored posts among ids, skipping missing ones (through the caller's cache).
+using PostsLoader = std::function<Result<std::vector<Post>>(const std::vector<Id>&)>;
+
+// may_reply, and for replies also whether their thread's root lets `viewer` in, as check_reply
+// decides (so a Status's can_reply agrees with what a reply would meet). The roots are found level
+// by level, one batched load per level (at most `max_depth`), only for replies the viewer may
+// otherwise answer; then one may_reply over the roots.
+Result<std::vector<bool>> may_reply_in_threads(const store::Store& store, const Viewer& viewer,
+                                               const std::vector<const Post*>& posts,
+                                               const PostsLoader& load_many, size_t max_depth);
 
 // Whether `replier` may reply to `parent`: its policy (the original's, for a reblog) and the
 // thread root's, found by walking up at most `max_depth` ancestors through `load` (a deleted

@@ -304,7 +304,11 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
   std::vector<const Post*> post_ptrs;
   for (const auto& p : posts) post_ptrs.push_back(&p);
-  KINDRED_ASSIGN_OR_RETURN(auto can_reply, may_reply(deps_.store, viewer, post_ptrs));
+  KINDRED_ASSIGN_OR_RETURN(
+      auto can_reply, may_reply_in_threads(
+                          deps_.store, viewer, post_ptrs,
+                          [this](const std::vector<Id>& parents) { return load_many(parents); },
+                          deps_.config.context_ancestors_limit));
   std::vector<bool> favourited, bookmarked, pinned;
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
@@ -396,6 +400,7 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       v.reblogged = v.reblog->reblogged;
       v.favourited = v.reblog->favourited;
       v.bookmarked = v.reblog->bookmarked;
+      v.can_reply = v.reblog->can_reply;  // a reply to a reblog is judged by its original
     }
     if (support_) v.support = support_->card_for(viewer, post);
     v.post = std::move(post);

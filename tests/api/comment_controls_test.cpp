@@ -284,6 +284,13 @@ TEST_F(CommentControlsApi, DeeperRepliesAreAlsoJudgedByTheThreadsTopPost) {
   Reply c = reply(follower_, followers);
   ASSERT_EQ(c.status, 200) << c.body;
   const std::string comment = str(json(c), "id");
+  // The Status says so before anyone tries, in the comment list too.
+  EXPECT_EQ(kindred(comment, stranger_.token, "can_reply"), false);
+  EXPECT_TRUE(kindred(comment, mutual_.token, "can_reply").is_null());  // open: nothing to say
+  Reply listed = get("/api/v1/kindred/statuses/" + followers + "/comments", stranger_.token);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_FALSE(json(listed).as_array().at(0).at("kindred").at("can_reply").as_bool());
+  EXPECT_EQ(kindred(own_id, stranger_.token, "can_reply"), false);
   EXPECT_EQ(reply(stranger_, comment).status, 403);
   EXPECT_EQ(reply(mutual_, comment).status, 200);
   EXPECT_EQ(reply(ann_, comment).status, 200);
@@ -291,6 +298,7 @@ TEST_F(CommentControlsApi, DeeperRepliesAreAlsoJudgedByTheThreadsTopPost) {
   // A reply to a boost is a reply to the boosted post.
   Reply boost = post("/api/v1/statuses/" + closed + "/reblog", {}, follower_.token);
   ASSERT_EQ(boost.status, 200) << boost.body;  // boosting is not commenting
+  EXPECT_EQ(kindred(str(json(boost), "id"), stranger_.token, "can_reply"), false);
   EXPECT_EQ(reply(stranger_, str(json(boost), "id")).status, 403);
 }
 

@@ -47,15 +47,25 @@ void write_interaction_policy(JsonWriter& w, const social::PostView& v) {
   w.end_object();
 }
 
+namespace {
+
+bool limited(const social::PostView& v) {
+  return v.post.reply_policy != social::ReplyPolicy::kEveryone;
+}
+// Shown where it can be false: comments limited on the post or in its thread.
+bool show_can_reply(const social::PostView& v) {
+  return v.viewer_signed_in && (limited(v) || !v.can_reply);
+}
+
+}  // namespace
+
 bool has_comment_controls_extension(const social::PostView& v) {
-  return v.post.reply_policy != social::ReplyPolicy::kEveryone || v.post.hide_favourites_count;
+  return limited(v) || show_can_reply(v) || v.post.hide_favourites_count;
 }
 
 void write_comment_controls_extension(JsonWriter& w, const social::PostView& v) {
-  if (v.post.reply_policy != social::ReplyPolicy::kEveryone) {
-    w.member("comment_policy", social::reply_policy_name(v.post.reply_policy));
-    if (v.viewer_signed_in) w.member("can_reply", v.can_reply);
-  }
+  if (limited(v)) w.member("comment_policy", social::reply_policy_name(v.post.reply_policy));
+  if (show_can_reply(v)) w.member("can_reply", v.can_reply);
   if (v.post.hide_favourites_count) w.member("favourites_count_hidden", true);
 }
 

@@ -13,9 +13,10 @@ void write_interaction_policy(JsonWriter& w, const social::PostView& v);
 
 // Whether the Status's `kindred` object has comment-control members to show.
 bool has_comment_controls_extension(const social::PostView& v);
-// Those members, inside an open `kindred` object: comment_policy and, for a signed-in viewer,
-// can_reply (when the policy is not "everyone"); favourites_count_hidden (when the like count is
-// hidden from all but the author).
+// Those members, inside an open `kindred` object: comment_policy (when not "everyone"); for a
+// signed-in viewer, can_reply (when comments are limited on the post, or the viewer may not reply
+// because of its thread's top post); favourites_count_hidden (when the like count is hidden from
+// all but the author).
 void write_comment_controls_extension(JsonWriter& w, const social::PostView& v);
 
 }  // namespace kindred::api::entities
