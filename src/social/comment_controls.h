@@ -20,11 +20,10 @@ namespace kindred::social {
 // be answered by going through one of its comments; the root's author may always reply there.
 // A reply to a reblog is judged by the reblogged original.
 
-// For each post in `posts` (none a reblog's wrapper that matters: a reblog is judged by its own
-// record, which is always open): whether `viewer` may reply to it under its own policy (the
-// root's is not consulted, see check_reply). Signed-out viewers may reply to nothing. Reads at
-// most two batched relationship lookups, and none when every post is open to everyone or is
-// the viewer's own.
+// For each post in `posts`: whether `viewer` may reply to it under its own policy alone (neither
+// its thread's root nor, for a reblog, its original is consulted; see may_reply_in_threads and
+// check_reply). Signed-out viewers may reply to nothing. Reads at most two batched relationship
+// lookups, and none when every post is open to everyone or is the viewer's own.
 Result<std::vector<bool>> may_reply(const store::Store& store, const Viewer& viewer,
                                     const std::vector<const Post*>& posts);
 
