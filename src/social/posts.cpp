@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "social/filters.h"
+#include "social/comment_controls.h"
 #include "social/notifications.h"
 #include "social/support.h"
 #include "social/text.h"
@@ -310,6 +311,13 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     lists.emplace_back(id, AssocType::kHeldReplies);
   }
   KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
+  std::vector<const Post*> post_ptrs;
+  for (const auto& p : posts) post_ptrs.push_back(&p);
+  KINDRED_ASSIGN_OR_RETURN(
+      auto can_reply, may_reply_in_threads(
+                          deps_.store, viewer, post_ptrs,
+                          [this](const std::vector<Id>& parents) { return load_many(parents); },
+                          deps_.config.context_ancestors_limit));
   std::vector<bool> favourited, bookmarked, pinned;
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
@@ -367,6 +375,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
                                                                           AssocType::kCommentPins, post.id));
     }
     v.viewer_is_author = viewer.signed_in() && post.account_id == me;
+    v.can_reply = can_reply[i];
+    if (post.hide_favourites_count && !v.viewer_is_author) v.favourites_count = 0;
     if (viewer.signed_in()) {
       v.favourited = favourited[i];
       v.bookmarked = !bookmarked.empty() && bookmarked[i];
@@ -400,6 +410,7 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       v.reblogged = v.reblog->reblogged;
       v.favourited = v.reblog->favourited;
       v.bookmarked = v.reblog->bookmarked;
+      v.can_reply = v.reblog->can_reply;  // a reply to a reblog is judged by its original
     }
     if (support_) v.support = support_->card_for(viewer, post);
     v.post = std::move(post);
@@ -447,6 +458,9 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   Post parent;
   if (!in.in_reply_to_id.is_none()) {
     KINDRED_ASSIGN_OR_RETURN(parent, get_visible_post(viewer, in.in_reply_to_id));
+    KINDRED_RETURN_IF_ERROR(check_reply(
+        deps_.store, author.id, parent, [this](Id id) { return load(id); },
+        deps_.config.context_ancestors_limit));
     post.in_reply_to_id = parent.id;
     post.in_reply_to_account_id = parent.account_id;
   }
@@ -457,6 +471,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   post.visibility = in.visibility.value_or(Visibility::kPublic);
   post.language = language;
   post.app_id = in.app_id;
+  post.reply_policy = in.reply_policy;
+  post.hide_favourites_count = in.hide_favourites_count;
 
   const AccountService& accounts = accounts_;
   RenderedText rendered = render_text(
@@ -528,6 +544,22 @@ Result<PostView> PostService::remove(const Viewer& viewer, Id id) {
   std::lock_guard lock(update_locks_[id.value % update_locks_.size()]);
   KINDRED_ASSIGN_OR_RETURN(Post post, get_visible_post(viewer, id));
   if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
+  return remove_checked(viewer, post);
+}
+
+Result<PostView> PostService::remove_comment(const Viewer& viewer, Id post_id, Id comment_id) {
+  std::lock_guard lock(update_locks_[comment_id.value % update_locks_.size()]);
+  // Loaded without the visibility check: the post's author may remove a comment even from
+  // someone they blocked since, whose posts they no longer see.
+  KINDRED_ASSIGN_OR_RETURN(auto comment, load(comment_id));
+  if (comment->in_reply_to_id != post_id || comment->in_reply_to_account_id != viewer.account_id)
+    return Status::not_found("Record not found");
+  KINDRED_ASSIGN_OR_RETURN(auto post, load(post_id));
+  if (post->account_id != viewer.account_id) return Status::not_found("Record not found");
+  return remove_checked(viewer, *comment);
+}
+
+Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& post) {
   auto viewed = view_of(viewer, post);
   if (!viewed.has_value()) {
     if (!post.is_reblog() || !viewed.error().is_not_found()) return viewed.error();

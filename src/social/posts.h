@@ -30,6 +30,10 @@ struct NewPost {
   std::string idempotency_key;  // the Idempotency-Key header, or empty
   Id app_id;
   std::vector<Id> media_ids;    // the author's own unattached, processed uploads (at most 4)
+  // Comment controls. The caller passes the author's default_reply_policy when the request
+  // names none.
+  ReplyPolicy reply_policy = ReplyPolicy::kEveryone;
+  bool hide_favourites_count = false;
 };
 
 // Which of an account's posts to list, newest first. Bounds are exclusive ids; zero = unbounded.
@@ -70,7 +74,9 @@ class PostService {
   // Creates a post by `author`, attaching its photos. With an idempotency key already used by
   // this author, returns the post created then. Errors: InvalidArgument (blank text without
   // photos, over-long text, bad language, media that are not the author's own unattached ready
-  // uploads, more than 4); NotFound if replying to a post `author` may not see.
+  // uploads, more than 4); NotFound if replying to a post `author` may not see;
+  // PermissionDenied if the post's (or its thread's) comment controls exclude `author`
+  // (social/comment_controls.h).
   Result<PostView> create(const Account& author, const NewPost& in);
 
   // The post as `viewer` sees it. Errors: NotFound if absent or not visible to `viewer`.
@@ -88,6 +94,11 @@ class PostService {
   // too, and their files unless something else uses them, and so do its reblogs. Deleting one's
   // own reblog undoes it. Errors: NotFound if absent or not the viewer's own.
   Result<PostView> remove(const Viewer& viewer, Id id);
+  // Deletes `comment_id`, a direct reply to the viewer's own post `post_id`, exactly as its
+  // writer deleting it would (remove()), and returns it as it was. Works whether or not the
+  // viewer may still see the reply (one they blocked, say). Errors: NotFound if either is absent,
+  // the post is not the viewer's, or the comment is not a direct reply to it.
+  Result<PostView> remove_comment(const Viewer& viewer, Id post_id, Id comment_id);
 
   // Writes the viewer's reblog of `original` with `visibility` and returns it, or returns the
   // reblog they made already (idempotent). The rules of who may reblog what are the caller's
@@ -144,6 +155,9 @@ class PostService {
   // by the reblog's id. (Originals are never reblogs themselves.)
   Result<std::unordered_map<Id, std::shared_ptr<const PostView>>> reblogged_originals(
       const Viewer& viewer, const std::vector<Post>& posts) const;
+  // remove() and remove_comment() once they have checked who may delete `post`.
+  // REQUIRES: the update lock of post.id is held.
+  Result<PostView> remove_checked(const Viewer& viewer, const Post& post);
   // Deletes, in bounded batches, the reblogs of a post just deleted.
   Status remove_reblogs_of(const Post& original);
 

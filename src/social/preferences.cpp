@@ -85,6 +85,7 @@ Result<Preferences> PreferencesService::update(Id account_id, const PreferencesE
   if (edit.time_zone) p.time_zone = zone;
   if (edit.limit_until_ms) p.limit_until_ms = *edit.limit_until_ms;
   if (edit.limit_recent_followers) p.limit_recent_followers = *edit.limit_recent_followers;
+  if (edit.default_reply_policy) p.default_reply_policy = *edit.default_reply_policy;
   store::Batch b;
   b.put_object(store::ObjectType::kPreferences, account_id, p.encode());
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());

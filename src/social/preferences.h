@@ -23,6 +23,7 @@ struct PreferencesEdit {
   // Limits (CommentHoldService validates them): 0 ends them.
   std::optional<int64_t> limit_until_ms;
   std::optional<bool> limit_recent_followers;
+  std::optional<ReplyPolicy> default_reply_policy;  // for new posts that name none
 };
 
 // Whether `code` (upper-case) is an ISO 3166-1 alpha-2 code, as the system's tz database lists

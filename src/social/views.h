@@ -53,6 +53,7 @@ struct PostView {
   bool reblogged = false;   // likewise; on a reblog, whether the viewer reblogged its original
   bool viewer_signed_in = false;
   bool viewer_is_author = false;
+  bool can_reply = false;   // the viewer may comment, thread root included (comment_controls.h)
   bool pinned = false;      // meaningful only for the author
   bool comment_pinned = false;  // a reply its parent's author pinned (Kindred extension)
   // The viewer is the parent's author reviewing a held reply: the view says why it is held. Its

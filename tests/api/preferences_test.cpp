@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kPath = "/api/v1/kindred/preferences";
 constexpr std::string_view kDefaults =
-    R"({"memories":true,"support_resources":true,"region":null,"time_zone":null})";
+    R"({"memories":true,"support_resources":true,"region":null,"time_zone":null,"default_comment_policy":"everyone"})";
 
 class PreferencesApi : public ApiTest {
  protected:
@@ -40,12 +40,12 @@ TEST_F(PreferencesApi, PatchJsonChangesOnlyTheFieldsGiven) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(
       r.body,
-      R"({"memories":false,"support_resources":true,"region":null,"time_zone":"Europe/London"})");
+      R"({"memories":false,"support_resources":true,"region":null,"time_zone":"Europe/London","default_comment_policy":"everyone"})");
   r = patch_json({{"support_resources", false}, {"region", "gb"}}, ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(
       r.body,
-      R"({"memories":false,"support_resources":false,"region":"GB","time_zone":"Europe/London"})");
+      R"({"memories":false,"support_resources":false,"region":"GB","time_zone":"Europe/London","default_comment_policy":"everyone"})");
   EXPECT_EQ(current(), r.body);
 }
 
@@ -58,12 +58,12 @@ TEST_F(PreferencesApi, PatchFormWorksAndEmptyOrNullClears) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(
       r.body,
-      R"({"memories":false,"support_resources":false,"region":"DE","time_zone":"America/Santiago"})");
+      R"({"memories":false,"support_resources":false,"region":"DE","time_zone":"America/Santiago","default_comment_policy":"everyone"})");
   r = patch_form(form_body({{"region", ""}, {"memories", "true"}}), ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(
       r.body,
-      R"({"memories":true,"support_resources":false,"region":null,"time_zone":"America/Santiago"})");
+      R"({"memories":true,"support_resources":false,"region":null,"time_zone":"America/Santiago","default_comment_policy":"everyone"})");
   r = patch_json({{"time_zone", nullptr}, {"support_resources", true}}, ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, kDefaults);
@@ -132,7 +132,7 @@ TEST_F(PreferencesApi, EachPersonHasTheirOwnAndTheyOutliveARestart) {
   ASSERT_EQ(patch_json({{"memories", false}, {"region", "IN"}}, ann_.token).status, 200);
   restart();
   EXPECT_EQ(current(),
-            R"({"memories":false,"support_resources":true,"region":"IN","time_zone":null})");
+            R"({"memories":false,"support_resources":true,"region":"IN","time_zone":null,"default_comment_policy":"everyone"})");
   EXPECT_EQ(get(kPath, bob.token).body, kDefaults);
 }
 

@@ -1,5 +1,5 @@
 // Kindred's preferences: GET and PATCH /api/v1/kindred/preferences (memories, support cards,
-// region, time zone).
+// region, time zone, default comment policy).
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {
@@ -19,6 +19,10 @@ Result<social::PreferencesEdit> read_edit(const Input& in) {
   KINDRED_ASSIGN_OR_RETURN(e.support_resources, in.boolean("support_resources"));
   KINDRED_ASSIGN_OR_RETURN(e.region, clearable(in, "region"));
   KINDRED_ASSIGN_OR_RETURN(e.time_zone, clearable(in, "time_zone"));
+  KINDRED_ASSIGN_OR_RETURN(auto policy, in.string("default_comment_policy"));
+  if (policy) {
+    KINDRED_ASSIGN_OR_RETURN(e.default_reply_policy, social::parse_reply_policy(*policy));
+  }
   return e;
 }
 

@@ -35,6 +35,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_kindred_preference_routes(router, services_);
   register_kindred_memory_routes(router, services_);
   register_kindred_hold_routes(router, services_);
+  register_kindred_comment_control_routes(router, services_);
   router.set_not_found([](http::Request&) { return error_response(404, "Not found"); });
 
   if (!services_.config.rate_limits) return;

@@ -108,5 +108,6 @@ void register_kindred_support_routes(http::Router& router, ApiServices& s);
 void register_kindred_preference_routes(http::Router& router, ApiServices& s);
 void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 void register_kindred_hold_routes(http::Router& router, ApiServices& s);
+void register_kindred_comment_control_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api

@@ -2,6 +2,7 @@
 // favourited_by, reblog, unreblog, reblogged_by.
 #include <boost/json/array.hpp>
 
+#include "api/kindred/comment_controls.h"
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {
@@ -47,6 +48,8 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:statuses"));
     API_TRY(Input in, Input::from(req));
     API_TRY(social::NewPost p, read_new_post(in, req));
+    if (Status st = read_new_post_comment_controls(in, s, caller.account->id, p); !st.is_ok())
+      return error_response(st);
     p.app_id = caller.grant->token.app_id;
     API_TRY(social::PostView v, s.posts.create(*caller.account, p));
     return json_text_response(entities::status_json(v, s.config));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "api/mastodon/entities/filters.h"
+#include "api/mastodon/entities/comment_controls.h"
 #include "api/mastodon/entities/support.h"
 #include "social/record_cache.h"
 #include "social/text.h"
@@ -375,8 +376,9 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   w.raw(status_head(v, c)->json);
   w.member("replies_count", v.replies_count)
       .member("reblogs_count", v.reblogs_count)
-      .member("favourites_count", v.favourites_count)
-      .key("reblog");
+      .member("favourites_count", v.favourites_count);
+  write_interaction_policy(w.key("interaction_policy"), v);
+  w.key("reblog");
   if (v.reblog) {
     write_status(w, *v.reblog, c);
   } else {
@@ -403,10 +405,11 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   }
   // Kindred's extension, only where it has something to say.
   const bool show_hold = v.in_review && p.hold != social::CommentHold::kNone;
-  if (v.comment_pinned || v.support || show_hold) {
+  if (v.comment_pinned || v.support || show_hold || has_comment_controls_extension(v)) {
     w.key("kindred").begin_object();
     if (v.comment_pinned) w.member("comment_pinned", true);
     if (show_hold) w.member("hold", social::comment_hold_name(p.hold));
+    write_comment_controls_extension(w, v);
     if (v.support) write_support_card(w.key("support"), *v.support);
     w.end_object();
   }

@@ -31,6 +31,7 @@ std::string preferences_json(const social::Preferences& p) {
   w.begin_object().member("memories", p.memories).member("support_resources", p.support_resources);
   string_or_null(w, "region", p.region);
   string_or_null(w, "time_zone", p.time_zone);
+  w.member("default_comment_policy", social::reply_policy_name(p.default_reply_policy));
   w.end_object();
   return out;
 }
