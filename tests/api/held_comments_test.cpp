@@ -361,6 +361,22 @@ TEST_F(HeldCommentsApi, HeldCommentsPageAndDeletingOneLeavesNothingBehind) {
   Ids left = held("?status_id=" + post_id_);
   EXPECT_EQ(left, Ids(all.begin() + 1, all.end()));
   EXPECT_EQ(replies_count(cat_.token), 0);
+  // The author deletes one from the review: it goes for good, its writer's view too.
+  Reply r2 = del("/api/v1/kindred/statuses/" + post_id_ + "/comments/" + left[0], ann_.token);
+  ASSERT_EQ(r2.status, 200) << r2.body;
+  EXPECT_EQ(held("?status_id=" + post_id_), Ids(left.begin() + 1, left.end()));
+  EXPECT_EQ(status_code(left[0], bob_.token), 404);
+}
+
+TEST_F(HeldCommentsApi, CommentControlsComeBeforeHolds) {
+  // Comments off: a reply is refused outright (403), not held.
+  ASSERT_EQ(set_words({{"words", boost::json::array{"cruel"}}}, ann_).status, 200);
+  Reply r = request("PUT", "/api/v1/kindred/statuses/" + post_id_ + "/comment_controls",
+                    R"({"comment_policy":"nobody"})", {{"Content-Type", "application/json"}}, ann_.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = post("/api/v1/statuses", {{"status", "cruel"}, {"in_reply_to_id", post_id_}}, bob_.token);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(held(), Ids{});
 }
 
 }  // namespace
