@@ -127,6 +127,14 @@ Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::load_locke
 
 Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::snapshot(Id account) const {
   if (auto cached = cache_.find(account); cached && *cached) return *cached;
+  // Most people have no filters: their count (the store's exact in-memory counts) says so
+  // without a range read, the lock or a cache entry per reader (a like storm brings a new
+  // reader with every request).
+  KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(account, AssocType::kFilters));
+  if (count == 0) {
+    static const std::shared_ptr<const Snapshot> kNone = std::make_shared<const Snapshot>();
+    return kNone;
+  }
   // Loaded under the account's lock, so a load never races a write of the same account and
   // cannot put back filters a write has just replaced.
   std::scoped_lock lock(lock_for(account));
