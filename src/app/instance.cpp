@@ -180,6 +180,7 @@ Status Instance::start(std::ostream* access_log) {
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
   m.filters = std::make_unique<social::FilterService>(deps, *m.posts);
+  KINDRED_RETURN_IF_ERROR(m.filters->load_owners());
   m.posts->set_filters(m.filters.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));

@@ -98,6 +98,21 @@ FilterService::FilterService(Deps deps, const PostService& posts)
 
 FilterService::~FilterService() = default;
 
+Status FilterService::load_owners() {
+  std::unordered_set<Id> owners;
+  store::RangeQuery q;
+  q.limit = 1000;
+  for (;;) {
+    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(store::kInstanceNode, AssocType::kFilterOwners, q));
+    for (const auto& a : page.items) owners.insert(a.to);
+    if (!page.more || page.items.empty()) break;
+    q.max_position = page.items.back().position;
+  }
+  std::unique_lock lock(owners_mu_);
+  owners_ = std::move(owners);
+  return Status::ok();
+}
+
 std::mutex& FilterService::lock_for(Id account) const {
   return locks_[std::hash<Id>()(account) % locks_.size()];
 }
@@ -126,15 +141,16 @@ Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::load_locke
 }
 
 Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::snapshot(Id account) const {
-  if (auto cached = cache_.find(account); cached && *cached) return *cached;
-  // Most people have no filters: their count (the store's exact in-memory counts) says so
-  // without a range read, the lock or a cache entry per reader (a like storm brings a new
-  // reader with every request).
-  KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(account, AssocType::kFilters));
-  if (count == 0) {
-    static const std::shared_ptr<const Snapshot> kNone = std::make_shared<const Snapshot>();
-    return kNone;
+  // Most people have no filters: known in memory, with no store read, lock or cache entry per
+  // reader (a like storm brings a new reader with every request).
+  {
+    std::shared_lock lock(owners_mu_);
+    if (!owners_.contains(account)) {
+      static const std::shared_ptr<const Snapshot> kNone = std::make_shared<const Snapshot>();
+      return kNone;
+    }
   }
+  if (auto cached = cache_.find(account); cached && *cached) return *cached;
   // Loaded under the account's lock, so a load never races a write of the same account and
   // cannot put back filters a write has just replaced.
   std::scoped_lock lock(lock_for(account));
@@ -263,7 +279,13 @@ Status FilterService::write(Id account, const Filter& filter, bool is_new, const
   store::Batch b;
   b.put_object(ObjectType::kFilter, filter.id, filter.encode());
   if (is_new) b.add_assoc({account, AssocType::kFilters, filter.id, filter.id, {}});
+  const bool first = is_new && current.filters.empty();
+  if (first) b.add_assoc({store::kInstanceNode, AssocType::kFilterOwners, account, account, {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  if (first) {
+    std::unique_lock owners_lock(owners_mu_);
+    owners_.insert(account);
+  }
   auto next = std::make_shared<Snapshot>();
   auto shared = std::make_shared<const Filter>(filter);
   bool replaced = false;
@@ -324,7 +346,13 @@ Status FilterService::remove(Id account, Id filter_id) {
   store::Batch b;
   b.delete_object(ObjectType::kFilter, filter_id);
   b.remove_assoc(account, AssocType::kFilters, filter_id);
+  const bool last = snap->filters.size() == 1;
+  if (last) b.remove_assoc(store::kInstanceNode, AssocType::kFilterOwners, account);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  if (last) {
+    std::unique_lock owners_lock(owners_mu_);
+    owners_.erase(account);
+  }
   auto next = std::make_shared<Snapshot>();
   for (const auto& c : snap->filters)
     if (c.filter->id != filter_id) next->filters.push_back(c);

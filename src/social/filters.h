@@ -6,8 +6,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "social/context.h"
@@ -113,14 +115,19 @@ void drop_hidden(std::vector<PostView>& views, FilterContext context, Id viewer)
 //
 // Filters are cached per account as an immutable snapshot with their keywords compiled into one
 // pattern per filter (compiled once per version of a filter, not per status); every write
-// replaces the snapshot, which is exact because this process is the store's only writer. A
-// person without filters costs one cached lookup per page. Thread-safe.
+// replaces the snapshot, which is exact because this process is the store's only writer. The
+// accounts that have filters at all are known in memory (kFilterOwners, read at start-up), so a
+// person without filters, most people, costs one hash lookup per page and no store read.
+// Thread-safe.
 class FilterService {
  public:
   FilterService(Deps deps, const PostService& posts);
   ~FilterService();
   FilterService(const FilterService&) = delete;
   FilterService& operator=(const FilterService&) = delete;
+
+  // Reads which accounts have filters; call once before serving.
+  Status load_owners();
 
   // The account's filters, oldest first, expired ones included.
   Result<std::vector<Filter>> list(Id account) const;
@@ -171,6 +178,8 @@ class FilterService {
   const PostService& posts_;
   mutable RecordCache<Id, Snapshot> cache_;
   mutable std::array<std::mutex, 32> locks_;  // one writer (or loader) per account at a time
+  mutable std::shared_mutex owners_mu_;
+  std::unordered_set<Id> owners_;  // accounts with at least one filter
 };
 
 }  // namespace kindred::social

@@ -64,6 +64,7 @@ enum class AssocType : uint16_t {
   kRestricts = 31,     // account -> account it restricts (position: when)
   kCommentPins = 32,   // status -> direct reply its author pinned (position: when, so pin order)
   kFilters = 33,       // account -> its filters v2 filter (position: the filter id)
+  kFilterOwners = 34,  // kInstanceNode -> account with at least one filter (all held in memory)
   kLikeNotices = 36,   // account -> the like that stands for all likes of one of its posts
                        // (to and position: that like's time id; data: social::Notification)
   kLikeNoticeOf = 37,  // status -> its kLikeNotices entry (to and position as there)
