@@ -231,8 +231,12 @@ Result<CommentPage> CommentService::comments(const Viewer& viewer, Id post_id,
   }
   const size_t limit = std::max<size_t>(1, q.limit);
   const Cursor* a = after ? &*after : nullptr;
-  return q.order == CommentOrder::kRecent ? recent(viewer, post, a, limit)
-                                          : top(viewer, post, a, limit);
+  KINDRED_ASSIGN_OR_RETURN(CommentPage page, q.order == CommentOrder::kRecent
+                                                 ? recent(viewer, post, a, limit)
+                                                 : top(viewer, post, a, limit));
+  // Muted accounts' comments are left out after paging, so the cursor still walks past them.
+  KINDRED_RETURN_IF_ERROR(posts_.drop_muted(viewer, page.items));
+  return page;
 }
 
 Result<CommentPage> CommentService::recent(const Viewer& viewer, const Post& post,

@@ -10,6 +10,7 @@
 #include "social/filters.h"
 #include "social/comment_controls.h"
 #include "social/notifications.h"
+#include "social/relationships.h"
 #include "social/support.h"
 #include "social/text.h"
 
@@ -765,7 +766,40 @@ Result<ContextView> PostService::context(const Viewer& viewer, Id id) const {
     KINDRED_ASSIGN_OR_RETURN(PostView v, view_of(viewer, std::move(p)));
     ctx.descendants.push_back(std::move(v));
   }
+  KINDRED_RETURN_IF_ERROR(drop_muted(viewer, ctx.ancestors));
+  KINDRED_RETURN_IF_ERROR(drop_muted(viewer, ctx.descendants));
   return ctx;
+}
+
+Status PostService::drop_muted(const Viewer& viewer, std::vector<PostView>& views) const {
+  if (!viewer.signed_in() || views.empty()) return Status::ok();
+  const Id me = viewer.account_id;
+  const auto flags = accounts_.viewer_flags(me);
+  if (flags && !flags->any_mutes) return Status::ok();
+  std::vector<Id> authors;
+  for (const auto& v : views)
+    if (v.post.account_id != me &&
+        std::find(authors.begin(), authors.end(), v.post.account_id) == authors.end())
+      authors.push_back(v.post.account_id);
+  if (authors.empty()) return Status::ok();
+  KINDRED_ASSIGN_OR_RETURN(auto edges, deps_.store.assocs_exist(me, AssocType::kMutes, authors));
+  std::vector<Id> muted;
+  const int64_t now = deps_.clock.now_ms();
+  for (size_t i = 0; i < authors.size(); ++i) {
+    if (!edges[i]) continue;
+    auto edge = deps_.store.get_assoc(me, AssocType::kMutes, authors[i]);
+    if (!edge.has_value()) {
+      if (edge.error().is_not_found()) continue;
+      return edge.error();
+    }
+    const Mute m = decode_mute(edge->data);  // a timed mute may have run out
+    if (m.expires_at_ms == 0 || m.expires_at_ms > now) muted.push_back(authors[i]);
+  }
+  if (muted.empty()) return Status::ok();
+  std::erase_if(views, [&](const PostView& v) {
+    return std::find(muted.begin(), muted.end(), v.post.account_id) != muted.end();
+  });
+  return Status::ok();
 }
 
 }  // namespace kindred::social

@@ -421,5 +421,36 @@ TEST_F(CommentsApi, VerifyAdminCommandSetsAndClearsTheMark) {
   EXPECT_FALSE(verified(cat_));
 }
 
+// As Mastodon's StatusFilter in threads: the comments of accounts the reader mutes are left out
+// of the thread and the comments list (not of a direct link), while the mute lasts.
+TEST_F(CommentsApi, MutedAccountsCommentsAreLeftOutOfThreadsAndCommentLists) {
+  const std::string post_id = post_status(ann_, "a post");
+  const std::string bobs = comment(bob_, post_id, "from bob");
+  const std::string cats = comment(cat_, post_id, "from cat");
+  auto thread = [&](const User& who) {
+    Reply r = get("/api/v1/statuses/" + post_id + "/context", who.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return ids(json(r).as_object()["descendants"]);
+  };
+  ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/mute", {}, ann_.token).status, 200);
+  EXPECT_EQ(thread(ann_), (Ids{cats}));
+  EXPECT_EQ(comment_ids(post_id, "?order=recent", ann_.token), (Ids{cats}));
+  EXPECT_EQ(comment_ids(post_id, "?order=top", ann_.token), (Ids{cats}));
+  // Paging one at a time walks past the muted comment without losing the others.
+  EXPECT_EQ(all_pages(post_id, "?order=recent&limit=1", ann_.token), (Ids{cats}));
+  EXPECT_EQ(get("/api/v1/statuses/" + bobs, ann_.token).status, 200);
+  // Others, and bob himself, see both.
+  EXPECT_EQ(thread(cat_).size(), 2u);
+  EXPECT_EQ(thread(bob_).size(), 2u);
+  ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/unmute", {}, ann_.token).status, 200);
+  EXPECT_EQ(thread(ann_).size(), 2u);
+  // A timed mute hides them until it runs out.
+  ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/mute", {{"duration", 60}}, ann_.token).status, 200);
+  EXPECT_EQ(thread(ann_), (Ids{cats}));
+  clock().advance_ms(61'000);
+  EXPECT_EQ(thread(ann_).size(), 2u);
+}
+
+
 }  // namespace
 }  // namespace kindred::testing
