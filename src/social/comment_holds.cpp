@@ -240,20 +240,21 @@ Result<Page<PostView>> CommentHoldService::held(const Viewer& viewer, Id post_id
   return page;
 }
 
-Result<Post> CommentHoldService::reply_to_own_post(const Viewer& viewer, Id comment_id) const {
-  auto stored = posts_.stored_posts({comment_id});
-  if (!stored.has_value()) return stored.error();
-  if (stored->empty() || stored->front().in_reply_to_account_id != viewer.account_id ||
-      stored->front().account_id == viewer.account_id)
+namespace {
+
+// A reply to one of the viewer's posts by someone else (the author's own replies are never held).
+Status check_reply_to_own_post(const Post& p, Id viewer) {
+  if (p.in_reply_to_account_id != viewer || p.account_id == viewer)
     return Status::not_found("Record not found");
-  return std::move(stored->front());
+  return Status::ok();
 }
 
+}  // namespace
+
 Result<PostView> CommentHoldService::hide(const Viewer& viewer, Id comment_id) {
-  KINDRED_RETURN_IF_ERROR(reply_to_own_post(viewer, comment_id).status());
   KINDRED_ASSIGN_OR_RETURN(
       Post post, posts_.update(comment_id, [&](Post& p, store::Batch& b) -> Status {
-        if (p.in_reply_to_account_id != viewer.account_id) return Status::not_found("Record not found");
+        KINDRED_RETURN_IF_ERROR(check_reply_to_own_post(p, viewer.account_id));
         if (p.hold != CommentHold::kNone) return Status::ok();
         p.hold = CommentHold::kAuthorHidden;
         b.add_assoc({p.in_reply_to_id, AssocType::kHeldReplies, p.id, p.id, {}});
@@ -267,10 +268,9 @@ Result<PostView> CommentHoldService::hide(const Viewer& viewer, Id comment_id) {
 }
 
 Result<PostView> CommentHoldService::approve(const Viewer& viewer, Id comment_id) {
-  KINDRED_RETURN_IF_ERROR(reply_to_own_post(viewer, comment_id).status());
   KINDRED_ASSIGN_OR_RETURN(
       Post post, posts_.update(comment_id, [&](Post& p, store::Batch& b) -> Status {
-        if (p.in_reply_to_account_id != viewer.account_id) return Status::not_found("Record not found");
+        KINDRED_RETURN_IF_ERROR(check_reply_to_own_post(p, viewer.account_id));
         if (p.hold == CommentHold::kNone) return Status::ok();
         // Held when written: nobody was told then, so the mentions are told now, once.
         const bool never_shown = p.hold != CommentHold::kAuthorHidden && !p.approved;

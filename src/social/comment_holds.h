@@ -105,8 +105,6 @@ class CommentHoldService : public ReplyScreen {
   // The author's words and their compiled matcher, through the cache.
   Result<Compiled> compiled_of(Id account_id) const;
   Result<HiddenWords> load_words(Id account_id) const;
-  // The reply `comment_id` to one of the viewer's posts, freshly read.
-  Result<Post> reply_to_own_post(const Viewer& viewer, Id comment_id) const;
   LimitsView limits_view(const Preferences& p) const;
 
   Deps deps_;

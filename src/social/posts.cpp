@@ -787,13 +787,8 @@ Status PostService::drop_muted(const Viewer& viewer, std::vector<PostView>& view
   const int64_t now = deps_.clock.now_ms();
   for (size_t i = 0; i < authors.size(); ++i) {
     if (!edges[i]) continue;
-    auto edge = deps_.store.get_assoc(me, AssocType::kMutes, authors[i]);
-    if (!edge.has_value()) {
-      if (edge.error().is_not_found()) continue;
-      return edge.error();
-    }
-    const Mute m = decode_mute(edge->data);  // a timed mute may have run out
-    if (m.expires_at_ms == 0 || m.expires_at_ms > now) muted.push_back(authors[i]);
+    KINDRED_ASSIGN_OR_RETURN(auto mute, mute_in_force(deps_.store, me, authors[i], now));
+    if (mute) muted.push_back(authors[i]);
   }
   if (muted.empty()) return Status::ok();
   std::erase_if(views, [&](const PostView& v) {

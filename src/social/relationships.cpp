@@ -39,15 +39,20 @@ Result<bool> RelationshipService::blocked_either_way(Id a, Id b) const {
   return deps_.store.assoc_exists(a, AssocType::kBlockedBy, b);
 }
 
-Result<std::optional<Mute>> RelationshipService::mute_of(Id viewer, Id target) const {
-  auto edge = deps_.store.get_assoc(viewer, AssocType::kMutes, target);
+Result<std::optional<Mute>> mute_in_force(const store::Store& store, Id viewer, Id target,
+                                          int64_t now_ms) {
+  auto edge = store.get_assoc(viewer, AssocType::kMutes, target);
   if (!edge.has_value()) {
     if (edge.error().is_not_found()) return std::optional<Mute>();
     return edge.error();
   }
   Mute m = decode_mute(edge->data);
-  if (m.expires_at_ms != 0 && m.expires_at_ms <= deps_.clock.now_ms()) return std::optional<Mute>();
+  if (m.expires_at_ms != 0 && m.expires_at_ms <= now_ms) return std::optional<Mute>();
   return std::optional<Mute>(m);
+}
+
+Result<std::optional<Mute>> RelationshipService::mute_of(Id viewer, Id target) const {
+  return mute_in_force(deps_.store, viewer, target, deps_.clock.now_ms());
 }
 
 Result<RelationshipView> RelationshipService::relationship(Id viewer, Id other) const {

@@ -85,6 +85,10 @@ class RelationshipService {
   const AccountService& accounts_;
 };
 
+// `viewer`'s mute of `target` if it is in force at `now_ms` (a timed mute runs out), read from
+// its kMutes edge.
+Result<std::optional<Mute>> mute_in_force(const store::Store& store, Id viewer, Id target,
+                                          int64_t now_ms);
 std::string encode_mute(const Mute& m);
 Mute decode_mute(std::string_view data);
 

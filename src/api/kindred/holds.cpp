@@ -3,7 +3,6 @@
 // and unrestrict, GET /api/v1/kindred/restricts), and the review of held comments
 // (GET /api/v1/kindred/held_comments, POST /api/v1/kindred/comments/:id/hide and approve).
 // Settings use the accounts scopes; hiding and approving use write:statuses.
-#include "api/mastodon/entities/json_writer.h"
 #include "api/mastodon/handler.h"
 #include "api/mastodon/paging.h"
 
@@ -16,46 +15,6 @@ constexpr size_t kMaxLimit = 40;
 constexpr size_t kDefaultAccountLimit = 40;  // as Mastodon's account lists
 constexpr size_t kMaxAccountLimit = 80;
 
-std::string hidden_words_json(const social::HiddenWords& w,
-                              const std::vector<social::BuiltinWordList>& lists) {
-  std::string out;
-  entities::JsonWriter j(out);
-  j.begin_object().key("words").begin_array();
-  for (const auto& word : w.words) j.string(word);
-  j.end_array().key("builtin_lists").begin_array();
-  for (const auto& l : w.builtin_lists) j.string(l);
-  j.end_array().key("available_builtin_lists").begin_array();
-  for (const auto& l : lists) {
-    j.begin_object()
-        .member("language", l.language)
-        .member("name", l.name)
-        .member("size", static_cast<int64_t>(l.phrases.size()))
-        .end_object();
-  }
-  j.end_array().end_object();
-  return out;
-}
-
-std::string limits_json(const social::LimitsView& v) {
-  std::string out;
-  entities::JsonWriter j(out);
-  j.begin_object().member("active", v.active).key("until");
-  if (v.active) {
-    j.string(entities::iso_date(v.until_ms));
-  } else {
-    j.null();
-  }
-  j.member("recent_followers", v.recent_followers).end_object();
-  return out;
-}
-
-std::string restriction_json(Id id, bool restricting) {
-  std::string out;
-  entities::JsonWriter j(out);
-  j.begin_object().member("id", id.to_string()).member("restricting", restricting).end_object();
-  return out;
-}
-
 using RestrictAction = Status (social::CommentHoldService::*)(const social::Viewer&, Id);
 void add_restrict_route(http::Router& router, ApiServices& s, const char* path, RestrictAction act) {
   router.add(http::Method::kPost, path, [&s, act](http::Request& req) {
@@ -63,7 +22,7 @@ void add_restrict_route(http::Router& router, ApiServices& s, const char* path, 
     API_TRY(Id id, path_id(req));
     if (Status st = (s.holds.*act)(caller.viewer(), id); !st.is_ok()) return error_response(st);
     API_TRY(bool now, s.holds.restricts(caller.account->id, id));
-    return json_text_response(restriction_json(id, now));
+    return json_text_response(entities::restriction_json(id, now));
   });
 }
 
@@ -73,7 +32,7 @@ void register_kindred_hold_routes(http::Router& router, ApiServices& s) {
   router.add(http::Method::kGet, "/api/v1/kindred/hidden_words", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:accounts"));
     API_TRY(social::HiddenWords w, s.holds.hidden_words(caller.account->id));
-    return json_text_response(hidden_words_json(w, s.holds.builtin_lists()));
+    return json_text_response(entities::hidden_words_json(w, s.holds.builtin_lists()));
   });
 
   // words[] and builtin_lists[] each replace the stored list when given (an empty JSON array
@@ -89,13 +48,13 @@ void register_kindred_hold_routes(http::Router& router, ApiServices& s) {
       API_TRY(w.builtin_lists, in.strings("builtin_lists"));
     }
     API_TRY(social::HiddenWords saved, s.holds.set_hidden_words(caller.account->id, std::move(w)));
-    return json_text_response(hidden_words_json(saved, s.holds.builtin_lists()));
+    return json_text_response(entities::hidden_words_json(saved, s.holds.builtin_lists()));
   });
 
   router.add(http::Method::kGet, "/api/v1/kindred/limits", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:accounts"));
     API_TRY(social::LimitsView v, s.holds.limits(caller.account->id));
-    return json_text_response(limits_json(v));
+    return json_text_response(entities::limits_json(v));
   });
 
   // days (1..28, required), recent_followers (default true).
@@ -106,13 +65,13 @@ void register_kindred_hold_routes(http::Router& router, ApiServices& s) {
     API_TRY(auto recent, in.boolean("recent_followers"));
     if (!days) return error_response(Status::invalid_argument("Validation failed: days is missing"));
     API_TRY(social::LimitsView v, s.holds.set_limits(caller.account->id, *days, recent.value_or(true)));
-    return json_text_response(limits_json(v));
+    return json_text_response(entities::limits_json(v));
   });
 
   router.add(http::Method::kDelete, "/api/v1/kindred/limits", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
     API_TRY(social::LimitsView v, s.holds.end_limits(caller.account->id));
-    return json_text_response(limits_json(v));
+    return json_text_response(entities::limits_json(v));
   });
 
   add_restrict_route(router, s, "/api/v1/kindred/accounts/:id/restrict",

@@ -40,12 +40,6 @@ Result<social::NewHiddenRange> read_range(const Input& in) {
   return r;
 }
 
-Result<Id> path_param_id(const http::Request& req, std::string_view name) {
-  auto id = Id::parse(req.param(name));
-  if (!id) return Status::not_found("Record not found");
-  return *id;
-}
-
 // DELETE `path`: removes one hide rule of the caller's, named by the path parameter `param`;
 // answers {} (404 when there is no such rule).
 using Unhide = std::function<Status(const social::Viewer&, Id)>;
@@ -54,7 +48,7 @@ void add_unhide_route(http::Router& router, ApiServices& s, const char* path, co
   router.add(http::Method::kDelete, path,
              [&s, param, unhide = std::move(unhide)](http::Request& req) {
                API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
-               API_TRY(Id id, path_param_id(req, param));
+               API_TRY(Id id, path_id(req, param));
                if (Status st = unhide(caller.viewer(), id); !st.is_ok()) return error_response(st);
                return json_text_response("{}");
              });

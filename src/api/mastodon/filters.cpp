@@ -88,18 +88,12 @@ Result<social::KeywordEdit> read_keyword_edit(const Input& in) {
   return k;
 }
 
-Result<Id> param_id(const http::Request& req, std::string_view name) {
-  auto id = Id::parse(req.param(std::string(name)));
-  if (!id || id->is_none()) return Status::not_found("Record not found");
-  return *id;
-}
-
 // DELETE `path` (with ":id"): `remove(account, id)`, answering {} as Mastodon does.
 void add_delete(http::Router& router, ApiServices& s, const char* path,
                 std::function<Status(Id account, Id id)> remove) {
   router.add(http::Method::kDelete, path, [&s, remove = std::move(remove)](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
-    API_TRY(Id id, param_id(req, "id"));
+    API_TRY(Id id, path_id(req, "id"));
     if (Status done = remove(caller.account->id, id); !done.is_ok()) return error_response(done);
     return json_text_response("{}");
   });
@@ -110,7 +104,7 @@ void add_read(http::Router& router, ApiServices& s, const char* path, const char
               std::function<Result<std::string>(Id account, Id id)> read) {
   router.add(http::Method::kGet, path, [&s, param, read = std::move(read)](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:filters"));
-    API_TRY(Id id, param_id(req, param));
+    API_TRY(Id id, path_id(req, param));
     API_TRY(std::string body, read(caller.account->id, id));
     return json_text_response(std::move(body));
   });
@@ -142,7 +136,7 @@ void register_filter_routes(http::Router& router, ApiServices& s) {
   });
   router.add(Method::kPut, "/api/v2/filters/:id", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
-    API_TRY(Id id, param_id(req, "id"));
+    API_TRY(Id id, path_id(req, "id"));
     API_TRY(Input in, Input::from(req));
     API_TRY(social::FilterEdit edit, read_filter_edit(in));
     API_TRY(social::Filter f, s.filters.update(caller.account->id, id, edit));
@@ -167,7 +161,7 @@ void register_filter_routes(http::Router& router, ApiServices& s) {
              [&s](Id account, Id id) { return s.filters.remove_keyword(account, id); });
   router.add(Method::kPost, "/api/v2/filters/:filter_id/keywords", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
-    API_TRY(Id id, param_id(req, "filter_id"));
+    API_TRY(Id id, path_id(req, "filter_id"));
     API_TRY(Input in, Input::from(req));
     API_TRY(social::KeywordEdit edit, read_keyword_edit(in));
     API_TRY(social::FilterKeyword k, s.filters.add_keyword(caller.account->id, id, edit));
@@ -175,7 +169,7 @@ void register_filter_routes(http::Router& router, ApiServices& s) {
   });
   router.add(Method::kPut, "/api/v2/filters/keywords/:id", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
-    API_TRY(Id id, param_id(req, "id"));
+    API_TRY(Id id, path_id(req, "id"));
     API_TRY(Input in, Input::from(req));
     API_TRY(social::KeywordEdit edit, read_keyword_edit(in));
     API_TRY(social::FilterKeyword k, s.filters.update_keyword(caller.account->id, id, edit));
@@ -194,7 +188,7 @@ void register_filter_routes(http::Router& router, ApiServices& s) {
              [&s](Id account, Id id) { return s.filters.remove_status(account, id); });
   router.add(Method::kPost, "/api/v2/filters/:filter_id/statuses", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
-    API_TRY(Id id, param_id(req, "filter_id"));
+    API_TRY(Id id, path_id(req, "filter_id"));
     API_TRY(Input in, Input::from(req));
     API_TRY(auto text, in.string("status_id"));
     // A missing or malformed id names no status: Mastodon's "Status must exist".

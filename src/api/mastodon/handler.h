@@ -17,10 +17,11 @@
 
 namespace kindred::api {
 
-// The ":id" path parameter as an Id. Unparseable ids are simply not found, as in Mastodon.
-inline Result<Id> path_id(const http::Request& req) {
-  auto id = Id::parse(req.param("id"));
-  if (!id) return Status::not_found("Record not found");
+// The path parameter `name` (":id" by default) as an Id. Unparseable ids are simply not found,
+// as in Mastodon.
+inline Result<Id> path_id(const http::Request& req, std::string_view name = "id") {
+  auto id = Id::parse(req.param(std::string(name)));
+  if (!id || id->is_none()) return Status::not_found("Record not found");
   return *id;
 }
 

@@ -65,4 +65,12 @@ std::string years_ago_label(int years);
 std::string hidden_range_json(const social::HiddenRange& r);
 std::string hidden_ranges_json(const std::vector<social::HiddenRange>& rs);
 
+// Kindred's hidden words: {words, builtin_lists, available_builtin_lists: [{language, name, size}]}.
+std::string hidden_words_json(const social::HiddenWords& w,
+                              const std::vector<social::BuiltinWordList>& lists);
+// Kindred's Limits: {active, until (null when not active), recent_followers}.
+std::string limits_json(const social::LimitsView& v);
+// Whether the caller restricts an account: {id, restricting}.
+std::string restriction_json(Id id, bool restricting);
+
 }  // namespace kindred::api::entities
