@@ -63,8 +63,8 @@
 #include "app/serve.h"
 #include "core/clock.h"
 #include "core/id.h"
-#include "social/context.h"
-#include "social/load_seed.h"
+#include "social/model/context.h"
+#include "social/identity/load_seed.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "store/store.h"
 

@@ -7,8 +7,8 @@
 #include <functional>
 #include <iostream>
 
-#include "social/accounts.h"
-#include "social/load_seed.h"
+#include "social/identity/accounts.h"
+#include "social/identity/load_seed.h"
 #include "store/rocksdb/rocksdb_store.h"
 
 namespace kindred::app {

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "media/synth.h"
-#include "social/calendar.h"
-#include "social/instance.h"
+#include "social/model/calendar.h"
+#include "social/identity/instance.h"
 
 namespace kindred::app {
 

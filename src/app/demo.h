@@ -1,15 +1,15 @@
 #pragma once
 
 #include "core/status.h"
-#include "social/accounts.h"
-#include "social/comment_holds.h"
-#include "social/comments.h"
-#include "social/likes.h"
-#include "social/media.h"
-#include "social/posts.h"
-#include "social/profiles.h"
-#include "social/reblogs.h"
-#include "social/relationships.h"
+#include "social/identity/accounts.h"
+#include "social/care/comment_holds.h"
+#include "social/posts/comments.h"
+#include "social/posts/likes.h"
+#include "social/photos/media.h"
+#include "social/posts/posts.h"
+#include "social/identity/profiles.h"
+#include "social/posts/reblogs.h"
+#include "social/graph/relationships.h"
 
 namespace kindred::app {
 

@@ -5,8 +5,8 @@
 
 #include "app/serve.h"
 #include "core/status.h"
-#include "social/feeds.h"
-#include "social/media.h"
+#include "social/graph/feeds.h"
+#include "social/photos/media.h"
 
 namespace kindred::app {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "social/accounts.h"
+#include "social/identity/accounts.h"
 
 namespace kindred::app {
 

@@ -3,7 +3,7 @@
 // which is where ids and creation times come from.
 #include <boost/json.hpp>
 
-#include "social/calendar.h"
+#include "social/model/calendar.h"
 #include "support/api_fixture.h"
 
 namespace kindred::testing {

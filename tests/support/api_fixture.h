@@ -16,7 +16,7 @@
 
 #include "app/instance.h"
 #include "core/clock.h"
-#include "social/accounts.h"
+#include "social/identity/accounts.h"
 #include "support/http_client.h"
 
 namespace kindred::testing {

@@ -6,10 +6,10 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "media/blob_store.h"
-#include "social/accounts.h"
-#include "social/context.h"
-#include "social/media.h"
-#include "social/posts.h"
+#include "social/identity/accounts.h"
+#include "social/model/context.h"
+#include "social/photos/media.h"
+#include "social/posts/posts.h"
 #include "store/store.h"
 
 namespace kindred::testing {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "social/comment_holds.h"
-#include "social/support.h"
+#include "social/care/comment_holds.h"
+#include "social/care/support.h"
 
 // The JSON forms of support resources: the admin API's request bodies, the directory file in the
 // data directory (and the seed shipped in share/), the topic lexicon file, and the entities.

@@ -1,6 +1,6 @@
 #include "api/mastodon/auth.h"
 
-#include "social/scopes.h"
+#include "social/identity/scopes.h"
 
 namespace kindred::api {
 

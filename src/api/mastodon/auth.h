@@ -5,7 +5,7 @@
 
 #include "api/mastodon/api.h"
 #include "http/message.h"
-#include "social/views.h"
+#include "social/model/views.h"
 
 namespace kindred::api {
 

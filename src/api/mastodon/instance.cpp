@@ -3,7 +3,7 @@
 
 #include "api/mastodon/default_images.h"
 #include "api/mastodon/handler.h"
-#include "social/instance.h"
+#include "social/identity/instance.h"
 
 namespace kindred::api {
 namespace json = boost::json;

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "api/mastodon/handler.h"
-#include "social/notifications.h"
+#include "social/graph/notifications.h"
 
 namespace kindred::api {
 

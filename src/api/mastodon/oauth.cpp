@@ -3,8 +3,8 @@
 
 #include "api/mastodon/handler.h"
 #include "http/form.h"
-#include "social/scopes.h"
-#include "social/text.h"
+#include "social/identity/scopes.h"
+#include "social/model/text.h"
 
 namespace kindred::api {
 namespace json = boost::json;

@@ -5,7 +5,7 @@
 
 #include "api/mastodon/input.h"
 #include "http/message.h"
-#include "social/posts.h"
+#include "social/posts/posts.h"
 
 namespace kindred::api {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "api/mastodon/entities/json_writer.h"
-#include "social/views.h"
+#include "social/model/views.h"
 
 // Comment controls on the Status entity. Pure functions: no store, no I/O.
 namespace kindred::api::entities {

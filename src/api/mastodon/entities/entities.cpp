@@ -7,8 +7,8 @@
 #include "api/mastodon/entities/filters.h"
 #include "api/mastodon/entities/comment_controls.h"
 #include "api/mastodon/entities/support.h"
-#include "social/record_cache.h"
-#include "social/text.h"
+#include "social/model/record_cache.h"
+#include "social/model/text.h"
 
 namespace kindred::api::entities {
 namespace json = boost::json;

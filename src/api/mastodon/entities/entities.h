@@ -7,11 +7,11 @@
 
 #include "api/mastodon/api.h"
 #include "api/mastodon/entities/json_writer.h"
-#include "social/memories.h"
-#include "social/oauth.h"
-#include "social/preferences.h"
-#include "social/relationships.h"
-#include "social/views.h"
+#include "social/care/memories.h"
+#include "social/identity/oauth.h"
+#include "social/identity/preferences.h"
+#include "social/graph/relationships.h"
+#include "social/model/views.h"
 
 // Domain views -> Mastodon JSON entities. Pure functions: no store, no I/O.
 namespace kindred::api::entities {

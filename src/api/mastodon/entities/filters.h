@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "api/mastodon/entities/json_writer.h"
-#include "social/filters.h"
+#include "social/care/filters.h"
 
 // Mastodon's filters v2 entities (docs.joinmastodon.org/entities/Filter, FilterKeyword,
 // FilterStatus, FilterResult). Pure functions: no store, no I/O.

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "api/mastodon/entities/json_writer.h"
-#include "social/support.h"
+#include "social/care/support.h"
 
 // Kindred's support-resource entities. Pure functions: no store, no I/O.
 namespace kindred::api::entities {

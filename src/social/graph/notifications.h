@@ -1,0 +1,198 @@
+#pragma once
+
+#include <array>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "social/posts/posts.h"
+#include "social/graph/relationships.h"
+
+namespace kindred::social {
+
+enum class NotificationType : uint8_t {
+  kMention = 1,
+  kFavourite = 2,
+  kFollow = 3,
+  kFollowRequest = 4,
+  kReblog = 5,  // status_id: the post reblogged
+};
+std::string_view notification_type_name(NotificationType t);
+// Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("poll", "update"...
+// are accepted by the caller as filters that match nothing) or an unknown name.
+std::optional<NotificationType> parse_notification_type(std::string_view name);
+
+// One notification, kept as the data of its kNotifications edge (recipient -> id).
+struct Notification {
+  Id id;
+  NotificationType type = NotificationType::kMention;
+  Id from_account;
+  Id status_id;  // none for follows
+};
+
+// Adds the notification of `recipient` to `batch` (in the batch of the action that causes it,
+// so the two are written together). Nothing when the recipient is the actor.
+void add_notification(store::Batch& batch, IdGenerator& ids, Id recipient, NotificationType type,
+                      Id from_account, Id status_id = Id());
+
+// Likes reach a post's author without a notification per like (a post liked 1.6 million times
+// would bury everything else, and a third write per like slowed the like storm by a third).
+// Instead each post has at most one "like notice" in its author's list: a favourite
+// notification standing for every like of the post, moved up to the newest like at most once
+// per `refresh_ms`. Grouped notifications show it as "X and N others liked your post" with the
+// exact like count; the v1 list shows it as one favourite notification from its newest liker.
+// Thread-safe.
+class LikeNotices {
+ public:
+  LikeNotices(Deps deps, int64_t refresh_ms = 60'000) : deps_(deps), refresh_ms_(refresh_ms) {}
+
+  // Adds to `batch` (the like's own batch) the move of `post`'s like notice to this like, when
+  // the notice is older than the refresh interval or missing. Nothing for the author's own like.
+  // One hash lookup per like; one store read per post per interval.
+  Status add_to(store::Batch& batch, const Post& post, Id liker, Id like_id);
+
+ private:
+  // Whether `post`'s notice is due a move at `now_ms`; if so, claims the move (later callers
+  // within the interval get false).
+  bool claim(Id post, int64_t now_ms);
+
+  static constexpr size_t kStripes = 16;
+  struct Stripe {
+    std::mutex mu;
+    std::unordered_map<uint64_t, int64_t> last_ms;  // post -> when its notice last moved
+  };
+  Deps deps_;
+  int64_t refresh_ms_;
+  std::array<Stripe, kStripes> stripes_;
+};
+
+struct NotificationView {
+  Notification notification;
+  AccountView account;           // who did it
+  std::optional<PostView> status;
+};
+
+struct NotificationQuery {
+  ListQuery page;
+  std::vector<NotificationType> types;          // empty: all
+  std::vector<NotificationType> exclude_types;
+  Id account_id;                                // only from this account, when set
+  bool matches(const Notification& n) const;
+};
+
+// Mastodon 4.3's notification groups. Likes of one post form one group whatever their number
+// (the count is exact, read from the likes); follows and reblogs group per type, post and hour,
+// among the notifications of one page; other types are single ("ungrouped-<id>").
+struct NotificationGroup {
+  std::string key;               // group_key
+  NotificationType type = NotificationType::kMention;
+  int64_t count = 0;             // notifications_count
+  Id most_recent_id;             // most_recent_notification_id
+  Id page_min_id, page_max_id;   // the group's oldest and newest notification in this page
+  std::vector<Id> sample_account_ids;  // newest first, at most kSampleAccounts
+  Id status_id;
+  static constexpr size_t kSampleAccounts = 8;
+};
+
+struct GroupedQuery {
+  NotificationQuery filter;               // page.limit counts groups
+  std::vector<NotificationType> grouped;  // types that may group; empty: favourite, follow, reblog
+  bool grouped_all = true;                // grouped_types[] absent
+};
+
+struct GroupedPage {
+  std::vector<NotificationGroup> groups;
+  std::vector<AccountView> accounts;      // every account named by the groups, once
+  std::vector<PostView> statuses;         // every status named by the groups, once
+  Id newest_id, oldest_id;                // the notifications this page covered (for Link)
+  bool more = false;                      // older notifications remain
+};
+
+// Read markers (Mastodon's /api/v1/markers): where a person stopped reading a timeline.
+enum class MarkerTimeline : uint8_t { kHome = 0, kNotifications = 1 };
+struct Marker {
+  Id last_read_id;
+  int64_t version = 0;      // bumped on every change
+  int64_t updated_at_ms = 0;
+};
+struct Markers {
+  std::optional<Marker> home, notifications;
+};
+
+// What happened to a person: mentions, likes of their posts, follows and follow requests.
+// Notifications are written with the action that causes them and checked again when read: one
+// whose post was deleted, whose like was taken back or whose follow ended is not shown, nor one
+// from an account the reader blocks, is blocked by, or mutes with notifications.
+class NotificationService {
+ public:
+  NotificationService(Deps deps, const AccountService& accounts, const PostService& posts,
+                      const RelationshipService& relationships)
+      : deps_(deps), accounts_(accounts), posts_(posts), relationships_(relationships) {}
+
+  Result<Page<NotificationView>> list(const Viewer& viewer, const NotificationQuery& q) const;
+  // Errors: NotFound if absent, not the viewer's, or no longer shown.
+  Result<NotificationView> get(const Viewer& viewer, Id id) const;
+  // Idempotent. Errors: none for an unknown id (as Mastodon).
+  Status dismiss(const Viewer& viewer, Id id);
+  Status clear(const Viewer& viewer);
+
+  // GET /api/v2/notifications: a page of groups, newest first (min_id pages walk upwards).
+  Result<GroupedPage> list_grouped(const Viewer& viewer, const GroupedQuery& q) const;
+  // One group by key, with every sample it has. Errors: NotFound (unknown, malformed, empty).
+  Result<GroupedPage> get_group(const Viewer& viewer, std::string_view key) const;
+  // The accounts of a group, newest first (at most `limit`). Errors: NotFound.
+  Result<std::vector<AccountView>> group_accounts(const Viewer& viewer, std::string_view key,
+                                                  size_t limit) const;
+  // Dismisses every notification of a group. Errors: none for an unknown key (as Mastodon).
+  Status dismiss_group(const Viewer& viewer, std::string_view key);
+
+  // How many notifications (or, `grouped`, groups) are newer than the notifications read marker,
+  // counting at most `cap`.
+  Result<int64_t> unread_count(const Viewer& viewer, const NotificationQuery& q, size_t cap,
+                               bool grouped) const;
+
+  Result<Markers> markers(const Viewer& viewer) const;
+  // Sets the markers given; keeps the others. Errors: Conflict when another request changed
+  // them at the same moment (Mastodon answers 409; the client retries).
+  Result<Markers> set_markers(const Viewer& viewer, std::optional<Id> home,
+                              std::optional<Id> notifications);
+
+ private:
+  // One notification from either list (kNotifications, kLikeNotices), in walking order.
+  struct Entry {
+    Notification n;
+    store::AssocType list{};
+  };
+  // Walks the viewer's notifications and like notices merged by id, newest first (or, with
+  // page.min_id set, oldest first above it), calling `visit` for each until it returns false or
+  // `max_entries` were visited. Sets `more` when entries remain.
+  Status walk(Id account, const ListQuery& page, size_t max_entries,
+              const std::function<Result<bool>(const Entry&)>& visit, bool& more) const;
+  // Whether the viewer still wants to hear from `from` (no block either way, no notification mute).
+  Result<bool> from_welcome(const Viewer& viewer, Id from) const;
+  // Newest likers of `post` the viewer wants to hear from, at most `limit`; and the exact count
+  // of likes by others than the viewer.
+  Result<std::vector<Id>> newest_likers(const Viewer& viewer, Id post, size_t limit) const;
+  Result<int64_t> likes_by_others(const Viewer& viewer, Id post) const;
+  // Fills accounts and statuses of `page` from its groups; drops groups whose post is gone.
+  Status resolve(const Viewer& viewer, GroupedPage& page) const;
+
+  // The view if the notification is still to be shown; nullopt if not.
+  Result<std::optional<NotificationView>> view_if_current(const Viewer& viewer,
+                                                          const Notification& n) const;
+
+  Deps deps_;
+  const AccountService& accounts_;
+  const PostService& posts_;
+  const RelationshipService& relationships_;
+};
+
+std::string encode_notification(const Notification& n);
+// The group key of a notification: "favourite-<status>" for likes, "<type>-<status or 0>-<hour>"
+// for follows and reblogs (`grouped`), "ungrouped-<id>" otherwise.
+std::string group_key_of(const Notification& n, bool grouped);
+Result<Notification> decode_notification(Id id, std::string_view data);
+
+}  // namespace kindred::social

@@ -1,0 +1,297 @@
+#include "social/identity/accounts.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "social/model/text.h"
+
+namespace kindred::social {
+
+using store::AssocType;
+using store::KeyspaceType;
+using store::ObjectType;
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool valid_username(std::string_view u) {
+  return !u.empty() && u.size() <= 30 && std::all_of(u.begin(), u.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_';
+  });
+}
+
+namespace {
+
+bool valid_email(std::string_view e) {
+  const size_t at = e.find('@');
+  if (at == std::string_view::npos || at == 0 || e.size() > 254) return false;
+  std::string_view domain = e.substr(at + 1);
+  const size_t dot = domain.find('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size() &&
+         domain.find('@') == std::string_view::npos &&
+         std::none_of(e.begin(), e.end(), [](unsigned char c) { return std::isspace(c) || c < 32; });
+}
+
+constexpr size_t kMinPassword = 8;
+constexpr size_t kMaxPassword = 72;
+constexpr std::string_view kBadSignIn = "Invalid email or password.";
+
+}  // namespace
+
+Result<Account> AccountService::register_account(const Registration& r) {
+  if (mode_ == RegistrationMode::kClosed)
+    return Status::permission_denied("Registrations are closed on this server");
+  if (!valid_username(r.username))
+    return Status::invalid_argument(
+        "Validation failed: Username must contain only letters, numbers and underscores (at most 30)");
+  if (!valid_email(r.email)) return Status::invalid_argument("Validation failed: Email is invalid");
+  if (r.password.size() < kMinPassword)
+    return Status::invalid_argument(
+        "Validation failed: Password is too short (minimum is 8 characters)");
+  if (r.password.size() > kMaxPassword)
+    return Status::invalid_argument(
+        "Validation failed: Password is too long (maximum is 72 characters)");
+  if (!r.agreement) return Status::invalid_argument("Validation failed: Agreement must be accepted");
+  if (r.locale.size() > 10) return Status::invalid_argument("Validation failed: Locale is invalid");
+  // Cheap checks first so a taken name does not cost an argon2id hash.
+  if (deps_.store.lookup_key(KeyspaceType::kUsername, ascii_lower(r.username)).has_value())
+    return Status::invalid_argument("Validation failed: Username has already been taken");
+  if (deps_.store.lookup_key(KeyspaceType::kEmail, ascii_lower(r.email)).has_value())
+    return Status::invalid_argument("Validation failed: Email has already been taken");
+
+  KINDRED_ASSIGN_OR_RETURN(std::string hash, hasher_.hash(r.password));
+  Account a;
+  a.username = r.username;
+  a.email = r.email;
+  a.password_hash = std::move(hash);
+  a.locale = r.locale.empty() ? "en" : r.locale;
+  a.approved = mode_ == RegistrationMode::kOpen;
+  return store_new(std::move(a), true);
+}
+
+Result<Account> AccountService::create_account(std::string username, std::string display_name,
+                                               bool verified, bool load_test, std::string password) {
+  if (!valid_username(username))
+    return Status::invalid_argument("Validation failed: Username is invalid");
+  Account a;
+  a.username = std::move(username);
+  a.display_name = std::move(display_name);
+  a.verified = verified;
+  a.load_test = load_test;
+  a.locale = "en";
+  if (!password.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(a.password_hash, hasher_.hash(std::move(password)));
+    a.email = ascii_lower(a.username) + "@" + deps_.config.domain;
+  }
+  return store_new(std::move(a), !a.email.empty());
+}
+
+Result<Account> AccountService::store_new(Account a, bool check_email) {
+  a.id = deps_.ids.next();
+  a.created_at_ms = deps_.clock.now_ms();
+  store::Batch batch;
+  batch.claim_key(KeyspaceType::kUsername, ascii_lower(a.username), a.id);
+  if (check_email) batch.claim_key(KeyspaceType::kEmail, ascii_lower(a.email), a.id);
+  batch.put_object(ObjectType::kAccount, a.id, a.encode());
+  batch.add_assoc({store::kInstanceNode, AssocType::kInstanceAccounts, a.id, a.id, {}});
+  auto applied = deps_.store.apply(batch);
+  if (!applied.has_value()) {
+    if (applied.error().is_conflict()) {
+      // Lost a race for the name or the email: say which.
+      if (deps_.store.lookup_key(KeyspaceType::kUsername, ascii_lower(a.username)).has_value())
+        return Status::invalid_argument("Validation failed: Username has already been taken");
+      return Status::invalid_argument("Validation failed: Email has already been taken");
+    }
+    return applied.error();
+  }
+  return a;
+}
+
+Result<Account> AccountService::sign_in(std::string_view username_or_email, std::string password) {
+  const std::string key = ascii_lower(username_or_email);
+  auto id = deps_.store.lookup_key(
+      key.find('@') != std::string::npos ? KeyspaceType::kEmail : KeyspaceType::kUsername, key);
+  std::optional<Account> account;
+  if (id.has_value()) {
+    auto a = get(*id);
+    if (a.has_value()) account = std::move(*a);
+  }
+  // Verify even when there is no account, so the time taken does not tell.
+  const bool ok = hasher_.verify(std::move(password), account ? account->password_hash : "");
+  if (!ok || !account) return Status::unauthenticated(std::string(kBadSignIn));
+  if (account->memorial)
+    return Status::permission_denied("This account is a memorial and cannot be signed into");
+  return *account;
+}
+
+Result<Account> AccountService::get(Id id) const {
+  if (auto cached = cache_.find(id)) {
+    if (!*cached) return Status::not_found("Record not found");
+    return **cached;
+  }
+  auto bytes = deps_.store.get_object(ObjectType::kAccount, id);
+  if (!bytes.has_value()) {
+    if (bytes.error().is_not_found()) return Status::not_found("Record not found");
+    return bytes.error();
+  }
+  KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*bytes));
+  cache_.insert_if_absent(id, std::make_shared<const Account>(a));
+  return a;
+}
+
+Result<Account> AccountService::update(Id id,
+                                       const std::function<Status(Account&, store::Batch&)>& edit) {
+  std::scoped_lock lock(update_locks_[std::hash<Id>()(id) % update_locks_.size()]);
+  auto bytes = deps_.store.get_object(ObjectType::kAccount, id);
+  if (!bytes.has_value()) {
+    if (bytes.error().is_not_found()) return Status::not_found("Record not found");
+    return bytes.error();
+  }
+  KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*bytes));
+  store::Batch b;
+  KINDRED_RETURN_IF_ERROR(edit(a, b));
+  a.id = id;
+  b.put_object(ObjectType::kAccount, id, a.encode());
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  cache_.put(id, std::make_shared<const Account>(a));
+  return a;
+}
+
+Result<Account> AccountService::set_verified(std::string_view username, bool verified) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [verified](Account& account, store::Batch&) {
+    account.verified = verified;
+    return Status::ok();
+  });
+}
+
+Result<Account> AccountService::set_admin(std::string_view username, bool admin) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [admin](Account& account, store::Batch&) {
+    account.admin = admin;
+    return Status::ok();
+  });
+}
+
+Result<Account> AccountService::set_memorial(std::string_view username, bool memorial) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  return update(a.id, [memorial](Account& account, store::Batch&) {
+    account.memorial = memorial;
+    return Status::ok();
+  });
+}
+
+std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id account_id) const {
+  auto counts = deps_.store.assoc_counts({{account_id, AssocType::kBlocks},
+                                          {account_id, AssocType::kBlockedBy},
+                                          {account_id, AssocType::kBookmarks},
+                                          {account_id, AssocType::kMutes}});
+  if (!counts.has_value()) return std::nullopt;
+  ViewerFlags f;
+  f.any_blocks = (*counts)[0] > 0 || (*counts)[1] > 0;
+  f.any_bookmarks = (*counts)[2] > 0;
+  f.any_mutes = (*counts)[3] > 0;
+  return f;
+}
+
+Result<AccountView> AccountService::view(Id id) const {
+  KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
+  return view_of(std::move(a));
+}
+
+Result<AccountView> AccountService::view_of(Account account) const {
+  std::vector<Account> one;
+  one.push_back(std::move(account));
+  KINDRED_ASSIGN_OR_RETURN(auto views, views_of(std::move(one)));
+  return std::move(views.front());
+}
+
+Result<std::vector<AccountView>> AccountService::views_of(std::vector<Account> accounts) const {
+  // Three exact counts per account, read together.
+  std::vector<std::pair<Id, AssocType>> lists;
+  lists.reserve(accounts.size() * 3);
+  for (const auto& a : accounts) {
+    lists.emplace_back(a.id, AssocType::kAuthored);
+    lists.emplace_back(a.id, AssocType::kFollowedBy);
+    lists.emplace_back(a.id, AssocType::kFollows);
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
+  std::vector<AccountView> out;
+  out.reserve(accounts.size());
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    AccountView v;
+    const Id id = accounts[i].id;
+    v.account = std::move(accounts[i]);
+    v.statuses_count = counts[3 * i];
+    v.followers_count = counts[3 * i + 1];
+    v.following_count = counts[3 * i + 2];
+    if (v.statuses_count > 0) {
+      auto cached = last_status_.find(id);
+      if (cached && *cached) {
+        v.last_status_at_ms = **cached;
+      } else {
+        store::RangeQuery q;
+        q.limit = 1;
+        KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(id, AssocType::kAuthored, q));
+        if (!page.items.empty()) v.last_status_at_ms = page.items[0].position.ms();
+        last_status_.insert_if_absent(id, std::make_shared<const int64_t>(v.last_status_at_ms));
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& ids) const {
+  std::vector<Id> missing;
+  for (Id id : ids)
+    if (!cache_.find(id)) missing.push_back(id);
+  if (!missing.empty()) {
+    KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kAccount, missing));
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      if (!blobs[i]) continue;
+      KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blobs[i]));
+      cache_.insert_if_absent(missing[i], std::make_shared<const Account>(std::move(a)));
+    }
+  }
+  std::vector<Account> found;
+  found.reserve(ids.size());
+  for (Id id : ids) {
+    auto a = get(id);
+    if (!a.has_value()) {
+      if (a.error().is_not_found()) continue;
+      return a.error();
+    }
+    found.push_back(std::move(*a));
+  }
+  return views_of(std::move(found));
+}
+
+void AccountService::note_posted(Id account_id, int64_t at_ms) const {
+  last_status_.put(account_id, std::make_shared<const int64_t>(at_ms));
+}
+
+void AccountService::note_post_removed(Id account_id) const { last_status_.erase(account_id); }
+
+Result<Account> AccountService::lookup(std::string_view acct) const {
+  if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);
+  const size_t at = acct.find('@');
+  if (at != std::string_view::npos) {
+    if (ascii_lower(acct.substr(at + 1)) != ascii_lower(deps_.config.domain))
+      return Status::not_found("Record not found");
+    acct = acct.substr(0, at);
+  }
+  if (!valid_username(acct)) return Status::not_found("Record not found");
+  auto id = deps_.store.lookup_key(KeyspaceType::kUsername, ascii_lower(acct));
+  if (!id.has_value()) {
+    if (id.error().is_not_found()) return Status::not_found("Record not found");
+    return id.error();
+  }
+  return get(*id);
+}
+
+}  // namespace kindred::social

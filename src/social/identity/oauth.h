@@ -1,0 +1,83 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "social/identity/accounts.h"
+#include "social/model/context.h"
+#include "social/model/models.h"
+#include "social/model/record_cache.h"
+
+namespace kindred::social {
+
+struct NewApp {
+  std::string name;
+  std::string website;
+  std::vector<std::string> redirect_uris;
+  std::string scopes;  // space-separated; empty means "read"
+};
+
+// A token as presented: the stored record plus its parsed scopes.
+struct TokenGrant {
+  Token token;
+  std::vector<std::string> scopes;
+};
+
+// An access token just issued: the only time its text exists outside the client.
+struct IssuedToken {
+  std::string access_token;
+  Token token;
+};
+
+constexpr std::string_view kOutOfBand = "urn:ietf:wg:oauth:2.0:oob";
+
+// OAuth 2 applications, access tokens and authorization codes (with PKCE), as Mastodon does them.
+// Tokens and codes are 256 random bits; only their SHA-256 is stored. Validated tokens are cached
+// in memory (bounded) and dropped from the cache on revocation.
+// Thread-safe.
+class OAuthService {
+ public:
+  explicit OAuthService(Deps deps) : deps_(deps), cache_(deps.config.token_cache_entries) {}
+
+  // Errors: InvalidArgument for a missing name, a bad redirect URI or an unknown scope.
+  Result<App> create_app(const NewApp& app);
+  Result<App> get_app(Id id) const;
+  // The app with this client_id whose secret matches (constant-time). Errors: Unauthenticated.
+  Result<App> authenticate_client(std::string_view client_id, std::string_view client_secret) const;
+  // Errors: NotFound.
+  Result<App> find_app(std::string_view client_id) const;
+
+  // Issues a token for `app`, for `account_id` (none for client credentials), with `scopes`.
+  // Errors: InvalidArgument if `scopes` asks for more than the app registered.
+  Result<IssuedToken> issue_token(const App& app, Id account_id, std::string_view scopes);
+  // The grant for a presented bearer token. Errors: Unauthenticated if unknown or revoked.
+  Result<TokenGrant> authenticate_token(std::string_view access_token);
+  // Revokes `access_token` if it belongs to `app`; unknown tokens are fine (RFC 7009).
+  // Errors: PermissionDenied if the token belongs to another app.
+  Status revoke(const App& app, std::string_view access_token);
+
+  // A one-time code for the authorization_code grant, valid 10 minutes.
+  // Errors: InvalidArgument for a redirect URI the app did not register or a bad PKCE method.
+  Result<std::string> create_code(const App& app, Id account_id, std::string_view scopes,
+                                  std::string_view redirect_uri, std::string_view code_challenge,
+                                  std::string_view code_challenge_method);
+  // Exchanges a code (once). Errors: Unauthenticated ("invalid_grant") for an unknown, used,
+  // expired or mismatched code, redirect URI or PKCE verifier.
+  Result<IssuedToken> exchange_code(const App& app, std::string_view code,
+                                    std::string_view redirect_uri, std::string_view code_verifier);
+
+ private:
+  Deps deps_;
+  // Validated tokens by hash; revocation leaves a tombstone.
+  RecordCache<std::string, TokenGrant> cache_;
+};
+
+// Whether `uri` is acceptable as a redirect URI: the out-of-band URN, or an absolute URI with a
+// scheme and no fragment.
+bool valid_redirect_uri(std::string_view uri);
+
+}  // namespace kindred::social

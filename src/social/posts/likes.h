@@ -1,0 +1,46 @@
+#pragma once
+
+#include "social/graph/notifications.h"
+#include "social/posts/posts.h"
+
+namespace kindred::social {
+
+// Likes ("favourites"): idempotent like and unlike, who liked a post, what a person liked; and
+// bookmarks, which work the same way but only the viewer sees.
+// Counts come from the store's exact association counts, so they always match the stored likes.
+// Thread-safe.
+class LikeService {
+ public:
+  LikeService(Deps deps, const PostService& posts, const AccountService& accounts)
+      : deps_(deps), posts_(posts), accounts_(accounts), notices_(deps) {}
+
+  // Likes the post as `viewer` and returns it as they now see it. Idempotent: liking twice
+  // changes nothing. Given a reblog, likes (and bookmarks) its original and returns the reblog,
+  // as Mastodon does. Errors: NotFound if absent or not visible to `viewer`.
+  // REQUIRES: viewer.signed_in()
+  Result<PostView> favourite(const Viewer& viewer, Id post_id);
+  // Takes the like back; idempotent. Errors: NotFound if absent or not visible.
+  Result<PostView> unfavourite(const Viewer& viewer, Id post_id);
+
+  // Who liked a visible post, most recent like first; positions are like times.
+  Result<Page<AccountView>> favourited_by(const Viewer& viewer, Id post_id, const ListQuery& q) const;
+  // The viewer's liked posts, most recently liked first; deleted posts drop out.
+  Result<Page<PostView>> favourites(const Viewer& viewer, const ListQuery& q) const;
+
+  // Bookmarks: private to the viewer, idempotent, listed most recent first.
+  // Errors: NotFound if the post is absent or not visible to `viewer`.
+  Result<PostView> bookmark(const Viewer& viewer, Id post_id);
+  Result<PostView> unbookmark(const Viewer& viewer, Id post_id);
+  Result<Page<PostView>> bookmarks(const Viewer& viewer, const ListQuery& q) const;
+
+ private:
+  // The viewer's posts along `type` (kFavourites, kBookmarks), newest first.
+  Result<Page<PostView>> saved(const Viewer& viewer, store::AssocType type, const ListQuery& q) const;
+
+  Deps deps_;
+  const PostService& posts_;
+  const AccountService& accounts_;
+  LikeNotices notices_;
+};
+
+}  // namespace kindred::social

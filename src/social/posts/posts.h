@@ -1,0 +1,195 @@
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <string>
+#include <vector>
+
+#include "social/identity/accounts.h"
+#include "social/model/context.h"
+#include "social/photos/media.h"
+#include "social/model/record_cache.h"
+#include "social/model/views.h"
+
+namespace kindred::social {
+
+class SupportService;
+class FilterService;
+
+struct NewPost {
+  std::string text;
+  Id in_reply_to_id;
+  bool sensitive = false;
+  std::string spoiler_text;
+  std::optional<Visibility> visibility;  // default: public
+  std::string language;
+  std::string idempotency_key;  // the Idempotency-Key header, or empty
+  Id app_id;
+  std::vector<Id> media_ids;    // the author's own unattached, processed uploads (at most 4)
+  // Comment controls. The caller passes the author's default_reply_policy when the request
+  // names none.
+  ReplyPolicy reply_policy = ReplyPolicy::kEveryone;
+  bool hide_favourites_count = false;
+};
+
+// Which of an account's posts to list, newest first. Bounds are exclusive ids; zero = unbounded.
+struct ListQuery {
+  Id max_id;
+  Id since_id;
+  Id min_id;       // when set, the page closest to min_id (walked upwards, returned newest first)
+  size_t limit = 20;
+};
+
+// Told about each post once it is stored (feeds fan it out). Called on the creating thread.
+class PostListener {
+ public:
+  virtual ~PostListener() = default;
+  virtual void post_created(const Post& post) = 0;
+};
+
+// Decides, as a reply is written, whether it is held for its parent's author to review
+// (CommentHoldService). Called for replies to someone else's post only.
+class ReplyScreen {
+ public:
+  virtual ~ReplyScreen() = default;
+  // Why `reply` (not yet stored; its text, mentions and author set) to `parent` is held, or kNone.
+  virtual Result<CommentHold> screen(const Post& parent, const Post& reply) const = 0;
+};
+
+// The store node whose kTagStatuses edges list the posts using `tag` (lower-cased): the first
+// 64 bits of its BLAKE2b hash.
+Id tag_node(std::string_view tag);
+
+// Posts and comments (a comment is a reply): create, read as a viewer may see them, delete,
+// and read a thread. Thread-safe: holds nothing mutable besides the store.
+class PostService {
+ public:
+  PostService(Deps deps, const AccountService& accounts, MediaService& media)
+      : deps_(deps), accounts_(accounts), media_(media), cache_(deps.config.post_cache_entries) {}
+
+  // Creates a post by `author`, attaching its photos. With an idempotency key already used by
+  // this author, returns the post created then. Errors: InvalidArgument (blank text without
+  // photos, over-long text, bad language, media that are not the author's own unattached ready
+  // uploads, more than 4); NotFound if replying to a post `author` may not see;
+  // PermissionDenied if the post's (or its thread's) comment controls exclude `author`
+  // (social/care/comment_controls.h).
+  Result<PostView> create(const Account& author, const NewPost& in);
+
+  // The post as `viewer` sees it. Errors: NotFound if absent or not visible to `viewer`.
+  Result<PostView> get(const Viewer& viewer, Id id) const;
+  // Visible posts among `ids`, in order; missing or invisible ones are skipped.
+  Result<std::vector<PostView>> get_many(const Viewer& viewer, const std::vector<Id>& ids) const;
+  // The stored post if `viewer` may see it (no counts). For a reblog only the reblog itself is
+  // checked; views check its original too. Errors: NotFound.
+  Result<Post> get_visible_post(const Viewer& viewer, Id id) const;
+  // The id of what a like or bookmark of `post` acts on, as in Mastodon: `post` itself, or the
+  // original of a reblog. Errors: NotFound if that original is gone or not visible to `viewer`.
+  Result<Id> action_target(const Viewer& viewer, const Post& post) const;
+
+  // Deletes the author's own post and returns it as it was, with its source text. Its photos go
+  // too, and their files unless something else uses them, and so do its reblogs. Deleting one's
+  // own reblog undoes it. Errors: NotFound if absent or not the viewer's own.
+  Result<PostView> remove(const Viewer& viewer, Id id);
+  // Deletes `comment_id`, a direct reply to the viewer's own post `post_id`, exactly as its
+  // writer deleting it would (remove()), and returns it as it was. Works whether or not the
+  // viewer may still see the reply (one they blocked, say). Errors: NotFound if either is absent,
+  // the post is not the viewer's, or the comment is not a direct reply to it.
+  Result<PostView> remove_comment(const Viewer& viewer, Id post_id, Id comment_id);
+
+  // Writes the viewer's reblog of `original` with `visibility` and returns it, or returns the
+  // reblog they made already (idempotent). The rules of who may reblog what are the caller's
+  // (ReblogService). REQUIRES: viewer.signed_in(); `original` is stored, visible to the viewer
+  // and not itself a reblog.
+  Result<PostView> add_reblog(const Viewer& viewer, const Post& original, Visibility visibility);
+  // The id of `account`'s current reblog of `post_id`, or none.
+  Result<Id> reblog_by(Id account, Id post_id) const;
+
+  // The thread around a post, bounded by the configured limits: the ancestors and descendants
+  // `viewer` may see (one they may not see is left out, not the visible ones beyond it, as in
+  // Mastodon). Errors: NotFound if the post is absent or not visible to `viewer`.
+  Result<ContextView> context(const Viewer& viewer, Id id) const;
+
+  // Changes a stored post after posting (comment controls, holds): loads it fresh, lets `change`
+  // edit it, and writes it with the writes `change` added to the batch, atomically; the cache is
+  // refreshed. Changes of one post are serialised. Returns the post as written.
+  // Errors: NotFound if absent or deleted; whatever `change` returns (nothing is written then).
+  // `change` must keep the id, author, reply and reblog fields.
+  Result<Post> update(Id id, const std::function<Status(Post&, store::Batch&)>& change);
+
+  // Leaves out of `views` the posts by accounts `viewer` mutes (their own aside), as Mastodon's
+  // StatusFilter does in threads. For the many who mute nobody, one count from memory.
+  Status drop_muted(const Viewer& viewer, std::vector<PostView>& views) const;
+
+  bool can_see(const Viewer& viewer, const Post& post) const;
+  // can_see for each post, with the relationship lookups of all of them batched.
+  Result<std::vector<bool>> visible(const Viewer& viewer, const std::vector<const Post*>& posts) const;
+  // The stored posts among `ids` that `viewer` may see, in order; missing and deleted ones and
+  // those hidden from the viewer are skipped.
+  Result<std::vector<Post>> visible_posts(const Viewer& viewer, const std::vector<Id>& ids) const;
+  // Stored posts among `ids`, in order, skipping missing and deleted ones, with no visibility
+  // check: for callers that decide who sees them (the review of held replies).
+  Result<std::vector<Post>> stored_posts(const std::vector<Id>& ids) const { return load_many(ids); }
+  // Views of `posts` (whose visibility the caller checked), in order, with authors, counts,
+  // viewer flags, mentions and photos of all of them read in a few batches.
+  Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
+  // Set once at start-up, before serving. Not owned.
+  void set_listener(PostListener* listener) { listener_ = listener; }
+  // Set once at start-up, before serving: holds replies. Not owned; may be null (none held).
+  void set_reply_screen(const ReplyScreen* screen) { screen_ = screen; }
+  // Set once at start-up, before serving: fills PostView::support. Not owned; may be null.
+  void set_support(const SupportService* support) { support_ = support; }
+  // Set once at start-up, before serving: fills PostView::filtered. Not owned; may be null.
+  void set_filters(const FilterService* filters) { filters_ = filters; }
+  // The post as `viewer` sees it, with counts and flags; a reblog carries its original's view.
+  // REQUIRES: `viewer` may see `post`. Errors: NotFound for a reblog whose original is deleted,
+  // not visible to `viewer`, or whose reblog was undone.
+  Result<PostView> view_of(const Viewer& viewer, Post post) const;
+
+ private:
+  // Appends the replies under `node` that `viewer` may see, depth first, walking at most the
+  // configured number of replies (`walked` counts them, hidden ones included).
+  void collect_descendants(const Viewer& viewer, const Post& node, Id thread_author, size_t depth,
+                           size_t& walked, std::vector<Post>& out) const;
+
+  // For each current reblog among `posts` whose original `viewer` may see: the original's view,
+  // by the reblog's id. (Originals are never reblogs themselves.)
+  Result<std::unordered_map<Id, std::shared_ptr<const PostView>>> reblogged_originals(
+      const Viewer& viewer, const std::vector<Post>& posts) const;
+  // remove() and remove_comment() once they have checked who may delete `post`.
+  // REQUIRES: the update lock of post.id is held.
+  Result<PostView> remove_checked(const Viewer& viewer, const Post& post);
+  // Deletes, in bounded batches, the reblogs of a post just deleted.
+  Status remove_reblogs_of(const Post& original);
+
+  // The stored post by id through the cache. Errors: NotFound (also for deleted posts).
+  Result<std::shared_ptr<const Post>> load(Id id) const;
+  // Stored posts among `ids`, in order, skipping missing ones, through the cache.
+  Result<std::vector<Post>> load_many(const std::vector<Id>& ids) const;
+
+  Deps deps_;
+  const AccountService& accounts_;
+  MediaService& media_;
+  PostListener* listener_ = nullptr;
+  const SupportService* support_ = nullptr;
+  const ReplyScreen* screen_ = nullptr;
+  const FilterService* filters_ = nullptr;
+  // Decoded posts. A post changes only through update(), which refreshes its entry; deletion
+  // leaves a tombstone.
+  mutable RecordCache<Id, Post> cache_;
+  std::array<std::mutex, 64> update_locks_;
+};
+
+// Converts a ListQuery to a store range query; `reverse` is set when the result must be reversed
+// to come out newest first (min_id paging walks upwards).
+store::RangeQuery to_range_query(const ListQuery& q, bool& reverse);
+
+// A page of the accounts along `from`'s `type` list (favourited_by, reblogged_by), newest first,
+// read in one batch; accounts that no longer exist are skipped, positions stay aligned.
+Result<Page<AccountView>> accounts_along(const store::Store& store, const AccountService& accounts,
+                                         Id from, store::AssocType type, const ListQuery& q);
+
+}  // namespace kindred::social

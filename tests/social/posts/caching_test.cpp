@@ -1,0 +1,104 @@
+// What the social layer caches (decoded posts, accounts, token grants) never outlives the change
+// that invalidates it: deletes, unfavourites and revocations are seen at once.
+#include <gtest/gtest.h>
+
+#include "social/identity/accounts.h"
+#include "social/posts/likes.h"
+#include "social/photos/media.h"
+#include "social/identity/oauth.h"
+#include "social/posts/posts.h"
+#include "social/model/record_cache.h"
+#include "store/rocksdb/rocksdb_store.h"
+#include "support/social_stack.h"
+#include "support/temp_dir.h"
+
+namespace kindred::social {
+namespace {
+
+class Caching : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::StoreOptions o;
+    o.path = dir_.sub("store");
+    auto s = store::open_rocksdb_store(o);
+    ASSERT_TRUE(s.has_value()) << s.error().to_string();
+    store_ = std::move(*s);
+    stack_.emplace(*store_, dir_.sub("media"), 1'700'000'000'000);
+    posts_ = &stack_->posts;
+    likes_.emplace(stack_->deps, *posts_, stack_->accounts);
+    oauth_.emplace(stack_->deps);
+    ann_ = *stack_->accounts.create_account("ann", "Ann", false, false);
+    bob_ = *stack_->accounts.create_account("bob", "Bob", false, false);
+  }
+
+  kindred::testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::optional<kindred::testing::SocialStack> stack_;
+  PostService* posts_ = nullptr;  // stack_'s
+  std::optional<LikeService> likes_;
+  std::optional<OAuthService> oauth_;
+  Account ann_, bob_;
+};
+
+TEST_F(Caching, ADeletedPostIsGoneAtOnceThoughItWasCached) {
+  NewPost np;
+  np.text = "hello";
+  auto post = posts_->create(ann_, np);
+  ASSERT_TRUE(post.has_value());
+  const Id id = post->post.id;
+  ASSERT_TRUE(posts_->get(Viewer{bob_.id}, id).has_value());  // now cached
+  ASSERT_TRUE(posts_->get_many(Viewer{bob_.id}, {id}).has_value());
+  ASSERT_TRUE(posts_->remove(Viewer{ann_.id}, id).has_value());
+  EXPECT_TRUE(posts_->get(Viewer{bob_.id}, id).error().is_not_found());
+  EXPECT_TRUE(posts_->get_many(Viewer{bob_.id}, {id})->empty());
+  EXPECT_TRUE(likes_->favourite(Viewer{bob_.id}, id).error().is_not_found());
+}
+
+TEST_F(Caching, UnfavouriteShowsAtOnceInCountsAndFlags) {
+  NewPost np;
+  np.text = "hello";
+  const Id id = posts_->create(ann_, np)->post.id;
+  auto liked = likes_->favourite(Viewer{bob_.id}, id);
+  ASSERT_TRUE(liked.has_value());
+  EXPECT_EQ(liked->favourites_count, 1);
+  EXPECT_TRUE(posts_->get(Viewer{bob_.id}, id)->favourited);
+  auto unliked = likes_->unfavourite(Viewer{bob_.id}, id);
+  ASSERT_TRUE(unliked.has_value());
+  EXPECT_EQ(unliked->favourites_count, 0);
+  EXPECT_FALSE(unliked->favourited);
+  auto seen = posts_->get(Viewer{bob_.id}, id);
+  EXPECT_EQ(seen->favourites_count, 0);
+  EXPECT_FALSE(seen->favourited);
+}
+
+TEST_F(Caching, ARevokedTokenStopsWorkingThoughItWasCached) {
+  auto app = oauth_->create_app({"app", "", {"urn:ietf:wg:oauth:2.0:oob"}, "read write"});
+  ASSERT_TRUE(app.has_value());
+  auto issued = oauth_->issue_token(*app, ann_.id, "read");
+  ASSERT_TRUE(issued.has_value());
+  ASSERT_TRUE(oauth_->authenticate_token(issued->access_token).has_value());  // now cached
+  ASSERT_TRUE(oauth_->revoke(*app, issued->access_token).is_ok());
+  EXPECT_EQ(oauth_->authenticate_token(issued->access_token).error().code(),
+            StatusCode::kUnauthenticated);
+}
+
+TEST(RecordCache, AStaleLoadCannotResurrectATombstone) {
+  RecordCache<Id, int> cache(64);
+  auto loaded_before_delete = std::make_shared<const int>(1);
+  cache.tombstone(Id(7));
+  cache.insert_if_absent(Id(7), loaded_before_delete);
+  auto found = cache.find(Id(7));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(*found, nullptr);
+}
+
+TEST(RecordCache, StaysBoundedAndKeepsTombstonesWhenFull) {
+  RecordCache<Id, int> cache(16 * 16);  // 16 per shard
+  cache.tombstone(Id(1));
+  for (uint64_t i = 2; i < 10'000; ++i) cache.insert_if_absent(Id(i), std::make_shared<const int>(0));
+  EXPECT_LE(cache.size_for_test(), 16u * 16u);
+  EXPECT_EQ(*cache.find(Id(1)), nullptr);
+}
+
+}  // namespace
+}  // namespace kindred::social
