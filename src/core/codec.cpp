@@ -15,7 +15,7 @@ void RecordWriter::put_str(std::string_view s) {
   out_.append(s);
 }
 
-bool RecordReader::get_u64(uint64_t& v) {
+bool RecordReader::get_u64_multibyte(uint64_t& v) {
   v = 0;
   for (int shift = 0; shift < 64; shift += 7) {
     if (in_.empty()) return false;

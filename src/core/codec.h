@@ -28,13 +28,22 @@ class RecordWriter {
 class RecordReader {
  public:
   explicit RecordReader(std::string_view bytes) : in_(bytes) {}
-  bool get_u64(uint64_t& v);
+  // Most stored integers (flags, enums, lengths, small counts) take one byte: read those inline.
+  bool get_u64(uint64_t& v) {
+    if (!in_.empty() && (static_cast<uint8_t>(in_.front()) & 0x80) == 0) {
+      v = static_cast<uint8_t>(in_.front());
+      in_.remove_prefix(1);
+      return true;
+    }
+    return get_u64_multibyte(v);
+  }
   bool get_i64(int64_t& v);
   bool get_bool(bool& v);
   bool get_str(std::string& s);
   bool at_end() const { return in_.empty(); }
 
  private:
+  bool get_u64_multibyte(uint64_t& v);
   std::string_view in_;
 };
 

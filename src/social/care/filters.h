@@ -47,12 +47,20 @@ struct FilterKeyword {
   std::string keyword;
   bool whole_word = true;  // Mastodon's default
   bool operator==(const FilterKeyword&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v(id, keyword, whole_word);
+  }
 };
 
 struct FilterStatus {
   Id id;
   Id status_id;
   bool operator==(const FilterStatus&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v(id, status_id);
+  }
 };
 
 // A person's filter (Mastodon's filters v2): its keywords and statuses live inside the record
@@ -71,6 +79,12 @@ struct Filter {
   bool in(FilterContext c) const { return (context & static_cast<uint8_t>(c)) != 0; }
   bool active_at(int64_t now_ms) const { return expires_at_ms == 0 || expires_at_ms > now_ms; }
   bool operator==(const Filter&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, account_id, title, record::upto(context, 31), record::upto(action, FilterAction::kBlur),
+      expires_at_ms, created_at_ms, keywords, statuses);
+  }
   std::string encode() const;
   static Result<Filter> decode(std::string_view bytes);
 };

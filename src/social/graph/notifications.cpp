@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include "core/codec.h"
 
 namespace kindred::social {
 
@@ -104,23 +103,13 @@ std::optional<NotificationType> parse_notification_type(std::string_view name) {
   return std::nullopt;
 }
 
-std::string encode_notification(const Notification& n) {
-  RecordWriter w;
-  w.put_u64(static_cast<uint64_t>(n.type));
-  w.put_u64(n.from_account.value);
-  w.put_u64(n.status_id.value);
-  return std::move(w).bytes();
-}
+std::string encode_notification(const Notification& n) { return record::encode(n); }
 
 Result<Notification> decode_notification(Id id, std::string_view data) {
-  RecordReader r(data);
   Notification n;
   n.id = id;
-  uint64_t type = 0;
-  if (!r.get_u64(type) || type < 1 || type > 5 || !r.get_u64(n.from_account.value) ||
-      !r.get_u64(n.status_id.value))
+  if (!record::decode_into(data, n))
     return Status::corruption("stored notification does not decode");
-  n.type = static_cast<NotificationType>(type);
   return n;
 }
 
@@ -646,32 +635,10 @@ Result<int64_t> NotificationService::unread_count(const Viewer& viewer, const No
 
 namespace {
 
-std::string encode_markers(const Markers& m) {
-  RecordWriter w;
-  for (const auto* marker : {&m.home, &m.notifications}) {
-    w.put_bool(marker->has_value());
-    if (*marker) {
-      w.put_u64((*marker)->last_read_id.value);
-      w.put_i64((*marker)->version);
-      w.put_i64((*marker)->updated_at_ms);
-    }
-  }
-  return std::move(w).bytes();
-}
+std::string encode_markers(const Markers& m) { return record::encode(m); }
 
 Result<Markers> decode_markers(std::string_view data) {
-  RecordReader r(data);
-  Markers m;
-  for (auto* marker : {&m.home, &m.notifications}) {
-    bool present = false;
-    if (!r.get_bool(present)) return Status::corruption("stored markers do not decode");
-    if (!present) continue;
-    Marker v;
-    if (!r.get_u64(v.last_read_id.value) || !r.get_i64(v.version) || !r.get_i64(v.updated_at_ms))
-      return Status::corruption("stored markers do not decode");
-    *marker = v;
-  }
-  return m;
+  return record::decode<Markers>(data, "markers");
 }
 
 std::mutex& markers_mutex(Id account) {

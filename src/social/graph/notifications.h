@@ -30,6 +30,12 @@ struct Notification {
   NotificationType type = NotificationType::kMention;
   Id from_account;
   Id status_id;  // none for follows
+  // Stored as the data of the recipient's kNotifications edge, whose key is the id.
+  template <class V>
+  void field_list(V& v) {
+    v(record::between(type, NotificationType::kMention, NotificationType::kReblog), from_account,
+      status_id);
+  }
 };
 
 // Adds the notification of `recipient` to `batch` (in the batch of the action that causes it,
@@ -116,9 +122,17 @@ struct Marker {
   Id last_read_id;
   int64_t version = 0;      // bumped on every change
   int64_t updated_at_ms = 0;
+  template <class V>
+  void field_list(V& v) {
+    v(last_read_id, version, updated_at_ms);
+  }
 };
 struct Markers {
   std::optional<Marker> home, notifications;
+  template <class V>
+  void field_list(V& v) {
+    v(home, notifications);
+  }
 };
 
 // What happened to a person: mentions, likes of their posts, follows and follow requests.

@@ -2,29 +2,18 @@
 
 #include <algorithm>
 
-#include "core/codec.h"
 #include "social/graph/notifications.h"
 
 namespace kindred::social {
 
 using store::AssocType;
 
-std::string encode_mute(const Mute& m) {
-  RecordWriter w;
-  w.put_bool(m.notifications);
-  w.put_i64(m.expires_at_ms);
-  return std::move(w).bytes();
-}
+std::string encode_mute(const Mute& m) { return record::encode(m); }
 
 Mute decode_mute(std::string_view data) {
   Mute m;
-  RecordReader r(data);
-  bool notifications = true;
-  int64_t expires = 0;
-  if (r.get_bool(notifications) && r.get_i64(expires)) {
-    m.notifications = notifications;
-    m.expires_at_ms = expires;
-  }
+  // Unreadable: muted until undone, with notifications.
+  if (!record::decode_into(data, m)) m = Mute{};
   return m;
 }
 

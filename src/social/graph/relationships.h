@@ -25,6 +25,10 @@ struct RelationshipView {
 struct Mute {
   bool notifications = true;    // notifications from the muted account are hidden too
   int64_t expires_at_ms = 0;    // 0: until unmuted
+  template <class V>
+  void field_list(V& v) {
+    v(notifications, expires_at_ms);
+  }
 };
 
 // Follows (with requests for locked accounts), blocks and mutes. Every change is one atomic

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/id.h"
+#include "core/record.h"
 #include "core/status.h"
 
 namespace kindred::social {
@@ -14,10 +15,16 @@ struct ProfileField {
   std::string name;
   std::string value;
   bool operator==(const ProfileField&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v(name, value);
+  }
 };
 
-// Stored records. Each encodes to and decodes from the store's object bytes; a field added later
-// goes at the end of encode() and is read only if bytes remain, so old records still decode.
+// Stored records. Each lists its fields once, in field_list() (core/record.h), which drives both
+// encode() and decode(). A field added later goes at the end of the list, after a
+// v.may_end_here(), so records written before it still decode (with the field's default).
+// tests/social/model/records_test.cpp holds the bytes of each record as written today.
 
 struct Account {
   Id id;
@@ -41,6 +48,16 @@ struct Account {
   bool admin = false;  // may use the admin API (`kindred admin role`); appended last
 
   bool operator==(const Account&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, username, display_name, note, email, password_hash, locale, created_at_ms, locked, bot,
+      verified, approved, memorial, load_test);
+    v.may_end_here();  // written before profile pictures
+    v(avatar, header, record::at_most(fields, 64));
+    v.may_end_here();  // written before the admin role
+    v(admin);
+  }
   std::string encode() const;
   static Result<Account> decode(std::string_view bytes);
 };
@@ -101,6 +118,20 @@ struct Post {
 
   bool operator==(const Post&) const = default;
   bool is_reblog() const { return !reblog_of_id.is_none(); }
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, account_id, text, content_html, in_reply_to_id, in_reply_to_account_id, sensitive,
+      spoiler_text, record::upto(visibility, Visibility::kDirect), language, created_at_ms, app_id,
+      mention_ids, tags);
+    v.may_end_here();  // written before photos
+    v(media_ids);
+    v.may_end_here();  // written before reblogs
+    v(reblog_of_id, reblog_of_account_id);
+    v.may_end_here();  // written before comment controls
+    v(record::upto(reply_policy, ReplyPolicy::kNobody), hide_favourites_count,
+      record::upto(hold, CommentHold::kAuthorHidden), approved);
+  }
   std::string encode() const;
   static Result<Post> decode(std::string_view bytes);
 };
@@ -113,6 +144,10 @@ struct MediaFile {
   int height = 0;
   int64_t bytes = 0;
   bool operator==(const MediaFile&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v(blob, mime_type, record::upto(width, 1 << 30), record::upto(height, 1 << 30), bytes);
+  }
 };
 
 enum class MediaState : uint8_t { kProcessing = 0, kReady = 1, kFailed = 2 };
@@ -133,6 +168,13 @@ struct Media {
   std::string error;        // why processing failed (kFailed)
 
   bool operator==(const Media&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, account_id, status_id, record::upto(state, MediaState::kFailed), original, preview,
+      blurhash, description, record::hundredths(focus_x), record::hundredths(focus_y),
+      created_at_ms, error);
+  }
   std::string encode() const;
   static Result<Media> decode(std::string_view bytes);
 };
@@ -147,6 +189,13 @@ struct App {
   std::string client_secret;
   int64_t created_at_ms = 0;
 
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, name, website, record::at_most(redirect_uris, 100), scopes, client_id, client_secret,
+      created_at_ms);
+  }
+  bool operator==(const App&) const = default;
   std::string encode() const;
   static Result<App> decode(std::string_view bytes);
 };
@@ -160,6 +209,12 @@ struct Token {
   int64_t created_at_ms = 0;
   std::string hash;  // hex of the token's hash; lets revocation release the key
 
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, app_id, account_id, scopes, created_at_ms, hash);
+  }
+  bool operator==(const Token&) const = default;
   std::string encode() const;
   static Result<Token> decode(std::string_view bytes);
 };
@@ -176,6 +231,13 @@ struct AuthCode {
   int64_t expires_at_ms = 0;
   std::string hash;
 
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, app_id, account_id, scopes, redirect_uri, code_challenge, code_challenge_method,
+      expires_at_ms, hash);
+  }
+  bool operator==(const AuthCode&) const = default;
   std::string encode() const;
   static Result<AuthCode> decode(std::string_view bytes);
 };
@@ -194,6 +256,14 @@ struct Preferences {
   int64_t limit_until_ms = 0;
   bool limit_recent_followers = true;  // the limit also covers accounts following for < 1 week
   bool operator==(const Preferences&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(memories, support_resources, region, time_zone);
+    v.may_end_here();  // written before comment controls
+    v(record::upto(default_reply_policy, ReplyPolicy::kNobody), limit_until_ms,
+      limit_recent_followers);
+  }
 
   std::string encode() const;
   static Result<Preferences> decode(std::string_view bytes);
@@ -205,6 +275,11 @@ struct HiddenWords {
   std::vector<std::string> words;          // words and phrases as the author wrote them
   std::vector<std::string> builtin_lists;  // shipped lists in use, by language ("en")
   bool operator==(const HiddenWords&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(words, builtin_lists);
+  }
 
   std::string encode() const;
   static Result<HiddenWords> decode(std::string_view bytes);
@@ -218,6 +293,11 @@ struct HiddenRange {
   std::string end_date;    // "YYYY-MM-DD", not before start_date
   std::string note;        // the person's own words, optional
   bool operator==(const HiddenRange&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, start_date, end_date, note);
+  }
 
   std::string encode() const;
   static Result<HiddenRange> decode(std::string_view bytes);

@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/codec.h"
+#include "core/record.h"
 
 namespace kindred::social {
 
@@ -176,17 +176,15 @@ struct CommentService::Cursor {
   Id newest;  // top: the newest reply when the first page was read; none if there was none
   Id floor;   // top: the oldest ranked reply; none when every reply was ranked
 
+  template <class V>
+  void field_list(V& v) {
+    v.version(kCursorVersion);
+    v(record::upto(order, CommentOrder::kRecent), post, last.id, record::upto(last.group, kOlder),
+      last.rank, newest, floor);
+  }
+
   std::string encode() const {
-    RecordWriter w;
-    w.put_u64(kCursorVersion);
-    w.put_u64(static_cast<uint64_t>(order));
-    w.put_u64(post.value);
-    w.put_u64(last.id.value);
-    w.put_u64(last.group);
-    w.put_u64(last.rank);
-    w.put_u64(newest.value);
-    w.put_u64(floor.value);
-    const std::string& bin = w.bytes();
+    const std::string bin = record::encode(*this);
     std::string out(sodium_base64_encoded_len(bin.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
                     '\0');
     sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bin.data()),
@@ -206,16 +204,10 @@ struct CommentService::Cursor {
         end != text.data() + text.size())
       return bad_cursor();
     bin.resize(bin_len);
-    RecordReader r(bin);
     Cursor c;
-    uint64_t version = 0, order = 0, group = 0;
-    if (!r.get_u64(version) || version != kCursorVersion || !r.get_u64(order) || order > 1 ||
-        !r.get_u64(c.post.value) || !r.get_u64(c.last.id.value) || !r.get_u64(group) ||
-        group > kOlder || !r.get_u64(c.last.rank) || !r.get_u64(c.newest.value) ||
-        !r.get_u64(c.floor.value) || !r.at_end() || c.post.is_none() || c.last.id.is_none())
+    if (!record::decode_into(bin, c, record::Trailing::kRefuse) || c.post.is_none() ||
+        c.last.id.is_none())
       return bad_cursor();
-    c.order = static_cast<CommentOrder>(order);
-    c.last.group = static_cast<uint8_t>(group);
     return c;
   }
 };
