@@ -15,7 +15,7 @@ FUZZ_TIME   ?= 30
 CTEST_FLAGS := --output-on-failure --no-tests=error -j $(JOBS)
 
 .NOTPARALLEL:
-.PHONY: setup configure build run test test-unit test-asan test-fuzz test-e2e asan bench fuzz clean
+.PHONY: setup configure build build-server run test test-unit test-asan test-fuzz test-e2e asan bench fuzz clean
 
 setup:
 	scripts/setup.sh
@@ -23,10 +23,15 @@ setup:
 configure: setup
 	cmake --preset release
 
+# Everything: the server, every test and benchmark.
 build: configure
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
-run: build
+# Only the server: what `make run` and the end-to-end tests need.
+build-server: configure
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target kindred
+
+run: build-server
 	exec $(RELEASE_DIR)/kindred serve --listen $(LISTEN) --data-dir $(DATA_DIR) --base-url $(BASE_URL) --demo
 
 # Unit tests (release), the same unit tests under ASan+UBSan, 20 s of fuzzing the multipart
@@ -45,7 +50,7 @@ test-asan: asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_DIR) $(CTEST_FLAGS)
 
-test-e2e: build
+test-e2e: build-server
 	npm test
 
 bench: build
