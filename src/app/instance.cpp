@@ -152,6 +152,7 @@ Status Instance::start(std::ostream* access_log) {
   m.api_config.registrations = c.registrations;
   m.api_config.max_status_chars = c.max_characters;
   m.api_config.rate_limits = c.rate_limits;
+  m.api_config.media_wait = std::chrono::milliseconds(c.media_wait_ms);
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
   social::Deps deps{*m.store, *m.clock, *m.ids, m.social_config};

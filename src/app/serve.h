@@ -28,6 +28,9 @@ struct ServeConfig {
   int64_t large_account_followers = 10'000;  // above this, posts are merged into feeds when read
   // The "top" comment order ranks this many newest direct replies of a post; older ones follow.
   size_t comments_ranked_limit = 5000;
+  // How long POST /api/v2/media waits for processing before answering 202 (Mastodon's v2 answers
+  // at once; a photo on this machine is ready in well under a second).
+  int64_t media_wait_ms = 3000;
   // Support resources: the reader's region when they name none (ISO 3166-1 alpha-2), and where
   // the shipped data files are (support_topics.json, the seed support_resources.json); empty:
   // the source tree's share/ this binary was built from.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -165,6 +166,7 @@ class MediaService {
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
   bool paused_ = false;
+  std::atomic<bool> paused_for_test_{false};  // paused_, readable without the queue's lock
   std::vector<std::thread> workers_;
   std::thread sweeper_;
 };
