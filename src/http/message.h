@@ -24,6 +24,11 @@ struct Request {
   std::string remote_ip;  // "127.0.0.1"
   // Filled by the Router from ":name" segments of the matched pattern (percent-decoded).
   std::vector<std::pair<std::string, std::string>> path_params;
+  // Filled by the Router: the pattern of the route that handles the request, in one canonical
+  // spelling ("/oauth/token", "/api/v1/statuses/:id/favourite") whatever spelling of the path
+  // reached it (a trailing '/'). Limits and anything else keyed on "which endpoint" read this,
+  // never `path`. Empty before routing and when no route matched.
+  std::string route;
 
   // The first header named `name` (compared ASCII case-insensitively), or nullopt.
   // The view is valid while `headers` is unchanged.

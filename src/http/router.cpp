@@ -36,8 +36,10 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
   if (options.max_body_bytes) {
     largest_body_limit_ = std::max(largest_body_limit_, *options.max_body_bytes);
   }
-  Route route{method, {}, std::move(handler), options};
+  Route route{method, {}, {}, std::move(handler), options};
   split_segments(pattern, route.segments);
+  for (const auto& segment : route.segments) route.pattern.append("/").append(segment);
+  if (route.pattern.empty()) route.pattern.push_back('/');  // not = "/": GCC 12 PR 105651
   const size_t length = route.segments.size();
   if (by_length_.size() <= length) by_length_.resize(length + 1);
   by_length_[length].push_back(routes_.size());
@@ -106,7 +108,37 @@ std::optional<size_t> Router::max_body_bytes(const Request& req) const {
   return r->options.max_body_bytes;
 }
 
+const CorsResource* Router::cors_for(std::string_view path) const {
+  std::string_view exact = path;
+  if (exact.size() > 1 && exact.back() == '/') exact.remove_suffix(1);
+  for (const CorsResource& r : cors_) {
+    const bool prefix = !r.path.empty() && r.path.back() == '/';
+    if (prefix ? path.substr(0, r.path.size()) == r.path : exact == r.path) return &r;
+  }
+  return nullptr;
+}
+
 Response Router::handle(Request& req) const {
+  const CorsResource* cors = cors_.empty() || !req.header("origin") ? nullptr : cors_for(req.path);
+  if (cors == nullptr) return route(req);
+  if (req.method == Method::kOptions && req.header("access-control-request-method")) {
+    Response res;
+    res.status = 204;
+    res.content_type.clear();
+    res.set_header("Access-Control-Allow-Origin", "*");
+    res.set_header("Access-Control-Allow-Methods", cors->methods);
+    if (auto asked = req.header("access-control-request-headers"))
+      res.set_header("Access-Control-Allow-Headers", std::string(*asked));
+    res.set_header("Access-Control-Max-Age", "7200");
+    return res;
+  }
+  Response res = route(req);
+  res.set_header("Access-Control-Allow-Origin", "*");
+  if (!cors->expose.empty()) res.set_header("Access-Control-Expose-Headers", cors->expose);
+  return res;
+}
+
+Response Router::route(Request& req) const {
   bool path_matched = false;
   const Route* best = find(req, path_matched);
 
@@ -141,6 +173,7 @@ Response Router::handle(Request& req) const {
     return res;
   }
 
+  req.route = best->pattern;
   req.path_params.clear();
   for (size_t i = 0; i < segments.size(); ++i) {
     const std::string& pattern = best->segments[i];

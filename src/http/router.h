@@ -25,6 +25,15 @@ struct RouteOptions {
   std::optional<size_t> max_body_bytes = std::nullopt;
 };
 
+// Which cross-origin requests browsers may make (CORS, the Fetch standard), as Mastodon's
+// rack-cors rules: on a matching path any origin may call, without credentials (no cookies; the
+// bearer token is a header the page sets itself).
+struct CorsResource {
+  std::string path;     // "/api/" ending in '/': every path under it; else this path exactly
+  std::string methods;  // "GET, POST": answered to a preflight in Access-Control-Allow-Methods
+  std::string expose;   // response headers scripts may read ("Link, X-RateLimit-Limit"); or ""
+};
+
 // Maps (method, path pattern) to handlers. Patterns are literal segments and ":name" segments
 // ("/api/v1/statuses/:id/favourite"); a literal segment wins over a parameter at the same place
 // (compared left to right: the first position where one route is literal and the other is a
@@ -64,33 +73,48 @@ class Router {
   // Called when the path matches but not the method (default: 405 {"error":"Method not allowed"}).
   // Either way the response gets an "Allow" header listing the methods the path accepts.
   void set_method_not_allowed(Handler handler) { method_not_allowed_ = std::move(handler); }
-  // Runs before every matched handler; a response it returns is sent instead of calling the
-  // handler (used for rate limits). Its headers are kept on the final response too.
+  // Runs before every matched handler, with Request::route set to the matched pattern; a response
+  // it returns is sent instead of calling the handler (used for rate limits). Its headers are kept
+  // on the final response too.
   using Filter = std::function<std::optional<Response>(Request&, Response& extra)>;
   void set_filter(Filter filter) { filter_ = std::move(filter); }
+  // Cross-origin rules, checked in order (the first resource whose path matches applies). A request
+  // with an Origin header on a matching path gets Access-Control-Allow-Origin: * (and
+  // Access-Control-Expose-Headers) on whatever it is answered, errors included; a preflight
+  // (OPTIONS with Access-Control-Request-Method) is answered 204 with the resource's methods,
+  // the requested headers and a max age, without reaching any handler or the filter. Paths are
+  // compared after dropping one trailing '/', as routes are. Other paths get no CORS headers.
+  void set_cors(std::vector<CorsResource> resources) { cors_ = std::move(resources); }
 
-  // Picks the route for `req.method` and `req.path`, fills `req.path_params`, runs the filter and
+  // Picks the route for `req.method` and `req.path`, fills `req.route` and `req.path_params`, runs
+  // the filter and
   // the handler and returns the handler's response. A path parameter with a malformed escape
   // ("%zz") gets 400 {"error":"Malformed path"}. Exceptions from handlers propagate (the server
   // turns them into 500). Thread-safe (const) once building is done.
   Response handle(Request& req) const;
 
+  // The cross-origin rule that applies to `path`, or null.
+  const CorsResource* cors_for(std::string_view path) const;
+
  private:
   struct Route {
     Method method;
     std::vector<std::string> segments;
+    std::string pattern;  // "/" + segments joined by '/': the canonical spelling
     Handler handler;
     RouteOptions options;
   };
   // The most specific route for the path and method; `path_matched` says whether any route
   // matched the path whatever its method.
   const Route* find(const Request& req, bool& path_matched) const;
+  Response route(Request& req) const;
   std::vector<Route> routes_;
   // Indexes into routes_ by segment count: a path only ever matches patterns of its own length.
   std::vector<std::vector<size_t>> by_length_;
   Handler not_found_;
   Handler method_not_allowed_;
   Filter filter_;
+  std::vector<CorsResource> cors_;
   size_t largest_body_limit_ = 0;
 };
 

@@ -123,5 +123,89 @@ TEST_F(RateLimitsApi, SignUpLimitDoesNotLimitOtherRequests) {
   EXPECT_EQ(get("/api/v1/accounts/lookup?acct=user1").status, 200);
 }
 
+// Limits are decided from the route that handles a request, so every spelling of a path the router
+// accepts (today: with or without one trailing '/') draws on the same budget: once one spelling
+// is refused, so is every other, and the budget is not doubled.
+struct Attempts {
+  int answered = 0;         // before the first 429
+  int answered_after = 0;   // after it: must stay 0
+  bool refused = false;
+  void add(int status) {
+    if (status == 429)
+      refused = true;
+    else
+      ++(refused ? answered_after : answered);
+  }
+};
+
+TEST_F(RateLimitsApi, PasswordGuessesWithATrailingSlashShareTheSignInLimit) {
+  const App& app = default_app();
+  ASSERT_FALSE(register_user("ann").token.empty());
+  auto grant = [&](std::string_view target, std::string_view password) {
+    return post(target, {{"grant_type", "password"},
+                         {"client_id", app.client_id},
+                         {"client_secret", app.client_secret},
+                         {"username", "ann"},
+                         {"password", password}});
+  };
+  Attempts guesses;
+  for (int i = 0; i < 40; ++i)
+    guesses.add(grant(i % 2 == 0 ? "/oauth/token/" : "/oauth/token", "wrong password").status);
+  EXPECT_TRUE(guesses.refused) << "40 guesses over two spellings were all answered";
+  EXPECT_LE(guesses.answered, 25);
+  EXPECT_EQ(guesses.answered_after, 0) << "a spelling went on answering after the limit";
+  EXPECT_EQ(grant("/oauth/token/", kPassword).status, 429);
+  EXPECT_EQ(grant("/oauth/token", kPassword).status, 429);
+}
+
+TEST_F(RateLimitsApi, AppTokensWithATrailingSlashShareTheSignInLimit) {
+  const App& app = default_app();
+  boost::json::object body{{"grant_type", "client_credentials"},
+                           {"client_id", app.client_id},
+                           {"client_secret", app.client_secret}};
+  Attempts mints;
+  for (int i = 0; i < 40; ++i) mints.add(post(i % 2 == 0 ? "/oauth/token/" : "/oauth/token", body).status);
+  EXPECT_TRUE(mints.refused);
+  EXPECT_LE(mints.answered, 25);
+  EXPECT_EQ(mints.answered_after, 0);
+}
+
+TEST_F(RateLimitsApi, AuthorizationFormWithATrailingSlashSharesTheSignInLimit) {
+  Attempts posts;
+  for (int i = 0; i < 40; ++i)
+    posts.add(post_form(i % 2 == 0 ? "/oauth/authorize/" : "/oauth/authorize",
+                        "username=ann&password=x")
+                  .status);
+  EXPECT_TRUE(posts.refused);
+  EXPECT_LE(posts.answered, 25);
+  EXPECT_EQ(posts.answered_after, 0);
+}
+
+TEST_F(RateLimitsApi, SignUpsWithATrailingSlashShareTheSignUpLimit) {
+  const std::string token = default_app_token();
+  Attempts sign_ups;
+  for (int i = 1; i <= 10; ++i) {
+    const std::string name = "user" + std::to_string(i);
+    sign_ups.add(post(i % 2 == 0 ? "/api/v1/accounts/" : "/api/v1/accounts",
+                      {{"username", name},
+                       {"email", name + "@example.com"},
+                       {"password", kPassword},
+                       {"agreement", true},
+                       {"locale", "en"}},
+                      token)
+                     .status);
+  }
+  EXPECT_TRUE(sign_ups.refused);
+  EXPECT_EQ(sign_ups.answered, 5);
+  EXPECT_EQ(sign_ups.answered_after, 0);
+  EXPECT_EQ(num(stats(), "user_count"), 5);
+}
+
+TEST_F(RateLimitsApi, ApiPathsWithATrailingSlashAreCountedToo) {
+  EXPECT_EQ(get("/api/v1/instance/").header("x-ratelimit-remaining"), "299");
+  EXPECT_EQ(get("/api/v1/instance").header("x-ratelimit-remaining"), "298");
+  EXPECT_EQ(get("/api/v1/timelines/public/").header("x-ratelimit-remaining"), "297");
+}
+
 }  // namespace
 }  // namespace kindred::testing

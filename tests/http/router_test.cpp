@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kindred::http {
 namespace {
@@ -29,6 +31,28 @@ std::string header(const Response& res, std::string_view name) {
     if (k == name) return v;
   }
   return "<none>";
+}
+
+// The filter (rate limits) sees the route that will handle the request in one spelling, whatever
+// spelling of the path reached it.
+TEST(Router, FilterSeesTheMatchedRouteInOneSpelling) {
+  Router router;
+  router.add(Method::kPost, "/oauth/token/", named("token"));
+  router.add(Method::kGet, "statuses/:id", named("status"));
+  router.add(Method::kGet, "/", named("root"));
+  std::vector<std::string> seen;
+  router.set_filter([&seen](Request& req, Response&) -> std::optional<Response> {
+    seen.push_back(req.route);
+    return std::nullopt;
+  });
+  for (const char* target : {"/oauth/token", "/oauth/token/", "/oauth/token?x=1"})
+    EXPECT_EQ(call(router, Method::kPost, target).body, "token") << target;
+  EXPECT_EQ(call(router, Method::kGet, "/statuses/12/").body, "status id=12");
+  EXPECT_EQ(call(router, Method::kGet, "/").body, "root");
+  EXPECT_EQ(call(router, Method::kPost, "/oauth//token").status, 404);  // not a spelling of it
+  EXPECT_EQ(call(router, Method::kPost, "/OAuth/token").status, 404);
+  EXPECT_EQ(seen, (std::vector<std::string>{"/oauth/token", "/oauth/token", "/oauth/token",
+                                            "/statuses/:id", "/"}));
 }
 
 TEST(Router, LiteralSegmentBeatsParameterRegardlessOfOrder) {

@@ -37,6 +37,18 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_kindred_hold_routes(router, services_);
   register_kindred_comment_control_routes(router, services_);
   router.set_not_found([](http::Request&) { return error_response(404, "Not found"); });
+  // Browser-based Mastodon apps call from their own origin: as Mastodon's config/initializers/
+  // cors.rb, any origin, no credentials, on the API, the token endpoints and discovery. Never on
+  // the sign-in and consent page (/oauth/authorize), nor on the web pages to come.
+  const std::string api_methods = "POST, PUT, DELETE, GET, PATCH, OPTIONS";
+  router.set_cors({
+      {"/api/", api_methods,
+       "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"},
+      {"/oauth/token", "POST", ""},
+      {"/oauth/revoke", "POST", ""},
+      {"/.well-known/", "GET", ""},
+      {"/nodeinfo/", "GET", ""},
+  });
 
   if (!services_.config.rate_limits) return;
   api_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, services_.config.api_limit,
@@ -49,16 +61,19 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
       services_.clock, services_.config.media_limit, services_.config.media_period_ms);
   // As Mastodon's rack-attack: /api/* is limited per account when signed in, else per IP;
   // sign-ups are limited per IP on top, and so are sign-in attempts (token grants and the
-  // authorization form), which would otherwise allow unlimited password guessing.
+  // authorization form), which would otherwise allow unlimited password guessing. Every decision
+  // is made from the route that will handle the request (req.route, one spelling per route),
+  // never from the path as sent, so no other spelling of a path reaches a handler unlimited.
   router.set_filter([this](http::Request& req, http::Response& extra) -> std::optional<http::Response> {
+    const std::string& route = req.route;
     if (req.method == http::Method::kPost &&
-        (req.path == "/oauth/token" || req.path == "/oauth/authorize")) {
+        (route == "/oauth/token" || route == "/oauth/authorize")) {
       auto d = sign_in_limiter_->hit("ip:" + req.remote_ip);
       add_rate_headers(extra, d);
       if (d.allowed) return std::nullopt;
       return error_response(429, "Too many requests");
     }
-    if (!starts_with(req.path, "/api/")) return std::nullopt;
+    if (!starts_with(route, "/api/")) return std::nullopt;
     std::string key = "ip:" + req.remote_ip;
     std::string_view token = bearer_token(req);
     if (!token.empty()) {
@@ -67,12 +82,12 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
         key = "account:" + grant->token.account_id.to_string();
     }
     auto d = api_limiter_->hit(key);
-    if (req.method == http::Method::kPost && (req.path == "/api/v1/accounts" || req.path == "/api/v1/accounts/")) {
+    if (req.method == http::Method::kPost && route == "/api/v1/accounts") {
       auto s = signup_limiter_->hit("ip:" + req.remote_ip);
       if (!s.allowed) d = s;
     }
     if (req.method == http::Method::kPost &&
-        (starts_with(req.path, "/api/v1/media") || starts_with(req.path, "/api/v2/media"))) {
+        (route == "/api/v1/media" || route == "/api/v2/media")) {
       auto m = media_limiter_->hit(key);
       if (!m.allowed) d = m;
     }
