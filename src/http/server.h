@@ -30,7 +30,7 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{75'000};  // keep-alive wait for the next request
   // One JSON line per request when set (see http/wire.h for the format; the path never has the
   // query string). Not owned; must outlive the server. Lines are written whole, never
-  // interleaved, and not flushed.
+  // interleaved, and flushed one by one (a crash loses none already answered).
   std::ostream* access_log = nullptr;
   // Called once from start() with the bound port, after binding and before the first accept, so
   // a caller listening on port 0 can finish configuring itself before any request is served.
@@ -40,7 +40,8 @@ struct ServerOptions {
 // An HTTP/1.1 server (Boost.Beast over Asio): keep-alive, one request in flight per connection,
 // header and body limits, read and idle timeouts. Handlers run on a worker pool.
 // On the wire: header names reach handlers lower-cased; a malformed request gets 400
-// {"error":"Bad request"}, a body over its route's limit (RouteOptions::max_body_bytes, else
+// {"error":"Bad request"} (so does an HTTP/1.1 request without exactly one Host header, and any
+// with a Transfer-Encoding other than a single "chunked": RFC 9112 §3.2, §6.3), a body over its route's limit (RouteOptions::max_body_bytes, else
 // ServerOptions::max_body_bytes) 413 {"error":"Request body too large"} (sent as soon as the
 // headers show it, or for a chunked body as soon as it passes the limit; the rest is read and
 // discarded, never kept), oversized headers 431; each of these closes the connection. A handler

@@ -100,6 +100,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // the route's body limit; otherwise sets that limit on the parser (for chunked bodies) and
   // returns true. Does the work once per request.
   bool apply_route_body_limit();
+  // Refuses (400, then close) a request whose Host or Transfer-Encoding headers make its framing
+  // ambiguous. Called once its header is parsed, before any body byte.
+  bool framing_ok();
   void read_body();
   void on_body(boost::beast::error_code ec, std::size_t n);
   void on_read_error(boost::beast::error_code ec);

@@ -11,6 +11,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <condition_variable>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <ostream>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/temp_dir.h"
 
 namespace kindred::http {
 namespace {
@@ -354,6 +356,62 @@ TEST_F(ServerTest, GarbageGets400AndTheConnectionCloses) {
   EXPECT_LT(steady_clock::now() - started, kPatience);
 }
 
+// RFC 9112 §6.3: a Transfer-Encoding other than a final chunked leaves the body's length
+// unknowable. Each is refused with 400 and a closed connection, and the bytes behind it are never
+// parsed as a second request (the TE.0 smuggling shape).
+TEST_F(ServerTest, TransferEncodingOtherThanChunkedGets400AndCloses) {
+  start();
+  for (const char* te : {"gzip", "xchunked", "chunked, gzip", "gzip, chunked", "identity"}) {
+    auto client = new_client();
+    std::string raw = client->raw_exchange(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n") +
+                                           "Transfer-Encoding: " + te + "\r\n\r\n" +
+                                           "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(raw.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << te << ": " << raw;
+    EXPECT_NE(raw.find("Connection: close\r\n"), std::string::npos) << te;
+    EXPECT_NE(raw.find(R"({"error":"Bad request: Transfer-Encoding must be chunked"})"),
+              std::string::npos)
+        << te << ": " << raw;
+    EXPECT_EQ(raw.find("hello world"), std::string::npos) << te << ": the smuggled GET was served";
+  }
+  EXPECT_EQ(handled_.load(), 0);
+}
+
+TEST_F(ServerTest, TwoTransferEncodingHeadersGet400) {
+  start();
+  std::string raw = client_->raw_exchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << raw;
+}
+
+TEST_F(ServerTest, ChunkedInAnyCaseIsStillAccepted) {
+  start();
+  std::string raw = client_->raw_exchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  Chunked \r\nConnection: close\r\n"
+      "\r\n2\r\nhi\r\n0\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << raw;
+}
+
+// RFC 9112 §3.2: an HTTP/1.1 request without Host, or any request with two, is 400.
+TEST_F(ServerTest, RequestWithoutHostOrWithTwoGets400AndCloses) {
+  start();
+  for (std::string head : {"GET /hello HTTP/1.1\r\n\r\n",
+                           "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                           "GET /hello HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+    auto client = new_client();
+    std::string raw = client->raw_exchange(head);
+    EXPECT_EQ(raw.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << head << raw;
+    EXPECT_NE(raw.find(R"({"error":"Bad request: a request needs exactly one Host header"})"),
+              std::string::npos)
+        << raw;
+    EXPECT_EQ(raw.find("hello world"), std::string::npos) << head;
+  }
+  // HTTP/1.0 did not require Host.
+  auto client = new_client();
+  std::string ok = client->raw_exchange("GET /hello HTTP/1.0\r\n\r\n");
+  EXPECT_NE(ok.find("hello world"), std::string::npos) << ok;
+}
+
 TEST_F(ServerTest, OversizedHeadersGet431) {
   ServerOptions options;
   options.max_header_bytes = 1024;
@@ -477,6 +535,28 @@ TEST_F(ServerTest, AccessLogHasOneJsonLinePerRequestWithoutTheQuery) {
   EXPECT_TRUE(std::regex_match(lines[0], want)) << lines[0];
   EXPECT_EQ(lines[0].find("secret"), std::string::npos);
   EXPECT_NE(lines[1].find(R"("method":"-","path":"","status":400)"), std::string::npos) << lines[1];
+}
+
+// A process killed with SIGKILL loses what its stream buffers hold: each line is flushed to the
+// file as it is written, so the log on disk always ends with the last request answered.
+TEST_F(ServerTest, AccessLogReachesItsFileLineByLine) {
+  kindred::testing::TempDir dir;
+  const std::string path = dir.sub("access.log");
+  std::ofstream log(path);  // an 8 KiB buffer: without a flush, short lines stay in it
+  ServerOptions options;
+  options.access_log = &log;
+  start(options);
+  auto lines_on_disk = [&] {
+    std::ifstream in(path);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return std::count(all.begin(), all.end(), '\n');
+  };
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(client_->get("/hello").status, 200);
+    const auto deadline = steady_clock::now() + milliseconds(3000);
+    while (lines_on_disk() < i && steady_clock::now() < deadline) std::this_thread::yield();
+    EXPECT_EQ(lines_on_disk(), i) << "request " << i << "'s line is not in the file";
+  }
 }
 
 TEST_F(ServerTest, StopLetsAnInFlightRequestFinishAndClosesIdleConnections) {
