@@ -21,6 +21,7 @@ Result<social::SupportResource> resource_from_body(const http::Request& req) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(req.body, ec);
   if (ec) return Status::invalid_argument("Validation failed: the body must be a JSON object");
+  KINDRED_RETURN_IF_ERROR(check_json_text("body", v));
   return support_resource_from_json(v, /*with_id=*/false);
 }
 

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/utf8.h"
 #include "http/form.h"
 #include "http/multipart.h"
 
@@ -22,12 +23,62 @@ void add_form_value(json::object& out, std::string_view name, std::string value)
   }
 }
 
+// Every text a request carries is checked here, once, before any handler reads it: well-formed
+// UTF-8, no C0 control characters but tab and line feed (CR LF becomes LF). 422 otherwise, so
+// that nothing stored can make a strict client's JSON reader fail later.
+Status check_text(std::string_view name, std::string& text) {
+  switch (normalize_and_check_text(text)) {
+    case TextProblem::kNone: return Status::ok();
+    case TextProblem::kInvalidUtf8:
+      return Status::invalid_argument("Invalid value for parameter " + std::string(name) +
+                                      ": not valid UTF-8 text");
+    case TextProblem::kControlCharacter:
+      return Status::invalid_argument("Invalid value for parameter " + std::string(name) +
+                                      ": control characters are not allowed");
+  }
+  return Status::ok();
+}
+
+Status check_name(std::string& name) {
+  std::string original = name;
+  if (normalize_and_check_text(name) != TextProblem::kNone || name != original)
+    return Status::invalid_argument("Invalid parameter name");
+  return Status::ok();
+}
+
 Status merge_form(json::object& out, std::string_view encoded) {
   auto params = http::Params::parse(encoded);
   if (!params) return Status::malformed("Error occurred while parsing request parameters");
-  for (const auto& [k, v] : params->items()) add_form_value(out, k, v);
+  for (auto [k, v] : params->items()) {
+    KINDRED_RETURN_IF_ERROR(check_name(k));
+    KINDRED_RETURN_IF_ERROR(check_text(k, v));
+    add_form_value(out, k, std::move(v));
+  }
   return Status::ok();
 }
+
+}  // namespace
+
+// JSON strings are UTF-8 already (the parser refuses anything else), but escapes can spell NUL
+// and other controls ("\u0000"): the same rule applies to every string and key inside.
+Status check_json_text(std::string_view name, json::value& v) {
+  if (v.is_string()) {
+    std::string text(v.get_string());
+    KINDRED_RETURN_IF_ERROR(check_text(name, text));
+    v = json::string(text);
+  } else if (v.is_array()) {
+    for (auto& item : v.get_array()) KINDRED_RETURN_IF_ERROR(check_json_text(name, item));
+  } else if (v.is_object()) {
+    for (auto& [k, child] : v.get_object()) {
+      std::string key(k);
+      KINDRED_RETURN_IF_ERROR(check_name(key));
+      KINDRED_RETURN_IF_ERROR(check_json_text(name, child));
+    }
+  }
+  return Status::ok();
+}
+
+namespace {
 
 std::optional<std::string> scalar_text(const json::value& v) {
   switch (v.kind()) {
@@ -58,7 +109,12 @@ Result<Input> Input::from(const http::Request& req) {
     json::value v = json::parse(req.body, ec);
     if (ec) return Status::malformed("Error occurred while parsing request parameters");
     if (!v.is_object()) return Status::invalid_argument("Error occurred while parsing request parameters");
-    for (auto& [k, val] : v.as_object()) in.values_.insert_or_assign(k, std::move(val));
+    for (auto& [k, val] : v.as_object()) {
+      std::string key(k);
+      KINDRED_RETURN_IF_ERROR(check_name(key));
+      KINDRED_RETURN_IF_ERROR(check_json_text(key, val));
+      in.values_.insert_or_assign(key, std::move(val));
+    }
     return in;
   }
   if (type == "application/x-www-form-urlencoded" || type.empty()) {
@@ -69,9 +125,13 @@ Result<Input> Input::from(const http::Request& req) {
     auto parts = http::parse_multipart(req.body, *boundary);
     if (!parts) return Status::malformed("Error occurred while parsing request parameters");
     for (const auto& part : *parts) {
+      std::string name(part.name);
+      KINDRED_RETURN_IF_ERROR(check_name(name));
       if (part.filename.empty()) {
-        add_form_value(in.values_, part.name, std::string(part.data));
-      } else {
+        std::string value(part.data);
+        KINDRED_RETURN_IF_ERROR(check_text(name, value));
+        add_form_value(in.values_, name, std::move(value));
+      } else {  // a file: its bytes are the media pipeline's to check
         in.files_.push_back({part.name, File{part.filename, part.content_type, part.data}});
       }
     }

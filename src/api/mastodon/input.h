@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,5 +58,10 @@ class Input {
   boost::json::object values_;
   std::vector<std::pair<std::string, File>> files_;
 };
+
+// Applies Input's rule for text (well-formed UTF-8, no C0 controls but tab and line feed, CR LF
+// made LF) to every string and key in `v`, for a JSON body a handler parses itself.
+// Errors: InvalidArgument naming the parameter.
+Status check_json_text(std::string_view name, boost::json::value& v);
 
 }  // namespace kindred::api
