@@ -209,6 +209,15 @@ TEST_F(ClosedRegistrationsApi, SignUpIs403AndCreatesNobody) {
   EXPECT_EQ(num(stats(), "user_count"), 0);
 }
 
+TEST_F(ApprovalRegistrationsApi, AccountAwaitingApprovalIsNotFoundByLookup) {
+  ASSERT_EQ(sign_up("ann").status, 200);
+  for (const char* acct : {"ann", "@ann", "ANN"}) {
+    Reply r = get(std::string("/api/v1/accounts/lookup?acct=") + acct);
+    EXPECT_EQ(r.status, 404) << acct << ": " << r.body;
+    EXPECT_EQ(r.body, R"({"error":"Record not found"})");
+  }
+}
+
 TEST_F(ApprovalRegistrationsApi, SignUpGivesATokenThatWorksForNothingUntilApproved) {
   Reply r = sign_up("ann", {{"reason", "I take photos of birds"}});
   ASSERT_EQ(r.status, 200) << r.body;

@@ -99,11 +99,16 @@ TEST_F(NotificationsApi, GetDismissClearAndPaging) {
   ASSERT_EQ(one.status, 200) << one.body;
   EXPECT_EQ(str(json(one), "type"), "mention");
   EXPECT_EQ(get("/api/v1/notifications/" + id, bob_.token).status, 404);
-  EXPECT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, bob_.token).status, 200);  // not hers: no-op
+  Reply not_his = post("/api/v1/notifications/" + id + "/dismiss", {}, bob_.token);
+  EXPECT_EQ(not_his.status, 404) << "not his: as Mastodon, it is not found";
+  EXPECT_EQ(not_his.body, R"({"error":"Record not found"})");
   EXPECT_EQ(kinds(ann_).size(), 5u);
   ASSERT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, ann_.token).status, 200);
   EXPECT_EQ(get("/api/v1/notifications/" + id, ann_.token).status, 404);
   EXPECT_EQ(kinds(ann_).size(), 4u);
+  EXPECT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, ann_.token).status, 404)
+      << "already dismissed";
+  EXPECT_EQ(post("/api/v1/notifications/12345/dismiss", {}, ann_.token).status, 404);
   ASSERT_EQ(post("/api/v1/notifications/clear", {}, ann_.token).status, 200);
   EXPECT_EQ(kinds(ann_), (Strings{}));
   EXPECT_EQ(post("/api/v1/notifications/clear", {}).status, 401);

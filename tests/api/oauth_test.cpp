@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "social/identity/secrets.h"
 #include "support/api_fixture.h"
 
 namespace kindred::testing {
@@ -213,6 +214,21 @@ TEST_F(OAuthApi, AuthorizePageIsAnHtmlFormNamingTheApp) {
   EXPECT_NE(r.body.find(std::string(kChallenge)), std::string::npos) << "challenge must be carried";
 }
 
+// A CSP form-action applies to the redirect after the form is posted: with one, Chrome and Safari
+// block the redirect to a native app's own scheme. The page sends none (as Mastodon) and still
+// refuses to be framed.
+TEST_F(OAuthApi, AuthorizePageLetsTheFormRedirectToAnAppsOwnScheme) {
+  App native = create_app("read", "myapp://oauth", "Native");
+  Reply page = get("/oauth/authorize?response_type=code&client_id=" + native.client_id +
+                   "&redirect_uri=myapp%3A%2F%2Foauth");
+  ASSERT_EQ(page.status, 200) << page.body;
+  const std::string csp = page.header("content-security-policy");
+  EXPECT_EQ(csp.find("form-action"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(page.header("x-frame-options"), "DENY");
+}
+
 TEST_F(OAuthApi, AuthorizePageEscapesTheAppName) {
   App evil = create_app("read", std::string(kRedirect), "<script>alert(1)</script>");
   Reply r = get("/oauth/authorize?response_type=code&client_id=" + evil.client_id +
@@ -262,8 +278,106 @@ TEST_F(OAuthApi, CodeWithTheRightVerifierBuysAUserTokenOnce) {
   Reply second = exchange(c, kVerifier);
   EXPECT_EQ(second.status, 400) << second.body;
   EXPECT_EQ(str(json(second), "error"), "invalid_grant");
-  EXPECT_EQ(get("/api/v1/accounts/verify_credentials", via_code.token).status, 200)
-      << "the first token stays valid";
+  // RFC 6749 §4.1.2: a code presented twice may have been stolen; the token it bought is revoked.
+  EXPECT_EQ(get("/api/v1/accounts/verify_credentials", via_code.token).status, 401)
+      << "the first token must be revoked";
+  EXPECT_EQ(exchange(c, kVerifier).status, 400);
+}
+
+// --- redirect URIs, PKCE and scopes in detail ---
+
+class OAuthDetailsApi : public OAuthApi {
+ protected:
+  Reply authorize_with(const App& app, std::string_view redirect_uri, std::string_view challenge,
+                       std::string_view method) {
+    return post_form("/oauth/authorize", form_body({{"client_id", app.client_id},
+                                                    {"redirect_uri", redirect_uri},
+                                                    {"scope", "read"},
+                                                    {"code_challenge", challenge},
+                                                    {"code_challenge_method", method},
+                                                    {"username", "ann"},
+                                                    {"password", kPassword},
+                                                    {"decision", "approve"}}));
+  }
+  Reply exchange_for(const App& app, std::string_view code, std::string_view redirect_uri,
+                     std::string_view verifier) {
+    return post("/oauth/token", {{"grant_type", "authorization_code"},
+                                 {"client_id", app.client_id},
+                                 {"client_secret", app.client_secret},
+                                 {"redirect_uri", redirect_uri},
+                                 {"code", code},
+                                 {"code_verifier", verifier}});
+  }
+};
+
+TEST_F(OAuthDetailsApi, RedirectUrisThatRunCodeAreRefusedAtRegistration) {
+  for (const char* uri : {"javascript:alert(1)", "JavaScript:alert(document.cookie)",
+                          "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"}) {
+    Reply r = post("/api/v1/apps", {{"client_name", "Evil"}, {"redirect_uris", uri}});
+    EXPECT_EQ(r.status, 422) << uri << ": " << r.body;
+  }
+  EXPECT_EQ(post("/api/v1/apps", {{"client_name", "Native"}, {"redirect_uris", "myapp://oauth"}}).status,
+            200);
+}
+
+TEST_F(OAuthDetailsApi, PlainPkceIsRefused) {
+  Reply plain = authorize_with(app_, kRedirect, kVerifier, "plain");
+  EXPECT_EQ(plain.status, 400) << plain.body;
+  EXPECT_FALSE(plain.has_header("location"));
+  Reply unnamed = authorize_with(app_, kRedirect, kVerifier, "");  // would default to plain
+  EXPECT_EQ(unnamed.status, 400) << unnamed.body;
+  Reply not_a_digest = authorize_with(app_, kRedirect, "short", "S256");
+  EXPECT_EQ(not_a_digest.status, 400) << not_a_digest.body;
+}
+
+TEST_F(OAuthDetailsApi, VerifierOutsideRfc7636sFormatIsInvalidGrantEvenIfItHashesRight) {
+  for (std::string verifier : {std::string("short"), std::string(129, 'a'),
+                               std::string(42, 'a') + " ", std::string(43, 'a') + "+/"}) {
+    Reply r = authorize_with(app_, kRedirect, social::pkce_s256(verifier), "S256");
+    ASSERT_EQ(r.status, 302) << r.body;
+    Reply t = exchange_for(app_, query_value(r.header("location"), "code"), kRedirect, verifier);
+    EXPECT_EQ(t.status, 400) << verifier << ": " << t.body;
+    EXPECT_EQ(str(json(t), "error"), "invalid_grant");
+  }
+  const std::string longest(128, '~');
+  Reply r = authorize_with(app_, kRedirect, social::pkce_s256(longest), "S256");
+  ASSERT_EQ(r.status, 302) << r.body;
+  EXPECT_EQ(exchange_for(app_, query_value(r.header("location"), "code"), kRedirect, longest).status,
+            200);
+}
+
+TEST_F(OAuthDetailsApi, LoopbackRedirectUrisTakeAnyPort) {
+  App native = create_app("read", "http://127.0.0.1/callback", "Desktop");
+  for (const char* asked : {"http://127.0.0.1:53123/callback", "http://127.0.0.1/callback"}) {
+    Reply r = authorize_with(native, asked, kChallenge, "S256");
+    ASSERT_EQ(r.status, 302) << asked << ": " << r.body;
+    EXPECT_EQ(r.header("location").rfind(std::string(asked) + "?code=", 0), 0u) << r.header("location");
+    Reply t = exchange_for(native, query_value(r.header("location"), "code"), asked, kVerifier);
+    EXPECT_EQ(t.status, 200) << t.body;
+  }
+  App v6 = create_app("read", "http://[::1]:8000/cb", "Desktop6");
+  EXPECT_EQ(authorize_with(v6, "http://[::1]:9/cb", kChallenge, "S256").status, 302);
+  for (const char* asked : {"http://127.0.0.1:53123/other", "http://127.0.0.1.evil.example/callback",
+                            "http://127.0.0.1:53123@evil.example/callback",
+                            "https://127.0.0.1:53123/callback", "http://localhost:53123/callback"}) {
+    Reply r = authorize_with(native, asked, kChallenge, "S256");
+    EXPECT_EQ(r.status, 400) << asked << ": " << r.body;
+    EXPECT_FALSE(r.has_header("location")) << asked;
+  }
+  // Only loopback addresses: another host's port must match exactly.
+  EXPECT_EQ(authorize_with(app_, "https://roll.example:444/callback", kChallenge, "S256").status, 400);
+}
+
+TEST_F(OAuthDetailsApi, ProfileScopedTokenMayVerifyCredentialsOnly) {
+  App profile_app = create_app("profile", std::string(kRedirect), "Sign in with Kindred");
+  Reply grant = password_grant(profile_app, "ann", kPassword, "profile");
+  ASSERT_EQ(grant.status, 200) << grant.body;
+  const std::string token = str(json(grant), "access_token");
+  Reply me = get("/api/v1/accounts/verify_credentials", token);
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(str(json(me), "username"), "ann");
+  EXPECT_EQ(get("/api/v1/timelines/home", token).status, 403);
+  EXPECT_EQ(get("/api/v1/accounts/" + ann_.id + "/followers", token).status, 403);
 }
 
 TEST_F(OAuthApi, CodeWithAWrongVerifierIs400InvalidGrant) {

@@ -89,7 +89,7 @@ void register_account_routes(http::Router& router, ApiServices& s) {
   });
 
   router.add(http::Method::kGet, "/api/v1/accounts/verify_credentials", [&s](http::Request& req) {
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:accounts"));
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:accounts|profile"));
     API_TRY(social::AccountView v, s.accounts.view_of(*caller.account));
     return json_text_response(entities::account_json(v, s.config, true));
   });
@@ -112,6 +112,9 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     API_TRY(auto acct, in.string("acct"));
     if (!acct || acct->empty()) return error_response(400, "param is missing or the value is empty: acct");
     API_TRY(social::Account a, s.accounts.lookup(*acct));
+    // An account awaiting approval cannot be found by name (Mastodon's lookup scopes to
+    // approved users), so a pending sign-up does not reveal itself.
+    if (!a.approved) return error_response(404, "Record not found");
     API_TRY(social::AccountView v, s.accounts.view_of(std::move(a)));
     return json_text_response(entities::account_json(v, s.config));
   });

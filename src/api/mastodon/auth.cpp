@@ -38,8 +38,16 @@ Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed n
     return Status::unauthenticated("The access token is invalid");
   }
   KINDRED_ASSIGN_OR_RETURN(social::TokenGrant grant, s.oauth.authenticate_token(token));
-  if (!scope.empty() && !social::scopes_allow(grant.scopes, scope))
-    return Status::permission_denied("This action is outside the authorized scopes");
+  if (!scope.empty()) {
+    bool allowed = false;
+    for (size_t pos = 0; pos <= scope.size() && !allowed;) {
+      size_t bar = scope.find('|', pos);
+      if (bar == std::string_view::npos) bar = scope.size();
+      allowed = social::scopes_allow(grant.scopes, scope.substr(pos, bar - pos));
+      pos = bar + 1;
+    }
+    if (!allowed) return Status::permission_denied("This action is outside the authorized scopes");
+  }
   if (!grant.token.account_id.is_none()) {
     auto account = s.accounts.get(grant.token.account_id);
     if (!account.has_value()) {

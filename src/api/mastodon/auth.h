@@ -20,7 +20,8 @@ struct Caller {
 std::string_view bearer_token(const http::Request& req);
 
 // Authenticates the request. `scope` is the scope the endpoint needs (e.g. "write:favourites");
-// empty means any valid token. With `require_user`, app-only tokens are refused (422, as Mastodon:
+// empty means any valid token; "a|b" means either (Mastodon 4.3's verify_credentials takes
+// read:accounts or profile). With `require_user`, app-only tokens are refused (422, as Mastodon:
 // "This method requires an authenticated user"); with `optional`, no token yields an anonymous
 // caller. Errors: Unauthenticated (401), PermissionDenied (403) for a scope the token lacks or an
 // account awaiting approval, InvalidArgument for app-only tokens on user endpoints.

@@ -21,7 +21,11 @@ http::Response html_response(int code, std::string body) {
   r.status = code;
   r.content_type = "text/html; charset=utf-8";
   r.body = std::move(body);
-  r.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *");
+  // No form-action: browsers apply it to the redirect that follows the form, and Chrome and Safari
+  // then block the redirect to a native app's own scheme (myapp://oauth?code=...). Mastodon sends
+  // none on this page either. Framing stays refused.
+  r.set_header("Content-Security-Policy",
+               "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   r.set_header("X-Frame-Options", "DENY");
   r.set_header("Cache-Control", "no-store");
   return r;
@@ -109,8 +113,7 @@ Result<social::App> authorize_client(ApiServices& s, const AuthorizeRequest& a) 
   auto app = s.oauth.find_app(a.client_id);
   if (!app.has_value())
     return Status::invalid_argument("Client authentication failed due to unknown client.");
-  if (std::find(app->redirect_uris.begin(), app->redirect_uris.end(), a.redirect_uri) ==
-      app->redirect_uris.end())
+  if (!social::redirect_uri_registered(*app, a.redirect_uri))
     return Status::invalid_argument("The redirect uri included is not valid.");
   if (!social::parse_scopes(a.scope).has_value())
     return Status::invalid_argument("The requested scope is invalid, unknown, or malformed.");

@@ -327,8 +327,13 @@ Result<NotificationView> NotificationService::get(const Viewer& viewer, Id id) c
 
 Status NotificationService::dismiss(const Viewer& viewer, Id id) {
   store::Batch b;
+  KINDRED_ASSIGN_OR_RETURN(bool plain,
+                           deps_.store.assoc_exists(viewer.account_id, AssocType::kNotifications, id));
   b.remove_assoc(viewer.account_id, AssocType::kNotifications, id);
   auto notice = deps_.store.get_assoc(viewer.account_id, AssocType::kLikeNotices, id);
+  // Someone else's notification, or one already dismissed: 404, as Mastodon's find would.
+  if (!plain && !notice.has_value() && notice.error().is_not_found())
+    return Status::not_found("Record not found");
   if (notice.has_value()) {
     KINDRED_ASSIGN_OR_RETURN(Notification n, decode_notification(id, notice->data));
     b.remove_assoc(viewer.account_id, AssocType::kLikeNotices, id);

@@ -148,7 +148,9 @@ class NotificationService {
   Result<Page<NotificationView>> list(const Viewer& viewer, const NotificationQuery& q) const;
   // Errors: NotFound if absent, not the viewer's, or no longer shown.
   Result<NotificationView> get(const Viewer& viewer, Id id) const;
-  // Idempotent. Errors: none for an unknown id (as Mastodon).
+  // Removes one of the viewer's notifications. Errors: NotFound for an id that is not one of the
+  // viewer's notifications (someone else's, unknown, or already dismissed), as Mastodon's
+  // `current_account.notifications.find`.
   Status dismiss(const Viewer& viewer, Id id);
   Status clear(const Viewer& viewer);
 

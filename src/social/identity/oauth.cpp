@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string>
 
 #include "social/identity/scopes.h"
 #include "social/identity/secrets.h"
@@ -43,8 +45,46 @@ bool valid_redirect_uri(std::string_view uri) {
     const char c = uri[i];
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
   }
+  // Schemes that run code or carry a document where a browser follows the redirect (RFC 6749
+  // §10.6 and Mastodon's redirect URI validation refuse these).
+  std::string scheme(uri.substr(0, colon));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme == "javascript" || scheme == "data" || scheme == "vbscript") return false;
   return std::none_of(uri.begin(), uri.end(),
                       [](unsigned char c) { return std::isspace(c) || c < 32; });
+}
+
+namespace {
+
+// "http://127.0.0.1:8123/cb" -> "http://127.0.0.1/cb"; nullopt when `uri` is not an http URI on
+// a loopback address.
+std::optional<std::string> without_loopback_port(std::string_view uri) {
+  for (std::string_view host : {"http://127.0.0.1", "http://[::1]"}) {
+    if (uri.substr(0, host.size()) != host) continue;
+    std::string_view rest = uri.substr(host.size());
+    if (!rest.empty() && rest.front() == ':') {
+      size_t digits = 1;
+      while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
+      if (digits == 1 || digits > 6) return std::nullopt;
+      rest.remove_prefix(digits);
+    }
+    if (!rest.empty() && rest.front() != '/' && rest.front() != '?') return std::nullopt;
+    return std::string(host) + std::string(rest);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool redirect_uri_registered(const App& app, std::string_view uri) {
+  if (std::find(app.redirect_uris.begin(), app.redirect_uris.end(), uri) != app.redirect_uris.end())
+    return true;
+  auto asked = without_loopback_port(uri);
+  if (!asked) return false;
+  return std::any_of(app.redirect_uris.begin(), app.redirect_uris.end(), [&](const std::string& r) {
+    auto registered = without_loopback_port(r);
+    return registered && *registered == *asked;
+  });
 }
 
 Result<App> OAuthService::create_app(const NewApp& in) {
@@ -96,7 +136,8 @@ Result<App> OAuthService::authenticate_client(std::string_view client_id,
   return app;
 }
 
-Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std::string_view scopes) {
+Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std::string_view scopes,
+                                              Id token_id) {
   KINDRED_ASSIGN_OR_RETURN(auto requested,
                            parse_scopes(scopes.empty() ? std::string_view(app.scopes) : scopes));
   KINDRED_ASSIGN_OR_RETURN(auto registered, parse_scopes(app.scopes));
@@ -105,7 +146,7 @@ Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std
   IssuedToken out;
   out.access_token = random_token();
   Token& t = out.token;
-  t.id = deps_.ids.next();
+  t.id = token_id.is_none() ? deps_.ids.next() : token_id;
   t.app_id = app.id;
   t.account_id = account_id;
   t.scopes = join_scopes(requested);
@@ -158,18 +199,43 @@ Status OAuthService::revoke(const App& app, std::string_view access_token) {
   return Status::ok();
 }
 
+Status OAuthService::revoke_id(Id id) {
+  auto token = load<Token>(deps_.store, ObjectType::kToken, id);
+  if (!token.has_value()) return token.error().is_not_found() ? Status::ok() : token.error();
+  store::Batch b;
+  b.release_key(KeyspaceType::kTokenHash, token->hash);
+  b.delete_object(ObjectType::kToken, token->id);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  cache_.tombstone(token->hash);
+  return Status::ok();
+}
+
+namespace {
+
+// RFC 7636 §4.1: 43 to 128 characters of [A-Z] [a-z] [0-9] - . _ ~
+bool valid_pkce_text(std::string_view s, size_t min, size_t max) {
+  if (s.size() < min || s.size() > max) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+  });
+}
+
+}  // namespace
+
 Result<std::string> OAuthService::create_code(const App& app, Id account_id, std::string_view scopes,
                                               std::string_view redirect_uri,
                                               std::string_view code_challenge,
                                               std::string_view code_challenge_method) {
-  if (std::find(app.redirect_uris.begin(), app.redirect_uris.end(), redirect_uri) ==
-      app.redirect_uris.end())
-    return Status::invalid_argument(
-        "The redirect uri included is not valid.");
+  if (!redirect_uri_registered(app, redirect_uri))
+    return Status::invalid_argument("The redirect uri included is not valid.");
   std::string method(code_challenge_method);
-  if (!code_challenge.empty() && method.empty()) method = "plain";
-  if (!code_challenge.empty() && method != "S256" && method != "plain")
-    return Status::invalid_argument("Code challenge method must be S256 or plain");
+  // "plain" puts the verifier itself in the browser's address bar and history: S256 only, which
+  // every Mastodon client that uses PKCE sends.
+  if (!code_challenge.empty() && method != "S256")
+    return Status::invalid_argument("Code challenge method must be S256");
+  // An S256 challenge is the base64url of a SHA-256 digest: 43 characters.
+  if (!code_challenge.empty() && !valid_pkce_text(code_challenge, 43, 43))
+    return Status::invalid_argument("Code challenge must be 43 base64url characters (S256)");
   KINDRED_ASSIGN_OR_RETURN(auto requested,
                            parse_scopes(scopes.empty() ? std::string_view(app.scopes) : scopes));
   KINDRED_ASSIGN_OR_RETURN(auto registered, parse_scopes(app.scopes));
@@ -198,27 +264,40 @@ Result<IssuedToken> OAuthService::exchange_code(const App& app, std::string_view
                                                 std::string_view redirect_uri,
                                                 std::string_view code_verifier) {
   const std::string hash = hash_secret(code);
+  const std::string spent_key = "oauth-code:" + hash;
+  // A code presented again: the token it bought may be in a thief's hands, or the thief may have
+  // been first. Either way that token is revoked (RFC 6749 §4.1.2).
+  auto revoke_spent = [&]() -> Status {
+    auto first = deps_.store.lookup_key(KeyspaceType::kIdempotency, spent_key);
+    if (!first.has_value()) return first.error().is_not_found() ? invalid_grant() : first.error();
+    KINDRED_RETURN_IF_ERROR(revoke_id(*first));
+    return invalid_grant();
+  };
   auto id = deps_.store.lookup_key(KeyspaceType::kAuthCodeHash, hash);
-  if (!id.has_value()) return id.error().is_not_found() ? invalid_grant() : id.error();
+  if (!id.has_value()) return id.error().is_not_found() ? revoke_spent() : id.error();
   auto c = load<AuthCode>(deps_.store, ObjectType::kAuthCode, *id);
-  if (!c.has_value()) return c.error().is_not_found() ? invalid_grant() : c.error();
-  // A code works once: spend it before checking anything else. The claim of a fresh marker id
-  // makes a racing second exchange fail with Conflict instead of issuing a second token.
+  if (!c.has_value()) return c.error().is_not_found() ? revoke_spent() : c.error();
+  // A code works once: spend it before checking anything else. The claim of the key naming the
+  // token it will buy makes a racing second exchange fail with Conflict instead of issuing a
+  // second token, and lets a later presentation find that token.
+  const Id token_id = deps_.ids.next();
   store::Batch b;
-  b.claim_key(KeyspaceType::kIdempotency, "oauth-code:" + hash, deps_.ids.next());
+  b.claim_key(KeyspaceType::kIdempotency, spent_key, token_id);
   b.release_key(KeyspaceType::kAuthCodeHash, hash);
   b.delete_object(ObjectType::kAuthCode, c->id);
   auto spent = deps_.store.apply(b);
-  if (!spent.has_value()) return spent.error().is_conflict() ? invalid_grant() : spent.error();
+  if (!spent.has_value()) return spent.error().is_conflict() ? revoke_spent() : spent.error();
   if (c->app_id != app.id || c->expires_at_ms < deps_.clock.now_ms() ||
       c->redirect_uri != redirect_uri)
     return invalid_grant();
   if (!c->code_challenge.empty()) {
+    if (!valid_pkce_text(code_verifier, 43, 128)) return invalid_grant();
+    // Codes made before plain was refused may still say plain, for ten minutes.
     const std::string expected =
         c->code_challenge_method == "S256" ? pkce_s256(code_verifier) : std::string(code_verifier);
-    if (code_verifier.empty() || !secrets_equal(expected, c->code_challenge)) return invalid_grant();
+    if (!secrets_equal(expected, c->code_challenge)) return invalid_grant();
   }
-  return issue_token(app, c->account_id, c->scopes);
+  return issue_token(app, c->account_id, c->scopes, token_id);
 }
 
 }  // namespace kindred::social

@@ -53,31 +53,43 @@ class OAuthService {
 
   // Issues a token for `app`, for `account_id` (none for client credentials), with `scopes`.
   // Errors: InvalidArgument if `scopes` asks for more than the app registered.
-  Result<IssuedToken> issue_token(const App& app, Id account_id, std::string_view scopes);
+  // `token_id` names the new token when given (exchange_code records it with the spent code).
+  Result<IssuedToken> issue_token(const App& app, Id account_id, std::string_view scopes,
+                                  Id token_id = Id());
   // The grant for a presented bearer token. Errors: Unauthenticated if unknown or revoked.
   Result<TokenGrant> authenticate_token(std::string_view access_token);
   // Revokes `access_token` if it belongs to `app`; unknown tokens are fine (RFC 7009).
   // Errors: PermissionDenied if the token belongs to another app.
   Status revoke(const App& app, std::string_view access_token);
 
-  // A one-time code for the authorization_code grant, valid 10 minutes.
-  // Errors: InvalidArgument for a redirect URI the app did not register or a bad PKCE method.
+  // A one-time code for the authorization_code grant, valid 10 minutes. With PKCE (RFC 7636) the
+  // method must be S256 and the challenge 43 base64url characters; "plain" is refused.
+  // Errors: InvalidArgument for a redirect URI the app did not register or a bad PKCE method or
+  // challenge.
   Result<std::string> create_code(const App& app, Id account_id, std::string_view scopes,
                                   std::string_view redirect_uri, std::string_view code_challenge,
                                   std::string_view code_challenge_method);
-  // Exchanges a code (once). Errors: Unauthenticated ("invalid_grant") for an unknown, used,
+  // Exchanges a code (once). A code presented again revokes the token it bought the first time
+  // (RFC 6749 §4.1.2: it may have been stolen). A PKCE verifier must be 43 to 128 unreserved
+  // characters (RFC 7636 §4.1). Errors: Unauthenticated ("invalid_grant") for an unknown, used,
   // expired or mismatched code, redirect URI or PKCE verifier.
   Result<IssuedToken> exchange_code(const App& app, std::string_view code,
                                     std::string_view redirect_uri, std::string_view code_verifier);
 
  private:
   Deps deps_;
+  // Deletes the token `id` if it exists (its grant cache entry is tombstoned). Idempotent.
+  Status revoke_id(Id id);
   // Validated tokens by hash; revocation leaves a tombstone.
   RecordCache<std::string, TokenGrant> cache_;
 };
 
 // Whether `uri` is acceptable as a redirect URI: the out-of-band URN, or an absolute URI with a
-// scheme and no fragment.
+// scheme and no fragment, and never a javascript:, data: or vbscript: one.
 bool valid_redirect_uri(std::string_view uri);
+// Whether `uri`, asked for at authorization, is one `app` registered: the same string, or, for a
+// registered loopback address (http://127.0.0.1 or http://[::1], RFC 8252 §7.3: a native app
+// listens on whatever port it gets), the same URI with any port.
+bool redirect_uri_registered(const App& app, std::string_view uri);
 
 }  // namespace kindred::social
