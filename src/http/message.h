@@ -27,8 +27,9 @@ struct Request {
   // Filled by the Router: the pattern of the route that handles the request, in one canonical
   // spelling ("/oauth/token", "/api/v1/statuses/:id/favourite") whatever spelling of the path
   // reached it (a trailing '/'). Limits and anything else keyed on "which endpoint" read this,
-  // never `path`. Empty before routing and when no route matched.
-  std::string route;
+  // never `path`. Empty before routing and when no route matched. Views the Router's own copy of
+  // the pattern: valid while the Router lives (it outlives every request it serves).
+  std::string_view route;
 
   // The first header named `name` (compared ASCII case-insensitively), or nullopt.
   // The view is valid while `headers` is unchanged.

@@ -42,7 +42,7 @@ TEST(Router, FilterSeesTheMatchedRouteInOneSpelling) {
   router.add(Method::kGet, "/", named("root"));
   std::vector<std::string> seen;
   router.set_filter([&seen](Request& req, Response&) -> std::optional<Response> {
-    seen.push_back(req.route);
+    seen.emplace_back(req.route);
     return std::nullopt;
   });
   for (const char* target : {"/oauth/token", "/oauth/token/", "/oauth/token?x=1"})

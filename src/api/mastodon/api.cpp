@@ -65,7 +65,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   // is made from the route that will handle the request (req.route, one spelling per route),
   // never from the path as sent, so no other spelling of a path reaches a handler unlimited.
   router.set_filter([this](http::Request& req, http::Response& extra) -> std::optional<http::Response> {
-    const std::string& route = req.route;
+    const std::string_view route = req.route;
     if (req.method == http::Method::kPost &&
         (route == "/oauth/token" || route == "/oauth/authorize")) {
       auto d = sign_in_limiter_->hit("ip:" + req.remote_ip);
