@@ -240,6 +240,9 @@ TEST_F(MediaApi, BadUploadsAreRefusedAndLeaveNothingBehind) {
   EXPECT_EQ(upload(ann_, jpeg, {{"focus", "2,0"}}).status, 422);
   EXPECT_EQ(upload(ann_, jpeg, {{"focus", "nonsense"}}).status, 422);
   EXPECT_EQ(upload(ann_, jpeg, {{"description", std::string(1501, 'x')}}).status, 422);
+  // Alt text counts literally: a URL in it is as long as it is.
+  EXPECT_EQ(upload(ann_, jpeg, {{"description", "https://example.com/" + std::string(1500, 'x')}}).status,
+            422);
   EXPECT_EQ(http().post_multipart("/api/v2/media", {{"file", jpeg, "a.jpg", "image/jpeg"}}).status, 401);
   EXPECT_EQ(files_on_disk(), 0u);
 }

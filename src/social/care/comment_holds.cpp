@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "social/graph/notifications.h"
+#include "social/model/text.h"
 
 namespace kindred::social {
 
@@ -21,11 +22,6 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-size_t utf8_chars(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 }  // namespace
 
@@ -76,7 +72,7 @@ Result<HiddenWords> CommentHoldService::set_hidden_words(Id account_id, HiddenWo
   for (const auto& raw : in.words) {
     std::string w = trimmed(raw);
     if (w.empty()) continue;
-    if (utf8_chars(w) > kMaxHiddenWordChars)
+    if (count_characters(w) > kMaxHiddenWordChars || w.size() > max_text_bytes(kMaxHiddenWordChars))
       return Status::invalid_argument("Validation failed: Hidden word '" + w.substr(0, 40) +
                                       "...' is too long (maximum is " +
                                       std::to_string(kMaxHiddenWordChars) + " characters)");

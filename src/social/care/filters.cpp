@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "social/posts/posts.h"
+#include "social/model/text.h"
 
 namespace kindred::social {
 
@@ -198,17 +199,12 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-size_t code_points(std::string_view s) {
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 // Mastodon's validations of a keyword (presence, length) plus one of Kindred's: it must be text
 // that compiles (valid UTF-8).
 Status check_keyword(const FilterKeyword& k) {
   if (trim(k.keyword).empty()) return Status::invalid_argument("Validation failed: Keyword can't be blank");
-  if (code_points(k.keyword) > kMaxFilterKeywordChars)
-    return Status::invalid_argument("Validation failed: Keyword is too long (maximum is 512 characters)");
+  KINDRED_RETURN_IF_ERROR(check_length("Keyword", k.keyword, kMaxFilterKeywordChars));
   if (!compile({k})) return Status::invalid_argument("Validation failed: Keyword is invalid");
   return Status::ok();
 }
@@ -217,8 +213,7 @@ Status check_keyword(const FilterKeyword& k) {
 Status apply_edit(Filter& f, const FilterEdit& e, int64_t now_ms, IdGenerator& ids) {
   if (e.title) f.title = trim(*e.title);
   if (f.title.empty()) return Status::invalid_argument("Validation failed: Title can't be blank");
-  if (code_points(f.title) > kMaxFilterTitleChars)
-    return Status::invalid_argument("Validation failed: Title is too long (maximum is 256 characters)");
+  KINDRED_RETURN_IF_ERROR(check_length("Title", f.title, kMaxFilterTitleChars));
   if (e.context) {
     // Mastodon strips each value and drops blank ones, then requires at least one, all known.
     uint8_t bits = 0;

@@ -1,4 +1,5 @@
 #include "social/care/memories.h"
+#include "social/model/text.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -130,9 +131,7 @@ Result<HiddenRange> MemoryService::hide_range(const Viewer& viewer, const NewHid
         "Validation failed: End date must not be before the start date");
   if (days_since_epoch(*end) - days_since_epoch(*start) + 1 > kMaxHiddenRangeDays)
     return Status::invalid_argument("Validation failed: Date range must be at most ten years long");
-  if (in.note.size() > kMaxNoteChars)
-    return Status::invalid_argument(
-        "Validation failed: Note is too long (maximum is 200 characters)");
+  KINDRED_RETURN_IF_ERROR(check_length("Note", in.note, kMaxNoteChars));
   KINDRED_ASSIGN_OR_RETURN(
       int64_t n, deps_.store.assoc_count(viewer.account_id, AssocType::kMemoryHiddenRanges));
   if (n >= static_cast<int64_t>(kMaxHiddenRanges))

@@ -11,6 +11,7 @@
 
 #include "social/identity/preferences.h"
 #include "social/care/word_match.h"
+#include "social/model/text.h"
 
 namespace kindred::social {
 
@@ -244,7 +245,8 @@ Status SupportService::validate(SupportResource& r) const {
   if (!valid_id(r.id)) return invalid("Id must be 1 to 64 of a-z, 0-9 and -");
   r.name = trimmed(r.name);
   if (r.name.empty()) return invalid("Name can't be blank");
-  if (r.name.size() > kMaxNameChars) return invalid("Name is too long (maximum is 200 characters)");
+  if (count_characters(r.name) > kMaxNameChars || r.name.size() > max_text_bytes(kMaxNameChars))
+    return invalid("Name is too long (maximum is 200 characters)");
   if (r.topics.empty()) return invalid("Topics can't be blank");
   for (const auto& t : r.topics)
     if (!matcher_.has_topic(t)) return invalid("Topic '" + t + "' is not a known topic");
@@ -301,7 +303,7 @@ Status SupportService::validate(SupportResource& r) const {
     if (*to < *from) return invalid("Closure to is before from");
     if ((*to - *from).count() >= kMaxClosureDays) return invalid("Closure is longer than a year");
     c.reason = trimmed(c.reason);
-    if (c.reason.size() > kMaxNameChars)
+    if (count_characters(c.reason) > kMaxNameChars || c.reason.size() > max_text_bytes(kMaxNameChars))
       return invalid("Closure reason is too long (maximum is 200 characters)");
   }
   return Status::ok();

@@ -6,28 +6,35 @@ namespace kindred::social {
 
 namespace {
 
-Status too_long(std::string_view what, size_t max) {
-  return Status::invalid_argument("Validation failed: " + std::string(what) +
-                                  " is too long (maximum is " + std::to_string(max) +
-                                  " characters)");
-}
-
 bool blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-Status check(const ProfileEdit& e) {
-  if (e.display_name && count_status_chars(*e.display_name) > kMaxDisplayNameChars)
-    return too_long("Display name", kMaxDisplayNameChars);
-  if (e.note && count_status_chars(*e.note) > kMaxNoteChars) return too_long("Note", kMaxNoteChars);
+// `verified`: whether the account carries Kindred's verified mark.
+Status check(const ProfileEdit& e, bool verified) {
+  // Names and fields count literally (a URL in a name is its length); a bio gives links the
+  // status allowance, as Mastodon's NoteLengthValidator.
+  if (e.display_name) {
+    KINDRED_RETURN_IF_ERROR(check_length("Display name", *e.display_name, kMaxDisplayNameChars));
+    // A name must show something: an invisible one makes a post seem to come from nobody.
+    if (only_invisible(*e.display_name))
+      return Status::invalid_argument(
+          "Validation failed: Display name can't be only invisible characters");
+    // A check mark beside a name reads as Kindred's verified mark: only verified accounts may
+    // wear one, so nobody can pass as a verified public figure by name and mark.
+    if (!verified && has_check_mark(*e.display_name))
+      return Status::invalid_argument(
+          "Validation failed: Display name can't contain a check mark (Kindred shows one beside "
+          "verified accounts)");
+  }
+  if (e.note) KINDRED_RETURN_IF_ERROR(check_length("Note", *e.note, kMaxNoteChars, Counting::kLinksAs23));
   if (e.fields) {
     if (e.fields->size() > kMaxProfileFields)
       return Status::invalid_argument("Validation failed: Fields are too many (maximum is " +
                                       std::to_string(kMaxProfileFields) + ")");
     for (const auto& f : *e.fields) {
-      if (count_status_chars(f.name) > kMaxFieldChars) return too_long("Field name", kMaxFieldChars);
-      if (count_status_chars(f.value) > kMaxFieldChars)
-        return too_long("Field value", kMaxFieldChars);
+      KINDRED_RETURN_IF_ERROR(check_length("Field name", f.name, kMaxFieldChars));
+      KINDRED_RETURN_IF_ERROR(check_length("Field value", f.value, kMaxFieldChars));
     }
   }
   return Status::ok();
@@ -36,8 +43,8 @@ Status check(const ProfileEdit& e) {
 }  // namespace
 
 Result<Account> ProfileService::update(Id account_id, const ProfileEdit& edit) {
-  KINDRED_RETURN_IF_ERROR(check(edit));
   KINDRED_ASSIGN_OR_RETURN(const Account before, accounts_.get(account_id));
+  KINDRED_RETURN_IF_ERROR(check(edit, before.verified));
   // On failure, drop a new reference, but not one the profile already had (the same file again).
   auto undo = [&](const std::string& blob) {
     if (blob.empty() || blob == before.avatar || blob == before.header) return;
@@ -61,14 +68,17 @@ Result<Account> ProfileService::update(Id account_id, const ProfileEdit& edit) {
 
   std::vector<std::string> replaced;
   auto updated = accounts_.update(account_id, [&](Account& a, store::Batch& b) -> Status {
-    if (edit.display_name) a.display_name = *edit.display_name;
+    // Names and fields are shown as plain text inside other text: direction controls left open
+    // would turn what follows them (balance_bidi closes them).
+    if (edit.display_name) a.display_name = balance_bidi(*edit.display_name);
     if (edit.note) a.note = *edit.note;
     if (edit.locked) a.locked = *edit.locked;
     if (edit.bot) a.bot = *edit.bot;
     if (edit.fields) {
       a.fields.clear();
       for (const auto& f : *edit.fields)
-        if (!blank(f.name) || !blank(f.value)) a.fields.push_back(f);
+        if (!blank(f.name) || !blank(f.value))
+          a.fields.push_back({balance_bidi(f.name), balance_bidi(f.value)});
     }
     // A picture replaced by the very same file keeps its one reference.
     auto swap_image = [&](const std::optional<std::string>& requested, const std::string& stored,

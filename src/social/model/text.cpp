@@ -1,12 +1,21 @@
 #include "social/model/text.h"
 
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <unicode/utext.h>
+
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <memory>
+#include <vector>
 
 namespace kindred::social {
 namespace {
 
 constexpr size_t kUrlWeight = 23;
+constexpr size_t kMaxUrlChars = 4096;
 
 bool is_word(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
@@ -27,6 +36,49 @@ size_t url_end(std::string_view s, size_t i) {
     ++j;
   while (j > i && std::string_view(".,:;!?)'").find(s[j - 1]) != std::string_view::npos) --j;
   return j;
+}
+
+size_t utf8_length(std::string_view s);
+
+// The end of the link that starts at `i`, or 0 when none does. A URL longer than 4,096
+// characters is not a link (as Mastodon's extractor): it stays text, and counts as text.
+size_t link_at(std::string_view s, size_t i) {
+  if (!starts_url(s, i)) return 0;
+  size_t j = url_end(s, i);
+  if (j <= i + 8 || j - i > kMaxUrlChars) return 0;
+  return j;
+}
+
+// Grapheme clusters in valid UTF-8 (ICU's character boundaries, as Ruby's each_grapheme_cluster).
+size_t count_graphemes(std::string_view s) {
+  if (s.empty()) return 0;
+  if (std::all_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; })) {
+    // ASCII: one cluster per byte, except CR LF, which is one.
+    size_t n = s.size();
+    for (size_t i = 0; i + 1 < s.size(); ++i)
+      if (s[i] == '\r' && s[i + 1] == '\n') --n;
+    return n;
+  }
+  thread_local std::unique_ptr<icu::BreakIterator> breaks = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> it(
+        icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
+    return U_SUCCESS(status) ? std::move(it) : nullptr;
+  }();
+  UErrorCode status = U_ZERO_ERROR;
+  UText* text = utext_openUTF8(nullptr, s.data(), static_cast<int64_t>(s.size()), &status);
+  if (breaks == nullptr || U_FAILURE(status)) {
+    if (text != nullptr) utext_close(text);
+    return utf8_length(s);
+  }
+  breaks->setText(text, status);
+  size_t n = 0;
+  if (U_SUCCESS(status))
+    for (int32_t b = breaks->next(); b != icu::BreakIterator::DONE; b = breaks->next()) ++n;
+  else
+    n = utf8_length(s);
+  utext_close(text);
+  return n;
 }
 
 size_t utf8_length(std::string_view s) {
@@ -76,24 +128,108 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+size_t count_characters(std::string_view text) { return count_graphemes(text); }
+
+namespace {
+
+// Calls f(code point, byte offset, byte length) for each code point of valid UTF-8.
+template <class F>
+void for_each_code_point(std::string_view s, F&& f) {
+  int32_t i = 0;
+  const auto n = static_cast<int32_t>(s.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, n, c);
+    f(c, static_cast<size_t>(start), static_cast<size_t>(i - start));
+  }
+}
+
+constexpr UChar32 kLre = 0x202A, kRle = 0x202B, kPdf = 0x202C, kLro = 0x202D, kRlo = 0x202E;
+constexpr UChar32 kLri = 0x2066, kRli = 0x2067, kFsi = 0x2068, kPdi = 0x2069;
+
+}  // namespace
+
+std::string balance_bidi(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  std::vector<bool> open;  // what is open, innermost last: true for an isolate
+  for_each_code_point(text, [&](UChar32 c, size_t at, size_t len) {
+    if (c == kLre || c == kRle || c == kLro || c == kRlo) {
+      open.push_back(false);
+    } else if (c == kLri || c == kRli || c == kFsi) {
+      open.push_back(true);
+    } else if (c == kPdf) {
+      if (open.empty() || open.back()) return;  // closes nothing within the current isolate
+      open.pop_back();
+    } else if (c == kPdi) {
+      auto isolate = std::find(open.rbegin(), open.rend(), true);
+      if (isolate == open.rend()) return;  // no isolate open
+      open.erase(std::prev(isolate.base()), open.end());  // also closes embeddings inside it
+    }
+    out.append(text.substr(at, len));
+  });
+  for (auto it = open.rbegin(); it != open.rend(); ++it) out += *it ? "\u2069" : "\u202C";
+  return out;
+}
+
+bool only_invisible(std::string_view text) {
+  if (text.empty()) return false;
+  bool visible = false;
+  for_each_code_point(text, [&](UChar32 c, size_t, size_t) {
+    if (u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+        c == 0x2800 /* braille pattern blank */)
+      return;
+    visible = true;
+  });
+  return !visible;
+}
+
+bool has_check_mark(std::string_view text) {
+  bool found = false;
+  for_each_code_point(text, [&](UChar32 c, size_t, size_t) {
+    switch (c) {
+      case 0x2713:   // ✓ check mark
+      case 0x2714:   // ✔ heavy check mark
+      case 0x2705:   // ✅ white heavy check mark
+      case 0x2611:   // ☑ ballot box with check
+      case 0x237B:   // ⍻ not check mark
+      case 0x1F5F8:  // 🗸 light check mark
+      case 0x1F5F9:  // 🗹 ballot box with bold check
+      case 0x10102:  // 𐄂 Aegean check mark
+        found = true;
+        break;
+      default:
+        break;
+    }
+  });
+  return found;
+}
+
 size_t count_status_chars(std::string_view text) {
   size_t n = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (starts_url(text, i)) {
-      size_t j = url_end(text, i);
-      if (j > i + 8) {
-        n += kUrlWeight;
-        i = j;
-        continue;
-      }
+  size_t plain_from = 0;  // start of the text since the last link
+  for (size_t i = 0; i < text.size();) {
+    if (size_t j = link_at(text, i); j != 0) {
+      n += count_graphemes(text.substr(plain_from, i - plain_from)) + kUrlWeight;
+      i = plain_from = j;
+      continue;
     }
-    size_t j = i + 1;
-    while (j < text.size() && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) ++j;
-    ++n;
-    i = j;
+    ++i;
   }
-  return n;
+  return n + count_graphemes(text.substr(plain_from));
+}
+
+Status check_length(std::string_view what, std::string_view text, size_t max_chars,
+                    Counting counting) {
+  const size_t chars =
+      counting == Counting::kLinksAs23 ? count_status_chars(text) : count_characters(text);
+  if (chars > max_chars || text.size() > max_text_bytes(max_chars))
+    return Status::invalid_argument("Validation failed: " + std::string(what) +
+                                    " is too long (maximum is " + std::to_string(max_chars) +
+                                    " characters)");
+  return Status::ok();
 }
 
 RenderedText render_text(std::string_view text, std::string_view base_url,
@@ -127,13 +263,10 @@ RenderedText render_text(std::string_view text, std::string_view base_url,
       i = j;
       continue;
     }
-    if (starts_url(s, i)) {
-      size_t j = url_end(s, i);
-      if (j > i + 8) {
-        append_link(out, s.substr(i, j - i));
-        i = j;
-        continue;
-      }
+    if (size_t j = link_at(s, i); j != 0) {
+      append_link(out, s.substr(i, j - i));
+      i = j;
+      continue;
     }
     if (c == '@' && (i == 0 || !is_word(s[i - 1]))) {
       size_t j = i + 1;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/id.h"
+#include "core/status.h"
 
 namespace kindred::social {
 
@@ -33,7 +34,37 @@ RenderedText render_text(std::string_view text, std::string_view base_url,
 // Escapes & < > " ' for HTML text and attribute values.
 std::string html_escape(std::string_view text);
 
-// The number of characters Mastodon counts: Unicode code points, each URL counting as 23.
+// Characters as Mastodon counts them: grapheme clusters, what a reader sees as one character
+// (a family emoji, a letter with its accents, CR LF). REQUIRES: valid UTF-8.
+size_t count_characters(std::string_view text);
+// A status's characters: as count_characters, but each link of at most 4,096 characters (the
+// ones render_text links) counts 23 however long it is; a longer URL counts as the text it is.
 size_t count_status_chars(std::string_view text);
+
+// Every text field is capped in bytes too: a character may take many (combining marks pile up
+// without end), and a page of posts must stay a page. 64 bytes per allowed character is room for
+// any real character (a family emoji with skin tones is 41) and still bounds what a field holds.
+constexpr size_t kMaxBytesPerChar = 64;
+constexpr size_t max_text_bytes(size_t max_chars) { return max_chars * kMaxBytesPerChar; }
+
+// `text` with its bidirectional embeddings, overrides and isolates balanced (UAX #9): a closer
+// with nothing open is dropped, and whatever is left open is closed at the end, so a name shown
+// inside other text cannot turn the direction of what follows it. REQUIRES: valid UTF-8.
+std::string balance_bidi(std::string_view text);
+// Whether `text` is not empty but shows nothing: only white space, default-ignorable characters
+// (zero-width spaces and joiners, Hangul fillers, direction marks) and the blank braille pattern.
+bool only_invisible(std::string_view text);
+// Whether `text` holds a check mark (✓ ✔ ✅ ☑ 🗸 🗹 ...), which beside a name reads as the mark
+// Kindred shows for verified accounts.
+bool has_check_mark(std::string_view text);
+
+enum class Counting {
+  kLiteral,     // count_characters: names, profile fields, alt text, notes
+  kLinksAs23,   // count_status_chars: statuses, bios (as Mastodon's NoteLengthValidator)
+};
+// InvalidArgument "Validation failed: <what> is too long (maximum is <max_chars> characters)"
+// when `text` counts more than `max_chars` or takes more than max_text_bytes(max_chars) bytes.
+Status check_length(std::string_view what, std::string_view text, size_t max_chars,
+                    Counting counting = Counting::kLiteral);
 
 }  // namespace kindred::social

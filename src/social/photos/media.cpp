@@ -165,9 +165,7 @@ Result<Media> MediaService::load(Id id) const {
 namespace {
 
 Status check_description(const std::optional<std::string>& d, size_t max_chars) {
-  if (d && count_status_chars(*d) > max_chars)
-    return Status::invalid_argument("Validation failed: Description is too long (maximum is " +
-                                    std::to_string(max_chars) + " characters)");
+  if (d) return check_length("Description", *d, max_chars);
   return Status::ok();
 }
 

@@ -448,7 +448,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   if (blank && in.media_ids.empty())
     return Status::invalid_argument("Validation failed: Text can't be blank");
   const size_t chars = count_status_chars(text) + count_status_chars(in.spoiler_text);
-  if (chars > deps_.config.max_status_chars)
+  if (chars > deps_.config.max_status_chars ||
+      text.size() + in.spoiler_text.size() > max_text_bytes(deps_.config.max_status_chars))
     return Status::invalid_argument("Validation failed: Text character limit of " +
                                     std::to_string(deps_.config.max_status_chars) + " exceeded");
   const std::string language = normalise_language(in.language);
