@@ -1,5 +1,7 @@
 #include "app/instance.h"
 
+#include <sys/resource.h>
+
 #include <thread>
 
 #include "api/kindred/support_json.h"
@@ -12,6 +14,9 @@ namespace kindred::app {
 
 namespace {
 constexpr int kSyncWriters = 64;
+// Descriptors kept out of the connection cap: the store's files, photos being read and written,
+// logs.
+constexpr size_t kReservedFiles = 512;
 }  // namespace
 
 struct Instance::Impl {
@@ -131,6 +136,9 @@ Status Instance::start(std::ostream* access_log) {
   const ServeConfig& c = m.config;
   if (!split_listen(c.listen, m.host, m.port))
     return Status::invalid_argument("--listen must be HOST:PORT, got '" + c.listen + "'");
+  auto trusted_proxies = http::parse_cidrs(c.trusted_proxies);
+  if (!trusted_proxies.has_value())
+    return Status::invalid_argument("--trusted-proxies: " + trusted_proxies.error().message());
 
   store::StoreOptions so;
   so.path = c.data_dir + "/store";
@@ -213,6 +221,16 @@ Status Instance::start(std::ostream* access_log) {
   // enough to keep many waiting at once, rather than inline on two network threads.
   if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
   ho.max_body_bytes = c.max_body_bytes;
+  ho.trusted_proxies = std::move(*trusted_proxies);
+  ho.max_connections = c.max_connections;
+  if (ho.max_connections == 0) {
+    rlimit files{};
+    const size_t open_files = getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                                  ? static_cast<size_t>(files.rlim_cur)
+                                  : size_t{1} << 20;
+    ho.max_connections = open_files > kReservedFiles + 64 ? open_files - kReservedFiles : 64;
+  }
+  ho.max_connections_per_address = c.max_connections_per_address;
   ho.access_log = c.access_log ? access_log : nullptr;
   // Links name the instance, so without --base-url they need the port actually bound.
   ho.on_bound = [&m](uint16_t port) { m.set_urls(port); };

@@ -57,6 +57,20 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_RATE_LIMITS")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
+  serve->add_option("--trusted-proxies", config.trusted_proxies,
+                    "Reverse proxies whose X-Forwarded-For names the client, as addresses or CIDR "
+                    "blocks: 127.0.0.1,10.0.0.0/8,fd00::/8 (default: none; the peer is the client)")
+      ->envname("KINDRED_TRUSTED_PROXIES");
+  serve->add_option("--max-connections", config.max_connections,
+                    "Connections open at once; beyond it new ones get 503 (0: the open-file limit "
+                    "less 512)")
+      ->envname("KINDRED_MAX_CONNECTIONS")
+      ->capture_default_str();
+  serve->add_option("--max-connections-per-address", config.max_connections_per_address,
+                    "Connections open at once from one client address (IPv6: one /64); beyond it "
+                    "new ones get 429 (0: no cap; trusted proxies are exempt)")
+      ->envname("KINDRED_MAX_CONNECTIONS_PER_ADDRESS")
+      ->capture_default_str();
   serve->add_flag("--sync", config.sync,
                   "fsync the write-ahead log before acknowledging a write (survives power loss)")
       ->envname("KINDRED_SYNC");

@@ -20,6 +20,9 @@ struct ServeConfig {
   bool access_log = true;
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;
   bool rate_limits = true;
+  // Reverse proxies (comma-separated addresses or CIDR blocks) whose X-Forwarded-For names the
+  // client; rate limits and the access log then see the client, not the proxy.
+  std::string trusted_proxies;
   bool sync = false;
   size_t max_characters = 500;
   size_t max_body_bytes = 1024 * 1024;  // every request but uploads
@@ -39,7 +42,15 @@ struct ServeConfig {
   std::string title = "Kindred";
   std::string contact_email;
   bool fast_password_hashing = false;  // tests only: argon2id at its minimum cost
+  // Connections open at once, in all (0: the open-file limit less 512 kept for the store, media
+  // and logs) and from one client address (an IPv6 /64; trusted proxies are exempt).
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 256;
 };
+
+// Raises this process's soft limit on open files to its hard limit (start-up, before serving) and
+// returns the soft limit now in force.
+size_t raise_open_file_limit();
 
 // Opens the store, builds the services, serves until SIGINT or SIGTERM, then shuts down in
 // reverse order (stop accepting, finish in-flight requests, close the store). Writes one line to

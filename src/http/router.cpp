@@ -119,6 +119,10 @@ const CorsResource* Router::cors_for(std::string_view path) const {
 }
 
 Response Router::handle(Request& req) const {
+  // A keep-alive connection reuses its Request: nothing from the previous request may remain
+  // when this one matches no route (or is a preflight).
+  req.route = {};
+  req.path_params.clear();
   const CorsResource* cors = cors_.empty() || !req.header("origin") ? nullptr : cors_for(req.path);
   if (cors == nullptr) return route(req);
   if (req.method == Method::kOptions && req.header("access-control-request-method")) {

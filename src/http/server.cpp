@@ -37,6 +37,24 @@ std::string host_port(const std::string& host, uint16_t port) {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+// Answers a connection over a cap without reading from it, and closes it. The few bytes fit in
+// an empty socket buffer, so the write neither blocks nor waits.
+void refuse(tcp::socket& socket, detail::ServerContext::Admission why) {
+  const bool full = why == detail::ServerContext::Admission::kServerFull;
+  const std::string body = full ? R"({"error":"The server is too busy; please try again shortly"})"
+                                : R"({"error":"Too many connections from your address"})";
+  const std::string response = std::string(full ? "HTTP/1.1 503 Service Unavailable\r\n"
+                                                : "HTTP/1.1 429 Too Many Requests\r\n") +
+                               "Content-Type: application/json; charset=utf-8\r\n"
+                               "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body;
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(response), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -94,7 +112,24 @@ void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<detail::Session>(std::move(socket), *ctx)->start();
+  boost::system::error_code peer_ec;
+  auto peer = socket.remote_endpoint(peer_ec).address();
+  if (peer_ec) {  // already gone
+    do_accept();
+    return;
+  }
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped())
+    peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+  std::string ip = peer.to_string();
+  // A trusted proxy carries many people's connections: only the total cap applies to it.
+  std::string key = in_cidrs(peer, options.trusted_proxies) ? std::string() : rate_limit_key(ip);
+  auto admission = ctx->admit(key);
+  if (admission != detail::ServerContext::Admission::kAdmitted) {
+    refuse(socket, admission);
+    ctx->log_refusal(ip, admission);
+  } else {
+    std::make_shared<detail::Session>(std::move(socket), *ctx, std::move(ip), std::move(key))->start();
+  }
   do_accept();
 }
 

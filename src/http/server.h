@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "http/client_address.h"
 #include "http/router.h"
 
 namespace kindred::http {
@@ -28,6 +29,18 @@ struct ServerOptions {
   // To read one whole request once its first byte arrived; also bounds writing one response.
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{75'000};  // keep-alive wait for the next request
+  // A new connection's wait for the first byte of its first request: a socket opened and left
+  // silent holds a descriptor for this long at most.
+  std::chrono::milliseconds first_request_timeout{10'000};
+  // Connections open at once. Beyond `max_connections` in all, or `max_connections_per_address`
+  // from one client address (an IPv6 client by its /64; trusted proxies are not capped per
+  // address), a new connection is answered 503 (429 for one address) and closed at once, so one
+  // client cannot take every file descriptor. 0: no cap.
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 0;
+  // Reverse proxies whose X-Forwarded-For is believed (see client_address()); Request::remote_ip
+  // is then the client they name. Empty: the socket's peer is the client.
+  std::vector<Cidr> trusted_proxies;
   // One JSON line per request when set (see http/wire.h for the format; the path never has the
   // query string). Not owned; must outlive the server. Lines are written whole, never
   // interleaved, and flushed one by one (a crash loses none already answered).

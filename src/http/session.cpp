@@ -16,6 +16,7 @@
 #include <exception>
 #include <iostream>
 
+#include "http/framing.h"
 #include "http/internal.h"
 #include "http/wire.h"
 
@@ -36,35 +37,6 @@ constexpr std::chrono::milliseconds kMaxLingerTime{2'000};
 constexpr uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-Method to_method(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return Method::kGet;
-    case bhttp::verb::head:
-      return Method::kHead;
-    case bhttp::verb::post:
-      return Method::kPost;
-    case bhttp::verb::put:
-      return Method::kPut;
-    case bhttp::verb::patch:
-      return Method::kPatch;
-    case bhttp::verb::delete_:
-      return Method::kDelete;
-    case bhttp::verb::options:
-      return Method::kOptions;
-    default:
-      return Method::kOther;
-  }
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Errors that just mean the peer went away or time ran out: close without answering. Everything
 // else from the HTTP parser is a malformed request.
@@ -99,10 +71,55 @@ void ServerContext::log_access(const std::string& line) {
   options.access_log->flush();
 }
 
-Session::Session(tcp::socket&& socket, ServerContext& ctx)
-    : ctx_(ctx), stream_(std::move(socket)) {}
+ServerContext::Admission ServerContext::admit(const std::string& address_key) {
+  std::scoped_lock lock(connections_mutex_);
+  if (options.max_connections > 0 && connections_ >= options.max_connections)
+    return Admission::kServerFull;
+  if (!address_key.empty() && options.max_connections_per_address > 0) {
+    size_t& n = per_address_[address_key];
+    if (n >= options.max_connections_per_address) {
+      if (n == 0) per_address_.erase(address_key);
+      return Admission::kAddressFull;
+    }
+    ++n;
+  }
+  ++connections_;
+  return Admission::kAdmitted;
+}
+
+void ServerContext::release(const std::string& address_key) {
+  std::scoped_lock lock(connections_mutex_);
+  --connections_;
+  if (address_key.empty() || options.max_connections_per_address == 0) return;
+  auto it = per_address_.find(address_key);
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+void ServerContext::log_refusal(std::string_view peer, Admission why) {
+  const int64_t refused = refusals_.fetch_add(1) + 1;
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  int64_t last = last_refusal_log_ms_.load();
+  if (now_ms - last < 10'000 || !last_refusal_log_ms_.compare_exchange_strong(last, now_ms)) return;
+  std::cerr << "kindred http: refused a connection from " << peer << ": "
+            << (why == Admission::kServerFull
+                    ? "the server has " + std::to_string(options.max_connections) +
+                          " connections open (--max-connections)"
+                    : "that address has " + std::to_string(options.max_connections_per_address) +
+                          " connections open (--max-connections-per-address)")
+            << "; " << refused << " refused since start" << std::endl;
+}
+
+Session::Session(tcp::socket&& socket, ServerContext& ctx, std::string remote_ip,
+                 std::string address_key)
+    : ctx_(ctx),
+      stream_(std::move(socket)),
+      remote_ip_(std::move(remote_ip)),
+      address_key_(std::move(address_key)) {}
 
 Session::~Session() {
+  ctx_.release(address_key_);
   if (busy_) ctx_.done_busy();
   std::scoped_lock lock(ctx_.sessions_mutex);
   ctx_.sessions.erase(this);
@@ -111,14 +128,6 @@ Session::~Session() {
 void Session::start() {
   beast::error_code ec;
   stream_.socket().set_option(tcp::no_delay(true), ec);
-  auto endpoint = stream_.socket().remote_endpoint(ec);
-  if (!ec) {
-    auto address = endpoint.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    }
-    remote_ip_ = address.to_string();
-  }
   {
     std::scoped_lock lock(ctx_.sessions_mutex);
     ctx_.sessions.emplace(this, weak_from_this());
@@ -143,6 +152,7 @@ void Session::do_read() {
   if (closing_) return;
   if (ctx_.draining.load()) return close();
   parser_.emplace();
+  req_.remote_ip.clear();  // set again once this request's headers are read
   parser_->header_limit(
       static_cast<std::uint32_t>(std::min<size_t>(ctx_.options.max_header_bytes, UINT32_MAX)));
   // Until the header names the route, admit the largest body any route accepts; once it does,
@@ -151,7 +161,8 @@ void Session::do_read() {
       std::max(ctx_.options.max_body_bytes, ctx_.router.largest_body_limit())));
   route_limit_applied_ = false;
   if (buffer_.size() > 0) return start_request();  // a pipelined request is already here
-  stream_.expires_after(ctx_.options.idle_timeout);
+  stream_.expires_after(served_a_request_ ? ctx_.options.idle_timeout
+                                          : ctx_.options.first_request_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
 }
@@ -207,6 +218,7 @@ void Session::on_header(beast::error_code ec, std::size_t) {
 bool Session::apply_route_body_limit() {
   if (route_limit_applied_) return true;
   route_limit_applied_ = true;
+  header_fields_ = field_count(parser_->get());
   if (!framing_ok()) return false;
   const auto& msg = parser_->get();
   auto content_length = parser_->content_length();
@@ -227,33 +239,15 @@ bool Session::apply_route_body_limit() {
 }
 
 bool Session::framing_ok() {
-  const auto& msg = parser_->get();
-  int hosts = 0, encodings = 0;
-  std::string_view encoding;
-  for (const auto& field : msg) {
-    if (field.name() == bhttp::field::host) ++hosts;
-    if (field.name() == bhttp::field::transfer_encoding) {
-      ++encodings;
-      encoding = field.value();
-    }
-  }
-  // RFC 9112 §3.2: an HTTP/1.1 request without Host, or any request with two, is 400.
-  if (hosts > 1 || (hosts == 0 && msg.version() >= 11)) {
-    send_error(400, "Bad request: a request needs exactly one Host header");
-    return false;
-  }
-  // RFC 9112 §6.1, §6.3: a request body's length is known only from Content-Length or a final
-  // chunked coding. Any other Transfer-Encoding ("gzip", "xchunked", "chunked, gzip", two
-  // headers) leaves it unknowable; reading such a body as empty would parse its bytes as the
-  // next request (request smuggling), so it is 400 and the connection is closed. Kindred takes
-  // no transfer coding but chunked, so "gzip, chunked" is refused too.
-  while (!encoding.empty() && (encoding.front() == ' ' || encoding.front() == '\t'))
-    encoding.remove_prefix(1);
-  while (!encoding.empty() && (encoding.back() == ' ' || encoding.back() == '\t'))
-    encoding.remove_suffix(1);
-  if (encodings > 1 || (encodings == 1 && !beast::iequals(encoding, "chunked"))) {
-    send_error(400, "Bad request: Transfer-Encoding must be chunked");
-    return false;
+  switch (check_framing(parser_->get())) {
+    case Framing::kOk:
+      return true;
+    case Framing::kBadHost:
+      send_error(400, "Bad request: a request needs exactly one Host header");
+      return false;
+    case Framing::kBadTransferEncoding:
+      send_error(400, "Bad request: Transfer-Encoding must be chunked");
+      return false;
   }
   return true;
 }
@@ -297,16 +291,17 @@ void Session::on_request() {
   http10_ = msg.version() < 11;
   head_request_ = msg.method() == bhttp::verb::head;
 
-  req_.method = to_method(msg.method());
-  req_.set_target(std::string(msg.target()));
-  req_.headers.clear();
-  for (const auto& field : msg) {
-    req_.headers.emplace_back(lower_ascii(field.name_string()), std::string(field.value()));
+  to_request(msg, header_fields_, req_);  // method, target, headers, body; path_params cleared
+  if (ctx_.options.trusted_proxies.empty()) {
+    req_.remote_ip = remote_ip_;
+  } else {
+    std::vector<std::string_view> forwarded_for;
+    for (const auto& [name, value] : req_.headers)
+      if (name == "x-forwarded-for") forwarded_for.push_back(value);
+    req_.remote_ip = client_address(remote_ip_, forwarded_for, ctx_.options.trusted_proxies);
   }
-  req_.body = std::move(msg.body());
-  req_.remote_ip = remote_ip_;
-  req_.path_params.clear();
 
+  served_a_request_ = true;
   busy_ = true;
   ctx_.add_busy(1);
   // No read is pending while the handler runs; the write sets its own deadline.
@@ -418,7 +413,8 @@ void Session::log_access() {
   }
   AccessLogEntry entry;
   entry.time = std::chrono::system_clock::now();
-  entry.remote = remote_ip_;
+  // The client the request names through a trusted proxy, once its headers were read whole.
+  entry.remote = req_.remote_ip.empty() ? std::string_view(remote_ip_) : req_.remote_ip;
   entry.method = method;
   entry.path = path;
   entry.status = res_.status;

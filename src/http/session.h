@@ -52,6 +52,15 @@ struct ServerContext {
   // Writes one whole access-log line; lines never interleave. No-op without a log. Thread-safe.
   void log_access(const std::string& line);
 
+  // Counts a new connection from `address_key` (its rate_limit_key; "" for a trusted proxy,
+  // which is not capped per address) against the caps, and says whether it may stay. Every
+  // admitted connection is released exactly once (by its session's destructor). Thread-safe.
+  enum class Admission { kAdmitted, kServerFull, kAddressFull };
+  Admission admit(const std::string& address_key);
+  void release(const std::string& address_key);
+  // Writes at most one line per 10 s about refused connections to stderr. Thread-safe.
+  void log_refusal(std::string_view peer, Admission why);
+
   // Live sessions, so stop() can reach idle keep-alive connections. Each session adds itself in
   // start() and removes itself in its destructor.
   std::mutex sessions_mutex;
@@ -59,6 +68,11 @@ struct ServerContext {
       sessions;  // GUARDED_BY(sessions_mutex)
 
  private:
+  std::mutex connections_mutex_;
+  size_t connections_ = 0;                                    // GUARDED_BY(connections_mutex_)
+  std::unordered_map<std::string, size_t> per_address_;       // GUARDED_BY(connections_mutex_)
+  std::atomic<int64_t> refusals_{0};
+  std::atomic<int64_t> last_refusal_log_ms_{0};
   std::atomic<int64_t> busy_{0};
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
@@ -70,8 +84,10 @@ struct ServerContext {
 // completion handlers (shared_from_this), as in Beast's advanced_server.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // REQUIRES: `socket` uses a strand of the server's io_context as executor.
-  Session(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx);
+  // REQUIRES: `socket` uses a strand of the server's io_context as executor, and was admitted
+  // (ServerContext::admit) under `address_key`; `remote_ip` is its peer's address.
+  Session(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx, std::string remote_ip,
+          std::string address_key);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -121,6 +137,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;  // reused across requests; may hold a pipelined next one
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::string remote_ip_;
+  std::string address_key_;  // what ctx_.admit() counted this connection under
+  bool served_a_request_ = false;  // after the first, the idle timeout replaces the first deadline
 
   // The request being served and its answer. While a handler runs on a worker only that worker
   // touches them; posting to and from the pool orders the accesses.
@@ -135,6 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool http10_ = false;
   bool head_request_ = false;         // the response gets headers only
   bool route_limit_applied_ = false;  // apply_route_body_limit() ran for this request
+  size_t header_fields_ = 0;  // fields in this request's header; any after are a chunked trailer
   bool busy_ = false;                 // a request is in flight (counted in ctx_.busy)
   bool closing_ = false;  // the socket is closed or closing; completion handlers just return
   // Guards closing the descriptor against shut_down_from_outside() on another thread.

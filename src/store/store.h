@@ -72,6 +72,7 @@ enum class AssocType : uint16_t {
   kMemoryHiddenRanges = 45,    // account -> hidden range id (position: the same); data: the range
   kMemoryHiddenAccounts = 46,  // account -> account whose memories are hidden (position: when)
   kMemoryHiddenStatuses = 47,  // account -> its own status hidden from memories (position: when)
+  kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <vector>
 
 #include "social/identity/secrets.h"
 #include "support/api_fixture.h"
@@ -90,6 +91,47 @@ TEST_F(OAuthApi, ClientCredentialsIssuesAnAppTokenWithTheAppScopes) {
   EXPECT_EQ(num(t, "created_at"), kStartMs / 1000);
   EXPECT_EQ(r.header("cache-control"), "no-store");
   EXPECT_EQ(get("/api/v1/apps/verify_credentials", str(t, "access_token")).status, 200);
+}
+
+// An app's own tokens (no person behind them) expire after a day, and an app keeps at most 100:
+// nobody can mint an unbounded pile of never-expiring tokens.
+TEST_F(OAuthApi, AnAppTokenSaysWhenItExpiresAndStopsWorkingThen) {
+  Reply r = post("/oauth/token", {{"grant_type", "client_credentials"},
+                                  {"client_id", app_.client_id},
+                                  {"client_secret", app_.client_secret}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(num(json(r), "expires_in"), 24 * 60 * 60);
+  const std::string token = str(json(r), "access_token");
+  clock().advance_ms(24LL * 60 * 60 * 1000 - 1);
+  EXPECT_EQ(get("/api/v1/apps/verify_credentials", token).status, 200);
+  clock().advance_ms(1);
+  Reply expired = get("/api/v1/apps/verify_credentials", token);
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.body, "{\"error\":\"The access token expired\"}");
+  EXPECT_EQ(get("/api/v1/apps/verify_credentials", token).status, 401);  // and stays gone
+}
+
+TEST_F(OAuthApi, APersonsTokenDoesNotExpire) {
+  Reply r = password_grant(default_app(), "ann", kPassword);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(json(r).as_object().contains("expires_in"));
+  clock().advance_ms(400LL * 24 * 60 * 60 * 1000);
+  EXPECT_EQ(get("/api/v1/accounts/verify_credentials", str(json(r), "access_token")).status, 200);
+}
+
+TEST_F(OAuthApi, AnAppKeepsItsHundredNewestTokens) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 101; ++i) {
+    Reply r = post("/oauth/token", {{"grant_type", "client_credentials"},
+                                    {"client_id", app_.client_id},
+                                    {"client_secret", app_.client_secret}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    tokens.push_back(str(json(r), "access_token"));
+    clock().advance_ms(1);
+  }
+  EXPECT_EQ(get("/api/v1/apps/verify_credentials", tokens[0]).status, 401) << "the oldest went";
+  EXPECT_EQ(get("/api/v1/apps/verify_credentials", tokens[1]).status, 200);
+  EXPECT_EQ(get("/api/v1/apps/verify_credentials", tokens[100]).status, 200);
 }
 
 TEST_F(OAuthApi, ClientCredentialsAcceptsAFormBody) {

@@ -433,6 +433,120 @@ TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   EXPECT_EQ(client_->connections_opened(), 2);
 }
 
+// A connection opened raw, to hold a descriptor or read what the server says unasked.
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port) : socket_(ioc_) {
+    socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  }
+  // Everything the server sends until it closes (or `limit` passes: then what came so far).
+  std::string read_until_closed(milliseconds limit = kPatience) {
+    std::string got;
+    auto deadline = steady_clock::now() + limit;
+    socket_.non_blocking(true);
+    while (steady_clock::now() < deadline) {
+      char buf[1024];
+      boost::system::error_code ec;
+      size_t n = socket_.read_some(boost::asio::buffer(buf), ec);
+      if (ec == boost::asio::error::would_block) {
+        std::this_thread::sleep_for(milliseconds(5));
+        continue;
+      }
+      if (ec) {
+        closed_ = true;
+        break;
+      }
+      got.append(buf, n);
+    }
+    return got;
+  }
+  bool closed() const { return closed_; }
+  void close() { socket_.close(); }
+
+ private:
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::socket socket_;
+  bool closed_ = false;
+};
+
+TEST_F(ServerTest, ASilentNewConnectionIsClosedAfterTheFirstRequestTimeout) {
+  ServerOptions options;
+  options.first_request_timeout = milliseconds(200);
+  options.idle_timeout = milliseconds(60'000);
+  start(options);
+  auto started = steady_clock::now();
+  RawConnection silent(server_->port());
+  EXPECT_EQ(silent.read_until_closed(), "");
+  EXPECT_TRUE(silent.closed()) << "a connection that never sent a byte was kept for 10 s";
+  EXPECT_GE(steady_clock::now() - started, milliseconds(150));
+}
+
+TEST_F(ServerTest, AfterItsFirstRequestAConnectionWaitsTheIdleTimeout) {
+  ServerOptions options;
+  options.first_request_timeout = milliseconds(200);
+  options.idle_timeout = milliseconds(60'000);
+  start(options);
+  ASSERT_EQ(client_->get("/hello").status, 200);
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_EQ(client_->get("/hello").status, 200);
+  EXPECT_EQ(client_->connections_opened(), 1) << "a kept-alive connection was cut at 200 ms";
+}
+
+// Polls with fresh connections until one is served (a closed connection is released once the
+// server notices the close).
+bool served_again(uint16_t port) {
+  auto deadline = steady_clock::now() + kPatience;
+  while (steady_clock::now() < deadline) {
+    HttpClient c("127.0.0.1", port);
+    c.set_timeout(kPatience);
+    if (c.get("/hello").status == 200) return true;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return false;
+}
+
+TEST_F(ServerTest, ConnectionsBeyondTheCapGet503AndAClose) {
+  ServerOptions options;
+  options.max_connections = 3;
+  start(options);
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(server_->port()));
+  RawConnection fourth(server_->port());
+  std::string answer = fourth.read_until_closed();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Retry-After: 5\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"({"error":"The server is too busy; please try again shortly"})"),
+            std::string::npos)
+      << answer;
+  EXPECT_TRUE(fourth.closed());
+  // Once one of the three goes, there is room again.
+  held[0]->close();
+  EXPECT_TRUE(served_again(server_->port()));
+}
+
+TEST_F(ServerTest, OneAddressBeyondItsCapGets429WhileOthersAreServed) {
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  start(options);
+  RawConnection a(server_->port()), b(server_->port());
+  RawConnection c(server_->port());
+  std::string answer = c.read_until_closed();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 429 Too Many Requests\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find(R"({"error":"Too many connections from your address"})"),
+            std::string::npos);
+  a.close();
+  EXPECT_TRUE(served_again(server_->port()));
+}
+
+TEST_F(ServerTest, ATrustedProxyIsNotCappedPerAddress) {
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  options.trusted_proxies = *parse_cidrs("127.0.0.1");
+  start(options);
+  RawConnection a(server_->port()), b(server_->port());
+  EXPECT_EQ(client_->get("/hello").status, 200);
+}
+
 TEST_F(ServerTest, StalledRequestIsClosedAfterReadTimeout) {
   ServerOptions options;
   options.read_timeout = milliseconds(200);

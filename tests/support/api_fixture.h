@@ -38,6 +38,7 @@ struct ServerOptions {
   // Generous: tests check what an upload returns, not how fast (a loaded machine under ASan took
   // over 3 s for one photo). A paused processor answers 202 at once whatever this is.
   int64_t media_wait_ms = 60'000;
+  std::string trusted_proxies = "";  // --trusted-proxies
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
@@ -138,6 +139,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<App> default_app_;
   std::string default_app_token_;
+  int64_t default_app_token_at_ms_ = 0;
 };
 
 // An ApiTest with three signed-up users, ann_, bob_ and cat_, for tests about how people relate.

@@ -3,6 +3,7 @@
 #include "api/mastodon/auth.h"
 #include "api/mastodon/entities/entities.h"
 #include "api/mastodon/errors.h"
+#include "http/client_address.h"
 
 namespace kindred::api {
 
@@ -18,7 +19,23 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 }  // namespace
 
+bool sign_in_attempt_allowed(ApiServices& s, std::string_view username_or_email) {
+  if (s.sign_in_account_limiter == nullptr) return true;
+  std::string key = "account:";
+  for (char c : username_or_email) {
+    if (c == ' ' || c == '\t') continue;  // " Lena" and "lena" name one account
+    key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return s.sign_in_account_limiter->hit(key).allowed;
+}
+
 MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_(services) {
+  if (services_.config.rate_limits) {
+    sign_in_account_limiter_ = std::make_unique<http::RateLimiter>(
+        services_.clock, services_.config.sign_in_account_limit,
+        services_.config.sign_in_account_period_ms);
+    services_.sign_in_account_limiter = sign_in_account_limiter_.get();
+  }
   register_app_routes(router, services_);
   register_oauth_routes(router, services_);
   register_account_routes(router, services_);
@@ -68,13 +85,13 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
     const std::string_view route = req.route;
     if (req.method == http::Method::kPost &&
         (route == "/oauth/token" || route == "/oauth/authorize")) {
-      auto d = sign_in_limiter_->hit("ip:" + req.remote_ip);
+      auto d = sign_in_limiter_->hit(http::rate_limit_key(req.remote_ip));
       add_rate_headers(extra, d);
       if (d.allowed) return std::nullopt;
       return error_response(429, "Too many requests");
     }
     if (!starts_with(route, "/api/")) return std::nullopt;
-    std::string key = "ip:" + req.remote_ip;
+    std::string key = http::rate_limit_key(req.remote_ip);
     std::string_view token = bearer_token(req);
     if (!token.empty()) {
       auto grant = services_.oauth.authenticate_token(token);
@@ -83,7 +100,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
     }
     auto d = api_limiter_->hit(key);
     if (req.method == http::Method::kPost && route == "/api/v1/accounts") {
-      auto s = signup_limiter_->hit("ip:" + req.remote_ip);
+      auto s = signup_limiter_->hit(http::rate_limit_key(req.remote_ip));
       if (!s.allowed) d = s;
     }
     if (req.method == http::Method::kPost &&

@@ -44,6 +44,10 @@ struct ApiConfig {
   int64_t signup_period_ms = 30 * 60 * 1000;
   int64_t sign_in_limit = 25;                    // password and code attempts per window per IP
   int64_t sign_in_period_ms = 5 * 60 * 1000;
+  // Password attempts per window per account named (username or email), from any address, as
+  // Mastodon's throttle_login_attempts/email: against guessing one password from many places.
+  int64_t sign_in_account_limit = 25;
+  int64_t sign_in_account_period_ms = 60 * 60 * 1000;
   int64_t media_limit = 30;                      // uploads per window per account
   int64_t media_period_ms = 30 * 60 * 1000;
   // How long POST /api/v2/media waits for processing before answering 202 (url null).
@@ -71,7 +75,13 @@ struct ApiServices {
   social::MemoryService& memories;
   social::CommentHoldService& holds;
   social::FilterService& filters;
+  // Set by MastodonApi when rate limits are on: password attempts per account named.
+  http::RateLimiter* sign_in_account_limiter = nullptr;
 };
+
+// Counts one password attempt against the account `username_or_email` names (case-insensitive)
+// and says whether it may go ahead. Always true with rate limits off.
+bool sign_in_attempt_allowed(ApiServices& s, std::string_view username_or_email);
 
 // Registers every Mastodon route and the rate-limit filter on `router`. The returned object owns
 // the rate-limit state and must outlive the router's use.
@@ -87,6 +97,7 @@ class MastodonApi {
   std::unique_ptr<http::RateLimiter> api_limiter_;
   std::unique_ptr<http::RateLimiter> signup_limiter_;
   std::unique_ptr<http::RateLimiter> sign_in_limiter_;
+  std::unique_ptr<http::RateLimiter> sign_in_account_limiter_;
   std::unique_ptr<http::RateLimiter> media_limiter_;
 };
 

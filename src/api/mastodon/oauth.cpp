@@ -140,6 +140,8 @@ http::Response token_grant(ApiServices& s, const Input& in) {
   if (grant == "client_credentials") {
     issued = s.oauth.issue_token(*app, Id(), scope);
   } else if (grant == "password") {
+    if (!sign_in_attempt_allowed(s, text("username")))
+      return error_response(429, "Too many sign-in attempts for this account; try again later");
     auto account = s.accounts.sign_in(text("username"), text("password"));
     if (!account.has_value()) {
       if (account.error().code() == StatusCode::kUnauthenticated ||
@@ -228,8 +230,12 @@ void register_oauth_routes(http::Router& router, ApiServices& s) {
     }
     auto username = in->string("username");
     auto password = in->string("password");
-    auto account = s.accounts.sign_in(username.has_value() && *username ? **username : "",
-                                      password.has_value() && *password ? **password : "");
+    const std::string name = username.has_value() && *username ? **username : "";
+    if (!sign_in_attempt_allowed(s, name))
+      return html_response(429, consent_page(*app, a,
+                                             "Too many sign-in attempts for this account. Please "
+                                             "try again in an hour."));
+    auto account = s.accounts.sign_in(name, password.has_value() && *password ? **password : "");
     if (!account.has_value()) {
       if (account.error().code() == StatusCode::kUnauthenticated ||
           account.error().code() == StatusCode::kPermissionDenied)

@@ -7,9 +7,11 @@
 
 #include "social/identity/scopes.h"
 #include "social/identity/secrets.h"
+#include "social/model/text.h"
 
 namespace kindred::social {
 
+using store::AssocType;
 using store::KeyspaceType;
 using store::ObjectType;
 
@@ -89,8 +91,7 @@ bool redirect_uri_registered(const App& app, std::string_view uri) {
 
 Result<App> OAuthService::create_app(const NewApp& in) {
   if (in.name.empty()) return Status::invalid_argument("Validation failed: Application name can't be blank");
-  if (in.name.size() > 60)
-    return Status::invalid_argument("Validation failed: Application name is too long (maximum is 60 characters)");
+  KINDRED_RETURN_IF_ERROR(check_length("Application name", in.name, 60));
   if (in.redirect_uris.empty())
     return Status::invalid_argument("Validation failed: Redirect URI can't be blank");
   for (const auto& uri : in.redirect_uris)
@@ -155,8 +156,31 @@ Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std
   store::Batch b;
   b.claim_key(KeyspaceType::kTokenHash, t.hash, t.id);
   b.put_object(ObjectType::kToken, t.id, t.encode());
+  const bool app_token = account_id.is_none();
+  if (app_token) b.add_assoc({app.id, AssocType::kAppTokens, t.id, t.id, {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  if (app_token) {
+    KINDRED_RETURN_IF_ERROR(trim_app_tokens(app.id));
+    out.expires_in_s = deps_.config.app_token_lifetime_ms / 1000;
+  }
   return out;
+}
+
+Status OAuthService::trim_app_tokens(Id app_id) {
+  KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(app_id, AssocType::kAppTokens));
+  const auto keep = static_cast<int64_t>(deps_.config.app_tokens_per_app);
+  if (count <= keep) return Status::ok();
+  store::RangeQuery q;
+  q.oldest_first = true;
+  q.limit = static_cast<size_t>(count - keep);
+  KINDRED_ASSIGN_OR_RETURN(auto oldest, deps_.store.assoc_range(app_id, AssocType::kAppTokens, q));
+  for (const auto& edge : oldest.items) KINDRED_RETURN_IF_ERROR(revoke_id(edge.to));
+  return Status::ok();
+}
+
+bool OAuthService::expired(const Token& token) const {
+  return token.account_id.is_none() &&
+         deps_.clock.now_ms() >= token.created_at_ms + deps_.config.app_token_lifetime_ms;
 }
 
 Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_token) {
@@ -165,6 +189,10 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
   std::string hash = hash_secret(access_token);
   if (auto cached = cache_.find(hash)) {
     if (!*cached) return Status::unauthenticated("The access token is invalid");
+    if (expired((*cached)->token)) {
+      KINDRED_RETURN_IF_ERROR(revoke_id((*cached)->token.id));
+      return Status::unauthenticated("The access token expired");
+    }
     return **cached;
   }
   auto id = deps_.store.lookup_key(KeyspaceType::kTokenHash, hash);
@@ -176,6 +204,10 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
   if (!token.has_value()) {
     if (token.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
     return token.error();
+  }
+  if (expired(*token)) {
+    KINDRED_RETURN_IF_ERROR(revoke_id(token->id));
+    return Status::unauthenticated("The access token expired");
   }
   KINDRED_ASSIGN_OR_RETURN(auto scopes, parse_scopes(token->scopes));
   auto grant = std::make_shared<const TokenGrant>(TokenGrant{std::move(*token), std::move(scopes)});
@@ -193,6 +225,7 @@ Status OAuthService::revoke(const App& app, std::string_view access_token) {
   store::Batch b;
   b.release_key(KeyspaceType::kTokenHash, hash);
   b.delete_object(ObjectType::kToken, token.id);
+  if (token.account_id.is_none()) b.remove_assoc(token.app_id, AssocType::kAppTokens, token.id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   // A request racing with revocation may still pass; none after this.
   cache_.tombstone(hash);
@@ -205,6 +238,7 @@ Status OAuthService::revoke_id(Id id) {
   store::Batch b;
   b.release_key(KeyspaceType::kTokenHash, token->hash);
   b.delete_object(ObjectType::kToken, token->id);
+  if (token->account_id.is_none()) b.remove_assoc(token->app_id, AssocType::kAppTokens, token->id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(token->hash);
   return Status::ok();

@@ -31,6 +31,7 @@ struct TokenGrant {
 struct IssuedToken {
   std::string access_token;
   Token token;
+  int64_t expires_in_s = 0;  // seconds left for an app's own token; 0: it does not expire
 };
 
 constexpr std::string_view kOutOfBand = "urn:ietf:wg:oauth:2.0:oob";
@@ -56,7 +57,11 @@ class OAuthService {
   // `token_id` names the new token when given (exchange_code records it with the spent code).
   Result<IssuedToken> issue_token(const App& app, Id account_id, std::string_view scopes,
                                   Id token_id = Id());
-  // The grant for a presented bearer token. Errors: Unauthenticated if unknown or revoked.
+  // An app's own tokens (client_credentials: `account_id` none) expire after
+  // SocialConfig::app_token_lifetime_ms, and an app keeps at most app_tokens_per_app of them:
+  // issuing one more revokes its oldest.
+  // The grant for a presented bearer token. Errors: Unauthenticated if unknown, revoked or
+  // expired (an expired token is deleted then).
   Result<TokenGrant> authenticate_token(std::string_view access_token);
   // Revokes `access_token` if it belongs to `app`; unknown tokens are fine (RFC 7009).
   // Errors: PermissionDenied if the token belongs to another app.
@@ -80,6 +85,10 @@ class OAuthService {
   Deps deps_;
   // Deletes the token `id` if it exists (its grant cache entry is tombstoned). Idempotent.
   Status revoke_id(Id id);
+  // Revokes the oldest client_credentials tokens of `app_id` beyond app_tokens_per_app.
+  Status trim_app_tokens(Id app_id);
+  // Whether an app's own token has outlived app_token_lifetime_ms.
+  bool expired(const Token& token) const;
   // Validated tokens by hash; revocation leaves a tombstone.
   RecordCache<std::string, TokenGrant> cache_;
 };

@@ -24,6 +24,11 @@ struct SocialConfig {
   size_t post_cache_entries = 1 << 16;
   size_t account_cache_entries = 1 << 16;
   size_t token_cache_entries = 1 << 16;
+  // Tokens from the client_credentials grant (an app acting as itself: registering accounts,
+  // public reads) expire after this long, and an app keeps at most this many: issuing one more
+  // revokes its oldest. Tokens of a person never expire (as Mastodon's).
+  int64_t app_token_lifetime_ms = 24LL * 60 * 60 * 1000;
+  size_t app_tokens_per_app = 100;
 };
 
 // What every service borrows: the store, the clock, the id generator and the rules. Built once in

@@ -486,10 +486,13 @@ json::object application(const social::App& app, bool with_secrets) {
 }
 
 json::object token(const social::IssuedToken& t) {
-  return json::object{{"access_token", t.access_token},
-                      {"token_type", "Bearer"},
-                      {"scope", t.token.scopes},
-                      {"created_at", t.token.created_at_ms / 1000}};
+  json::object o{{"access_token", t.access_token},
+                 {"token_type", "Bearer"},
+                 {"scope", t.token.scopes},
+                 {"created_at", t.token.created_at_ms / 1000}};
+  // RFC 6749 §5.1: the lifetime, for the tokens that have one (an app's own).
+  if (t.expires_in_s > 0) o["expires_in"] = t.expires_in_s;
+  return o;
 }
 
 }  // namespace kindred::api::entities
