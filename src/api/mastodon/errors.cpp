@@ -39,7 +39,8 @@ http::Response error_response(const Status& s) {
     case StatusCode::kRateLimited:
       return error_response(429, "Too many requests");
     case StatusCode::kUnavailable:
-      return error_response(503, "Service unavailable");
+      // Unavailable messages are written for people ("The store cannot save anything now ...").
+      return error_response(503, s.message().empty() ? "Service unavailable" : s.message());
     case StatusCode::kTooLarge:
       return error_response(413, s.message());
     case StatusCode::kMalformed:  // as Rails answers a body it cannot parse

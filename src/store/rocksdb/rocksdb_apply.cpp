@@ -19,8 +19,10 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -155,6 +157,7 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
   BatchOutcome outcome;
   if (batch.empty()) return outcome;
 
+  KINDRED_RETURN_IF_ERROR(resume_if_failing());
   StripeGuard guard(stripes_, stripes_of(batch));
   KINDRED_ASSIGN_OR_RETURN(auto keys, read_key_states(batch));
   KINDRED_ASSIGN_OR_RETURN(auto edges, read_edge_states(batch));
@@ -266,8 +269,52 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
                         [&](size_t i, bool& exists) { exists = edge_states[i]; });
   count_cache_.end_write(changed_counts, written.is_ok(),
                          [&](size_t i, int64_t& count) { count += deltas[i]; });
-  KINDRED_RETURN_IF_ERROR(written);
+  if (!written.is_ok()) return write_failed(std::move(written));
   return outcome;
+}
+
+namespace {
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status RocksDbStore::resume_if_failing() {
+  if (!writes_failing_.load()) return Status::ok();
+  std::unique_lock lock(resume_mutex_, std::try_to_lock);
+  const int64_t now = steady_ms();
+  // One caller tries at a time, at most once a second; the others are refused at once.
+  if (lock.owns_lock() && now - last_resume_ms_ >= 1000) {
+    last_resume_ms_ = now;
+    // Flushes what the failed writes left in memory and starts a new write-ahead log; fails
+    // (and changes nothing) while the disk is still full.
+    if (db_->Resume().ok()) {
+      writes_failing_.store(false);
+      std::cerr << "kindred store: writes work again" << std::endl;
+      return Status::ok();
+    }
+  }
+  return Status::unavailable(
+      "The store cannot save anything now (its disk is full or failing); nothing was changed");
+}
+
+Status RocksDbStore::write_failed(Status written) {
+  // Only I/O trouble puts the store in the failing state; other errors are the write's own.
+  if (written.code() != StatusCode::kUnavailable && written.code() != StatusCode::kInternal)
+    return written;
+  if (!writes_failing_.exchange(true)) {
+    std::scoped_lock lock(resume_mutex_);
+    last_resume_ms_ = steady_ms();
+    std::cerr << "kindred store: a write failed (" << written.message()
+              << "); writes answer 503 until it can write again (tried every second); reads go on"
+              << std::endl;
+  }
+  return Status::unavailable(
+      "The store cannot save anything now (its disk is full or failing); nothing was changed");
 }
 
 }  // namespace kindred::store::rocksdb_detail

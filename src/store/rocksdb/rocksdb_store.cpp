@@ -1,4 +1,5 @@
 #include "store/rocksdb/rocksdb_store.h"
+#include "store/rocksdb/info_log.h"
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
@@ -117,9 +118,12 @@ Status to_status(const ::rocksdb::Status& s, std::string_view context) {
     case ::rocksdb::Status::kTimedOut:
     case ::rocksdb::Status::kTryAgain:
     case ::rocksdb::Status::kShutdownInProgress:
-      return Status::unavailable(std::move(message));
+      // Unavailable messages reach people (503): no internals in them.
+      return Status::unavailable("The store is busy; please try again shortly");
     case ::rocksdb::Status::kIOError:
-      if (s.IsNoSpace()) return Status::unavailable(std::move(message));
+      if (s.IsNoSpace())
+        return Status::unavailable(
+            "The store cannot save anything now (its disk is full or failing); nothing was changed");
       return Status::internal(std::move(message));
     default:
       return Status::internal(std::move(message));
@@ -365,7 +369,9 @@ Result<std::unique_ptr<Store>> open_rocksdb_store(const StoreOptions& options) {
   }
   std::vector<::rocksdb::ColumnFamilyHandle*> handles;
   ::rocksdb::DB* raw = nullptr;
-  auto s = ::rocksdb::DB::Open(db_options(), options.path, descriptors, &handles, &raw);
+  ::rocksdb::DBOptions db_opts = db_options();
+  db_opts.info_log = std::make_shared<InfoLog>(options.path);
+  auto s = ::rocksdb::DB::Open(db_opts, options.path, descriptors, &handles, &raw);
   if (!s.ok()) return to_status(s, "open " + options.path);
   std::unique_ptr<::rocksdb::DB> db(raw);
   return std::unique_ptr<Store>(

@@ -91,8 +91,19 @@ class RocksDbStore final : public Store {
   Result<RangePage> read_range(Id from, AssocType type, const RangeQuery& q) const;
   Result<KeyStates> read_key_states(const Batch& batch) const;
 
+  // After a write failed on an I/O error (a full disk), writes are refused with Unavailable
+  // until RocksDB is resumed: before each write, at most once a second, Resume() is tried, and
+  // the first success lets writes through again. Reads never stop. Thread-safe.
+  Status resume_if_failing();
+  // Records a failed write: the first failure of a spell logs one line to stderr.
+  Status write_failed(Status written);
+
   // Constant after construction.
   ::rocksdb::WriteOptions write_options_;
+
+  std::atomic<bool> writes_failing_{false};
+  std::mutex resume_mutex_;
+  int64_t last_resume_ms_ = 0;  // GUARDED_BY(resume_mutex_)
 
   // Held shared by every call and exclusively by close(), so close() waits for calls in flight
   // and no call ever sees a half-closed database.
