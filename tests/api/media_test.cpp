@@ -118,6 +118,38 @@ TEST_F(MediaApi, UploadReturnsAMediaAttachmentWithFilesMetaAndBlurhash) {
   EXPECT_LT(preview.body.size(), original.body.size());
 }
 
+// A shared cache (a proxy, a CDN) in front of Kindred may keep public photos, never those of
+// private or direct posts, nor uploads not yet posted.
+TEST_F(MediaApi, PhotosOfPrivatePostsAreServedCacheControlPrivate) {
+  auto cache_control = [&](const std::string& media_id) {
+    auto m = json(get("/api/v1/media/" + media_id, ann_.token));
+    return fetch(str(m, "url")).header("cache-control");
+  };
+  const std::string unposted = upload_id(ann_, photo(640, 480, 11));
+  EXPECT_EQ(cache_control(unposted), "private, max-age=31536000, immutable");
+
+  for (const char* visibility : {"private", "direct"}) {
+    const std::string id = upload_id(ann_, photo(640, 480, visibility[0] == 'p' ? 12 : 13));
+    bj::array ids{bj::string(id)};
+    Reply r = post("/api/v1/statuses",
+                   {{"status", "for friends"}, {"media_ids", ids}, {"visibility", visibility}},
+                   ann_.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto url = str(json(r).at("media_attachments").at(0), "url");
+    auto preview = str(json(r).at("media_attachments").at(0), "preview_url");
+    EXPECT_EQ(fetch(url).header("cache-control"), "private, max-age=31536000, immutable")
+        << visibility;
+    EXPECT_EQ(fetch(preview).header("cache-control"), "private, max-age=31536000, immutable")
+        << visibility;
+  }
+
+  const std::string shown = upload_id(ann_, photo(640, 480, 14));
+  Reply r = post_with_media(ann_, {shown});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(fetch(str(json(r).at("media_attachments").at(0), "url")).header("cache-control"),
+            "public, max-age=31536000, immutable");
+}
+
 TEST_F(MediaApi, FilesAreServedImmutableWithEtagConditionalAndRangeRequests) {
   auto m = json(upload(ann_, photo()));
   const std::string url = str(m, "url");
@@ -437,6 +469,7 @@ TEST_F(MediaApi, UpdateCredentialsChangesTheProfile) {
 
   auto avatar = fetch(str(a, "avatar"));
   ASSERT_EQ(avatar.status, 200) << str(a, "avatar");
+  EXPECT_EQ(avatar.header("cache-control"), "public, max-age=31536000, immutable");
   auto avatar_image = ti::decode(avatar.body);
   EXPECT_EQ(avatar_image.width(), 400);
   EXPECT_EQ(avatar_image.height(), 400);

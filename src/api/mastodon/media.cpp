@@ -88,7 +88,14 @@ void register_media_routes(http::Router& router, ApiServices& s) {
     if (!bytes.has_value()) return error_response(bytes.error());
     // The name is the content's hash: the file never changes, and the hash is its ETag.
     const std::string etag = name.substr(0, name.find('.'));
-    return http::file_response(req, std::move(*bytes), mime_for(name), etag, true);
+    http::Response res = http::file_response(req, std::move(*bytes), mime_for(name), etag, true);
+    // A photo of a private or direct post (or an upload not yet posted) must not be kept by a
+    // shared cache between a client and Kindred, where others could be served it.
+    auto shared = s.posts.file_is_public(name);
+    if (!shared.has_value() || !*shared)
+      for (auto& [header, value] : res.headers)
+        if (header == "Cache-Control") value = "private, max-age=31536000, immutable";
+    return res;
   });
 }
 

@@ -489,6 +489,17 @@ Result<size_t> MediaService::sweep_unattached() {
   return removed;
 }
 
+Result<std::vector<Id>> MediaService::file_users(std::string_view blob, size_t limit) const {
+  store::RangeQuery q;
+  q.oldest_first = true;
+  q.limit = limit;
+  KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(blob_node(blob), AssocType::kBlobUsers, q));
+  std::vector<Id> users;
+  users.reserve(page.items.size());
+  for (const auto& edge : page.items) users.push_back(edge.to);
+  return users;
+}
+
 Result<std::string> MediaService::read_file(std::string_view blob) const {
   if (!media::BlobStore::valid_name(blob)) return Status::not_found("Record not found");
   return blobs_.read(blob);

@@ -126,6 +126,9 @@ class MediaService {
 
   // The file named `blob`, for serving. Errors: NotFound.
   Result<std::string> read_file(std::string_view blob) const;
+  // Up to `limit` of what uses the file `blob`: media ids (a post's photos, uploads) and account
+  // ids (avatars, headers), oldest first.
+  Result<std::vector<Id>> file_users(std::string_view blob, size_t limit) const;
 
   // Holds processing jobs in the queue until called with false (tests of the 202/206 path).
   void pause_processing_for_test(bool paused);

@@ -179,6 +179,23 @@ Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
   return out;
 }
 
+Result<bool> PostService::file_is_public(std::string_view blob) const {
+  // A file shared by many (the same photo posted again) needs one public use; twenty looked at
+  // are plenty, and bound the work of one request.
+  KINDRED_ASSIGN_OR_RETURN(auto users, media_.file_users(blob, 20));
+  auto found = media_.load_many(users);
+  if (!found.has_value()) return found.error();
+  for (Id user : users) {
+    auto m = std::find_if(found->begin(), found->end(), [&](const Media& x) { return x.id == user; });
+    if (m == found->end()) return true;  // not a photo: an account's avatar or header
+    if (m->status_id.is_none()) continue;
+    auto post = get_visible_post(Viewer{}, m->status_id);
+    if (post.has_value()) return true;
+    if (!post.error().is_not_found()) return post.error();
+  }
+  return false;
+}
+
 bool PostService::can_see(const Viewer& viewer, const Post& post) const {
   auto seen = visible(viewer, {&post});
   return seen.has_value() && seen->front();

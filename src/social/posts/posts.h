@@ -124,6 +124,11 @@ class PostService {
   // StatusFilter does in threads. For the many who mute nobody, one count from memory.
   Status drop_muted(const Viewer& viewer, std::vector<PostView>& views) const;
 
+  // Whether the photo file `blob` may be kept by shared caches: it is an avatar or a header, or
+  // a photo of a post anyone signed out may see. Photos of private and direct posts, and uploads
+  // not yet posted, are not (their files are served with Cache-Control: private).
+  Result<bool> file_is_public(std::string_view blob) const;
+
   bool can_see(const Viewer& viewer, const Post& post) const;
   // can_see for each post, with the relationship lookups of all of them batched.
   Result<std::vector<bool>> visible(const Viewer& viewer, const std::vector<const Post*>& posts) const;
