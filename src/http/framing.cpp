@@ -1,8 +1,6 @@
 #include "http/framing.h"
 
 #include <boost/beast/core/string.hpp>
-#include <cstddef>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,18 +63,17 @@ Method to_method(bhttp::verb v) {
   }
 }
 
-size_t field_count(const bhttp::request_header<>& header) {
-  return static_cast<size_t>(std::distance(header.begin(), header.end()));
+void read_headers(const bhttp::request_header<>& header,
+                  std::vector<std::pair<std::string, std::string>>& out) {
+  out.clear();
+  for (const auto& field : header) {
+    out.emplace_back(lower_ascii(field.name_string()), std::string(field.value()));
+  }
 }
 
-void to_request(bhttp::request<bhttp::string_body>& msg, size_t header_fields, Request& req) {
+void to_request(bhttp::request<bhttp::string_body>& msg, Request& req) {
   req.method = to_method(msg.method());
   req.set_target(std::string(msg.target()));
-  req.headers.clear();
-  for (const auto& field : msg) {
-    if (req.headers.size() == header_fields) break;  // the rest is a chunked body's trailer
-    req.headers.emplace_back(lower_ascii(field.name_string()), std::string(field.value()));
-  }
   req.body = std::move(msg.body());
   req.path_params.clear();
 }

@@ -7,7 +7,9 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
-#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "http/message.h"
 
@@ -33,16 +35,18 @@ Framing check_framing(const boost::beast::http::request_header<>& header);
 // The Method for Beast's verb; kOther for any verb Kindred does not route.
 Method to_method(boost::beast::http::verb v);
 
-// The number of fields in `header`. Taken once the header is parsed, it tells the header's own
-// fields from a chunked body's trailer fields, which Beast appends to the same list later.
-size_t field_count(const boost::beast::http::request_header<>& header);
+// Replaces `out` with the fields of `header` as Request::headers holds them: in order, names
+// lower-cased. Call it once the header is parsed, before any body byte: Beast later adds a
+// chunked body's trailer fields to the same list (next to same-named header fields), and those
+// must not reach handlers as headers. RFC 9110 §6.5.2 forbids merging them into the header
+// section, and they arrive after check_framing() ran: a second Host, an X-Forwarded-For after
+// the proxy's.
+void read_headers(const boost::beast::http::request_header<>& header,
+                  std::vector<std::pair<std::string, std::string>>& out);
 
-// Fills `req` from a parsed request as the server routes it: method, target (split into path
-// and query), the first `header_fields` fields (the header's, see field_count) in order with
-// names lower-cased, and the body, moved out of `msg`. Clears path_params; leaves remote_ip alone.
-// Trailer fields are dropped: RFC 9110 §6.5.2 forbids merging them into the header section, and
-// they arrive after check_framing() ran (a second Host, an X-Forwarded-For after the proxy's).
-void to_request(boost::beast::http::request<boost::beast::http::string_body>& msg,
-                size_t header_fields, Request& req);
+// Fills the rest of `req` once the request is read: method, target (split into path and query)
+// and the body, moved out of `msg`. Clears path_params; leaves headers (read_headers() filled
+// them) and remote_ip alone.
+void to_request(boost::beast::http::request<boost::beast::http::string_body>& msg, Request& req);
 
 }  // namespace kindred::http::detail

@@ -218,8 +218,9 @@ void Session::on_header(beast::error_code ec, std::size_t) {
 bool Session::apply_route_body_limit() {
   if (route_limit_applied_) return true;
   route_limit_applied_ = true;
-  header_fields_ = field_count(parser_->get());
   if (!framing_ok()) return false;
+  // Now, before a chunked body's trailer fields join the header's in Beast's list.
+  read_headers(parser_->get(), req_.headers);
   const auto& msg = parser_->get();
   auto content_length = parser_->content_length();
   // Requests without a body (most GETs) skip the route lookup.
@@ -291,7 +292,7 @@ void Session::on_request() {
   http10_ = msg.version() < 11;
   head_request_ = msg.method() == bhttp::verb::head;
 
-  to_request(msg, header_fields_, req_);  // method, target, headers, body; path_params cleared
+  to_request(msg, req_);  // method, target, body; path_params cleared (headers: read_headers)
   if (ctx_.options.trusted_proxies.empty()) {
     req_.remote_ip = remote_ip_;
   } else {

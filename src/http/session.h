@@ -153,7 +153,6 @@ class Session : public std::enable_shared_from_this<Session> {
   bool http10_ = false;
   bool head_request_ = false;         // the response gets headers only
   bool route_limit_applied_ = false;  // apply_route_body_limit() ran for this request
-  size_t header_fields_ = 0;  // fields in this request's header; any after are a chunked trailer
   bool busy_ = false;                 // a request is in flight (counted in ctx_.busy)
   bool closing_ = false;  // the socket is closed or closing; completion handlers just return
   // Guards closing the descriptor against shut_down_from_outside() on another thread.

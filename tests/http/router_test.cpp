@@ -55,6 +55,22 @@ TEST(Router, FilterSeesTheMatchedRouteInOneSpelling) {
                                             "/statuses/:id", "/"}));
 }
 
+// A keep-alive connection reuses one Request: a request that matches nothing must not carry the
+// route and parameters of the one before it (found by tests/fuzz/http_request_fuzz.cpp).
+TEST(Router, ARequestMatchingNothingHasNoRouteFromTheOneBefore) {
+  Router router;
+  router.add(Method::kGet, "/statuses/:id", named("status"));
+  Request req;
+  req.method = Method::kGet;
+  req.set_target("/statuses/7");
+  ASSERT_EQ(router.handle(req).status, 200);
+  EXPECT_EQ(req.route, "/statuses/:id");
+  req.set_target("/nowhere");
+  EXPECT_EQ(router.handle(req).status, 404);
+  EXPECT_EQ(req.route, "");
+  EXPECT_TRUE(req.path_params.empty());
+}
+
 TEST(Router, LiteralSegmentBeatsParameterRegardlessOfOrder) {
   Router router;
   router.add(Method::kGet, "/api/v1/accounts/:id", named("show"));

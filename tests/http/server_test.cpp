@@ -469,6 +469,25 @@ class RawConnection {
   bool closed_ = false;
 };
 
+// RFC 9110 §6.5.2: trailer fields are not header fields. A trailer must not add a second Host
+// nor a X-Forwarded-For hop (found by tests/fuzz/http_request_fuzz.cpp).
+TEST_F(ServerTest, TrailersOfAChunkedBodyNeverReachHandlersAsHeaders) {
+  router_.add(Method::kPost, "/headers", [](Request& req) {
+    std::string all;
+    for (const auto& [name, value] : req.headers) all += name + "=" + value + ";";
+    return text(all);
+  });
+  start();
+  std::string raw = client_->raw_exchange(
+      "POST /headers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+      "X-Forwarded-For: 198.51.100.1\r\nConnection: close\r\n\r\n"
+      "2\r\nhi\r\n0\r\nHost: evil\r\nX-Forwarded-For: 203.0.113.66\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 200 ", 0), 0u) << raw;
+  EXPECT_EQ(raw.find("evil"), std::string::npos) << raw;
+  EXPECT_EQ(raw.find("203.0.113.66"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("x-forwarded-for=198.51.100.1;"), std::string::npos) << raw;
+}
+
 TEST_F(ServerTest, ASilentNewConnectionIsClosedAfterTheFirstRequestTimeout) {
   ServerOptions options;
   options.first_request_timeout = milliseconds(200);
