@@ -35,6 +35,8 @@ constexpr size_t kReadChunk = 8 * 1024;
 // reset the connection before the client has read the response.
 constexpr std::chrono::milliseconds kMaxLingerTime{2'000};
 constexpr uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
+// Responses larger than this are written with an abortive close armed (see write_response).
+constexpr size_t kAbortiveWriteBytes = 64 * 1024;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -345,6 +347,16 @@ void Session::write_response() {
   bool send_body = !head_request_ && status_has_body(res_.status);
   body_bytes_ = send_body ? res_.body.size() : 0;
   stream_.expires_after(ctx_.options.read_timeout);
+  // A client that stops reading a large response leaves its unsent rest in the kernel's send
+  // buffer, which a graceful close would keep (FIN-WAIT-1, megabytes) for as long as the client
+  // lingers. While such a write is under way the socket closes abortively (RST, the rest
+  // dropped), which is what the write deadline's close then does; a completed write restores
+  // the graceful close. Small responses fit the send buffer and skip the two system calls.
+  if (body_bytes_ > kAbortiveWriteBytes) {
+    beast::error_code ignored;
+    stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    abortive_close_armed_ = true;
+  }
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
                                             asio::buffer(res_.body.data(), body_bytes_)};
   asio::async_write(stream_, buffers,
@@ -357,6 +369,11 @@ void Session::on_write(beast::error_code ec, std::size_t) {
   ctx_.done_busy();
   if (closing_) return;
   if (ec) return close();
+  if (abortive_close_armed_) {
+    beast::error_code ignored;
+    stream_.socket().set_option(asio::socket_base::linger(false, 0), ignored);
+    abortive_close_armed_ = false;
+  }
   if (!keep_alive_) {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);

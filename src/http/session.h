@@ -138,7 +138,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::string remote_ip_;
   std::string address_key_;  // what ctx_.admit() counted this connection under
-  bool served_a_request_ = false;  // after the first, the idle timeout replaces the first deadline
+  bool served_a_request_ = false;
+  bool abortive_close_armed_ = false;  // SO_LINGER 0 while a large response is being written  // after the first, the idle timeout replaces the first deadline
 
   // The request being served and its answer. While a handler runs on a worker only that worker
   // touches them; posting to and from the pool orders the accesses.

@@ -488,6 +488,32 @@ TEST_F(ServerTest, TrailersOfAChunkedBodyNeverReachHandlersAsHeaders) {
   EXPECT_NE(raw.find("x-forwarded-for=198.51.100.1;"), std::string::npos) << raw;
 }
 
+// A client that stops reading a large response is cut off when the write's deadline passes, with
+// a reset: a graceful close would keep the unsent megabytes in the kernel for as long as the
+// client lingers (found by bench/soak.sh's slow readers).
+TEST_F(ServerTest, AClientThatStopsReadingIsResetWhenTheWriteDeadlinePasses) {
+  router_.add(Method::kGet, "/big", [](Request&) { return text(std::string(32 << 20, 'x')); });
+  ServerOptions options;
+  options.read_timeout = milliseconds(300);  // also bounds writing one response
+  start(options);
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  socket.set_option(asio::socket_base::receive_buffer_size(4096));
+  asio::write(socket, asio::buffer(std::string_view("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::this_thread::sleep_for(milliseconds(1500));  // not reading; the deadline passes
+  boost::system::error_code ec;
+  std::string got;
+  auto deadline = steady_clock::now() + kPatience;
+  while (!ec && steady_clock::now() < deadline) {
+    char buf[65536];
+    got.append(buf, socket.read_some(asio::buffer(buf), ec));
+  }
+  EXPECT_EQ(ec, asio::error::connection_reset) << ec.message() << " after " << got.size() << " bytes";
+  EXPECT_LT(got.size(), size_t{32 << 20});
+}
+
 TEST_F(ServerTest, ASilentNewConnectionIsClosedAfterTheFirstRequestTimeout) {
   ServerOptions options;
   options.first_request_timeout = milliseconds(200);
