@@ -21,6 +21,7 @@
 // values the model predicts. Error messages (shown to clients) obey the same rule.
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -276,6 +277,10 @@ void check_json_normalized(const json::value& before, const json::value& after) 
       check_json_normalized(child, it->value());
       ++it;
     }
+  } else if (before.is_double() && std::isnan(before.get_double())) {
+    // Boost.JSON 1.81 reads "0e999" as NaN, which equals nothing, itself included. Such a
+    // number reaches a handler as the text "NaN", which no numeric parameter accepts.
+    check(after.is_double() && std::isnan(after.get_double()));
   } else {
     check(before == after);
   }
