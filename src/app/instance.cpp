@@ -9,6 +9,7 @@
 #include "app/demo.h"
 #include "http/server.h"
 #include "store/rocksdb/rocksdb_store.h"
+#include "web/web.h"
 
 namespace kindred::app {
 
@@ -27,6 +28,7 @@ struct Instance::Impl {
   std::unique_ptr<store::Store> store;
   social::SocialConfig social_config;
   api::ApiConfig api_config;
+  web::WebConfig web_config;
   std::unique_ptr<social::PasswordHasher> hasher;
   std::unique_ptr<social::AccountService> accounts;
   std::unique_ptr<social::OAuthService> oauth;
@@ -48,6 +50,7 @@ struct Instance::Impl {
   std::unique_ptr<social::FilterService> filters;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
+  std::unique_ptr<web::WebPages> web;
   std::unique_ptr<http::Server> server;
   std::string host;
   uint16_t port = 0;
@@ -108,6 +111,8 @@ struct Instance::Impl {
     social_config.domain = domain;
     api_config.base_url = base;
     api_config.domain = domain;
+    web_config.base_url = base;
+    web_config.domain = domain;
   }
 };
 
@@ -156,6 +161,8 @@ Status Instance::start(std::ostream* access_log) {
   m.social_config.max_status_chars = c.max_characters;
   m.social_config.comments_ranked_limit = c.comments_ranked_limit;
   m.api_config.title = c.title;
+  m.web_config.title = c.title;
+  m.web_config.description = m.api_config.description;
   m.api_config.contact_email = c.contact_email;
   m.api_config.registrations = c.registrations;
   m.api_config.max_status_chars = c.max_characters;
@@ -208,6 +215,11 @@ Status Instance::start(std::ostream* access_log) {
                             *m.comments,   *m.support, *m.preferences, *m.memories,
                             *m.holds, *m.filters};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
+  // The web pages beside the API, on the same social/ services (after the API: they replace its
+  // not-found answer with one that gives browsers an HTML page).
+  m.web = std::make_unique<web::WebPages>(
+      web::WebServices{m.web_config, *m.clock, *m.accounts, *m.posts, *m.likes, *m.comments, *m.feeds},
+      m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   http::ServerOptions ho;
@@ -262,6 +274,7 @@ void Instance::stop() {
   if (m.server) m.server->stop();
   m.server.reset();
   m.api.reset();
+  m.web.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);

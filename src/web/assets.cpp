@@ -1,0 +1,119 @@
+#include "web/assets.h"
+
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "http/static_file.h"
+#include "web/embedded.h"
+
+namespace kindred::web {
+
+namespace {
+
+constexpr std::string_view kPrefix = "assets/";
+
+// FNV-1a, 64 bits: a stable content hash for cache-busting names (not a security boundary).
+std::string content_hash(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string_view content_type_of(std::string_view name) {
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  if (name.ends_with(".js") || name.ends_with(".mjs")) return "text/javascript; charset=utf-8";
+  if (name.ends_with(".svg")) return "image/svg+xml";
+  return "application/octet-stream";
+}
+
+bool accepts_gzip(const http::Request& req) {
+  auto ae = req.header("accept-encoding");
+  if (!ae) return false;
+  // "gzip" listed and not refused with q=0 (a coarse reading of RFC 9110's rules that never
+  // sends gzip to a client that did not ask for it).
+  const size_t at = ae->find("gzip");
+  if (at == std::string_view::npos) return false;
+  const std::string_view rest = ae->substr(at + 4);
+  const size_t comma = rest.find(',');
+  const std::string_view params = rest.substr(0, comma);
+  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string gzip(std::string_view bytes, int level) {
+  z_stream zs{};
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    std::abort();
+  std::string out(deflateBound(&zs, bytes.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  zs.avail_in = static_cast<uInt>(bytes.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) std::abort();
+  return out;
+}
+
+Assets::Assets() {
+  for (size_t i = 0; i < kEmbeddedFileCount; ++i) {
+    const EmbeddedFile& f = kEmbeddedFiles[i];
+    if (!f.name.starts_with(kPrefix)) continue;
+    const std::string name(f.name.substr(kPrefix.size()));
+    const size_t dot = name.rfind('.');
+    Asset a;
+    a.etag = content_hash(f.bytes);
+    const std::string file = name.substr(0, dot) + "." + a.etag + name.substr(dot);
+    a.url = "/assets/" + file;
+    a.content_type = std::string(content_type_of(name));
+    a.bytes = std::string(f.bytes);
+    a.gzip = gzip(a.bytes);
+    auto [it, inserted] = by_name_.emplace(name, std::move(a));
+    by_file_.emplace(file, &it->second);
+  }
+}
+
+const Assets::Asset& Assets::find(std::string_view name) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) {
+    std::fprintf(stderr, "kindred web: no asset named %.*s\n", static_cast<int>(name.size()),
+                 name.data());
+    std::abort();
+  }
+  return it->second;
+}
+
+const std::string& Assets::url(std::string_view name) const { return find(name).url; }
+size_t Assets::size(std::string_view name) const { return find(name).bytes.size(); }
+size_t Assets::gzip_size(std::string_view name) const { return find(name).gzip.size(); }
+
+http::Response Assets::serve(const http::Request& req) const {
+  auto it = by_file_.find(req.param("file"));
+  if (it == by_file_.end()) {
+    http::Response r;
+    r.status = 404;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "Not found\n";
+    r.set_header("X-Content-Type-Options", "nosniff");
+    return r;
+  }
+  const Asset& a = *it->second;
+  const bool gz = accepts_gzip(req);
+  // The two encodings are different representations: each has its own strong tag.
+  http::Response r = http::file_response(req, gz ? a.gzip : a.bytes, a.content_type,
+                                         gz ? a.etag + "-gz" : a.etag, /*immutable=*/true);
+  if (gz && r.status != 416) r.set_header("Content-Encoding", "gzip");
+  r.set_header("Vary", "Accept-Encoding");
+  return r;
+}
+
+}  // namespace kindred::web

@@ -1,0 +1,204 @@
+// The pages that show many posts as a grid: a profile, /explore, /tags/:tag and the front page;
+// and the sign-in pointers the front page links to.
+#include "http/form.h"
+#include "social/model/text.h"
+#include "web/escape.h"
+#include "web/page.h"
+
+namespace kindred::web {
+
+namespace {
+
+constexpr size_t kGridPage = 24;
+constexpr size_t kFrontPageTiles = 12;
+
+// max_id from the query ("" when absent); nullopt for a malformed one.
+std::optional<Id> max_id_param(const PageContext& c) {
+  auto params = http::Params::parse(c.req.query);
+  if (!params) return std::nullopt;
+  auto v = params->get("max_id");
+  if (!v) return Id();
+  auto id = Id::parse(std::string(*v));
+  if (!id) return std::nullopt;
+  return *id;
+}
+
+// "<path>?max_id=<position of the last item>" when the page was full (more may follow).
+std::string older_url(std::string_view path, const social::Page<social::PostView>& page,
+                      size_t limit) {
+  if (page.items.size() < limit || page.positions.empty()) return "";
+  return std::string(path) + "?max_id=" + page.positions.back().to_string();
+}
+
+Data count_data(const PageContext& c, int64_t n, std::string_view one, std::string_view many) {
+  Data d;
+  d.set("value", std::to_string(n));
+  d.set("text", c.number(n));
+  d.set("word", std::string(n == 1 ? one : many));
+  return d;
+}
+
+}  // namespace
+
+http::Response profile_page(const PageContext& c) {
+  const std::string_view acct = c.req.param("acct");
+  if (!acct.starts_with("@") || acct.size() < 2) return not_found(c);
+  auto found = c.s.accounts.lookup(acct.substr(1));
+  if (!found.has_value()) return failure(c, found.error());
+  // An account awaiting approval has no page, as it has no lookup (api/mastodon/accounts.cpp).
+  if (!found->approved) return not_found(c);
+  // The canonical spelling of the name.
+  if (acct.substr(1) != found->username) return not_found(c);
+  auto view = c.s.accounts.view_of(*found);
+  if (!view.has_value()) return failure(c, view.error());
+  const social::Account& a = view->account;
+
+  auto max_id = max_id_param(c);
+  if (!max_id) return error_page(c, 400);
+  social::ListQuery q;
+  q.max_id = *max_id;
+  q.limit = kGridPage;
+  social::AccountPostsFilter filter;
+  filter.only_media = true;
+  filter.exclude_replies = true;
+  filter.exclude_reblogs = true;
+  auto posts = c.s.feeds.account_posts(social::Viewer{}, a.id, q, filter);
+  if (!posts.has_value()) return failure(c, posts.error());
+
+  const std::string path = profile_path(a);
+  Data d = account_data(a);
+  d.set("domain", c.s.config.domain);
+  d.set("header", a.header.empty() ? std::string("/headers/original/missing.png") : media_path(a.header));
+  d.set("note", a.note);
+  Data fields = list();
+  for (const auto& f : a.fields) {
+    Data fd;
+    fd.set("name", f.name);
+    fd.set("value", f.value);
+    // A value that is a web address is a link; anything else (javascript: included) is text.
+    const std::string href = safe_url(f.value);
+    if (href.starts_with("https://") || href.starts_with("http://")) fd.set("href", href);
+    fields.push_back(fd);
+  }
+  d.set("fields", fields);
+  d.set("has_fields", !a.fields.empty());
+  d.set("posts", count_data(c, view->statuses_count, "post", "posts"));
+  d.set("followers", count_data(c, view->followers_count, "follower", "followers"));
+  d.set("following", count_data(c, view->following_count, "following", "following"));
+  d.set("grid", render_grid(c, posts->items, false, older_url(path, *posts, q.limit),
+                            q.max_id.is_none() ? name_of(a) + " has not posted any photos yet."
+                                               : "No older photos."));
+  d.set("paged", !q.max_id.is_none());
+  d.set("url", path);
+
+  Page page;
+  page.title = name_of(a) + " (@" + a.username + ") · " + c.s.config.title;
+  page.description = a.note.empty() ? "Photos by " + name_of(a) + " on " + c.s.config.title
+                                    : snippet(a.note, 200);
+  page.canonical = c.absolute(path);
+  page.noindex = !a.indexable;
+  Preview pv;
+  pv.type = "profile";
+  pv.title = name_of(a) + " (@" + a.username + ")";
+  pv.description = page.description;
+  pv.url = page.canonical;
+  page.preview = pv;
+  page.styles = {"grid.css", "profile.css"};
+  page.body_html = render("profile", d);
+  return page_response(c, 200, page);
+}
+
+namespace {
+
+http::Response timeline_page(const PageContext& c, std::string_view path, std::string heading,
+                             std::string intro, const std::optional<std::string>& tag) {
+  auto max_id = max_id_param(c);
+  if (!max_id) return error_page(c, 400);
+  social::ListQuery q;
+  q.max_id = *max_id;
+  q.limit = kGridPage;
+  auto posts = tag ? c.s.feeds.tag_timeline(social::Viewer{}, *tag, q, true)
+                   : c.s.feeds.public_timeline(social::Viewer{}, q, true);
+  if (!posts.has_value()) return failure(c, posts.error());
+  Data d;
+  d.set("heading", heading);
+  d.set("intro", intro);
+  d.set("paged", !q.max_id.is_none());
+  d.set("first_url", std::string(path));
+  d.set("grid", render_grid(c, posts->items, true, older_url(path, *posts, q.limit),
+                            q.max_id.is_none() ? "No photos here yet." : "No older photos."));
+  Page page;
+  page.title = heading + " · " + c.s.config.title;
+  page.description = intro;
+  page.canonical = c.absolute(path);
+  // Public timelines are the instance's, not one person's: still kept out of indexes, since
+  // each post's author decides that for their own posts.
+  page.noindex = true;
+  Preview pv;
+  pv.title = heading;
+  pv.description = intro;
+  pv.url = page.canonical;
+  page.preview = pv;
+  page.styles = {"grid.css"};
+  page.body_html = render("timeline", d);
+  return page_response(c, 200, page);
+}
+
+}  // namespace
+
+http::Response explore_page(const PageContext& c) {
+  return timeline_page(c, "/explore", "Explore",
+                       "The newest public photos from people on " + c.s.config.title + ".",
+                       std::nullopt);
+}
+
+http::Response tag_page(const PageContext& c) {
+  std::string tag(c.req.param("tag"));
+  if (tag.empty() || tag.size() > 100) return not_found(c);
+  std::string lower;
+  for (char ch : tag) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return timeline_page(c, "/tags/" + http::percent_encode(tag), "#" + tag,
+                       "Public photos tagged #" + tag + " on " + c.s.config.title + ".", lower);
+}
+
+http::Response home_page(const PageContext& c) {
+  social::ListQuery q;
+  q.limit = kFrontPageTiles;
+  auto posts = c.s.feeds.public_timeline(social::Viewer{}, q, true);
+  if (!posts.has_value()) return failure(c, posts.error());
+  Data d;
+  d.set("title", c.s.config.title);
+  d.set("description", c.s.config.description);
+  d.set("domain", c.s.config.domain);
+  d.set("grid", render_grid(c, posts->items, true, "", "Nobody has shared a public photo yet."));
+  d.set("more", posts->items.size() >= q.limit);
+  Page page;
+  page.title = c.s.config.title;
+  page.description = c.s.config.description;
+  page.canonical = c.absolute("/");
+  page.noindex = false;  // the front page says what the instance is; no person's post on it is
+                         // indexed through it (each post page keeps its author's choice)
+  Preview pv;
+  pv.title = c.s.config.title;
+  pv.description = c.s.config.description;
+  pv.url = page.canonical;
+  page.preview = pv;
+  page.styles = {"grid.css", "home.css"};
+  page.body_html = render("home", d);
+  return page_response(c, 200, page);
+}
+
+http::Response sign_in_page(const PageContext& c, bool sign_up) {
+  Data d;
+  d.set("sign_up", sign_up);
+  d.set("domain", c.s.config.domain);
+  d.set("base_url", c.s.config.base_url);
+  d.set("title", c.s.config.title);
+  Page page;
+  page.title = std::string(sign_up ? "Join " : "Sign in to ") + c.s.config.title;
+  page.styles = {"home.css"};
+  page.body_html = render("sign_in", d);
+  return page_response(c, 200, page);
+}
+
+}  // namespace kindred::web

@@ -1,0 +1,95 @@
+#pragma once
+
+// Shared by the page handlers of src/web/: the layout, responses and the pieces of data
+// several templates show. Internal to the web layer.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "http/message.h"
+#include "social/model/views.h"
+#include "web/assets.h"
+#include "web/templates.h"
+#include "web/web.h"
+
+namespace kindred::web {
+
+// What one request needs to render: the services, the assets and the reader's language.
+struct PageContext {
+  const WebServices& s;
+  const Assets& assets;
+  const http::Request& req;
+  std::string language;  // for numbers ("en", "de-DE")
+
+  std::string number(int64_t n) const;
+  // base_url + path
+  std::string absolute(std::string_view path) const { return s.config.base_url + std::string(path); }
+};
+
+// Open Graph and Twitter card tags of a page.
+struct Preview {
+  std::string type = "website";  // og:type
+  std::string title;
+  std::string description;
+  std::string url;  // absolute
+  struct Image {
+    std::string url;  // absolute
+    int width = 0;
+    int height = 0;
+    std::string alt;
+  };
+  std::optional<Image> image;
+};
+
+// One page: its layout fields around `body_html` (a rendered template).
+struct Page {
+  std::string title;        // <title>
+  std::string description;  // <meta name="description">, may be empty
+  std::string canonical;    // absolute URL, may be empty
+  bool noindex = true;      // robots: keep out of search indexes
+  std::optional<Preview> preview;
+  std::vector<std::string> styles;  // asset names ("post.css"); site.css always comes first
+  std::string body_html;
+};
+
+// The whole document, with the security headers every page carries (a strict CSP and more).
+http::Response page_response(const PageContext& c, int status, const Page& page);
+// An error page (404, 410, 500) as HTML.
+http::Response error_page(const PageContext& c, int status);
+// 404 for a browser asking for HTML; the API's JSON otherwise.
+http::Response not_found(const PageContext& c);
+// A failure from social/: 404 for NotFound (and anything a visitor may not see), 400 for a bad
+// cursor, else 500 (logged).
+http::Response failure(const PageContext& c, const Status& status);
+
+// Display name, or the username when it has none.
+std::string name_of(const social::Account& a);
+// "/@username"
+std::string profile_path(const social::Account& a);
+// "/@username/123"
+std::string post_path(const social::Account& author, Id post_id);
+// "/system/media/<blob>", or the default avatar's path.
+std::string media_path(std::string_view blob);
+std::string avatar_path(const social::Account& a);
+// {name, username, url, avatar, verified, remembering}
+Data account_data(const social::Account& a);
+// "<time datetime=...>" parts: {iso, text} ("2 December 2026, 13:45 UTC")
+Data time_data(int64_t ms);
+// The first characters of a post's text for previews and captions, whole words, "…" if cut.
+std::string snippet(std::string_view text, size_t max_chars);
+
+// A grid of photo posts (grid.mustache): tiles linking to each post, captions when `captions`,
+// and an "Older posts" link to `older_url` when not empty. `empty` is said when there are none.
+std::string render_grid(const PageContext& c, const std::vector<social::PostView>& posts,
+                        bool captions, const std::string& older_url, std::string_view empty);
+
+// The page handlers (one file each).
+http::Response post_page(const PageContext& c);
+http::Response profile_page(const PageContext& c);
+http::Response explore_page(const PageContext& c);
+http::Response tag_page(const PageContext& c);
+http::Response home_page(const PageContext& c);
+http::Response sign_in_page(const PageContext& c, bool sign_up);
+
+}  // namespace kindred::web

@@ -1,0 +1,346 @@
+// GET /@username/:id: one post, its photos, the like sentence, its comments in the chosen order
+// (paged by the API's cursor), the post it answers, and the support card of a post on a support
+// topic.
+#include <charconv>
+
+#include "http/form.h"
+#include "social/care/support.h"
+#include "social/model/calendar.h"
+#include "web/escape.h"
+#include "web/page.h"
+
+namespace kindred::web {
+
+namespace {
+
+constexpr size_t kCommentsPerPage = 20;
+constexpr const char* kWeekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                     "Thursday", "Friday", "Saturday"};
+
+Data photos_data(const social::PostView& v) {
+  Data photos = list();
+  const size_t total = v.media.size();
+  for (size_t i = 0; i < total; ++i) {
+    const social::Media& m = v.media[i];
+    if (m.state != social::MediaState::kReady) continue;
+    Data p;
+    p.set("src", media_path(m.original.blob));
+    p.set("width", std::to_string(m.original.width));
+    p.set("height", std::to_string(m.original.height));
+    p.set("alt", m.description.empty() ? "Photo by " + name_of(v.author.account) +
+                                             ", without a description"
+                                       : m.description);
+    p.set("lazy", i > 0);
+    if (total > 1) p.set("position", std::to_string(i + 1) + " of " + std::to_string(total));
+    photos.push_back(p);
+  }
+  return photos;
+}
+
+// "Liked by Maya Okafor and 1,599,999 others", with the exact number in <data value>. The
+// person named is the newest liker the reader may see. No count where the author hid it (from
+// everyone but the author, who is never a signed-out reader).
+Data likes_data(const PageContext& c, const social::PostView& v) {
+  Data d;
+  const int64_t count = v.favourites_count;
+  const bool hidden = v.post.hide_favourites_count && !v.viewer_is_author;
+  std::optional<social::Account> liker;
+  if (count > 0) {
+    social::ListQuery q;
+    q.limit = 1;
+    auto page = c.s.likes.favourited_by(social::Viewer{}, v.post.id, q);
+    if (page.has_value() && !page->items.empty()) liker = page->items.front().account;
+  }
+  if (!liker) {
+    if (hidden || count == 0) {
+      d.set("none", hidden ? "Likes are hidden by the author." : "No likes yet.");
+      return d;
+    }
+    d.set("count_only", true);
+    d.set("value", std::to_string(count));
+    d.set("text", c.number(count));
+    d.set("word", count == 1 ? "like" : "likes");
+    return d;
+  }
+  d.set("liker", account_data(*liker));
+  if (hidden) {
+    d.set("others_hidden", true);
+  } else if (count > 1) {
+    Data others;
+    others.set("value", std::to_string(count - 1));
+    others.set("text", c.number(count - 1));
+    others.set("word", count - 1 == 1 ? "other" : "others");
+    d.set("others", others);
+  }
+  return d;
+}
+
+std::string policy_sentence(const social::PostView& v) {
+  const std::string who = name_of(v.author.account);
+  switch (v.post.reply_policy) {
+    case social::ReplyPolicy::kEveryone: return "";
+    case social::ReplyPolicy::kFollowing: return who + " limited comments to people they follow.";
+    case social::ReplyPolicy::kFollowers: return who + " limited comments to their followers.";
+    case social::ReplyPolicy::kMentioned:
+      return who + " limited comments to the people mentioned in this post.";
+    case social::ReplyPolicy::kNobody: return who + " turned off comments on this post.";
+  }
+  return "";
+}
+
+// "2026-03-30T16:00:00+01:00" -> date and "16:00".
+struct LocalTime {
+  social::CivilDate date;
+  std::string hh_mm;
+};
+std::optional<LocalTime> parse_local(std::string_view s) {
+  if (s.size() < 16 || s[4] != '-' || s[7] != '-' || s[10] != 'T') return std::nullopt;
+  LocalTime t;
+  auto num = [&](size_t at, size_t n, auto& out) {
+    return std::from_chars(s.data() + at, s.data() + at + n, out).ec == std::errc();
+  };
+  if (!num(0, 4, t.date.year) || !num(5, 2, t.date.month) || !num(8, 2, t.date.day))
+    return std::nullopt;
+  t.hh_mm = std::string(s.substr(11, 5));
+  return t;
+}
+
+int weekday(const social::CivilDate& d) {
+  // Sakamoto's method: 0 = Sunday.
+  static const int offsets[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+  int y = d.year - (d.month < 3 ? 1 : 0);
+  return (y + y / 4 - y / 100 + y / 400 + offsets[d.month - 1] + static_cast<int>(d.day)) % 7;
+}
+
+int64_t days_between(const social::CivilDate& a, const social::CivilDate& b) {
+  auto days = [](const social::CivilDate& d) {
+    const int y = d.year - (d.month <= 2 ? 1 : 0);
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int m = static_cast<int>(d.month);
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<int>(d.day) - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return static_cast<int64_t>(era) * 146097 + doe;
+  };
+  return days(b) - days(a);
+}
+
+// "Open now, closes 16:00 London time", "Closed, opens tomorrow 09:00 London time",
+// "Closed, opens Monday 09:00 London time", or "Opening hours not known", worked out in the
+// organisation's own time zone.
+std::pair<std::string, std::string> open_state_sentence(const social::ResourceView& r,
+                                                        int64_t now_ms) {
+  const social::OpenState& st = r.state;
+  if (!st.known) return {"Opening hours not known", "unknown"};
+  std::string zone = r.resource->time_zone;
+  if (const size_t slash = zone.rfind('/'); slash != std::string::npos) zone = zone.substr(slash + 1);
+  for (char& ch : zone)
+    if (ch == '_') ch = ' ';
+  const std::string suffix = zone.empty() ? "" : " " + zone + " time";
+  if (st.open_now) {
+    auto closes = parse_local(st.closes_at_local);
+    return {"Open now, closes " + (closes ? closes->hh_mm : std::string("later today")) + suffix,
+            "open"};
+  }
+  auto opens = parse_local(st.next_open_at_local);
+  if (!opens) return {"Closed", "closed"};
+  auto tz = social::TimeZone::named(r.resource->time_zone);
+  const social::CivilDate today = tz.has_value() ? tz->date_at(now_ms) : opens->date;
+  const int64_t ahead = days_between(today, opens->date);
+  std::string when;
+  if (ahead == 0) {
+    when = "today";
+  } else if (ahead == 1) {
+    when = "tomorrow";
+  } else if (ahead < 7) {
+    when = kWeekdays[weekday(opens->date)];
+  } else {
+    static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
+                                              "May",     "June",     "July",      "August",
+                                              "September", "October", "November", "December"};
+    when = std::string(kWeekdays[weekday(opens->date)]) + " " + std::to_string(opens->date.day) +
+           " " + kMonths[opens->date.month - 1];
+  }
+  return {"Closed, opens " + when + " " + opens->hh_mm + suffix, "closed"};
+}
+
+Data support_data(const PageContext& c, const social::SupportCard& card) {
+  Data d;
+  d.set("message", card.message);
+  Data orgs = list();
+  const int64_t now = c.s.clock.now_ms();
+  for (const auto& r : card.resources) {
+    const social::SupportResource& res = *r.resource;
+    Data o;
+    o.set("name", res.name);
+    auto [state, cls] = open_state_sentence(r, now);
+    o.set("state", state);
+    o.set("state_class", cls);
+    if (const std::string tel = tel_url(res.phone); !tel.empty()) {
+      o.set("phone", res.phone);
+      o.set("tel", tel);
+    }
+    if (const std::string mail = safe_url("mailto:" + res.email); !res.email.empty() && !mail.empty()) {
+      o.set("email", res.email);
+      o.set("mailto", mail);
+    }
+    if (const std::string web = safe_url(res.website); !web.empty() && !web.starts_with("/"))
+      o.set("website", web);
+    orgs.push_back(o);
+  }
+  d.set("orgs", orgs);
+  return d;
+}
+
+Data comment_data(const PageContext& c, const social::PostView& v, const social::Account& post_author) {
+  // Every key a comment's template section reads is set, false when absent: Mustache looks a
+  // missing key up in the enclosing contexts, and would find the post's own.
+  Data d;
+  d.set("cw", false);
+  d.set("pinned", false);
+  d.set("likes", false);
+  d.set("replies", false);
+  d.set("photos", list());
+  d.set("id", v.post.id.to_string());
+  d.set("url", post_path(v.author.account, v.post.id));
+  d.set("author", account_data(v.author.account));
+  d.set("is_author", v.author.account.id == post_author.id);
+  if (v.comment_pinned) d.set("pinned", "Pinned by " + name_of(post_author));
+  if (!v.post.spoiler_text.empty()) d.set("cw", v.post.spoiler_text);
+  d.set("content_html", v.post.content_html);
+  d.set("time", time_data(v.post.created_at_ms));
+  if (v.favourites_count > 0 && !v.post.hide_favourites_count) {
+    d.set("likes", c.number(v.favourites_count));
+    d.set("likes_value", std::to_string(v.favourites_count));
+    d.set("likes_word", v.favourites_count == 1 ? "like" : "likes");
+  }
+  if (v.replies_count > 0) {
+    d.set("replies", c.number(v.replies_count));
+    d.set("replies_value", std::to_string(v.replies_count));
+    d.set("replies_word", v.replies_count == 1 ? "reply" : "replies");
+  }
+  if (!v.media.empty() && !v.post.sensitive) d.set("photos", photos_data(v));
+  return d;
+}
+
+std::string comments_url(const std::string& path, social::CommentOrder order, const std::string& cursor) {
+  std::string url = path + "?order=" + std::string(social::comment_order_name(order));
+  if (!cursor.empty()) url += "&cursor=" + http::percent_encode(cursor);
+  return url + "#comments";
+}
+
+}  // namespace
+
+http::Response post_page(const PageContext& c) {
+  const std::string_view acct = c.req.param("acct");
+  auto id = Id::parse(std::string(c.req.param("id")));
+  if (!acct.starts_with("@") || !id || id->is_none()) return not_found(c);
+  const social::Viewer viewer{};
+  auto got = c.s.posts.get(viewer, *id);
+  if (!got.has_value()) return failure(c, got.error());
+  social::PostView v = std::move(*got);
+  // A reblog has no page of its own: its original's.
+  if (v.reblog) return failure(c, Status::not_found("a reblog"));
+  const social::Account& author = v.author.account;
+  if (acct.substr(1) != author.username) {
+    // The post exists under another name (a renamed account, or a hand-typed link): the
+    // canonical address, as long as the name given is at least a name this post could have.
+    return not_found(c);
+  }
+
+  auto params = http::Params::parse(c.req.query);
+  if (!params) return error_page(c, 400);
+  social::CommentQuery q;
+  q.limit = kCommentsPerPage;
+  if (auto order = params->get("order")) {
+    auto parsed = social::parse_comment_order(*order);
+    if (!parsed.has_value()) return error_page(c, 400);
+    q.order = *parsed;
+  }
+  if (auto cursor = params->get("cursor")) q.cursor = std::string(*cursor);
+  auto comments = c.s.comments.comments(viewer, v.post.id, q);
+  if (!comments.has_value()) return failure(c, comments.error());
+
+  const std::string path = post_path(author, v.post.id);
+  Data d;
+  d.set("url", path);
+  d.set("author", account_data(author));
+  d.set("time", time_data(v.post.created_at_ms));
+  d.set("content_html", v.post.content_html);
+  if (!v.post.spoiler_text.empty()) d.set("cw", v.post.spoiler_text);
+  Data photos = photos_data(v);
+  const bool has_photos = !v.media.empty();
+  d.set("has_photos", has_photos);
+  d.set("photos", photos);
+  d.set("carousel", v.media.size() > 1);
+  d.set("photo_count", std::to_string(v.media.size()));
+  d.set("sensitive", v.post.sensitive && has_photos);
+  d.set("likes", likes_data(c, v));
+  if (v.reblogs_count > 0) {
+    d.set("shares", c.number(v.reblogs_count));
+    d.set("shares_word", v.reblogs_count == 1 ? "time" : "times");
+  }
+
+  // The post it answers, as the reader may see it.
+  if (!v.post.in_reply_to_id.is_none()) {
+    auto parent = c.s.posts.get(viewer, v.post.in_reply_to_id);
+    if (parent.has_value() && !parent->reblog) {
+      Data p;
+      p.set("cw", false);
+      p.set("author", account_data(parent->author.account));
+      p.set("url", post_path(parent->author.account, parent->post.id));
+      p.set("content_html", parent->post.content_html);
+      if (!parent->post.spoiler_text.empty()) p.set("cw", parent->post.spoiler_text);
+      p.set("time", time_data(parent->post.created_at_ms));
+      d.set("in_reply_to", p);
+    }
+  }
+
+  if (v.support && !v.support->resources.empty()) d.set("support", support_data(c, *v.support));
+
+  // Comments.
+  Data cs;
+  Data items = list();
+  for (const auto& comment : comments->items) items.push_back(comment_data(c, comment, author));
+  cs.set("items", items);
+  cs.set("has_items", !comments->items.empty());
+  cs.set("count", c.number(v.replies_count));
+  cs.set("count_value", std::to_string(v.replies_count));
+  cs.set("is_top", q.order == social::CommentOrder::kTop);
+  cs.set("is_recent", q.order == social::CommentOrder::kRecent);
+  cs.set("top_url", comments_url(path, social::CommentOrder::kTop, ""));
+  cs.set("recent_url", comments_url(path, social::CommentOrder::kRecent, ""));
+  if (!comments->next_cursor.empty())
+    cs.set("more_url", comments_url(path, q.order, comments->next_cursor));
+  if (!q.cursor.empty()) cs.set("first_url", comments_url(path, q.order, ""));
+  if (const std::string policy = policy_sentence(v); !policy.empty()) cs.set("policy", policy);
+  d.set("comments", cs);
+
+  Page page;
+  const std::string who = name_of(author);
+  const std::string text = snippet(v.post.text, 200);
+  const std::string short_text = snippet(v.post.text, 60);
+  page.title = who + (short_text.empty() ? "" : ": “" + short_text + "”") + " · " + c.s.config.title;
+  page.description = v.post.spoiler_text.empty() ? text : "Content warning: " + v.post.spoiler_text;
+  page.canonical = c.absolute(path);
+  page.noindex = !author.indexable;
+  Preview pv;
+  pv.type = "article";
+  pv.title = who + " (@" + author.username + ")";
+  pv.description = page.description;
+  pv.url = page.canonical;
+  // No photo in a preview of a post behind a warning: the preview would show what the warning
+  // hides.
+  if (!v.post.sensitive && v.post.spoiler_text.empty() && has_photos &&
+      v.media.front().state == social::MediaState::kReady) {
+    const social::Media& m = v.media.front();
+    pv.image = Preview::Image{c.absolute(media_path(m.original.blob)), m.original.width,
+                              m.original.height, m.description};
+  }
+  page.preview = pv;
+  page.styles = {"post.css"};
+  page.body_html = render("post", d);
+  return page_response(c, 200, page);
+}
+
+}  // namespace kindred::web

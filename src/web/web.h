@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "http/router.h"
+#include "social/graph/feeds.h"
+#include "social/identity/accounts.h"
+#include "social/posts/comments.h"
+#include "social/posts/likes.h"
+#include "social/posts/posts.h"
+
+// Kindred's own web pages: server-rendered HTML, complete without JavaScript, beside the Mastodon
+// API at the edge. Built on the same social/ views the API uses, never on the store.
+namespace kindred::web {
+
+struct WebConfig {
+  std::string base_url = "http://127.0.0.1:8080";  // no trailing '/'
+  std::string domain = "127.0.0.1:8080";
+  std::string title = "Kindred";
+  std::string description = "A photo-sharing community that meets people with care.";
+};
+
+// Everything the pages borrow. Built once; outlives the server.
+struct WebServices {
+  const WebConfig& config;
+  const Clock& clock;
+  const social::AccountService& accounts;
+  const social::PostService& posts;
+  const social::LikeService& likes;
+  const social::CommentService& comments;
+  const social::FeedService& feeds;
+};
+
+class Assets;
+
+// Registers the pages on `router`:
+//   GET /                      the instance's front page, with the newest public photos
+//   GET /explore               the local public timeline as a grid of photo posts
+//   GET /tags/:tag             the same for one hashtag
+//   GET /@username             a profile and its photo posts
+//   GET /@username/:id         one post with its comments and, on a support topic, its card
+//   GET /auth/sign_in, /auth/sign_up   how to sign in today (the signed-in pages come next)
+//   GET /assets/:file          stylesheets and scripts (content-hashed names, immutable)
+// and replaces the router's not-found answer: a browser (Accept: text/html) asking for a path
+// outside /api/ gets an HTML 404 page, everyone else the API's JSON.
+// The object owns the assets and must outlive the router's use.
+class WebPages {
+ public:
+  WebPages(WebServices services, http::Router& router);
+  ~WebPages();
+  WebPages(const WebPages&) = delete;
+  WebPages& operator=(const WebPages&) = delete;
+
+  const Assets& assets() const { return *assets_; }
+
+ private:
+  WebServices s_;
+  std::unique_ptr<Assets> assets_;
+};
+
+}  // namespace kindred::web
