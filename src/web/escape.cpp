@@ -5,19 +5,29 @@
 
 namespace kindred::web {
 
+void append_escaped(std::string& out, std::string_view text) {
+  size_t run = 0;  // start of the stretch of characters copied as they are
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* ref;
+    switch (text[i]) {
+      case '&': ref = "&amp;"; break;
+      case '<': ref = "&lt;"; break;
+      case '>': ref = "&gt;"; break;
+      case '"': ref = "&quot;"; break;
+      case '\'': ref = "&#39;"; break;
+      default: continue;
+    }
+    out.append(text.data() + run, i - run);
+    out += ref;
+    run = i + 1;
+  }
+  out.append(text.data() + run, text.size() - run);
+}
+
 std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
+  append_escaped(out, text);
   return out;
 }
 

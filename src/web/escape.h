@@ -12,6 +12,8 @@ namespace kindred::web {
 // Text and quoted attribute values: & < > " ' become character references. Valid in both, so
 // a template never needs to know which of the two a value lands in.
 std::string escape_html(std::string_view text);
+// The same, appended to `out`.
+void append_escaped(std::string& out, std::string_view text);
 
 // A URL for an href or src attribute (escape_html it as well, as templates do), or "" when the
 // URL is not one a page may link to. Allowed: absolute http: and https: URLs, mailto: and tel:

@@ -78,9 +78,9 @@ http::Response profile_page(const PageContext& c) {
     // A value that is a web address is a link; anything else (javascript: included) is text.
     const std::string href = safe_url(f.value);
     if (href.starts_with("https://") || href.starts_with("http://")) fd.set("href", href);
-    fields.push_back(fd);
+    fields.push_back(std::move(fd));
   }
-  d.set("fields", fields);
+  d.set("fields", std::move(fields));
   d.set("has_fields", !a.fields.empty());
   d.set("posts", count_data(c, view->statuses_count, "post", "posts"));
   d.set("followers", count_data(c, view->followers_count, "follower", "followers"));

@@ -55,14 +55,14 @@ http::Response page_response(const PageContext& c, int status, const Page& page)
       image.set("width", std::to_string(p.image->width));
       image.set("height", std::to_string(p.image->height));
       image.set("alt", p.image->alt);
-      og.set("image", image);
+      og.set("image", std::move(image));
     }
-    d.set("og", og);
+    d.set("og", std::move(og));
   }
   Data styles = list();
   styles.push_back(Data(c.assets.url("site.css")));
   for (const auto& name : page.styles) styles.push_back(Data(c.assets.url(name)));
-  d.set("styles", styles);
+  d.set("styles", std::move(styles));
   d.set("body", page.body_html);
 
   http::Response r;
@@ -240,7 +240,7 @@ std::string render_grid(const PageContext& c, const std::vector<social::PostView
       photo.set("alt", m.description.empty() ? "Photo by " + name_of(p.author.account) +
                                                    ", without a description"
                                              : m.description);
-      tile.set("photo", photo);
+      tile.set("photo", std::move(photo));
     }
     if (p.media.size() > 1) tile.set("more", std::to_string(p.media.size()) + " photos");
     if (captions) {
@@ -250,10 +250,10 @@ std::string render_grid(const PageContext& c, const std::vector<social::PostView
       tile.set("show_likes", !p.post.hide_favourites_count);
       tile.set("likes_word", p.favourites_count == 1 ? "like" : "likes");
     }
-    items.push_back(tile);
+    items.push_back(std::move(tile));
   }
   Data d;
-  d.set("items", items);
+  d.set("items", std::move(items));
   d.set("has_items", !posts.empty());
   d.set("captions", captions);
   d.set("empty", std::string(empty));

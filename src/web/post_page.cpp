@@ -32,7 +32,7 @@ Data photos_data(const social::PostView& v) {
                                        : m.description);
     p.set("lazy", i > 0);
     if (total > 1) p.set("position", std::to_string(i + 1) + " of " + std::to_string(total));
-    photos.push_back(p);
+    photos.push_back(std::move(p));
   }
   return photos;
 }
@@ -70,7 +70,7 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
     others.set("value", std::to_string(count - 1));
     others.set("text", c.number(count - 1));
     others.set("word", count - 1 == 1 ? "other" : "others");
-    d.set("others", others);
+    d.set("others", std::move(others));
   }
   return d;
 }
@@ -186,9 +186,9 @@ Data support_data(const PageContext& c, const social::SupportCard& card) {
     }
     if (const std::string web = safe_url(res.website); !web.empty() && !web.starts_with("/"))
       o.set("website", web);
-    orgs.push_back(o);
+    orgs.push_back(std::move(o));
   }
-  d.set("orgs", orgs);
+  d.set("orgs", std::move(orgs));
   return d;
 }
 
@@ -271,7 +271,7 @@ http::Response post_page(const PageContext& c) {
   Data photos = photos_data(v);
   const bool has_photos = !v.media.empty();
   d.set("has_photos", has_photos);
-  d.set("photos", photos);
+  d.set("photos", std::move(photos));
   d.set("carousel", v.media.size() > 1);
   d.set("photo_count", std::to_string(v.media.size()));
   d.set("sensitive", v.post.sensitive && has_photos);
@@ -292,7 +292,7 @@ http::Response post_page(const PageContext& c) {
       p.set("content_html", parent->post.content_html);
       if (!parent->post.spoiler_text.empty()) p.set("cw", parent->post.spoiler_text);
       p.set("time", time_data(parent->post.created_at_ms));
-      d.set("in_reply_to", p);
+      d.set("in_reply_to", std::move(p));
     }
   }
 
@@ -302,7 +302,7 @@ http::Response post_page(const PageContext& c) {
   Data cs;
   Data items = list();
   for (const auto& comment : comments->items) items.push_back(comment_data(c, comment, author));
-  cs.set("items", items);
+  cs.set("items", std::move(items));
   cs.set("has_items", !comments->items.empty());
   cs.set("count", c.number(v.replies_count));
   cs.set("count_value", std::to_string(v.replies_count));
@@ -314,7 +314,7 @@ http::Response post_page(const PageContext& c) {
     cs.set("more_url", comments_url(path, q.order, comments->next_cursor));
   if (!q.cursor.empty()) cs.set("first_url", comments_url(path, q.order, ""));
   if (const std::string policy = policy_sentence(v); !policy.empty()) cs.set("policy", policy);
-  d.set("comments", cs);
+  d.set("comments", std::move(cs));
 
   Page page;
   const std::string who = name_of(author);
