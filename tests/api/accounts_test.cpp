@@ -1,10 +1,12 @@
-// POST /api/v1/accounts, GET /api/v1/accounts/verify_credentials, /lookup, /:id, /:id/statuses.
+// POST /api/v1/accounts, GET /api/v1/accounts/verify_credentials, /lookup, /:id, /:id/statuses,
+// and the search-engine indexing preference (`indexable` of PATCH update_credentials).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/api_fixture.h"
@@ -295,6 +297,80 @@ TEST_F(AccountsApi, ShowOfANonNumericIdIs404) {
     EXPECT_EQ(r.status, 404) << r.body;
     EXPECT_EQ(str(json(r), "error"), "Record not found");
   }
+}
+
+// --- search-engine indexing (indexable / noindex) ---
+
+constexpr std::string_view kUpdateCredentials = "/api/v1/accounts/update_credentials";
+
+// `indexable` and `noindex` of an Account entity, and `source.indexable` where there is a source.
+std::string indexing(const boost::json::value& a) {
+  std::string out = "indexable=" + boost::json::serialize(a.at("indexable")) +
+                    " noindex=" + boost::json::serialize(a.at("noindex"));
+  if (a.as_object().contains("source"))
+    out += " source.indexable=" + boost::json::serialize(a.at("source").at("indexable"));
+  return out;
+}
+
+TEST_F(AccountsApi, NewAccountsAreNotIndexable) {
+  User ann = register_user("ann");
+  EXPECT_EQ(indexing(me(ann)), "indexable=false noindex=true source.indexable=false");
+  EXPECT_EQ(indexing(json(get("/api/v1/accounts/" + ann.id))), "indexable=false noindex=true");
+  EXPECT_EQ(indexing(json(get("/api/v1/accounts/lookup?acct=ann"))),
+            "indexable=false noindex=true");
+}
+
+TEST_F(AccountsApi, IndexableOptsInAndOutAndOutlivesARestart) {
+  User ann = register_user("ann");
+  User bob = register_user("bob");
+  Reply r = http().patch_form(kUpdateCredentials, "indexable=true", ann.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(indexing(json(r)), "indexable=true noindex=false source.indexable=true");
+  restart();
+  EXPECT_EQ(indexing(me(ann)), "indexable=true noindex=false source.indexable=true");
+  EXPECT_EQ(indexing(json(get("/api/v1/accounts/" + ann.id))), "indexable=true noindex=false");
+  EXPECT_EQ(indexing(json(get("/api/v1/accounts/" + ann.id, bob.token))),
+            "indexable=true noindex=false");
+  EXPECT_EQ(indexing(me(bob)), "indexable=false noindex=true source.indexable=false");
+
+  // Other edits leave it alone; a JSON false opts out again.
+  ASSERT_EQ(http().patch_form(kUpdateCredentials, "display_name=Ann", ann.token).status, 200);
+  EXPECT_EQ(indexing(me(ann)), "indexable=true noindex=false source.indexable=true");
+  r = request("PATCH", kUpdateCredentials, R"({"indexable":false})",
+              {{"Content-Type", "application/json"}}, ann.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(indexing(me(ann)), "indexable=false noindex=true source.indexable=false");
+  EXPECT_EQ(indexing(json(get("/api/v1/accounts/" + ann.id))), "indexable=false noindex=true");
+}
+
+TEST_F(AccountsApi, IndexableTakesBooleansAsMastodonWritesThem) {
+  User ann = register_user("ann");
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"1", true}, {"0", false}, {"on", true},   {"off", false},
+      {"t", true}, {"f", false}, {"True", true}, {"False", false}};
+  for (const auto& [value, want] : cases) {
+    SCOPED_TRACE(value);
+    Reply r = http().patch_form(kUpdateCredentials, "indexable=" + value, ann.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json(r).at("indexable").as_bool(), want);
+  }
+}
+
+TEST_F(AccountsApi, ABadIndexableIs422AndChangesNothing) {
+  User ann = register_user("ann");
+  ASSERT_EQ(
+      http().patch_form(kUpdateCredentials, "display_name=Ann&indexable=true", ann.token).status,
+      200);
+  Reply form = http().patch_form(kUpdateCredentials, "display_name=Bob&indexable=maybe", ann.token);
+  EXPECT_EQ(form.status, 422) << form.body;
+  EXPECT_EQ(str(json(form), "error"), "Invalid value for parameter indexable");
+  Reply js = request("PATCH", kUpdateCredentials, R"({"display_name":"Bob","indexable":[false]})",
+                     {{"Content-Type", "application/json"}}, ann.token);
+  EXPECT_EQ(js.status, 422) << js.body;
+  EXPECT_EQ(str(json(js), "error"), "Invalid value for parameter indexable");
+  boost::json::object a = me(ann);
+  EXPECT_EQ(str(a, "display_name"), "Ann");
+  EXPECT_EQ(indexing(a), "indexable=true noindex=false source.indexable=true");
 }
 
 // --- an account's statuses ---

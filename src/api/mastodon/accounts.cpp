@@ -46,6 +46,7 @@ Result<social::ProfileEdit> read_profile_edit(const Input& in) {
   KINDRED_ASSIGN_OR_RETURN(e.note, in.string("note"));
   KINDRED_ASSIGN_OR_RETURN(e.locked, in.boolean("locked"));
   KINDRED_ASSIGN_OR_RETURN(e.bot, in.boolean("bot"));
+  KINDRED_ASSIGN_OR_RETURN(e.indexable, in.boolean("indexable"));
   if (in.has_prefix("fields_attributes")) {
     KINDRED_ASSIGN_OR_RETURN(e.fields, read_fields(in));
   }

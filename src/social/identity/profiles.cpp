@@ -74,6 +74,7 @@ Result<Account> ProfileService::update(Id account_id, const ProfileEdit& edit) {
     if (edit.note) a.note = *edit.note;
     if (edit.locked) a.locked = *edit.locked;
     if (edit.bot) a.bot = *edit.bot;
+    if (edit.indexable) a.indexable = *edit.indexable;
     if (edit.fields) {
       a.fields.clear();
       for (const auto& f : *edit.fields)

@@ -20,6 +20,7 @@ struct ProfileEdit {
   std::optional<std::string> note;
   std::optional<bool> locked;
   std::optional<bool> bot;
+  std::optional<bool> indexable;  // opts in to (true) or out of search-engine indexing
   std::optional<std::vector<ProfileField>> fields;  // replaces all fields; blank pairs dropped
   std::optional<std::string> avatar;  // an uploaded image file; "" removes the avatar
   std::optional<std::string> header;

@@ -45,7 +45,10 @@ struct Account {
   std::string avatar;
   std::string header;
   std::vector<ProfileField> fields;  // at most 4, shown on the profile
-  bool admin = false;  // may use the admin API (`kindred admin role`); appended last
+  bool admin = false;  // may use the admin API (`kindred admin role`)
+  // Opted in to search-engine indexing (Mastodon 4.2's `indexable`); off by default, so web
+  // pages carry a robots noindex tag unless the account said yes. Appended last.
+  bool indexable = false;
 
   bool operator==(const Account&) const = default;
   template <class V>
@@ -57,6 +60,8 @@ struct Account {
     v(avatar, header, record::at_most(fields, 64));
     v.may_end_here();  // written before the admin role
     v(admin);
+    v.may_end_here();  // written before the indexing preference
+    v(indexable);
   }
   std::string encode() const;
   static Result<Account> decode(std::string_view bytes);

@@ -142,7 +142,8 @@ TEST(Models, AccountKeepsPicturesAndFieldsAndOldAccountsDecodeWithout) {
   old.id = Id(4);
   old.username = "bob";
   std::string bytes = old.encode();
-  bytes.resize(bytes.size() - 4);  // avatar "", header "", 0 fields, admin: one byte each
+  // avatar "", header "", 0 fields, admin, indexable: one byte each
+  bytes.resize(bytes.size() - 5);
   auto decoded = Account::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_EQ(decoded->username, "bob");
@@ -162,11 +163,30 @@ TEST(Models, AccountKeepsTheAdminRoleAndOlderAccountsAreNotAdmins) {
   EXPECT_EQ(back->fields, a.fields);
 
   std::string bytes = a.encode();
-  bytes.pop_back();  // as written before the admin role existed
+  bytes.resize(bytes.size() - 2);  // as written before the admin role (and indexable) existed
   auto old = Account::decode(bytes);
   ASSERT_TRUE(old.has_value()) << old.error().to_string();
   EXPECT_FALSE(old->admin);
   EXPECT_EQ(old->fields, a.fields);
+}
+
+TEST(Models, AccountKeepsTheIndexingPreferenceAndOlderAccountsAreNotIndexable) {
+  Account a;
+  a.id = Id(6);
+  a.username = "ann";
+  EXPECT_FALSE(a.indexable);  // off unless the account opts in
+  a.admin = true;
+  a.indexable = true;
+  auto back = Account::decode(a.encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->indexable);
+
+  std::string bytes = a.encode();
+  bytes.pop_back();  // as written before the indexing preference existed
+  auto old = Account::decode(bytes);
+  ASSERT_TRUE(old.has_value()) << old.error().to_string();
+  EXPECT_FALSE(old->indexable);
+  EXPECT_TRUE(old->admin);
 }
 
 }  // namespace

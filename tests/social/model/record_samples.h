@@ -31,6 +31,7 @@ inline Account account() {
   a.header = "4567ef01.jpg";
   a.fields = {{"Pronouns", "she/her"}, {"Site", "https://example.org"}};
   a.admin = true;
+  a.indexable = true;
   return a;
 }
 

@@ -210,7 +210,7 @@ void write_account_head(JsonWriter& w, const social::Account& a, const ApiConfig
       .member("locked", a.locked)
       .member("bot", a.bot)
       .member("discoverable", true)
-      .member("indexable", true)
+      .member("indexable", a.indexable)
       .member("group", false)
       // Mastodon reports account creation to the day.
       .member("created_at", iso_date(a.created_at_ms) + "T00:00:00.000Z")
@@ -222,7 +222,8 @@ void write_account_head(JsonWriter& w, const social::Account& a, const ApiConfig
       .member("header", header)
       .member("header_static", header)
       .member("hide_collections", false)
-      .member("noindex", false);
+      // Mastodon's two flags for one Kindred preference: web pages say noindex unless opted in.
+      .member("noindex", !a.indexable);
   w.key("emojis").raw("[]").key("roles").raw("[]").key("fields").begin_array();
   for (const auto& f : a.fields) {
     w.begin_object()
@@ -364,6 +365,7 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
     }
     w.end_array()
         .member("follow_requests_count", int64_t{0})
+        .member("indexable", a.indexable)  // Mastodon 4.2
         .end_object();
     w.key("role")
         .raw(R"({"id":"-99","name":"","permissions":"0","color":"","highlighted":false})");
