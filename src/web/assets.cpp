@@ -33,20 +33,34 @@ std::string_view content_type_of(std::string_view name) {
   return "application/octet-stream";
 }
 
-bool accepts_gzip(const http::Request& req) {
-  auto ae = req.header("accept-encoding");
-  if (!ae) return false;
-  // "gzip" listed and not refused with q=0 (a coarse reading of RFC 9110's rules that never
-  // sends gzip to a client that did not ask for it).
-  const size_t at = ae->find("gzip");
-  if (at == std::string_view::npos) return false;
-  const std::string_view rest = ae->substr(at + 4);
-  const size_t comma = rest.find(',');
-  const std::string_view params = rest.substr(0, comma);
-  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
-}
-
 }  // namespace
+
+bool accepts_gzip(const http::Request& req) {
+  auto header = req.header("accept-encoding");
+  if (!header) return false;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const size_t semi = item.find(';');
+    std::string_view coding = item.substr(0, semi);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    if (coding.size() != 4 || (coding[0] | 0x20) != 'g' || (coding[1] | 0x20) != 'z' ||
+        (coding[2] | 0x20) != 'i' || (coding[3] | 0x20) != 'p')
+      continue;
+    if (semi == std::string_view::npos) return true;
+    // "q=0", "q=0.0", "q=0.000" refuse it; any other weight accepts it.
+    std::string_view params = item.substr(semi + 1);
+    const size_t q = params.find("q=");
+    if (q == std::string_view::npos) return true;
+    std::string_view v = params.substr(q + 2);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v.find_first_not_of("0.") != std::string_view::npos;
+  }
+  return false;
+}
 
 std::string gzip(std::string_view bytes, int level) {
   // One deflate state per thread and level, reset between uses: setting one up allocates and

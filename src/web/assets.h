@@ -38,6 +38,10 @@ class Assets {
   std::map<std::string, const Asset*, std::less<>> by_file_;  // "post.<hash>.css"
 };
 
+// Whether the request's Accept-Encoding takes gzip (listed, case-insensitively, with a weight
+// above 0: "gzip", "gzip;q=0.5", not "gzip; q=0" nor "gzip;q=0.000").
+bool accepts_gzip(const http::Request& req);
+
 // gzip (RFC 1952) of `bytes` at `level` (1 fastest .. 9 smallest).
 std::string gzip(std::string_view bytes, int level = 9);
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/utf8.h"
+#include "social/model/text.h"
 #include "web/escape.h"
 #include "web/numbers.h"
 
@@ -25,11 +26,6 @@ bool wants_html(const http::Request& req) {
   return accept && accept->find("text/html") != std::string_view::npos;
 }
 
-bool accepts_gzip(const http::Request& req) {
-  auto ae = req.header("accept-encoding");
-  return ae && ae->find("gzip") != std::string_view::npos &&
-         ae->find("gzip;q=0,") == std::string_view::npos && !ae->ends_with("gzip;q=0");
-}
 
 }  // namespace
 
@@ -122,8 +118,10 @@ http::Response not_found(const PageContext& c) {
 }
 
 http::Response failure(const PageContext& c, const Status& status) {
+  // As any other missing page: HTML for a browser, JSON otherwise, so a page that exists but
+  // may not be seen answers exactly as one that never existed.
   if (status.is_not_found() || status.code() == StatusCode::kPermissionDenied)
-    return error_page(c, 404);
+    return not_found(c);
   if (status.code() == StatusCode::kInvalidArgument) return error_page(c, 400);
   std::cerr << "kindred web: " << c.req.path << ": " << status.to_string() << '\n';
   return error_page(c, 500);
@@ -211,10 +209,12 @@ std::string snippet(std::string_view text, size_t max_chars) {
     }
     ++chars;
   }
-  if (cut == flat.size()) return flat;
+  // Snippets go inside other text (a title, a caption after a name): direction overrides left
+  // open would turn what follows them.
+  if (cut == flat.size()) return social::balance_bidi(flat);
   const size_t space_at = flat.rfind(' ', cut);
   if (space_at != std::string::npos && space_at > cut / 2) cut = space_at;
-  return flat.substr(0, cut) + "…";
+  return social::balance_bidi(flat.substr(0, cut)) + "…";
 }
 
 std::string render_grid(const PageContext& c, const std::vector<social::PostView>& posts,

@@ -59,8 +59,8 @@ http::Response page_response(const PageContext& c, int status, const Page& page)
 http::Response error_page(const PageContext& c, int status);
 // 404 for a browser asking for HTML; the API's JSON otherwise.
 http::Response not_found(const PageContext& c);
-// A failure from social/: 404 for NotFound (and anything a visitor may not see), 400 for a bad
-// cursor, else 500 (logged).
+// A failure from social/: not_found() for NotFound (and anything a visitor may not see), 400
+// for a bad cursor, else 500 (logged).
 http::Response failure(const PageContext& c, const Status& status);
 
 // Display name, or the username when it has none.
@@ -76,7 +76,8 @@ std::string avatar_path(const social::Account& a);
 Data account_data(const social::Account& a);
 // "<time datetime=...>" parts: {iso, text} ("2 December 2026, 13:45 UTC")
 Data time_data(int64_t ms);
-// The first characters of a post's text for previews and captions, whole words, "…" if cut.
+// The first characters of a post's text for previews and captions, whole words, "…" if cut,
+// with direction overrides closed (social::balance_bidi).
 std::string snippet(std::string_view text, size_t max_chars);
 
 // A grid of photo posts (grid.mustache): tiles linking to each post, captions when `captions`,

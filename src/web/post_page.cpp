@@ -274,7 +274,8 @@ http::Response post_page(const PageContext& c) {
   d.set("photos", std::move(photos));
   d.set("carousel", v.media.size() > 1);
   d.set("photo_count", std::to_string(v.media.size()));
-  d.set("sensitive", v.post.sensitive && has_photos);
+  // Behind a content warning the photos are folded away already: one disclosure, not two.
+  d.set("sensitive", v.post.sensitive && has_photos && v.post.spoiler_text.empty());
   d.set("likes", likes_data(c, v));
   if (v.reblogs_count > 0) {
     d.set("shares", c.number(v.reblogs_count));
@@ -319,7 +320,9 @@ http::Response post_page(const PageContext& c) {
   Page page;
   const std::string who = name_of(author);
   const std::string text = snippet(v.post.text, 200);
-  const std::string short_text = snippet(v.post.text, 60);
+  // Behind a content warning the title quotes the warning, as Mastodon's does, not the text.
+  const std::string short_text =
+      snippet(v.post.spoiler_text.empty() ? v.post.text : v.post.spoiler_text, 60);
   page.title = who + (short_text.empty() ? "" : ": “" + short_text + "”") + " · " + c.s.config.title;
   page.description = v.post.spoiler_text.empty() ? text : "Content warning: " + v.post.spoiler_text;
   page.canonical = c.absolute(path);

@@ -44,7 +44,8 @@ TEST(Mustache, DottedNamesAndTheCurrentValue) {
   tags.push_back("a");
   tags.push_back("b");
   d.set("tags", std::move(tags));
-  EXPECT_EQ(render("{{author.name}} {{author.missing}}|{{#tags}}<{{.}}>{{/tags}}", d), "Lena |<a><b>");
+  EXPECT_EQ(render("{{author.name}} {{author.missing}}|{{#tags}}<{{.}}>{{/tags}}", d),
+            "Lena |<a><b>");
 }
 
 TEST(Mustache, SectionsOverListsObjectsFlagsAndStrings) {
@@ -63,8 +64,10 @@ TEST(Mustache, SectionsOverListsObjectsFlagsAndStrings) {
   d.set("none", Value::list());
   EXPECT_EQ(render("{{#items}}{{n}},{{/items}}", d), "one,two,");
   EXPECT_EQ(render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}n{{/no}}{{^yes}}y{{/yes}}", d), "Yn");
-  EXPECT_EQ(render("{{#word}}[{{word}}]{{/word}}{{#empty}}E{{/empty}}{{^empty}}e{{/empty}}", d), "[hi]e");
-  EXPECT_EQ(render("{{#none}}x{{/none}}{{^none}}nothing{{/none}}{{^missing}}!{{/missing}}", d), "nothing!");
+  EXPECT_EQ(render("{{#word}}[{{word}}]{{/word}}{{#empty}}E{{/empty}}{{^empty}}e{{/empty}}", d),
+            "[hi]e");
+  EXPECT_EQ(render("{{#none}}x{{/none}}{{^none}}nothing{{/none}}{{^missing}}!{{/missing}}", d),
+            "nothing!");
 }
 
 TEST(Mustache, AMissingKeyIsLookedUpInTheEnclosingContext) {
