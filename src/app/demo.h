@@ -32,12 +32,15 @@ struct DemoServices {
   social::Deps deps;
 };
 
-// Seeds a small, believable instance: a few accounts (one a verified public figure) with
-// avatars, follows, photo posts with alt text, likes, reblogs, threaded comments and a comment
-// pinned by its post's author, a cruel comment held by the author's hidden words (shown only to
-// its writer and, in review, to the author), and posts from this day in earlier years (memories for Jonas). The
-// photos are drawn here (libvips gradients and shapes; nothing is downloaded) and go through the
-// upload pipeline. Does nothing when any account exists already.
+// Seeds a small, believable community: friends with avatars, headers and photo posts (some
+// verified public figures; a memorial account; strangers who only come to comment), follows,
+// about two dozen public photo posts with alt text and hashtags (one with four photos, one marked
+// sensitive, one behind a content warning, one whose author hides its like count), likes from
+// everyone, reblogs, and a memorial post with some thirty comments, replies under some, one
+// pinned by its author and two cruel ones held by the author's hidden words (shown only to their
+// writers and, in review, to the author); and posts from this day in earlier years (memories
+// for Jonas). The photos are drawn here (libvips gradients and shapes; nothing is downloaded)
+// and go through the upload pipeline. Does nothing when any account exists already.
 Status seed_demo(const DemoServices& s);
 
 }  // namespace kindred::app
