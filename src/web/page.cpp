@@ -59,6 +59,7 @@ http::Response page_response(const PageContext& c, int status, const Page& page)
   styles.push_back(Data(c.assets.url("site.css")));
   for (const auto& name : page.styles) styles.push_back(Data(c.assets.url(name)));
   d.set("styles", std::move(styles));
+  d.set("icon", c.assets.url("icon.svg"));
   d.set("body", page.body_html);
 
   http::Response r;

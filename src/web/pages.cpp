@@ -42,6 +42,15 @@ WebPages::WebPages(WebServices services, http::Router& router)
   router.add(Method::kGet, "/auth/sign_up",
              page(s_, a, [](const PageContext& c) { return sign_in_page(c, true); }));
   router.add(Method::kGet, "/assets/:file", [&a](http::Request& req) { return a.serve(req); });
+  // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, for a week.
+  router.add(Method::kGet, "/favicon.ico", [&a](http::Request&) {
+    http::Response r;
+    r.status = 301;
+    r.content_type = "text/plain; charset=utf-8";
+    r.set_header("Location", a.url("icon.svg"));
+    r.set_header("Cache-Control", "public, max-age=604800");
+    return r;
+  });
   router.set_not_found(page(s_, a, not_found));
 }
 
