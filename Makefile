@@ -15,7 +15,7 @@ FUZZ_TIME   ?= 30
 CTEST_FLAGS := --output-on-failure --no-tests=error -j $(JOBS)
 
 .NOTPARALLEL:
-.PHONY: setup configure build build-server run test test-unit test-asan test-fuzz test-e2e asan bench fuzz clean
+.PHONY: setup configure build build-server run test test-unit test-asan test-fuzz test-e2e test-web screenshots asan bench fuzz clean
 
 setup:
 	scripts/setup.sh
@@ -50,8 +50,25 @@ test-asan: asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_DIR) $(CTEST_FLAGS)
 
+# The end-to-end tests (tests/e2e/) and the browser tests of the web pages (tests/web/: Debian's
+# Chromium driven by playwright-core, axe-core), against the release binary.
 test-e2e: build-server
 	npm test
+
+# Only the browser tests; their screenshots land in build/test-output/web/.
+test-web: build-server
+	npm run test:web
+
+# The page tests' screenshots (every page kind, phone and desktop, light and dark, and the
+# memorial post without JavaScript), copied to docs/screenshots/; copied even when a test fails
+# (to look at the failure), and then the target fails.
+SCREENSHOTS_DIR ?= docs/screenshots
+screenshots: build-server
+	rm -f build/test-output/web/*.png
+	status=0; node --test --test-concurrency=1 tests/web/pages.test.mjs || status=$$?; \
+	  mkdir -p $(SCREENSHOTS_DIR) && cp build/test-output/web/*.png $(SCREENSHOTS_DIR)/ && \
+	  echo "screenshots: $$(ls build/test-output/web/*.png | wc -l) copied to $(SCREENSHOTS_DIR)/"; \
+	  exit $$status
 
 bench: build
 	@if [[ -f bench/run.sh ]]; then bash bench/run.sh; else echo "bench: no bench/run.sh yet"; fi

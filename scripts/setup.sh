@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building, running and testing Kindred needs on Debian 12, and the e2e test
-# client's npm packages. Idempotent: when everything is present it touches no network and
-# finishes in well under a second.
+# Installs what building, running and testing Kindred needs on Debian 12 (Chromium included, for
+# the browser tests of the web pages), and the e2e tests' npm packages. Idempotent: when
+# everything is present it touches no network and finishes in well under a second.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,6 +16,7 @@ packages=(
   libvips-dev libimage-exiftool-perl libpcre2-dev
   libhowardhinnant-date-dev tzdata
   libicu-dev
+  chromium fonts-noto-color-emoji
 )
 # Node.js may come from elsewhere (the machine image ships Node 20); never replace it.
 if ! command -v node >/dev/null 2>&1; then
@@ -46,7 +47,9 @@ else
   say "all ${#packages[@]} Debian packages present"
 fi
 
-# The e2e tests' npm packages, exactly as package-lock.json pins them.
+# The e2e tests' npm packages, exactly as package-lock.json pins them. The browser tests drive
+# Debian's chromium (above) with playwright-core, which must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "npm ci (node $(node --version), npm $(npm --version))"
   npm ci --no-audit --no-fund
