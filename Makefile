@@ -60,14 +60,15 @@ test-web: build-server
 	npm run test:web
 
 # The page tests' screenshots (every page kind, phone and desktop, light and dark, and the
-# memorial post without JavaScript), copied to docs/screenshots/; copied even when a test fails
-# (to look at the failure), and then the target fails.
+# memorial post without JavaScript), as JPEG, copied to docs/screenshots/; copied even when a test
+# fails (to look at the failure), and then the target fails.
 SCREENSHOTS_DIR ?= docs/screenshots
 screenshots: build-server
-	rm -f build/test-output/web/*.png
-	status=0; node --test --test-concurrency=1 tests/web/pages.test.mjs || status=$$?; \
-	  mkdir -p $(SCREENSHOTS_DIR) && cp build/test-output/web/*.png $(SCREENSHOTS_DIR)/ && \
-	  echo "screenshots: $$(ls build/test-output/web/*.png | wc -l) copied to $(SCREENSHOTS_DIR)/"; \
+	rm -f build/test-output/web/*.png build/test-output/web/*.jpeg
+	status=0; KINDRED_SCREENSHOT_TYPE=jpeg node --test --test-concurrency=1 tests/web/pages.test.mjs || status=$$?; \
+	  mkdir -p $(SCREENSHOTS_DIR) && rm -f $(SCREENSHOTS_DIR)/*.png $(SCREENSHOTS_DIR)/*.jpeg && \
+	  cp build/test-output/web/*.jpeg $(SCREENSHOTS_DIR)/ && \
+	  echo "screenshots: $$(ls build/test-output/web/*.jpeg | wc -l) copied to $(SCREENSHOTS_DIR)/"; \
 	  exit $$status
 
 bench: build

@@ -156,11 +156,15 @@ export function formatAxeViolations(violations, { maxNodes = 8 } = {}) {
   return lines.join('\n');
 }
 
+// Screenshots are PNG; KINDRED_SCREENSHOT_TYPE=jpeg writes JPEG at quality 85 instead (what
+// `make screenshots` keeps in docs/: a tenth of the bytes).
+const screenshotType = process.env.KINDRED_SCREENSHOT_TYPE === 'jpeg' ? 'jpeg' : 'png';
+
 // The screenshot path for `name` in the page's context.
 export function screenshotPath(page, name) {
   const info = contextInfo.get(page.context()) ?? { size: 'desktop', scheme: 'light' };
   const suffix = info.javaScriptEnabled === false ? '-nojs' : '';
-  return path.join(outputDir, `${name}-${info.size}-${info.scheme}${suffix}.png`);
+  return path.join(outputDir, `${name}-${info.size}-${info.scheme}${suffix}.${screenshotType}`);
 }
 
 // Checks the page now loaded in `page` (opened with openPage): the markup every page shares (a
@@ -187,7 +191,12 @@ export async function checkPage(page, name, { status } = {}) {
 
   const file = screenshotPath(page, name);
   await mkdir(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  await page.screenshot({
+    path: file,
+    fullPage: true,
+    animations: 'disabled',
+    ...(screenshotType === 'jpeg' ? { type: 'jpeg', quality: 85 } : {}),
+  });
 
   const markup = await page.evaluate(() => ({
     skip: Array.from(document.querySelectorAll('a.skip-link')).map((a) => a.getAttribute('href')),
