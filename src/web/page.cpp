@@ -60,6 +60,8 @@ http::Response page_response(const PageContext& c, int status, const Page& page)
   for (const auto& name : page.styles) styles.push_back(Data(c.assets.url(name)));
   d.set("styles", std::move(styles));
   d.set("icon", c.assets.url("icon.svg"));
+  // Optional: local times and photo-row buttons (assets/site.js); every page is whole without it.
+  d.set("script", c.assets.url("site.js"));
   d.set("body", page.body_html);
 
   http::Response r;
