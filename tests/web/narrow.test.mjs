@@ -1,0 +1,67 @@
+// Usable at 320 CSS pixels wide (WCAG 1.4.10 Reflow; also what 400% zoom of a 1280-pixel window
+// gives, and well inside 200%): on every page kind nothing scrolls sideways but a row of photos
+// made to, and the text is not cut.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { removeDataDir, startServer } from '../e2e/harness.mjs';
+import { launchBrowser, openPage } from './browser.mjs';
+import { findDemoPages } from './site.mjs';
+
+let server;
+let browser;
+let pages;
+
+before(async () => {
+  [server, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
+  const demo = await findDemoPages(server.url);
+  pages = {
+    home: `${server.url}/`,
+    explore: `${server.url}/explore`,
+    tag: `${server.url}/tags/tour`,
+    profile: demo.profileUrl,
+    post: demo.memorialUrl,
+    reply: demo.replyUrl,
+    'not-found': `${server.url}/@nobody-here`,
+  };
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    await server.stop();
+    await removeDataDir(server.dataDir);
+  }
+});
+
+describe('at 320 pixels wide', () => {
+  for (const javaScriptEnabled of [true, false]) {
+    it(`no page scrolls sideways (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+      const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled });
+      try {
+        for (const [name, url] of Object.entries(pages)) {
+          const page = await openPage(context);
+          await page.goto(url);
+          const overflow = await page.evaluate(() => {
+            const width = document.documentElement.clientWidth;
+            const wide = [];
+            for (const el of document.querySelectorAll('body *')) {
+              // Inside a container that scrolls on purpose (a row of photos), overflow is the design.
+              if (el.closest('ul.photos.carousel')) continue;
+              const r = el.getBoundingClientRect();
+              if (r.width > 0 && r.right > width + 1 && getComputedStyle(el).position !== 'absolute') {
+                wide.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
+              }
+            }
+            return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
+          });
+          assert.ok(overflow.scroll <= overflow.width, `${name}: the page is ${overflow.scroll} px wide at ${overflow.width}`);
+          assert.deepEqual(overflow.wide, [], `${name}: elements past the right edge`);
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
