@@ -162,6 +162,7 @@ Status Instance::start(std::ostream* access_log) {
   m.social_config.comments_ranked_limit = c.comments_ranked_limit;
   m.api_config.title = c.title;
   m.web_config.title = c.title;
+  m.web_config.rate_limits = c.rate_limits;
   m.web_config.description = m.api_config.description;
   m.api_config.contact_email = c.contact_email;
   m.api_config.registrations = c.registrations;

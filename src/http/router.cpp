@@ -12,6 +12,19 @@ using detail::json_error;
 
 bool is_param(std::string_view segment) { return !segment.empty() && segment.front() == ':'; }
 
+// "@:acct": a parameter that only matches segments starting with the literal "@" (the prefix);
+// npos when `segment` is a literal or a plain parameter.
+size_t prefixed_param_colon(std::string_view segment) {
+  if (segment.empty() || segment.front() == ':') return std::string_view::npos;
+  return segment.find(':');
+}
+
+// How specific a pattern segment is: a literal 2, a prefixed parameter 1, a parameter 0.
+int specificity(std::string_view segment) {
+  if (is_param(segment)) return 0;
+  return prefixed_param_colon(segment) == std::string_view::npos ? 2 : 1;
+}
+
 // "/a/b/" -> {"a", "b"}; "/" and "" -> {}. One trailing '/' is dropped; inner empty segments stay.
 template <class Out>
 void split_segments(std::string_view path, Out& out) {
@@ -53,7 +66,16 @@ bool pattern_matches(const std::vector<std::string>& pattern,
                      const std::vector<std::string_view>& segments) {
   if (pattern.size() != segments.size()) return false;
   for (size_t i = 0; i < segments.size(); ++i) {
-    if (is_param(pattern[i]) ? segments[i].empty() : pattern[i] != segments[i]) return false;
+    const std::string& p = pattern[i];
+    if (is_param(p)) {
+      if (segments[i].empty()) return false;
+    } else if (const size_t colon = prefixed_param_colon(p); colon != std::string::npos) {
+      // The prefix, then at least one character of parameter.
+      if (segments[i].size() <= colon || segments[i].substr(0, colon) != std::string_view(p).substr(0, colon))
+        return false;
+    } else if (p != segments[i]) {
+      return false;
+    }
   }
   return true;
 }
@@ -66,12 +88,13 @@ const Router::Route* Router::find(const Request& req, bool& path_matched) const 
   split_segments(req.path, segments);
 
   auto matches = [&](const Route& r) { return pattern_matches(r.segments, segments); };
-  // -1: a is more specific, 1: b is, 0: same shape. Left to right, literal beats parameter.
+  // -1: a is more specific, 1: b is, 0: same shape. Left to right, a literal beats a prefixed
+  // parameter, which beats a parameter.
   auto compare = [](const Route& a, const Route& b) {
     for (size_t i = 0; i < a.segments.size(); ++i) {
-      bool a_literal = !is_param(a.segments[i]);
-      bool b_literal = !is_param(b.segments[i]);
-      if (a_literal != b_literal) return a_literal ? -1 : 1;
+      const int sa = specificity(a.segments[i]);
+      const int sb = specificity(b.segments[i]);
+      if (sa != sb) return sa > sb ? -1 : 1;
     }
     return 0;
   };
@@ -181,10 +204,14 @@ Response Router::route(Request& req) const {
   req.path_params.clear();
   for (size_t i = 0; i < segments.size(); ++i) {
     const std::string& pattern = best->segments[i];
-    if (!is_param(pattern)) continue;
-    auto value = percent_decode(segments[i], /*plus_is_space=*/false);
+    size_t prefix = 0;  // bytes of the segment that are the pattern's literal prefix
+    if (!is_param(pattern)) {
+      prefix = prefixed_param_colon(pattern);
+      if (prefix == std::string::npos) continue;
+    }
+    auto value = percent_decode(segments[i].substr(prefix), /*plus_is_space=*/false);
     if (!value) return json_error(400, "Malformed path");
-    req.path_params.emplace_back(pattern.substr(1), std::move(*value));
+    req.path_params.emplace_back(pattern.substr(prefix + 1), std::move(*value));
   }
 
   if (!filter_) return best->handler(req);

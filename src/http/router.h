@@ -34,11 +34,13 @@ struct CorsResource {
   std::string expose;   // response headers scripts may read ("Link, X-RateLimit-Limit"); or ""
 };
 
-// Maps (method, path pattern) to handlers. Patterns are literal segments and ":name" segments
-// ("/api/v1/statuses/:id/favourite"); a literal segment wins over a parameter at the same place
-// (compared left to right: the first position where one route is literal and the other is a
-// parameter decides). A ":name" segment matches one non-empty path segment, which the handler
-// reads percent-decoded ('+' stays '+') from Request::param. Literal segments compare raw bytes.
+// Maps (method, path pattern) to handlers. Patterns are literal segments, ":name" segments
+// ("/api/v1/statuses/:id/favourite") and prefixed "@:name" segments ("/@:acct/:id": a parameter
+// that matches only a segment starting with the literal before the colon, and holds what follows
+// it). At the same place a literal segment wins over a prefixed parameter, which wins over a
+// parameter (compared left to right: the first position where two routes differ decides). A
+// ":name" segment matches one non-empty path segment, which the handler reads percent-decoded
+// ('+' stays '+') from Request::param; a prefixed one needs at least one byte after its prefix. Literal segments compare raw bytes.
 // Only Request::path is matched, never the query. One trailing '/' in a request path is ignored.
 // HEAD falls back to GET (body dropped by the server) unless a HEAD route matches as well.
 // Build it fully before serving; after that it is read-only and safe to share across threads.

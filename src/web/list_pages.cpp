@@ -1,5 +1,8 @@
 // The pages that show many posts as a grid: a profile, /explore, /tags/:tag and the front page;
 // and the sign-in pointers the front page links to.
+#include <algorithm>
+
+#include "core/utf8.h"
 #include "http/form.h"
 #include "social/model/text.h"
 #include "web/escape.h"
@@ -41,14 +44,15 @@ Data count_data(const PageContext& c, int64_t n, std::string_view one, std::stri
 }  // namespace
 
 http::Response profile_page(const PageContext& c) {
-  const std::string_view acct = c.req.param("acct");
-  if (!acct.starts_with("@") || acct.size() < 2) return not_found(c);
-  auto found = c.s.accounts.lookup(acct.substr(1));
+  const std::string_view acct = c.req.param("acct");  // after the '@'
+  // Only a local username: "@ann@other.example" names nobody here (lookup() would take it).
+  if (acct.find('@') != std::string_view::npos) return not_found(c);
+  auto found = c.s.accounts.lookup(acct);
   if (!found.has_value()) return failure(c, found.error());
   // An account awaiting approval has no page, as it has no lookup (api/mastodon/accounts.cpp).
   if (!found->approved) return not_found(c);
-  // The canonical spelling of the name.
-  if (acct.substr(1) != found->username) return not_found(c);
+  // The name in another case: the profile's own address.
+  if (acct != found->username) return redirect_to(c, profile_path(*found));
   auto view = c.s.accounts.view_of(*found);
   if (!view.has_value()) return failure(c, view.error());
   const social::Account& a = view->account;
@@ -73,6 +77,7 @@ http::Response profile_page(const PageContext& c) {
   Data fields = list();
   for (const auto& f : a.fields) {
     Data fd;
+    fd.set("href", false);
     fd.set("name", f.name);
     fd.set("value", f.value);
     // A value that is a web address is a link; anything else (javascript: included) is text.
@@ -105,7 +110,7 @@ http::Response profile_page(const PageContext& c) {
   page.preview = pv;
   page.styles = {"grid.css", "profile.css"};
   page.body_html = render("profile", d);
-  return page_response(c, 200, page);
+  return page_response(c, 200, std::move(page));
 }
 
 namespace {
@@ -141,7 +146,7 @@ http::Response timeline_page(const PageContext& c, std::string_view path, std::s
   page.preview = pv;
   page.styles = {"grid.css"};
   page.body_html = render("timeline", d);
-  return page_response(c, 200, page);
+  return page_response(c, 200, std::move(page));
 }
 
 }  // namespace
@@ -154,10 +159,15 @@ http::Response explore_page(const PageContext& c) {
 
 http::Response tag_page(const PageContext& c) {
   std::string tag(c.req.param("tag"));
-  if (tag.empty() || tag.size() > 100) return not_found(c);
+  // Posts link hashtags of up to 100 characters (social/model/text.cpp); a longer one is nobody's.
+  if (tag.empty() || !valid_utf8(tag)) return not_found(c);
+  size_t code_points = 0;
+  for (char ch : tag) code_points += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  if (code_points > 100) return not_found(c);
   std::string lower;
   for (char ch : tag) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return timeline_page(c, "/tags/" + http::percent_encode(tag), "#" + tag,
+  // One address per tag whatever its case: /tags/Cats and /tags/cats are one page.
+  return timeline_page(c, "/tags/" + http::percent_encode(lower), "#" + tag,
                        "Public photos tagged #" + tag + " on " + c.s.config.title + ".", lower);
 }
 
@@ -176,8 +186,11 @@ http::Response home_page(const PageContext& c) {
   page.title = c.s.config.title;
   page.description = c.s.config.description;
   page.canonical = c.absolute("/");
-  page.noindex = false;  // the front page says what the instance is; no person's post on it is
-                         // indexed through it (each post page keeps its author's choice)
+  // The front page says what the instance is, but its tiles show people's names and captions:
+  // it is indexed only when everyone it shows opted in to indexing.
+  page.noindex = std::any_of(posts->items.begin(), posts->items.end(), [](const social::PostView& v) {
+    return !(v.reblog ? v.reblog->author : v.author).account.indexable;
+  });
   Preview pv;
   pv.title = c.s.config.title;
   pv.description = c.s.config.description;
@@ -185,7 +198,7 @@ http::Response home_page(const PageContext& c) {
   page.preview = pv;
   page.styles = {"grid.css", "home.css"};
   page.body_html = render("home", d);
-  return page_response(c, 200, page);
+  return page_response(c, 200, std::move(page));
 }
 
 http::Response sign_in_page(const PageContext& c, bool sign_up) {
@@ -198,7 +211,7 @@ http::Response sign_in_page(const PageContext& c, bool sign_up) {
   page.title = std::string(sign_up ? "Join " : "Sign in to ") + c.s.config.title;
   page.styles = {"home.css"};
   page.body_html = render("sign_in", d);
-  return page_response(c, 200, page);
+  return page_response(c, 200, std::move(page));
 }
 
 }  // namespace kindred::web

@@ -31,7 +31,7 @@ bool wants_html(const http::Request& req) {
 
 std::string PageContext::number(int64_t n) const { return format_number(n, language); }
 
-http::Response page_response(const PageContext& c, int status, const Page& page) {
+http::Response page_response(const PageContext& c, int status, Page page) {
   Data d;
   d.set("site", c.s.config.title);
   d.set("title", page.title);
@@ -62,7 +62,7 @@ http::Response page_response(const PageContext& c, int status, const Page& page)
   d.set("icon", c.assets.url("icon.svg"));
   // Optional: local times and photo-row buttons (assets/site.js); every page is whole without it.
   d.set("script", c.assets.url("site.js"));
-  d.set("body", page.body_html);
+  d.set("body", std::move(page.body_html));
 
   http::Response r;
   r.status = status;
@@ -76,7 +76,8 @@ http::Response page_response(const PageContext& c, int status, const Page& page)
   r.set_header("Vary", "Accept-Encoding, Accept-Language");
   // Pages are compressed as they are sent (a post with 20 comments: ~40 KB of HTML, ~8 KB of
   // gzip); the fastest level, since every reader of a celebrity's post asks for it again.
-  if (r.body.size() > 1024 && accepts_gzip(c.req) && c.req.method != http::Method::kHead) {
+  // HEAD is compressed too, so its headers are GET's (RFC 9110 9.3.2).
+  if (r.body.size() > 1024 && accepts_gzip(c.req)) {
     r.body = gzip(r.body, 1);
     r.set_header("Content-Encoding", "gzip");
   }
@@ -97,6 +98,12 @@ http::Response error_page(const PageContext& c, int status) {
       title = "This page is gone";
       d.set("message", "What was here has been removed.");
       break;
+    case 429:
+      title = "Too many pages at once";
+      d.set("message",
+            "This address asked for more pages in the last few minutes than anyone reads. Please "
+            "wait a few minutes and try again.");
+      break;
     case 400:
       title = "That link is not valid";
       d.set("message", "Part of the address is not one this site understands. Try the page from its start.");
@@ -113,10 +120,15 @@ http::Response error_page(const PageContext& c, int status) {
 }
 
 http::Response not_found(const PageContext& c) {
-  if (wants_html(c.req) && !c.req.path.starts_with("/api/")) return error_page(c, 404);
   http::Response r;
-  r.status = 404;
-  r.body = R"({"error":"Not found"})";
+  if (wants_html(c.req) && !c.req.path.starts_with("/api/")) {
+    r = error_page(c, 404);
+  } else {
+    r.status = 404;
+    r.body = R"({"error":"Not found"})";
+  }
+  // The same path answers HTML or JSON by Accept: caches must keep them apart.
+  r.set_header("Vary", "Accept");
   return r;
 }
 
@@ -129,6 +141,25 @@ http::Response failure(const PageContext& c, const Status& status) {
   std::cerr << "kindred web: " << c.req.path << ": " << status.to_string() << '\n';
   return error_page(c, 500);
 }
+
+http::Response redirect_to(const PageContext& c, const std::string& path) {
+  http::Response r;
+  r.status = 301;
+  r.content_type = "text/plain; charset=utf-8";
+  r.set_header("Location", c.req.query.empty() ? path : path + "?" + c.req.query);
+  return r;
+}
+
+bool same_username(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string warning_text(std::string_view spoiler_text) { return social::balance_bidi(spoiler_text); }
 
 std::string name_of(const social::Account& a) {
   return a.display_name.empty() ? a.username : a.display_name;
@@ -233,8 +264,8 @@ std::string render_grid(const PageContext& c, const std::vector<social::PostView
     if (hidden) {
       // A grid shows no photo a post hides behind a warning: the tile says so in words.
       tile.set("warning", p.post.spoiler_text.empty() ? std::string("Sensitive photo")
-                                                      : p.post.spoiler_text);
-    } else if (!p.media.empty()) {
+                                                      : warning_text(p.post.spoiler_text));
+    } else if (!p.media.empty() && p.media.front().state == social::MediaState::kReady) {
       const social::Media& m = p.media.front();
       Data photo;
       photo.set("src", media_path(m.preview.blob));

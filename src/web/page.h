@@ -54,7 +54,7 @@ struct Page {
 };
 
 // The whole document, with the security headers every page carries (a strict CSP and more).
-http::Response page_response(const PageContext& c, int status, const Page& page);
+http::Response page_response(const PageContext& c, int status, Page page);
 // An error page (404, 410, 500) as HTML.
 http::Response error_page(const PageContext& c, int status);
 // 404 for a browser asking for HTML; the API's JSON otherwise.
@@ -62,6 +62,13 @@ http::Response not_found(const PageContext& c);
 // A failure from social/: not_found() for NotFound (and anything a visitor may not see), 400
 // for a bad cursor, else 500 (logged).
 http::Response failure(const PageContext& c, const Status& status);
+
+// A redirect (301) to `path` on this site, keeping the query.
+http::Response redirect_to(const PageContext& c, const std::string& path);
+// Whether two usernames are one ignoring ASCII case (usernames are unique case-insensitively).
+bool same_username(std::string_view a, std::string_view b);
+// A content warning as a page shows it: any unclosed bidi override closed.
+std::string warning_text(std::string_view spoiler_text);
 
 // Display name, or the username when it has none.
 std::string name_of(const social::Account& a);

@@ -17,13 +17,22 @@ constexpr size_t kCommentsPerPage = 20;
 constexpr const char* kWeekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                      "Thursday", "Friday", "Saturday"};
 
+// The photos that are ready (a failed upload attached earlier is left out).
+std::vector<const social::Media*> ready_photos(const social::PostView& v) {
+  std::vector<const social::Media*> out;
+  for (const auto& m : v.media)
+    if (m.state == social::MediaState::kReady) out.push_back(&m);
+  return out;
+}
+
 Data photos_data(const social::PostView& v) {
   Data photos = list();
-  const size_t total = v.media.size();
+  const auto ready = ready_photos(v);
+  const size_t total = ready.size();
   for (size_t i = 0; i < total; ++i) {
-    const social::Media& m = v.media[i];
-    if (m.state != social::MediaState::kReady) continue;
+    const social::Media& m = *ready[i];
     Data p;
+    p.set("position", false);
     p.set("src", media_path(m.original.blob));
     p.set("width", std::to_string(m.original.width));
     p.set("height", std::to_string(m.original.height));
@@ -99,7 +108,8 @@ std::optional<LocalTime> parse_local(std::string_view s) {
   auto num = [&](size_t at, size_t n, auto& out) {
     return std::from_chars(s.data() + at, s.data() + at + n, out).ec == std::errc();
   };
-  if (!num(0, 4, t.date.year) || !num(5, 2, t.date.month) || !num(8, 2, t.date.day))
+  if (!num(0, 4, t.date.year) || !num(5, 2, t.date.month) || !num(8, 2, t.date.day) ||
+      t.date.month < 1 || t.date.month > 12 || t.date.day < 1 || t.date.day > 31)
     return std::nullopt;
   t.hh_mm = std::string(s.substr(11, 5));
   return t;
@@ -128,6 +138,19 @@ int64_t days_between(const social::CivilDate& a, const social::CivilDate& b) {
 // "Open now, closes 16:00 London time", "Closed, opens tomorrow 09:00 London time",
 // "Closed, opens Monday 09:00 London time", or "Opening hours not known", worked out in the
 // organisation's own time zone.
+// "today", "tomorrow", "Monday", or "Monday 6 April" for `date` seen from `today`.
+std::string day_words(const social::CivilDate& today, const social::CivilDate& date) {
+  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
+                                            "May",     "June",     "July",      "August",
+                                            "September", "October", "November", "December"};
+  const int64_t ahead = days_between(today, date);
+  if (ahead == 0) return "today";
+  if (ahead == 1) return "tomorrow";
+  if (ahead > 1 && ahead < 7) return kWeekdays[weekday(date)];
+  return std::string(kWeekdays[weekday(date)]) + " " + std::to_string(date.day) + " " +
+         kMonths[date.month - 1];
+}
+
 std::pair<std::string, std::string> open_state_sentence(const social::ResourceView& r,
                                                         int64_t now_ms) {
   const social::OpenState& st = r.state;
@@ -137,31 +160,20 @@ std::pair<std::string, std::string> open_state_sentence(const social::ResourceVi
   for (char& ch : zone)
     if (ch == '_') ch = ' ';
   const std::string suffix = zone.empty() ? "" : " " + zone + " time";
+  auto tz = social::TimeZone::named(r.resource->time_zone);
+  const social::CivilDate today = (tz.has_value() ? *tz : social::TimeZone()).date_at(now_ms);
+  constexpr int64_t kWeekMs = 7 * 24 * 60 * 60 * 1000;
   if (st.open_now) {
+    // Open round the clock (no closing within a week): no closing time to give.
+    if (st.closes_at_ms - now_ms >= kWeekMs) return {"Open now, 24 hours a day", "open"};
     auto closes = parse_local(st.closes_at_local);
-    return {"Open now, closes " + (closes ? closes->hh_mm : std::string("later today")) + suffix,
-            "open"};
+    if (!closes) return {"Open now", "open"};
+    const std::string day = closes->date == today ? "" : day_words(today, closes->date) + " ";
+    return {"Open now, closes " + day + closes->hh_mm + suffix, "open"};
   }
   auto opens = parse_local(st.next_open_at_local);
   if (!opens) return {"Closed", "closed"};
-  auto tz = social::TimeZone::named(r.resource->time_zone);
-  const social::CivilDate today = tz.has_value() ? tz->date_at(now_ms) : opens->date;
-  const int64_t ahead = days_between(today, opens->date);
-  std::string when;
-  if (ahead == 0) {
-    when = "today";
-  } else if (ahead == 1) {
-    when = "tomorrow";
-  } else if (ahead < 7) {
-    when = kWeekdays[weekday(opens->date)];
-  } else {
-    static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                              "May",     "June",     "July",      "August",
-                                              "September", "October", "November", "December"};
-    when = std::string(kWeekdays[weekday(opens->date)]) + " " + std::to_string(opens->date.day) +
-           " " + kMonths[opens->date.month - 1];
-  }
-  return {"Closed, opens " + when + " " + opens->hh_mm + suffix, "closed"};
+  return {"Closed, opens " + day_words(today, opens->date) + " " + opens->hh_mm + suffix, "closed"};
 }
 
 Data support_data(const PageContext& c, const social::SupportCard& card) {
@@ -172,6 +184,7 @@ Data support_data(const PageContext& c, const social::SupportCard& card) {
   for (const auto& r : card.resources) {
     const social::SupportResource& res = *r.resource;
     Data o;
+    for (const char* key : {"tel", "phone", "mailto", "email", "website"}) o.set(key, false);
     o.set("name", res.name);
     auto [state, cls] = open_state_sentence(r, now);
     o.set("state", state);
@@ -206,7 +219,7 @@ Data comment_data(const PageContext& c, const social::PostView& v, const social:
   d.set("author", account_data(v.author.account));
   d.set("is_author", v.author.account.id == post_author.id);
   if (v.comment_pinned) d.set("pinned", "Pinned by " + name_of(post_author));
-  if (!v.post.spoiler_text.empty()) d.set("cw", v.post.spoiler_text);
+  if (!v.post.spoiler_text.empty()) d.set("cw", warning_text(v.post.spoiler_text));
   d.set("content_html", v.post.content_html);
   d.set("time", time_data(v.post.created_at_ms));
   if (v.favourites_count > 0 && !v.post.hide_favourites_count) {
@@ -219,7 +232,10 @@ Data comment_data(const PageContext& c, const social::PostView& v, const social:
     d.set("replies_value", std::to_string(v.replies_count));
     d.set("replies_word", v.replies_count == 1 ? "reply" : "replies");
   }
-  if (!v.media.empty() && !v.post.sensitive) d.set("photos", photos_data(v));
+  d.set("photos", photos_data(v));
+  d.set("has_photos", !ready_photos(v).empty());
+  // A sensitive photo on a comment is folded into a <details>, as on a post.
+  d.set("sensitive", v.post.sensitive && v.post.spoiler_text.empty());
   return d;
 }
 
@@ -232,9 +248,9 @@ std::string comments_url(const std::string& path, social::CommentOrder order, co
 }  // namespace
 
 http::Response post_page(const PageContext& c) {
-  const std::string_view acct = c.req.param("acct");
+  const std::string_view acct = c.req.param("acct");  // after the '@'
   auto id = Id::parse(std::string(c.req.param("id")));
-  if (!acct.starts_with("@") || !id || id->is_none()) return not_found(c);
+  if (!id || id->is_none()) return not_found(c);
   const social::Viewer viewer{};
   auto got = c.s.posts.get(viewer, *id);
   if (!got.has_value()) return failure(c, got.error());
@@ -242,9 +258,10 @@ http::Response post_page(const PageContext& c) {
   // A reblog has no page of its own: its original's.
   if (v.reblog) return failure(c, Status::not_found("a reblog"));
   const social::Account& author = v.author.account;
-  if (acct.substr(1) != author.username) {
-    // The post exists under another name (a renamed account, or a hand-typed link): the
-    // canonical address, as long as the name given is at least a name this post could have.
+  if (acct != author.username) {
+    // The author's name in another case ("/@Lena/1"): the post's own address. Any other name is
+    // not this post's page.
+    if (same_username(acct, author.username)) return redirect_to(c, post_path(author, v.post.id));
     return not_found(c);
   }
 
@@ -291,7 +308,7 @@ http::Response post_page(const PageContext& c) {
       p.set("author", account_data(parent->author.account));
       p.set("url", post_path(parent->author.account, parent->post.id));
       p.set("content_html", parent->post.content_html);
-      if (!parent->post.spoiler_text.empty()) p.set("cw", parent->post.spoiler_text);
+      if (!parent->post.spoiler_text.empty()) p.set("cw", warning_text(parent->post.spoiler_text));
       p.set("time", time_data(parent->post.created_at_ms));
       d.set("in_reply_to", std::move(p));
     }
@@ -324,7 +341,8 @@ http::Response post_page(const PageContext& c) {
   const std::string short_text =
       snippet(v.post.spoiler_text.empty() ? v.post.text : v.post.spoiler_text, 60);
   page.title = who + (short_text.empty() ? "" : ": “" + short_text + "”") + " · " + c.s.config.title;
-  page.description = v.post.spoiler_text.empty() ? text : "Content warning: " + v.post.spoiler_text;
+  page.description =
+      v.post.spoiler_text.empty() ? text : "Content warning: " + snippet(v.post.spoiler_text, 200);
   page.canonical = c.absolute(path);
   page.noindex = !author.indexable;
   Preview pv;
@@ -343,7 +361,7 @@ http::Response post_page(const PageContext& c) {
   page.preview = pv;
   page.styles = {"post.css"};
   page.body_html = render("post", d);
-  return page_response(c, 200, page);
+  return page_response(c, 200, std::move(page));
 }
 
 }  // namespace kindred::web

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "http/rate_limiter.h"
 #include "http/router.h"
 #include "social/graph/feeds.h"
 #include "social/identity/accounts.h"
@@ -20,6 +21,11 @@ struct WebConfig {
   std::string domain = "127.0.0.1:8080";
   std::string title = "Kindred";
   std::string description = "A photo-sharing community that meets people with care.";
+  // Pages (not assets) per window per client address, as the API's signed-out limit: a person
+  // reads far fewer; a scraper or a flood is answered 429 with a page that says so.
+  bool rate_limits = true;
+  int64_t page_limit = 300;
+  int64_t page_period_ms = 5 * 60 * 1000;
 };
 
 // Everything the pages borrow. Built once; outlives the server.
@@ -39,7 +45,8 @@ class Assets;
 //   GET /                      the instance's front page, with the newest public photos
 //   GET /explore               the local public timeline as a grid of photo posts
 //   GET /tags/:tag             the same for one hashtag
-//   GET /@username             a profile and its photo posts
+//   GET /@username             a profile and its photo posts (a username in another case
+//                              redirects to its own spelling, as does a post's address)
 //   GET /@username/:id         one post with its comments and, on a support topic, its card
 //   GET /auth/sign_in, /auth/sign_up   how to sign in today (the signed-in pages come next)
 //   GET /assets/:file          stylesheets and scripts (content-hashed names, immutable)
@@ -58,6 +65,7 @@ class WebPages {
  private:
   WebServices s_;
   std::unique_ptr<Assets> assets_;
+  std::unique_ptr<http::RateLimiter> page_limiter_;  // null with rate limits off
 };
 
 }  // namespace kindred::web

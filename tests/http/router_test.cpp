@@ -55,6 +55,33 @@ TEST(Router, FilterSeesTheMatchedRouteInOneSpelling) {
                                             "/statuses/:id", "/"}));
 }
 
+// "@:acct" matches only a segment starting with '@' and holds what follows; a literal beats it,
+// and it beats a plain parameter; other paths are untouched (404 and 405 as before).
+TEST(Router, PrefixedParametersMatchOnlyTheirPrefix) {
+  Router router;
+  router.add(Method::kGet, "/@:acct", named("profile"));
+  router.add(Method::kGet, "/@:acct/:id", named("post"));
+  router.add(Method::kGet, "/@me/:id", named("mine"));
+  router.add(Method::kPost, "/oauth/token", named("token"));
+  EXPECT_EQ(call(router, Method::kGet, "/@lena").body, "profile acct=lena");
+  EXPECT_EQ(call(router, Method::kGet, "/@l%C3%A9na").body, "profile acct=l\xC3\xA9na");
+  EXPECT_EQ(call(router, Method::kGet, "/@lena/12").body, "post acct=lena id=12");
+  EXPECT_EQ(call(router, Method::kGet, "/@me/12").body, "mine id=12");
+  EXPECT_EQ(call(router, Method::kGet, "/lena/12").status, 404);
+  EXPECT_EQ(call(router, Method::kHead, "/@lena").body, "profile acct=lena");
+  // The prefix alone, or another first character, is not a match.
+  EXPECT_EQ(call(router, Method::kGet, "/@").status, 404);
+  EXPECT_EQ(call(router, Method::kGet, "/lena").status, 404);
+  EXPECT_EQ(call(router, Method::kPost, "/foo").status, 404);
+  // A path the prefixed route does not match keeps its own 405.
+  Response get_token = call(router, Method::kGet, "/oauth/token");
+  EXPECT_EQ(get_token.status, 405);
+  EXPECT_EQ(header(get_token, "Allow"), "POST");
+  Response post_profile = call(router, Method::kPost, "/@lena");
+  EXPECT_EQ(post_profile.status, 405);
+  EXPECT_EQ(header(post_profile, "Allow"), "GET, HEAD");
+}
+
 // A keep-alive connection reuses one Request: a request that matches nothing must not carry the
 // route and parameters of the one before it (found by tests/fuzz/http_request_fuzz.cpp).
 TEST(Router, ARequestMatchingNothingHasNoRouteFromTheOneBefore) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <boost/json.hpp>
 #include <regex>
 #include <set>
@@ -289,7 +290,6 @@ TEST_F(WebPagesTest, WhatTheApiHidesFromASignedOutReaderIsTheSame404AsAMissingPo
        {"999999999", "0", "abc", "-1", "1e5", "123456789012345678901234567890", "%00"})
     hidden.push_back({std::string("id ") + bad, std::string("/@ann/") + bad});
   hidden.push_back({"the wrong author", "/@bob/" + post_id});
-  hidden.push_back({"the name in another case", "/@ANN/" + post_id});
   hidden.push_back({"no @", "/ann/" + post_id});
   hidden.push_back({"an unknown author", "/@nobody/" + post_id});
 
@@ -300,6 +300,10 @@ TEST_F(WebPagesTest, WhatTheApiHidesFromASignedOutReaderIsTheSame404AsAMissingPo
     EXPECT_EQ(h1_of(r.body), "Page not found") << c.name;
     EXPECT_EQ(r.body, missing) << c.name << ": the same page as a missing post";
   }
+  // The author's name in another case is the same post: a redirect to its own address.
+  Reply other_case = page("/@ANN/" + post_id + "?order=recent");
+  EXPECT_EQ(other_case.status, 301);
+  EXPECT_EQ(other_case.header("location"), "/@ann/" + post_id + "?order=recent");
   // The held comment is not listed on its post's page either; the approved one is.
   Reply p = page("/@ann/" + post_id);
   EXPECT_FALSE(has(p.body, held)) << "held comment listed";
@@ -325,6 +329,47 @@ class ApprovalWebPages : public ApiTest {
  protected:
   ApprovalWebPages() : ApiTest({.registrations = social::RegistrationMode::kApproval}) {}
 };
+
+// Pages are limited per client address, as the signed-out API is: the 301st page in five minutes
+// is a 429 page that says so and when to come back; assets are not counted.
+class RateLimitedWebPages : public WebPagesTest {
+ protected:
+  RateLimitedWebPages() : WebPagesTest({.rate_limits = true}) {}
+};
+
+TEST_F(RateLimitedWebPages, TooManyPagesFromOneAddressAre429WithASentence) {
+  std::smatch m;
+  const std::string first = page("/explore").body;
+  ASSERT_TRUE(std::regex_search(first, m, std::regex("href=\"(/assets/site\\.[0-9a-f]+\\.css)\"")));
+  const std::string css = m[1];
+  for (int i = 1; i < 300; ++i) ASSERT_EQ(page("/explore").status, 200) << "page " << i + 1;
+  Reply r = page("/explore");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(h1_of(r.body), "Too many pages at once");
+  EXPECT_FALSE(r.header("retry-after").empty());
+  EXPECT_EQ(page("/@ann").status, 429) << "every page kind counts";
+  EXPECT_EQ(http().get(css).status, 200) << "assets are not counted";
+  clock().advance_ms(5 * 60 * 1000 + 1);
+  EXPECT_EQ(page("/explore").status, 200) << "a new window";
+}
+
+// A profile's address with the name in another case leads to the profile's own address.
+TEST_F(WebPagesTest, AUsernameInAnotherCaseRedirectsToTheProfile) {
+  Reply r = page("/@Ann?max_id=5");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(r.header("location"), "/@ann?max_id=5");
+  EXPECT_EQ(page("/@ann@elsewhere.example").status, 404) << "not an account here";
+}
+
+// HEAD carries GET's headers, compression included.
+TEST_F(WebPagesTest, HeadIsCompressedAsGetIs) {
+  photo_post(ann_, "hello");
+  Reply g = page("/", {{"Accept-Encoding", "gzip"}});
+  Reply h = http().head("/", {{"Accept", "text/html"}, {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(g.header("content-encoding"), "gzip");
+  EXPECT_EQ(h.header("content-encoding"), "gzip");
+}
 
 // A post by an account awaiting approval cannot be made (the API answers 403 to its writes), so
 // only its profile is checked: it has none.
@@ -563,6 +608,36 @@ TEST_F(WebPagesTest, APostOnASupportTopicCarriesTheCardWithLinksAndTheOpenState)
   // A post on nothing of the kind has no card.
   const std::string sea = post_status(bob_, "A photo of the sea");
   EXPECT_FALSE(has(page("/@bob/" + sea).body, "class=\"support\""));
+}
+
+// A line open round the clock says so, and an opening that runs past midnight names the day it
+// closes (the directory is written while the server is stopped, as an admin's edit would be).
+TEST_F(WebPagesTest, ACardSaysOpenRoundTheClockAndNamesTheDayAnOpeningEnds) {
+  restart([&] {
+    std::ofstream out(data_dir() / "support_resources.json", std::ios::trunc);
+    out << R"({"version": 1, "resources": [
+      {"id": "always", "name": "Always There", "topics": ["pregnancy_loss"], "regions": ["GB"],
+       "phone": "0800 111", "email": null, "website": null,
+       "hours": {"time_zone": "Europe/London", "weekly": [{"days": ["monday", "tuesday",
+         "wednesday", "thursday", "friday", "saturday", "sunday"], "opens": "00:00", "closes": "24:00"}]},
+       "closures": []},
+      {"id": "nights", "name": "Night Line", "topics": ["pregnancy_loss"], "regions": ["GB"],
+       "phone": "0800 222", "email": null, "website": null,
+       "hours": {"time_zone": "Europe/London", "weekly": [
+         {"days": ["friday"], "opens": "20:00", "closes": "24:00"},
+         {"days": ["saturday"], "opens": "00:00", "closes": "02:00"}]},
+       "closures": []}]})";
+  });
+  const std::string id = post_status(bob_, "One year ago today we lost our son. We miss him every day.");
+  auto states_at = [&](int64_t ms) {
+    clock().set_ms(ms);
+    return all(page("/@bob/" + id).body, "<p class=\"open-state [a-z]+\">([^<]*)</p>");
+  };
+  // Friday 1 March 2024, 22:00 in London (UTC in winter).
+  const auto states = states_at(kStartMs + 10 * kHourMs);
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[0], "Open now, 24 hours a day");
+  EXPECT_EQ(states[1], "Open now, closes tomorrow 02:00 London time");
 }
 
 // --- Open Graph and robots ---
