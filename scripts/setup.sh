@@ -15,7 +15,7 @@ packages=(
   wrk
   libvips-dev libimage-exiftool-perl libpcre2-dev
   libhowardhinnant-date-dev tzdata
-  libicu-dev
+  libicu-dev libdeflate-dev
   chromium fonts-noto-color-emoji
 )
 # Node.js may come from elsewhere (the machine image ships Node 20); never replace it.

@@ -42,7 +42,7 @@ class Assets {
 // above 0: "gzip", "gzip;q=0.5", not "gzip; q=0" nor "gzip;q=0.000").
 bool accepts_gzip(const http::Request& req);
 
-// gzip (RFC 1952) of `bytes` at `level` (1 fastest .. 9 smallest).
-std::string gzip(std::string_view bytes, int level = 9);
+// gzip (RFC 1952) of `bytes` at `level` (1 fastest .. 12 smallest; libdeflate's levels).
+std::string gzip(std::string_view bytes, int level = 12);
 
 }  // namespace kindred::web

@@ -153,7 +153,7 @@ TEST_F(AssetsTest, EachPageKindLoadsAtMost20KBOfGzippedCss) {
 TEST(Gzip, RoundTripsAtEveryLevel) {
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "line " + std::to_string(i) + " of some CSS\n";
-  for (int level : {1, 4, 9}) EXPECT_EQ(gunzip(gzip(text, level)), text) << level;
+  for (int level : {1, 6, 12}) EXPECT_EQ(gunzip(gzip(text, level)), text) << level;
   EXPECT_EQ(gunzip(gzip("")), "");
 }
 
