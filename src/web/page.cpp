@@ -189,6 +189,16 @@ Data account_data(const social::Account& a) {
   return d;
 }
 
+Data photo_data(const social::Media& m, const social::MediaFile& file, const social::Account& author) {
+  Data d;
+  d.set("src", media_path(file.blob));
+  d.set("width", std::to_string(file.width));
+  d.set("height", std::to_string(file.height));
+  d.set("alt", m.description.empty() ? "Photo by " + name_of(author) + ", without a description"
+                                     : m.description);
+  return d;
+}
+
 Data time_data(int64_t ms) {
   // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
   const int64_t day_ms = 86'400'000;
@@ -267,14 +277,7 @@ std::string render_grid(const PageContext& c, const std::vector<social::PostView
                                                       : warning_text(p.post.spoiler_text));
     } else if (!p.media.empty() && p.media.front().state == social::MediaState::kReady) {
       const social::Media& m = p.media.front();
-      Data photo;
-      photo.set("src", media_path(m.preview.blob));
-      photo.set("width", std::to_string(m.preview.width));
-      photo.set("height", std::to_string(m.preview.height));
-      photo.set("alt", m.description.empty() ? "Photo by " + name_of(p.author.account) +
-                                                   ", without a description"
-                                             : m.description);
-      tile.set("photo", std::move(photo));
+      tile.set("photo", photo_data(m, m.preview, p.author.account));
     }
     if (p.media.size() > 1) tile.set("more", std::to_string(p.media.size()) + " photos");
     if (captions) {

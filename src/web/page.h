@@ -81,6 +81,9 @@ std::string media_path(std::string_view blob);
 std::string avatar_path(const social::Account& a);
 // {name, username, url, avatar, verified, remembering}
 Data account_data(const social::Account& a);
+// One stored file of a photo as an <img>: {src, width, height, alt}; the alt text is the
+// photo's description, or "Photo by <name>, without a description".
+Data photo_data(const social::Media& m, const social::MediaFile& file, const social::Account& author);
 // "<time datetime=...>" parts: {iso, text} ("2 December 2026, 13:45 UTC")
 Data time_data(int64_t ms);
 // The first characters of a post's text for previews and captions, whole words, "…" if cut,

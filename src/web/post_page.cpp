@@ -31,14 +31,8 @@ Data photos_data(const social::PostView& v) {
   const size_t total = ready.size();
   for (size_t i = 0; i < total; ++i) {
     const social::Media& m = *ready[i];
-    Data p;
+    Data p = photo_data(m, m.original, v.author.account);
     p.set("position", false);
-    p.set("src", media_path(m.original.blob));
-    p.set("width", std::to_string(m.original.width));
-    p.set("height", std::to_string(m.original.height));
-    p.set("alt", m.description.empty() ? "Photo by " + name_of(v.author.account) +
-                                             ", without a description"
-                                       : m.description);
     p.set("lazy", i > 0);
     if (total > 1) p.set("position", std::to_string(i + 1) + " of " + std::to_string(total));
     photos.push_back(std::move(p));

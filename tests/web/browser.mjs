@@ -16,7 +16,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 
-import { repoRoot } from '../e2e/harness.mjs';
+import { removeDataDir, repoRoot, startServer } from '../e2e/harness.mjs';
 
 export const chromiumPath = process.env.KINDRED_CHROMIUM ?? '/usr/bin/chromium';
 export const outputDir = path.join(repoRoot, 'build', 'test-output', 'web');
@@ -33,6 +33,21 @@ const FAILING_IMPACTS = new Set(['serious', 'critical']);
 // Launches headless Chromium. As root (CI containers) Chromium refuses to start with its sandbox,
 // and in a container without user namespaces it cannot build one: --no-sandbox is passed then
 // (the pages visited are only the test server's own).
+// A Kindred server (startServer's options) and a browser, started together; stop both with
+// stopAll() in the test file's after().
+export async function startAll(serverOptions = {}) {
+  const [server, browser] = await Promise.all([startServer(serverOptions), launchBrowser()]);
+  return { server, browser };
+}
+
+export async function stopAll({ server, browser }) {
+  await browser?.close();
+  if (server) {
+    await server.stop();
+    await removeDataDir(server.dataDir);
+  }
+}
+
 export async function launchBrowser() {
   const args = ['--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', '--font-render-hinting=none'];
   const launch = (extra) => chromium.launch({ executablePath: chromiumPath, headless: true, args: [...args, ...extra] });

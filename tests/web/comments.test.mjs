@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { rebase, registerUser, removeDataDir, startServer } from '../e2e/harness.mjs';
-import { checkPage, launchBrowser, newContext, openPage } from './browser.mjs';
+import { rebase, registerUser } from '../e2e/harness.mjs';
+import { checkPage, newContext, openPage, startAll, stopAll } from './browser.mjs';
 import { postStatus, uploadPhoto } from './site.mjs';
 
 const COMMENTS = 27;
@@ -18,7 +18,7 @@ let post;
 const commentIds = []; // oldest first
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  ({ server, browser } = await startAll());
   const author = await registerUser(server.url, 'ana');
   const media = await uploadPhoto(server.url, author.token, { description: 'A lighthouse at dawn', seed: 7 });
   post = await postStatus(server.url, author.token, { status: 'The lighthouse this morning', media_ids: [media.id] });
@@ -33,13 +33,7 @@ before(async () => {
   context = await newContext(browser, { size: 'phone', scheme: 'light', javaScriptEnabled: false });
 });
 
-after(async () => {
-  await browser?.close();
-  if (server) {
-    await server.stop();
-    await removeDataDir(server.dataDir);
-  }
-});
+after(() => stopAll({ server, browser }));
 
 // The status ids of the top-level comments shown, in order (li.comment ids hold them).
 async function shownIds(page) {

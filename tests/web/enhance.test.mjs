@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { registerUser, removeDataDir, startServer } from '../e2e/harness.mjs';
-import { checkPage, launchBrowser, newContext, openPage } from './browser.mjs';
+import { registerUser } from '../e2e/harness.mjs';
+import { checkPage, newContext, openPage, startAll, stopAll } from './browser.mjs';
 import { postStatus, uploadPhoto } from './site.mjs';
 
 let server;
@@ -14,7 +14,7 @@ let browser;
 let post;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  ({ server, browser } = await startAll());
   const user = await registerUser(server.url, 'ines');
   const ids = [];
   for (let i = 0; i < 3; ++i) {
@@ -24,13 +24,7 @@ before(async () => {
   post = await postStatus(server.url, user.token, { status: 'Three views of the bay', media_ids: ids });
 });
 
-after(async () => {
-  await browser?.close();
-  if (server) {
-    await server.stop();
-    await removeDataDir(server.dataDir);
-  }
-});
+after(() => stopAll({ server, browser }));
 
 describe('the optional module', () => {
   it('adds photo-row buttons that scroll one photo at a time, and local times', async () => {

@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { removeDataDir, startServer } from '../e2e/harness.mjs';
-import { launchBrowser, openPage } from './browser.mjs';
+import { openPage, startAll, stopAll } from './browser.mjs';
 import { findDemoPages } from './site.mjs';
 
 let server;
@@ -13,7 +12,7 @@ let browser;
 let pages;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
+  ({ server, browser } = await startAll({ args: ['--demo'] }));
   const demo = await findDemoPages(server.url);
   pages = {
     home: `${server.url}/`,
@@ -26,13 +25,7 @@ before(async () => {
   };
 });
 
-after(async () => {
-  await browser?.close();
-  if (server) {
-    await server.stop();
-    await removeDataDir(server.dataDir);
-  }
-});
+after(() => stopAll({ server, browser }));
 
 describe('at 320 pixels wide', () => {
   for (const javaScriptEnabled of [true, false]) {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { api, rebase, registerUser, removeDataDir, startServer } from '../e2e/harness.mjs';
-import { SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage } from './browser.mjs';
+import { api, rebase, registerUser } from '../e2e/harness.mjs';
+import { SCHEMES, SIZES, checkPage, newContext, openPage, startAll, stopAll } from './browser.mjs';
 import { postStatus, uploadPhoto } from './site.mjs';
 
 const ALT = 'A red kite hanging over a field of barley, wings spread against a pale sky';
@@ -21,7 +21,7 @@ let spoiler;
 let media;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  ({ server, browser } = await startAll());
   user = await registerUser(server.url, 'olga');
   media = await uploadPhoto(server.url, user.token, { description: ALT, width: 800, height: 600, seed: 3 });
   plain = await postStatus(server.url, user.token, { status: 'Kite day on the downs', media_ids: [media.id] });
@@ -37,13 +37,7 @@ before(async () => {
   context = await newContext(browser, { size: 'phone', scheme: 'light', javaScriptEnabled: false });
 });
 
-after(async () => {
-  await browser?.close();
-  if (server) {
-    await server.stop();
-    await removeDataDir(server.dataDir);
-  }
-});
+after(() => stopAll({ server, browser }));
 
 // The page's <meta property|name=... content=...> as a map (repeated names keep the first).
 async function metaTags(page) {

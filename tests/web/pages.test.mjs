@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { api, rebase, removeDataDir, startServer } from '../e2e/harness.mjs';
-import { SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage } from './browser.mjs';
+import { api, rebase } from '../e2e/harness.mjs';
+import { SCHEMES, SIZES, checkPage, newContext, openPage, startAll, stopAll } from './browser.mjs';
 import { assertHtmlHeaders, findDemoPages, getPage } from './site.mjs';
 
 let server;
@@ -19,17 +19,11 @@ let demo;
 const contexts = new Map();
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
+  ({ server, browser } = await startAll({ args: ['--demo'] }));
   demo = await findDemoPages(server.url);
 });
 
-after(async () => {
-  await browser?.close();
-  if (server) {
-    await server.stop();
-    await removeDataDir(server.dataDir);
-  }
-});
+after(() => stopAll({ server, browser }));
 
 async function contextFor(size, scheme) {
   const key = `${size}-${scheme}`;

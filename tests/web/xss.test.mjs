@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { api, rebase, registerUser, removeDataDir, startServer } from '../e2e/harness.mjs';
-import { checkPage, launchBrowser, newContext, openPage } from './browser.mjs';
+import { api, rebase, registerUser } from '../e2e/harness.mjs';
+import { checkPage, newContext, openPage, startAll, stopAll } from './browser.mjs';
 import { assertHtmlHeaders, getPage, postStatus, uploadPhoto } from './site.mjs';
 
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -25,7 +25,7 @@ let account;
 let status;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  ({ server, browser } = await startAll());
   const user = await registerUser(server.url, 'mallory');
   const updated = await api(server.url, 'PATCH', '/api/v1/accounts/update_credentials', {
     token: user.token,
@@ -48,13 +48,7 @@ before(async () => {
   context = await newContext(browser, { size: 'desktop', scheme: 'light' });
 });
 
-after(async () => {
-  await browser?.close();
-  if (server) {
-    await server.stop();
-    await removeDataDir(server.dataDir);
-  }
-});
+after(() => stopAll({ server, browser }));
 
 // Loads `url` with JavaScript on and reports what would show an injection.
 async function inspect(url, name) {
