@@ -21,6 +21,7 @@ before(async () => {
     profile: demo.profileUrl,
     post: demo.memorialUrl,
     reply: demo.replyUrl,
+    'sign-in': `${server.url}/auth/sign_in`,
     'not-found': `${server.url}/@nobody-here`,
   };
 });

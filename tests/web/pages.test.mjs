@@ -39,6 +39,7 @@ const PAGE_KINDS = [
   { name: 'profile', path: () => '/@lena' },
   { name: 'post', path: () => demo.memorialUrl },
   { name: 'reply', path: () => demo.replyUrl },
+  { name: 'sign-in', path: () => '/auth/sign_in' },
   { name: 'not-found', path: () => '/@nobody-here', status: 404 },
 ];
 
