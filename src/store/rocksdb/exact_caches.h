@@ -12,7 +12,9 @@
 //     its new state), clears the mark and advances the shards' generation.
 // A value read from RocksDB on a miss is cached only if its shard had no write in flight when the
 // read began (ticket) and none began or ended before it is filled in (same generation, no write
-// in flight): so a cached value never misses a change, and never counts one twice.
+// in flight): so a cached value never misses a change, and never counts one twice. And a read
+// that missed answers the cached value if the key was cached meanwhile (settle()), so no reader
+// sees a value go back.
 //
 // Only this process writes the embedded store, so no other writer can change a count behind the
 // cache. Bounded: a full shard is emptied and starts over. Thread-safe.
@@ -87,6 +89,27 @@ class WriteTrackedCache {
     if (s.writes_in_flight > 0 || s.generation != ticket) return;
     if (s.values.size() >= shard_capacity_) s.values.clear();
     s.values.emplace(k, value);
+  }
+
+  // What a read that missed answers, given `value` read from the store after `ticket` (nullopt:
+  // a write was in flight): the cached value if `k` became cached meanwhile, else `value`, which
+  // is then cached unless a write touched the shard since the ticket.
+  //
+  // Why the cached value wins: a write commits to the store before end_write updates the cache,
+  // so in between, a read of the store can see the new value while the cache still holds the
+  // old one. Answering the store's value there and the cache's on the next read would make a
+  // count go backwards (seen: CountsReadWhileWritingStayExactAndMonotonic under ASan). The cache
+  // holds the one order every reader sees; the store's value is answered only for a key nobody
+  // has cached, and no older value can be cached after it (a fill needs no write in flight and
+  // no write ended since its ticket).
+  Value settle(const Key& k, std::optional<uint64_t> ticket, Value value) {
+    Shard& s = shard(k);
+    std::scoped_lock lock(s.mutex);
+    if (auto it = s.values.find(k); it != s.values.end()) return it->second;
+    if (!ticket || s.writes_in_flight > 0 || s.generation != *ticket) return value;
+    if (s.values.size() >= shard_capacity_) s.values.clear();
+    s.values.emplace(k, value);
+    return value;
   }
 
   // Around a store write that changes `keys`.

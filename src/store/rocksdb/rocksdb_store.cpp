@@ -276,8 +276,7 @@ Result<std::vector<bool>> RocksDbStore::assocs_exist(Id from, AssocType type,
   if (keys.empty()) return out;
   KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kEdges, std::move(keys)));
   for (size_t j = 0; j < values.size(); ++j) {
-    out[slots[j]] = values[j].has_value();
-    if (tickets[j]) edge_cache_.fill(missed[j], *tickets[j], values[j].has_value());
+    out[slots[j]] = edge_cache_.settle(missed[j], tickets[j], values[j].has_value());
   }
   return out;
 }
@@ -317,8 +316,7 @@ Result<std::vector<int64_t>> RocksDbStore::assoc_counts(
       if (!decoded) return Status::corruption("rocksdb: malformed count value");
       n = *decoded;
     }
-    out[slots[j]] = n;
-    if (tickets[j]) count_cache_.fill(missed[j], *tickets[j], n);
+    out[slots[j]] = count_cache_.settle(missed[j], tickets[j], n);
   }
   return out;
 }
