@@ -164,8 +164,7 @@ http::Response tag_page(const PageContext& c) {
   size_t code_points = 0;
   for (char ch : tag) code_points += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
   if (code_points > 100) return not_found(c);
-  std::string lower;
-  for (char ch : tag) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::string lower = social::ascii_lower(tag);
   // One address per tag whatever its case: /tags/Cats and /tags/cats are one page.
   return timeline_page(c, "/tags/" + http::percent_encode(lower), "#" + tag,
                        "Public photos tagged #" + tag + " on " + c.s.config.title + ".", lower);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/utf8.h"
+#include "social/model/calendar.h"
 #include "social/model/text.h"
 #include "web/escape.h"
 #include "web/numbers.h"
@@ -150,15 +151,6 @@ http::Response redirect_to(const PageContext& c, const std::string& path) {
   return r;
 }
 
-bool same_username(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string warning_text(std::string_view spoiler_text) { return social::balance_bidi(spoiler_text); }
 
 std::string name_of(const social::Account& a) {
@@ -199,31 +191,21 @@ Data photo_data(const social::Media& m, const social::MediaFile& file, const soc
   return d;
 }
 
+const char* month_name(unsigned month) { return kMonths[month - 1]; }
+
 Data time_data(int64_t ms) {
-  // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
-  const int64_t day_ms = 86'400'000;
-  int64_t days = ms >= 0 ? ms / day_ms : -((-ms + day_ms - 1) / day_ms);
-  const int64_t in_day = ms - days * day_ms;
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char iso[96];
-  std::snprintf(iso, sizeof iso, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day), static_cast<long long>(in_day / 3'600'000),
-                static_cast<long long>(in_day / 60'000 % 60),
-                static_cast<long long>(in_day / 1000 % 60));
-  char text[128];
-  std::snprintf(text, sizeof text, "%lld %s %lld, %02lld:%02lld UTC", static_cast<long long>(day),
-                kMonths[month - 1], static_cast<long long>(year),
-                static_cast<long long>(in_day / 3'600'000),
-                static_cast<long long>(in_day / 60'000 % 60));
+  constexpr int64_t kDayMs = 86'400'000;
+  const int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
+  const int64_t in_day = ms - days * kDayMs;
+  const social::CivilDate date = social::date_from_days(days);
+  const int hh = static_cast<int>(in_day / 3'600'000);
+  const int mm = static_cast<int>(in_day / 60'000 % 60);
+  const int ss = static_cast<int>(in_day / 1000 % 60);
+  char iso[64];
+  std::snprintf(iso, sizeof iso, "%sT%02d:%02d:%02dZ", social::format_date(date).c_str(), hh, mm, ss);
+  char text[96];
+  std::snprintf(text, sizeof text, "%u %s %d, %02d:%02d UTC", date.day, month_name(date.month),
+                date.year, hh, mm);
   Data d;
   d.set("iso", std::string(iso));
   d.set("text", std::string(text));

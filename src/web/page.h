@@ -65,8 +65,8 @@ http::Response failure(const PageContext& c, const Status& status);
 
 // A redirect (301) to `path` on this site, keeping the query.
 http::Response redirect_to(const PageContext& c, const std::string& path);
-// Whether two usernames are one ignoring ASCII case (usernames are unique case-insensitively).
-bool same_username(std::string_view a, std::string_view b);
+// "January" .. "December". REQUIRES: 1 <= month <= 12.
+const char* month_name(unsigned month);
 // A content warning as a page shows it: any unclosed bidi override closed.
 std::string warning_text(std::string_view spoiler_text);
 

@@ -1,10 +1,10 @@
 // GET /@username/:id: one post, its photos, the like sentence, its comments in the chosen order
 // (paged by the API's cursor), the post it answers, and the support card of a post on a support
 // topic.
-#include <charconv>
 
 #include "http/form.h"
 #include "social/care/support.h"
+#include "social/identity/accounts.h"
 #include "social/model/calendar.h"
 #include "web/escape.h"
 #include "web/page.h"
@@ -97,36 +97,19 @@ struct LocalTime {
   std::string hh_mm;
 };
 std::optional<LocalTime> parse_local(std::string_view s) {
-  if (s.size() < 16 || s[4] != '-' || s[7] != '-' || s[10] != 'T') return std::nullopt;
-  LocalTime t;
-  auto num = [&](size_t at, size_t n, auto& out) {
-    return std::from_chars(s.data() + at, s.data() + at + n, out).ec == std::errc();
-  };
-  if (!num(0, 4, t.date.year) || !num(5, 2, t.date.month) || !num(8, 2, t.date.day) ||
-      t.date.month < 1 || t.date.month > 12 || t.date.day < 1 || t.date.day > 31)
-    return std::nullopt;
-  t.hh_mm = std::string(s.substr(11, 5));
-  return t;
+  if (s.size() < 16 || s[10] != 'T') return std::nullopt;
+  auto date = social::parse_date(s.substr(0, 10));
+  if (!date) return std::nullopt;
+  return LocalTime{*date, std::string(s.substr(11, 5))};
 }
 
+// 0 = Sunday (1970-01-01 was a Thursday).
 int weekday(const social::CivilDate& d) {
-  // Sakamoto's method: 0 = Sunday.
-  static const int offsets[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-  int y = d.year - (d.month < 3 ? 1 : 0);
-  return (y + y / 4 - y / 100 + y / 400 + offsets[d.month - 1] + static_cast<int>(d.day)) % 7;
+  return static_cast<int>(((social::days_since_epoch(d) + 4) % 7 + 7) % 7);
 }
 
 int64_t days_between(const social::CivilDate& a, const social::CivilDate& b) {
-  auto days = [](const social::CivilDate& d) {
-    const int y = d.year - (d.month <= 2 ? 1 : 0);
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int m = static_cast<int>(d.month);
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<int>(d.day) - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return static_cast<int64_t>(era) * 146097 + doe;
-  };
-  return days(b) - days(a);
+  return social::days_since_epoch(b) - social::days_since_epoch(a);
 }
 
 // "Open now, closes 16:00 London time", "Closed, opens tomorrow 09:00 London time",
@@ -134,15 +117,12 @@ int64_t days_between(const social::CivilDate& a, const social::CivilDate& b) {
 // organisation's own time zone.
 // "today", "tomorrow", "Monday", or "Monday 6 April" for `date` seen from `today`.
 std::string day_words(const social::CivilDate& today, const social::CivilDate& date) {
-  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
   const int64_t ahead = days_between(today, date);
   if (ahead == 0) return "today";
   if (ahead == 1) return "tomorrow";
   if (ahead > 1 && ahead < 7) return kWeekdays[weekday(date)];
   return std::string(kWeekdays[weekday(date)]) + " " + std::to_string(date.day) + " " +
-         kMonths[date.month - 1];
+         month_name(date.month);
 }
 
 std::pair<std::string, std::string> open_state_sentence(const social::ResourceView& r,
@@ -255,7 +235,8 @@ http::Response post_page(const PageContext& c) {
   if (acct != author.username) {
     // The author's name in another case ("/@Lena/1"): the post's own address. Any other name is
     // not this post's page.
-    if (same_username(acct, author.username)) return redirect_to(c, post_path(author, v.post.id));
+    if (social::ascii_lower(acct) == social::ascii_lower(author.username))
+      return redirect_to(c, post_path(author, v.post.id));
     return not_found(c);
   }
 
