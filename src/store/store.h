@@ -25,6 +25,7 @@ enum class ObjectType : uint8_t {
   kPreferences = 12,  // an account's Kindred preferences (social::Preferences), keyed by its id
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
+  kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -73,6 +74,8 @@ enum class AssocType : uint16_t {
   kMemoryHiddenAccounts = 46,  // account -> account whose memories are hidden (position: when)
   kMemoryHiddenStatuses = 47,  // account -> its own status hidden from memories (position: when)
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
+  kAccountSessions = 49,  // account -> its web session (position: the session id)
+  kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).
@@ -86,6 +89,7 @@ enum class KeyspaceType : uint8_t {
   kClientId = 4,      // OAuth client_id -> app id
   kAuthCodeHash = 5,  // hash of an authorization code -> auth code id
   kIdempotency = 6,   // "<account id>:<Idempotency-Key>" -> status id
+  kSessionHash = 7,   // hash of a web session's cookie -> session id
 };
 
 struct Assoc {

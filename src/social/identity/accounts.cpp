@@ -161,6 +161,27 @@ Result<Account> AccountService::update(Id id,
   return a;
 }
 
+Status AccountService::change_password(Id id, std::string current, std::string next) {
+  KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
+  if (!hasher_.verify(std::move(current), a.password_hash))
+    return Status::unauthenticated("Current password is invalid");
+  if (next.size() < kMinPassword)
+    return Status::invalid_argument(
+        "Validation failed: Password is too short (minimum is 8 characters)");
+  if (next.size() > kMaxPassword)
+    return Status::invalid_argument(
+        "Validation failed: Password is too long (maximum is 72 characters)");
+  KINDRED_ASSIGN_OR_RETURN(std::string hash, hasher_.hash(std::move(next)));
+  return update(id, [&hash, old = a.password_hash](Account& account, store::Batch&) {
+           // Changed by someone else since it was checked: the check no longer holds.
+           if (account.password_hash != old)
+             return Status::unauthenticated("Current password is invalid");
+           account.password_hash = hash;
+           return Status::ok();
+         })
+      .status();
+}
+
 Result<Account> AccountService::set_verified(std::string_view username, bool verified) {
   KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
   return update(a.id, [verified](Account& account, store::Batch&) {

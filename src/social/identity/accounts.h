@@ -64,6 +64,9 @@ class AccountService {
   // changes to `batch`; the record is written together with them atomically and the cache
   // updated. One edit per account at a time. Errors: NotFound; whatever `edit` returns.
   Result<Account> update(Id id, const std::function<Status(Account&, store::Batch&)>& edit);
+  // Replaces the password after checking the current one. Errors: Unauthenticated for a wrong
+  // current password; InvalidArgument for a new one too short or too long.
+  Status change_password(Id id, std::string current, std::string next);
   // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
   // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_verified(std::string_view username, bool verified);

@@ -158,6 +158,7 @@ Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std
   b.put_object(ObjectType::kToken, t.id, t.encode());
   const bool app_token = account_id.is_none();
   if (app_token) b.add_assoc({app.id, AssocType::kAppTokens, t.id, t.id, {}});
+  else b.add_assoc({account_id, AssocType::kAccountTokens, t.id, t.id, {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   if (app_token) {
     KINDRED_RETURN_IF_ERROR(trim_app_tokens(app.id));
@@ -226,6 +227,7 @@ Status OAuthService::revoke(const App& app, std::string_view access_token) {
   b.release_key(KeyspaceType::kTokenHash, hash);
   b.delete_object(ObjectType::kToken, token.id);
   if (token.account_id.is_none()) b.remove_assoc(token.app_id, AssocType::kAppTokens, token.id);
+  else b.remove_assoc(token.account_id, AssocType::kAccountTokens, token.id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   // A request racing with revocation may still pass; none after this.
   cache_.tombstone(hash);
@@ -239,6 +241,7 @@ Status OAuthService::revoke_id(Id id) {
   b.release_key(KeyspaceType::kTokenHash, token->hash);
   b.delete_object(ObjectType::kToken, token->id);
   if (token->account_id.is_none()) b.remove_assoc(token->app_id, AssocType::kAppTokens, token->id);
+  else b.remove_assoc(token->account_id, AssocType::kAccountTokens, token->id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(token->hash);
   return Status::ok();
@@ -332,6 +335,71 @@ Result<IssuedToken> OAuthService::exchange_code(const App& app, std::string_view
     if (!secrets_equal(expected, c->code_challenge)) return invalid_grant();
   }
   return issue_token(app, c->account_id, c->scopes, token_id);
+}
+
+namespace {
+
+constexpr size_t kMaxTokensListed = 1000;
+
+}  // namespace
+
+Result<std::vector<AuthorizedApp>> OAuthService::authorized_apps(Id account_id) const {
+  store::RangeQuery q;
+  q.limit = kMaxTokensListed;
+  KINDRED_ASSIGN_OR_RETURN(auto edges,
+                           deps_.store.assoc_range(account_id, AssocType::kAccountTokens, q));
+  std::vector<AuthorizedApp> out;  // newest token first, so newest app first
+  for (const auto& e : edges.items) {
+    auto token = load<Token>(deps_.store, ObjectType::kToken, e.to);
+    if (!token.has_value()) {
+      if (token.error().is_not_found()) continue;
+      return token.error();
+    }
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const AuthorizedApp& a) { return a.app.id == token->app_id; });
+    if (it == out.end()) {
+      auto app = get_app(token->app_id);
+      if (!app.has_value()) {
+        if (app.error().is_not_found()) continue;
+        return app.error();
+      }
+      out.push_back({std::move(*app), "", token->created_at_ms, 0});
+      it = std::prev(out.end());
+    }
+    ++it->tokens;
+    it->first_authorized_ms = std::min(it->first_authorized_ms, token->created_at_ms);
+    KINDRED_ASSIGN_OR_RETURN(auto have, parse_scopes(it->scopes));
+    KINDRED_ASSIGN_OR_RETURN(auto more, parse_scopes(token->scopes));
+    for (auto& scope : more)
+      if (std::find(have.begin(), have.end(), scope) == have.end()) have.push_back(std::move(scope));
+    it->scopes = join_scopes(have);
+  }
+  return out;
+}
+
+Status OAuthService::revoke_app(Id account_id, Id app_id) {
+  size_t revoked = 0;
+  for (;;) {
+    store::RangeQuery q;
+    q.limit = kMaxTokensListed;
+    KINDRED_ASSIGN_OR_RETURN(auto edges,
+                             deps_.store.assoc_range(account_id, AssocType::kAccountTokens, q));
+    size_t now = 0;
+    for (const auto& e : edges.items) {
+      auto token = load<Token>(deps_.store, ObjectType::kToken, e.to);
+      if (!token.has_value()) {
+        if (token.error().is_not_found()) continue;
+        return token.error();
+      }
+      if (token->app_id != app_id) continue;
+      KINDRED_RETURN_IF_ERROR(revoke_id(token->id));
+      ++now;
+    }
+    revoked += now;
+    if (now == 0 || edges.items.size() < kMaxTokensListed) break;
+  }
+  if (revoked == 0) return Status::not_found("Record not found");
+  return Status::ok();
 }
 
 }  // namespace kindred::social

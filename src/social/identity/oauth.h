@@ -34,6 +34,14 @@ struct IssuedToken {
   int64_t expires_in_s = 0;  // seconds left for an app's own token; 0: it does not expire
 };
 
+// An app a person has given access to their account, with what their tokens for it allow.
+struct AuthorizedApp {
+  App app;
+  std::string scopes;                // the union of the tokens' scopes
+  int64_t first_authorized_ms = 0;   // the oldest token's time
+  size_t tokens = 0;
+};
+
 constexpr std::string_view kOutOfBand = "urn:ietf:wg:oauth:2.0:oob";
 
 // OAuth 2 applications, access tokens and authorization codes (with PKCE), as Mastodon does them.
@@ -80,6 +88,12 @@ class OAuthService {
   // expired or mismatched code, redirect URI or PKCE verifier.
   Result<IssuedToken> exchange_code(const App& app, std::string_view code,
                                     std::string_view redirect_uri, std::string_view code_verifier);
+
+  // The apps holding tokens for `account_id` (tokens issued since the per-account index
+  // existed), most recently authorised first.
+  Result<std::vector<AuthorizedApp>> authorized_apps(Id account_id) const;
+  // Revokes every token `app_id` holds for `account_id`. Errors: NotFound if it holds none.
+  Status revoke_app(Id account_id, Id app_id);
 
  private:
   Deps deps_;

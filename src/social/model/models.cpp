@@ -16,6 +16,10 @@ std::string App::encode() const { return record::encode(*this); }
 Result<App> App::decode(std::string_view b) { return record::decode<App>(b, "app"); }
 std::string Token::encode() const { return record::encode(*this); }
 Result<Token> Token::decode(std::string_view b) { return record::decode<Token>(b, "token"); }
+std::string WebSession::encode() const { return record::encode(*this); }
+Result<WebSession> WebSession::decode(std::string_view b) {
+  return record::decode<WebSession>(b, "web session");
+}
 std::string AuthCode::encode() const { return record::encode(*this); }
 Result<AuthCode> AuthCode::decode(std::string_view b) {
   return record::decode<AuthCode>(b, "auth code");

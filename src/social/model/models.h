@@ -224,6 +224,29 @@ struct Token {
   static Result<Token> decode(std::string_view bytes);
 };
 
+// A browser signed in to Kindred's own pages. The cookie's secret is never stored: only its
+// hash names the session. `csrf` is the token every form and cookie-authenticated API call of the
+// session carries (a random value, useless without the cookie).
+struct WebSession {
+  Id id;
+  Id account_id;
+  std::string hash;  // hex of the cookie secret's hash
+  std::string csrf;
+  int64_t created_at_ms = 0;
+  int64_t last_seen_ms = 0;  // updated at most every few minutes
+  std::string user_agent;    // as the browser sent it at sign-in, cut to 200 bytes
+  std::string ip;            // the address it signed in from
+
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(id, account_id, hash, csrf, created_at_ms, last_seen_ms, user_agent, ip);
+  }
+  bool operator==(const WebSession&) const = default;
+  std::string encode() const;
+  static Result<WebSession> decode(std::string_view bytes);
+};
+
 // A one-time OAuth authorization code (stored by hash), valid for a few minutes.
 struct AuthCode {
   Id id;
