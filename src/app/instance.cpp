@@ -32,6 +32,7 @@ struct Instance::Impl {
   std::unique_ptr<social::PasswordHasher> hasher;
   std::unique_ptr<social::AccountService> accounts;
   std::unique_ptr<social::OAuthService> oauth;
+  std::unique_ptr<social::SessionService> sessions;
   std::unique_ptr<media::BlobStore> blobs;
   std::unique_ptr<social::MediaService> media;
   std::unique_ptr<social::ProfileService> profiles;
@@ -163,6 +164,8 @@ Status Instance::start(std::ostream* access_log) {
   m.api_config.title = c.title;
   m.web_config.title = c.title;
   m.web_config.rate_limits = c.rate_limits;
+  m.web_config.registrations = c.registrations;
+  m.web_config.max_status_chars = c.max_characters;
   m.web_config.description = m.api_config.description;
   m.api_config.contact_email = c.contact_email;
   m.api_config.registrations = c.registrations;
@@ -175,6 +178,7 @@ Status Instance::start(std::ostream* access_log) {
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
   m.oauth = std::make_unique<social::OAuthService>(deps);
+  m.sessions = std::make_unique<social::SessionService>(deps);
   m.blobs = std::make_unique<media::BlobStore>(c.data_dir + "/media");
   // Left by uploads a crash interrupted; nothing refers to them.
   KINDRED_RETURN_IF_ERROR(m.blobs->remove_temp_files());
@@ -218,8 +222,14 @@ Status Instance::start(std::ostream* access_log) {
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
+  web::SignInLimiters limiters{m.api->sign_in_limiter(), m.api->sign_in_account_limiter(),
+                               m.api->signup_limiter()};
   m.web = std::make_unique<web::WebPages>(
-      web::WebServices{m.web_config, *m.clock, *m.accounts, *m.posts, *m.likes, *m.comments, *m.feeds},
+      web::WebServices{m.web_config,     *m.clock,       *m.accounts,      *m.sessions,
+                       *m.oauth,         *m.posts,       *m.likes,         *m.comments,
+                       *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
+                       *m.notifications, *m.preferences, *m.memories,      *m.holds,
+                       *m.filters,       limiters},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -200,17 +200,4 @@ http::Response home_page(const PageContext& c) {
   return page_response(c, 200, std::move(page));
 }
 
-http::Response sign_in_page(const PageContext& c, bool sign_up) {
-  Data d;
-  d.set("sign_up", sign_up);
-  d.set("domain", c.s.config.domain);
-  d.set("base_url", c.s.config.base_url);
-  d.set("title", c.s.config.title);
-  Page page;
-  page.title = std::string(sign_up ? "Join " : "Sign in to ") + c.s.config.title;
-  page.styles = {"home.css"};
-  page.body_html = render("sign_in", d);
-  return page_response(c, 200, std::move(page));
-}
-
 }  // namespace kindred::web

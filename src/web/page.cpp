@@ -1,12 +1,16 @@
 #include "web/page.h"
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "core/utf8.h"
+#include "social/identity/secrets.h"
 #include "social/model/calendar.h"
 #include "social/model/text.h"
 #include "web/escape.h"
 #include "web/numbers.h"
+#include "web/session.h"
 
 namespace kindred::web {
 
@@ -31,6 +35,29 @@ bool wants_html(const http::Request& req) {
 }  // namespace
 
 std::string PageContext::number(int64_t n) const { return format_number(n, language); }
+
+const std::string& PageContext::csrf() const {
+  if (me) return me->session.csrf;
+  if (pre_session_csrf.empty()) {
+    auto existing = cookie(req, kCsrfCookie);
+    // Only a value this site could have made (43 URL-safe characters) is taken back.
+    if (existing && existing->size() == 43 &&
+        std::all_of(existing->begin(), existing->end(), [](unsigned char ch) {
+          return std::isalnum(ch) || ch == '-' || ch == '_';
+        })) {
+      pre_session_csrf = std::string(*existing);
+    } else {
+      pre_session_csrf = social::random_token();
+      set_csrf_cookie = true;
+    }
+  }
+  return pre_session_csrf;
+}
+
+std::string PageContext::field(std::string_view name) const {
+  auto v = form.get(name);
+  return v ? std::string(*v) : std::string();
+}
 
 http::Response page_response(const PageContext& c, int status, Page page) {
   Data d;
@@ -64,6 +91,21 @@ http::Response page_response(const PageContext& c, int status, Page page) {
   // Optional: local times and photo-row buttons (assets/site.js); every page is whole without it.
   d.set("script", c.assets.url("site.js"));
   d.set("body", std::move(page.body_html));
+  d.set("me", false);
+  if (c.me) {
+    const social::Account& a = c.me->account;
+    Data me;
+    me.set("name", name_of(a));
+    me.set("url", profile_path(a));
+    me.set("avatar", avatar_path(a));
+    me.set("csrf", c.me->session.csrf);
+    me.set("unread", false);
+    social::NotificationQuery q;
+    auto unread = c.s.notifications.unread_count(c.viewer(), q, 99, true);
+    if (unread.has_value() && *unread > 0)
+      me.set("unread", *unread >= 99 ? std::string("99+") : c.number(*unread));
+    d.set("me", std::move(me));
+  }
 
   http::Response r;
   r.status = status;
@@ -73,7 +115,8 @@ http::Response page_response(const PageContext& c, int status, Page page) {
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("Referrer-Policy", "same-origin");
   r.set_header("X-Frame-Options", "DENY");
-  r.set_header("Cache-Control", "no-cache");
+  // A signed-in page is that person's alone: no shared cache may keep it.
+  r.set_header("Cache-Control", c.me ? "private, no-cache" : "no-cache");
   r.set_header("Vary", "Accept-Encoding, Accept-Language");
   // Pages are compressed as they are sent (a post with 20 comments: ~40 KB of HTML, ~8 KB of
   // gzip); the fastest level, since every reader of a celebrity's post asks for it again.
@@ -104,6 +147,12 @@ http::Response error_page(const PageContext& c, int status) {
       d.set("message",
             "This address asked for more pages in the last few minutes than anyone reads. Please "
             "wait a few minutes and try again.");
+      break;
+    case 403:
+      title = "That form has expired";
+      d.set("message",
+            "The form you sent was not one this site gave you just now, so nothing was changed. "
+            "Go back, reload the page, and try again.");
       break;
     case 400:
       title = "That link is not valid";
@@ -149,6 +198,19 @@ http::Response redirect_to(const PageContext& c, const std::string& path) {
   r.content_type = "text/plain; charset=utf-8";
   r.set_header("Location", c.req.query.empty() ? path : path + "?" + c.req.query);
   return r;
+}
+
+http::Response see_other(const std::string& path) {
+  http::Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.set_header("Location", local_path(path));
+  return r;
+}
+
+std::string return_path(const PageContext& c, const std::string& fallback) {
+  const std::string to = c.field("return_to");
+  return to.empty() ? fallback : local_path(to);
 }
 
 std::string warning_text(std::string_view spoiler_text) { return social::balance_bidi(spoiler_text); }

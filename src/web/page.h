@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "http/form.h"
 #include "http/message.h"
+#include "http/multipart.h"
 #include "social/model/views.h"
 #include "web/assets.h"
 #include "web/templates.h"
@@ -15,12 +17,32 @@
 
 namespace kindred::web {
 
-// What one request needs to render: the services, the assets and the reader's language.
+// The person a request's session cookie names.
+struct SignedIn {
+  social::WebSession session;
+  social::Account account;
+};
+
+// What one request needs to render: the services, the assets, the reader's language and, when
+// signed in, who they are; for a form's POST, its fields.
 struct PageContext {
   const WebServices& s;
   const Assets& assets;
   const http::Request& req;
   std::string language;  // for numbers ("en", "de-DE")
+  std::optional<SignedIn> me;
+  http::Params form;                         // a POST's fields (text parts of a multipart body)
+  std::vector<http::MultipartPart> files;    // a multipart POST's file parts (views into req.body)
+  // Before sign-in: the CSRF cookie's value, made on first use; set_csrf_cookie asks the
+  // response to set it.
+  mutable std::string pre_session_csrf;
+  mutable bool set_csrf_cookie = false;
+
+  social::Viewer viewer() const { return {me ? me->account.id : Id()}; }
+  // The CSRF token this request's forms carry (web/session.h).
+  const std::string& csrf() const;
+  // The text field `name` of a POST, or "".
+  std::string field(std::string_view name) const;
 
   std::string number(int64_t n) const;
   // base_url + path
@@ -55,7 +77,7 @@ struct Page {
 
 // The whole document, with the security headers every page carries (a strict CSP and more).
 http::Response page_response(const PageContext& c, int status, Page page);
-// An error page (404, 410, 500) as HTML.
+// An error page (400, 403, 404, 410, 429, 500) as HTML.
 http::Response error_page(const PageContext& c, int status);
 // 404 for a browser asking for HTML; the API's JSON otherwise.
 http::Response not_found(const PageContext& c);
@@ -65,6 +87,12 @@ http::Response failure(const PageContext& c, const Status& status);
 
 // A redirect (301) to `path` on this site, keeping the query.
 http::Response redirect_to(const PageContext& c, const std::string& path);
+// After a form: 303 See Other to `path` (a local path, web/session.h local_path), so a reload
+// does not post the form again.
+http::Response see_other(const std::string& path);
+// Where a form should send the person back to: its `return_to` field when it is a local path,
+// else `fallback`.
+std::string return_path(const PageContext& c, const std::string& fallback);
 // "January" .. "December". REQUIRES: 1 <= month <= 12.
 const char* month_name(unsigned month);
 // A content warning as a page shows it: any unclosed bidi override closed.
@@ -101,6 +129,12 @@ http::Response profile_page(const PageContext& c);
 http::Response explore_page(const PageContext& c);
 http::Response tag_page(const PageContext& c);
 http::Response home_page(const PageContext& c);
-http::Response sign_in_page(const PageContext& c, bool sign_up);
+
+// Signing in and out (auth_pages.cpp).
+http::Response sign_in_page(const PageContext& c);
+http::Response sign_in_post(const PageContext& c);
+http::Response sign_up_page(const PageContext& c);
+http::Response sign_up_post(const PageContext& c);
+http::Response sign_out_post(const PageContext& c);
 
 }  // namespace kindred::web

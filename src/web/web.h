@@ -6,8 +6,19 @@
 #include "core/clock.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
+#include "social/care/comment_holds.h"
+#include "social/care/filters.h"
+#include "social/care/memories.h"
+#include "social/care/support.h"
 #include "social/graph/feeds.h"
+#include "social/graph/notifications.h"
+#include "social/graph/relationships.h"
 #include "social/identity/accounts.h"
+#include "social/identity/oauth.h"
+#include "social/identity/preferences.h"
+#include "social/identity/profiles.h"
+#include "social/identity/sessions.h"
+#include "social/photos/media.h"
 #include "social/posts/comments.h"
 #include "social/posts/likes.h"
 #include "social/posts/posts.h"
@@ -26,17 +37,41 @@ struct WebConfig {
   bool rate_limits = true;
   int64_t page_limit = 300;
   int64_t page_period_ms = 5 * 60 * 1000;
+  social::RegistrationMode registrations = social::RegistrationMode::kOpen;
+  size_t max_status_chars = 500;
+
+  // Session cookies carry Secure when the site is served over https.
+  bool https() const { return base_url.starts_with("https://"); }
+};
+
+// The sign-in and sign-up limits the API applies, shared so that a browser form is no way around
+// them. Null with rate limits off.
+struct SignInLimiters {
+  http::RateLimiter* sign_in_ip = nullptr;       // password attempts per client address
+  http::RateLimiter* sign_in_account = nullptr;  // password attempts per account named
+  http::RateLimiter* sign_up_ip = nullptr;       // sign-ups per client address
 };
 
 // Everything the pages borrow. Built once; outlives the server.
 struct WebServices {
   const WebConfig& config;
   const Clock& clock;
-  const social::AccountService& accounts;
-  const social::PostService& posts;
-  const social::LikeService& likes;
-  const social::CommentService& comments;
-  const social::FeedService& feeds;
+  social::AccountService& accounts;
+  social::SessionService& sessions;
+  social::OAuthService& oauth;
+  social::PostService& posts;
+  social::LikeService& likes;
+  social::CommentService& comments;
+  social::FeedService& feeds;
+  social::MediaService& media;
+  social::ProfileService& profiles;
+  social::RelationshipService& relationships;
+  social::NotificationService& notifications;
+  social::PreferencesService& preferences;
+  social::MemoryService& memories;
+  social::CommentHoldService& holds;
+  social::FilterService& filters;
+  SignInLimiters limiters;
 };
 
 class Assets;

@@ -92,6 +92,12 @@ class MastodonApi {
   MastodonApi(const MastodonApi&) = delete;
   MastodonApi& operator=(const MastodonApi&) = delete;
 
+  // The sign-in and sign-up limiters (null with rate limits off), for the web pages' forms to
+  // count against the same budgets.
+  http::RateLimiter* sign_in_limiter() const { return sign_in_limiter_.get(); }
+  http::RateLimiter* sign_in_account_limiter() const { return sign_in_account_limiter_.get(); }
+  http::RateLimiter* signup_limiter() const { return signup_limiter_.get(); }
+
  private:
   ApiServices services_;
   std::unique_ptr<http::RateLimiter> api_limiter_;

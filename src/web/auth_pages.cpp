@@ -1,0 +1,212 @@
+// Signing up, in and out with the password form: /auth/sign_up, /auth/sign_in, /auth/sign_out.
+#include <algorithm>
+
+#include "http/client_address.h"
+#include "http/form.h"
+#include "social/identity/accounts.h"
+#include "web/page.h"
+#include "web/session.h"
+
+namespace kindred::web {
+
+namespace {
+
+constexpr int64_t kSessionMaxAgeS = social::SessionService::kIdleLimitMs / 1000;
+
+Page form_page(std::string title, std::string body) {
+  Page page;
+  page.title = std::move(title);
+  page.styles = {"forms.css"};
+  page.body_html = std::move(body);
+  return page;
+}
+
+Data sign_in_data(const PageContext& c) {
+  Data d;
+  d.set("site", c.s.config.title);
+  d.set("csrf", c.csrf());
+  d.set("can_sign_up", c.s.config.registrations != social::RegistrationMode::kClosed);
+  d.set("notice", false);
+  d.set("error", false);
+  return d;
+}
+
+// Begins a session for `account`: the old one (if any) ends, so a session id known before
+// sign-in is worth nothing after it.
+http::Response begin_session(const PageContext& c, const social::Account& account,
+                             const std::string& to) {
+  if (c.me) (void)c.s.sessions.end(c.me->account.id, c.me->session.id);
+  auto ua = c.req.header("user-agent");
+  auto made = c.s.sessions.create(account.id, ua ? *ua : "", c.req.remote_ip);
+  if (!made.has_value()) return failure(c, made.error());
+  http::Response r = see_other(to);
+  r.set_header("Set-Cookie", set_cookie(c.s.config, kSessionCookie, made->secret, kSessionMaxAgeS));
+  r.set_header("Set-Cookie", set_cookie(c.s.config, kCsrfCookie, "", -1));
+  return r;
+}
+
+// A refusal of the limit, as a page with the form.
+bool limited(http::RateLimiter* limiter, const std::string& key) {
+  return limiter != nullptr && !limiter->hit(key).allowed;
+}
+
+std::string limiter_key_for_account(std::string_view name) {
+  std::string key = "account:";
+  for (char ch : name) {
+    if (ch == ' ' || ch == '\t') continue;  // " Lena" and "lena" name one account
+    key += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  }
+  return key;
+}
+
+}  // namespace
+
+http::Response sign_in_page(const PageContext& c) {
+  const std::string to = local_path(c.req.query.empty() ? "" : [&] {
+    auto q = http::Params::parse(c.req.query);
+    auto v = q ? q->get("return_to") : std::nullopt;
+    return v ? std::string(*v) : std::string();
+  }());
+  if (c.me) return see_other(to == "/" ? "/home" : to);
+  Data d = sign_in_data(c);
+  d.set("return_to", to == "/" ? "" : to);
+  d.set("username", "");
+  return page_response(c, 200, form_page("Sign in · " + c.s.config.title, render("sign_in", d)));
+}
+
+http::Response sign_in_post(const PageContext& c) {
+  const std::string name = c.field("username");
+  const std::string to = return_path(c, "/home");
+  Data d = sign_in_data(c);
+  d.set("return_to", c.field("return_to"));
+  d.set("username", name);
+  auto again = [&](int status, std::string error) {
+    d.set("error", std::move(error));
+    return page_response(c, status, form_page("Sign in · " + c.s.config.title, render("sign_in", d)));
+  };
+  if (name.empty() || c.field("password").empty())
+    return again(422, "Enter your username or email and your password.");
+  if (limited(c.s.limiters.sign_in_ip, http::rate_limit_key(c.req.remote_ip)) ||
+      limited(c.s.limiters.sign_in_account, limiter_key_for_account(name)))
+    return again(429, "Too many attempts to sign in. Wait a few minutes, then try again.");
+  auto account = c.s.accounts.sign_in(name, c.field("password"));
+  if (!account.has_value()) {
+    if (account.error().code() == StatusCode::kUnauthenticated)
+      return again(401, "That username or email and password do not match an account here.");
+    if (account.error().code() == StatusCode::kPermissionDenied)
+      return again(403, "This account is kept as a memorial and cannot be signed into.");
+    return failure(c, account.error());
+  }
+  if (!account->approved)
+    return again(403, "Your account is waiting for a moderator's approval. You can sign in once it is approved.");
+  return begin_session(c, *account, to);
+}
+
+namespace {
+
+// Field errors of a sign-up, in words, from social/'s validation messages.
+struct SignUpErrors {
+  std::string username, email, password, other;
+};
+
+SignUpErrors sign_up_errors(const Status& st) {
+  SignUpErrors e;
+  const std::string& m = st.message();
+  auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
+  if (has("Username has already been taken"))
+    e.username = "Someone already has that username. Try another.";
+  else if (has("Username"))
+    e.username = "A username can have letters, numbers and underscores, up to 30 of them.";
+  else if (has("Email has already been taken"))
+    e.email = "An account already uses that email address. Sign in instead, or use another address.";
+  else if (has("Email"))
+    e.email = "That does not look like an email address. Check it for typing mistakes.";
+  else if (has("Password is too short"))
+    e.password = "Your password needs at least 8 characters.";
+  else if (has("Password is too long"))
+    e.password = "Your password can have at most 72 characters.";
+  else
+    e.other = "Your account could not be created. Check the form and try again.";
+  return e;
+}
+
+Data sign_up_data(const PageContext& c) {
+  Data d;
+  d.set("site", c.s.config.title);
+  d.set("csrf", c.csrf());
+  d.set("closed", c.s.config.registrations == social::RegistrationMode::kClosed);
+  d.set("approval", c.s.config.registrations == social::RegistrationMode::kApproval);
+  for (const char* k : {"error", "username_error", "email_error", "password_error"}) d.set(k, false);
+  return d;
+}
+
+}  // namespace
+
+http::Response sign_up_page(const PageContext& c) {
+  if (c.me) return see_other("/home");
+  Data d = sign_up_data(c);
+  for (const char* k : {"username", "email", "reason"}) d.set(k, "");
+  return page_response(c, 200, form_page("Create an account · " + c.s.config.title, render("sign_up", d)));
+}
+
+http::Response sign_up_post(const PageContext& c) {
+  Data d = sign_up_data(c);
+  for (const char* k : {"username", "email", "reason"}) d.set(k, c.field(k));
+  auto again = [&](int status) {
+    return page_response(c, status,
+                         form_page("Create an account · " + c.s.config.title, render("sign_up", d)));
+  };
+  if (c.s.config.registrations == social::RegistrationMode::kClosed) return again(403);
+  if (limited(c.s.limiters.sign_up_ip, http::rate_limit_key(c.req.remote_ip))) {
+    d.set("error", "Too many accounts were made from your network in the last half hour. Wait a while, then try again.");
+    return again(429);
+  }
+  social::Registration r;
+  r.username = c.field("username");
+  r.email = c.field("email");
+  r.password = c.field("password");
+  r.reason = c.field("reason");
+  r.agreement = true;  // the form is the agreement; there are no separate terms to accept
+  r.locale = c.language.substr(0, c.language.find('-'));
+  if (r.reason.size() > 500) r.reason.resize(500);
+  if (r.username.empty()) d.set("username_error", "Choose a username.");
+  if (r.email.empty()) d.set("email_error", "Enter your email address.");
+  if (r.password.empty()) d.set("password_error", "Choose a password of at least 8 characters.");
+  if (r.username.empty() || r.email.empty() || r.password.empty()) return again(422);
+  auto account = c.s.accounts.register_account(r);
+  if (!account.has_value()) {
+    if (account.error().code() != StatusCode::kInvalidArgument) return failure(c, account.error());
+    SignUpErrors e = sign_up_errors(account.error());
+    if (!e.username.empty()) d.set("username_error", e.username);
+    if (!e.email.empty()) d.set("email_error", e.email);
+    if (!e.password.empty()) d.set("password_error", e.password);
+    if (!e.other.empty()) d.set("error", e.other);
+    return again(422);
+  }
+  if (!account->approved) {
+    Data m;
+    m.set("heading", "Thank you for asking to join");
+    Data ps = list();
+    ps.push_back(Data("A moderator will read your request. Once it is approved, you can sign in as @" +
+                      account->username + "."));
+    m.set("paragraphs", std::move(ps));
+    Data link;
+    link.set("url", "/explore");
+    link.set("text", "Explore recent photos in the meantime");
+    m.set("link", std::move(link));
+    return page_response(c, 200, form_page("Request sent · " + c.s.config.title, render("message", m)));
+  }
+  return begin_session(c, *account, "/home");
+}
+
+http::Response sign_out_post(const PageContext& c) {
+  if (c.me) {
+    Status st = c.s.sessions.end(c.me->account.id, c.me->session.id);
+    if (!st.is_ok() && !st.is_not_found()) return failure(c, st);
+  }
+  http::Response r = see_other("/");
+  r.set_header("Set-Cookie", set_cookie(c.s.config, kSessionCookie, "", -1));
+  return r;
+}
+
+}  // namespace kindred::web
