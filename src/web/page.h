@@ -123,12 +123,45 @@ std::string snippet(std::string_view text, size_t max_chars);
 std::string render_grid(const PageContext& c, const std::vector<social::PostView>& posts,
                         bool captions, const std::string& older_url, std::string_view empty);
 
+// Each file of signed-in pages registers its own routes (with web/routes.h), called by WebPages.
+struct Routes {
+  http::Router& router;
+  const WebServices& s;
+  const Assets& assets;
+  http::RateLimiter* limiter;  // the page limit; null with rate limits off
+};
+
+// A comment being written, shown again with what was wrong with it.
+struct CommentDraft {
+  Id post_id;  // set when the page is shown after a form (the request's path is the form's)
+  Id in_reply_to_id;
+  std::string text;
+  std::string error;
+  int status = 200;
+};
+
 // The page handlers (one file each).
 http::Response post_page(const PageContext& c);
+http::Response post_page_with(const PageContext& c, const CommentDraft& draft);
 http::Response profile_page(const PageContext& c);
 http::Response explore_page(const PageContext& c);
 http::Response tag_page(const PageContext& c);
 http::Response home_page(const PageContext& c);
+
+// A post's forms (post_actions.cpp).
+http::Response like_post(const PageContext& c);
+http::Response unlike_post(const PageContext& c);
+http::Response save_post(const PageContext& c);
+http::Response unsave_post(const PageContext& c);
+http::Response comment_post(const PageContext& c);
+http::Response delete_confirm_page(const PageContext& c);
+http::Response delete_post(const PageContext& c);
+http::Response remove_comment_post(const PageContext& c);
+http::Response pin_comment_post(const PageContext& c);
+http::Response unpin_comment_post(const PageContext& c);
+http::Response hide_comment_post(const PageContext& c);
+http::Response approve_comment_post(const PageContext& c);
+http::Response comment_controls_post(const PageContext& c);
 
 // Signing in and out (auth_pages.cpp).
 http::Response sign_in_page(const PageContext& c);

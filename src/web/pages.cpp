@@ -6,124 +6,11 @@
 
 #include "web/numbers.h"
 #include "web/page.h"
+#include "web/routes.h"
 #include "web/session.h"
 
 namespace kindred::web {
 
-namespace {
-
-// Who the session cookie names, if it names a live session of an account that may sign in.
-// `stale` is set when the browser holds a cookie that no longer works (it is then removed).
-std::optional<SignedIn> signed_in(const WebServices& s, const http::Request& req, bool& stale) {
-  auto secret = cookie(req, kSessionCookie);
-  if (!secret || secret->empty()) return std::nullopt;
-  auto session = s.sessions.authenticate(*secret);
-  if (!session.has_value()) {
-    stale = session.error().code() == StatusCode::kUnauthenticated;
-    return std::nullopt;
-  }
-  auto account = s.accounts.get(session->account_id);
-  if (!account.has_value() || !account->approved || account->memorial) {
-    stale = true;
-    return std::nullopt;
-  }
-  return SignedIn{std::move(*session), std::move(*account)};
-}
-
-// What every page and form handler runs in: the reader's language, who is signed in, the page
-// rate limit; anything thrown becomes the HTML 500 page; cookies the request made are set.
-template <class F>
-http::Response run(const WebServices& s, const Assets& assets, http::RateLimiter* limiter,
-                   http::Request& req, F&& f) {
-  auto lang = req.header("accept-language");
-  PageContext c{s, assets, req, preferred_language(lang ? *lang : ""), std::nullopt, {}, {}, {}, false};
-  if (limiter) {
-    const auto d = limiter->hit(http::rate_limit_key(req.remote_ip));
-    if (!d.allowed) {
-      http::Response r = error_page(c, 429);
-      const int64_t wait_s = std::max<int64_t>(1, (d.reset_ms - s.clock.now_ms() + 999) / 1000);
-      r.set_header("Retry-After", std::to_string(wait_s));
-      return r;
-    }
-  }
-  bool stale = false;
-  http::Response r;
-  try {
-    c.me = signed_in(s, req, stale);
-    r = f(c);
-  } catch (const std::exception& e) {
-    std::cerr << "kindred web: " << req.path << " threw: " << e.what() << '\n';
-    r = error_page(c, 500);
-  }
-  if (stale) r.set_header("Set-Cookie", set_cookie(s.config, kSessionCookie, "", -1));
-  if (c.set_csrf_cookie) r.set_header("Set-Cookie", set_cookie(s.config, kCsrfCookie, c.pre_session_csrf, 0));
-  // Pages differ by who is signed in.
-  r.set_header("Vary", "Cookie");
-  return r;
-}
-
-template <class F>
-http::Handler page(const WebServices& s, const Assets& assets, http::RateLimiter* limiter, F f) {
-  return [&s, &assets, limiter, f](http::Request& req) {
-    return run(s, assets, limiter, req, [&f](PageContext& c) { return f(c); });
-  };
-}
-
-enum class Need { kAnyone, kSignedIn };
-
-// Reads a form's fields into c.form (and, for multipart bodies, its files into c.files).
-// Returns false when the body is neither form encoding, or malformed.
-bool read_form(PageContext& c) {
-  if (auto fields = form_fields(c.req)) {
-    c.form = std::move(*fields);
-    return true;
-  }
-  auto type = c.req.header("content-type");
-  if (!type) return false;
-  auto boundary = http::multipart_boundary(*type);
-  if (!boundary) return false;
-  auto parts = http::parse_multipart(c.req.body, *boundary);
-  if (!parts) return false;
-  for (auto& part : *parts) {
-    if (part.filename.empty() && part.content_type.empty())
-      c.form.add(part.name, std::string(part.data));
-    else
-      c.files.push_back(std::move(part));
-  }
-  return true;
-}
-
-// A form's POST: from this site (Origin), with its CSRF token, from a signed-in person when
-// `need` says so. Anything else changes nothing: a 403 page, or the sign-in page for a person
-// whose session ended.
-template <class F>
-http::Handler action(const WebServices& s, const Assets& assets, http::RateLimiter* limiter, Need need,
-                     F f) {
-  return [&s, &assets, limiter, need, f](http::Request& req) {
-    return run(s, assets, limiter, req, [&](PageContext& c) -> http::Response {
-      if (!same_origin(s.config, req)) return error_page(c, 403);
-      if (!read_form(c)) return error_page(c, 400);
-      const std::string sent = c.field(kCsrfField);
-      std::string expected;
-      if (c.me) {
-        expected = c.me->session.csrf;
-      } else if (auto v = cookie(req, kCsrfCookie)) {
-        expected = std::string(*v);
-      }
-      if (sent.empty() || expected.empty() || !social::secrets_equal(sent, expected)) {
-        // A session that ended while the page was open: sign in again, then come back.
-        if (need == Need::kSignedIn && !c.me && cookie(req, kSessionCookie))
-          return see_other("/auth/sign_in?return_to=" + http::percent_encode(return_path(c, "/home")));
-        return error_page(c, 403);
-      }
-      if (need == Need::kSignedIn && !c.me)
-        return see_other("/auth/sign_in?return_to=" + http::percent_encode(return_path(c, "/home")));
-      return f(static_cast<const PageContext&>(c));
-    });
-  };
-}
-
-}  // namespace
 
 WebPages::WebPages(WebServices services, http::Router& router)
     : s_(services), assets_(std::make_unique<Assets>()) {
@@ -148,6 +35,20 @@ WebPages::WebPages(WebServices services, http::Router& router)
   router.add(Method::kGet, "/auth/sign_up", page(s_, a, l, sign_up_page));
   router.add(Method::kPost, "/auth/sign_up", action(s_, a, l, Need::kAnyone, sign_up_post));
   router.add(Method::kPost, "/auth/sign_out", action(s_, a, l, Need::kAnyone, sign_out_post));
+  const auto user = Need::kSignedIn;
+  router.add(Method::kPost, "/statuses/:id/like", action(s_, a, l, user, like_post));
+  router.add(Method::kPost, "/statuses/:id/unlike", action(s_, a, l, user, unlike_post));
+  router.add(Method::kPost, "/statuses/:id/save", action(s_, a, l, user, save_post));
+  router.add(Method::kPost, "/statuses/:id/unsave", action(s_, a, l, user, unsave_post));
+  router.add(Method::kPost, "/statuses/:id/comment", action(s_, a, l, user, comment_post));
+  router.add(Method::kGet, "/statuses/:id/delete", signed_in_page(s_, a, l, delete_confirm_page));
+  router.add(Method::kPost, "/statuses/:id/delete", action(s_, a, l, user, delete_post));
+  router.add(Method::kPost, "/statuses/:id/remove_comment", action(s_, a, l, user, remove_comment_post));
+  router.add(Method::kPost, "/statuses/:id/pin_comment", action(s_, a, l, user, pin_comment_post));
+  router.add(Method::kPost, "/statuses/:id/unpin_comment", action(s_, a, l, user, unpin_comment_post));
+  router.add(Method::kPost, "/statuses/:id/hide", action(s_, a, l, user, hide_comment_post));
+  router.add(Method::kPost, "/statuses/:id/approve", action(s_, a, l, user, approve_comment_post));
+  router.add(Method::kPost, "/statuses/:id/comment_controls", action(s_, a, l, user, comment_controls_post));
   router.add(Method::kGet, "/assets/:file", [&a](http::Request& req) { return a.serve(req); });
   // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, for a week.
   router.add(Method::kGet, "/favicon.ico", [&a](http::Request&) {

@@ -14,6 +14,7 @@ namespace kindred::web {
 namespace {
 
 constexpr size_t kCommentsPerPage = 20;
+constexpr size_t kRepliesShown = 3;
 constexpr const char* kWeekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                      "Thursday", "Friday", "Saturday"};
 
@@ -51,7 +52,7 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
   if (count > 0) {
     social::ListQuery q;
     q.limit = 1;
-    auto page = c.s.likes.favourited_by(social::Viewer{}, v.post.id, q);
+    auto page = c.s.likes.favourited_by(c.viewer(), v.post.id, q);
     if (page.has_value() && !page->items.empty()) liker = page->items.front().account;
   }
   if (!liker) {
@@ -179,6 +180,34 @@ Data support_data(const PageContext& c, const social::SupportCard& card) {
   return d;
 }
 
+// What the reader may do to a comment: like it, reply (to a direct reply), and, as the post's
+// author, pin, hide or delete it; as its writer, delete it.
+Data comment_acts(const PageContext& c, const social::PostView& v, const social::PostView& post,
+                  bool direct) {
+  Data a;
+  a.set("like_verb", v.favourited ? "unlike" : "like");
+  a.set("liked", v.favourited ? "true" : "false");
+  a.set("reply_url", false);
+  a.set("pin_verb", false);
+  a.set("pin_label", false);
+  a.set("can_hide", false);
+  a.set("delete_url", false);
+  const bool post_author = post.viewer_is_author;
+  const bool own = v.author.account.id == c.me->account.id;
+  if (direct && post.can_reply)
+    a.set("reply_url", post_path(post.author.account, post.post.id) + "?reply_to=" +
+                           v.post.id.to_string() + "#comment-form");
+  if (direct && post_author) {
+    a.set("pin_verb", v.comment_pinned ? "unpin_comment" : "pin_comment");
+    a.set("pin_label", v.comment_pinned ? "Unpin" : "Pin");
+    if (!own) a.set("can_hide", true);
+  }
+  if (own || (direct && post_author))
+    a.set("delete_url", "/statuses/" + v.post.id.to_string() + "/delete?from=" +
+                            post.post.id.to_string());
+  return a;
+}
+
 Data comment_data(const PageContext& c, const social::PostView& v, const social::Account& post_author) {
   // Every key a comment's template section reads is set, false when absent: Mustache looks a
   // missing key up in the enclosing contexts, and would find the post's own.
@@ -187,6 +216,9 @@ Data comment_data(const PageContext& c, const social::PostView& v, const social:
   d.set("pinned", false);
   d.set("likes", false);
   d.set("replies", false);
+  d.set("acts", false);
+  d.set("has_thread", false);
+  d.set("more_replies", false);
   d.set("photos", list());
   d.set("id", v.post.id.to_string());
   d.set("url", post_path(v.author.account, v.post.id));
@@ -221,18 +253,70 @@ std::string comments_url(const std::string& path, social::CommentOrder order, co
 
 }  // namespace
 
-http::Response post_page(const PageContext& c) {
+http::Response post_page(const PageContext& c) { return post_page_with(c, CommentDraft{}); }
+
+namespace {
+
+std::string hold_sentence(social::CommentHold h) {
+  switch (h) {
+    case social::CommentHold::kHiddenWords: return "Held because it contains one of your hidden words.";
+    case social::CommentHold::kLimited: return "Held because your Limits are on and they cover this account.";
+    case social::CommentHold::kRestricted: return "Held because you restricted this account.";
+    case social::CommentHold::kAuthorHidden: return "You hid this comment.";
+    case social::CommentHold::kNone: break;
+  }
+  return "";
+}
+
+Data author_tools_data(const social::PostView& v) {
+  Data t;
+  Data policies = list();
+  const std::pair<social::ReplyPolicy, const char*> options[] = {
+      {social::ReplyPolicy::kEveryone, "Everyone"},
+      {social::ReplyPolicy::kFollowers, "People who follow me"},
+      {social::ReplyPolicy::kFollowing, "People I follow"},
+      {social::ReplyPolicy::kMentioned, "Only people mentioned in the post"},
+      {social::ReplyPolicy::kNobody, "Nobody: comments off"},
+  };
+  for (const auto& [policy, label] : options) {
+    Data o;
+    o.set("value", std::string(social::reply_policy_name(policy)));
+    o.set("label", label);
+    o.set("checked", v.post.reply_policy == policy);
+    policies.push_back(std::move(o));
+  }
+  t.set("policies", std::move(policies));
+  t.set("hide_likes", v.post.hide_favourites_count);
+  return t;
+}
+
+// Who may comment, for a reader who may not: one sentence, never a dead comment box.
+std::string cannot_reply_sentence(const social::PostView& v) {
+  const std::string who = name_of(v.author.account);
+  switch (v.post.reply_policy) {
+    case social::ReplyPolicy::kFollowers: return "Only people who follow " + who + " can comment.";
+    case social::ReplyPolicy::kFollowing: return "Only people " + who + " follows can comment.";
+    case social::ReplyPolicy::kMentioned: return "Only people mentioned in this post can comment.";
+    case social::ReplyPolicy::kNobody: return who + " turned off comments on this post.";
+    case social::ReplyPolicy::kEveryone: break;
+  }
+  return "You cannot comment on this post.";
+}
+
+}  // namespace
+
+http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   const std::string_view acct = c.req.param("acct");  // after the '@'
-  auto id = Id::parse(std::string(c.req.param("id")));
+  auto id = draft.post_id.is_none() ? Id::parse(std::string(c.req.param("id"))) : std::optional<Id>(draft.post_id);
   if (!id || id->is_none()) return not_found(c);
-  const social::Viewer viewer{};
+  const social::Viewer viewer = c.viewer();
   auto got = c.s.posts.get(viewer, *id);
   if (!got.has_value()) return failure(c, got.error());
   social::PostView v = std::move(*got);
   // A reblog has no page of its own: its original's.
   if (v.reblog) return failure(c, Status::not_found("a reblog"));
   const social::Account& author = v.author.account;
-  if (acct != author.username) {
+  if (draft.post_id.is_none() && acct != author.username) {
     // The author's name in another case ("/@Lena/1"): the post's own address. Any other name is
     // not this post's page.
     if (social::ascii_lower(acct) == social::ascii_lower(author.username))
@@ -240,7 +324,7 @@ http::Response post_page(const PageContext& c) {
     return not_found(c);
   }
 
-  auto params = http::Params::parse(c.req.query);
+  auto params = http::Params::parse(draft.post_id.is_none() ? c.req.query : std::string());
   if (!params) return error_page(c, 400);
   social::CommentQuery q;
   q.limit = kCommentsPerPage;
@@ -256,6 +340,45 @@ http::Response post_page(const PageContext& c) {
   const std::string path = post_path(author, v.post.id);
   Data d;
   d.set("url", path);
+  d.set("post_id", v.post.id.to_string());
+  d.set("actions", false);
+  d.set("author_tools", false);
+  d.set("held", false);
+  if (c.me) {
+    d.set("csrf", c.csrf());
+    d.set("return_to", path);
+    Data a;
+    a.set("like_verb", v.favourited ? "unlike" : "like");
+    a.set("liked", v.favourited ? "true" : "false");
+    a.set("save_verb", v.bookmarked ? "unsave" : "save");
+    a.set("saved", v.bookmarked ? "true" : "false");
+    a.set("can_reply", v.can_reply);
+    a.set("own", v.viewer_is_author);
+    d.set("actions", std::move(a));
+    if (v.viewer_is_author) {
+      d.set("author_tools", author_tools_data(v));
+      social::ListQuery hq;
+      hq.limit = 50;
+      auto held = c.s.holds.held(viewer, v.post.id, hq);
+      if (held.has_value()) {
+        Data h;
+        Data items = list();
+        size_t to_review = 0;
+        for (const auto& item : held->items) {
+          Data hd = comment_data(c, item, author);
+          hd.set("reason", hold_sentence(item.post.hold));
+          const bool decided = item.post.hold == social::CommentHold::kAuthorHidden;
+          hd.set("decided", decided);
+          if (!decided) ++to_review;
+          items.push_back(std::move(hd));
+        }
+        h.set("has_items", !held->items.empty());
+        h.set("items", std::move(items));
+        h.set("to_review", c.number(static_cast<int64_t>(to_review)));
+        d.set("held", std::move(h));
+      }
+    }
+  }
   d.set("author", account_data(author));
   d.set("time", time_data(v.post.created_at_ms));
   d.set("content_html", v.post.content_html);
@@ -294,7 +417,30 @@ http::Response post_page(const PageContext& c) {
   // Comments.
   Data cs;
   Data items = list();
-  for (const auto& comment : comments->items) items.push_back(comment_data(c, comment, author));
+  for (const auto& comment : comments->items) {
+    Data cd = comment_data(c, comment, author);
+    if (c.me) cd.set("acts", comment_acts(c, comment, v, true));
+    // Replies to a comment, nested one level as photo apps show them: the newest few.
+    if (comment.replies_count > 0) {
+      social::CommentQuery rq;
+      rq.order = social::CommentOrder::kRecent;
+      rq.limit = kRepliesShown;
+      auto replies = c.s.comments.comments(viewer, comment.post.id, rq);
+      if (replies.has_value() && !replies->items.empty()) {
+        Data thread = list();
+        // Oldest of the few first, so they read as a conversation.
+        for (auto it = replies->items.rbegin(); it != replies->items.rend(); ++it) {
+          Data rd = comment_data(c, *it, author);
+          if (c.me) rd.set("acts", comment_acts(c, *it, v, false));
+          thread.push_back(std::move(rd));
+        }
+        cd.set("thread", std::move(thread));
+        cd.set("has_thread", true);
+        cd.set("more_replies", comment.replies_count > static_cast<int64_t>(replies->items.size()));
+      }
+    }
+    items.push_back(std::move(cd));
+  }
   cs.set("items", std::move(items));
   cs.set("has_items", !comments->items.empty());
   cs.set("count", c.number(v.replies_count));
@@ -307,6 +453,42 @@ http::Response post_page(const PageContext& c) {
     cs.set("more_url", comments_url(path, q.order, comments->next_cursor));
   if (!q.cursor.empty()) cs.set("first_url", comments_url(path, q.order, ""));
   if (const std::string policy = policy_sentence(v); !policy.empty()) cs.set("policy", policy);
+  cs.set("form", false);
+  cs.set("cannot_reply", false);
+  cs.set("signed_out", !c.me);
+  cs.set("sign_in_url", "/auth/sign_in?return_to=" + http::percent_encode(path));
+  if (c.me && v.can_reply) {
+    Data f;
+    f.set("reply_to", false);
+    Id reply_to = draft.in_reply_to_id;
+    if (reply_to.is_none()) {
+      if (auto r = params->get("reply_to")) {
+        if (auto rid = Id::parse(std::string(*r))) reply_to = *rid;
+      }
+    }
+    std::string text = draft.text;
+    f.set("label", "Add a comment");
+    if (!reply_to.is_none() && reply_to != v.post.id) {
+      auto target = c.s.posts.get(viewer, reply_to);
+      if (target.has_value() && target->post.in_reply_to_id == v.post.id) {
+        Data rt;
+        rt.set("id", reply_to.to_string());
+        rt.set("name", name_of(target->author.account));
+        rt.set("cancel_url", path + "#comment-form");
+        f.set("reply_to", std::move(rt));
+        f.set("label", "Your reply to " + name_of(target->author.account));
+        if (text.empty() && target->author.account.id != c.me->account.id)
+          text = "@" + target->author.account.username + " ";
+      }
+    }
+    f.set("text", text);
+    f.set("error", draft.error.empty() ? Value(false) : Value(draft.error));
+    f.set("max", std::to_string(c.s.config.max_status_chars));
+    cs.set("form", std::move(f));
+  } else if (c.me) {
+    cs.set("cannot_reply", cannot_reply_sentence(v));
+    cs.set("policy", false);  // the sentence above says it
+  }
   d.set("comments", std::move(cs));
 
   Page page;
@@ -335,8 +517,9 @@ http::Response post_page(const PageContext& c) {
   }
   page.preview = pv;
   page.styles = {"post.css"};
+  if (c.me) page.styles.push_back("forms.css");
   page.body_html = render("post", d);
-  return page_response(c, 200, std::move(page));
+  return page_response(c, draft.status, std::move(page));
 }
 
 }  // namespace kindred::web

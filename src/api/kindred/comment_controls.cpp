@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/mastodon/handler.h"
+#include "social/care/comment_controls.h"
 
 namespace kindred::api {
 
@@ -103,15 +104,7 @@ void register_kindred_comment_control_routes(http::Router& router, ApiServices& 
     API_TRY(auto policy, read_policy(in, "comment_policy"));
     API_TRY(auto hide, in.boolean("hide_favourites_count"));
     const social::Viewer viewer = caller.viewer();
-    API_TRY(social::Post updated, s.posts.update(id, [&](social::Post& post, store::Batch&) {
-      // Someone else's post is not found, as Mastodon hides posts one may not act on.
-      if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
-      if (post.is_reblog())
-        return Status::invalid_argument("Validation failed: A boost has no comments of its own");
-      if (policy) post.reply_policy = *policy;
-      if (hide) post.hide_favourites_count = *hide;
-      return Status::ok();
-    }));
+    API_TRY(social::Post updated, social::set_comment_controls(s.posts, viewer, id, policy, hide));
     API_TRY(social::PostView v, s.posts.view_of(viewer, std::move(updated)));
     return json_text_response(entities::status_json(v, s.config));
   });

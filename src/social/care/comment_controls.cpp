@@ -1,5 +1,7 @@
 #include "social/care/comment_controls.h"
 
+#include "social/posts/posts.h"
+
 #include <algorithm>
 #include <optional>
 
@@ -155,6 +157,18 @@ Status check_reply(const store::Store& store, Id replier, const Post& parent, co
   for (size_t i = 0; i < judged.size(); ++i)
     if (!allowed[i]) return Status::permission_denied(refusal(judged[i]->reply_policy));
   return Status::ok();
+}
+
+Result<Post> set_comment_controls(PostService& posts, const Viewer& viewer, Id post_id,
+                                  std::optional<ReplyPolicy> policy, std::optional<bool> hide_likes) {
+  return posts.update(post_id, [&](Post& post, store::Batch&) {
+    if (post.account_id != viewer.account_id) return Status::not_found("Record not found");
+    if (post.is_reblog())
+      return Status::invalid_argument("Validation failed: A boost has no comments of its own");
+    if (policy) post.reply_policy = *policy;
+    if (hide_likes) post.hide_favourites_count = *hide_likes;
+    return Status::ok();
+  });
 }
 
 }  // namespace kindred::social

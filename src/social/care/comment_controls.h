@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/status.h"
@@ -47,5 +48,13 @@ Result<std::vector<bool>> may_reply_in_threads(const store::Store& store, const 
 // original is gone; store errors.
 Status check_reply(const store::Store& store, Id replier, const Post& parent, const PostLoader& load,
                    size_t max_depth);
+
+class PostService;
+
+// The author changes who may comment on their post (`policy`) and whether its like count is
+// hidden (`hide_likes`); an absent value is left as it is. Errors: NotFound for a post that is not
+// the viewer's own (as Mastodon hides posts one may not act on); InvalidArgument for a reblog.
+Result<Post> set_comment_controls(PostService& posts, const Viewer& viewer, Id post_id,
+                                  std::optional<ReplyPolicy> policy, std::optional<bool> hide_likes);
 
 }  // namespace kindred::social
