@@ -131,6 +131,12 @@ struct Routes {
   http::RateLimiter* limiter;  // the page limit; null with rate limits off
 };
 
+// /settings/... (settings_pages.cpp).
+void register_settings_pages(const Routes& r);
+// /home, /notifications, /memories, and what a person does to another from a profile:
+// follow, block, mute, restrict (people_pages.cpp).
+void register_people_pages(const Routes& r);
+
 // A comment being written, shown again with what was wrong with it.
 struct CommentDraft {
   Id post_id;  // set when the page is shown after a form (the request's path is the form's)
@@ -147,6 +153,10 @@ http::Response profile_page(const PageContext& c);
 http::Response explore_page(const PageContext& c);
 http::Response tag_page(const PageContext& c);
 http::Response home_page(const PageContext& c);
+
+// The composer (compose_page.cpp).
+http::Response compose_page(const PageContext& c);
+http::Response compose_post(const PageContext& c);
 
 // A post's forms (post_actions.cpp).
 http::Response like_post(const PageContext& c);

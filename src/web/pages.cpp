@@ -31,11 +31,20 @@ WebPages::WebPages(WebServices services, http::Router& router)
   router.add(Method::kGet, "/@:acct", page(s_, a, l, profile_page));
   router.add(Method::kGet, "/@:acct/:id", page(s_, a, l, post_page));
   router.add(Method::kGet, "/auth/sign_in", page(s_, a, l, sign_in_page));
-  router.add(Method::kPost, "/auth/sign_in", action(s_, a, l, Need::kAnyone, sign_in_post));
+  // Passwords are hashed (argon2id) off the network threads.
+  http::RouteOptions blocking;
+  blocking.blocking = true;
+  router.add(Method::kPost, "/auth/sign_in", action(s_, a, l, Need::kAnyone, sign_in_post), blocking);
   router.add(Method::kGet, "/auth/sign_up", page(s_, a, l, sign_up_page));
-  router.add(Method::kPost, "/auth/sign_up", action(s_, a, l, Need::kAnyone, sign_up_post));
+  router.add(Method::kPost, "/auth/sign_up", action(s_, a, l, Need::kAnyone, sign_up_post), blocking);
   router.add(Method::kPost, "/auth/sign_out", action(s_, a, l, Need::kAnyone, sign_out_post));
   const auto user = Need::kSignedIn;
+  // Four photos of the upload limit each, read and processed off the network threads.
+  http::RouteOptions uploads;
+  uploads.blocking = true;
+  uploads.max_body_bytes = 4 * s_.media.config().limits.max_bytes + 64 * 1024;
+  router.add(Method::kGet, "/new", signed_in_page(s_, a, l, compose_page));
+  router.add(Method::kPost, "/new", action(s_, a, l, user, compose_post), uploads);
   router.add(Method::kPost, "/statuses/:id/like", action(s_, a, l, user, like_post));
   router.add(Method::kPost, "/statuses/:id/unlike", action(s_, a, l, user, unlike_post));
   router.add(Method::kPost, "/statuses/:id/save", action(s_, a, l, user, save_post));
@@ -49,6 +58,9 @@ WebPages::WebPages(WebServices services, http::Router& router)
   router.add(Method::kPost, "/statuses/:id/hide", action(s_, a, l, user, hide_comment_post));
   router.add(Method::kPost, "/statuses/:id/approve", action(s_, a, l, user, approve_comment_post));
   router.add(Method::kPost, "/statuses/:id/comment_controls", action(s_, a, l, user, comment_controls_post));
+  const Routes routes{router, s_, a, l};
+  register_settings_pages(routes);
+  register_people_pages(routes);
   router.add(Method::kGet, "/assets/:file", [&a](http::Request& req) { return a.serve(req); });
   // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, for a week.
   router.add(Method::kGet, "/favicon.ico", [&a](http::Request&) {
