@@ -215,7 +215,7 @@ Status Instance::start(std::ostream* access_log) {
   }
 
   api::ApiServices services{m.api_config, *m.clock, *m.store,    *m.accounts,
-                            *m.oauth,      *m.posts, *m.likes,    *m.reblogs, *m.media,
+                            *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
                             *m.holds, *m.filters};

@@ -34,6 +34,9 @@ struct Request {
   // The first header named `name` (compared ASCII case-insensitively), or nullopt.
   // The view is valid while `headers` is unchanged.
   std::optional<std::string_view> header(std::string_view name) const;
+  // The value of cookie `name` in the Cookie headers (RFC 6265 §5.4: "a=1; b=2"), or nullopt.
+  // The view is valid while `headers` is unchanged.
+  std::optional<std::string_view> cookie(std::string_view name) const;
   // The ":name" path parameter, or "" if the pattern had none.
   // The view is valid while `path_params` is unchanged.
   std::string_view param(std::string_view name) const;

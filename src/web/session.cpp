@@ -23,22 +23,7 @@ std::string_view origin_of(std::string_view url) {
 }  // namespace
 
 std::optional<std::string_view> cookie(const http::Request& req, std::string_view name) {
-  for (const auto& [header, value] : req.headers) {
-    if (header != "cookie") continue;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const size_t semi = rest.find(';');
-      std::string_view piece = trim(rest.substr(0, semi));
-      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
-      const size_t eq = piece.find('=');
-      if (eq == std::string_view::npos) continue;
-      if (trim(piece.substr(0, eq)) != name) continue;
-      std::string_view v = trim(piece.substr(eq + 1));
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-      return v;
-    }
-  }
-  return std::nullopt;
+  return req.cookie(name);
 }
 
 std::string set_cookie(const WebConfig& config, std::string_view name, std::string_view value,

@@ -14,7 +14,7 @@ namespace kindred::web {
 
 // The HttpOnly cookie naming a server-side session (social::SessionService). Its value is the
 // session's secret; nothing else about the person is in the browser.
-inline constexpr std::string_view kSessionCookie = "kindred_session";
+inline constexpr std::string_view kSessionCookie = social::kSessionCookie;
 // Before sign-in, the forms' CSRF token is the value of this cookie (a double submit: another
 // site can make a browser post a form here, but cannot read or set this cookie).
 inline constexpr std::string_view kCsrfCookie = "kindred_csrf";
@@ -22,7 +22,7 @@ inline constexpr std::string_view kCsrfCookie = "kindred_csrf";
 inline constexpr std::string_view kCsrfField = "csrf";
 inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
 
-// The value of cookie `name` in the request's Cookie headers, or nullopt.
+// The value of cookie `name` in the request's Cookie headers, or nullopt (http::Request::cookie).
 std::optional<std::string_view> cookie(const http::Request& req, std::string_view name);
 // A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure on https; `max_age_s` 0 makes a
 // cookie that ends with the browser, negative one that is removed now.

@@ -17,6 +17,7 @@
 #include "social/care/memories.h"
 #include "social/graph/notifications.h"
 #include "social/identity/oauth.h"
+#include "social/identity/sessions.h"
 #include "social/posts/posts.h"
 #include "social/identity/preferences.h"
 #include "social/identity/profiles.h"
@@ -61,6 +62,7 @@ struct ApiServices {
   const store::Store& store;  // read-only: instance statistics
   social::AccountService& accounts;
   social::OAuthService& oauth;
+  social::SessionService& sessions;
   social::PostService& posts;
   social::LikeService& likes;
   social::ReblogService& reblogs;

@@ -1,6 +1,7 @@
 #include "api/mastodon/auth.h"
 
 #include "social/identity/scopes.h"
+#include "social/identity/secrets.h"
 
 namespace kindred::api {
 
@@ -29,15 +30,54 @@ std::string_view bearer_token(const http::Request& req) {
   return {};
 }
 
+namespace {
+
+// "https://example.org:8443/path" -> "https://example.org:8443"
+std::string_view origin_of(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return url;
+  const size_t slash = url.find('/', scheme + 3);
+  return slash == std::string_view::npos ? url : url.substr(0, slash);
+}
+
+}  // namespace
+
+Result<std::optional<social::TokenGrant>> session_grant(ApiServices& s, const http::Request& req) {
+  auto secret = req.cookie(social::kSessionCookie);
+  if (!secret || secret->empty()) return std::optional<social::TokenGrant>();
+  // Only the site's own pages may use the cookie: their scripts send the session's CSRF token
+  // in a header, which another site can neither read nor send (and a browser tells the origin).
+  auto sent = req.header("x-csrf-token");
+  if (!sent) return std::optional<social::TokenGrant>();
+  if (auto origin = req.header("origin"); origin && *origin != origin_of(s.config.base_url))
+    return Status::permission_denied("Requests from another site cannot use this site's sign-in");
+  KINDRED_ASSIGN_OR_RETURN(social::WebSession session, s.sessions.authenticate(*secret));
+  if (!social::secrets_equal(*sent, session.csrf))
+    return Status::invalid_argument("Can't verify CSRF token authenticity.");
+  social::TokenGrant grant;
+  grant.token.id = session.id;
+  grant.token.account_id = session.account_id;
+  grant.token.scopes = std::string(social::kSessionScopes);
+  grant.token.created_at_ms = session.created_at_ms;
+  KINDRED_ASSIGN_OR_RETURN(grant.scopes, social::parse_scopes(social::kSessionScopes));
+  return std::optional<social::TokenGrant>(std::move(grant));
+}
+
 Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed need,
                             std::string_view scope) {
   Caller caller;
   std::string_view token = bearer_token(req);
+  social::TokenGrant grant;
   if (token.empty()) {
-    if (need == AuthNeed::kOptional) return caller;
-    return Status::unauthenticated("The access token is invalid");
+    KINDRED_ASSIGN_OR_RETURN(auto from_session, session_grant(s, req));
+    if (!from_session) {
+      if (need == AuthNeed::kOptional) return caller;
+      return Status::unauthenticated("The access token is invalid");
+    }
+    grant = std::move(*from_session);
+  } else {
+    KINDRED_ASSIGN_OR_RETURN(grant, s.oauth.authenticate_token(token));
   }
-  KINDRED_ASSIGN_OR_RETURN(social::TokenGrant grant, s.oauth.authenticate_token(token));
   if (!scope.empty()) {
     bool allowed = false;
     for (size_t pos = 0; pos <= scope.size() && !allowed;) {

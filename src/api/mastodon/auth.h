@@ -17,7 +17,15 @@ struct Caller {
 };
 
 // The bearer token from "Authorization: Bearer ..." or the access_token query parameter, or "".
+// Without one, the web pages' session cookie is taken as session_grant says.
 std::string_view bearer_token(const http::Request& req);
+
+// The grant of a browser session: the session cookie (social::kSessionCookie) with its CSRF
+// token in the X-CSRF-Token header, from this site's origin when the browser names one. nullopt
+// when the request has no cookie or no token header (it is then anonymous, as a page from another
+// site that a signed-in person visits). Errors: Unauthenticated for an ended session;
+// InvalidArgument (422, Mastodon's words) for a wrong token; PermissionDenied for another origin.
+Result<std::optional<social::TokenGrant>> session_grant(ApiServices& s, const http::Request& req);
 
 // Authenticates the request. `scope` is the scope the endpoint needs (e.g. "write:favourites");
 // empty means any valid token; "a|b" means either (Mastodon 4.3's verify_credentials takes

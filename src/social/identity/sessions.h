@@ -12,6 +12,12 @@
 
 namespace kindred::social {
 
+// The cookie that names a session: the web pages set it, and the API takes it (with the
+// session's CSRF token in a header) from the pages' own scripts.
+inline constexpr std::string_view kSessionCookie = "kindred_session";
+// What a session may do through the API: everything its person may.
+inline constexpr std::string_view kSessionScopes = "read write follow push";
+
 // A session just begun: the only time the cookie's secret exists outside the browser.
 struct NewSession {
   std::string secret;
