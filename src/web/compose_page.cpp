@@ -226,7 +226,7 @@ http::Response compose_post(const PageContext& c) {
     const Status& e = made.error();
     if (e.code() != StatusCode::kInvalidArgument) return failure(c, e);
     const std::string& m = e.message();
-    if (m.find("too long") != std::string::npos || m.find("characters") != std::string::npos) {
+    if (m.find("character limit") != std::string::npos) {
       f.caption_error = "The caption and the content warning together can have at most " +
                         c.number(static_cast<int64_t>(c.s.config.max_status_chars)) + " characters.";
     } else if (m.find("processing") != std::string::npos || m.find("not ready") != std::string::npos) {

@@ -97,7 +97,7 @@ http::Response comment_post(const PageContext& c) {
     const Status& e = made.error();
     if (e.code() == StatusCode::kPermissionDenied) return again(e.message());
     if (e.code() == StatusCode::kInvalidArgument) {
-      if (e.message().find("too long") != std::string::npos || e.message().find("characters") != std::string::npos)
+      if (e.message().find("character limit") != std::string::npos)
         return again("Your comment is longer than " + c.number(static_cast<int64_t>(c.s.config.max_status_chars)) +
                      " characters. Shorten it and try again.");
       return again("Your comment could not be posted: " + e.message());

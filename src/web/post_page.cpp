@@ -48,6 +48,10 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
   Data d;
   const int64_t count = v.favourites_count;
   const bool hidden = v.post.hide_favourites_count && !v.viewer_is_author;
+  // For the optional script: the total, and how many likes the sentence names apart from its
+  // number (the liker it names).
+  d.set("total", hidden ? std::string() : std::to_string(count));
+  d.set("offset", "0");
   std::optional<social::Account> liker;
   if (count > 0) {
     social::ListQuery q;
@@ -67,6 +71,7 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
     return d;
   }
   d.set("liker", account_data(*liker));
+  d.set("offset", "1");
   if (hidden) {
     d.set("others_hidden", true);
   } else if (count > 1) {

@@ -68,7 +68,7 @@ void WebBrowser::take_csrf(const Reply& r) {
 }
 
 WebBrowser::Reply WebBrowser::get(std::string_view target) {
-  Reply r = client_.request("GET", target, "", headers());
+  Reply r = client_->request("GET", target, "", headers());
   take_cookies(r);
   take_csrf(r);
   return r;
@@ -82,7 +82,7 @@ WebBrowser::Reply WebBrowser::post(std::string_view target, Fields fields, bool 
   HttpClient::Headers h = headers();
   h.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   for (auto& e : extra) h.push_back(std::move(e));
-  Reply r = client_.request("POST", target, encode(fields), h);
+  Reply r = client_->request("POST", target, encode(fields), h);
   take_cookies(r);
   take_csrf(r);
   return r;
@@ -106,7 +106,7 @@ WebBrowser::Reply WebBrowser::post_multipart(std::string_view target,
   body += "--" + boundary + "--\r\n";
   HttpClient::Headers h = headers();
   h.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
-  Reply r = client_.request("POST", target, body, h);
+  Reply r = client_->request("POST", target, body, h);
   take_cookies(r);
   take_csrf(r);
   return r;

@@ -10,6 +10,7 @@
 //   auto r = b.post("/statuses/123/like", {{"return_to", "/@ann/123"}});  // csrf added
 //   EXPECT_EQ(r.status, 303);
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,7 +25,7 @@ class WebBrowser {
   using Reply = HttpClient::Reply;
   using Fields = std::vector<std::pair<std::string, std::string>>;
 
-  explicit WebBrowser(uint16_t port) : client_("127.0.0.1", port) {}
+  explicit WebBrowser(uint16_t port) : client_(std::make_unique<HttpClient>("127.0.0.1", port)) {}
 
   // GET with Accept: text/html and the cookies held. Remembers the page's CSRF token.
   Reply get(std::string_view target);
@@ -46,7 +47,7 @@ class WebBrowser {
   const std::map<std::string, std::string>& cookies() const { return cookies_; }
   void set_cookie(std::string name, std::string value) { cookies_[std::move(name)] = std::move(value); }
   void clear_cookies() { cookies_.clear(); }
-  HttpClient& client() { return client_; }
+  HttpClient& client() { return *client_; }
 
   // The value of the first `<input ... name="NAME" value="...">` in `html`, unescaped; "" if none.
   static std::string input_value(std::string_view html, std::string_view name);
@@ -56,7 +57,7 @@ class WebBrowser {
   void take_cookies(const Reply& r);
   void take_csrf(const Reply& r);
 
-  HttpClient client_;
+  std::unique_ptr<HttpClient> client_;  // a pointer, so a browser can be returned by value
   std::map<std::string, std::string> cookies_;
   std::string csrf_;
 };
