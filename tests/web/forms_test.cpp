@@ -525,5 +525,43 @@ TEST_F(WebForms, TheApiTakesTheSessionOnlyWithItsCsrfHeaderFromThisSite) {
   EXPECT_EQ(http().request("GET", "/api/v1/statuses/" + id, "", {{"Cookie", cookie}}).status, 200);
 }
 
+// --- third-party apps ---
+
+TEST_F(WebForms, TheConsentPageUsesTheSiteSignInWithoutAskingThePasswordAgain) {
+  App app = create_app("read write", "http://127.0.0.1/callback");
+  const std::string authorize = "/oauth/authorize?response_type=code&client_id=" + app.client_id +
+                                "&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback&scope=read&state=xyz";
+  WebBrowser b = signed_in(ann_);
+  Reply page = b.get(authorize);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_TRUE(has(page.body, "@ann")) << page.body;
+  EXPECT_FALSE(has(page.body, "type=\"password\"")) << "no password asked again";
+  // A token from another session (or none) is refused and no code is made.
+  Reply forged = b.post("/oauth/authorize", {{"client_id", app.client_id},
+                                             {"redirect_uri", "http://127.0.0.1/callback"},
+                                             {"scope", "read"}, {"response_type", "code"},
+                                             {"decision", "approve"}, {"csrf", "forged"}});
+  EXPECT_EQ(forged.status, 403);
+  Reply r = b.post("/oauth/authorize", {{"client_id", app.client_id},
+                                        {"redirect_uri", "http://127.0.0.1/callback"},
+                                        {"scope", "read"}, {"state", "xyz"}, {"response_type", "code"},
+                                        {"decision", "approve"}});
+  ASSERT_EQ(r.status, 302) << r.body;
+  const std::string location = r.header("location");
+  ASSERT_TRUE(location.starts_with("http://127.0.0.1/callback?code=")) << location;
+  EXPECT_TRUE(has(location, "state=xyz"));
+  const std::string code = location.substr(location.find("code=") + 5, location.find('&') - location.find("code=") - 5);
+  Reply token = post_form("/oauth/token", "grant_type=authorization_code&code=" + code +
+                                              "&client_id=" + app.client_id + "&client_secret=" +
+                                              app.client_secret +
+                                              "&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback");
+  ASSERT_EQ(token.status, 200) << token.body;
+  const std::string access = std::string(token.json().as_object()["access_token"].as_string());
+  EXPECT_EQ(str(json(get("/api/v1/accounts/verify_credentials", access)), "username"), "ann");
+  // Signed out, the page asks for the password as before.
+  WebBrowser out = browser();
+  EXPECT_TRUE(has(out.get(authorize).body, "type=\"password\""));
+}
+
 }  // namespace
 }  // namespace kindred::testing

@@ -4,6 +4,7 @@
 #include "api/mastodon/handler.h"
 #include "http/form.h"
 #include "social/identity/scopes.h"
+#include "social/identity/secrets.h"
 #include "social/model/text.h"
 
 namespace kindred::api {
@@ -85,6 +86,43 @@ std::string consent_page(const social::App& app, const AuthorizeRequest& a, std:
       "required><button type=\"submit\" name=\"decision\" value=\"approve\">Authorize</button>"
       "<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button></form>";
   return page("Authorize " + app.name, inner);
+}
+
+// The same consent for a person already signed in to the site's pages: no password asked; the
+// form carries the session's CSRF token instead.
+std::string session_consent_page(const social::App& app, const AuthorizeRequest& a,
+                                 const social::Account& who, const social::WebSession& session,
+                                 const std::string& here) {
+  std::string inner = "<h1>Authorize " + social::html_escape(app.name) + "</h1><p><strong>" +
+                      social::html_escape(app.name) +
+                      "</strong> would like to use your account, <strong>@" +
+                      social::html_escape(who.username) +
+                      "</strong>.</p><div class=\"scopes\">It asks for: <strong>" +
+                      social::html_escape(a.scope.empty() ? app.scopes : a.scope) + "</strong></div>";
+  inner += "<form method=\"post\" action=\"/oauth/authorize\">";
+  inner += hidden("client_id", a.client_id) + hidden("redirect_uri", a.redirect_uri) +
+           hidden("scope", a.scope) + hidden("state", a.state) +
+           hidden("code_challenge", a.code_challenge) +
+           hidden("code_challenge_method", a.code_challenge_method) + hidden("response_type", "code") +
+           hidden("csrf", session.csrf);
+  inner += "<button type=\"submit\" name=\"decision\" value=\"approve\">Authorize</button>"
+           "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>";
+  inner += "<p>Not @" + social::html_escape(who.username) +
+           "? <a href=\"/auth/sign_in?return_to=" + social::html_escape(http::percent_encode(here)) +
+           "\">Sign in as someone else</a>.</p>";
+  return page("Authorize " + app.name, inner);
+}
+
+// The person signed in to the site's pages in this browser, if any.
+std::optional<std::pair<social::Account, social::WebSession>> browser_session(ApiServices& s,
+                                                                              const http::Request& req) {
+  auto secret = req.cookie(social::kSessionCookie);
+  if (!secret) return std::nullopt;
+  auto session = s.sessions.authenticate(*secret);
+  if (!session.has_value()) return std::nullopt;
+  auto account = s.accounts.get(session->account_id);
+  if (!account.has_value() || !account->approved || account->memorial) return std::nullopt;
+  return std::make_pair(std::move(*account), std::move(*session));
 }
 
 std::string with_query(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& kv) {
@@ -209,6 +247,8 @@ void register_oauth_routes(http::Router& router, ApiServices& s) {
     if (!app.has_value())
       return html_response(400, page("Error", "<h1>Cannot authorize</h1><p>" +
                                                   social::html_escape(app.error().message()) + "</p>"));
+    if (auto who = browser_session(s, req))
+      return html_response(200, session_consent_page(*app, a, who->first, who->second, req.target));
     return html_response(200, consent_page(*app, a, ""));
   });
 
@@ -227,6 +267,25 @@ void register_oauth_routes(http::Router& router, ApiServices& s) {
       return redirect(with_query(a.redirect_uri, {{"error", "access_denied"},
                                                   {"error_description", "The resource owner denied the request."},
                                                   {"state", a.state}}));
+    }
+    // Signed in to the site already: the session, with its form token, stands for the password.
+    auto csrf = in->string("csrf");
+    if (csrf.has_value() && *csrf && !(*csrf)->empty()) {
+      auto who = browser_session(s, req);
+      if (!who || !social::secrets_equal(**csrf, who->second.csrf))
+        return html_response(403, page("Error", "<h1>Cannot authorize</h1><p>This form has "
+                                                "expired. Go back, reload the page and try again.</p>"));
+      auto code = s.oauth.create_code(*app, who->first.id, a.scope, a.redirect_uri,
+                                      a.code_challenge, a.code_challenge_method);
+      if (!code.has_value())
+        return html_response(400, page("Error", "<h1>Cannot authorize</h1><p>" +
+                                                    social::html_escape(code.error().message()) + "</p>"));
+      if (oob)
+        return html_response(200, page("Authorization code",
+                                       "<h1>Authorization code</h1><p>Copy this code and paste it "
+                                       "into the application:</p><p><code id=\"code\">" +
+                                           social::html_escape(*code) + "</code></p>"));
+      return redirect(with_query(a.redirect_uri, {{"code", *code}, {"state", a.state}}));
     }
     auto username = in->string("username");
     auto password = in->string("password");
