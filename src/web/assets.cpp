@@ -139,4 +139,10 @@ http::Response Assets::serve(const http::Request& req) const {
   return r;
 }
 
+std::vector<std::string> Assets::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, asset] : by_name_) out.push_back(name);
+  return out;
+}
+
 }  // namespace kindred::web

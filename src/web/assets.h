@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/message.h"
 
@@ -24,6 +25,8 @@ class Assets {
   // Bytes of `name` as sent without and with gzip (for size checks and benchmarks).
   size_t size(std::string_view name) const;
   size_t gzip_size(std::string_view name) const;
+  // Every asset's name ("post.css"), in order.
+  std::vector<std::string> names() const;
 
  private:
   struct Asset {

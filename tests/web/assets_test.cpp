@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <iostream>
 #include <regex>
 #include <string>
 
@@ -148,6 +149,21 @@ TEST_F(AssetsTest, EachPageKindLoadsAtMost20KBOfGzippedCss) {
     }
     EXPECT_LE(total, kBudget) << names;
   }
+}
+
+// The budget for the whole app, whatever pages load: all stylesheets together at most
+// 20 KB gzipped, all scripts at most 30 KB.
+TEST_F(AssetsTest, TheWholeAppIsAtMost20KBOfCssAnd30KBOfJavaScriptGzipped) {
+  size_t css = 0, js = 0;
+  for (const auto& name : assets_.names()) {
+    if (name.ends_with(".css")) css += assets_.gzip_size(name);
+    if (name.ends_with(".js")) js += assets_.gzip_size(name);
+  }
+  EXPECT_GT(css, 0u);
+  EXPECT_GT(js, 0u);
+  EXPECT_LE(css, 20u * 1024) << "CSS, gzipped";
+  EXPECT_LE(js, 30u * 1024) << "JavaScript, gzipped";
+  std::cout << "[ sizes    ] CSS " << css << " B, JavaScript " << js << " B gzipped\n";
 }
 
 TEST(Gzip, RoundTripsAtEveryLevel) {
