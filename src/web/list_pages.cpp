@@ -7,6 +7,7 @@
 #include "social/model/text.h"
 #include "web/escape.h"
 #include "web/page.h"
+#include "web/people.h"
 
 namespace kindred::web {
 
@@ -66,7 +67,8 @@ http::Response profile_page(const PageContext& c) {
   filter.only_media = true;
   filter.exclude_replies = true;
   filter.exclude_reblogs = true;
-  auto posts = c.s.feeds.account_posts(social::Viewer{}, a.id, q, filter);
+  // As the reader may see them: a follower sees followers-only posts too.
+  auto posts = c.s.feeds.account_posts(c.viewer(), a.id, q, filter);
   if (!posts.has_value()) return failure(c, posts.error());
 
   const std::string path = profile_path(a);
@@ -95,6 +97,7 @@ http::Response profile_page(const PageContext& c) {
                                                : "No older photos."));
   d.set("paged", !q.max_id.is_none());
   d.set("url", path);
+  d.set("actions", profile_actions(c, a));
 
   Page page;
   page.title = name_of(a) + " (@" + a.username + ") · " + c.s.config.title;
@@ -171,6 +174,8 @@ http::Response tag_page(const PageContext& c) {
 }
 
 http::Response home_page(const PageContext& c) {
+  // A signed-in person's front page is their home feed.
+  if (c.me) return see_other("/home");
   social::ListQuery q;
   q.limit = kFrontPageTiles;
   auto posts = c.s.feeds.public_timeline(social::Viewer{}, q, true);

@@ -68,7 +68,9 @@ export async function removeDataDir(dir) {
 //   kill():   SIGKILL, then waits for exit; resolves to {code, signal}
 //   stderr(): what the server wrote to stderr so far (the last 64 KiB)
 // Rejects after 20 s, or if the server exits first, with its stderr in the message.
-export async function startServer({ args = [], dataDir } = {}) {
+//   baseUrl: --base-url (default 'http://127.0.0.1'); null leaves it out, so the server's URLs
+//            name the port it picked (the web pages' forms check their Origin against it)
+export async function startServer({ args = [], dataDir, baseUrl = 'http://127.0.0.1' } = {}) {
   await requireBinary();
   const ownDataDir = dataDir === undefined;
   dataDir ??= await freshDataDir();
@@ -81,7 +83,7 @@ export async function startServer({ args = [], dataDir } = {}) {
     'serve',
     '--listen', '127.0.0.1:0',
     '--data-dir', dataDir,
-    '--base-url', 'http://127.0.0.1',
+    ...(baseUrl === null ? [] : ['--base-url', baseUrl]),
     '--access-log', 'off',
     '--rate-limits', 'off',
     ...args,

@@ -92,6 +92,12 @@ function setLikeCount(scope, total) {
   const shown = Math.max(0, total - Number(sentence.dataset.offset || 0));
   number.value = String(shown);
   number.textContent = numberFormat.format(shown);
+  // "1 like" / "2 likes", "1 other" / "2 others": the word after the number follows it.
+  const word = number.nextSibling;
+  if (word && word.nodeType === Node.TEXT_NODE) {
+    word.textContent = word.textContent.replace(/^(\s*)(like|other)s?\b/, (_, space, stem) =>
+      `${space}${stem}${shown === 1 ? '' : 's'}`);
+  }
 }
 
 function likeForm(form) {
