@@ -66,6 +66,9 @@ http::Response page_response(const PageContext& c, int status, Page page) {
   if (!page.description.empty()) d.set("description", page.description);
   if (!page.canonical.empty()) d.set("canonical", page.canonical);
   d.set("noindex", page.noindex);
+  // The look chosen in /settings/appearance, kept in this browser only; none follows the system.
+  auto theme = cookie(c.req, "kindred_theme");
+  d.set("theme", theme && (*theme == "light" || *theme == "dark") ? Data(std::string(*theme)) : Data(false));
   if (page.preview) {
     const Preview& p = *page.preview;
     Data og;
