@@ -59,13 +59,13 @@ test-e2e: build-server
 test-web: build-server
 	npm run test:web
 
-# The page tests' screenshots (every page kind, phone and desktop, light and dark, and the
-# memorial post without JavaScript), as JPEG, copied to docs/screenshots/; copied even when a test
+# The page tests' screenshots (every page kind, signed out and signed in, phone and desktop,
+# light and dark, and the memorial post without JavaScript), as JPEG, copied to docs/screenshots/; copied even when a test
 # fails (to look at the failure), and then the target fails.
 SCREENSHOTS_DIR ?= docs/screenshots
 screenshots: build-server
 	rm -f build/test-output/web/*.png build/test-output/web/*.jpeg
-	status=0; KINDRED_SCREENSHOT_TYPE=jpeg node --test --test-concurrency=1 tests/web/pages.test.mjs || status=$$?; \
+	status=0; KINDRED_SCREENSHOT_TYPE=jpeg node --test --test-concurrency=1 tests/web/pages.test.mjs tests/web/signed_in.test.mjs || status=$$?; \
 	  mkdir -p $(SCREENSHOTS_DIR) && rm -f $(SCREENSHOTS_DIR)/*.png $(SCREENSHOTS_DIR)/*.jpeg && \
 	  cp build/test-output/web/*.jpeg $(SCREENSHOTS_DIR)/ && \
 	  echo "screenshots: $$(ls build/test-output/web/*.jpeg | wc -l) copied to $(SCREENSHOTS_DIR)/"; \
