@@ -273,3 +273,21 @@ export async function checkPage(page, name, { status } = {}) {
   }
   return { screenshot: file, axe };
 }
+
+// What sticks out sideways on the page now loaded: the document's scroll width against its
+// width, and the first elements past the right edge (a row of photos that scrolls on purpose and
+// absolutely positioned elements, such as the skip link, excepted). WCAG 1.4.10 Reflow.
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('ul.photos.carousel')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > width + 1 && getComputedStyle(el).position !== 'absolute') {
+        wide.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
+  });
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { openPage, startAll, stopAll } from './browser.mjs';
+import { openPage, sidewaysOverflow, startAll, stopAll } from './browser.mjs';
 import { findDemoPages } from './site.mjs';
 
 let server;
@@ -36,19 +36,7 @@ describe('at 320 pixels wide', () => {
         for (const [name, url] of Object.entries(pages)) {
           const page = await openPage(context);
           await page.goto(url);
-          const overflow = await page.evaluate(() => {
-            const width = document.documentElement.clientWidth;
-            const wide = [];
-            for (const el of document.querySelectorAll('body *')) {
-              // Inside a container that scrolls on purpose (a row of photos), overflow is the design.
-              if (el.closest('ul.photos.carousel')) continue;
-              const r = el.getBoundingClientRect();
-              if (r.width > 0 && r.right > width + 1 && getComputedStyle(el).position !== 'absolute') {
-                wide.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
-              }
-            }
-            return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
-          });
+          const overflow = await sidewaysOverflow(page);
           assert.ok(overflow.scroll <= overflow.width, `${name}: the page is ${overflow.scroll} px wide at ${overflow.width}`);
           assert.deepEqual(overflow.wide, [], `${name}: elements past the right edge`);
           await page.close();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startServer } from '../e2e/harness.mjs';
-import { SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage, stopAll } from './browser.mjs';
+import { SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage, sidewaysOverflow, stopAll } from './browser.mjs';
 import { DEMO_PASSWORD, findDemoPages } from './site.mjs';
 
 let server;
@@ -76,6 +76,26 @@ describe('every signed-in page, phone and desktop, light and dark', () => {
         }
       });
     }
+  }
+});
+
+describe('at 320 pixels wide (what 400% zoom of a 1280-pixel window gives)', () => {
+  for (const javaScriptEnabled of [true, false]) {
+    it(`no signed-in page scrolls sideways (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, { timeout: 120_000 }, async () => {
+      const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled });
+      try {
+        const page = await openPage(context);
+        await signInAs(page, 'lena');
+        for (const kind of PAGES) {
+          await page.goto(`${server.url}${kind.path()}`);
+          const overflow = await sidewaysOverflow(page);
+          assert.ok(overflow.scroll <= overflow.width, `${kind.name}: the page is ${overflow.scroll} px wide at ${overflow.width}`);
+          assert.deepEqual(overflow.wide, [], `${kind.name}: elements past the right edge`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
   }
 });
 
