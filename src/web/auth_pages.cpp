@@ -71,7 +71,7 @@ http::Response sign_in_page(const PageContext& c) {
   Data d = sign_in_data(c);
   d.set("return_to", to == "/" ? "" : to);
   d.set("username", "");
-  return page_response(c, 200, form_page("Sign in · " + c.s.config.title, render("sign_in", d)));
+  return page_response(c, 200, form_page(c.t("auth.sign_in", {{"site", c.s.config.title}}), c.render("sign_in", d)));
 }
 
 http::Response sign_in_post(const PageContext& c) {
@@ -82,23 +82,23 @@ http::Response sign_in_post(const PageContext& c) {
   d.set("username", name);
   auto again = [&](int status, std::string error) {
     d.set("error", std::move(error));
-    return page_response(c, status, form_page("Sign in · " + c.s.config.title, render("sign_in", d)));
+    return page_response(c, status, form_page(c.t("auth.sign_in", {{"site", c.s.config.title}}), c.render("sign_in", d)));
   };
   if (name.empty() || c.field("password").empty())
-    return again(422, "Enter your username or email and your password.");
+    return again(422, c.t("auth.enter_your_username_or_email"));
   if (limited(c.s.limiters.sign_in_ip, http::rate_limit_key(c.req.remote_ip)) ||
       limited(c.s.limiters.sign_in_account, limiter_key_for_account(name)))
-    return again(429, "Too many attempts to sign in. Wait a few minutes, then try again.");
+    return again(429, c.t("auth.too_many_attempts_to_sign"));
   auto account = c.s.accounts.sign_in(name, c.field("password"));
   if (!account.has_value()) {
     if (account.error().code() == StatusCode::kUnauthenticated)
-      return again(401, "That username or email and password do not match an account here.");
+      return again(401, c.t("auth.that_username_or_email_and"));
     if (account.error().code() == StatusCode::kPermissionDenied)
-      return again(403, "This account is kept as a memorial and cannot be signed into.");
+      return again(403, c.t("auth.this_account_is_kept_as"));
     return failure(c, account.error());
   }
   if (!account->approved)
-    return again(403, "Your account is waiting for a moderator's approval. You can sign in once it is approved.");
+    return again(403, c.t("auth.your_account_is_waiting_for"));
   return begin_session(c, *account, to);
 }
 
@@ -109,24 +109,24 @@ struct SignUpErrors {
   std::string username, email, password, other;
 };
 
-SignUpErrors sign_up_errors(const Status& st) {
+SignUpErrors sign_up_errors(const PageContext& c, const Status& st) {
   SignUpErrors e;
   const std::string& m = st.message();
   auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
   if (has("Username has already been taken"))
-    e.username = "Someone already has that username. Try another.";
+    e.username = c.t("auth.someone_already_has_that_username");
   else if (has("Username"))
-    e.username = "A username can have letters, numbers and underscores, up to 30 of them.";
+    e.username = c.t("auth.a_username_can_have_letters");
   else if (has("Email has already been taken"))
-    e.email = "An account already uses that email address. Sign in instead, or use another address.";
+    e.email = c.t("auth.an_account_already_uses_that");
   else if (has("Email"))
-    e.email = "That does not look like an email address. Check it for typing mistakes.";
+    e.email = c.t("auth.that_does_not_look_like");
   else if (has("Password is too short"))
-    e.password = "Your password needs at least 8 characters.";
+    e.password = c.t("auth.your_password_needs_at_least");
   else if (has("Password is too long"))
-    e.password = "Your password can have at most 72 characters.";
+    e.password = c.t("auth.your_password_can_have_at");
   else
-    e.other = "Your account could not be created. Check the form and try again.";
+    e.other = c.t("auth.your_account_could_not_be");
   return e;
 }
 
@@ -146,7 +146,7 @@ http::Response sign_up_page(const PageContext& c) {
   if (c.me) return see_other("/home");
   Data d = sign_up_data(c);
   for (const char* k : {"username", "email", "reason"}) d.set(k, "");
-  return page_response(c, 200, form_page("Create an account · " + c.s.config.title, render("sign_up", d)));
+  return page_response(c, 200, form_page(c.t("auth.create_an_account", {{"site", c.s.config.title}}), c.render("sign_up", d)));
 }
 
 http::Response sign_up_post(const PageContext& c) {
@@ -154,11 +154,11 @@ http::Response sign_up_post(const PageContext& c) {
   for (const char* k : {"username", "email", "reason"}) d.set(k, c.field(k));
   auto again = [&](int status) {
     return page_response(c, status,
-                         form_page("Create an account · " + c.s.config.title, render("sign_up", d)));
+                         form_page(c.t("auth.create_an_account", {{"site", c.s.config.title}}), c.render("sign_up", d)));
   };
   if (c.s.config.registrations == social::RegistrationMode::kClosed) return again(403);
   if (limited(c.s.limiters.sign_up_ip, http::rate_limit_key(c.req.remote_ip))) {
-    d.set("error", "Too many accounts were made from your network in the last half hour. Wait a while, then try again.");
+    d.set("error", c.t("auth.too_many_accounts_were_made"));
     return again(429);
   }
   social::Registration r;
@@ -169,14 +169,14 @@ http::Response sign_up_post(const PageContext& c) {
   r.agreement = true;  // the form is the agreement; there are no separate terms to accept
   r.locale = c.language.substr(0, c.language.find('-'));
   if (r.reason.size() > 500) r.reason.resize(500);
-  if (r.username.empty()) d.set("username_error", "Choose a username.");
-  if (r.email.empty()) d.set("email_error", "Enter your email address.");
-  if (r.password.empty()) d.set("password_error", "Choose a password of at least 8 characters.");
+  if (r.username.empty()) d.set("username_error", c.t("auth.choose_a_username"));
+  if (r.email.empty()) d.set("email_error", c.t("auth.enter_your_email_address"));
+  if (r.password.empty()) d.set("password_error", c.t("auth.choose_a_password_of_at"));
   if (r.username.empty() || r.email.empty() || r.password.empty()) return again(422);
   auto account = c.s.accounts.register_account(r);
   if (!account.has_value()) {
     if (account.error().code() != StatusCode::kInvalidArgument) return failure(c, account.error());
-    SignUpErrors e = sign_up_errors(account.error());
+    SignUpErrors e = sign_up_errors(c, account.error());
     if (!e.username.empty()) d.set("username_error", e.username);
     if (!e.email.empty()) d.set("email_error", e.email);
     if (!e.password.empty()) d.set("password_error", e.password);
@@ -185,16 +185,15 @@ http::Response sign_up_post(const PageContext& c) {
   }
   if (!account->approved) {
     Data m;
-    m.set("heading", "Thank you for asking to join");
+    m.set("heading", c.t("auth.thank_you_for_asking_to"));
     Data ps = list();
-    ps.push_back(Data("A moderator will read your request. Once it is approved, you can sign in as @" +
-                      account->username + "."));
+    ps.push_back(Data(c.t("auth.a_moderator_will_read_your", {{"username", account->username}})));
     m.set("paragraphs", std::move(ps));
     Data link;
     link.set("url", "/explore");
-    link.set("text", "Explore recent photos in the meantime");
+    link.set("text", c.t("auth.explore_recent_photos_in_the"));
     m.set("link", std::move(link));
-    return page_response(c, 200, form_page("Request sent · " + c.s.config.title, render("message", m)));
+    return page_response(c, 200, form_page(c.t("auth.request_sent", {{"site", c.s.config.title}}), c.render("message", m)));
   }
   return begin_session(c, *account, "/home");
 }

@@ -53,7 +53,7 @@ http::Response render_compose(const PageContext& c, const Draft& f, int status) 
     Data sd;
     sd.set("n", std::to_string(i + 1));
     sd.set("media_id", s.media_id.is_none() ? Value(false) : Value(s.media_id.to_string()));
-    sd.set("file_name", s.file_name.empty() ? std::string("a photo") : s.file_name);
+    sd.set("file_name", s.file_name.empty() ? std::string(c.t("compose.a_photo")) : s.file_name);
     sd.set("alt", s.alt);
     sd.set("photo_error", s.photo_error.empty() ? Value(false) : Value(s.photo_error));
     sd.set("alt_missing", s.alt_missing);
@@ -62,48 +62,48 @@ http::Response render_compose(const PageContext& c, const Draft& f, int status) 
   d.set("slots", std::move(slots));
   Data vis = list();
   const std::pair<social::Visibility, const char*> visibilities[] = {
-      {social::Visibility::kPublic, "Everyone (shown in Explore)"},
-      {social::Visibility::kUnlisted, "Everyone, but not shown in Explore"},
-      {social::Visibility::kPrivate, "My followers only"},
+      {social::Visibility::kPublic, "compose.everyone_shown_in_explore"},
+      {social::Visibility::kUnlisted, "compose.everyone_but_not_shown_in"},
+      {social::Visibility::kPrivate, "compose.my_followers_only"},
   };
   for (const auto& [v, label] : visibilities) {
     Data o;
     o.set("value", std::string(social::visibility_name(v)));
-    o.set("label", label);
+    o.set("label", c.t(label));
     o.set("checked", f.visibility == v);
     vis.push_back(std::move(o));
   }
   d.set("visibilities", std::move(vis));
   Data pol = list();
   const std::pair<social::ReplyPolicy, const char*> policies[] = {
-      {social::ReplyPolicy::kEveryone, "Everyone"},
-      {social::ReplyPolicy::kFollowers, "People who follow me"},
-      {social::ReplyPolicy::kFollowing, "People I follow"},
-      {social::ReplyPolicy::kNobody, "Nobody: comments off"},
+      {social::ReplyPolicy::kEveryone, "compose.everyone"},
+      {social::ReplyPolicy::kFollowers, "compose.people_who_follow_me"},
+      {social::ReplyPolicy::kFollowing, "compose.people_i_follow"},
+      {social::ReplyPolicy::kNobody, "compose.nobody_comments_off"},
   };
   for (const auto& [p, label] : policies) {
     Data o;
     o.set("value", std::string(social::reply_policy_name(p)));
-    o.set("label", label);
+    o.set("label", c.t(label));
     o.set("checked", f.policy == p);
     pol.push_back(std::move(o));
   }
   d.set("policies", std::move(pol));
   Page page;
-  page.title = "New post · " + c.s.config.title;
+  page.title = c.t("compose.new_post_title", {{"site", c.s.config.title}});
   page.styles = {"forms.css", "compose.css"};
-  page.body_html = render("compose", d);
+  page.body_html = c.render("compose", d);
   return page_response(c, status, std::move(page));
 }
 
 // "That file is not a photo Kindred can read" and the like, from the media service's refusal.
-std::string photo_problem(const Status& st, int n) {
-  const std::string which = "Photo " + std::to_string(n);
-  if (st.code() == StatusCode::kTooLarge) return which + " is too large. Choose a smaller file.";
+std::string photo_problem(const PageContext& c, const Status& st, int n) {
+  const std::string which = c.t("compose.photo") + std::to_string(n);
+  if (st.code() == StatusCode::kTooLarge) return which + c.t("compose.is_too_large_choose_a");
   const std::string& m = st.message();
   if (m.find("dimension") != std::string::npos || m.find("pixels") != std::string::npos)
-    return which + " is too large in width or height. Choose a smaller image.";
-  return which + " is not a photo Kindred can read. Choose a JPEG, PNG, WebP, GIF, HEIC or AVIF image.";
+    return which + c.t("compose.is_too_large_in_width");
+  return which + c.t("compose.is_not_a_photo_kindred");
 }
 
 }  // namespace
@@ -133,7 +133,7 @@ http::Response compose_post(const PageContext& c) {
     return error_page(c, 400);
   for (std::string* text : {&f.caption, &f.cw}) {
     if (normalize_and_check_text(*text) != TextProblem::kNone) {
-      f.error = "The caption or the content warning has characters that cannot be posted. Remove them and try again.";
+      f.error = c.t("compose.the_caption_or_the_content");
       return render_compose(c, f, 422);
     }
   }
@@ -148,12 +148,12 @@ http::Response compose_post(const PageContext& c) {
     if (auto id = Id::parse(c.field("media_id" + n)); id && !id->is_none()) {
       auto m = c.s.media.get_unattached(c.viewer(), *id);
       if (!m.has_value()) {
-        s.photo_error = "Photo " + n + " was lost. Choose it again.";
+        s.photo_error = c.t("compose.photo") + n + c.t("compose.was_lost_choose_it_again");
         any_problem = true;
         continue;
       }
       s.media_id = *id;
-      s.file_name = "photo " + n;
+      s.file_name = c.t("compose.photo_2") + n;
       continue;
     }
     for (const auto& part : c.files) {
@@ -163,14 +163,14 @@ http::Response compose_post(const PageContext& c) {
       if (!s.alt.empty()) u.description = s.alt;
       auto m = c.s.media.upload(c.me->account, std::move(u), kProcessingWait);
       if (!m.has_value()) {
-        s.photo_error = photo_problem(m.error(), i + 1);
+        s.photo_error = photo_problem(c, m.error(), i + 1);
         any_problem = true;
       } else if (m->state == social::MediaState::kFailed) {
-        s.photo_error = photo_problem(Status::invalid_argument(m->error), i + 1);
+        s.photo_error = photo_problem(c, Status::invalid_argument(m->error), i + 1);
         any_problem = true;
       } else {
         s.media_id = m->id;
-        s.file_name = valid_utf8(part.filename) ? part.filename.substr(0, 100) : "photo " + n;
+        s.file_name = valid_utf8(part.filename) ? part.filename.substr(0, 100) : c.t("compose.photo_2") + n;
       }
       break;
     }
@@ -183,12 +183,12 @@ http::Response compose_post(const PageContext& c) {
     auto updated = c.s.media.update(c.viewer(), s.media_id, e);
     if (!updated.has_value()) {
       if (updated.error().code() != StatusCode::kInvalidArgument) return failure(c, updated.error());
-      s.photo_error = "That description is too long: at most 1,500 characters.";
+      s.photo_error = c.t("compose.that_description_is_too_long");
       any_problem = true;
     }
   }
   if (any_problem) {
-    f.error = "Some photos need another look before posting.";
+    f.error = c.t("compose.some_photos_need_another_look");
     return render_compose(c, f, 422);
   }
   std::vector<Id> media_ids;
@@ -202,14 +202,14 @@ http::Response compose_post(const PageContext& c) {
     }
   }
   if (media_ids.empty() && f.caption.find_first_not_of(" \n\t") == std::string::npos) {
-    f.error = "Choose a photo or write a caption before posting.";
+    f.error = c.t("compose.choose_a_photo_or_write");
     return render_compose(c, f, 422);
   }
   // One gentle reminder, never a refusal.
   if (without_alt > 0 && !f.reminded) {
     f.reminded = true;
-    f.reminder = without_alt == 1 ? "One photo has no description."
-                                   : std::to_string(without_alt) + " photos have no description.";
+    f.reminder = without_alt == 1 ? c.t("compose.one_photo_has_no_description")
+                                   : std::to_string(without_alt) + c.t("compose.photos_have_no_description");
     return render_compose(c, f, 200);
   }
 
@@ -227,12 +227,12 @@ http::Response compose_post(const PageContext& c) {
     if (e.code() != StatusCode::kInvalidArgument) return failure(c, e);
     const std::string& m = e.message();
     if (m.find("character limit") != std::string::npos) {
-      f.caption_error = "The caption and the content warning together can have at most " +
-                        c.number(static_cast<int64_t>(c.s.config.max_status_chars)) + " characters.";
+      f.caption_error = c.t("compose.the_caption_and_the_content") +
+                        c.number(static_cast<int64_t>(c.s.config.max_status_chars)) + c.t("compose.characters");
     } else if (m.find("processing") != std::string::npos || m.find("not ready") != std::string::npos) {
-      f.error = "A photo is still being prepared. Wait a moment, then choose “Post” again.";
+      f.error = c.t("compose.a_photo_is_still_being");
     } else {
-      f.error = "The post could not be made: " + m;
+      f.error = c.t("compose.the_post_could_not_be") + m;
     }
     return render_compose(c, f, 422);
   }

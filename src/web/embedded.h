@@ -5,7 +5,7 @@
 
 namespace kindred::web {
 
-// A file of src/web/templates or src/web/assets, compiled into the binary
+// A file of src/web/templates, src/web/assets or src/web/text, compiled into the binary
 // (cmake/embed_files.cmake). `name` is relative to src/web: "templates/post.mustache".
 struct EmbeddedFile {
   std::string_view name;

@@ -48,9 +48,9 @@ http::Response feed_page(const PageContext& c) {
   d.set("first", q.max_id.is_none());
   d.set("older_url", older.empty() ? Data(false) : Data(older));
   Page p;
-  p.title = "Home · " + c.s.config.title;
+  p.title = c.t("feed.home_title", {{"site", c.s.config.title}});
   p.styles = {"post.css", "feed.css"};
-  p.body_html = render("feed", d);
+  p.body_html = c.render("feed", d);
   return page_response(c, 200, std::move(p));
 }
 
@@ -66,16 +66,16 @@ std::optional<Id> query_max_id(const PageContext& c) {
   return *id;
 }
 
-Data count_words(const PageContext& c, int64_t n, std::string_view one, std::string_view many) {
+Data count_words(const PageContext& c, int64_t n, std::string_view key) {
   Data d;
   d.set("value", std::to_string(n));
   d.set("text", c.number(n));
-  d.set("word", std::string(n == 1 ? one : many));
+  d.set("word", c.plural(key, n));
   return d;
 }
 
-std::string date_words(const social::CivilDate& d) {
-  return std::to_string(d.day) + " " + month_name(d.month) + " " + std::to_string(d.year);
+std::string date_words(const PageContext& c, const social::CivilDate& d) {
+  return std::to_string(d.day) + " " + month_name(c, d.month) + " " + std::to_string(d.year);
 }
 
 std::string render_card(const PageContext& c, const social::PostView& entry, const CardOptions& o) {
@@ -93,8 +93,8 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
   d.set("post_id", id);
   d.set("url", url);
   d.set("level", o.level);
-  d.set("author", account_data(v.author.account));
-  if (entry.reblog) d.set("shared_by", account_data(entry.author.account));
+  d.set("author", account_data(c, v.author.account));
+  if (entry.reblog) d.set("shared_by", account_data(c, entry.author.account));
   if (const std::string titles = filter_titles(v); !titles.empty()) d.set("filtered", titles);
   if (!v.post.spoiler_text.empty()) d.set("cw", warning_text(v.post.spoiler_text));
 
@@ -102,14 +102,14 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
   for (const auto& m : v.media)
     if (m.state == social::MediaState::kReady) ready.push_back(&m);
   if (!ready.empty()) {
-    Data photo = photo_data(*ready.front(), ready.front()->original, v.author.account);
+    Data photo = photo_data(c, *ready.front(), ready.front()->original, v.author.account);
     photo.set("link", url);
     d.set("photo", std::move(photo));
     // A sensitive photo without a warning of its own is folded as on the post's page.
     d.set("sensitive", v.post.sensitive && v.post.spoiler_text.empty());
   }
   if (ready.size() > 1)
-    d.set("photo_count", c.number(static_cast<int64_t>(ready.size())) + " photos");
+    d.set("photo_count", c.number(static_cast<int64_t>(ready.size())) + c.t("feed.photos"));
   d.set("content_html", v.post.content_html);
 
   d.set("like_verb", v.favourited ? "unlike" : "like");
@@ -117,17 +117,17 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
   d.set("csrf", c.csrf());
   d.set("return_to", o.return_to + "#p-" + id);
   if (!v.post.hide_favourites_count || v.viewer_is_author)
-    d.set("likes", count_words(c, v.favourites_count, "like", "likes"));
-  d.set("comments", count_words(c, v.replies_count, "comment", "comments"));
-  d.set("time", time_data(v.post.created_at_ms));
+    d.set("likes", count_words(c, v.favourites_count, "count.likes"));
+  d.set("comments", count_words(c, v.replies_count, "count.comments"));
+  d.set("time", time_data(c, v.post.created_at_ms));
   d.set("extra", o.extra_html);
-  return render("card", d);
+  return c.render("card", d);
 }
 
 http::Response refused(const PageContext& c, int status, std::string sentence, std::string back,
                        std::string back_text) {
   Data d;
-  d.set("heading", "Nothing was changed");
+  d.set("heading", c.t("feed.nothing_was_changed"));
   Data paragraphs = list();
   paragraphs.push_back(Data(std::move(sentence)));
   d.set("paragraphs", std::move(paragraphs));
@@ -136,9 +136,9 @@ http::Response refused(const PageContext& c, int status, std::string sentence, s
   link.set("text", std::move(back_text));
   d.set("link", std::move(link));
   Page p;
-  p.title = "Nothing was changed · " + c.s.config.title;
+  p.title = c.t("feed.nothing_was_changed_2", {{"site", c.s.config.title}});
   p.styles = {"forms.css"};
-  p.body_html = render("message", d);
+  p.body_html = c.render("message", d);
   return page_response(c, status, std::move(p));
 }
 

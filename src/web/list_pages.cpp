@@ -34,11 +34,11 @@ std::string older_url(std::string_view path, const social::Page<social::PostView
   return std::string(path) + "?max_id=" + page.positions.back().to_string();
 }
 
-Data count_data(const PageContext& c, int64_t n, std::string_view one, std::string_view many) {
+Data count_data(const PageContext& c, int64_t n, std::string_view key) {
   Data d;
   d.set("value", std::to_string(n));
   d.set("text", c.number(n));
-  d.set("word", std::string(n == 1 ? one : many));
+  d.set("word", c.plural(key, n));
   return d;
 }
 
@@ -72,7 +72,7 @@ http::Response profile_page(const PageContext& c) {
   if (!posts.has_value()) return failure(c, posts.error());
 
   const std::string path = profile_path(a);
-  Data d = account_data(a);
+  Data d = account_data(c, a);
   d.set("domain", c.s.config.domain);
   d.set("header", a.header.empty() ? std::string("/headers/original/missing.png") : media_path(a.header));
   d.set("note", a.note);
@@ -89,19 +89,19 @@ http::Response profile_page(const PageContext& c) {
   }
   d.set("fields", std::move(fields));
   d.set("has_fields", !a.fields.empty());
-  d.set("posts", count_data(c, view->statuses_count, "post", "posts"));
-  d.set("followers", count_data(c, view->followers_count, "follower", "followers"));
-  d.set("following", count_data(c, view->following_count, "following", "following"));
+  d.set("posts", count_data(c, view->statuses_count, "count.posts"));
+  d.set("followers", count_data(c, view->followers_count, "count.followers"));
+  d.set("following", count_data(c, view->following_count, "count.following"));
   d.set("grid", render_grid(c, posts->items, false, older_url(path, *posts, q.limit),
-                            q.max_id.is_none() ? name_of(a) + " has not posted any photos yet."
-                                               : "No older photos."));
+                            q.max_id.is_none() ? name_of(a) + c.t("list.has_not_posted_any_photos")
+                                               : c.t("list.no_older_photos")));
   d.set("paged", !q.max_id.is_none());
   d.set("url", path);
   d.set("actions", profile_actions(c, a));
 
   Page page;
   page.title = name_of(a) + " (@" + a.username + ") · " + c.s.config.title;
-  page.description = a.note.empty() ? "Photos by " + name_of(a) + " on " + c.s.config.title
+  page.description = a.note.empty() ? c.t("list.photos_by") + name_of(a) + c.t("list.on", {{"site", c.s.config.title}})
                                     : snippet(a.note, 200);
   page.canonical = c.absolute(path);
   page.noindex = !a.indexable;
@@ -112,7 +112,7 @@ http::Response profile_page(const PageContext& c) {
   pv.url = page.canonical;
   page.preview = pv;
   page.styles = {"grid.css", "profile.css"};
-  page.body_html = render("profile", d);
+  page.body_html = c.render("profile", d);
   return page_response(c, 200, std::move(page));
 }
 
@@ -134,9 +134,9 @@ http::Response timeline_page(const PageContext& c, std::string_view path, std::s
   d.set("paged", !q.max_id.is_none());
   d.set("first_url", std::string(path));
   d.set("grid", render_grid(c, posts->items, true, older_url(path, *posts, q.limit),
-                            q.max_id.is_none() ? "No photos here yet." : "No older photos."));
+                            q.max_id.is_none() ? c.t("list.no_photos_here_yet") : c.t("list.no_older_photos")));
   Page page;
-  page.title = heading + " · " + c.s.config.title;
+  page.title = c.t("page.title", {{"title", heading}, {"site", c.s.config.title}});
   page.description = intro;
   page.canonical = c.absolute(path);
   // Public timelines are the instance's, not one person's: still kept out of indexes, since
@@ -148,15 +148,15 @@ http::Response timeline_page(const PageContext& c, std::string_view path, std::s
   pv.url = page.canonical;
   page.preview = pv;
   page.styles = {"grid.css"};
-  page.body_html = render("timeline", d);
+  page.body_html = c.render("timeline", d);
   return page_response(c, 200, std::move(page));
 }
 
 }  // namespace
 
 http::Response explore_page(const PageContext& c) {
-  return timeline_page(c, "/explore", "Explore",
-                       "The newest public photos from people on " + c.s.config.title + ".",
+  return timeline_page(c, "/explore", c.t("list.explore"),
+                       c.t("list.the_newest_public_photos_from", {{"site", c.s.config.title}}) + ".",
                        std::nullopt);
 }
 
@@ -170,7 +170,7 @@ http::Response tag_page(const PageContext& c) {
   const std::string lower = social::ascii_lower(tag);
   // One address per tag whatever its case: /tags/Cats and /tags/cats are one page.
   return timeline_page(c, "/tags/" + http::percent_encode(lower), "#" + tag,
-                       "Public photos tagged #" + tag + " on " + c.s.config.title + ".", lower);
+                       c.t("list.public_photos_tagged") + tag + c.t("list.on", {{"site", c.s.config.title}}) + ".", lower);
 }
 
 http::Response home_page(const PageContext& c) {
@@ -184,7 +184,7 @@ http::Response home_page(const PageContext& c) {
   d.set("title", c.s.config.title);
   d.set("description", c.s.config.description);
   d.set("domain", c.s.config.domain);
-  d.set("grid", render_grid(c, posts->items, true, "", "Nobody has shared a public photo yet."));
+  d.set("grid", render_grid(c, posts->items, true, "", c.t("list.nobody_has_shared_a_public")));
   d.set("more", posts->items.size() >= q.limit);
   Page page;
   page.title = c.s.config.title;
@@ -201,7 +201,7 @@ http::Response home_page(const PageContext& c) {
   pv.url = page.canonical;
   page.preview = pv;
   page.styles = {"grid.css", "home.css"};
-  page.body_html = render("home", d);
+  page.body_html = c.render("home", d);
   return page_response(c, 200, std::move(page));
 }
 

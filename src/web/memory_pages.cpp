@@ -37,8 +37,8 @@ Data people_of(const PageContext& c, const social::PostView& v) {
   return people;
 }
 
-std::string years_ago_words(int n) {
-  return n == 1 ? "1 year ago" : std::to_string(n) + " years ago";
+std::string years_ago_words(const PageContext& c, int n) {
+  return c.plural("memories.years_ago", n, {{"count", std::to_string(n)}});
 }
 
 // What the form just did, from ?done= (the 303 after it says so).
@@ -47,9 +47,9 @@ std::string done_sentence(const PageContext& c) {
   if (!params) return "";
   auto done = params->get("done");
   if (!done) return "";
-  if (*done == "post") return "That memory will not be shown again.";
-  if (*done == "person") return "Memories with that person are hidden.";
-  if (*done == "dates") return "Memories from those dates are hidden.";
+  if (*done == "post") return c.t("memories.that_memory_will_not_be");
+  if (*done == "person") return c.t("memories.memories_with_that_person_are");
+  if (*done == "dates") return c.t("memories.memories_from_those_dates_are");
   return "";
 }
 
@@ -62,8 +62,8 @@ http::Response memories_page(const PageContext& c) {
   const social::CivilDate today = zone->date_at(c.s.clock.now_ms());
 
   Data d;
-  d.set("intro", "Your posts from " + std::to_string(today.day) + " " + month_name(today.month) +
-                     " in earlier years. Only you see them here.");
+  d.set("intro", c.t("memories.your_posts_from") + std::to_string(today.day) + " " + month_name(c, today.month) +
+                     c.t("memories.in_earlier_years_only_you"));
   const std::string done = done_sentence(c);
   d.set("done", done.empty() ? Data(false) : Data(done));
   d.set("off", !prefs->memories);
@@ -82,14 +82,14 @@ http::Response memories_page(const PageContext& c) {
       std::string heading;
       for (; i < memories->size() && (*memories)[i].years_ago == years_ago; ++i) {
         const social::MemoryView& m = (*memories)[i];
-        if (heading.empty()) heading = years_ago_words(years_ago) + ", " + date_words(m.date);
+        if (heading.empty()) heading = years_ago_words(c, years_ago) + ", " + date_words(c, m.date);
         Data a;
         a.set("csrf", c.csrf());
         a.set("post_id", m.post.post.id.to_string());
-        a.set("date", date_words(m.date));
+        a.set("date", date_words(c, m.date));
         a.set("iso_date", social::format_date(m.date));
         a.set("people", people_of(c, m.post));
-        o.extra_html = render("memory_actions", a);
+        o.extra_html = c.render("memory_actions", a);
         cards += render_card(c, m.post, o);
       }
       Data y;
@@ -100,14 +100,13 @@ http::Response memories_page(const PageContext& c) {
     }
     if (memories->empty())
       d.set("empty",
-            "Nothing from this day in earlier years. Memories appear here when you have "
-            "posted on this day in an earlier year.");
+            c.t("memories.nothing_from_this_day_in"));
   }
   d.set("years", std::move(years));
   Page p;
-  p.title = "Memories · " + c.s.config.title;
+  p.title = c.t("memories.page_title", {{"site", c.s.config.title}});
   p.styles = {"post.css", "feed.css"};
-  p.body_html = render("memories", d);
+  p.body_html = c.render("memories", d);
   return page_response(c, 200, std::move(p));
 }
 
@@ -120,7 +119,7 @@ std::optional<Id> form_id(const PageContext& c, std::string_view name) {
 
 http::Response back_to_memories(const PageContext& c, const Status& st, std::string_view done) {
   if (st.code() == StatusCode::kInvalidArgument)
-    return refused(c, 422, st.message(), "/memories", "Back to Memories");
+    return refused(c, 422, st.message(), "/memories", c.t("memories.back_to_memories"));
   if (!st.is_ok()) return failure(c, st);
   return see_other("/memories?done=" + std::string(done));
 }
@@ -128,48 +127,47 @@ http::Response back_to_memories(const PageContext& c, const Status& st, std::str
 http::Response hide_post(const PageContext& c) {
   auto id = form_id(c, "status_id");
   if (!id)
-    return refused(c, 422, "The form did not say which post to hide.", "/memories",
-                   "Back to Memories");
+    return refused(c, 422, c.t("memories.the_form_did_not_say"), "/memories",
+                   c.t("memories.back_to_memories"));
   return back_to_memories(c, c.s.memories.hide_status(c.viewer(), *id).status(), "post");
 }
 
 http::Response hide_person(const PageContext& c) {
   auto id = form_id(c, "account_id");
   if (!id)
-    return refused(c, 422, "The form did not say whose memories to hide.", "/memories",
-                   "Back to Memories");
+    return refused(c, 422, c.t("memories.the_form_did_not_say_2"), "/memories",
+                   c.t("memories.back_to_memories"));
   if (*id == c.me->account.id)
-    return refused(c, 422, "You cannot hide memories with yourself.", "/memories",
-                   "Back to Memories");
+    return refused(c, 422, c.t("memories.you_cannot_hide_memories_with"), "/memories",
+                   c.t("memories.back_to_memories"));
   return back_to_memories(c, c.s.memories.hide_account(c.viewer(), *id).status(), "person");
 }
 
 http::Response hide_dates(const PageContext& c) {
   auto date = social::parse_date(c.field("date"));
   if (!date)
-    return refused(c, 422, "The form did not give a date to hide. Dates are written YYYY-MM-DD.",
-                   "/memories", "Back to Memories");
+    return refused(c, 422, c.t("memories.the_form_did_not_give"),
+                   "/memories", c.t("memories.back_to_memories"));
   const std::string around = c.field("around").empty() ? "0" : c.field("around");
   int64_t days = -1;
   if (around == "0") days = 0;
   if (around == "3") days = 3;
   if (around == "7") days = 7;
   if (days < 0)
-    return refused(c, 422, "Choose the day only, 3 days either side, or a week either side.",
-                   "/memories", "Back to Memories");
+    return refused(c, 422, c.t("memories.choose_the_day_only_3"),
+                   "/memories", c.t("memories.back_to_memories"));
   const int64_t day = social::days_since_epoch(*date);
   social::NewHiddenRange r;
   r.start_date = social::format_date(social::date_from_days(day - days));
   r.end_date = social::format_date(social::date_from_days(day + days));
-  r.note = "Hidden from the Memories page";
+  r.note = c.t("memories.hidden_from_the_memories_page");
   auto made = c.s.memories.hide_range(c.viewer(), r);
   if (!made.has_value() && made.error().code() == StatusCode::kInvalidArgument) {
     // The service's messages are for API clients; say it plainly.
     return refused(c, 422,
-                   "Those dates could not be hidden: " + r.start_date + " to " + r.end_date +
-                       " is not a range Memories can hide, or you have hidden as many ranges as "
-                       "Memories keeps. Remove some in Settings and try again.",
-                   "/memories", "Back to Memories");
+                   c.t("memories.those_dates_could_not_be") + r.start_date + c.t("memories.to") + r.end_date +
+                       c.t("memories.is_not_a_range_memories"),
+                   "/memories", c.t("memories.back_to_memories"));
   }
   return back_to_memories(c, made.status(), "dates");
 }

@@ -42,11 +42,12 @@ const Value* Value::find(std::string_view key) const {
 }
 
 struct Template::Node {
-  enum class Type { kText, kEscaped, kRaw, kSection, kInverted };
+  enum class Type { kText, kEscaped, kRaw, kSection, kInverted, kMessage };
   Type type = Type::kText;
   std::string text;                // kText: the text; others: the name as written
   std::vector<std::string> path;   // the name split at '.'; empty for "."
   std::vector<Node> children;      // sections
+  bool attribute = false;          // kMessage: inside an HTML tag (an attribute's value)
 };
 
 Template::Template() = default;
@@ -127,7 +128,7 @@ std::unique_ptr<Template> Template::parse(std::string_view text, std::string* er
     std::string_view inner = text.substr(tag + (triple ? 3 : 2), close - tag - (triple ? 3 : 2));
     const size_t end = close + (triple ? 3 : 2);
     char sigil = triple ? '{' : (inner.empty() ? '\0' : inner.front());
-    if (!triple && (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!' || sigil == '&'))
+    if (!triple && (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!' || sigil == '&' || sigil == '@'))
       inner.remove_prefix(1);
     else if (!triple)
       sigil = '\0';
@@ -166,7 +167,14 @@ std::unique_ptr<Template> Template::parse(std::string_view text, std::string* er
     n.type = sigil == '#'   ? Node::Type::kSection
              : sigil == '^' ? Node::Type::kInverted
              : (sigil == '{' || sigil == '&') ? Node::Type::kRaw
+             : sigil == '@'                   ? Node::Type::kMessage
                                               : Node::Type::kEscaped;
+    if (n.type == Node::Type::kMessage) {
+      // Inside a tag when the last '<' before it is later than the last '>'.
+      const size_t lt = tag == 0 ? std::string_view::npos : text.rfind('<', tag - 1);
+      const size_t gt = tag == 0 ? std::string_view::npos : text.rfind('>', tag - 1);
+      n.attribute = lt != std::string_view::npos && (gt == std::string_view::npos || lt > gt);
+    }
     auto& nodes = *open.back();
     nodes.push_back(std::move(n));
     if (sigil == '#' || sigil == '^') {
@@ -180,7 +188,60 @@ std::unique_ptr<Template> Template::parse(std::string_view text, std::string* er
 
 namespace {
 
-void render_nodes(const std::vector<Node>& nodes, std::vector<const Value*>& stack, std::string& out) {
+// A catalogue message in a page. Its own text is escaped for where it stands: '&', '<' and '>'
+// in text, and '"' too in an attribute (the templates quote every attribute with '"'), so quotes
+// and apostrophes read as they did when the words were written in the templates. Placeholders
+// come from the data, escaped as {{name}} is.
+void append_message(const Texts& texts, const std::string& key, bool attribute,
+                    std::vector<const Value*>& stack, std::string& out) {
+  const Message* m = texts.find(key);
+  if (!m) {
+    out += '[';
+    append_escaped(out, key);
+    out += ']';
+    return;
+  }
+  for (const Message::Piece& p : m->pieces) {
+    if (!p.placeholder) {
+      size_t run = 0;
+      const std::string& s = p.text;
+      for (size_t i = 0; i < s.size(); ++i) {
+        const char* ref;
+        switch (s[i]) {
+          case '&': ref = "&amp;"; break;
+          case '<': ref = "&lt;"; break;
+          case '>': ref = "&gt;"; break;
+          case '"':
+            if (!attribute) continue;
+            ref = "&quot;";
+            break;
+          default: continue;
+        }
+        out.append(s.data() + run, i - run);
+        out += ref;
+        run = i + 1;
+      }
+      out.append(s.data() + run, s.size() - run);
+      continue;
+    }
+    const Value* v = nullptr;
+    if (p.text.find('.') == std::string::npos) {
+      for (auto it = stack.rbegin(); it != stack.rend() && !v; ++it) v = (*it)->find(p.text);
+    } else {
+      v = lookup(stack, split_path(p.text));
+    }
+    if (v && v->kind() == Value::Kind::kString) {
+      append_escaped(out, v->string());
+    } else {
+      out += '{';
+      append_escaped(out, p.text);
+      out += '}';
+    }
+  }
+}
+
+void render_nodes(const std::vector<Node>& nodes, std::vector<const Value*>& stack, const Texts& texts,
+                  std::string& out) {
   for (const Node& n : nodes) {
     switch (n.type) {
       case Node::Type::kText:
@@ -204,19 +265,22 @@ void render_nodes(const std::vector<Node>& nodes, std::vector<const Value*>& sta
         if (v->kind() == Value::Kind::kList) {
           for (const Value& item : v->items()) {
             stack.push_back(&item);
-            render_nodes(n.children, stack, out);
+            render_nodes(n.children, stack, texts, out);
             stack.pop_back();
           }
         } else {
           stack.push_back(v);
-          render_nodes(n.children, stack, out);
+          render_nodes(n.children, stack, texts, out);
           stack.pop_back();
         }
         break;
       }
+      case Node::Type::kMessage:
+        append_message(texts, n.text, n.attribute, stack, out);
+        break;
       case Node::Type::kInverted: {
         const Value* v = lookup(stack, n.path);
-        if (!v || !v->truthy()) render_nodes(n.children, stack, out);
+        if (!v || !v->truthy()) render_nodes(n.children, stack, texts, out);
         break;
       }
     }
@@ -225,10 +289,27 @@ void render_nodes(const std::vector<Node>& nodes, std::vector<const Value*>& sta
 
 }  // namespace
 
-void Template::render(const Value& data, std::string& out) const {
+void Template::render(const Value& data, std::string& out, const Texts& texts) const {
   std::vector<const Value*> stack{&data};
   stack.reserve(16);
-  render_nodes(nodes_, stack, out);
+  render_nodes(nodes_, stack, texts, out);
+}
+
+namespace {
+
+void collect_keys(const std::vector<Node>& nodes, std::vector<std::string>& out) {
+  for (const Node& n : nodes) {
+    if (n.type == Node::Type::kMessage) out.push_back(n.text);
+    collect_keys(n.children, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Template::message_keys() const {
+  std::vector<std::string> out;
+  collect_keys(nodes_, out);
+  return out;
 }
 
 }  // namespace kindred::web

@@ -6,9 +6,12 @@
 #include <utility>
 #include <vector>
 
+#include "web/text.h"
+
 // The subset of Mustache (mustache.github.io, mustache(5)) the page templates use, rendered
 // straight into one string: {{name}} (escaped with escape_html), {{{name}}} and {{&name}} (placed
-// as they are), dotted names ({{author.name}}), {{.}}, sections {{#name}}..{{/name}} over lists,
+// as they are), {{@key}} (the catalogue message `key` of web/text.h in the render's language,
+// escaped, its {placeholders} filled from the data as {{placeholder}} would be), dotted names ({{author.name}}), {{.}}, sections {{#name}}..{{/name}} over lists,
 // objects, booleans and strings, inverted sections {{^name}}..{{/name}}, comments {{! ..}}, and
 // the spec's standalone lines (a line holding only a section tag leaves no blank line). Not
 // supported: partials, lambdas, changing delimiters.
@@ -60,8 +63,10 @@ class Template {
  public:
   // Errors are returned as a sentence naming the line ("line 12: {{/a}} closes {{#b}}").
   static std::unique_ptr<Template> parse(std::string_view text, std::string* error);
-  // Appends the output for `data` to `out`.
-  void render(const Value& data, std::string& out) const;
+  // Appends the output for `data` to `out`, with the messages of `texts`.
+  void render(const Value& data, std::string& out, const Texts& texts = english()) const;
+  // The keys of the {{@key}} tags, in order, repeats included.
+  std::vector<std::string> message_keys() const;
   ~Template();
 
   struct Node;  // one piece of the parsed template (mustache.cpp)

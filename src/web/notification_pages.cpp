@@ -33,13 +33,13 @@ void add_people(const PageContext& c, Data& parts,
   const size_t named = std::min(people.size(), kNamesShown);
   const int64_t others = std::max<int64_t>(0, count - static_cast<int64_t>(named));
   for (size_t i = 0; i < named; ++i) {
-    if (i > 0) parts.push_back(part(i + 1 == named && others == 0 ? " and " : ", "));
+    if (i > 0) parts.push_back(part(i + 1 == named && others == 0 ? c.t("notifications.and") : ", "));
     parts.push_back(part(name_of(*people[i]), profile_path(*people[i])));
   }
   if (others > 0) {
-    parts.push_back(part(" and "));
+    parts.push_back(part(c.t("notifications.and")));
     parts.push_back(part(c.number(others), "", others));
-    parts.push_back(part(others == 1 ? " other" : " others"));
+    parts.push_back(part(others == 1 ? c.t("notifications.other") : c.t("notifications.others")));
   }
 }
 
@@ -51,30 +51,30 @@ Data sentence(const PageContext& c, const social::NotificationGroup& g,
   const social::Account& me = c.me->account;
   switch (g.type) {
     case social::NotificationType::kFavourite:
-      parts.push_back(part(" liked "));
+      parts.push_back(part(c.t("notifications.liked")));
       parts.push_back(
-          part("your post", post ? post_path(post->author.account, post->post.id) : ""));
+          part(c.t("notifications.your_post"), post ? post_path(post->author.account, post->post.id) : ""));
       break;
     case social::NotificationType::kReblog:
-      parts.push_back(part(" shared "));
+      parts.push_back(part(c.t("notifications.shared")));
       parts.push_back(
-          part("your post", post ? post_path(post->author.account, post->post.id) : ""));
+          part(c.t("notifications.your_post"), post ? post_path(post->author.account, post->post.id) : ""));
       break;
     case social::NotificationType::kFollow:
-      parts.push_back(part(" followed you"));
+      parts.push_back(part(c.t("notifications.followed_you")));
       break;
     case social::NotificationType::kFollowRequest:
-      parts.push_back(part(" asked to follow you"));
+      parts.push_back(part(c.t("notifications.asked_to_follow_you_part")));
       break;
     case social::NotificationType::kMention: {
       if (!post) {
-        parts.push_back(part(" mentioned you"));
+        parts.push_back(part(c.t("notifications.mentioned_you")));
         break;
       }
       const std::string quote = snippet(post->post.text, kSnippetChars);
       if (post->post.in_reply_to_account_id == me.id && !post->post.in_reply_to_id.is_none()) {
-        parts.push_back(part(" commented on "));
-        parts.push_back(part("your post", post_path(me, post->post.in_reply_to_id) + "#c-" +
+        parts.push_back(part(c.t("notifications.commented_on")));
+        parts.push_back(part(c.t("notifications.your_post"), post_path(me, post->post.in_reply_to_id) + "#c-" +
                                               post->post.id.to_string()));
       } else {
         parts.push_back(part(" "));
@@ -113,7 +113,7 @@ Status mark_read(const PageContext& c, Id last_read, Id newest) {
 Data requests_data(const PageContext& c, const social::Page<social::AccountView>& requests) {
   Data items = list();
   for (const auto& r : requests.items) {
-    Data d = account_data(r.account);
+    Data d = account_data(c, r.account);
     d.set("csrf", c.csrf());
     items.push_back(std::move(d));
   }
@@ -159,7 +159,7 @@ http::Response notifications_page(const PageContext& c) {
     item.set("avatar", avatar_path(*people.front()));
     item.set("parts", sentence(c, g, people, post));
     item.set("time",
-             time_data(g.page_max_id.is_none() ? g.most_recent_id.ms() : g.page_max_id.ms()));
+             time_data(c, g.page_max_id.is_none() ? g.most_recent_id.ms() : g.page_max_id.ms()));
     items.push_back(std::move(item));
   }
   const bool has_items = !items.items().empty();
@@ -185,9 +185,9 @@ http::Response notifications_page(const PageContext& c) {
   if (Status st = mark_read(c, last_read, newest); !st.is_ok()) return failure(c, st);
 
   Page p;
-  p.title = "Notifications · " + c.s.config.title;
+  p.title = c.t("notifications.page_title", {{"site", c.s.config.title}});
   p.styles = {"feed.css"};
-  p.body_html = render("notifications", d);
+  p.body_html = c.render("notifications", d);
   return page_response(c, 200, std::move(p));
 }
 

@@ -23,8 +23,8 @@ constexpr std::string_view kContentSecurityPolicy =
     "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'; object-src 'none'";
 
-constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
+constexpr const char* kMonths[] = {"month.1", "month.2", "month.3", "month.4",  "month.5",  "month.6",
+                                   "month.7", "month.8", "month.9", "month.10", "month.11", "month.12"};
 
 bool wants_html(const http::Request& req) {
   auto accept = req.header("accept");
@@ -113,7 +113,7 @@ http::Response page_response(const PageContext& c, int status, Page page) {
   http::Response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = render("layout", d);
+  r.body = c.render("layout", d);
   r.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("Referrer-Policy", "same-origin");
@@ -134,41 +134,39 @@ http::Response page_response(const PageContext& c, int status, Page page) {
 http::Response error_page(const PageContext& c, int status) {
   Data d;
   std::string title;
+  const char* title_key;
+  const char* message_key;
   switch (status) {
     case 404:
-      title = "Page not found";
-      d.set("message",
-            "There is nothing here. The link may be mistyped, or what it pointed to may have been "
-            "removed or be visible only to some people.");
+      title_key = "error.not_found.title";
+      message_key = "error.not_found.message";
       break;
     case 410:
-      title = "This page is gone";
-      d.set("message", "What was here has been removed.");
+      title_key = "error.gone.title";
+      message_key = "error.gone.message";
       break;
     case 429:
-      title = "Too many pages at once";
-      d.set("message",
-            "This address asked for more pages in the last few minutes than anyone reads. Please "
-            "wait a few minutes and try again.");
+      title_key = "error.too_many.title";
+      message_key = "error.too_many.message";
       break;
     case 403:
-      title = "That form has expired";
-      d.set("message",
-            "The form you sent was not one this site gave you just now, so nothing was changed. "
-            "Go back, reload the page, and try again.");
+      title_key = "error.form_expired.title";
+      message_key = "error.form_expired.message";
       break;
     case 400:
-      title = "That link is not valid";
-      d.set("message", "Part of the address is not one this site understands. Try the page from its start.");
+      title_key = "error.bad_link.title";
+      message_key = "error.bad_link.message";
       break;
     default:
-      title = "Something went wrong";
-      d.set("message", "Kindred could not show this page because of a problem on the server. Please try again in a moment.");
+      title_key = "error.server.title";
+      message_key = "error.server.message";
   }
+  title = c.t(title_key);
+  d.set("message", c.t(message_key));
   d.set("heading", title);
   Page page;
-  page.title = title + " · " + c.s.config.title;
-  page.body_html = render("error", d);
+  page.title = c.t("page.title", {{"title", title}, {"site", c.s.config.title}});
+  page.body_html = c.render("error", d);
   return page_response(c, status, page);
 }
 
@@ -234,7 +232,7 @@ std::string avatar_path(const social::Account& a) {
   return a.avatar.empty() ? "/avatars/original/missing.png" : media_path(a.avatar);
 }
 
-Data account_data(const social::Account& a) {
+Data account_data(const PageContext& c, const social::Account& a) {
   Data d;
   d.set("remembering", false);
   d.set("name", name_of(a));
@@ -242,23 +240,24 @@ Data account_data(const social::Account& a) {
   d.set("url", profile_path(a));
   d.set("avatar", avatar_path(a));
   d.set("verified", a.verified);
-  if (a.memorial) d.set("remembering", "Remembering " + name_of(a));
+  if (a.memorial) d.set("remembering", c.t("account.remembering", {{"name", name_of(a)}}));
   return d;
 }
 
-Data photo_data(const social::Media& m, const social::MediaFile& file, const social::Account& author) {
+Data photo_data(const PageContext& c, const social::Media& m, const social::MediaFile& file,
+                const social::Account& author) {
   Data d;
   d.set("src", media_path(file.blob));
   d.set("width", std::to_string(file.width));
   d.set("height", std::to_string(file.height));
-  d.set("alt", m.description.empty() ? "Photo by " + name_of(author) + ", without a description"
+  d.set("alt", m.description.empty() ? c.t("photo.no_description", {{"name", name_of(author)}})
                                      : m.description);
   return d;
 }
 
-const char* month_name(unsigned month) { return kMonths[month - 1]; }
+std::string month_name(const PageContext& c, unsigned month) { return c.t(kMonths[month - 1]); }
 
-Data time_data(int64_t ms) {
+Data time_data(const PageContext& c, int64_t ms) {
   constexpr int64_t kDayMs = 86'400'000;
   const int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
   const int64_t in_day = ms - days * kDayMs;
@@ -268,12 +267,14 @@ Data time_data(int64_t ms) {
   const int ss = static_cast<int>(in_day / 1000 % 60);
   char iso[64];
   std::snprintf(iso, sizeof iso, "%sT%02d:%02d:%02dZ", social::format_date(date).c_str(), hh, mm, ss);
-  char text[96];
-  std::snprintf(text, sizeof text, "%u %s %d, %02d:%02d UTC", date.day, month_name(date.month),
-                date.year, hh, mm);
+  char clock[16];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", hh, mm);
   Data d;
   d.set("iso", std::string(iso));
-  d.set("text", std::string(text));
+  d.set("text", c.t("time.utc", {{"day", std::to_string(date.day)},
+                                 {"month", month_name(c, date.month)},
+                                 {"year", std::to_string(date.year)},
+                                 {"time", clock}}));
   return d;
 }
 
@@ -316,23 +317,23 @@ std::string render_grid(const PageContext& c, const std::vector<social::PostView
     Data tile;
     for (const char* key : {"warning", "photo", "more", "caption", "likes"}) tile.set(key, false);
     tile.set("url", post_path(p.author.account, p.post.id));
-    tile.set("author", account_data(p.author.account));
+    tile.set("author", account_data(c, p.author.account));
     const bool hidden = p.post.sensitive || !p.post.spoiler_text.empty();
     if (hidden) {
       // A grid shows no photo a post hides behind a warning: the tile says so in words.
-      tile.set("warning", p.post.spoiler_text.empty() ? std::string("Sensitive photo")
+      tile.set("warning", p.post.spoiler_text.empty() ? c.t("grid.sensitive_photo")
                                                       : warning_text(p.post.spoiler_text));
     } else if (!p.media.empty() && p.media.front().state == social::MediaState::kReady) {
       const social::Media& m = p.media.front();
-      tile.set("photo", photo_data(m, m.preview, p.author.account));
+      tile.set("photo", photo_data(c, m, m.preview, p.author.account));
     }
-    if (p.media.size() > 1) tile.set("more", std::to_string(p.media.size()) + " photos");
+    if (p.media.size() > 1) tile.set("more", c.plural("grid.photos", static_cast<int64_t>(p.media.size()), {{"count", std::to_string(p.media.size())}}));
     if (captions) {
       const std::string caption = snippet(p.post.text, 120);
       if (!caption.empty() && !hidden) tile.set("caption", caption);
       tile.set("likes", c.number(p.favourites_count));
       tile.set("show_likes", !p.post.hide_favourites_count);
-      tile.set("likes_word", p.favourites_count == 1 ? "like" : "likes");
+      tile.set("likes_word", c.plural("grid.likes_word", p.favourites_count));
     }
     items.push_back(std::move(tile));
   }
@@ -342,7 +343,7 @@ std::string render_grid(const PageContext& c, const std::vector<social::PostView
   d.set("captions", captions);
   d.set("empty", std::string(empty));
   if (!older_url.empty()) d.set("older_url", older_url);
-  return render("grid", d);
+  return c.render("grid", d);
 }
 
 }  // namespace kindred::web

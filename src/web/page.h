@@ -29,7 +29,7 @@ struct PageContext {
   const WebServices& s;
   const Assets& assets;
   const http::Request& req;
-  std::string language;  // for numbers ("en", "de-DE")
+  std::string language;  // for words and numbers ("en", "de-DE")
   std::optional<SignedIn> me;
   http::Params form;                         // a POST's fields (text parts of a multipart body)
   std::vector<http::MultipartPart> files;    // a multipart POST's file parts (views into req.body)
@@ -37,6 +37,7 @@ struct PageContext {
   // response to set it.
   mutable std::string pre_session_csrf;
   mutable bool set_csrf_cookie = false;
+  mutable const Texts* texts_ = nullptr;  // texts(), found on first use
 
   social::Viewer viewer() const { return {me ? me->account.id : Id()}; }
   // The CSRF token this request's forms carry (web/session.h).
@@ -45,6 +46,20 @@ struct PageContext {
   std::string field(std::string_view name) const;
 
   std::string number(int64_t n) const;
+  // The catalogue of the reader's language (web/text.h), English for what it lacks.
+  const Texts& texts() const {
+    if (!texts_) texts_ = &texts_for(language);
+    return *texts_;
+  }
+  // The message `key` in the reader's language, placeholders filled from `args` (plain text).
+  std::string t(std::string_view key, TextArgs args = {}) const { return texts().t(key, args); }
+  // The message `key.one`, `key.other`, ... that suits `n` in the reader's language; pass the
+  // number itself as an argument formatted with number(n).
+  std::string plural(std::string_view key, int64_t n, TextArgs args = {}) const {
+    return texts().plural(key, n, args);
+  }
+  // A template rendered in the reader's language.
+  std::string render(std::string_view name, const Data& data) const { return web::render(name, data, texts()); }
   // base_url + path
   std::string absolute(std::string_view path) const { return s.config.base_url + std::string(path); }
 };
@@ -93,8 +108,8 @@ http::Response see_other(const std::string& path);
 // Where a form should send the person back to: its `return_to` field when it is a local path,
 // else `fallback`.
 std::string return_path(const PageContext& c, const std::string& fallback);
-// "January" .. "December". REQUIRES: 1 <= month <= 12.
-const char* month_name(unsigned month);
+// "January" .. "December" in the reader's language. REQUIRES: 1 <= month <= 12.
+std::string month_name(const PageContext& c, unsigned month);
 // A content warning as a page shows it: any unclosed bidi override closed.
 std::string warning_text(std::string_view spoiler_text);
 
@@ -108,12 +123,13 @@ std::string post_path(const social::Account& author, Id post_id);
 std::string media_path(std::string_view blob);
 std::string avatar_path(const social::Account& a);
 // {name, username, url, avatar, verified, remembering}
-Data account_data(const social::Account& a);
+Data account_data(const PageContext& c, const social::Account& a);
 // One stored file of a photo as an <img>: {src, width, height, alt}; the alt text is the
 // photo's description, or "Photo by <name>, without a description".
-Data photo_data(const social::Media& m, const social::MediaFile& file, const social::Account& author);
+Data photo_data(const PageContext& c, const social::Media& m, const social::MediaFile& file,
+                const social::Account& author);
 // "<time datetime=...>" parts: {iso, text} ("2 December 2026, 13:45 UTC")
-Data time_data(int64_t ms);
+Data time_data(const PageContext& c, int64_t ms);
 // The first characters of a post's text for previews and captions, whole words, "…" if cut,
 // with direction overrides closed (social::balance_bidi).
 std::string snippet(std::string_view text, size_t max_chars);

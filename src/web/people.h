@@ -42,8 +42,9 @@ http::Response refused(const PageContext& c, int status, std::string sentence, s
 // max_id from the request's query: Id() when absent, nullopt when malformed.
 std::optional<Id> query_max_id(const PageContext& c);
 // "12 likes": {value, text, word} with the number as the reader's language writes it.
-Data count_words(const PageContext& c, int64_t n, std::string_view one, std::string_view many);
+// `key` names the plural word (web/text.h): "count.likes" gives "like" or "likes".
+Data count_words(const PageContext& c, int64_t n, std::string_view key);
 // "2 December 2024"
-std::string date_words(const social::CivilDate& d);
+std::string date_words(const PageContext& c, const social::CivilDate& d);
 
 }  // namespace kindred::web

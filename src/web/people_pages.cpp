@@ -17,64 +17,62 @@ struct Duration {
   const char* label;
 };
 // The mute lengths the form offers; nothing else is taken.
-constexpr std::array<Duration, 5> kMuteDurations{{{0, "Until I unmute them"},
-                                                  {3600, "1 hour"},
-                                                  {86400, "1 day"},
-                                                  {7 * 86400, "7 days"},
-                                                  {30 * 86400, "30 days"}}};
+constexpr std::array<Duration, 5> kMuteDurations{{{0, "people.until_i_unmute_them"},
+                                                  {3600, "people.mute_1_hour"},
+                                                  {86400, "people.mute_1_day"},
+                                                  {7 * 86400, "people.mute_7_days"},
+                                                  {30 * 86400, "people.mute_30_days"}}};
 
 // The account `/@:acct` names, as its profile finds it: only a local, approved username.
 Result<social::Account> target_of(const PageContext& c) {
   const std::string_view acct = c.req.param("acct");
   if (acct.empty() || acct.find('@') != std::string_view::npos)
-    return Status::not_found("No such account");
+    return Status::not_found(c.t("people.no_such_account"));
   auto found = c.s.accounts.lookup(acct);
   if (!found.has_value()) return found.error();
-  if (!found->approved) return Status::not_found("No such account");
+  if (!found->approved) return Status::not_found(c.t("people.no_such_account"));
   return *found;
 }
 
 // "/@ann/block" -> what the confirmation page says and sends.
 struct Confirm {
   const char* verb;     // the POST it makes: /@name/<verb>
-  const char* heading;  // "Block %s?"
-  const char* button;
+  const char* heading;  // a message key: "Block {name}?"
+  const char* button;  // a message key
   const char* button_class;
-  std::vector<std::string> (*paragraphs)(const std::string& name);
+  std::vector<std::string> (*paragraphs)(const PageContext& c, const std::string& name);
 };
 
-std::vector<std::string> block_words(const std::string& name) {
-  return {"You stop following each other, and " + name +
-              " can no longer follow you, see your posts while signed in, comment on them or "
-              "mention you in a way that reaches you.",
-          "They are not told. You can unblock them later from their profile."};
+std::vector<std::string> block_words(const PageContext& c, const std::string& name) {
+  return {c.t("people.you_stop_following_each_other") + name +
+              c.t("people.can_no_longer_follow_you"),
+          c.t("people.they_are_not_told_you")};
 }
-std::vector<std::string> mute_words(const std::string& name) {
-  return {"You stop seeing " + name +
-              "'s posts in your home feed. They can still follow you and see your posts, and they "
-              "are not told.",
-          "You can unmute them at any time from their profile."};
+std::vector<std::string> mute_words(const PageContext& c, const std::string& name) {
+  return {c.t("people.you_stop_seeing") + name +
+              c.t("people.s_posts_in_your_home"),
+          c.t("people.you_can_unmute_them_at")};
 }
-std::vector<std::string> restrict_words(const std::string& name) {
-  return {"New comments by " + name +
-              " on your posts are held for your review: nobody else sees them until you approve "
-              "them. Nothing else changes, and they are not told.",
-          "You can unrestrict them at any time from their profile."};
+std::vector<std::string> restrict_words(const PageContext& c, const std::string& name) {
+  return {c.t("people.new_comments_by") + name +
+              c.t("people.on_your_posts_are_held"),
+          c.t("people.you_can_unrestrict_them_at")};
 }
 
-constexpr Confirm kBlock{"block", "Block ", "Block", "danger", block_words};
-constexpr Confirm kMute{"mute", "Mute ", "Mute", "primary", mute_words};
-constexpr Confirm kRestrict{"restrict", "Restrict ", "Restrict", "primary", restrict_words};
+constexpr Confirm kBlock{"block", "people.block_heading", "people.block_2", "danger", block_words};
+constexpr Confirm kMute{"mute", "people.mute_heading", "people.mute_2", "primary", mute_words};
+constexpr Confirm kRestrict{"restrict", "people.restrict_heading", "people.restrict_2", "primary",
+                            restrict_words};
 
 // The mute form's choices, with the one sent (or the default) checked.
-Data mute_data(int64_t duration, bool notifications, const std::string& error) {
+Data mute_data(const PageContext& c, int64_t duration, bool notifications, const std::string& error) {
   Data m;
   m.set("error", error.empty() ? Data(false) : Data(error));
   Data durations = list();
   for (const auto& d : kMuteDurations) {
     Data item;
     item.set("value", std::to_string(d.seconds));
-    item.set("label", d.label);
+    item.set("label", c.t(d.label));
     item.set("checked", d.seconds == duration);
     durations.push_back(std::move(item));
   }
@@ -83,7 +81,7 @@ Data mute_data(int64_t duration, bool notifications, const std::string& error) {
   for (bool on : {true, false}) {
     Data item;
     item.set("value", on ? "1" : "0");
-    item.set("label", on ? "Hide their notifications too" : "Keep showing their notifications");
+    item.set("label", on ? c.t("people.hide_their_notifications_too") : c.t("people.keep_showing_their_notifications"));
     item.set("checked", on == notifications);
     choices.push_back(std::move(item));
   }
@@ -95,20 +93,21 @@ http::Response confirm_page(const PageContext& c, const Confirm& what, const soc
                             int status = 200, Data mute = Data(false)) {
   const std::string name = name_of(a);
   Data d;
-  d.set("heading", std::string(what.heading) + name + "?");
+  const std::string heading = c.t(what.heading, {{"name", name}});
+  d.set("heading", heading);
   Data paragraphs = list();
-  for (auto& p : what.paragraphs(name)) paragraphs.push_back(Data(std::move(p)));
+  for (auto& p : what.paragraphs(c, name)) paragraphs.push_back(Data(std::move(p)));
   d.set("paragraphs", std::move(paragraphs));
   d.set("action", profile_path(a) + "/" + what.verb);
   d.set("csrf", c.csrf());
   d.set("back", profile_path(a));
-  d.set("button", what.button);
+  d.set("button", c.t(what.button));
   d.set("button_class", what.button_class);
   d.set("mute", std::move(mute));
   Page p;
-  p.title = std::string(what.heading) + name + "? · " + c.s.config.title;
+  p.title = c.t("page.title", {{"title", heading}, {"site", c.s.config.title}});
   p.styles = {"forms.css"};
-  p.body_html = render("person_confirm", d);
+  p.body_html = c.render("person_confirm", d);
   return page_response(c, status, std::move(p));
 }
 
@@ -118,16 +117,16 @@ http::Response confirm(const PageContext& c) {
   auto a = target_of(c);
   if (!a.has_value()) return failure(c, a.error());
   if (a->id == c.me->account.id)
-    return refused(c, 422, std::string("You cannot ") + kWhat.verb + " yourself.", profile_path(*a),
-                   "Back to your profile");
-  if (&kWhat == &kMute) return confirm_page(c, kWhat, *a, 200, mute_data(0, true, ""));
+    return refused(c, 422, std::string(c.t("people.you_cannot")) + kWhat.verb + c.t("people.yourself"), profile_path(*a),
+                   c.t("people.back_to_your_profile"));
+  if (&kWhat == &kMute) return confirm_page(c, kWhat, *a, 200, mute_data(c, 0, true, ""));
   return confirm_page(c, kWhat, *a);
 }
 
 // What one form does to the person the path names, and what a refusal says.
 struct Act {
-  const char* self;    // the sentence for acting on oneself
-  const char* denied;  // the sentence for PermissionDenied ("%s" is not used: it is appended)
+  std::string self;    // the sentence for acting on oneself
+  std::string denied;  // the sentence for PermissionDenied ("%s" is not used: it is appended)
 };
 
 // Runs `act(target)` on the person `/@:acct` names and goes back to their profile. Acting on
@@ -137,52 +136,52 @@ http::Response on_person(const PageContext& c, const Act& words, F act) {
   auto a = target_of(c);
   if (!a.has_value()) return failure(c, a.error());
   const std::string back = profile_path(*a);
-  if (a->id == c.me->account.id) return refused(c, 422, words.self, back, "Back to your profile");
+  if (a->id == c.me->account.id) return refused(c, 422, words.self, back, c.t("people.back_to_your_profile"));
   Status st = act(*a);
   if (st.code() == StatusCode::kPermissionDenied || st.code() == StatusCode::kInvalidArgument)
     return refused(c, 422, std::string(words.denied) + " " + name_of(*a) + ".", back,
-                   "Back to " + name_of(*a) + "'s profile");
+                   c.t("people.back_to") + name_of(*a) + c.t("people.s_profile"));
   if (!st.is_ok()) return failure(c, st);
   return see_other(return_path(c, back));
 }
 
 http::Response follow_post(const PageContext& c) {
   return on_person(
-      c, {"You cannot follow yourself.", "One of you has blocked the other, so you cannot follow"},
+      c, {c.t("people.you_cannot_follow_yourself"), c.t("people.one_of_you_has_blocked")},
       [&](const social::Account& a) {
         return c.s.relationships.follow(c.viewer(), a.id).status();
       });
 }
 http::Response unfollow_post(const PageContext& c) {
-  return on_person(c, {"You cannot unfollow yourself.", "You cannot unfollow"},
+  return on_person(c, {c.t("people.you_cannot_unfollow_yourself"), c.t("people.you_cannot_unfollow")},
                    [&](const social::Account& a) {
                      return c.s.relationships.unfollow(c.viewer(), a.id).status();
                    });
 }
 http::Response block_post(const PageContext& c) {
   return on_person(
-      c, {"You cannot block yourself.", "You cannot block"},
+      c, {c.t("people.you_cannot_block_yourself"), c.t("people.you_cannot_block")},
       [&](const social::Account& a) { return c.s.relationships.block(c.viewer(), a.id).status(); });
 }
 http::Response unblock_post(const PageContext& c) {
-  return on_person(c, {"You cannot unblock yourself.", "You cannot unblock"},
+  return on_person(c, {c.t("people.you_cannot_unblock_yourself"), c.t("people.you_cannot_unblock")},
                    [&](const social::Account& a) {
                      return c.s.relationships.unblock(c.viewer(), a.id).status();
                    });
 }
 http::Response unmute_post(const PageContext& c) {
-  return on_person(c, {"You cannot unmute yourself.", "You cannot unmute"},
+  return on_person(c, {c.t("people.you_cannot_unmute_yourself"), c.t("people.you_cannot_unmute")},
                    [&](const social::Account& a) {
                      return c.s.relationships.unmute(c.viewer(), a.id).status();
                    });
 }
 http::Response restrict_post(const PageContext& c) {
-  return on_person(c, {"You cannot restrict yourself.", "You cannot restrict"},
+  return on_person(c, {c.t("people.you_cannot_restrict_yourself"), c.t("people.you_cannot_restrict")},
                    [&](const social::Account& a) { return c.s.holds.restrict(c.viewer(), a.id); });
 }
 http::Response unrestrict_post(const PageContext& c) {
   return on_person(
-      c, {"You cannot unrestrict yourself.", "You cannot unrestrict"},
+      c, {c.t("people.you_cannot_unrestrict_yourself"), c.t("people.you_cannot_unrestrict")},
       [&](const social::Account& a) { return c.s.holds.unrestrict(c.viewer(), a.id); });
 }
 
@@ -192,7 +191,7 @@ http::Response mute_post(const PageContext& c) {
   auto a = target_of(c);
   if (!a.has_value()) return failure(c, a.error());
   if (a->id == c.me->account.id)
-    return refused(c, 422, "You cannot mute yourself.", profile_path(*a), "Back to your profile");
+    return refused(c, 422, c.t("people.you_cannot_mute_yourself"), profile_path(*a), c.t("people.back_to_your_profile"));
   const std::string duration = c.field("duration").empty() ? "0" : c.field("duration");
   const std::string notify = c.field("notifications").empty() ? "1" : c.field("notifications");
   const bool notifications = notify != "0";
@@ -201,15 +200,14 @@ http::Response mute_post(const PageContext& c) {
     if (duration == std::to_string(d.seconds)) seconds = d.seconds;
   if (!seconds)
     return confirm_page(c, kMute, *a, 422,
-                        mute_data(0, notifications,
-                                  "Choose how long to mute them: until you unmute them, 1 hour, 1 "
-                                  "day, 7 days or 30 days."));
+                        mute_data(c, 0, notifications,
+                                  c.t("people.choose_how_long_to_mute")));
   if (notify != "0" && notify != "1")
     return confirm_page(
         c, kMute, *a, 422,
-        mute_data(*seconds, true, "Choose whether to hide their notifications too."));
+        mute_data(c, *seconds, true, c.t("people.choose_whether_to_hide_their")));
   return on_person(
-      c, {"You cannot mute yourself.", "You cannot mute"}, [&](const social::Account& t) {
+      c, {c.t("people.you_cannot_mute_yourself"), c.t("people.you_cannot_mute")}, [&](const social::Account& t) {
         return c.s.relationships.mute(c.viewer(), t.id, notifications, *seconds).status();
       });
 }
@@ -224,15 +222,15 @@ http::Response answer_post(const PageContext& c) {
                       : c.s.relationships.reject(c.viewer(), a->id);
   if (!done.has_value() && done.error().is_not_found())
     return refused(
-        c, 404, name_of(*a) + " has no request to follow you waiting. They may have withdrawn it.",
-        back, "Go back");
+        c, 404, name_of(*a) + c.t("people.has_no_request_to_follow"),
+        back, c.t("people.go_back"));
   if (!done.has_value()) return failure(c, done.error());
   return see_other(back);
 }
 
 // "3 March 2024, 12:00 UTC" for a time.
-std::string when_words(int64_t ms) {
-  Data t = time_data(ms);
+std::string when_words(const PageContext& c, int64_t ms) {
+  Data t = time_data(c, ms);
   const Data* text = t.find("text");
   return text ? text->string() : "";
 }
@@ -262,19 +260,19 @@ Data profile_actions(const PageContext& c, const social::Account& a) {
   const bool restricts = restricting.has_value() && *restricting;
 
   Data notes = list();
-  if (r.followed_by) notes.push_back(Data("Follows you"));
-  if (r.blocking) notes.push_back(Data("You blocked " + name + "."));
+  if (r.followed_by) notes.push_back(Data(c.t("people.follows_you")));
+  if (r.blocking) notes.push_back(Data(c.t("people.you_blocked") + name + "."));
   if (r.muting) {
     auto mute = c.s.relationships.mute_of(c.me->account.id, a.id);
     if (mute.has_value() && *mute && (*mute)->expires_at_ms > 0)
       notes.push_back(
-          Data("You muted " + name + " until " + when_words((*mute)->expires_at_ms) + "."));
+          Data(c.t("people.you_muted") + name + c.t("people.until") + when_words(c, (*mute)->expires_at_ms) + "."));
     else
-      notes.push_back(Data("You muted " + name + "."));
+      notes.push_back(Data(c.t("people.you_muted") + name + "."));
   }
   if (restricts)
     notes.push_back(
-        Data("You restrict " + name + ": their new comments on your posts wait for your review."));
+        Data(c.t("people.you_restrict") + name + c.t("people.their_new_comments_on_your")));
   d.set("notes", std::move(notes));
   d.set("asks", r.requested_by);
 
@@ -286,14 +284,14 @@ Data profile_actions(const PageContext& c, const social::Account& a) {
     f.set("primary", !r.following && !r.requested);
     if (r.following) {
       f.set("verb", "unfollow");
-      f.set("label", "Unfollow");
+      f.set("label", c.t("people.unfollow"));
     } else if (r.requested) {
       // Withdrawing a request is unfollow (RelationshipService::unfollow).
       f.set("verb", "unfollow");
-      f.set("label", "Cancel request");
+      f.set("label", c.t("people.cancel_request"));
     } else {
       f.set("verb", "follow");
-      f.set("label", r.followed_by ? "Follow back" : "Follow");
+      f.set("label", r.followed_by ? c.t("people.follow_back") : c.t("people.follow"));
     }
     d.set("follow", std::move(f));
   }
@@ -301,17 +299,17 @@ Data profile_actions(const PageContext& c, const social::Account& a) {
   Data undo = list();
   Data links = list();
   if (r.blocking)
-    undo.push_back(action_item("unblock", "Unblock " + name));
+    undo.push_back(action_item("unblock", c.t("people.unblock_name", {{"name", name}})));
   else
-    links.push_back(action_item("block", "Block " + name));
+    links.push_back(action_item("block", c.t("people.block_name", {{"name", name}})));
   if (r.muting)
-    undo.push_back(action_item("unmute", "Unmute " + name));
+    undo.push_back(action_item("unmute", c.t("people.unmute_name", {{"name", name}})));
   else
-    links.push_back(action_item("mute", "Mute " + name));
+    links.push_back(action_item("mute", c.t("people.mute_name", {{"name", name}})));
   if (restricts)
-    undo.push_back(action_item("unrestrict", "Unrestrict " + name));
+    undo.push_back(action_item("unrestrict", c.t("people.unrestrict_name", {{"name", name}})));
   else
-    links.push_back(action_item("restrict", "Restrict " + name));
+    links.push_back(action_item("restrict", c.t("people.restrict_name", {{"name", name}})));
   d.set("undo", std::move(undo));
   d.set("links", std::move(links));
   return d;

@@ -80,8 +80,8 @@ http::Response comment_post(const PageContext& c) {
   };
   std::string text = draft.text;
   if (normalize_and_check_text(text) != TextProblem::kNone)
-    return again("Your comment has characters that cannot be posted. Remove them and try again.");
-  if (text.find_first_not_of(" \n\t") == std::string::npos) return again("Write something before posting.");
+    return again(c.t("post_actions.your_comment_has_characters_that"));
+  if (text.find_first_not_of(" \n\t") == std::string::npos) return again(c.t("post_actions.write_something_before_posting"));
   social::NewPost p;
   p.text = text;
   p.in_reply_to_id = parent;
@@ -98,13 +98,19 @@ http::Response comment_post(const PageContext& c) {
     if (e.code() == StatusCode::kPermissionDenied) return again(e.message());
     if (e.code() == StatusCode::kInvalidArgument) {
       if (e.message().find("character limit") != std::string::npos)
-        return again("Your comment is longer than " + c.number(static_cast<int64_t>(c.s.config.max_status_chars)) +
-                     " characters. Shorten it and try again.");
-      return again("Your comment could not be posted: " + e.message());
+        return again(c.t("post_actions.your_comment_is_longer_than") + c.number(static_cast<int64_t>(c.s.config.max_status_chars)) +
+                     c.t("post_actions.characters_shorten_it_and_try"));
+      return again(c.t("post_actions.your_comment_could_not_be") + e.message());
     }
     return failure(c, e);
   }
-  return see_other(return_path(c, page_of(c, *id)) + "#c-" + made->post.id.to_string());
+  // Back to the post with the newest comments first, so the person sees theirs at once (under
+  // "top" it may rank on a later page).
+  std::string back = return_path(c, page_of(c, *id));
+  back = back.substr(0, back.find('#'));
+  back += (back.find('?') == std::string::npos ? "?" : "&") + std::string("order=recent#c-") +
+          made->post.id.to_string();
+  return see_other(back);
 }
 
 // GET /statuses/:id/delete: are you sure? (The form that follows does it.)
@@ -116,11 +122,11 @@ http::Response delete_confirm_page(const PageContext& c) {
   const bool comment = !v->post.in_reply_to_id.is_none();
   const std::string back = page_of(c, *id);
   Data d;
-  d.set("heading", comment ? "Delete this comment?" : "Delete this post?");
+  d.set("heading", comment ? c.t("post_actions.delete_this_comment") : c.t("post_actions.delete_this_post"));
   d.set("quote", snippet(v->post.text, 200));
   d.set("by", name_of(v->author.account));
-  d.set("warning", comment ? "It disappears for everyone, with its likes and replies."
-                           : "It disappears for everyone, with its photos, likes and comments. This cannot be undone.");
+  d.set("warning", comment ? c.t("post_actions.it_disappears_for_everyone_with")
+                           : c.t("post_actions.it_disappears_for_everyone_with_2"));
   d.set("action", "/statuses/" + id->to_string() + "/delete");
   d.set("csrf", c.csrf());
   d.set("back", back);
@@ -132,9 +138,10 @@ http::Response delete_confirm_page(const PageContext& c) {
   }
   d.set("return_to", comment ? back : "/@" + c.me->account.username);
   Page page;
-  page.title = std::string(comment ? "Delete comment" : "Delete post") + " · " + c.s.config.title;
+  page.title = c.t("page.title", {{"title", comment ? c.t("post_actions.delete_comment") : c.t("post_actions.delete_post")},
+                                 {"site", c.s.config.title}});
   page.styles = {"forms.css"};
-  page.body_html = render("confirm", d);
+  page.body_html = c.render("confirm", d);
   return page_response(c, 200, std::move(page));
 }
 
@@ -163,18 +170,18 @@ http::Response pin_comment_post(const PageContext& c) {
   if (!pinned.has_value()) {
     if (pinned.error().code() == StatusCode::kInvalidArgument) {
       Data d;
-      d.set("heading", "You can pin up to 3 comments");
+      d.set("heading", c.t("post_actions.you_can_pin_up_to"));
       Data ps = list();
-      ps.push_back(Data("Unpin one of the pinned comments first, then pin this one."));
+      ps.push_back(Data(c.t("post_actions.unpin_one_of_the_pinned")));
       d.set("paragraphs", std::move(ps));
       Data link;
       link.set("url", return_path(c, "/home"));
-      link.set("text", "Back to the post");
+      link.set("text", c.t("post_actions.back_to_the_post"));
       d.set("link", std::move(link));
       Page page;
-      page.title = "Too many pinned comments · " + c.s.config.title;
+      page.title = c.t("post_actions.too_many_pinned_comments", {{"site", c.s.config.title}});
       page.styles = {"forms.css"};
-      page.body_html = render("message", d);
+      page.body_html = c.render("message", d);
       return page_response(c, 422, std::move(page));
     }
     return failure(c, pinned.error());

@@ -15,8 +15,8 @@ namespace {
 
 constexpr size_t kCommentsPerPage = 20;
 constexpr size_t kRepliesShown = 3;
-constexpr const char* kWeekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                     "Thursday", "Friday", "Saturday"};
+constexpr const char* kWeekdays[] = {"post.sunday",   "post.monday", "post.tuesday", "post.wednesday",
+                                     "post.thursday", "post.friday", "post.saturday"};
 
 // The photos that are ready (a failed upload attached earlier is left out).
 std::vector<const social::Media*> ready_photos(const social::PostView& v) {
@@ -26,16 +26,16 @@ std::vector<const social::Media*> ready_photos(const social::PostView& v) {
   return out;
 }
 
-Data photos_data(const social::PostView& v) {
+Data photos_data(const PageContext& c, const social::PostView& v) {
   Data photos = list();
   const auto ready = ready_photos(v);
   const size_t total = ready.size();
   for (size_t i = 0; i < total; ++i) {
     const social::Media& m = *ready[i];
-    Data p = photo_data(m, m.original, v.author.account);
+    Data p = photo_data(c, m, m.original, v.author.account);
     p.set("position", false);
     p.set("lazy", i > 0);
-    if (total > 1) p.set("position", std::to_string(i + 1) + " of " + std::to_string(total));
+    if (total > 1) p.set("position", std::to_string(i + 1) + c.t("post.of") + std::to_string(total));
     photos.push_back(std::move(p));
   }
   return photos;
@@ -61,16 +61,16 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
   }
   if (!liker) {
     if (hidden || count == 0) {
-      d.set("none", hidden ? "Likes are hidden by the author." : "No likes yet.");
+      d.set("none", hidden ? c.t("post.likes_are_hidden_by_the") : c.t("post.no_likes_yet"));
       return d;
     }
     d.set("count_only", true);
     d.set("value", std::to_string(count));
     d.set("text", c.number(count));
-    d.set("word", count == 1 ? "like" : "likes");
+    d.set("word", c.plural("count.likes", count));
     return d;
   }
-  d.set("liker", account_data(*liker));
+  d.set("liker", account_data(c, *liker));
   d.set("offset", "1");
   if (hidden) {
     d.set("others_hidden", true);
@@ -78,21 +78,21 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
     Data others;
     others.set("value", std::to_string(count - 1));
     others.set("text", c.number(count - 1));
-    others.set("word", count - 1 == 1 ? "other" : "others");
+    others.set("word", c.plural("post.others_word", count - 1));
     d.set("others", std::move(others));
   }
   return d;
 }
 
-std::string policy_sentence(const social::PostView& v) {
+std::string policy_sentence(const PageContext& c, const social::PostView& v) {
   const std::string who = name_of(v.author.account);
   switch (v.post.reply_policy) {
     case social::ReplyPolicy::kEveryone: return "";
-    case social::ReplyPolicy::kFollowing: return who + " limited comments to people they follow.";
-    case social::ReplyPolicy::kFollowers: return who + " limited comments to their followers.";
+    case social::ReplyPolicy::kFollowing: return who + c.t("post.limited_comments_to_people_they");
+    case social::ReplyPolicy::kFollowers: return who + c.t("post.limited_comments_to_their_followers");
     case social::ReplyPolicy::kMentioned:
-      return who + " limited comments to the people mentioned in this post.";
-    case social::ReplyPolicy::kNobody: return who + " turned off comments on this post.";
+      return who + c.t("post.limited_comments_to_the_people");
+    case social::ReplyPolicy::kNobody: return who + c.t("post.turned_off_comments_on_this");
   }
   return "";
 }
@@ -122,38 +122,38 @@ int64_t days_between(const social::CivilDate& a, const social::CivilDate& b) {
 // "Closed, opens Monday 09:00 London time", or "Opening hours not known", worked out in the
 // organisation's own time zone.
 // "today", "tomorrow", "Monday", or "Monday 6 April" for `date` seen from `today`.
-std::string day_words(const social::CivilDate& today, const social::CivilDate& date) {
+std::string day_words(const PageContext& c, const social::CivilDate& today, const social::CivilDate& date) {
   const int64_t ahead = days_between(today, date);
-  if (ahead == 0) return "today";
-  if (ahead == 1) return "tomorrow";
-  if (ahead > 1 && ahead < 7) return kWeekdays[weekday(date)];
-  return std::string(kWeekdays[weekday(date)]) + " " + std::to_string(date.day) + " " +
-         month_name(date.month);
+  if (ahead == 0) return c.t("post.today");
+  if (ahead == 1) return c.t("post.tomorrow");
+  if (ahead > 1 && ahead < 7) return c.t(kWeekdays[weekday(date)]);
+  return c.t(kWeekdays[weekday(date)]) + " " + std::to_string(date.day) + " " +
+         month_name(c, date.month);
 }
 
-std::pair<std::string, std::string> open_state_sentence(const social::ResourceView& r,
+std::pair<std::string, std::string> open_state_sentence(const PageContext& c, const social::ResourceView& r,
                                                         int64_t now_ms) {
   const social::OpenState& st = r.state;
-  if (!st.known) return {"Opening hours not known", "unknown"};
+  if (!st.known) return {c.t("post.opening_hours_not_known"), "unknown"};
   std::string zone = r.resource->time_zone;
   if (const size_t slash = zone.rfind('/'); slash != std::string::npos) zone = zone.substr(slash + 1);
   for (char& ch : zone)
     if (ch == '_') ch = ' ';
-  const std::string suffix = zone.empty() ? "" : " " + zone + " time";
+  const std::string suffix = zone.empty() ? "" : " " + zone + c.t("post.time");
   auto tz = social::TimeZone::named(r.resource->time_zone);
   const social::CivilDate today = (tz.has_value() ? *tz : social::TimeZone()).date_at(now_ms);
   constexpr int64_t kWeekMs = 7 * 24 * 60 * 60 * 1000;
   if (st.open_now) {
     // Open round the clock (no closing within a week): no closing time to give.
-    if (st.closes_at_ms - now_ms >= kWeekMs) return {"Open now, 24 hours a day", "open"};
+    if (st.closes_at_ms - now_ms >= kWeekMs) return {c.t("post.open_now_24_hours_a"), "open"};
     auto closes = parse_local(st.closes_at_local);
-    if (!closes) return {"Open now", "open"};
-    const std::string day = closes->date == today ? "" : day_words(today, closes->date) + " ";
-    return {"Open now, closes " + day + closes->hh_mm + suffix, "open"};
+    if (!closes) return {c.t("post.open_now"), "open"};
+    const std::string day = closes->date == today ? "" : day_words(c, today, closes->date) + " ";
+    return {c.t("post.open_now_closes") + day + closes->hh_mm + suffix, "open"};
   }
   auto opens = parse_local(st.next_open_at_local);
-  if (!opens) return {"Closed", "closed"};
-  return {"Closed, opens " + day_words(today, opens->date) + " " + opens->hh_mm + suffix, "closed"};
+  if (!opens) return {c.t("post.closed"), "closed"};
+  return {c.t("post.closed_opens") + day_words(c, today, opens->date) + " " + opens->hh_mm + suffix, "closed"};
 }
 
 Data support_data(const PageContext& c, const social::SupportCard& card) {
@@ -166,7 +166,7 @@ Data support_data(const PageContext& c, const social::SupportCard& card) {
     Data o;
     for (const char* key : {"tel", "phone", "mailto", "email", "website"}) o.set(key, false);
     o.set("name", res.name);
-    auto [state, cls] = open_state_sentence(r, now);
+    auto [state, cls] = open_state_sentence(c, r, now);
     o.set("state", state);
     o.set("state_class", cls);
     if (const std::string tel = tel_url(res.phone); !tel.empty()) {
@@ -204,7 +204,7 @@ Data comment_acts(const PageContext& c, const social::PostView& v, const social:
                            v.post.id.to_string() + "#comment-form");
   if (direct && post_author) {
     a.set("pin_verb", v.comment_pinned ? "unpin_comment" : "pin_comment");
-    a.set("pin_label", v.comment_pinned ? "Unpin" : "Pin");
+    a.set("pin_label", v.comment_pinned ? c.t("post.unpin") : c.t("post.pin"));
     if (!own) a.set("can_hide", true);
   }
   if (own || (direct && post_author))
@@ -227,23 +227,23 @@ Data comment_data(const PageContext& c, const social::PostView& v, const social:
   d.set("photos", list());
   d.set("id", v.post.id.to_string());
   d.set("url", post_path(v.author.account, v.post.id));
-  d.set("author", account_data(v.author.account));
+  d.set("author", account_data(c, v.author.account));
   d.set("is_author", v.author.account.id == post_author.id);
-  if (v.comment_pinned) d.set("pinned", "Pinned by " + name_of(post_author));
+  if (v.comment_pinned) d.set("pinned", c.t("post.pinned_by") + name_of(post_author));
   if (!v.post.spoiler_text.empty()) d.set("cw", warning_text(v.post.spoiler_text));
   d.set("content_html", v.post.content_html);
-  d.set("time", time_data(v.post.created_at_ms));
+  d.set("time", time_data(c, v.post.created_at_ms));
   if (v.favourites_count > 0 && !v.post.hide_favourites_count) {
     d.set("likes", c.number(v.favourites_count));
     d.set("likes_value", std::to_string(v.favourites_count));
-    d.set("likes_word", v.favourites_count == 1 ? "like" : "likes");
+    d.set("likes_word", c.plural("count.likes", v.favourites_count));
   }
   if (v.replies_count > 0) {
     d.set("replies", c.number(v.replies_count));
     d.set("replies_value", std::to_string(v.replies_count));
-    d.set("replies_word", v.replies_count == 1 ? "reply" : "replies");
+    d.set("replies_word", c.plural("count.replies", v.replies_count));
   }
-  d.set("photos", photos_data(v));
+  d.set("photos", photos_data(c, v));
   d.set("has_photos", !ready_photos(v).empty());
   // A sensitive photo on a comment is folded into a <details>, as on a post.
   d.set("sensitive", v.post.sensitive && v.post.spoiler_text.empty());
@@ -262,31 +262,31 @@ http::Response post_page(const PageContext& c) { return post_page_with(c, Commen
 
 namespace {
 
-std::string hold_sentence(social::CommentHold h) {
+std::string hold_sentence(const PageContext& c, social::CommentHold h) {
   switch (h) {
-    case social::CommentHold::kHiddenWords: return "Held because it contains one of your hidden words.";
-    case social::CommentHold::kLimited: return "Held because your Limits are on and they cover this account.";
-    case social::CommentHold::kRestricted: return "Held because you restricted this account.";
-    case social::CommentHold::kAuthorHidden: return "You hid this comment.";
+    case social::CommentHold::kHiddenWords: return c.t("post.held_because_it_contains_one");
+    case social::CommentHold::kLimited: return c.t("post.held_because_your_limits_are");
+    case social::CommentHold::kRestricted: return c.t("post.held_because_you_restricted_this");
+    case social::CommentHold::kAuthorHidden: return c.t("post.you_hid_this_comment");
     case social::CommentHold::kNone: break;
   }
   return "";
 }
 
-Data author_tools_data(const social::PostView& v) {
+Data author_tools_data(const PageContext& c, const social::PostView& v) {
   Data t;
   Data policies = list();
   const std::pair<social::ReplyPolicy, const char*> options[] = {
-      {social::ReplyPolicy::kEveryone, "Everyone"},
-      {social::ReplyPolicy::kFollowers, "People who follow me"},
-      {social::ReplyPolicy::kFollowing, "People I follow"},
-      {social::ReplyPolicy::kMentioned, "Only people mentioned in the post"},
-      {social::ReplyPolicy::kNobody, "Nobody: comments off"},
+      {social::ReplyPolicy::kEveryone, "post.everyone"},
+      {social::ReplyPolicy::kFollowers, "post.people_who_follow_me"},
+      {social::ReplyPolicy::kFollowing, "post.people_i_follow"},
+      {social::ReplyPolicy::kMentioned, "post.only_people_mentioned_in_the"},
+      {social::ReplyPolicy::kNobody, "post.nobody_comments_off"},
   };
   for (const auto& [policy, label] : options) {
     Data o;
     o.set("value", std::string(social::reply_policy_name(policy)));
-    o.set("label", label);
+    o.set("label", c.t(label));
     o.set("checked", v.post.reply_policy == policy);
     policies.push_back(std::move(o));
   }
@@ -296,16 +296,16 @@ Data author_tools_data(const social::PostView& v) {
 }
 
 // Who may comment, for a reader who may not: one sentence, never a dead comment box.
-std::string cannot_reply_sentence(const social::PostView& v) {
+std::string cannot_reply_sentence(const PageContext& c, const social::PostView& v) {
   const std::string who = name_of(v.author.account);
   switch (v.post.reply_policy) {
-    case social::ReplyPolicy::kFollowers: return "Only people who follow " + who + " can comment.";
-    case social::ReplyPolicy::kFollowing: return "Only people " + who + " follows can comment.";
-    case social::ReplyPolicy::kMentioned: return "Only people mentioned in this post can comment.";
-    case social::ReplyPolicy::kNobody: return who + " turned off comments on this post.";
+    case social::ReplyPolicy::kFollowers: return c.t("post.only_people_who_follow") + who + c.t("post.can_comment");
+    case social::ReplyPolicy::kFollowing: return c.t("post.only_people") + who + c.t("post.follows_can_comment");
+    case social::ReplyPolicy::kMentioned: return c.t("post.only_people_mentioned_in_this");
+    case social::ReplyPolicy::kNobody: return who + c.t("post.turned_off_comments_on_this");
     case social::ReplyPolicy::kEveryone: break;
   }
-  return "You cannot comment on this post.";
+  return c.t("post.you_cannot_comment_on_this");
 }
 
 }  // namespace
@@ -319,7 +319,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   if (!got.has_value()) return failure(c, got.error());
   social::PostView v = std::move(*got);
   // A reblog has no page of its own: its original's.
-  if (v.reblog) return failure(c, Status::not_found("a reblog"));
+  if (v.reblog) return failure(c, Status::not_found(c.t("post.a_reblog")));
   const social::Account& author = v.author.account;
   if (draft.post_id.is_none() && acct != author.username) {
     // The author's name in another case ("/@Lena/1"): the post's own address. Any other name is
@@ -361,7 +361,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
     a.set("own", v.viewer_is_author);
     d.set("actions", std::move(a));
     if (v.viewer_is_author) {
-      d.set("author_tools", author_tools_data(v));
+      d.set("author_tools", author_tools_data(c, v));
       social::ListQuery hq;
       hq.limit = 50;
       auto held = c.s.holds.held(viewer, v.post.id, hq);
@@ -371,7 +371,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
         size_t to_review = 0;
         for (const auto& item : held->items) {
           Data hd = comment_data(c, item, author);
-          hd.set("reason", hold_sentence(item.post.hold));
+          hd.set("reason", hold_sentence(c, item.post.hold));
           const bool decided = item.post.hold == social::CommentHold::kAuthorHidden;
           hd.set("decided", decided);
           if (!decided) ++to_review;
@@ -384,11 +384,11 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
       }
     }
   }
-  d.set("author", account_data(author));
-  d.set("time", time_data(v.post.created_at_ms));
+  d.set("author", account_data(c, author));
+  d.set("time", time_data(c, v.post.created_at_ms));
   d.set("content_html", v.post.content_html);
   if (!v.post.spoiler_text.empty()) d.set("cw", v.post.spoiler_text);
-  Data photos = photos_data(v);
+  Data photos = photos_data(c, v);
   const bool has_photos = !v.media.empty();
   d.set("has_photos", has_photos);
   d.set("photos", std::move(photos));
@@ -399,7 +399,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   d.set("likes", likes_data(c, v));
   if (v.reblogs_count > 0) {
     d.set("shares", c.number(v.reblogs_count));
-    d.set("shares_word", v.reblogs_count == 1 ? "time" : "times");
+    d.set("shares_word", c.plural("post.shares_word", v.reblogs_count));
   }
 
   // The post it answers, as the reader may see it.
@@ -408,11 +408,11 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
     if (parent.has_value() && !parent->reblog) {
       Data p;
       p.set("cw", false);
-      p.set("author", account_data(parent->author.account));
+      p.set("author", account_data(c, parent->author.account));
       p.set("url", post_path(parent->author.account, parent->post.id));
       p.set("content_html", parent->post.content_html);
       if (!parent->post.spoiler_text.empty()) p.set("cw", warning_text(parent->post.spoiler_text));
-      p.set("time", time_data(parent->post.created_at_ms));
+      p.set("time", time_data(c, parent->post.created_at_ms));
       d.set("in_reply_to", std::move(p));
     }
   }
@@ -457,7 +457,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   if (!comments->next_cursor.empty())
     cs.set("more_url", comments_url(path, q.order, comments->next_cursor));
   if (!q.cursor.empty()) cs.set("first_url", comments_url(path, q.order, ""));
-  if (const std::string policy = policy_sentence(v); !policy.empty()) cs.set("policy", policy);
+  if (const std::string policy = policy_sentence(c, v); !policy.empty()) cs.set("policy", policy);
   cs.set("form", false);
   cs.set("cannot_reply", false);
   cs.set("signed_out", !c.me);
@@ -472,7 +472,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
       }
     }
     std::string text = draft.text;
-    f.set("label", "Add a comment");
+    f.set("label", c.t("post.add_a_comment"));
     if (!reply_to.is_none() && reply_to != v.post.id) {
       auto target = c.s.posts.get(viewer, reply_to);
       if (target.has_value() && target->post.in_reply_to_id == v.post.id) {
@@ -481,7 +481,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
         rt.set("name", name_of(target->author.account));
         rt.set("cancel_url", path + "#comment-form");
         f.set("reply_to", std::move(rt));
-        f.set("label", "Your reply to " + name_of(target->author.account));
+        f.set("label", c.t("post.your_reply_to") + name_of(target->author.account));
         if (text.empty() && target->author.account.id != c.me->account.id)
           text = "@" + target->author.account.username + " ";
       }
@@ -491,7 +491,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
     f.set("max", std::to_string(c.s.config.max_status_chars));
     cs.set("form", std::move(f));
   } else if (c.me) {
-    cs.set("cannot_reply", cannot_reply_sentence(v));
+    cs.set("cannot_reply", cannot_reply_sentence(c, v));
     cs.set("policy", false);  // the sentence above says it
   }
   d.set("comments", std::move(cs));
@@ -504,7 +504,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
       snippet(v.post.spoiler_text.empty() ? v.post.text : v.post.spoiler_text, 60);
   page.title = who + (short_text.empty() ? "" : ": “" + short_text + "”") + " · " + c.s.config.title;
   page.description =
-      v.post.spoiler_text.empty() ? text : "Content warning: " + snippet(v.post.spoiler_text, 200);
+      v.post.spoiler_text.empty() ? text : c.t("post.content_warning_prefix") + snippet(v.post.spoiler_text, 200);
   page.canonical = c.absolute(path);
   page.noindex = !author.indexable;
   Preview pv;
@@ -523,7 +523,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   page.preview = pv;
   page.styles = {"post.css"};
   if (c.me) page.styles.push_back("forms.css");
-  page.body_html = render("post", d);
+  page.body_html = c.render("post", d);
   return page_response(c, draft.status, std::move(page));
 }
 

@@ -53,7 +53,7 @@ Data profile_data(const PageContext& c, const social::Account& a, bool from_form
 }
 
 http::Response profile_form(const PageContext& c, int status, const Data& d) {
-  return settings_page(c, Section::kProfile, status, render("settings_profile", d));
+  return settings_page(c, Section::kProfile, status, c.render("settings_profile", d));
 }
 
 http::Response profile_page(const PageContext& c) {
@@ -61,9 +61,9 @@ http::Response profile_page(const PageContext& c) {
 }
 
 // The sentence for a field that is too long, or "" when it fits.
-std::string too_long(std::string_view text, size_t max, social::Counting counting, std::string_view what) {
+std::string too_long(const PageContext& c, std::string_view text, size_t max, social::Counting counting, std::string_view what) {
   if (social::check_length(what, text, max, counting).is_ok()) return "";
-  return std::string(what) + " can have at most " + std::to_string(max) + " characters. Shorten it and try again.";
+  return std::string(what) + c.t("settings_account.can_have_at_most") + std::to_string(max) + c.t("settings_account.characters_shorten_it_and_try");
 }
 
 http::Response profile_post(const PageContext& c) {
@@ -74,30 +74,30 @@ http::Response profile_post(const PageContext& c) {
     d.set(key, std::move(sentence));
     bad = true;
   };
-  constexpr std::string_view kUnsavable =
-      "This has characters that cannot be saved. Remove them and try again.";
+  const std::string kUnsavable =
+      c.t("settings_account.this_has_characters_that_cannot");
 
   social::ProfileEdit edit;
   auto name = text_field(c, "display_name");
   if (!name) {
     error("display_name_error", std::string(kUnsavable));
-  } else if (auto e = too_long(*name, social::kMaxDisplayNameChars, social::Counting::kLiteral, "Your display name");
+  } else if (auto e = too_long(c, *name, social::kMaxDisplayNameChars, social::Counting::kLiteral, c.t("settings_account.your_display_name"));
              !e.empty()) {
     error("display_name_error", e);
   } else if (social::only_invisible(*name)) {
-    error("display_name_error", "Your display name has only invisible characters. Write a name people can see, or leave it empty.");
+    error("display_name_error", c.t("settings_account.your_display_name_has_only"));
   } else if (!me.verified && social::has_check_mark(*name)) {
     error("display_name_error",
-          "Your display name cannot contain a check mark: Kindred shows one beside verified accounts.");
+          c.t("settings_account.your_display_name_cannot_contain"));
   } else {
     edit.display_name = *name;
   }
   auto note = text_field(c, "note");
   if (!note) {
     error("note_error", std::string(kUnsavable));
-  } else if (auto e = too_long(*note, social::kMaxNoteChars, social::Counting::kLinksAs23, "Your bio");
+  } else if (auto e = too_long(c, *note, social::kMaxNoteChars, social::Counting::kLinksAs23, c.t("settings_account.your_bio"));
              !e.empty()) {
-    error("note_error", "Your bio can have at most 500 characters (a link counts as 23). Shorten it and try again.");
+    error("note_error", c.t("settings_account.your_bio_can_have_at"));
   } else {
     edit.note = *note;
   }
@@ -119,7 +119,7 @@ http::Response profile_post(const PageContext& c) {
       bad = true;
     } else if (!social::check_length("", *label, social::kMaxFieldChars).is_ok() ||
                !social::check_length("", *value, social::kMaxFieldChars).is_ok()) {
-      f.set("field_error", "A label and its content can have at most 255 characters each.");
+      f.set("field_error", c.t("settings_account.a_label_and_its_content"));
       bad = true;
     } else {
       fields.push_back({*label, *value});
@@ -142,9 +142,9 @@ http::Response profile_post(const PageContext& c) {
     const char* key = part.name == "avatar" ? "avatar_error" : "header_error";
     if (part.data.empty() && part.filename.empty()) continue;
     if (part.data.empty()) {
-      error(key, "That file is empty. Choose a photo.");
+      error(key, c.t("settings_account.that_file_is_empty_choose"));
     } else if (part.data.size() > max_bytes) {
-      error(key, "That file is larger than " + std::to_string(max_bytes >> 20) + " MB. Choose a smaller photo.");
+      error(key, c.t("settings_account.that_file_is_larger_than") + std::to_string(max_bytes >> 20) + c.t("settings_account.mb_choose_a_smaller_photo"));
     } else {
       target->emplace(part.data);
       ++images;
@@ -154,7 +154,7 @@ http::Response profile_post(const PageContext& c) {
   if (!edit.header && ticked(c, "remove_header")) edit.header.emplace();
 
   if (bad) {
-    d.set("error", "Some of your changes need another look. Nothing was saved.");
+    d.set("error", c.t("settings_account.some_of_your_changes_need"));
     return profile_form(c, 422, d);
   }
   auto updated = c.s.profiles.update(me.id, edit);
@@ -164,14 +164,14 @@ http::Response profile_post(const PageContext& c) {
       return failure(c, st);
     const std::string sentence =
         st.code() == StatusCode::kTooLarge
-            ? "That photo is larger than " + std::to_string(max_bytes >> 20) + " MB. Choose a smaller one."
-            : "That file is not a photo Kindred can read, or it is too large in pixels. Choose a JPEG, PNG or WebP photo.";
+            ? c.t("settings_account.that_photo_is_larger_than") + std::to_string(max_bytes >> 20) + c.t("settings_account.mb_choose_a_smaller_one")
+            : c.t("settings_account.that_file_is_not_a");
     if (images == 1 && edit.avatar && !edit.avatar->empty())
       d.set("avatar_error", sentence);
     else if (images == 1 && edit.header && !edit.header->empty())
       d.set("header_error", sentence);
-    d.set("error", images > 0 ? "One of your photos could not be used. Nothing was saved; choose your photos again."
-                              : "Your profile could not be saved. Check the form and try again.");
+    d.set("error", images > 0 ? c.t("settings_account.one_of_your_photos_could")
+                              : c.t("settings_account.your_profile_could_not_be"));
     return profile_form(c, 422, d);
   }
   return done(Section::kProfile, Done::kSaved);
@@ -180,7 +180,7 @@ http::Response profile_post(const PageContext& c) {
 // ---- Password ---------------------------------------------------------------------------------
 
 http::Response password_form(const PageContext& c, int status, Data d) {
-  return settings_page(c, Section::kPassword, status, render("settings_password", d));
+  return settings_page(c, Section::kPassword, status, c.render("settings_password", d));
 }
 
 http::Response password_page(const PageContext& c) {
@@ -193,25 +193,25 @@ http::Response password_post(const PageContext& c) {
   const std::string next = c.field("new_password");
   bool bad = false;
   if (current.empty()) {
-    d.set("current_error", "Enter the password you use now.");
+    d.set("current_error", c.t("settings_account.enter_the_password_you_use"));
     bad = true;
   }
   if (next.size() < 8) {
-    d.set("new_error", "Your new password needs at least 8 characters.");
+    d.set("new_error", c.t("settings_account.your_new_password_needs_at"));
     bad = true;
   } else if (next.size() > 72) {
-    d.set("new_error", "Your new password can have at most 72 characters.");
+    d.set("new_error", c.t("settings_account.your_new_password_can_have"));
     bad = true;
   }
   if (bad) return password_form(c, 422, std::move(d));
   Status st = c.s.accounts.change_password(c.me->account.id, current, next);
   if (!st.is_ok()) {
     if (st.code() == StatusCode::kUnauthenticated) {
-      d.set("current_error", "That is not your current password. Nothing was changed.");
+      d.set("current_error", c.t("settings_account.that_is_not_your_current"));
       return password_form(c, 422, std::move(d));
     }
     if (st.code() == StatusCode::kInvalidArgument) {
-      d.set("new_error", "Choose a password of 8 to 72 characters.");
+      d.set("new_error", c.t("settings_account.choose_a_password_of_8"));
       return password_form(c, 422, std::move(d));
     }
     return failure(c, st);
@@ -226,8 +226,8 @@ http::Response password_post(const PageContext& c) {
 
 // "Firefox on Linux" from a User-Agent, or the agent itself cut short when it is not one of the
 // common browsers.
-std::string browser_name(std::string_view ua) {
-  if (ua.empty()) return "An unknown browser";
+std::string browser_name(const PageContext& c, std::string_view ua) {
+  if (ua.empty()) return c.t("settings_account.an_unknown_browser");
   auto has = [&](std::string_view s) { return ua.find(s) != std::string_view::npos; };
   std::string browser;
   if (has("Firefox/")) browser = "Firefox";
@@ -242,12 +242,12 @@ std::string browser_name(std::string_view ua) {
   else if (has("Mac OS X") || has("Macintosh")) system = "macOS";
   else if (has("CrOS")) system = "ChromeOS";
   else if (has("Linux")) system = "Linux";
-  if (!browser.empty()) return system.empty() ? browser : browser + " on " + system;
+  if (!browser.empty()) return system.empty() ? browser : browser + c.t("settings_account.on") + system;
   return snippet(ua, 60);
 }
 
 // What an app's scopes let it do, in words.
-std::string scope_words(std::string_view scopes) {
+std::string scope_words(const PageContext& c, std::string_view scopes) {
   std::vector<std::string> words;
   auto add = [&](std::string w) {
     if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(std::move(w));
@@ -259,20 +259,20 @@ std::string scope_words(std::string_view scopes) {
     const std::string_view s = scopes.substr(at, end - at);
     at = end + 1;
     if (s.empty()) continue;
-    if (s == "read") add("read everything on your account");
-    else if (s == "write") add("post and change things for you");
-    else if (s == "follow") add("follow, block and mute people for you");
-    else if (s == "push") add("send you push notifications");
-    else if (s == "profile") add("see your profile");
-    else if (s.starts_with("read:")) add("read your " + std::string(s.substr(5)));
-    else if (s.starts_with("write:")) add("change your " + std::string(s.substr(6)));
-    else if (s.starts_with("admin:")) add("moderate the server");
+    if (s == "read") add(c.t("settings_account.read_everything_on_your_account"));
+    else if (s == "write") add(c.t("settings_account.post_and_change_things_for"));
+    else if (s == "follow") add(c.t("settings_account.follow_block_and_mute_people"));
+    else if (s == "push") add(c.t("settings_account.send_you_push_notifications"));
+    else if (s == "profile") add(c.t("settings_account.see_your_profile"));
+    else if (s.starts_with("read:")) add(c.t("settings_account.read_your") + std::string(s.substr(5)));
+    else if (s.starts_with("write:")) add(c.t("settings_account.change_your") + std::string(s.substr(6)));
+    else if (s.starts_with("admin:")) add(c.t("settings_account.moderate_the_server"));
     else add(std::string(s));
   }
-  if (words.empty()) return "It may read everything on your account.";
-  std::string out = "It may ";
+  if (words.empty()) return c.t("settings_account.it_may_read_everything_on");
+  std::string out = c.t("settings_account.it_may");
   for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
+    if (i > 0) out += i + 1 == words.size() ? c.t("settings_account.and") : ", ";
     out += words[i];
   }
   for (char& ch : out)
@@ -294,10 +294,10 @@ http::Response sessions_form(const PageContext& c, int status, std::string error
     if (!current) ++others;
     Data item;
     item.set("id", s.id.to_string());
-    item.set("browser", browser_name(s.user_agent));
+    item.set("browser", browser_name(c, s.user_agent));
     item.set("ip", s.ip.empty() ? std::string("an unknown address") : s.ip);
-    item.set("signed_in", time_data(s.created_at_ms));
-    item.set("last_seen", time_data(s.last_seen_ms ? s.last_seen_ms : s.created_at_ms));
+    item.set("signed_in", time_data(c, s.created_at_ms));
+    item.set("last_seen", time_data(c, s.last_seen_ms ? s.last_seen_ms : s.created_at_ms));
     item.set("current", current);
     items.push_back(std::move(item));
   }
@@ -307,29 +307,29 @@ http::Response sessions_form(const PageContext& c, int status, std::string error
   for (const auto& a : *apps) {
     Data item;
     item.set("id", a.app.id.to_string());
-    item.set("name", a.app.name.empty() ? std::string("An unnamed app") : a.app.name);
+    item.set("name", a.app.name.empty() ? std::string(c.t("settings_account.an_unnamed_app")) : a.app.name);
     const std::string site = safe_url(a.app.website);
     item.set("website", site.empty() || site.front() == '/' || site.front() == '?' || site.front() == '#'
                             ? Data(false)
                             : Data(site));
-    item.set("can", scope_words(a.scopes));
-    item.set("since", date_text(a.first_authorized_ms));
+    item.set("can", scope_words(c, a.scopes));
+    item.set("since", date_text(c, a.first_authorized_ms));
     app_items.push_back(std::move(item));
   }
   d.set("has_apps", !apps->empty());
   d.set("apps", std::move(app_items));
-  return settings_page(c, Section::kSessions, status, render("settings_sessions", d));
+  return settings_page(c, Section::kSessions, status, c.render("settings_sessions", d));
 }
 
 http::Response sessions_page(const PageContext& c) { return sessions_form(c, 200, ""); }
 
 http::Response end_session_post(const PageContext& c) {
   auto id = id_field(c, "session_id");
-  if (!id) return sessions_form(c, 422, "Choose a browser to sign out from the list.");
+  if (!id) return sessions_form(c, 422, c.t("settings_account.choose_a_browser_to_sign"));
   if (*id == c.me->session.id)
-    return sessions_form(c, 422, "To sign out of this browser, use Sign out at the top of the page.");
+    return sessions_form(c, 422, c.t("settings_account.to_sign_out_of_this"));
   Status st = c.s.sessions.end(c.me->account.id, *id);
-  if (st.is_not_found()) return sessions_form(c, 422, "That browser was already signed out.");
+  if (st.is_not_found()) return sessions_form(c, 422, c.t("settings_account.that_browser_was_already_signed"));
   if (!st.is_ok()) return failure(c, st);
   return done(Section::kSessions, Done::kSignedOut);
 }
@@ -342,9 +342,9 @@ http::Response end_other_sessions_post(const PageContext& c) {
 
 http::Response revoke_app_post(const PageContext& c) {
   auto id = id_field(c, "app_id");
-  if (!id) return sessions_form(c, 422, "Choose an app from the list.");
+  if (!id) return sessions_form(c, 422, c.t("settings_account.choose_an_app_from_the"));
   Status st = c.s.oauth.revoke_app(c.me->account.id, *id);
-  if (st.is_not_found()) return sessions_form(c, 422, "That app no longer has access to your account.");
+  if (st.is_not_found()) return sessions_form(c, 422, c.t("settings_account.that_app_no_longer_has"));
   if (!st.is_ok()) return failure(c, st);
   return done(Section::kSessions, Done::kRevoked);
 }
@@ -356,11 +356,11 @@ constexpr int64_t kYearS = 365LL * 24 * 60 * 60;
 
 http::Response appearance_form(const PageContext& c, int status, std::string_view theme, bool error) {
   Data d = form_data(c, {"error"});
-  if (error) d.set("error", "Choose one of the three looks.");
+  if (error) d.set("error", c.t("settings_account.choose_one_of_the_three"));
   d.set("system", theme != "light" && theme != "dark");
   d.set("light", theme == "light");
   d.set("dark", theme == "dark");
-  return settings_page(c, Section::kAppearance, status, render("settings_appearance", d));
+  return settings_page(c, Section::kAppearance, status, c.render("settings_appearance", d));
 }
 
 http::Response appearance_page(const PageContext& c) {

@@ -33,8 +33,8 @@ http::Response support_form(const PageContext& c, int status, const SupportForm&
   d.set("time_zone", f.time_zone);
   if (!f.region_error.empty()) d.set("region_error", f.region_error);
   if (!f.time_zone_error.empty()) d.set("time_zone_error", f.time_zone_error);
-  if (status >= 400) d.set("error", "Your settings need another look. Nothing was saved.");
-  return settings_page(c, Section::kSupport, status, render("settings_support", d));
+  if (status >= 400) d.set("error", c.t("settings_care.your_settings_need_another_look"));
+  return settings_page(c, Section::kSupport, status, c.render("settings_support", d));
 }
 
 http::Response support_page(const PageContext& c) {
@@ -56,10 +56,10 @@ http::Response support_post(const PageContext& c) {
   for (char& ch : region)
     if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
   if (!region.empty() && (region.size() != 2 || !social::known_region(region)))
-    f.region_error = "Enter your country as its two-letter code, such as GB, DE or US, or leave it empty.";
+    f.region_error = c.t("settings_care.enter_your_country_as_its");
   if (!f.time_zone.empty() && !social::TimeZone::valid(f.time_zone))
     f.time_zone_error =
-        "Enter a time zone by its name, such as Europe/London or America/New_York, or leave it empty for UTC.";
+        c.t("settings_care.enter_a_time_zone_by");
   if (!f.region_error.empty() || !f.time_zone_error.empty()) return support_form(c, 422, f);
   social::PreferencesEdit edit;
   edit.support_resources = f.cards;
@@ -68,7 +68,7 @@ http::Response support_post(const PageContext& c) {
   auto saved = c.s.preferences.update(c.me->account.id, edit);
   if (!saved.has_value()) {
     if (saved.error().code() != StatusCode::kInvalidArgument) return failure(c, saved.error());
-    f.region_error = "Check your country code and time zone, then try again.";
+    f.region_error = c.t("settings_care.check_your_country_code_and");
     return support_form(c, 422, f);
   }
   return done(Section::kSupport, Done::kSaved);
@@ -101,7 +101,7 @@ http::Response memories_form(const PageContext& c, int status, const RangeForm& 
   d.set("memories", p->memories);
   if (!f.error.empty()) d.set("error", f.error);
   if (!f.start_error.empty() || !f.end_error.empty() || !f.note_error.empty())
-    d.set("range_error", "Those days could not be hidden. Nothing was saved.");
+    d.set("range_error", c.t("settings_care.those_days_could_not_be"));
   if (!f.start_error.empty()) d.set("start_error", f.start_error);
   if (!f.end_error.empty()) d.set("end_error", f.end_error);
   if (!f.note_error.empty()) d.set("note_error", f.note_error);
@@ -115,11 +115,11 @@ http::Response memories_form(const PageContext& c, int status, const RangeForm& 
     item.set("id", r.id.to_string());
     auto from = social::parse_date(r.start_date);
     auto to = social::parse_date(r.end_date);
-    auto words = [](const std::optional<social::CivilDate>& day, const std::string& raw) {
-      return day ? std::to_string(day->day) + " " + month_name(day->month) + " " + std::to_string(day->year) : raw;
+    auto words = [&](const std::optional<social::CivilDate>& day, const std::string& raw) {
+      return day ? std::to_string(day->day) + " " + month_name(c, day->month) + " " + std::to_string(day->year) : raw;
     };
     item.set("span", r.start_date == r.end_date ? words(from, r.start_date)
-                                                : words(from, r.start_date) + " to " + words(to, r.end_date));
+                                                : words(from, r.start_date) + c.t("settings_care.to") + words(to, r.end_date));
     item.set("range_note", r.note.empty() ? Data(false) : Data(r.note));
     range_items.push_back(std::move(item));
   }
@@ -128,7 +128,7 @@ http::Response memories_form(const PageContext& c, int status, const RangeForm& 
 
   Data people_items = list();
   for (const auto& v : people->items) {
-    Data item = account_data(v.account);
+    Data item = account_data(c, v.account);
     item.set("id", v.account.id.to_string());
     people_items.push_back(std::move(item));
   }
@@ -141,13 +141,13 @@ http::Response memories_form(const PageContext& c, int status, const RangeForm& 
     item.set("id", v.post.id.to_string());
     item.set("url", post_path(v.author.account, v.post.id));
     const std::string text = snippet(v.post.text, 80);
-    item.set("text", text.empty() ? std::string("A post without words") : text);
-    item.set("when", date_text(v.post.created_at_ms));
+    item.set("text", text.empty() ? std::string(c.t("settings_care.a_post_without_words")) : text);
+    item.set("when", date_text(c, v.post.created_at_ms));
     post_items.push_back(std::move(item));
   }
   d.set("has_posts", !posts->items.empty());
   d.set("posts", std::move(post_items));
-  return settings_page(c, Section::kMemories, status, render("settings_memories", d));
+  return settings_page(c, Section::kMemories, status, c.render("settings_memories", d));
 }
 
 http::Response memories_page(const PageContext& c) { return memories_form(c, 200, RangeForm{}); }
@@ -169,26 +169,26 @@ http::Response add_range_post(const PageContext& c) {
   f.note = note ? *note : c.field("note");
   auto start = social::parse_date(f.start);
   auto end = social::parse_date(f.end);
-  if (!start) f.start_error = "Enter the first day as a date, such as 2023-06-01.";
-  if (!end) f.end_error = "Enter the last day as a date, such as 2023-06-30.";
-  if (start && end && *end < *start) f.end_error = "The last day cannot come before the first day.";
+  if (!start) f.start_error = c.t("settings_care.enter_the_first_day_as");
+  if (!end) f.end_error = c.t("settings_care.enter_the_last_day_as");
+  if (start && end && *end < *start) f.end_error = c.t("settings_care.the_last_day_cannot_come");
   if (start && end && !(*end < *start) &&
       social::days_since_epoch(*end) - social::days_since_epoch(*start) + 1 >
           social::MemoryService::kMaxHiddenRangeDays)
-    f.end_error = "A range can be at most ten years long. Add several ranges for a longer time.";
+    f.end_error = c.t("settings_care.a_range_can_be_at");
   if (!note)
-    f.note_error = "The note has characters that cannot be saved. Remove them and try again.";
+    f.note_error = c.t("settings_care.the_note_has_characters_that");
   else if (!social::check_length("", *note, social::MemoryService::kMaxNoteChars).is_ok() ||
            note->size() > social::MemoryService::kMaxNoteChars)
-    f.note_error = "The note can have at most 200 characters.";
+    f.note_error = c.t("settings_care.the_note_can_have_at");
   if (!f.start_error.empty() || !f.end_error.empty() || !f.note_error.empty()) return memories_form(c, 422, f);
   social::NewHiddenRange r{f.start, f.end, *note};
   auto made = c.s.memories.hide_range(c.viewer(), r);
   if (!made.has_value()) {
     if (made.error().code() != StatusCode::kInvalidArgument) return failure(c, made.error());
     f.start_error = made.error().message().find("at most 100") != std::string::npos
-                        ? "You have hidden 100 ranges of days, the most there can be. Remove one first."
-                        : "Those days could not be hidden. Check the dates and try again.";
+                        ? c.t("settings_care.you_have_hidden_100_ranges")
+                        : c.t("settings_care.those_days_could_not_be_2");
     return memories_form(c, 422, f);
   }
   return done(Section::kMemories, Done::kRangeAdded);
@@ -199,12 +199,12 @@ http::Response remove_rule(const PageContext& c, std::string_view field, F remov
   RangeForm f;
   auto id = id_field(c, field);
   if (!id) {
-    f.error = "Choose something to remove from the lists.";
+    f.error = c.t("settings_care.choose_something_to_remove_from");
     return memories_form(c, 422, f);
   }
   Status st = remove(*id);
   if (st.is_not_found()) {
-    f.error = "That was already removed.";
+    f.error = c.t("settings_care.that_was_already_removed");
     return memories_form(c, 422, f);
   }
   if (!st.is_ok()) return failure(c, st);

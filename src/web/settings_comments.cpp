@@ -39,7 +39,7 @@ Data hidden_words_data(const PageContext& c, const std::string& words,
 }
 
 http::Response hidden_words_form(const PageContext& c, int status, const Data& d) {
-  return settings_page(c, Section::kHiddenWords, status, render("settings_hidden_words", d));
+  return settings_page(c, Section::kHiddenWords, status, c.render("settings_hidden_words", d));
 }
 
 http::Response hidden_words_page(const PageContext& c) {
@@ -55,12 +55,12 @@ http::Response hidden_words_post(const PageContext& c) {
   Data d = hidden_words_data(c, c.field("words"), lists);
   auto fail = [&](const char* key, std::string sentence) {
     d.set(key, std::move(sentence));
-    d.set("error", "Your hidden words need another look. Nothing was saved.");
+    d.set("error", c.t("settings_comments.your_hidden_words_need_another"));
     return hidden_words_form(c, 422, d);
   };
   social::HiddenWords words;
   auto text = text_field(c, "words");
-  if (!text) return fail("words_error", "The words have characters that cannot be saved. Remove them and try again.");
+  if (!text) return fail("words_error", c.t("settings_comments.the_words_have_characters_that"));
   size_t at = 0;
   while (at <= text->size()) {
     size_t end = text->find('\n', at);
@@ -71,24 +71,24 @@ http::Response hidden_words_post(const PageContext& c) {
     if (social::count_characters(w) > social::CommentHoldService::kMaxHiddenWordChars ||
         w.size() > social::max_text_bytes(social::CommentHoldService::kMaxHiddenWordChars))
       return fail("words_error", "“" + snippet(w, 30) +
-                                     "” is longer than 100 characters. Shorten it, or split it into several lines.");
+                                     c.t("settings_comments.is_longer_than_100_characters"));
     if (social::match_words(w).empty())
       return fail("words_error", "“" + snippet(w, 30) +
-                                     "” has no letters or numbers, so it would never match a comment. Remove it.");
+                                     c.t("settings_comments.has_no_letters_or_numbers"));
     if (std::find(words.words.begin(), words.words.end(), w) == words.words.end()) words.words.push_back(std::move(w));
   }
   if (words.words.size() > social::CommentHoldService::kMaxHiddenWords)
-    return fail("words_error", "You can have at most 1,000 hidden words and phrases.");
+    return fail("words_error", c.t("settings_comments.you_can_have_at_most"));
   for (const auto& l : lists) {
     const auto& known = c.s.holds.builtin_lists();
     if (std::none_of(known.begin(), known.end(), [&](const social::BuiltinWordList& b) { return b.language == l; }))
-      return fail("lists_error", "Choose lists from those shown.");
+      return fail("lists_error", c.t("settings_comments.choose_lists_from_those_shown"));
   }
   words.builtin_lists = lists;
   auto saved = c.s.holds.set_hidden_words(c.me->account.id, std::move(words));
   if (!saved.has_value()) {
     if (saved.error().code() != StatusCode::kInvalidArgument) return failure(c, saved.error());
-    return fail("words_error", "These words could not be saved. Check them and try again.");
+    return fail("words_error", c.t("settings_comments.these_words_could_not_be"));
   }
   return done(Section::kHiddenWords, Done::kSaved);
 }
@@ -101,26 +101,26 @@ http::Response limits_form(const PageContext& c, int status, int64_t days, bool 
   auto v = c.s.holds.limits(c.me->account.id);
   if (!v.has_value()) return failure(c, v.error());
   Data d = form_data(c, {"error"});
-  if (error) d.set("error", "Choose how long Limits should last.");
+  if (error) d.set("error", c.t("settings_comments.choose_how_long_limits_should"));
   d.set("active", v->active);
   d.set("until", false);
   if (v->active) {
-    d.set("until", time_data(v->until_ms));
+    d.set("until", time_data(c, v->until_ms));
     d.set("covers", v->recent_followers
-                        ? "Comments from people who do not follow you, or followed you less than a week ago, are held for your review."
-                        : "Comments from people who do not follow you are held for your review.");
+                        ? c.t("settings_comments.comments_from_people_who_do")
+                        : c.t("settings_comments.comments_from_people_who_do_2"));
   }
   Data choices = list();
   for (int64_t n : kLimitDays) {
     Data item;
     item.set("value", std::to_string(n));
-    item.set("label", n == 1 ? std::string("1 day") : std::to_string(n) + " days");
+    item.set("label", n == 1 ? std::string("1 day") : std::to_string(n) + c.t("settings_comments.days"));
     item.set("checked", n == days);
     choices.push_back(std::move(item));
   }
   d.set("days", std::move(choices));
   d.set("recent", recent);
-  return settings_page(c, Section::kLimits, status, render("settings_limits", d));
+  return settings_page(c, Section::kLimits, status, c.render("settings_limits", d));
 }
 
 http::Response limits_page(const PageContext& c) {
@@ -157,15 +157,15 @@ constexpr size_t kPeopleShown = 80;
 Data people_items(const PageContext& c, const std::vector<social::AccountView>& accounts, bool mutes) {
   Data items = list();
   for (const auto& v : accounts) {
-    Data item = account_data(v.account);
+    Data item = account_data(c, v.account);
     item.set("id", v.account.id.to_string());
     item.set("until", false);
     if (mutes) {
       auto m = c.s.relationships.mute_of(c.me->account.id, v.account.id);
       if (m.has_value() && *m && (*m)->expires_at_ms != 0)
-        item.set("until", "Muted until " + time_text((*m)->expires_at_ms) + ".");
+        item.set("until", c.t("settings_comments.muted_until") + time_text(c, (*m)->expires_at_ms) + ".");
       else
-        item.set("until", "Muted until you unmute.");
+        item.set("until", c.t("settings_comments.muted_until_you_unmute"));
     }
     items.push_back(std::move(item));
   }
@@ -189,7 +189,7 @@ http::Response people_form(const PageContext& c, int status, std::string error) 
   d.set("blocked", people_items(c, blocked->items, false));
   d.set("has_muted", !muted->items.empty());
   d.set("muted", people_items(c, muted->items, true));
-  return settings_page(c, Section::kPeople, status, render("settings_people", d));
+  return settings_page(c, Section::kPeople, status, c.render("settings_people", d));
 }
 
 http::Response people_page(const PageContext& c) { return people_form(c, 200, ""); }
@@ -197,11 +197,11 @@ http::Response people_page(const PageContext& c) { return people_form(c, 200, ""
 template <class F>
 http::Response undo_person(const PageContext& c, F undo) {
   auto id = id_field(c, "account_id");
-  if (!id) return people_form(c, 422, "Choose a person from the lists.");
+  if (!id) return people_form(c, 422, c.t("settings_comments.choose_a_person_from_the"));
   Status st = undo(*id);
-  if (st.is_not_found()) return people_form(c, 422, "That account no longer exists.");
+  if (st.is_not_found()) return people_form(c, 422, c.t("settings_comments.that_account_no_longer_exists"));
   if (st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kPermissionDenied)
-    return people_form(c, 422, "Choose a person from the lists.");
+    return people_form(c, 422, c.t("settings_comments.choose_a_person_from_the"));
   if (!st.is_ok()) return failure(c, st);
   return done(Section::kPeople, Done::kSaved);
 }
@@ -224,26 +224,26 @@ struct PolicyChoice {
 };
 
 constexpr std::array<PolicyChoice, 5> kPolicies = {{
-    {social::ReplyPolicy::kEveryone, "Everyone"},
-    {social::ReplyPolicy::kFollowers, "People who follow you"},
-    {social::ReplyPolicy::kFollowing, "People you follow"},
-    {social::ReplyPolicy::kMentioned, "Only people you mention in the post"},
-    {social::ReplyPolicy::kNobody, "Nobody: comments are off"},
+    {social::ReplyPolicy::kEveryone, "settings_comments.everyone"},
+    {social::ReplyPolicy::kFollowers, "settings_comments.people_who_follow_you"},
+    {social::ReplyPolicy::kFollowing, "settings_comments.people_you_follow"},
+    {social::ReplyPolicy::kMentioned, "settings_comments.only_people_you_mention_in"},
+    {social::ReplyPolicy::kNobody, "settings_comments.nobody_comments_are_off"},
 }};
 
 http::Response comments_form(const PageContext& c, int status, std::optional<social::ReplyPolicy> current, bool error) {
   Data d = form_data(c, {"error"});
-  if (error) d.set("error", "Choose who may comment.");
+  if (error) d.set("error", c.t("settings_comments.choose_who_may_comment"));
   Data items = list();
   for (const auto& p : kPolicies) {
     Data item;
     item.set("value", std::string(social::reply_policy_name(p.policy)));
-    item.set("label", std::string(p.label));
+    item.set("label", c.t(p.label));
     item.set("checked", current && *current == p.policy);
     items.push_back(std::move(item));
   }
   d.set("policies", std::move(items));
-  return settings_page(c, Section::kComments, status, render("settings_comments", d));
+  return settings_page(c, Section::kComments, status, c.render("settings_comments", d));
 }
 
 http::Response comments_page(const PageContext& c) {

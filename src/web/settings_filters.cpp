@@ -18,11 +18,11 @@ struct Choice {
 };
 
 constexpr std::array<Choice, 5> kContexts = {{
-    {"home", "Home feed"},
-    {"notifications", "Notifications"},
-    {"public", "Explore and hashtags"},
-    {"thread", "Posts and their comments"},
-    {"account", "Profiles"},
+    {"home", "filters.home_feed"},
+    {"notifications", "filters.notifications"},
+    {"public", "filters.explore_and_hashtags"},
+    {"thread", "filters.posts_and_their_comments"},
+    {"account", "filters.profiles"},
 }};
 
 struct ActionChoice {
@@ -32,9 +32,9 @@ struct ActionChoice {
 };
 
 constexpr std::array<ActionChoice, 3> kActions = {{
-    {social::FilterAction::kWarn, "Show a warning", "The post is folded behind the filter's name."},
-    {social::FilterAction::kBlur, "Blur photos", "The post shows, with its photos blurred until you choose to see them."},
-    {social::FilterAction::kHide, "Hide completely", "The post is left out as if it were never there."},
+    {social::FilterAction::kWarn, "filters.show_a_warning", "filters.the_post_is_folded_behind"},
+    {social::FilterAction::kBlur, "filters.blur_photos", "filters.the_post_shows_with_its"},
+    {social::FilterAction::kHide, "filters.hide_completely", "filters.the_post_is_left_out"},
 }};
 
 struct Expiry {
@@ -43,13 +43,13 @@ struct Expiry {
 };
 
 constexpr std::array<Expiry, 7> kExpiries = {{
-    {"never", "Never"},
-    {"1800", "In 30 minutes"},
-    {"3600", "In 1 hour"},
-    {"21600", "In 6 hours"},
-    {"43200", "In 12 hours"},
-    {"86400", "In 1 day"},
-    {"604800", "In 1 week"},
+    {"never", "filters.never"},
+    {"1800", "filters.in_30_minutes"},
+    {"3600", "filters.in_1_hour"},
+    {"21600", "filters.in_6_hours"},
+    {"43200", "filters.in_12_hours"},
+    {"86400", "filters.in_1_day"},
+    {"604800", "filters.in_1_week"},
 }};
 
 std::string trim(std::string_view s) {
@@ -112,7 +112,7 @@ Data filter_data(const PageContext& c, const FilterForm& f, const social::Filter
   for (size_t i = 0; i < kContexts.size(); ++i) {
     Data item;
     item.set("value", std::string(kContexts[i].value));
-    item.set("label", std::string(kContexts[i].label));
+    item.set("label", c.t(kContexts[i].label));
     item.set("checked", (f.contexts & static_cast<uint8_t>(social::kFilterContexts[i])) != 0);
     contexts.push_back(std::move(item));
   }
@@ -122,8 +122,8 @@ Data filter_data(const PageContext& c, const FilterForm& f, const social::Filter
     Data item;
     const std::string name(social::filter_action_name(a.action));
     item.set("value", name);
-    item.set("label", std::string(a.label));
-    item.set("hint", std::string(a.hint));
+    item.set("label", c.t(a.label));
+    item.set("hint", c.t(a.hint));
     item.set("checked", f.action == name);
     actions.push_back(std::move(item));
   }
@@ -133,14 +133,14 @@ Data filter_data(const PageContext& c, const FilterForm& f, const social::Filter
     Data keep;
     keep.set("value", "keep");
     const bool ended = !filter->active_at(c.s.clock.now_ms());
-    keep.set("label", (ended ? "Keep it ended (ended " : "Keep the end it has (") + time_text(filter->expires_at_ms) + ")");
+    keep.set("label", (ended ? c.t("filters.keep_it_ended_ended") : c.t("filters.keep_the_end_it_has")) + time_text(c, filter->expires_at_ms) + ")");
     keep.set("selected", f.expires == "keep");
     expiries.push_back(std::move(keep));
   }
   for (const auto& e : kExpiries) {
     Data item;
     item.set("value", std::string(e.value));
-    item.set("label", std::string(e.label));
+    item.set("label", c.t(e.label));
     item.set("selected", f.expires == e.value);
     expiries.push_back(std::move(item));
   }
@@ -149,13 +149,13 @@ Data filter_data(const PageContext& c, const FilterForm& f, const social::Filter
 }
 
 http::Response filter_form(const PageContext& c, int status, const Data& d) {
-  return settings_page(c, Section::kFilters, status, render("settings_filter", d));
+  return settings_page(c, Section::kFilters, status, c.render("settings_filter", d));
 }
 
-std::string contexts_text(const social::Filter& f) {
+std::string contexts_text(const PageContext& c, const social::Filter& f) {
   std::vector<std::string> names;
   for (size_t i = 0; i < kContexts.size(); ++i)
-    if (f.in(social::kFilterContexts[i])) names.push_back(std::string(kContexts[i].label));
+    if (f.in(social::kFilterContexts[i])) names.push_back(c.t(kContexts[i].label));
   return joined(names, ", ");
 }
 
@@ -170,19 +170,19 @@ http::Response filters_page(const PageContext& c) {
     item.set("title", f.title);
     std::vector<std::string> words;
     for (const auto& k : f.keywords) words.push_back(k.keyword);
-    item.set("keywords", words.empty() ? std::string("No words") : joined(words, ", "));
-    item.set("where", contexts_text(f));
+    item.set("keywords", words.empty() ? std::string(c.t("filters.no_words")) : joined(words, ", "));
+    item.set("where", contexts_text(c, f));
     for (const auto& a : kActions)
-      if (a.action == f.action) item.set("does", std::string(a.label));
-    item.set("ends", f.expires_at_ms == 0         ? std::string("Never ends.")
-                     : f.active_at(now)            ? "Ends " + time_text(f.expires_at_ms) + "."
-                                                   : "Ended " + time_text(f.expires_at_ms) + ".");
+      if (a.action == f.action) item.set("does", c.t(a.label));
+    item.set("ends", f.expires_at_ms == 0         ? std::string(c.t("filters.never_ends"))
+                     : f.active_at(now)            ? c.t("filters.ends") + time_text(c, f.expires_at_ms) + "."
+                                                   : c.t("filters.ended") + time_text(c, f.expires_at_ms) + ".");
     items.push_back(std::move(item));
   }
   Data d = form_data(c, {});
   d.set("has_filters", !filters->empty());
   d.set("filters", std::move(items));
-  return settings_page(c, Section::kFilters, 200, render("settings_filters", d));
+  return settings_page(c, Section::kFilters, 200, c.render("settings_filters", d));
 }
 
 http::Response new_filter_page(const PageContext& c) {
@@ -222,18 +222,18 @@ Checked check_filter_form(const PageContext& c, Data& d, FilterForm& f, bool edi
   };
   auto title = text_field(c, "title");
   if (!title) {
-    fail("title_error", "The name has characters that cannot be saved. Remove them and try again.");
+    fail("title_error", c.t("filters.the_name_has_characters_that"));
   } else if (trim(*title).empty()) {
-    fail("title_error", "Give the filter a name.");
+    fail("title_error", c.t("filters.give_the_filter_a_name"));
   } else if (!social::check_length("", trim(*title), social::kMaxFilterTitleChars).is_ok()) {
-    fail("title_error", "A name can have at most 256 characters.");
+    fail("title_error", c.t("filters.a_name_can_have_at"));
   } else {
     out.edit.title = trim(*title);
   }
 
   auto keywords = text_field(c, "keywords");
   if (!keywords) {
-    fail("keywords_error", "The words have characters that cannot be saved. Remove them and try again.");
+    fail("keywords_error", c.t("filters.the_words_have_characters_that"));
   } else {
     size_t at = 0;
     while (at <= keywords->size()) {
@@ -245,13 +245,13 @@ Checked check_filter_form(const PageContext& c, Data& d, FilterForm& f, bool edi
         out.keywords.push_back(std::move(w));
     }
     if (out.keywords.empty()) {
-      fail("keywords_error", "Enter at least one word or phrase, one on each line.");
+      fail("keywords_error", c.t("filters.enter_at_least_one_word"));
     } else if (out.keywords.size() > social::kMaxFilterKeywords) {
-      fail("keywords_error", "A filter can have at most 200 words and phrases.");
+      fail("keywords_error", c.t("filters.a_filter_can_have_at"));
     } else {
       for (const auto& w : out.keywords) {
         if (!social::check_length("", w, social::kMaxFilterKeywordChars).is_ok()) {
-          fail("keywords_error", "Each word or phrase can have at most 512 characters.");
+          fail("keywords_error", c.t("filters.each_word_or_phrase_can"));
           break;
         }
       }
@@ -271,15 +271,15 @@ Checked check_filter_form(const PageContext& c, Data& d, FilterForm& f, bool edi
     contexts.push_back(name);
   }
   if (unknown)
-    fail("context_error", "Choose the places from the list.");
+    fail("context_error", c.t("filters.choose_the_places_from_the"));
   else if (contexts.empty())
-    fail("context_error", "Choose at least one place where the filter applies.");
+    fail("context_error", c.t("filters.choose_at_least_one_place"));
   else
     out.edit.context = std::move(contexts);
 
   const std::string action = c.field("filter_action");
   if (!social::parse_filter_action(action).has_value())
-    fail("action_error", "Choose what the filter does.");
+    fail("action_error", c.t("filters.choose_what_the_filter_does"));
   else
     out.edit.filter_action = action;
 
@@ -292,7 +292,7 @@ Checked check_filter_form(const PageContext& c, Data& d, FilterForm& f, bool edi
     const auto known = std::find_if(kExpiries.begin(), kExpiries.end(),
                                     [&](const Expiry& e) { return e.value == expires; });
     if (known == kExpiries.end()) {
-      fail("expires_error", "Choose when the filter ends.");
+      fail("expires_error", c.t("filters.choose_when_the_filter_ends"));
     } else {
       out.edit.expires_in_set = true;
       out.edit.expires_in = std::stoll(std::string(known->value));
@@ -314,10 +314,10 @@ FilterForm sent_form(const PageContext& c) {
 }
 
 // The sentence for a refusal of the filter service (its rules beyond the form's checks).
-std::string refusal(const Status& st) {
+std::string refusal(const PageContext& c, const Status& st) {
   if (st.message().find("filters per account") != std::string::npos)
-    return "You have 100 filters, the most one person can have. Delete one you no longer need first.";
-  return "This filter could not be saved. Check its words and try again.";
+    return c.t("filters.you_have_100_filters_the");
+  return c.t("filters.this_filter_could_not_be");
 }
 
 http::Response create_filter_post(const PageContext& c) {
@@ -328,7 +328,7 @@ http::Response create_filter_post(const PageContext& c) {
   for (const char* k : kErrorKeys)
     if (const Value* v = d.find(k)) page.set(k, std::string(v->string()));
   if (!checked.ok) {
-    page.set("error", "The filter needs another look. Nothing was saved.");
+    page.set("error", c.t("filters.the_filter_needs_another_look"));
     return filter_form(c, 422, page);
   }
   for (const auto& w : checked.keywords) {
@@ -340,7 +340,7 @@ http::Response create_filter_post(const PageContext& c) {
   auto made = c.s.filters.create(c.me->account.id, checked.edit);
   if (!made.has_value()) {
     if (made.error().code() != StatusCode::kInvalidArgument) return failure(c, made.error());
-    page.set("error", refusal(made.error()));
+    page.set("error", refusal(c, made.error()));
     return filter_form(c, 422, page);
   }
   return done(Section::kFilters, Done::kFilterCreated);
@@ -358,7 +358,7 @@ http::Response update_filter_post(const PageContext& c) {
   for (const char* k : kErrorKeys)
     if (const Value* v = d.find(k)) page.set(k, std::string(v->string()));
   if (!checked.ok) {
-    page.set("error", "The filter needs another look. Nothing was saved.");
+    page.set("error", c.t("filters.the_filter_needs_another_look"));
     return filter_form(c, 422, page);
   }
   // Keep the keywords that stay (with their ids), remove the others, add the new ones.
@@ -385,7 +385,7 @@ http::Response update_filter_post(const PageContext& c) {
   auto updated = c.s.filters.update(c.me->account.id, *id, checked.edit);
   if (!updated.has_value()) {
     if (updated.error().code() != StatusCode::kInvalidArgument) return failure(c, updated.error());
-    page.set("error", refusal(updated.error()));
+    page.set("error", refusal(c, updated.error()));
     return filter_form(c, 422, page);
   }
   return done(Section::kFilters, Done::kSaved);

@@ -23,28 +23,28 @@ struct SectionInfo {
 };
 
 constexpr std::array<SectionInfo, 12> kSections = {{
-    {Section::kIndex, "/settings", "Settings", ""},
-    {Section::kProfile, "/settings/profile", "Profile",
-     "Your name, bio, profile fields and pictures, and who may follow you."},
-    {Section::kPassword, "/settings/password", "Password", "Change the password you sign in with."},
-    {Section::kSessions, "/settings/sessions", "Sessions and apps",
-     "See where you are signed in and which apps may use your account, and sign them out."},
-    {Section::kFilters, "/settings/filters", "Filters",
-     "Hide or put a warning on posts that contain words you choose."},
-    {Section::kHiddenWords, "/settings/hidden_words", "Hidden words",
-     "Hold comments on your posts that contain words you choose until you review them."},
-    {Section::kLimits, "/settings/limits", "Limits",
-     "For a while, hold comments from people who do not follow you until you review them."},
-    {Section::kPeople, "/settings/people", "Restricted, blocked and muted",
-     "The people you restricted, blocked or muted, and a way to undo each."},
-    {Section::kComments, "/settings/comments", "Comments",
-     "Who may comment on your new posts unless you choose otherwise for a post."},
-    {Section::kSupport, "/settings/support", "Support and time zone",
-     "Support information shown with posts about loss, your region and your time zone."},
-    {Section::kMemories, "/settings/memories", "Memories",
-     "Your posts from this day in earlier years, and the days, people and posts you keep out of them."},
-    {Section::kAppearance, "/settings/appearance", "Appearance",
-     "Use a light or dark look on this browser, or follow your device's setting."},
+    {Section::kIndex, "/settings", "settings.settings", ""},
+    {Section::kProfile, "/settings/profile", "settings.profile",
+     "settings.your_name_bio_profile_fields"},
+    {Section::kPassword, "/settings/password", "settings.password", "settings.change_the_password_you_sign"},
+    {Section::kSessions, "/settings/sessions", "settings.sessions_and_apps",
+     "settings.see_where_you_are_signed"},
+    {Section::kFilters, "/settings/filters", "settings.filters",
+     "settings.hide_or_put_a_warning"},
+    {Section::kHiddenWords, "/settings/hidden_words", "settings.hidden_words",
+     "settings.hold_comments_on_your_posts"},
+    {Section::kLimits, "/settings/limits", "settings.limits",
+     "settings.for_a_while_hold_comments"},
+    {Section::kPeople, "/settings/people", "settings.restricted_blocked_and_muted",
+     "settings.the_people_you_restricted_blocked"},
+    {Section::kComments, "/settings/comments", "settings.comments",
+     "settings.who_may_comment_on_your"},
+    {Section::kSupport, "/settings/support", "settings.support_and_time_zone",
+     "settings.support_information_shown_with_posts"},
+    {Section::kMemories, "/settings/memories", "settings.memories",
+     "settings.your_posts_from_this_day"},
+    {Section::kAppearance, "/settings/appearance", "settings.appearance",
+     "settings.use_a_light_or_dark"},
 }};
 
 const SectionInfo& info(Section s) {
@@ -56,33 +56,32 @@ const SectionInfo& info(Section s) {
 struct DoneInfo {
   Done what;
   std::string_view code;
-  std::string_view sentence;
+  std::string_view sentence;  // a message key
 };
 
 constexpr std::array<DoneInfo, 11> kDone = {{
-    {Done::kSaved, "saved", "Saved."},
+    {Done::kSaved, "saved", "settings.saved"},
     {Done::kPasswordChanged, "password",
-     "Your password is changed. Every other browser signed in to your account was signed out; "
-     "you are still signed in here."},
-    {Done::kSignedOut, "signed_out", "That browser is signed out."},
-    {Done::kSignedOutOthers, "signed_out_others", "Every other browser is signed out."},
-    {Done::kRevoked, "revoked", "That app can no longer use your account."},
-    {Done::kFilterCreated, "filter_created", "Filter created."},
-    {Done::kFilterDeleted, "filter_deleted", "Filter deleted."},
-    {Done::kLimitsOn, "limits_on", "Limits are on."},
-    {Done::kLimitsOff, "limits_off", "Limits are off."},
-    {Done::kRemoved, "removed", "Removed."},
-    {Done::kRangeAdded, "range_added", "Those days are kept out of your memories."},
+     "settings.your_password_is_changed_every"},
+    {Done::kSignedOut, "signed_out", "settings.that_browser_is_signed_out"},
+    {Done::kSignedOutOthers, "signed_out_others", "settings.every_other_browser_is_signed"},
+    {Done::kRevoked, "revoked", "settings.that_app_can_no_longer"},
+    {Done::kFilterCreated, "filter_created", "settings.filter_created"},
+    {Done::kFilterDeleted, "filter_deleted", "settings.filter_deleted"},
+    {Done::kLimitsOn, "limits_on", "settings.limits_are_on"},
+    {Done::kLimitsOff, "limits_off", "settings.limits_are_off"},
+    {Done::kRemoved, "removed", "settings.removed"},
+    {Done::kRangeAdded, "range_added", "settings.those_days_are_kept_out"},
 }};
 
 // The sentence the request's ?done= names, or "".
-std::string_view done_sentence(const PageContext& c) {
+std::string done_sentence(const PageContext& c) {
   auto params = http::Params::parse(c.req.query);
   if (!params) return "";
   auto code = params->get("done");
   if (!code) return "";
   for (const auto& d : kDone)
-    if (d.code == *code) return d.sentence;
+    if (d.code == *code) return c.t(d.sentence);
   return "";
 }
 
@@ -92,13 +91,13 @@ http::Response index_page(const PageContext& c) {
     if (s.section == Section::kIndex) continue;
     Data item;
     item.set("path", std::string(s.path));
-    item.set("name", std::string(s.name));
-    item.set("summary", std::string(s.summary));
+    item.set("name", c.t(s.name));
+    item.set("summary", c.t(s.summary));
     items.push_back(std::move(item));
   }
   Data d;
   d.set("sections", std::move(items));
-  return settings_page(c, Section::kIndex, 200, render("settings_index", d));
+  return settings_page(c, Section::kIndex, 200, c.render("settings_index", d));
 }
 
 }  // namespace
@@ -116,22 +115,22 @@ http::Response settings_page(const PageContext& c, Section current, int status, 
   for (const auto& s : kSections) {
     Data item;
     item.set("path", std::string(s.path));
-    item.set("name", s.section == Section::kIndex ? std::string("All settings") : std::string(s.name));
+    item.set("name", s.section == Section::kIndex ? c.t("settings.all_settings") : c.t(s.name));
     item.set("current", s.section == current);
     nav.push_back(std::move(item));
   }
   Data d;
   d.set("sections", std::move(nav));
-  d.set("heading", std::string(info(current).name));
+  d.set("heading", c.t(info(current).name));
   d.set("notice", false);
   if (status < 400) {
     if (auto sentence = done_sentence(c); !sentence.empty()) d.set("notice", std::string(sentence));
   }
   d.set("content", std::move(content_html));
   Page page;
-  page.title = std::string(info(current).name) + " · " + c.s.config.title;
+  page.title = c.t("page.title", {{"title", c.t(info(current).name)}, {"site", c.s.config.title}});
   page.styles = {"forms.css", "settings.css"};
-  page.body_html = render("settings", d);
+  page.body_html = c.render("settings", d);
   return page_response(c, status, std::move(page));
 }
 
@@ -156,15 +155,15 @@ Data form_data(const PageContext& c, std::initializer_list<const char*> keys) {
   return d;
 }
 
-std::string date_text(int64_t ms) {
+std::string date_text(const PageContext& c, int64_t ms) {
   constexpr int64_t kDayMs = 86'400'000;
   const int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
   const social::CivilDate date = social::date_from_days(days);
-  return std::to_string(date.day) + " " + month_name(date.month) + " " + std::to_string(date.year);
+  return std::to_string(date.day) + " " + month_name(c, date.month) + " " + std::to_string(date.year);
 }
 
-std::string time_text(int64_t ms) {
-  Data t = time_data(ms);
+std::string time_text(const PageContext& c, int64_t ms) {
+  Data t = time_data(c, ms);
   const Value* text = t.find("text");
   return text ? text->string() : std::string();
 }

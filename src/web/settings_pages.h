@@ -62,9 +62,9 @@ std::optional<Id> id_field(const PageContext& c, std::string_view name);
 // The form's CSRF token and every key in `keys` set to false, for a template's optional keys.
 Data form_data(const PageContext& c, std::initializer_list<const char*> keys);
 // "2 March 2024" (UTC).
-std::string date_text(int64_t ms);
+std::string date_text(const PageContext& c, int64_t ms);
 // "2 March 2024, 13:45 UTC".
-std::string time_text(int64_t ms);
+std::string time_text(const PageContext& c, int64_t ms);
 
 // Each file's routes.
 void register_account_settings(const Routes& r);  // profile, password, sessions and apps, appearance

@@ -40,7 +40,7 @@ const Templates& templates() {
 
 }  // namespace
 
-std::string render(std::string_view name, const Data& data) {
+std::string render(std::string_view name, const Data& data, const Texts& texts) {
   auto it = templates().find(name);
   if (it == templates().end()) {
     std::fprintf(stderr, "kindred web: no template named %.*s\n", static_cast<int>(name.size()),
@@ -49,14 +49,23 @@ std::string render(std::string_view name, const Data& data) {
   }
   std::string out;
   out.reserve(16 * 1024);
-  it->second->render(data, out);
+  it->second->render(data, out, texts);
   return out;
 }
 
 std::string check_templates() {
-  std::string error;
-  parse_all(&error);
-  return error;
+  std::string error = check_catalogues();
+  if (!error.empty()) return error;
+  const Templates all = parse_all(&error);
+  if (!error.empty()) return error;
+  // Every {{@key}} names an English message (English holds them all).
+  const Texts& en = english();
+  for (const auto& [name, t] : all) {
+    for (const std::string& key : t->message_keys()) {
+      if (!en.find(key)) return name + ": {{@" + key + "}} is not in text/en.txt";
+    }
+  }
+  return "";
 }
 
 }  // namespace kindred::web

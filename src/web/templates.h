@@ -20,9 +20,11 @@ inline Data list() { return Value::list(); }
 //
 // A key a section's items lack is looked up in the enclosing data, as Mustache does: set every
 // optional key of a list item (false when absent), or an item may show its parent's value.
-std::string render(std::string_view name, const Data& data);
+// {{@key}} tags take their messages from `texts` (web/text.h), usually PageContext::texts().
+std::string render(std::string_view name, const Data& data, const Texts& texts);
 
-// Parses every embedded template; returns "" when all parse, else "<name>: <error>". The server
+// Parses every embedded template and text catalogue and checks that each {{@key}} of a template
+// is in the English catalogue; returns "" when all is well, else "<name>: <error>". The server
 // calls it at start-up, so a malformed template stops it from starting, never fails a request.
 std::string check_templates();
 

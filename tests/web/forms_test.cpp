@@ -328,7 +328,7 @@ TEST_F(WebForms, ACommentAndAReplyToItNestOneLevel) {
   ann.get(path);
   Reply r = ann.post("/statuses/" + id + "/comment", {{"status", "Beautiful"}, {"return_to", path}});
   ASSERT_EQ(r.status, 303) << r.body;
-  EXPECT_TRUE(r.header("location").starts_with(path + "#c-")) << r.header("location");
+  EXPECT_TRUE(r.header("location").starts_with(path + "?order=recent#c-")) << r.header("location");
   const std::string comment_id = r.header("location").substr(r.header("location").find("#c-") + 3);
   EXPECT_EQ(status(comment_id, ann_.token)["in_reply_to_id"].as_string(), id);
 
