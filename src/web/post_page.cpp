@@ -288,6 +288,7 @@ Data author_tools_data(const PageContext& c, const social::PostView& v) {
     o.set("value", std::string(social::reply_policy_name(policy)));
     o.set("label", c.t(label));
     o.set("checked", v.post.reply_policy == policy);
+    if (v.post.reply_policy == policy) t.set("policy_now", c.t("post.comments_now", {{"who", c.t(label)}}));
     policies.push_back(std::move(o));
   }
   t.set("policies", std::move(policies));
