@@ -86,7 +86,8 @@ Result<WebSession> SessionService::authenticate(std::string_view secret) {
     // session's end must not write the ended session back.
     std::scoped_lock lock(lock_for(found->id));
     auto current = cache_.find(hash);
-    if (!current || !*current) return *found;
+    if (current && !*current) return bad_session();  // ended since it was read
+    if (!current) return *found;                       // evicted: touched another time
     WebSession touched = **current;
     touched.last_seen_ms = now;
     store::Batch b;
@@ -99,18 +100,24 @@ Result<WebSession> SessionService::authenticate(std::string_view secret) {
   return *found;
 }
 
-Result<std::vector<WebSession>> SessionService::list(Id account_id) const {
+Result<std::vector<WebSession>> SessionService::list(Id account_id) {
   store::RangeQuery q;
   q.limit = kMaxSessionsListed;
   KINDRED_ASSIGN_OR_RETURN(auto edges,
                            deps_.store.assoc_range(account_id, AssocType::kAccountSessions, q));
   std::vector<WebSession> out;
   out.reserve(edges.items.size());
+  const int64_t now = deps_.clock.now_ms();
   for (const auto& e : edges.items) {
     auto s = load(deps_.store, e.to);
     if (!s.has_value()) {
       if (s.error().is_not_found()) continue;
       return s.error();
+    }
+    // A browser thrown away never comes back to end its session: it ends here, when listed.
+    if (now - s->last_seen_ms > kIdleLimitMs) {
+      KINDRED_RETURN_IF_ERROR(remove(*s));
+      continue;
     }
     out.push_back(std::move(*s));
   }

@@ -43,8 +43,8 @@ class SessionService {
   // The session `secret` names. Errors: Unauthenticated if unknown, ended or idle too long (an
   // idle one is deleted then).
   Result<WebSession> authenticate(std::string_view secret);
-  // The account's sessions, newest first.
-  Result<std::vector<WebSession>> list(Id account_id) const;
+  // The account's sessions, newest first (at most 200). Sessions idle too long end here.
+  Result<std::vector<WebSession>> list(Id account_id);
   // Ends one of the account's sessions. Errors: NotFound if it is not theirs (or already ended).
   Status end(Id account_id, Id session_id);
   // Ends every session of the account except `keep` (none: all of them).

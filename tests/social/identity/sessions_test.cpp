@@ -112,6 +112,27 @@ TEST_F(Sessions, LastSeenMovesAtMostEveryFewMinutesAndIdleSessionsEnd) {
   EXPECT_TRUE(sessions_->list(ann_.id)->empty());
 }
 
+TEST_F(Sessions, ListingEndsSessionsIdleTooLongThatNeverCameBack) {
+  auto old = *sessions_->create(ann_.id, "thrown away", "");
+  stack_->clock.advance_ms(SessionService::kIdleLimitMs / 2);
+  auto fresh_one = *sessions_->create(ann_.id, "in use", "");
+  stack_->clock.advance_ms(SessionService::kIdleLimitMs / 2 + 1000);
+  auto list = sessions_->list(ann_.id);
+  ASSERT_TRUE(list.has_value());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].id, fresh_one.session.id);
+  EXPECT_FALSE(fresh().authenticate(old.secret).has_value()) << "ended in the store, not only hidden";
+}
+
+TEST_F(Sessions, ASessionEndedWhileBeingTouchedIsRefused) {
+  auto made = *sessions_->create(ann_.id, "", "");
+  ASSERT_TRUE(sessions_->authenticate(made.secret).has_value());
+  stack_->clock.advance_ms(SessionService::kTouchIntervalMs + 1);
+  ASSERT_TRUE(sessions_->end(ann_.id, made.session.id).is_ok());
+  EXPECT_FALSE(sessions_->authenticate(made.secret).has_value());
+  EXPECT_TRUE(sessions_->list(ann_.id)->empty()) << "the touch did not write it back";
+}
+
 TEST_F(Sessions, AUserAgentIsCutAtACharacterAndBadBytesAreDropped) {
   std::string long_agent(199, 'a');
   long_agent += "\xC3\xA9";  // é straddles byte 200
@@ -163,6 +184,22 @@ TEST_F(Sessions, AuthorisedAppsAreListedPerAppAndRevokedTogether) {
   EXPECT_TRUE(oauth_->authenticate_token(own.access_token).has_value());
   EXPECT_EQ(oauth_->authorized_apps(ann_.id)->size(), 1u);
   EXPECT_EQ(oauth_->revoke_app(ann_.id, phone.id).code(), StatusCode::kNotFound);
+}
+
+TEST_F(Sessions, AnAppWithManyTokensIsListedAndRevokedWhole) {
+  auto app = *oauth_->create_app({"Busy app", "", {std::string(kOutOfBand)}, "read"});
+  auto other = *oauth_->create_app({"Other app", "", {std::string(kOutOfBand)}, "read"});
+  std::vector<IssuedToken> tokens;
+  for (int i = 0; i < 1005; ++i) tokens.push_back(*oauth_->issue_token(app, ann_.id, "read"));
+  auto newest_other = *oauth_->issue_token(other, ann_.id, "read");  // newer than every one above
+  auto apps = oauth_->authorized_apps(ann_.id);
+  ASSERT_TRUE(apps.has_value());
+  ASSERT_EQ(apps->size(), 2u);
+  EXPECT_EQ((*apps)[1].tokens, 1005u) << "past the first page of 1,000";
+  ASSERT_TRUE(oauth_->revoke_app(ann_.id, app.id).is_ok());
+  EXPECT_FALSE(oauth_->authenticate_token(tokens.front().access_token).has_value());
+  EXPECT_FALSE(oauth_->authenticate_token(tokens.back().access_token).has_value());
+  EXPECT_TRUE(oauth_->authenticate_token(newest_other.access_token).has_value());
 }
 
 }  // namespace
