@@ -4,6 +4,7 @@
 #include "http/client_address.h"
 #include "http/form.h"
 #include "social/identity/accounts.h"
+#include "web/escape.h"
 #include "web/page.h"
 #include "web/session.h"
 
@@ -26,6 +27,7 @@ Data sign_in_data(const PageContext& c) {
   d.set("site", c.s.config.title);
   d.set("csrf", c.csrf());
   d.set("can_sign_up", c.s.config.registrations != social::RegistrationMode::kClosed);
+  d.set("new_here", c.t_html("sign_in.new_here", {{"link", html_link("/auth/sign_up", c.t("sign_in.create_an_account"))}}));
   d.set("notice", false);
   d.set("error", false);
   return d;
@@ -62,12 +64,13 @@ std::string limiter_key_for_account(std::string_view name) {
 }  // namespace
 
 http::Response sign_in_page(const PageContext& c) {
-  const std::string to = local_path(c.req.query.empty() ? "" : [&] {
-    auto q = http::Params::parse(c.req.query);
-    auto v = q ? q->get("return_to") : std::nullopt;
-    return v ? std::string(*v) : std::string();
-  }());
-  if (c.me) return see_other(to == "/" ? "/home" : to);
+  auto q = http::Params::parse(c.req.query);
+  auto v = q ? q->get("return_to") : std::nullopt;
+  const std::string to = local_path(v ? std::string(*v) : std::string());
+  // ?switch=1 ("Sign in as someone else"): the form even for a person signed in; signing in
+  // then ends their session and begins the other person's.
+  const bool switching = q && q->get("switch") == std::optional<std::string_view>("1");
+  if (c.me && !switching) return see_other(to == "/" ? "/home" : to);
   Data d = sign_in_data(c);
   d.set("return_to", to == "/" ? "" : to);
   d.set("username", "");
@@ -136,6 +139,11 @@ Data sign_up_data(const PageContext& c) {
   d.set("csrf", c.csrf());
   d.set("closed", c.s.config.registrations == social::RegistrationMode::kClosed);
   d.set("approval", c.s.config.registrations == social::RegistrationMode::kApproval);
+  d.set("not_taking", c.t_html("sign_up.site_is_not_taking_new",
+                               {{"site", escape_html(c.s.config.title)},
+                                {"link", html_link("/auth/sign_in", c.t("sign_up.sign_in"))}}));
+  d.set("already", c.t_html("sign_up.already_have_an_account",
+                            {{"link", html_link("/auth/sign_in", c.t("sign_up.sign_in_2"))}}));
   for (const char* k : {"error", "username_error", "email_error", "password_error"}) d.set(k, false);
   return d;
 }
@@ -145,13 +153,13 @@ Data sign_up_data(const PageContext& c) {
 http::Response sign_up_page(const PageContext& c) {
   if (c.me) return see_other("/home");
   Data d = sign_up_data(c);
-  for (const char* k : {"username", "email", "reason"}) d.set(k, "");
+  for (const char* k : {"username", "email"}) d.set(k, "");
   return page_response(c, 200, form_page(c.t("auth.create_an_account", {{"site", c.s.config.title}}), c.render("sign_up", d)));
 }
 
 http::Response sign_up_post(const PageContext& c) {
   Data d = sign_up_data(c);
-  for (const char* k : {"username", "email", "reason"}) d.set(k, c.field(k));
+  for (const char* k : {"username", "email"}) d.set(k, c.field(k));
   auto again = [&](int status) {
     return page_response(c, status,
                          form_page(c.t("auth.create_an_account", {{"site", c.s.config.title}}), c.render("sign_up", d)));
@@ -165,10 +173,8 @@ http::Response sign_up_post(const PageContext& c) {
   r.username = c.field("username");
   r.email = c.field("email");
   r.password = c.field("password");
-  r.reason = c.field("reason");
   r.agreement = true;  // the form is the agreement; there are no separate terms to accept
   r.locale = c.language.substr(0, c.language.find('-'));
-  if (r.reason.size() > 500) r.reason.resize(500);
   if (r.username.empty()) d.set("username_error", c.t("auth.choose_a_username"));
   if (r.email.empty()) d.set("email_error", c.t("auth.enter_your_email_address"));
   if (r.password.empty()) d.set("password_error", c.t("auth.choose_a_password_of_at"));

@@ -79,6 +79,7 @@ http::Response render_compose(const PageContext& c, const Draft& f, int status) 
       {social::ReplyPolicy::kEveryone, "compose.everyone"},
       {social::ReplyPolicy::kFollowers, "compose.people_who_follow_me"},
       {social::ReplyPolicy::kFollowing, "compose.people_i_follow"},
+      {social::ReplyPolicy::kMentioned, "compose.only_people_mentioned"},
       {social::ReplyPolicy::kNobody, "compose.nobody_comments_off"},
   };
   for (const auto& [p, label] : policies) {
@@ -98,12 +99,12 @@ http::Response render_compose(const PageContext& c, const Draft& f, int status) 
 
 // "That file is not a photo Kindred can read" and the like, from the media service's refusal.
 std::string photo_problem(const PageContext& c, const Status& st, int n) {
-  const std::string which = c.t("compose.photo") + std::to_string(n);
-  if (st.code() == StatusCode::kTooLarge) return which + c.t("compose.is_too_large_choose_a");
+  const std::string which = std::to_string(n);
+  if (st.code() == StatusCode::kTooLarge) return c.t("compose.is_too_large_choose_a", {{"n", which}});
   const std::string& m = st.message();
   if (m.find("dimension") != std::string::npos || m.find("pixels") != std::string::npos)
-    return which + c.t("compose.is_too_large_in_width");
-  return which + c.t("compose.is_not_a_photo_kindred");
+    return c.t("compose.is_too_large_in_width", {{"n", which}});
+  return c.t("compose.is_not_a_photo_kindred", {{"n", which}});
 }
 
 }  // namespace
@@ -127,10 +128,13 @@ http::Response compose_post(const PageContext& c) {
     f.visibility = *v;
   else if (!c.field("visibility").empty())
     return error_page(c, 400);
-  if (auto p = social::parse_reply_policy(c.field("comment_policy")); p.has_value())
+  if (auto p = social::parse_reply_policy(c.field("comment_policy")); p.has_value()) {
     f.policy = *p;
-  else if (!c.field("comment_policy").empty())
+  } else if (!c.field("comment_policy").empty()) {
     return error_page(c, 400);
+  } else if (auto prefs = c.s.preferences.get(c.me->account.id); prefs.has_value()) {
+    f.policy = prefs->default_reply_policy;  // no choice sent: the person's default, as the API
+  }
   for (std::string* text : {&f.caption, &f.cw}) {
     if (normalize_and_check_text(*text) != TextProblem::kNone) {
       f.error = c.t("compose.the_caption_or_the_content");
@@ -148,12 +152,12 @@ http::Response compose_post(const PageContext& c) {
     if (auto id = Id::parse(c.field("media_id" + n)); id && !id->is_none()) {
       auto m = c.s.media.get_unattached(c.viewer(), *id);
       if (!m.has_value()) {
-        s.photo_error = c.t("compose.photo") + n + c.t("compose.was_lost_choose_it_again");
+        s.photo_error = c.t("compose.was_lost_choose_it_again", {{"n", n}});
         any_problem = true;
         continue;
       }
       s.media_id = *id;
-      s.file_name = c.t("compose.photo_2") + n;
+      s.file_name = c.t("compose.photo_2", {{"n", n}});
       continue;
     }
     for (const auto& part : c.files) {
@@ -170,7 +174,7 @@ http::Response compose_post(const PageContext& c) {
         any_problem = true;
       } else {
         s.media_id = m->id;
-        s.file_name = valid_utf8(part.filename) ? part.filename.substr(0, 100) : c.t("compose.photo_2") + n;
+        s.file_name = valid_utf8(part.filename) ? part.filename.substr(0, 100) : c.t("compose.photo_2", {{"n", n}});
       }
       break;
     }
@@ -208,8 +212,8 @@ http::Response compose_post(const PageContext& c) {
   // One gentle reminder, never a refusal.
   if (without_alt > 0 && !f.reminded) {
     f.reminded = true;
-    f.reminder = without_alt == 1 ? c.t("compose.one_photo_has_no_description")
-                                   : std::to_string(without_alt) + c.t("compose.photos_have_no_description");
+    f.reminder = c.plural("compose.photos_have_no_description", static_cast<int64_t>(without_alt),
+                          {{"count", c.number(static_cast<int64_t>(without_alt))}});
     return render_compose(c, f, 200);
   }
 
@@ -227,12 +231,12 @@ http::Response compose_post(const PageContext& c) {
     if (e.code() != StatusCode::kInvalidArgument) return failure(c, e);
     const std::string& m = e.message();
     if (m.find("character limit") != std::string::npos) {
-      f.caption_error = c.t("compose.the_caption_and_the_content") +
-                        c.number(static_cast<int64_t>(c.s.config.max_status_chars)) + c.t("compose.characters");
+      f.caption_error = c.t("compose.the_caption_and_the_content",
+                            {{"max", c.number(static_cast<int64_t>(c.s.config.max_status_chars))}});
     } else if (m.find("processing") != std::string::npos || m.find("not ready") != std::string::npos) {
       f.error = c.t("compose.a_photo_is_still_being");
     } else {
-      f.error = c.t("compose.the_post_could_not_be") + m;
+      f.error = c.t("compose.the_post_could_not_be", {{"reason", m}});
     }
     return render_compose(c, f, 422);
   }

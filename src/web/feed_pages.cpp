@@ -75,7 +75,8 @@ Data count_words(const PageContext& c, int64_t n, std::string_view key) {
 }
 
 std::string date_words(const PageContext& c, const social::CivilDate& d) {
-  return std::to_string(d.day) + " " + month_name(c, d.month) + " " + std::to_string(d.year);
+  return c.t("date.day_month_year",
+             {{"day", std::to_string(d.day)}, {"month", month_name(c, d.month)}, {"year", std::to_string(d.year)}});
 }
 
 std::string render_card(const PageContext& c, const social::PostView& entry, const CardOptions& o) {
@@ -94,7 +95,9 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
   d.set("url", url);
   d.set("level", o.level);
   d.set("author", account_data(c, v.author.account));
-  if (entry.reblog) d.set("shared_by", account_data(c, entry.author.account));
+  if (entry.reblog)
+    d.set("shared_by", c.t_html("card.shared_by", {{"name", html_link(profile_path(entry.author.account),
+                                                                      name_of(entry.author.account))}}));
   if (const std::string titles = filter_titles(v); !titles.empty()) d.set("filtered", titles);
   if (!v.post.spoiler_text.empty()) d.set("cw", warning_text(v.post.spoiler_text));
 
@@ -109,7 +112,8 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
     d.set("sensitive", v.post.sensitive && v.post.spoiler_text.empty());
   }
   if (ready.size() > 1)
-    d.set("photo_count", c.number(static_cast<int64_t>(ready.size())) + c.t("feed.photos"));
+    d.set("photo_count", c.plural("feed.photo_count", static_cast<int64_t>(ready.size()),
+                                  {{"count", c.number(static_cast<int64_t>(ready.size()))}}));
   d.set("content_html", v.post.content_html);
 
   d.set("like_verb", v.favourited ? "unlike" : "like");

@@ -93,21 +93,22 @@ http::Response profile_page(const PageContext& c) {
   d.set("followers", count_data(c, view->followers_count, "count.followers"));
   d.set("following", count_data(c, view->following_count, "count.following"));
   d.set("grid", render_grid(c, posts->items, false, older_url(path, *posts, q.limit),
-                            q.max_id.is_none() ? name_of(a) + c.t("list.has_not_posted_any_photos")
+                            q.max_id.is_none() ? c.t("list.has_not_posted_any_photos", {{"name", name_of(a)}})
                                                : c.t("list.no_older_photos")));
   d.set("paged", !q.max_id.is_none());
   d.set("url", path);
   d.set("actions", profile_actions(c, a));
 
   Page page;
-  page.title = name_of(a) + " (@" + a.username + ") · " + c.s.config.title;
-  page.description = a.note.empty() ? c.t("list.photos_by") + name_of(a) + c.t("list.on", {{"site", c.s.config.title}})
+  const std::string who = c.t("list.name_and_username", {{"name", name_of(a)}, {"username", a.username}});
+  page.title = c.t("page.title", {{"title", who}, {"site", c.s.config.title}});
+  page.description = a.note.empty() ? c.t("list.photos_by", {{"name", name_of(a)}, {"site", c.s.config.title}})
                                     : snippet(a.note, 200);
   page.canonical = c.absolute(path);
   page.noindex = !a.indexable;
   Preview pv;
   pv.type = "profile";
-  pv.title = name_of(a) + " (@" + a.username + ")";
+  pv.title = who;
   pv.description = page.description;
   pv.url = page.canonical;
   page.preview = pv;
@@ -156,7 +157,7 @@ http::Response timeline_page(const PageContext& c, std::string_view path, std::s
 
 http::Response explore_page(const PageContext& c) {
   return timeline_page(c, "/explore", c.t("list.explore"),
-                       c.t("list.the_newest_public_photos_from", {{"site", c.s.config.title}}) + ".",
+                       c.t("list.the_newest_public_photos_from", {{"site", c.s.config.title}}),
                        std::nullopt);
 }
 
@@ -170,7 +171,7 @@ http::Response tag_page(const PageContext& c) {
   const std::string lower = social::ascii_lower(tag);
   // One address per tag whatever its case: /tags/Cats and /tags/cats are one page.
   return timeline_page(c, "/tags/" + http::percent_encode(lower), "#" + tag,
-                       c.t("list.public_photos_tagged") + tag + c.t("list.on", {{"site", c.s.config.title}}) + ".", lower);
+                       c.t("list.public_photos_tagged", {{"tag", tag}, {"site", c.s.config.title}}), lower);
 }
 
 http::Response home_page(const PageContext& c) {

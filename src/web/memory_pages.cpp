@@ -62,8 +62,9 @@ http::Response memories_page(const PageContext& c) {
   const social::CivilDate today = zone->date_at(c.s.clock.now_ms());
 
   Data d;
-  d.set("intro", c.t("memories.your_posts_from") + std::to_string(today.day) + " " + month_name(c, today.month) +
-                     c.t("memories.in_earlier_years_only_you"));
+  d.set("intro", c.t("memories.your_posts_from",
+                     {{"date", c.t("date.day_month", {{"day", std::to_string(today.day)},
+                                                      {"month", month_name(c, today.month)}})}}));
   const std::string done = done_sentence(c);
   d.set("done", done.empty() ? Data(false) : Data(done));
   d.set("off", !prefs->memories);
@@ -82,7 +83,7 @@ http::Response memories_page(const PageContext& c) {
       std::string heading;
       for (; i < memories->size() && (*memories)[i].years_ago == years_ago; ++i) {
         const social::MemoryView& m = (*memories)[i];
-        if (heading.empty()) heading = years_ago_words(c, years_ago) + ", " + date_words(c, m.date);
+        if (heading.empty()) heading = c.t("memories.heading", {{"years_ago", years_ago_words(c, years_ago)}, {"date", date_words(c, m.date)}});
         Data a;
         a.set("csrf", c.csrf());
         a.set("post_id", m.post.post.id.to_string());
@@ -165,8 +166,7 @@ http::Response hide_dates(const PageContext& c) {
   if (!made.has_value() && made.error().code() == StatusCode::kInvalidArgument) {
     // The service's messages are for API clients; say it plainly.
     return refused(c, 422,
-                   c.t("memories.those_dates_could_not_be") + r.start_date + c.t("memories.to") + r.end_date +
-                       c.t("memories.is_not_a_range_memories"),
+                   c.t("memories.those_dates_could_not_be", {{"start", r.start_date}, {"end", r.end_date}}),
                    "/memories", c.t("memories.back_to_memories"));
   }
   return back_to_memories(c, made.status(), "dates");

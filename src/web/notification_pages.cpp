@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "social/care/filters.h"
+#include "web/escape.h"
 #include "web/people.h"
 #include "web/routes.h"
 
@@ -17,74 +18,83 @@ constexpr size_t kRequestsShown = 40;
 constexpr size_t kNamesShown = 2;
 constexpr size_t kSnippetChars = 120;
 
-// One piece of a sentence: text, maybe a link, maybe an exact number (<data value>).
-Data part(std::string text, std::string href = "", int64_t value = -1) {
-  Data p;
-  p.set("text", std::move(text));
-  p.set("href", href.empty() ? Data(false) : Data(std::move(href)));
-  p.set("value", value < 0 ? Data(false) : Data(std::to_string(value)));
-  return p;
+// `text` escaped, inside a link to `href` when there is one.
+std::string link_html(std::string_view text, std::string_view href) {
+  if (href.empty()) return escape_html(text);
+  return "<a href=\"" + escape_html(href) + "\">" + escape_html(text) + "</a>";
 }
 
-// "Ana", "Ana and Tom", "Ana and 3 others", "Ana, Tom and 1,599,998 others": the newest people
-// by name, the rest as an exact number written as the reader's language writes it.
-void add_people(const PageContext& c, Data& parts,
-                const std::vector<const social::Account*>& people, int64_t count) {
+// "Ana", "Ana and Tom", "Ana and 3 others", "Ana, Tom and 1,599,998 others", as HTML: the newest
+// people by name, each a link, the rest as an exact number (<data value>) written as the reader's
+// language writes it.
+std::string people_html(const PageContext& c, const std::vector<const social::Account*>& people, int64_t count) {
   const size_t named = std::min(people.size(), kNamesShown);
   const int64_t others = std::max<int64_t>(0, count - static_cast<int64_t>(named));
-  for (size_t i = 0; i < named; ++i) {
-    if (i > 0) parts.push_back(part(i + 1 == named && others == 0 ? c.t("notifications.and") : ", "));
-    parts.push_back(part(name_of(*people[i]), profile_path(*people[i])));
+  std::vector<std::string> names;
+  for (size_t i = 0; i < named; ++i) names.push_back(link_html(name_of(*people[i]), profile_path(*people[i])));
+  if (names.empty()) names.emplace_back();
+  if (others == 0) {
+    if (names.size() == 1) return names[0];
+    return c.t_html("notifications.two_names", {{"first", names[0]}, {"second", names[1]}});
   }
-  if (others > 0) {
-    parts.push_back(part(c.t("notifications.and")));
-    parts.push_back(part(c.number(others), "", others));
-    parts.push_back(part(others == 1 ? c.t("notifications.other") : c.t("notifications.others")));
-  }
+  const std::string n = "<data value=\"" + std::to_string(others) + "\">" + escape_html(c.number(others)) + "</data>";
+  if (names.size() == 1) return c.plural_html("notifications.name_and_others", others, {{"first", names[0]}, {"count", n}});
+  return c.plural_html("notifications.names_and_others", others,
+                       {{"first", names[0]}, {"second", names[1]}, {"count", n}});
 }
 
-// The sentence of one group, as parts.
-Data sentence(const PageContext& c, const social::NotificationGroup& g,
-              const std::vector<const social::Account*>& people, const social::PostView* post) {
-  Data parts = list();
-  add_people(c, parts, people, g.count);
+// The sentence of one group, as HTML.
+std::string sentence(const PageContext& c, const social::NotificationGroup& g,
+                     const std::vector<const social::Account*>& people, const social::PostView* post) {
+  const std::string who = people_html(c, people, g.count);
   const social::Account& me = c.me->account;
   switch (g.type) {
     case social::NotificationType::kFavourite:
-      parts.push_back(part(c.t("notifications.liked")));
-      parts.push_back(
-          part(c.t("notifications.your_post"), post ? post_path(post->author.account, post->post.id) : ""));
-      break;
+      return c.plural_html(
+          "notifications.liked", g.count,
+          {{"people", who},
+           {"post", link_html(c.t("notifications.your_post"),
+                              post ? post_path(post->author.account, post->post.id) : "")}});
     case social::NotificationType::kReblog:
-      parts.push_back(part(c.t("notifications.shared")));
-      parts.push_back(
-          part(c.t("notifications.your_post"), post ? post_path(post->author.account, post->post.id) : ""));
-      break;
+      return c.plural_html(
+          "notifications.shared", g.count,
+          {{"people", who},
+           {"post", link_html(c.t("notifications.your_post"),
+                              post ? post_path(post->author.account, post->post.id) : "")}});
     case social::NotificationType::kFollow:
-      parts.push_back(part(c.t("notifications.followed_you")));
-      break;
+      return c.plural_html("notifications.followed_you", g.count, {{"people", who}});
     case social::NotificationType::kFollowRequest:
-      parts.push_back(part(c.t("notifications.asked_to_follow_you_part")));
-      break;
+      return c.plural_html("notifications.asked_to_follow_you_sentence", g.count, {{"people", who}});
     case social::NotificationType::kMention: {
-      if (!post) {
-        parts.push_back(part(c.t("notifications.mentioned_you")));
-        break;
-      }
-      const std::string quote = snippet(post->post.text, kSnippetChars);
+      if (!post) return c.plural_html("notifications.mentioned_you", g.count, {{"people", who}});
+      const std::string quote = escape_html(snippet(post->post.text, kSnippetChars));
+      std::string out;
       if (post->post.in_reply_to_account_id == me.id && !post->post.in_reply_to_id.is_none()) {
-        parts.push_back(part(c.t("notifications.commented_on")));
-        parts.push_back(part(c.t("notifications.your_post"), post_path(me, post->post.in_reply_to_id) + "#c-" +
-                                              post->post.id.to_string()));
-      } else {
-        parts.push_back(part(" "));
-        parts.push_back(part("mentioned you", post_path(post->author.account, post->post.id)));
+        // An answer to one of my comments (itself a reply) is a reply to it, not a comment on a
+        // post of mine: its own page shows both.
+        auto parent = c.s.posts.get(c.viewer(), post->post.in_reply_to_id);
+        if (parent.has_value() && !parent->post.in_reply_to_id.is_none()) {
+          const std::string link = link_html(c.t("notifications.your_comment"),
+                                             post_path(post->author.account, post->post.id));
+          if (quote.empty())
+            return c.plural_html("notifications.replied_to", g.count, {{"people", who}, {"comment", link}});
+          return c.plural_html("notifications.replied_to_quote", g.count,
+                               {{"people", who}, {"comment", link}, {"quote", quote}});
+        }
+        const std::string link = link_html(c.t("notifications.your_post"), post_path(me, post->post.in_reply_to_id) +
+                                                                                 "#c-" + post->post.id.to_string());
+        if (quote.empty()) return c.plural_html("notifications.commented_on", g.count, {{"people", who}, {"post", link}});
+        return c.plural_html("notifications.commented_on_quote", g.count,
+                             {{"people", who}, {"post", link}, {"quote", quote}});
       }
-      if (!quote.empty()) parts.push_back(part(": “" + quote + "”"));
-      break;
+      const std::string link =
+          link_html(c.t("notifications.mentioned_you_link"), post_path(post->author.account, post->post.id));
+      if (quote.empty()) return c.plural_html("notifications.mentioned_you_in", g.count, {{"people", who}, {"link", link}});
+      return c.plural_html("notifications.mentioned_you_in_quote", g.count,
+                           {{"people", who}, {"link", link}, {"quote", quote}});
     }
   }
-  return parts;
+  return who;
 }
 
 // Groups whose post a hide filter of the notifications context matches are left out, as the
@@ -115,6 +125,10 @@ Data requests_data(const PageContext& c, const social::Page<social::AccountView>
   for (const auto& r : requests.items) {
     Data d = account_data(c, r.account);
     d.set("csrf", c.csrf());
+    d.set("asked", c.t_html("notifications.person_asked_to_follow_you",
+                            {{"person", link_html(name_of(r.account), profile_path(r.account)) +
+                                            " <span class=\"handle\">@" + escape_html(r.account.username) +
+                                            "</span>"}}));
     items.push_back(std::move(d));
   }
   return items;
@@ -157,7 +171,7 @@ http::Response notifications_page(const PageContext& c) {
     item.set("id", g.most_recent_id.to_string());
     item.set("unread", g.most_recent_id > last_read);
     item.set("avatar", avatar_path(*people.front()));
-    item.set("parts", sentence(c, g, people, post));
+    item.set("sentence", sentence(c, g, people, post));
     item.set("time",
              time_data(c, g.page_max_id.is_none() ? g.most_recent_id.ms() : g.page_max_id.ms()));
     items.push_back(std::move(item));

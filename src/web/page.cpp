@@ -36,6 +36,63 @@ bool wants_html(const http::Request& req) {
 
 std::string PageContext::number(int64_t n) const { return format_number(n, language); }
 
+namespace {
+
+std::string fill_html(const Message* m, std::string_view key, TextArgs html) {
+  std::string out;
+  if (!m) {
+    out += '[';
+    append_escaped(out, key);
+    out += ']';
+    return out;
+  }
+  for (const Message::Piece& p : m->pieces) {
+    if (!p.placeholder) {
+      for (char ch : p.text) {
+        switch (ch) {
+          case '&': out += "&amp;"; break;
+          case '<': out += "&lt;"; break;
+          case '>': out += "&gt;"; break;
+          default: out += ch;
+        }
+      }
+      continue;
+    }
+    bool found = false;
+    for (const auto& [k, v] : html) {
+      if (k == p.text) {
+        out += v;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      out += '{';
+      append_escaped(out, p.text);
+      out += '}';
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PageContext::t_html(std::string_view key, TextArgs html) const {
+  return fill_html(texts().find(key), key, html);
+}
+
+std::string PageContext::plural_html(std::string_view key, int64_t n, TextArgs html) const {
+  std::string full(key);
+  full.append(".").append(texts().plural_category(n));
+  const Message* m = texts().find(full);
+  if (!m) {
+    full.resize(key.size());
+    full += ".other";
+    m = texts().find(full);
+  }
+  return fill_html(m, full, html);
+}
+
 const std::string& PageContext::csrf() const {
   if (me) return me->session.csrf;
   if (pre_session_csrf.empty()) {
@@ -57,6 +114,58 @@ const std::string& PageContext::csrf() const {
 std::string PageContext::field(std::string_view name) const {
   auto v = form.get(name);
   return v ? std::string(*v) : std::string();
+}
+
+namespace {
+
+// JSON string literal of `s` (UTF-8 kept; quotes, backslashes and control characters escaped).
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(ch)));
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+// The sentences the optional module may show, in the reader's language, as a JSON object (the
+// layout puts it, escaped, in <body data-words>: no inline script under the CSP).
+std::string script_words(const PageContext& c) {
+  const std::pair<const char*, std::string> entries[] = {
+      {"like_failed", c.t("js.like_failed")},
+      {"post_gone", c.t("js.post_gone")},
+      {"previous_photo", c.t("js.previous_photo")},
+      {"next_photo", c.t("js.next_photo")},
+      {"photo_as_chosen", c.t("js.photo_as_chosen")},
+      {"uploading_photo", c.t("js.uploading_photo")},
+      {"photo_uploaded", c.t("js.photo_uploaded")},
+      {"upload_413", c.t("js.upload_413")},
+      {"upload_422", c.t("js.upload_422")},
+      {"upload_429", c.t("js.upload_429")},
+      {"upload_failed", c.t("js.upload_failed")},
+  };
+  std::string json = "{";
+  for (const auto& [key, text] : entries) {
+    if (json.size() > 1) json += ',';
+    append_json_string(json, key);
+    json += ':';
+    append_json_string(json, text);
+  }
+  json += '}';
+  return json;
 }
 
 http::Response page_response(const PageContext& c, int status, Page page) {
@@ -93,6 +202,7 @@ http::Response page_response(const PageContext& c, int status, Page page) {
   d.set("icon", c.assets.url("icon.svg"));
   // Optional: local times and photo-row buttons (assets/site.js); every page is whole without it.
   d.set("script", c.assets.url("site.js"));
+  d.set("words_json", script_words(c));
   d.set("body", std::move(page.body_html));
   d.set("me", false);
   if (c.me) {
@@ -164,6 +274,8 @@ http::Response error_page(const PageContext& c, int status) {
   title = c.t(title_key);
   d.set("message", c.t(message_key));
   d.set("heading", title);
+  d.set("where_next", c.t_html("error.where_next", {{"front", html_link("/", c.t("error.go_to_the_front_page"))},
+                                                   {"explore", html_link("/explore", c.t("error.explore_recent_photos"))}}));
   Page page;
   page.title = c.t("page.title", {{"title", title}, {"site", c.s.config.title}});
   page.body_html = c.render("error", d);
@@ -230,6 +342,18 @@ std::string media_path(std::string_view blob) { return "/system/media/" + std::s
 
 std::string avatar_path(const social::Account& a) {
   return a.avatar.empty() ? "/avatars/original/missing.png" : media_path(a.avatar);
+}
+
+std::string time_html(const PageContext& c, int64_t ms) {
+  const Data t = time_data(c, ms);
+  const Value* iso = t.find("iso");
+  const Value* text = t.find("text");
+  return "<time datetime=\"" + escape_html(iso ? iso->string() : "") + "\">" + escape_html(text ? text->string() : "") +
+         "</time>";
+}
+
+std::string html_link(std::string_view href, std::string_view text) {
+  return "<a href=\"" + escape_html(href) + "\">" + escape_html(text) + "</a>";
 }
 
 Data account_data(const PageContext& c, const social::Account& a) {

@@ -58,6 +58,13 @@ struct PageContext {
   std::string plural(std::string_view key, int64_t n, TextArgs args = {}) const {
     return texts().plural(key, n, args);
   }
+  // The message `key` as HTML for an element's content: its own text escaped (& < >), each
+  // placeholder replaced by the value in `html` as it stands. Every value must be HTML the caller
+  // built from escaped parts (escape_html of a name, a link around escaped text); place the result
+  // unescaped ({{{name}}}).
+  std::string t_html(std::string_view key, TextArgs html = {}) const;
+  // t_html of the message `key.<category>` that suits `n`, as plural() chooses it.
+  std::string plural_html(std::string_view key, int64_t n, TextArgs html = {}) const;
   // A template rendered in the reader's language.
   std::string render(std::string_view name, const Data& data) const { return web::render(name, data, texts()); }
   // base_url + path
@@ -90,6 +97,9 @@ struct Page {
   std::string body_html;
 };
 
+// The optional module's sentences in the reader's language, as a JSON object (for an attribute,
+// escaped like any value).
+std::string script_words(const PageContext& c);
 // The whole document, with the security headers every page carries (a strict CSP and more).
 http::Response page_response(const PageContext& c, int status, Page page);
 // An error page (400, 403, 404, 410, 429, 500) as HTML.
@@ -124,12 +134,16 @@ std::string media_path(std::string_view blob);
 std::string avatar_path(const social::Account& a);
 // {name, username, url, avatar, verified, remembering}
 Data account_data(const PageContext& c, const social::Account& a);
+// <a href="`href`">`text`</a>, both escaped: a link inside a message placed with t_html.
+std::string html_link(std::string_view href, std::string_view text);
 // One stored file of a photo as an <img>: {src, width, height, alt}; the alt text is the
 // photo's description, or "Photo by <name>, without a description".
 Data photo_data(const PageContext& c, const social::Media& m, const social::MediaFile& file,
                 const social::Account& author);
 // "<time datetime=...>" parts: {iso, text} ("2 December 2026, 13:45 UTC")
 Data time_data(const PageContext& c, int64_t ms);
+// The same as HTML, for a message placed with t_html: <time datetime="iso">text</time>.
+std::string time_html(const PageContext& c, int64_t ms);
 // The first characters of a post's text for previews and captions, whole words, "…" if cut,
 // with direction overrides closed (social::balance_bidi).
 std::string snippet(std::string_view text, size_t max_chars);

@@ -40,29 +40,29 @@ struct Confirm {
   const char* heading;  // a message key: "Block {name}?"
   const char* button;  // a message key
   const char* button_class;
+  const char* self;  // a message key: "You cannot block yourself."
   std::vector<std::string> (*paragraphs)(const PageContext& c, const std::string& name);
 };
 
 std::vector<std::string> block_words(const PageContext& c, const std::string& name) {
-  return {c.t("people.you_stop_following_each_other") + name +
-              c.t("people.can_no_longer_follow_you"),
+  return {c.t("people.you_stop_following_each_other", {{"name", name}}),
           c.t("people.they_are_not_told_you")};
 }
 std::vector<std::string> mute_words(const PageContext& c, const std::string& name) {
-  return {c.t("people.you_stop_seeing") + name +
-              c.t("people.s_posts_in_your_home"),
+  return {c.t("people.you_stop_seeing", {{"name", name}}),
           c.t("people.you_can_unmute_them_at")};
 }
 std::vector<std::string> restrict_words(const PageContext& c, const std::string& name) {
-  return {c.t("people.new_comments_by") + name +
-              c.t("people.on_your_posts_are_held"),
+  return {c.t("people.new_comments_by", {{"name", name}}),
           c.t("people.you_can_unrestrict_them_at")};
 }
 
-constexpr Confirm kBlock{"block", "people.block_heading", "people.block_2", "danger", block_words};
-constexpr Confirm kMute{"mute", "people.mute_heading", "people.mute_2", "primary", mute_words};
+constexpr Confirm kBlock{"block", "people.block_heading", "people.block_2", "danger", "people.you_cannot_block_yourself",
+                        block_words};
+constexpr Confirm kMute{"mute", "people.mute_heading", "people.mute_2", "primary", "people.you_cannot_mute_yourself",
+                       mute_words};
 constexpr Confirm kRestrict{"restrict", "people.restrict_heading", "people.restrict_2", "primary",
-                            restrict_words};
+                            "people.you_cannot_restrict_yourself", restrict_words};
 
 // The mute form's choices, with the one sent (or the default) checked.
 Data mute_data(const PageContext& c, int64_t duration, bool notifications, const std::string& error) {
@@ -117,7 +117,7 @@ http::Response confirm(const PageContext& c) {
   auto a = target_of(c);
   if (!a.has_value()) return failure(c, a.error());
   if (a->id == c.me->account.id)
-    return refused(c, 422, std::string(c.t("people.you_cannot")) + kWhat.verb + c.t("people.yourself"), profile_path(*a),
+    return refused(c, 422, c.t(kWhat.self), profile_path(*a),
                    c.t("people.back_to_your_profile"));
   if (&kWhat == &kMute) return confirm_page(c, kWhat, *a, 200, mute_data(c, 0, true, ""));
   return confirm_page(c, kWhat, *a);
@@ -126,7 +126,7 @@ http::Response confirm(const PageContext& c) {
 // What one form does to the person the path names, and what a refusal says.
 struct Act {
   std::string self;    // the sentence for acting on oneself
-  std::string denied;  // the sentence for PermissionDenied ("%s" is not used: it is appended)
+  const char* denied;  // a message key: the sentence for PermissionDenied, naming {name}
 };
 
 // Runs `act(target)` on the person `/@:acct` names and goes back to their profile. Acting on
@@ -139,49 +139,49 @@ http::Response on_person(const PageContext& c, const Act& words, F act) {
   if (a->id == c.me->account.id) return refused(c, 422, words.self, back, c.t("people.back_to_your_profile"));
   Status st = act(*a);
   if (st.code() == StatusCode::kPermissionDenied || st.code() == StatusCode::kInvalidArgument)
-    return refused(c, 422, std::string(words.denied) + " " + name_of(*a) + ".", back,
-                   c.t("people.back_to") + name_of(*a) + c.t("people.s_profile"));
+    return refused(c, 422, c.t(words.denied, {{"name", name_of(*a)}}), back,
+                   c.t("people.back_to", {{"name", name_of(*a)}}));
   if (!st.is_ok()) return failure(c, st);
   return see_other(return_path(c, back));
 }
 
 http::Response follow_post(const PageContext& c) {
   return on_person(
-      c, {c.t("people.you_cannot_follow_yourself"), c.t("people.one_of_you_has_blocked")},
+      c, {c.t("people.you_cannot_follow_yourself"), "people.one_of_you_has_blocked"},
       [&](const social::Account& a) {
         return c.s.relationships.follow(c.viewer(), a.id).status();
       });
 }
 http::Response unfollow_post(const PageContext& c) {
-  return on_person(c, {c.t("people.you_cannot_unfollow_yourself"), c.t("people.you_cannot_unfollow")},
+  return on_person(c, {c.t("people.you_cannot_unfollow_yourself"), "people.you_cannot_unfollow"},
                    [&](const social::Account& a) {
                      return c.s.relationships.unfollow(c.viewer(), a.id).status();
                    });
 }
 http::Response block_post(const PageContext& c) {
   return on_person(
-      c, {c.t("people.you_cannot_block_yourself"), c.t("people.you_cannot_block")},
+      c, {c.t("people.you_cannot_block_yourself"), "people.you_cannot_block"},
       [&](const social::Account& a) { return c.s.relationships.block(c.viewer(), a.id).status(); });
 }
 http::Response unblock_post(const PageContext& c) {
-  return on_person(c, {c.t("people.you_cannot_unblock_yourself"), c.t("people.you_cannot_unblock")},
+  return on_person(c, {c.t("people.you_cannot_unblock_yourself"), "people.you_cannot_unblock"},
                    [&](const social::Account& a) {
                      return c.s.relationships.unblock(c.viewer(), a.id).status();
                    });
 }
 http::Response unmute_post(const PageContext& c) {
-  return on_person(c, {c.t("people.you_cannot_unmute_yourself"), c.t("people.you_cannot_unmute")},
+  return on_person(c, {c.t("people.you_cannot_unmute_yourself"), "people.you_cannot_unmute"},
                    [&](const social::Account& a) {
                      return c.s.relationships.unmute(c.viewer(), a.id).status();
                    });
 }
 http::Response restrict_post(const PageContext& c) {
-  return on_person(c, {c.t("people.you_cannot_restrict_yourself"), c.t("people.you_cannot_restrict")},
+  return on_person(c, {c.t("people.you_cannot_restrict_yourself"), "people.you_cannot_restrict"},
                    [&](const social::Account& a) { return c.s.holds.restrict(c.viewer(), a.id); });
 }
 http::Response unrestrict_post(const PageContext& c) {
   return on_person(
-      c, {c.t("people.you_cannot_unrestrict_yourself"), c.t("people.you_cannot_unrestrict")},
+      c, {c.t("people.you_cannot_unrestrict_yourself"), "people.you_cannot_unrestrict"},
       [&](const social::Account& a) { return c.s.holds.unrestrict(c.viewer(), a.id); });
 }
 
@@ -207,7 +207,7 @@ http::Response mute_post(const PageContext& c) {
         c, kMute, *a, 422,
         mute_data(c, *seconds, true, c.t("people.choose_whether_to_hide_their")));
   return on_person(
-      c, {c.t("people.you_cannot_mute_yourself"), c.t("people.you_cannot_mute")}, [&](const social::Account& t) {
+      c, {c.t("people.you_cannot_mute_yourself"), "people.you_cannot_mute"}, [&](const social::Account& t) {
         return c.s.relationships.mute(c.viewer(), t.id, notifications, *seconds).status();
       });
 }
@@ -222,7 +222,7 @@ http::Response answer_post(const PageContext& c) {
                       : c.s.relationships.reject(c.viewer(), a->id);
   if (!done.has_value() && done.error().is_not_found())
     return refused(
-        c, 404, name_of(*a) + c.t("people.has_no_request_to_follow"),
+        c, 404, c.t("people.has_no_request_to_follow", {{"name", name_of(*a)}}),
         back, c.t("people.go_back"));
   if (!done.has_value()) return failure(c, done.error());
   return see_other(back);
@@ -261,18 +261,18 @@ Data profile_actions(const PageContext& c, const social::Account& a) {
 
   Data notes = list();
   if (r.followed_by) notes.push_back(Data(c.t("people.follows_you")));
-  if (r.blocking) notes.push_back(Data(c.t("people.you_blocked") + name + "."));
+  if (r.blocking) notes.push_back(Data(c.t("people.you_blocked", {{"name", name}})));
   if (r.muting) {
     auto mute = c.s.relationships.mute_of(c.me->account.id, a.id);
     if (mute.has_value() && *mute && (*mute)->expires_at_ms > 0)
       notes.push_back(
-          Data(c.t("people.you_muted") + name + c.t("people.until") + when_words(c, (*mute)->expires_at_ms) + "."));
+          Data(c.t("people.you_muted_until", {{"name", name}, {"date", when_words(c, (*mute)->expires_at_ms)}})));
     else
-      notes.push_back(Data(c.t("people.you_muted") + name + "."));
+      notes.push_back(Data(c.t("people.you_muted", {{"name", name}})));
   }
   if (restricts)
     notes.push_back(
-        Data(c.t("people.you_restrict") + name + c.t("people.their_new_comments_on_your")));
+        Data(c.t("people.you_restrict", {{"name", name}})));
   d.set("notes", std::move(notes));
   d.set("asks", r.requested_by);
 

@@ -98,9 +98,9 @@ http::Response comment_post(const PageContext& c) {
     if (e.code() == StatusCode::kPermissionDenied) return again(e.message());
     if (e.code() == StatusCode::kInvalidArgument) {
       if (e.message().find("character limit") != std::string::npos)
-        return again(c.t("post_actions.your_comment_is_longer_than") + c.number(static_cast<int64_t>(c.s.config.max_status_chars)) +
-                     c.t("post_actions.characters_shorten_it_and_try"));
-      return again(c.t("post_actions.your_comment_could_not_be") + e.message());
+        return again(c.t("post_actions.your_comment_is_longer_than",
+                         {{"max", c.number(static_cast<int64_t>(c.s.config.max_status_chars))}}));
+      return again(c.t("post_actions.your_comment_could_not_be", {{"reason", e.message()}}));
     }
     return failure(c, e);
   }
@@ -120,6 +120,14 @@ http::Response delete_confirm_page(const PageContext& c) {
   auto v = c.s.posts.get(c.viewer(), *id);
   if (!v.has_value()) return failure(c, v.error());
   const bool comment = !v->post.in_reply_to_id.is_none();
+  // Only what the reader may delete has a page: their own post or comment, or a comment on their
+  // post (remove_comment checks the same).
+  bool may = v->author.account.id == c.me->account.id;
+  if (!may && comment) {
+    auto parent = c.s.posts.get(c.viewer(), v->post.in_reply_to_id);
+    may = parent.has_value() && parent->author.account.id == c.me->account.id;
+  }
+  if (!may) return not_found(c);
   const std::string back = page_of(c, *id);
   Data d;
   d.set("heading", comment ? c.t("post_actions.delete_this_comment") : c.t("post_actions.delete_this_post"));

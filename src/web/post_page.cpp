@@ -35,7 +35,7 @@ Data photos_data(const PageContext& c, const social::PostView& v) {
     Data p = photo_data(c, m, m.original, v.author.account);
     p.set("position", false);
     p.set("lazy", i > 0);
-    if (total > 1) p.set("position", std::to_string(i + 1) + c.t("post.of") + std::to_string(total));
+    if (total > 1) p.set("position", c.t("post.of", {{"n", std::to_string(i + 1)}, {"total", std::to_string(total)}}));
     photos.push_back(std::move(p));
   }
   return photos;
@@ -52,6 +52,7 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
   // number (the liker it names).
   d.set("total", hidden ? std::string() : std::to_string(count));
   d.set("offset", "0");
+  d.set("liked_by", "");
   std::optional<social::Account> liker;
   if (count > 0) {
     social::ListQuery q;
@@ -70,16 +71,18 @@ Data likes_data(const PageContext& c, const social::PostView& v) {
     d.set("word", c.plural("count.likes", count));
     return d;
   }
-  d.set("liker", account_data(c, *liker));
   d.set("offset", "1");
+  // HTML: the name escaped, in a link; the number in <data> (the script finds it there and
+  // rewrites the word after it).
+  const std::string name =
+      "<a href=\"" + escape_html(profile_path(*liker)) + "\">" + escape_html(name_of(*liker)) + "</a>";
   if (hidden) {
-    d.set("others_hidden", true);
+    d.set("liked_by", c.t_html("post.liked_by_and_others", {{"name", name}}));
   } else if (count > 1) {
-    Data others;
-    others.set("value", std::to_string(count - 1));
-    others.set("text", c.number(count - 1));
-    others.set("word", c.plural("post.others_word", count - 1));
-    d.set("others", std::move(others));
+    const std::string n = "<data value=\"" + std::to_string(count - 1) + "\">" + escape_html(c.number(count - 1)) + "</data>";
+    d.set("liked_by", c.plural_html("post.liked_by_name_and", count - 1, {{"name", name}, {"count", n}}));
+  } else {
+    d.set("liked_by", c.t_html("post.liked_by", {{"name", name}}));
   }
   return d;
 }
@@ -88,11 +91,11 @@ std::string policy_sentence(const PageContext& c, const social::PostView& v) {
   const std::string who = name_of(v.author.account);
   switch (v.post.reply_policy) {
     case social::ReplyPolicy::kEveryone: return "";
-    case social::ReplyPolicy::kFollowing: return who + c.t("post.limited_comments_to_people_they");
-    case social::ReplyPolicy::kFollowers: return who + c.t("post.limited_comments_to_their_followers");
+    case social::ReplyPolicy::kFollowing: return c.t("post.limited_comments_to_people_they", {{"name", who}});
+    case social::ReplyPolicy::kFollowers: return c.t("post.limited_comments_to_their_followers", {{"name", who}});
     case social::ReplyPolicy::kMentioned:
-      return who + c.t("post.limited_comments_to_the_people");
-    case social::ReplyPolicy::kNobody: return who + c.t("post.turned_off_comments_on_this");
+      return c.t("post.limited_comments_to_the_people", {{"name", who}});
+    case social::ReplyPolicy::kNobody: return c.t("post.turned_off_comments_on_this", {{"name", who}});
   }
   return "";
 }
@@ -127,8 +130,8 @@ std::string day_words(const PageContext& c, const social::CivilDate& today, cons
   if (ahead == 0) return c.t("post.today");
   if (ahead == 1) return c.t("post.tomorrow");
   if (ahead > 1 && ahead < 7) return c.t(kWeekdays[weekday(date)]);
-  return c.t(kWeekdays[weekday(date)]) + " " + std::to_string(date.day) + " " +
-         month_name(c, date.month);
+  return c.t("date.weekday_day_month",
+             {{"weekday", c.t(kWeekdays[weekday(date)])}, {"day", std::to_string(date.day)}, {"month", month_name(c, date.month)}});
 }
 
 std::pair<std::string, std::string> open_state_sentence(const PageContext& c, const social::ResourceView& r,
@@ -139,7 +142,9 @@ std::pair<std::string, std::string> open_state_sentence(const PageContext& c, co
   if (const size_t slash = zone.rfind('/'); slash != std::string::npos) zone = zone.substr(slash + 1);
   for (char& ch : zone)
     if (ch == '_') ch = ' ';
-  const std::string suffix = zone.empty() ? "" : " " + zone + c.t("post.time");
+  auto at = [&](const std::string& hh_mm) {
+    return zone.empty() ? hh_mm : c.t("post.time", {{"time", hh_mm}, {"zone", zone}});
+  };
   auto tz = social::TimeZone::named(r.resource->time_zone);
   const social::CivilDate today = (tz.has_value() ? *tz : social::TimeZone()).date_at(now_ms);
   constexpr int64_t kWeekMs = 7 * 24 * 60 * 60 * 1000;
@@ -148,12 +153,13 @@ std::pair<std::string, std::string> open_state_sentence(const PageContext& c, co
     if (st.closes_at_ms - now_ms >= kWeekMs) return {c.t("post.open_now_24_hours_a"), "open"};
     auto closes = parse_local(st.closes_at_local);
     if (!closes) return {c.t("post.open_now"), "open"};
-    const std::string day = closes->date == today ? "" : day_words(c, today, closes->date) + " ";
-    return {c.t("post.open_now_closes") + day + closes->hh_mm + suffix, "open"};
+    if (closes->date == today) return {c.t("post.open_now_closes", {{"time", at(closes->hh_mm)}}), "open"};
+    return {c.t("post.open_now_closes_day", {{"day", day_words(c, today, closes->date)}, {"time", at(closes->hh_mm)}}),
+            "open"};
   }
   auto opens = parse_local(st.next_open_at_local);
   if (!opens) return {c.t("post.closed"), "closed"};
-  return {c.t("post.closed_opens") + day_words(c, today, opens->date) + " " + opens->hh_mm + suffix, "closed"};
+  return {c.t("post.closed_opens", {{"day", day_words(c, today, opens->date)}, {"time", at(opens->hh_mm)}}), "closed"};
 }
 
 Data support_data(const PageContext& c, const social::SupportCard& card) {
@@ -229,7 +235,7 @@ Data comment_data(const PageContext& c, const social::PostView& v, const social:
   d.set("url", post_path(v.author.account, v.post.id));
   d.set("author", account_data(c, v.author.account));
   d.set("is_author", v.author.account.id == post_author.id);
-  if (v.comment_pinned) d.set("pinned", c.t("post.pinned_by") + name_of(post_author));
+  if (v.comment_pinned) d.set("pinned", c.t("post.pinned_by", {{"name", name_of(post_author)}}));
   if (!v.post.spoiler_text.empty()) d.set("cw", warning_text(v.post.spoiler_text));
   d.set("content_html", v.post.content_html);
   d.set("time", time_data(c, v.post.created_at_ms));
@@ -300,10 +306,10 @@ Data author_tools_data(const PageContext& c, const social::PostView& v) {
 std::string cannot_reply_sentence(const PageContext& c, const social::PostView& v) {
   const std::string who = name_of(v.author.account);
   switch (v.post.reply_policy) {
-    case social::ReplyPolicy::kFollowers: return c.t("post.only_people_who_follow") + who + c.t("post.can_comment");
-    case social::ReplyPolicy::kFollowing: return c.t("post.only_people") + who + c.t("post.follows_can_comment");
+    case social::ReplyPolicy::kFollowers: return c.t("post.only_people_who_follow", {{"name", who}});
+    case social::ReplyPolicy::kFollowing: return c.t("post.only_people", {{"name", who}});
     case social::ReplyPolicy::kMentioned: return c.t("post.only_people_mentioned_in_this");
-    case social::ReplyPolicy::kNobody: return who + c.t("post.turned_off_comments_on_this");
+    case social::ReplyPolicy::kNobody: return c.t("post.turned_off_comments_on_this", {{"name", who}});
     case social::ReplyPolicy::kEveryone: break;
   }
   return c.t("post.you_cannot_comment_on_this");
@@ -413,7 +419,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
       p.set("url", post_path(parent->author.account, parent->post.id));
       p.set("content_html", parent->post.content_html);
       if (!parent->post.spoiler_text.empty()) p.set("cw", warning_text(parent->post.spoiler_text));
-      p.set("time", time_data(c, parent->post.created_at_ms));
+      p.set("see_from", c.t_html("post.see_the_post_from", {{"time", time_html(c, parent->post.created_at_ms)}}));
       d.set("in_reply_to", std::move(p));
     }
   }
@@ -422,27 +428,34 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
 
   // Comments.
   Data cs;
+  // Replies to comments, nested one level as photo apps show them: the newest few of each, all
+  // read in one batch.
+  std::vector<Id> with_replies;
+  for (const auto& comment : comments->items)
+    if (comment.replies_count > 0) with_replies.push_back(comment.post.id);
+  std::vector<std::vector<social::PostView>> threads;
+  if (!with_replies.empty()) {
+    auto read = c.s.comments.reply_threads(viewer, with_replies, kRepliesShown);
+    if (!read.has_value()) return failure(c, read.error());
+    threads = std::move(*read);
+  }
   Data items = list();
+  size_t next_thread = 0;
   for (const auto& comment : comments->items) {
     Data cd = comment_data(c, comment, author);
     if (c.me) cd.set("acts", comment_acts(c, comment, v, true));
-    // Replies to a comment, nested one level as photo apps show them: the newest few.
     if (comment.replies_count > 0) {
-      social::CommentQuery rq;
-      rq.order = social::CommentOrder::kRecent;
-      rq.limit = kRepliesShown;
-      auto replies = c.s.comments.comments(viewer, comment.post.id, rq);
-      if (replies.has_value() && !replies->items.empty()) {
+      const auto& replies = threads[next_thread++];
+      if (!replies.empty()) {
         Data thread = list();
-        // Oldest of the few first, so they read as a conversation.
-        for (auto it = replies->items.rbegin(); it != replies->items.rend(); ++it) {
-          Data rd = comment_data(c, *it, author);
-          if (c.me) rd.set("acts", comment_acts(c, *it, v, false));
+        for (const auto& reply : replies) {
+          Data rd = comment_data(c, reply, author);
+          if (c.me) rd.set("acts", comment_acts(c, reply, v, false));
           thread.push_back(std::move(rd));
         }
         cd.set("thread", std::move(thread));
         cd.set("has_thread", true);
-        cd.set("more_replies", comment.replies_count > static_cast<int64_t>(replies->items.size()));
+        cd.set("more_replies", comment.replies_count > static_cast<int64_t>(replies.size()));
       }
     }
     items.push_back(std::move(cd));
@@ -462,7 +475,9 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   cs.set("form", false);
   cs.set("cannot_reply", false);
   cs.set("signed_out", !c.me);
-  cs.set("sign_in_url", "/auth/sign_in?return_to=" + http::percent_encode(path));
+  cs.set("sign_in_prompt", c.t_html("post.to_like_or_comment",
+                                    {{"link", html_link("/auth/sign_in?return_to=" + http::percent_encode(path),
+                                                        c.t("post.sign_in"))}}));
   if (c.me && v.can_reply) {
     Data f;
     f.set("reply_to", false);
@@ -482,7 +497,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
         rt.set("name", name_of(target->author.account));
         rt.set("cancel_url", path + "#comment-form");
         f.set("reply_to", std::move(rt));
-        f.set("label", c.t("post.your_reply_to") + name_of(target->author.account));
+        f.set("label", c.t("post.your_reply_to", {{"name", name_of(target->author.account)}}));
         if (text.empty() && target->author.account.id != c.me->account.id)
           text = "@" + target->author.account.username + " ";
       }
@@ -503,14 +518,15 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   // Behind a content warning the title quotes the warning, as Mastodon's does, not the text.
   const std::string short_text =
       snippet(v.post.spoiler_text.empty() ? v.post.text : v.post.spoiler_text, 60);
-  page.title = who + (short_text.empty() ? "" : ": “" + short_text + "”") + " · " + c.s.config.title;
+  page.title = c.t("page.title", {{"title", short_text.empty() ? who : c.t("post.title_quote", {{"name", who}, {"text", short_text}})},
+                                  {"site", c.s.config.title}});
   page.description =
-      v.post.spoiler_text.empty() ? text : c.t("post.content_warning_prefix") + snippet(v.post.spoiler_text, 200);
+      v.post.spoiler_text.empty() ? text : c.t("post.content_warning_prefix", {{"warning", snippet(v.post.spoiler_text, 200)}});
   page.canonical = c.absolute(path);
   page.noindex = !author.indexable;
   Preview pv;
   pv.type = "article";
-  pv.title = who + " (@" + author.username + ")";
+  pv.title = c.t("list.name_and_username", {{"name", who}, {"username", author.username}});
   pv.description = page.description;
   pv.url = page.canonical;
   // No photo in a preview of a post behind a warning: the preview would show what the warning

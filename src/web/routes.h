@@ -63,6 +63,14 @@ http::Response run(const WebServices& s, const Assets& assets, http::RateLimiter
     r = error_page(c, 500);
   }
   if (stale) r.set_header("Set-Cookie", set_cookie(s.config, kSessionCookie, "", -1));
+  // A session in use lasts 90 days from its last use, in the browser as on the server: when this
+  // request moved its "last seen" (at most every few minutes), the cookie's Max-Age starts again.
+  if (c.me && c.me->session.last_seen_ms != c.me->session.created_at_ms &&
+      s.clock.now_ms() - c.me->session.last_seen_ms < 1000) {
+    if (auto secret = cookie(req, kSessionCookie))
+      r.set_header("Set-Cookie", set_cookie(s.config, kSessionCookie, *secret,
+                                            social::SessionService::kIdleLimitMs / 1000));
+  }
   if (c.set_csrf_cookie) r.set_header("Set-Cookie", set_cookie(s.config, kCsrfCookie, c.pre_session_csrf, 0));
   // Pages differ by who is signed in.
   r.set_header("Vary", "Cookie");

@@ -60,10 +60,10 @@ http::Response profile_page(const PageContext& c) {
   return profile_form(c, 200, profile_data(c, c.me->account, false));
 }
 
-// The sentence for a field that is too long, or "" when it fits.
-std::string too_long(const PageContext& c, std::string_view text, size_t max, social::Counting counting, std::string_view what) {
-  if (social::check_length(what, text, max, counting).is_ok()) return "";
-  return std::string(what) + c.t("settings_account.can_have_at_most") + std::to_string(max) + c.t("settings_account.characters_shorten_it_and_try");
+// The sentence for a field that is too long (the message `key`, {max} filled), or "" when it fits.
+std::string too_long(const PageContext& c, std::string_view text, size_t max, social::Counting counting, std::string_view key) {
+  if (social::check_length(key, text, max, counting).is_ok()) return "";
+  return c.t(key, {{"max", c.number(static_cast<int64_t>(max))}});
 }
 
 http::Response profile_post(const PageContext& c) {
@@ -81,7 +81,8 @@ http::Response profile_post(const PageContext& c) {
   auto name = text_field(c, "display_name");
   if (!name) {
     error("display_name_error", std::string(kUnsavable));
-  } else if (auto e = too_long(c, *name, social::kMaxDisplayNameChars, social::Counting::kLiteral, c.t("settings_account.your_display_name"));
+  } else if (auto e = too_long(c, *name, social::kMaxDisplayNameChars, social::Counting::kLiteral,
+                              "settings_account.your_display_name_is_too_long");
              !e.empty()) {
     error("display_name_error", e);
   } else if (social::only_invisible(*name)) {
@@ -95,9 +96,10 @@ http::Response profile_post(const PageContext& c) {
   auto note = text_field(c, "note");
   if (!note) {
     error("note_error", std::string(kUnsavable));
-  } else if (auto e = too_long(c, *note, social::kMaxNoteChars, social::Counting::kLinksAs23, c.t("settings_account.your_bio"));
+  } else if (auto e = too_long(c, *note, social::kMaxNoteChars, social::Counting::kLinksAs23,
+                              "settings_account.your_bio_can_have_at");
              !e.empty()) {
-    error("note_error", c.t("settings_account.your_bio_can_have_at"));
+    error("note_error", e);
   } else {
     edit.note = *note;
   }
@@ -144,7 +146,7 @@ http::Response profile_post(const PageContext& c) {
     if (part.data.empty()) {
       error(key, c.t("settings_account.that_file_is_empty_choose"));
     } else if (part.data.size() > max_bytes) {
-      error(key, c.t("settings_account.that_file_is_larger_than") + std::to_string(max_bytes >> 20) + c.t("settings_account.mb_choose_a_smaller_photo"));
+      error(key, c.t("settings_account.that_file_is_larger_than", {{"max", c.number(static_cast<int64_t>(max_bytes >> 20))}}));
     } else {
       target->emplace(part.data);
       ++images;
@@ -164,7 +166,7 @@ http::Response profile_post(const PageContext& c) {
       return failure(c, st);
     const std::string sentence =
         st.code() == StatusCode::kTooLarge
-            ? c.t("settings_account.that_photo_is_larger_than") + std::to_string(max_bytes >> 20) + c.t("settings_account.mb_choose_a_smaller_one")
+            ? c.t("settings_account.that_photo_is_larger_than", {{"max", c.number(static_cast<int64_t>(max_bytes >> 20))}})
             : c.t("settings_account.that_file_is_not_a");
     if (images == 1 && edit.avatar && !edit.avatar->empty())
       d.set("avatar_error", sentence);
@@ -204,6 +206,13 @@ http::Response password_post(const PageContext& c) {
     bad = true;
   }
   if (bad) return password_form(c, 422, std::move(d));
+  // Guesses at the current password count against the sign-in budget of the account, so a
+  // borrowed session cannot try passwords without end.
+  if (http::RateLimiter* limiter = c.s.limiters.sign_in_account;
+      limiter && !limiter->hit("account:" + social::ascii_lower(c.me->account.username)).allowed) {
+    d.set("current_error", c.t("settings_account.too_many_password_attempts"));
+    return password_form(c, 429, std::move(d));
+  }
   Status st = c.s.accounts.change_password(c.me->account.id, current, next);
   if (!st.is_ok()) {
     if (st.code() == StatusCode::kUnauthenticated) {
@@ -216,7 +225,7 @@ http::Response password_post(const PageContext& c) {
     }
     return failure(c, st);
   }
-  // Whoever knew the old password is signed out everywhere but here.
+  // Every other browser is signed out (apps keep their tokens; the page says so).
   Status ended = c.s.sessions.end_all_except(c.me->account.id, c.me->session.id);
   if (!ended.is_ok()) return failure(c, ended);
   return done(Section::kPassword, Done::kPasswordChanged);
@@ -242,7 +251,7 @@ std::string browser_name(const PageContext& c, std::string_view ua) {
   else if (has("Mac OS X") || has("Macintosh")) system = "macOS";
   else if (has("CrOS")) system = "ChromeOS";
   else if (has("Linux")) system = "Linux";
-  if (!browser.empty()) return system.empty() ? browser : browser + c.t("settings_account.on") + system;
+  if (!browser.empty()) return system.empty() ? browser : c.t("settings_account.browser_on_system", {{"browser", browser}, {"system", system}});
   return snippet(ua, 60);
 }
 
@@ -264,20 +273,22 @@ std::string scope_words(const PageContext& c, std::string_view scopes) {
     else if (s == "follow") add(c.t("settings_account.follow_block_and_mute_people"));
     else if (s == "push") add(c.t("settings_account.send_you_push_notifications"));
     else if (s == "profile") add(c.t("settings_account.see_your_profile"));
-    else if (s.starts_with("read:")) add(c.t("settings_account.read_your") + std::string(s.substr(5)));
-    else if (s.starts_with("write:")) add(c.t("settings_account.change_your") + std::string(s.substr(6)));
+    else if (s.starts_with("read:")) add(c.t("settings_account.read_your", {{"what", s.substr(5)}}));
+    else if (s.starts_with("write:")) add(c.t("settings_account.change_your", {{"what", s.substr(6)}}));
     else if (s.starts_with("admin:")) add(c.t("settings_account.moderate_the_server"));
     else add(std::string(s));
   }
   if (words.empty()) return c.t("settings_account.it_may_read_everything_on");
-  std::string out = c.t("settings_account.it_may");
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? c.t("settings_account.and") : ", ";
-    out += words[i];
+  // "a, b and c": the last two joined by list.end, each before them by list.middle.
+  std::string list = words.back();
+  if (words.size() > 1) {
+    list = c.t("list.end", {{"first", words[words.size() - 2]}, {"rest", list}});
+    for (size_t i = words.size() - 2; i-- > 0;) list = c.t("list.middle", {{"first", words[i]}, {"rest", list}});
   }
+  std::string out = c.t("settings_account.it_may", {{"list", list}});
   for (char& ch : out)
     if (ch == '_') ch = ' ';
-  return out + ".";
+  return out;
 }
 
 http::Response sessions_form(const PageContext& c, int status, std::string error) {
@@ -295,9 +306,11 @@ http::Response sessions_form(const PageContext& c, int status, std::string error
     Data item;
     item.set("id", s.id.to_string());
     item.set("browser", browser_name(c, s.user_agent));
-    item.set("ip", s.ip.empty() ? std::string("an unknown address") : s.ip);
-    item.set("signed_in", time_data(c, s.created_at_ms));
-    item.set("last_seen", time_data(c, s.last_seen_ms ? s.last_seen_ms : s.created_at_ms));
+    item.set("where_when",
+             c.t_html("settings_sessions.from_ip_signed_in",
+                      {{"ip", escape_html(s.ip.empty() ? c.t("settings_sessions.an_unknown_address") : s.ip)},
+                       {"signed_in", time_html(c, s.created_at_ms)},
+                       {"last_seen", time_html(c, s.last_seen_ms ? s.last_seen_ms : s.created_at_ms)}}));
     item.set("current", current);
     items.push_back(std::move(item));
   }

@@ -116,10 +116,13 @@ http::Response memories_form(const PageContext& c, int status, const RangeForm& 
     auto from = social::parse_date(r.start_date);
     auto to = social::parse_date(r.end_date);
     auto words = [&](const std::optional<social::CivilDate>& day, const std::string& raw) {
-      return day ? std::to_string(day->day) + " " + month_name(c, day->month) + " " + std::to_string(day->year) : raw;
+      return day ? c.t("date.day_month_year", {{"day", std::to_string(day->day)},
+                                               {"month", month_name(c, day->month)},
+                                               {"year", std::to_string(day->year)}})
+                 : raw;
     };
     item.set("span", r.start_date == r.end_date ? words(from, r.start_date)
-                                                : words(from, r.start_date) + c.t("settings_care.to") + words(to, r.end_date));
+                                                : c.t("settings_care.to", {{"from", words(from, r.start_date)}, {"to", words(to, r.end_date)}}));
     item.set("range_note", r.note.empty() ? Data(false) : Data(r.note));
     range_items.push_back(std::move(item));
   }
@@ -147,6 +150,8 @@ http::Response memories_form(const PageContext& c, int status, const RangeForm& 
   }
   d.set("has_posts", !posts->items.empty());
   d.set("posts", std::move(post_items));
+  d.set("memories_hint", c.t_html("settings_memories.your_own_posts_from_this",
+                                  {{"link", html_link("/memories", c.t("settings_memories.memories_page"))}}));
   return settings_page(c, Section::kMemories, status, c.render("settings_memories", d));
 }
 

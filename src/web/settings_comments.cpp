@@ -70,11 +70,9 @@ http::Response hidden_words_post(const PageContext& c) {
     if (w.empty()) continue;
     if (social::count_characters(w) > social::CommentHoldService::kMaxHiddenWordChars ||
         w.size() > social::max_text_bytes(social::CommentHoldService::kMaxHiddenWordChars))
-      return fail("words_error", "“" + snippet(w, 30) +
-                                     c.t("settings_comments.is_longer_than_100_characters"));
+      return fail("words_error", c.t("settings_comments.is_longer_than_100_characters", {{"word", snippet(w, 30)}}));
     if (social::match_words(w).empty())
-      return fail("words_error", "“" + snippet(w, 30) +
-                                     c.t("settings_comments.has_no_letters_or_numbers"));
+      return fail("words_error", c.t("settings_comments.has_no_letters_or_numbers", {{"word", snippet(w, 30)}}));
     if (std::find(words.words.begin(), words.words.end(), w) == words.words.end()) words.words.push_back(std::move(w));
   }
   if (words.words.size() > social::CommentHoldService::kMaxHiddenWords)
@@ -103,9 +101,9 @@ http::Response limits_form(const PageContext& c, int status, int64_t days, bool 
   Data d = form_data(c, {"error"});
   if (error) d.set("error", c.t("settings_comments.choose_how_long_limits_should"));
   d.set("active", v->active);
-  d.set("until", false);
+  d.set("on_until", "");
   if (v->active) {
-    d.set("until", time_data(c, v->until_ms));
+    d.set("on_until", c.t_html("settings_limits.limits_are_on_until", {{"time", time_html(c, v->until_ms)}}));
     d.set("covers", v->recent_followers
                         ? c.t("settings_comments.comments_from_people_who_do")
                         : c.t("settings_comments.comments_from_people_who_do_2"));
@@ -114,7 +112,7 @@ http::Response limits_form(const PageContext& c, int status, int64_t days, bool 
   for (int64_t n : kLimitDays) {
     Data item;
     item.set("value", std::to_string(n));
-    item.set("label", n == 1 ? std::string("1 day") : std::to_string(n) + c.t("settings_comments.days"));
+    item.set("label", c.plural("settings_comments.days", n, {{"count", c.number(n)}}));
     item.set("checked", n == days);
     choices.push_back(std::move(item));
   }
@@ -163,7 +161,7 @@ Data people_items(const PageContext& c, const std::vector<social::AccountView>& 
     if (mutes) {
       auto m = c.s.relationships.mute_of(c.me->account.id, v.account.id);
       if (m.has_value() && *m && (*m)->expires_at_ms != 0)
-        item.set("until", c.t("settings_comments.muted_until") + time_text(c, (*m)->expires_at_ms) + ".");
+        item.set("until", c.t("settings_comments.muted_until", {{"time", time_text(c, (*m)->expires_at_ms)}}));
       else
         item.set("until", c.t("settings_comments.muted_until_you_unmute"));
     }

@@ -133,7 +133,8 @@ Data filter_data(const PageContext& c, const FilterForm& f, const social::Filter
     Data keep;
     keep.set("value", "keep");
     const bool ended = !filter->active_at(c.s.clock.now_ms());
-    keep.set("label", (ended ? c.t("filters.keep_it_ended_ended") : c.t("filters.keep_the_end_it_has")) + time_text(c, filter->expires_at_ms) + ")");
+    keep.set("label", c.t(ended ? "filters.keep_it_ended_ended" : "filters.keep_the_end_it_has",
+                          {{"time", time_text(c, filter->expires_at_ms)}}));
     keep.set("selected", f.expires == "keep");
     expiries.push_back(std::move(keep));
   }
@@ -175,8 +176,8 @@ http::Response filters_page(const PageContext& c) {
     for (const auto& a : kActions)
       if (a.action == f.action) item.set("does", c.t(a.label));
     item.set("ends", f.expires_at_ms == 0         ? std::string(c.t("filters.never_ends"))
-                     : f.active_at(now)            ? c.t("filters.ends") + time_text(c, f.expires_at_ms) + "."
-                                                   : c.t("filters.ended") + time_text(c, f.expires_at_ms) + ".");
+                     : f.active_at(now) ? c.t("filters.ends", {{"time", time_text(c, f.expires_at_ms)}})
+                                        : c.t("filters.ended", {{"time", time_text(c, f.expires_at_ms)}}));
     items.push_back(std::move(item));
   }
   Data d = form_data(c, {});

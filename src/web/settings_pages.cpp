@@ -159,7 +159,9 @@ std::string date_text(const PageContext& c, int64_t ms) {
   constexpr int64_t kDayMs = 86'400'000;
   const int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
   const social::CivilDate date = social::date_from_days(days);
-  return std::to_string(date.day) + " " + month_name(c, date.month) + " " + std::to_string(date.year);
+  return c.t("date.day_month_year", {{"day", std::to_string(date.day)},
+                                     {"month", month_name(c, date.month)},
+                                     {"year", std::to_string(date.year)}});
 }
 
 std::string time_text(const PageContext& c, int64_t ms) {

@@ -199,9 +199,9 @@ class ApprovalWebForms : public ApiTest {
 TEST_F(ApprovalWebForms, ARequestToJoinWaitsAndCannotSignInYet) {
   WebBrowser b = browser();
   Reply form = b.get("/auth/sign_up");
-  EXPECT_TRUE(has(form.body, "name=\"reason\""));
+  EXPECT_TRUE(has(form.body, "A moderator reads each request")) << form.body;
   Reply r = b.post("/auth/sign_up", {{"username", "fay"}, {"email", "fay@example.com"},
-                                     {"password", "long enough pw"}, {"reason", "Friends are here"}});
+                                     {"password", "long enough pw"}});
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(has(r.body, "A moderator will read your request")) << r.body;
   EXPECT_EQ(b.cookies().count("kindred_session"), 0u);

@@ -453,6 +453,22 @@ TEST_F(WebPagesTest, ContentWarningsAndSensitivePhotosAreBehindDetails) {
   EXPECT_EQ(count(r.body, "alt=\"An ultrasound scan\""), 1u) << "no copy of the photo outside";
 }
 
+TEST_F(WebPagesTest, SentencesWithLinksAreWholeMessagesWithTheLinksInside) {
+  // Each of these is one catalogue message with its link as a placeholder (web/text/en.txt).
+  EXPECT_TRUE(has(missing_post_page(),
+                  "<p><a href=\"/\">Go to the front page</a> or <a href=\"/explore\">explore recent photos</a>.</p>"));
+  Reply sign_in = page("/auth/sign_in");
+  EXPECT_TRUE(has(sign_in.body, "<p>New here? <a href=\"/auth/sign_up\">Create an account</a>.</p>")) << sign_in.body;
+  Reply sign_up = page("/auth/sign_up");
+  EXPECT_TRUE(has(sign_up.body, "<p>Already have an account? <a href=\"/auth/sign_in\">Sign in</a>.</p>"))
+      << sign_up.body;
+  const std::string id = photo_post(ann_, "signed out");
+  Reply post = page("/@ann/" + id);
+  EXPECT_TRUE(has(post.body, "<p class=\"sign-in-prompt\"><a href=\"/auth/sign_in?return_to=%2F%40ann%2F" + id +
+                                 "\">Sign in</a> to like or comment.</p>"))
+      << between(post.body, "<p class=\"sign-in-prompt\"", "</p>");
+}
+
 TEST_F(WebPagesTest, TheLikeSentenceNamesTheNewestLikerAndCountsTheOthers) {
   const std::string id = photo_post(ann_, "liked");
   Reply r = page("/@ann/" + id);

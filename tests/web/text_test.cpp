@@ -130,7 +130,7 @@ struct UsedKeys {
 UsedKeys used_keys() {
   UsedKeys used;
   const std::filesystem::path dir = std::filesystem::path(KINDRED_SOURCE_DIR_FOR_TEST) / "src" / "web";
-  const std::regex call(R"re(\b(t|plural)\(\s*"([a-z0-9_.]+)")re");
+  const std::regex call(R"re(\b(t|plural|t_html|plural_html)\(\s*"([a-z0-9_.]+)")re");
   const std::regex tag(R"re(\{\{@\s*([a-z0-9_.]+)\s*\}\})re");
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     const std::string ext = e.path().extension().string();
@@ -141,7 +141,7 @@ UsedKeys used_keys() {
       for (std::sregex_iterator it(text.begin(), text.end(), tag), end; it != end; ++it) used.plain.insert((*it)[1]);
     } else {
       for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it)
-        ((*it)[1] == "plural" ? used.plural : used.plain).insert((*it)[2]);
+        ((*it)[1] == "plural" || (*it)[1] == "plural_html" ? used.plural : used.plain).insert((*it)[2]);
     }
   }
   return used;

@@ -108,7 +108,7 @@ std::string session_consent_page(const social::App& app, const AuthorizeRequest&
   inner += "<button type=\"submit\" name=\"decision\" value=\"approve\">Authorize</button>"
            "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>";
   inner += "<p>Not @" + social::html_escape(who.username) +
-           "? <a href=\"/auth/sign_in?return_to=" + social::html_escape(http::percent_encode(here)) +
+           "? <a href=\"/auth/sign_in?switch=1&amp;return_to=" + social::html_escape(http::percent_encode(here)) +
            "\">Sign in as someone else</a>.</p>";
   return page("Authorize " + app.name, inner);
 }

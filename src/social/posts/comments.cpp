@@ -231,6 +231,31 @@ Result<CommentPage> CommentService::comments(const Viewer& viewer, Id post_id,
   return page;
 }
 
+Result<std::vector<std::vector<PostView>>> CommentService::reply_threads(
+    const Viewer& viewer, const std::vector<Id>& parents, size_t limit) const {
+  std::vector<Post> all;
+  std::vector<size_t> owner;  // parents' index of each of `all`
+  for (size_t i = 0; i < parents.size(); ++i) {
+    bool more = false;
+    KINDRED_ASSIGN_OR_RETURN(auto replies,
+                             newest_replies(deps_.store, posts_, viewer, parents[i], Id(), limit, {}, more));
+    for (auto it = replies.rbegin(); it != replies.rend(); ++it) {
+      all.push_back(std::move(*it));
+      owner.push_back(i);
+    }
+  }
+  std::unordered_map<Id, size_t> owner_of;
+  for (size_t i = 0; i < all.size(); ++i) owner_of.emplace(all[i].id, owner[i]);
+  KINDRED_ASSIGN_OR_RETURN(auto views, this->views(viewer, std::move(all)));
+  KINDRED_RETURN_IF_ERROR(posts_.drop_muted(viewer, views));
+  std::vector<std::vector<PostView>> out(parents.size());
+  for (auto& v : views) {
+    auto it = owner_of.find(v.post.id);
+    if (it != owner_of.end()) out[it->second].push_back(std::move(v));
+  }
+  return out;
+}
+
 Result<CommentPage> CommentService::recent(const Viewer& viewer, const Post& post,
                                            const Cursor* after, size_t limit) const {
   bool more = false;

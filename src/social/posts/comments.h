@@ -61,6 +61,12 @@ class CommentService {
   // malformed cursor or one made for another post or order.
   // REQUIRES: 1 <= q.limit.
   Result<CommentPage> comments(const Viewer& viewer, Id post_id, const CommentQuery& q) const;
+  // For each post of `parents` (comments the viewer may see), the newest `limit` direct replies
+  // the viewer may see, oldest of them first (so a few read as a conversation), muted accounts
+  // left out; every view built in one batch. The replies nested under comments on a post's page.
+  Result<std::vector<std::vector<PostView>>> reply_threads(const Viewer& viewer,
+                                                           const std::vector<Id>& parents,
+                                                           size_t limit) const;
 
   // Pins the direct reply `comment_id` to its post, as the post's author, and returns the reply as
   // the viewer sees it. Idempotent. Errors: NotFound if the reply or its post is absent or

@@ -1,7 +1,21 @@
 // Kindred's pages work without this module; it only makes them nicer where a browser runs it:
 // - times are shown in the reader's own time zone and language (the server writes UTC);
-// - a row of several photos gets "Previous photo" and "Next photo" buttons.
-// No network requests, no storage, nothing from another origin.
+// - a row of several photos gets "Previous photo" and "Next photo" buttons;
+// - signed in: likes show at once, the home feed scrolls on, the composer uploads with progress
+//   (below). Requests go only to this site's API, with the page's CSRF token; no storage, nothing
+//   from another origin.
+
+// The words this module may say, from the page (the server's catalogue, src/web/text/en.txt,
+// keys js.*, in <body data-words>), in the reader's language:
+// {"like_failed": "...", "photo_uploaded": "Photo {n} is uploaded."}.
+const catalogue = (() => {
+  try { return JSON.parse(document.body.dataset.words || '{}'); } catch { return {}; }
+})();
+function words(key, args = {}) {
+  const text = catalogue[key];
+  if (!text) return '';
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
+}
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
 
@@ -30,8 +44,8 @@ function carousel(list) {
     controls.append(button);
     return button;
   };
-  const prev = make('Previous photo', -1);
-  const next = make('Next photo', 1);
+  const prev = make(words('previous_photo'), -1);
+  const next = make(words('next_photo'), 1);
   const update = () => {
     const max = list.scrollWidth - list.clientWidth - 2;
     prev.disabled = list.scrollLeft <= 2;
@@ -51,6 +65,7 @@ for (const list of document.querySelectorAll('ul.photos.carousel')) carousel(lis
 // page changes at once; if the server refuses, the page is put back exactly and says why.
 
 const numberFormat = new Intl.NumberFormat(undefined);
+
 
 async function callApi(method, path, csrf, body) {
   const response = await fetch(path, {
@@ -125,8 +140,7 @@ function likeForm(form) {
       // Exactly as it was.
       button.setAttribute('aria-pressed', String(liked));
       if (before !== null) setLikeCount(scope, before);
-      sayNear(form, error.status === 404 ? 'This post is no longer here.'
-        : 'Your like could not be saved. Check your connection and try again.');
+      sayNear(form, error.status === 404 ? words('post_gone') : words('like_failed'));
     } finally {
       button.removeAttribute('aria-busy');
     }
@@ -144,10 +158,14 @@ function endlessFeed(list) {
     loading = true;
     try {
       const response = await fetch(next.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
-      if (!response.ok) throw new Error(String(response.status));
+      // Sent to sign in (the session ended): the link stays, and leads there.
+      if (!response.ok || response.redirected) throw new Error(String(response.status));
       const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
       const more = doc.querySelector('[data-feed]');
-      for (const item of [...(more?.children || [])]) {
+      if (!more) throw new Error('no feed in the next page');
+      for (const item of [...more.children]) {
+        // A post already shown (reblogged again on a later page) is not shown twice.
+        if (item.dataset.id && list.querySelector(`[data-id="${CSS.escape(item.dataset.id)}"]`)) continue;
         const adopted = document.adoptNode(item);
         list.append(adopted);
         localTimes(adopted);
@@ -173,81 +191,97 @@ function endlessFeed(list) {
 // The composer: each chosen photo is shown, uploaded at once with its progress, and replaced in
 // the form by the upload's id; the form then posts without the files. An upload the server
 // refuses is said next to its photo, in words, and the photo can be chosen again.
-const uploadWords = {
-  413: 'This photo is too large. Choose a smaller one.',
-  422: 'This file is not a photo Kindred can read. Choose a JPEG, PNG, WebP, GIF, HEIC or AVIF image.',
-  429: 'You have uploaded many photos in a short time. Wait a few minutes, then try again.',
-};
-
 function composer(form) {
   const csrf = form.elements.csrf.value;
-  const pending = new Set();
+  // The upload of each slot in flight: a promise resolving to true (uploaded) or false.
+  const pending = new Map();
   for (const input of form.querySelectorAll('input[type="file"][name^="photo"]')) {
     const n = input.name.slice(5);
     const field = input.closest('.field');
+    let request = null;
     input.addEventListener('change', () => {
       const file = input.files[0];
-      if (!file) return;
+      // A new choice replaces the last: its upload stops and its id leaves the form.
+      request?.abort();
+      form.querySelector(`input[type="hidden"][name="media_id${n}"]`)?.remove();
+      field.querySelector('p.uploaded')?.remove();
       sayNear(input, '');
+      if (!file) return;
       let preview = field.querySelector('img.photo-preview');
       if (!preview) {
         preview = document.createElement('img');
         preview.className = 'photo-preview';
-        preview.alt = `Photo ${n} as chosen`;
+        preview.alt = words('photo_as_chosen', { n });
         field.append(preview);
       }
       preview.src = URL.createObjectURL(file);
       const progress = document.createElement('progress');
       progress.max = 100;
       progress.value = 0;
-      progress.setAttribute('aria-label', `Uploading photo ${n}`);
+      progress.setAttribute('aria-label', words('uploading_photo', { n }));
       field.append(progress);
       const body = new FormData();
       body.append('file', file);
       const alt = form.elements[`alt${n}`]?.value;
       if (alt) body.append('description', alt);
-      const request = new XMLHttpRequest();
+      const mine = new XMLHttpRequest();
+      request = mine;
       const done = new Promise((resolve) => {
-        request.upload.addEventListener('progress', (e) => {
+        mine.upload.addEventListener('progress', (e) => {
           if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
         });
-        request.addEventListener('loadend', () => {
-          progress.remove();
-          let json = null;
-          try { json = JSON.parse(request.responseText); } catch { /* not JSON */ }
-          if (request.status === 200 || request.status === 202) {
-            const hidden = document.createElement('input');
-            hidden.type = 'hidden';
-            hidden.name = `media_id${n}`;
-            hidden.value = json.id;
-            form.append(hidden);
-            input.disabled = true;  // the file is not sent again with the form
-            const note = document.createElement('p');
-            note.className = 'uploaded';
-            note.textContent = `Photo ${n} is uploaded.`;
-            field.append(note);
-          } else {
-            input.value = '';
-            preview.remove();
-            sayNear(input, uploadWords[request.status] || (json && json.error) ||
-              'The photo could not be uploaded. Check your connection and try again.');
+        mine.addEventListener('loadend', () => {
+          let ok = false;
+          try {
+            progress.remove();
+            if (mine.status === 0 && request !== mine) return;  // replaced by a newer choice
+            let json = null;
+            try { json = JSON.parse(mine.responseText); } catch { /* not JSON */ }
+            if ((mine.status === 200 || mine.status === 202) && json && json.id) {
+              const hidden = document.createElement('input');
+              hidden.type = 'hidden';
+              hidden.name = `media_id${n}`;
+              hidden.value = json.id;
+              form.append(hidden);
+              const note = document.createElement('p');
+              note.className = 'uploaded';
+              note.textContent = words('photo_uploaded', { n });
+              field.append(note);
+              ok = true;
+            } else {
+              input.value = '';
+              preview.remove();
+              sayNear(input, words(`upload_${mine.status}`) || (json && json.error) || words('upload_failed'));
+            }
+          } finally {
+            if (request === mine) request = null;
+            resolve(ok);
           }
-          resolve();
         });
       });
-      request.open('POST', '/api/v2/media');
-      request.setRequestHeader('X-CSRF-Token', csrf);
-      request.setRequestHeader('Accept', 'application/json');
-      request.send(body);
-      pending.add(done);
-      done.then(() => pending.delete(done));
+      mine.open('POST', '/api/v2/media');
+      mine.setRequestHeader('X-CSRF-Token', csrf);
+      mine.setRequestHeader('Accept', 'application/json');
+      mine.send(body);
+      pending.set(n, done);
+      done.then(() => { if (pending.get(n) === done) pending.delete(n); });
     });
   }
   form.addEventListener('submit', async (event) => {
+    // An uploaded photo goes by its id; its file is not sent again.
+    for (const input of form.querySelectorAll('input[type="file"][name^="photo"]')) {
+      if (form.querySelector(`input[type="hidden"][name="media_id${input.name.slice(5)}"]`)) input.disabled = true;
+    }
     if (pending.size === 0) return;
     event.preventDefault();
-    await Promise.all([...pending]);
-    form.requestSubmit();
+    const results = await Promise.all([...pending.values()]);
+    if (results.every(Boolean)) {
+      form.requestSubmit();
+    } else {
+      // A photo was refused while waiting: the person sees why before anything is posted.
+      for (const input of form.querySelectorAll('input[type="file"]')) input.disabled = false;
+      form.querySelector('.action-error')?.previousElementSibling?.focus();
+    }
   });
 }
 
