@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "http/form.h"
 #include "media/synth.h"
 #include "support/api_fixture.h"
 #include "support/web_browser.h"
@@ -439,6 +440,17 @@ TEST_F(WebForms, TheAuthorPinsHidesAndReviewsHeldComments) {
   EXPECT_EQ(cat.post("/statuses/" + id + "/remove_comment", {{"comment_id", "x"}}).status, 404);
 }
 
+TEST_F(WebForms, NoDeletePageForWhatTheReaderMayNotDelete) {
+  const std::string id = post_status(bob_, "bob's post");
+  const std::string anns = post_status(ann_, "ann's comment", {{"in_reply_to_id", id}});
+  WebBrowser cat = signed_in(cat_);
+  EXPECT_EQ(cat.get("/statuses/" + id + "/delete").status, 404) << "someone else's post";
+  EXPECT_EQ(cat.get("/statuses/" + anns + "/delete").status, 404) << "a comment on someone else's post";
+  WebBrowser bob = signed_in(bob_);
+  EXPECT_EQ(bob.get("/statuses/" + anns + "/delete").status, 200) << "a comment on bob's own post";
+  EXPECT_EQ(bob.get("/statuses/" + id + "/delete").status, 200) << "bob's own post";
+}
+
 // --- the composer ---
 
 TEST_F(WebForms, APhotoPostWithItsDescriptionInOneForm) {
@@ -494,6 +506,21 @@ TEST_F(WebForms, ComposerErrorsSayWhichPhotoAndKeepTheRest) {
   EXPECT_TRUE(has(long_caption.body, "at most 500 characters")) << long_caption.body;
   EXPECT_EQ(b.post_multipart("/new", {{"status", "x"}, {"visibility", "everywhere"}}).status, 400);
   EXPECT_EQ(me(ann_)["statuses_count"].as_int64(), 0);
+}
+
+TEST_F(WebForms, TheComposerKeepsThePersonsDefaultWhoMayComment) {
+  ASSERT_EQ(request("PATCH", "/api/v1/kindred/preferences", R"({"default_comment_policy":"mentioned"})",
+                    {{"Authorization", "Bearer " + ann_.token}, {"Content-Type", "application/json"}})
+                .status,
+            200);
+  WebBrowser b = signed_in(ann_);
+  Reply form = b.get("/new");
+  EXPECT_TRUE(has(form.body, "value=\"mentioned\" checked")) << "the default is chosen";
+  // A form sent without a choice (an old page, a script) keeps the default too.
+  Reply r = b.post_multipart("/new", {{"status", "words only"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  const std::string id = r.header("location").substr(r.header("location").rfind('/') + 1);
+  EXPECT_EQ(status(id, ann_.token)["kindred"].as_object()["comment_policy"].as_string(), "mentioned");
 }
 
 // --- the session on the API ---
@@ -558,6 +585,12 @@ TEST_F(WebForms, TheConsentPageUsesTheSiteSignInWithoutAskingThePasswordAgain) {
   ASSERT_EQ(token.status, 200) << token.body;
   const std::string access = std::string(token.json().as_object()["access_token"].as_string());
   EXPECT_EQ(str(json(get("/api/v1/accounts/verify_credentials", access)), "username"), "ann");
+  // "Sign in as someone else" shows the form to a signed-in person, and signing in switches.
+  Reply other = b.get("/auth/sign_in?switch=1&return_to=" + http::percent_encode(authorize));
+  ASSERT_EQ(other.status, 200) << other.body;
+  ASSERT_EQ(b.post("/auth/sign_in", {{"username", "bob"}, {"password", std::string(kPassword)},
+                                     {"return_to", authorize}}).status, 303);
+  EXPECT_TRUE(has(b.get(authorize).body, "@bob")) << "now bob authorises";
   // Signed out, the page asks for the password as before.
   WebBrowser out = browser();
   EXPECT_TRUE(has(out.get(authorize).body, "type=\"password\""));

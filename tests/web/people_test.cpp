@@ -307,6 +307,17 @@ TEST_F(NotificationsPage, ACommentIsQuoted) {
   EXPECT_TRUE(has(html, "href=\"/@ann/" + id + "#c-" + reply + "\""));
 }
 
+TEST_F(NotificationsPage, AReplyToACommentIsCalledOne) {
+  const std::string id = post_at(bob_, "bob's post");
+  const std::string mine = post_at(ann_, "ann's comment", {{"in_reply_to_id", id}});
+  clock().advance_ms(1000);
+  const std::string reply = post_at(cat_, "@ann agreed", {{"in_reply_to_id", mine}});
+  sign_in(ann_);
+  const std::string html = page("/notifications");
+  EXPECT_EQ(sentences(html), (std::vector<std::string>{"cat replied to your comment: “@ann agreed”"})) << html;
+  EXPECT_TRUE(has(html, "href=\"/@cat/" + reply + "\">your comment</a>")) << html;
+}
+
 TEST_F(NotificationsPage, OpeningMarksThemReadAndTheBadgeDrops) {
   const std::string id = post_at(ann_, "my post");
   like(bob_, id);
