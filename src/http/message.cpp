@@ -56,6 +56,13 @@ std::optional<std::string_view> Request::cookie(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string_view url_origin(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return url;
+  const size_t slash = url.find('/', scheme + 3);
+  return slash == std::string_view::npos ? url : url.substr(0, slash);
+}
+
 std::string_view Request::param(std::string_view name) const {
   for (const auto& [n, v] : path_params) {
     if (n == name) return v;

@@ -44,6 +44,10 @@ struct Request {
   void set_target(std::string t);
 };
 
+// The origin (RFC 6454: scheme, host and port) of an absolute URL, as a browser's Origin header
+// names it: "https://example.org:8443/a/b" -> "https://example.org:8443".
+std::string_view url_origin(std::string_view url);
+
 // What a handler answers. The server adds Date, Content-Length and Connection.
 struct Response {
   int status = 200;  // 100..999; anything else is sent as 500

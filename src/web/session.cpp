@@ -12,13 +12,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// "https://example.org:8443/some/path" -> "https://example.org:8443"
-std::string_view origin_of(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return url;
-  const size_t slash = url.find('/', scheme + 3);
-  return slash == std::string_view::npos ? url : url.substr(0, slash);
-}
 
 }  // namespace
 
@@ -41,7 +34,7 @@ std::string set_cookie(const WebConfig& config, std::string_view name, std::stri
 bool same_origin(const WebConfig& config, const http::Request& req) {
   auto origin = req.header("origin");
   if (!origin) return true;
-  return *origin == origin_of(config.base_url);
+  return *origin == http::url_origin(config.base_url);
 }
 
 std::string local_path(std::string_view to) {

@@ -1,20 +1,12 @@
 #include "support/web_browser.h"
 
 #include "http/form.h"
+#include "support/html.h"
 
 namespace kindred::testing {
 
 namespace {
 
-std::string unescape(std::string_view s) {
-  std::string out(s);
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"&quot;", "\""}, {"&#39;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size()))
-      out.replace(at, from.size(), to);
-  }
-  return out;
-}
 
 std::string encode(const WebBrowser::Fields& fields) {
   std::string body;
@@ -33,7 +25,7 @@ std::string WebBrowser::input_value(std::string_view html, std::string_view name
   if (at == std::string_view::npos) return "";
   const size_t start = at + key.size();
   const size_t end = html.find('"', start);
-  return unescape(html.substr(start, end - start));
+  return html::unescape(html.substr(start, end - start));
 }
 
 HttpClient::Headers WebBrowser::headers() const {

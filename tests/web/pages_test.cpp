@@ -14,9 +14,16 @@
 
 #include "media/synth.h"
 #include "support/api_fixture.h"
+#include "support/html.h"
 
 namespace kindred::testing {
 namespace {
+
+using html::all;
+using html::count;
+using html::has;
+using html::strip_tags;
+using html::unescape;
 
 namespace bj = boost::json;
 using Ids = std::vector<std::string>;
@@ -25,29 +32,8 @@ constexpr std::string_view kRlo = "\u202E";
 constexpr std::string_view kPdf = "\u202C";
 constexpr int64_t kHourMs = 3600 * 1000LL;
 
-size_t count(std::string_view text, std::string_view what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
-bool has(std::string_view text, std::string_view what) {
-  return text.find(what) != std::string_view::npos;
-}
 
-std::string strip_tags(std::string_view html) {
-  std::string out;
-  bool in_tag = false;
-  for (char c : html) {
-    if (c == '<')
-      in_tag = true;
-    else if (c == '>')
-      in_tag = false;
-    else if (!in_tag)
-      out += c;
-  }
-  return out;
-}
 
 // The text of the page's first <h1>, tags stripped.
 std::string h1_of(std::string_view html) {
@@ -59,26 +45,7 @@ std::string h1_of(std::string_view html) {
   return strip_tags(html.substr(start + 1, end - start - 1));
 }
 
-// An attribute value as HTML holds it, with the character references the templates write undone.
-std::string unescape(std::string_view s) {
-  std::string out(s);
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"&quot;", "\""}, {"&#39;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size()))
-      out.replace(at, from.size(), to);
-  }
-  return out;
-}
 
-// Every match of the first group of `pattern` in `html`, in order.
-std::vector<std::string> all(const std::string& html, const std::string& pattern) {
-  std::vector<std::string> out;
-  const std::regex re(pattern);
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator();
-       ++it)
-    out.push_back((*it)[1].str());
-  return out;
-}
 
 // The content of <meta property|name="`name`" content="...">, unescaped; "" when absent.
 std::string meta(const std::string& html, const std::string& name) {

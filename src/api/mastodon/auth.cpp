@@ -30,17 +30,6 @@ std::string_view bearer_token(const http::Request& req) {
   return {};
 }
 
-namespace {
-
-// "https://example.org:8443/path" -> "https://example.org:8443"
-std::string_view origin_of(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return url;
-  const size_t slash = url.find('/', scheme + 3);
-  return slash == std::string_view::npos ? url : url.substr(0, slash);
-}
-
-}  // namespace
 
 Result<std::optional<social::TokenGrant>> session_grant(ApiServices& s, const http::Request& req) {
   auto secret = req.cookie(social::kSessionCookie);
@@ -49,7 +38,7 @@ Result<std::optional<social::TokenGrant>> session_grant(ApiServices& s, const ht
   // in a header, which another site can neither read nor send (and a browser tells the origin).
   auto sent = req.header("x-csrf-token");
   if (!sent) return std::optional<social::TokenGrant>();
-  if (auto origin = req.header("origin"); origin && *origin != origin_of(s.config.base_url))
+  if (auto origin = req.header("origin"); origin && *origin != http::url_origin(s.config.base_url))
     return Status::permission_denied("Requests from another site cannot use this site's sign-in");
   KINDRED_ASSIGN_OR_RETURN(social::WebSession session, s.sessions.authenticate(*secret));
   if (!social::secrets_equal(*sent, session.csrf))

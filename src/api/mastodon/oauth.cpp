@@ -146,6 +146,23 @@ http::Response redirect(const std::string& location) {
   return r;
 }
 
+// The answer to an approved authorization: a one-time code for `account_id`, shown on the page for
+// the out-of-band redirect URI, else sent to the app's redirect URI with the state.
+http::Response grant_code(ApiServices& s, const social::App& app, const AuthorizeRequest& a,
+                          Id account_id) {
+  auto code = s.oauth.create_code(app, account_id, a.scope, a.redirect_uri, a.code_challenge,
+                                  a.code_challenge_method);
+  if (!code.has_value())
+    return html_response(400, page("Error", "<h1>Cannot authorize</h1><p>" +
+                                                social::html_escape(code.error().message()) + "</p>"));
+  if (a.redirect_uri == social::kOutOfBand)
+    return html_response(200, page("Authorization code",
+                                   "<h1>Authorization code</h1><p>Copy this code and paste it "
+                                   "into the application:</p><p><code id=\"code\">" +
+                                       social::html_escape(*code) + "</code></p>"));
+  return redirect(with_query(a.redirect_uri, {{"code", *code}, {"state", a.state}}));
+}
+
 // Validates client_id and redirect_uri; errors are shown on the page, never redirected.
 Result<social::App> authorize_client(ApiServices& s, const AuthorizeRequest& a) {
   auto app = s.oauth.find_app(a.client_id);
@@ -275,17 +292,7 @@ void register_oauth_routes(http::Router& router, ApiServices& s) {
       if (!who || !social::secrets_equal(**csrf, who->second.csrf))
         return html_response(403, page("Error", "<h1>Cannot authorize</h1><p>This form has "
                                                 "expired. Go back, reload the page and try again.</p>"));
-      auto code = s.oauth.create_code(*app, who->first.id, a.scope, a.redirect_uri,
-                                      a.code_challenge, a.code_challenge_method);
-      if (!code.has_value())
-        return html_response(400, page("Error", "<h1>Cannot authorize</h1><p>" +
-                                                    social::html_escape(code.error().message()) + "</p>"));
-      if (oob)
-        return html_response(200, page("Authorization code",
-                                       "<h1>Authorization code</h1><p>Copy this code and paste it "
-                                       "into the application:</p><p><code id=\"code\">" +
-                                           social::html_escape(*code) + "</code></p>"));
-      return redirect(with_query(a.redirect_uri, {{"code", *code}, {"state", a.state}}));
+      return grant_code(s, *app, a, who->first.id);
     }
     auto username = in->string("username");
     auto password = in->string("password");
@@ -303,17 +310,7 @@ void register_oauth_routes(http::Router& router, ApiServices& s) {
     }
     if (!account->approved)
       return html_response(403, consent_page(*app, a, "Your login is currently pending approval"));
-    auto code = s.oauth.create_code(*app, account->id, a.scope, a.redirect_uri, a.code_challenge,
-                                    a.code_challenge_method);
-    if (!code.has_value())
-      return html_response(400, page("Error", "<h1>Cannot authorize</h1><p>" +
-                                                  social::html_escape(code.error().message()) + "</p>"));
-    if (oob)
-      return html_response(200, page("Authorization code",
-                                     "<h1>Authorization code</h1><p>Copy this code and paste it "
-                                     "into the application:</p><p><code id=\"code\">" +
-                                         social::html_escape(*code) + "</code></p>"));
-    return redirect(with_query(a.redirect_uri, {{"code", *code}, {"state", a.state}}));
+    return grant_code(s, *app, a, account->id);
   });
 }
 

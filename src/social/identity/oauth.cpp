@@ -343,8 +343,8 @@ constexpr size_t kMaxTokensListed = 1000;
 
 }  // namespace
 
-Result<std::vector<AuthorizedApp>> OAuthService::authorized_apps(Id account_id) const {
-  std::vector<AuthorizedApp> out;  // newest token first, so newest app first
+Status OAuthService::for_each_account_token(Id account_id,
+                                           const std::function<Status(const Token&)>& visit) const {
   store::RangeQuery q;
   q.limit = kMaxTokensListed;
   for (;;) {
@@ -356,52 +356,44 @@ Result<std::vector<AuthorizedApp>> OAuthService::authorized_apps(Id account_id) 
         if (token.error().is_not_found()) continue;
         return token.error();
       }
-      auto it = std::find_if(out.begin(), out.end(),
-                             [&](const AuthorizedApp& a) { return a.app.id == token->app_id; });
-      if (it == out.end()) {
-        auto app = get_app(token->app_id);
-        if (!app.has_value()) {
-          if (app.error().is_not_found()) continue;
-          return app.error();
-        }
-        out.push_back({std::move(*app), "", token->created_at_ms, 0});
-        it = std::prev(out.end());
-      }
-      ++it->tokens;
-      it->first_authorized_ms = std::min(it->first_authorized_ms, token->created_at_ms);
-      KINDRED_ASSIGN_OR_RETURN(auto have, parse_scopes(it->scopes));
-      KINDRED_ASSIGN_OR_RETURN(auto more, parse_scopes(token->scopes));
-      for (auto& scope : more)
-        if (std::find(have.begin(), have.end(), scope) == have.end()) have.push_back(std::move(scope));
-      it->scopes = join_scopes(have);
+      KINDRED_RETURN_IF_ERROR(visit(*token));
     }
-    if (!edges.more || edges.items.empty()) return out;
+    if (!edges.more || edges.items.empty()) return Status::ok();
     q.max_position = edges.items.back().position;
   }
 }
 
-Status OAuthService::revoke_app(Id account_id, Id app_id) {
-  // Every page of the account's tokens, newest first; those of `app_id` are revoked as they come
-  // (revoking removes the edge, which is behind the cursor already).
-  size_t revoked = 0;
-  store::RangeQuery q;
-  q.limit = kMaxTokensListed;
-  for (;;) {
-    KINDRED_ASSIGN_OR_RETURN(auto edges,
-                             deps_.store.assoc_range(account_id, AssocType::kAccountTokens, q));
-    for (const auto& e : edges.items) {
-      auto token = load<Token>(deps_.store, ObjectType::kToken, e.to);
-      if (!token.has_value()) {
-        if (token.error().is_not_found()) continue;
-        return token.error();
-      }
-      if (token->app_id != app_id) continue;
-      KINDRED_RETURN_IF_ERROR(revoke_id(token->id));
-      ++revoked;
+Result<std::vector<AuthorizedApp>> OAuthService::authorized_apps(Id account_id) const {
+  std::vector<AuthorizedApp> out;  // newest token first, so newest app first
+  KINDRED_RETURN_IF_ERROR(for_each_account_token(account_id, [&](const Token& token) -> Status {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const AuthorizedApp& a) { return a.app.id == token.app_id; });
+    if (it == out.end()) {
+      auto app = get_app(token.app_id);
+      if (!app.has_value()) return app.error().is_not_found() ? Status::ok() : app.error();
+      out.push_back({std::move(*app), "", token.created_at_ms, 0});
+      it = std::prev(out.end());
     }
-    if (!edges.more || edges.items.empty()) break;
-    q.max_position = edges.items.back().position;
-  }
+    ++it->tokens;
+    it->first_authorized_ms = std::min(it->first_authorized_ms, token.created_at_ms);
+    KINDRED_ASSIGN_OR_RETURN(auto have, parse_scopes(it->scopes));
+    KINDRED_ASSIGN_OR_RETURN(auto more, parse_scopes(token.scopes));
+    for (auto& scope : more)
+      if (std::find(have.begin(), have.end(), scope) == have.end()) have.push_back(std::move(scope));
+    it->scopes = join_scopes(have);
+    return Status::ok();
+  }));
+  return out;
+}
+
+Status OAuthService::revoke_app(Id account_id, Id app_id) {
+  // Revoking removes the edge, which the walk has passed already.
+  size_t revoked = 0;
+  KINDRED_RETURN_IF_ERROR(for_each_account_token(account_id, [&](const Token& token) -> Status {
+    if (token.app_id != app_id) return Status::ok();
+    ++revoked;
+    return revoke_id(token.id);
+  }));
   if (revoked == 0) return Status::not_found("Record not found");
   return Status::ok();
 }

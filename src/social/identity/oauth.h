@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -99,6 +100,9 @@ class OAuthService {
   Deps deps_;
   // Deletes the token `id` if it exists (its grant cache entry is tombstoned). Idempotent.
   Status revoke_id(Id id);
+  // Calls `visit` with each token issued for `account_id`, newest first, every page of them;
+  // stops at the first error `visit` returns.
+  Status for_each_account_token(Id account_id, const std::function<Status(const Token&)>& visit) const;
   // Revokes the oldest client_credentials tokens of `app_id` beyond app_tokens_per_app.
   Status trim_app_tokens(Id app_id);
   // Whether an app's own token has outlived app_token_lifetime_ms.
