@@ -16,6 +16,8 @@ packages=(
   libvips-dev libimage-exiftool-perl libpcre2-dev
   libhowardhinnant-date-dev tzdata
   libicu-dev libdeflate-dev
+  libxapian-dev
+  toot
   chromium fonts-noto-color-emoji
 )
 # Node.js may come from elsewhere (the machine image ships Node 20); never replace it.
