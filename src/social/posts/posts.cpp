@@ -38,10 +38,10 @@ bool valid_language(std::string_view lang) {
 
 }  // namespace
 
-Id tag_node(std::string_view tag) {
+Id name_node(std::string_view name) {
   unsigned char hash[8];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(tag.data()),
-                     tag.size(), nullptr, 0);
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(name.data()),
+                     name.size(), nullptr, 0);
   uint64_t v = 0;
   for (unsigned char b : hash) v = (v << 8) | b;
   return Id(v | 1);

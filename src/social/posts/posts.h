@@ -60,9 +60,10 @@ class ReplyScreen {
   virtual Result<CommentHold> screen(const Post& parent, const Post& reply) const = 0;
 };
 
-// The store node whose kTagStatuses edges list the posts using `tag` (lower-cased): the first
-// 64 bits of its BLAKE2b hash.
-Id tag_node(std::string_view tag);
+// A store node named by text: the first 64 bits of its BLAKE2b hash, never zero.
+Id name_node(std::string_view name);
+// The store node whose kTagStatuses edges list the posts using `tag` (lower-cased).
+inline Id tag_node(std::string_view tag) { return name_node(tag); }
 
 // Posts and comments (a comment is a reply): create, read as a viewer may see them, delete,
 // and read a thread. Thread-safe: holds nothing mutable besides the store.
