@@ -50,6 +50,7 @@ struct Instance::Impl {
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
   std::unique_ptr<social::DomainBlockService> domain_blocks;
+  std::unique_ptr<social::ReportService> reports;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -205,6 +206,7 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.filters->load_owners());
   m.posts->set_filters(m.filters.get());
   m.domain_blocks = std::make_unique<social::DomainBlockService>(deps);
+  m.reports = std::make_unique<social::ReportService>(deps, *m.accounts, *m.posts);
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
@@ -220,7 +222,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters, *m.domain_blocks};
+                            *m.holds, *m.filters, *m.domain_blocks, *m.reports};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -295,6 +297,7 @@ void Instance::stop() {
   if (m.posts) m.posts->set_filters(nullptr);
   m.filters.reset();
   m.domain_blocks.reset();
+  m.reports.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
   m.notifications.reset();

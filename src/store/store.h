@@ -26,6 +26,7 @@ enum class ObjectType : uint8_t {
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
   kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
+  kReport = 29,       // a report to the moderators (social::Report)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -77,6 +78,8 @@ enum class AssocType : uint16_t {
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
   kDomainBlocks = 79,     // account -> hash of a domain it blocks (position: when); data: the domain
+  kReportsFiled = 80,     // account -> report it filed (position: the report id)
+  kOpenReports = 81,      // kInstanceNode -> report not yet resolved (position: the report id)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

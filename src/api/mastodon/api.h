@@ -25,6 +25,7 @@
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
 #include "social/graph/domain_blocks.h"
+#include "social/safety/reports.h"
 
 namespace kindred::api {
 
@@ -79,6 +80,7 @@ struct ApiServices {
   social::CommentHoldService& holds;
   social::FilterService& filters;
   social::DomainBlockService& domain_blocks;
+  social::ReportService& reports;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -125,6 +127,7 @@ void register_notification_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 void register_domain_block_routes(http::Router& router, ApiServices& s);
+void register_report_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);
