@@ -77,7 +77,7 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
-  kDomainBlocks = 79,     // account -> hash of a domain it blocks (position: when); data: the domain
+  kDomainBlocks = 82,     // account -> hash of a domain it blocks (position: when); data: the domain
   kReportsFiled = 80,     // account -> report it filed (position: the report id)
   kOpenReports = 81,      // kInstanceNode -> report not yet resolved (position: the report id)
 };
