@@ -49,6 +49,7 @@ struct Instance::Impl {
   std::unique_ptr<social::MemoryService> memories;
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
+  std::unique_ptr<social::ListService> list_service;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -203,6 +204,7 @@ Status Instance::start(std::ostream* access_log) {
   m.filters = std::make_unique<social::FilterService>(deps, *m.posts);
   KINDRED_RETURN_IF_ERROR(m.filters->load_owners());
   m.posts->set_filters(m.filters.get());
+  m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
@@ -218,7 +220,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters};
+                            *m.holds, *m.filters, *m.list_service};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -291,6 +293,7 @@ void Instance::stop() {
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
+  m.list_service.reset();
   m.filters.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();

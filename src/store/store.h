@@ -26,6 +26,7 @@ enum class ObjectType : uint8_t {
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
   kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
+  kList = 20,         // a person's list of accounts (social::List)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -76,6 +77,10 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
+  // Lists (social::ListService).
+  kLists = 58,           // account -> its list (position: the list id)
+  kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)
+  kExclusiveLists = 60,  // account -> its list whose members' posts leave its home feed
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -12,6 +12,8 @@
 
 namespace kindred::social {
 
+struct List;
+
 struct FeedConfig {
   // An author with more followers than this is "large": their posts are not written into each
   // follower's feed (a million writes per post) but merged into home feeds when read.
@@ -53,8 +55,15 @@ class FeedService : public PostListener {
 
   // The viewer's home feed: their own posts and reblogs and those of accounts they follow (their
   // direct posts only when they mention the viewer), newest first. A page shows each post once, however many of them reblogged it; reblogs of
-  // the viewer's own posts are left out.
+  // the viewer's own posts are left out, and so are posts by members of the viewer's exclusive
+  // lists (social/graph/lists.h).
   Result<Page<PostView>> home(const Viewer& viewer, const ListQuery& q) const;
+  // A list's timeline for its owner: the posts and reblogs of `members` (sorted ids) that the
+  // owner still follows (the owner's own too if a member), newest first, with home's rules for
+  // visibility, blocks, mutes and reblogs, no direct posts, and replies to others as the list's
+  // replies_policy says (always those to the owner). Read by merging the members' own lists.
+  Result<Page<PostView>> list_timeline(const Viewer& viewer, const List& list,
+                                       const std::vector<Id>& members, const ListQuery& q) const;
   // Public posts of this instance (no reblogs), newest first.
   Result<Page<PostView>> public_timeline(const Viewer& viewer, const ListQuery& q,
                                          bool only_media) const;
