@@ -50,6 +50,7 @@ struct Instance::Impl {
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
   std::unique_ptr<social::ListService> list_service;
+  std::unique_ptr<social::ConversationService> conversations;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -205,6 +206,8 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.filters->load_owners());
   m.posts->set_filters(m.filters.get());
   m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
+  m.conversations = std::make_unique<social::ConversationService>(deps, *m.accounts, *m.posts);
+  m.feeds->set_conversations(m.conversations.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
@@ -220,7 +223,8 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters, *m.list_service};
+                            *m.holds, *m.filters, *m.list_service,
+                            *m.conversations};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -297,6 +301,7 @@ void Instance::stop() {
   m.filters.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
+  m.conversations.reset();  // after the fan-outs that add to it
   m.notifications.reset();
   m.memories.reset();
   m.preferences.reset();

@@ -10,6 +10,7 @@
 #include "social/identity/accounts.h"
 #include "social/care/comment_holds.h"
 #include "social/posts/comments.h"
+#include "social/graph/conversations.h"
 #include "social/graph/feeds.h"
 #include "social/graph/lists.h"
 #include "social/care/filters.h"
@@ -79,6 +80,7 @@ struct ApiServices {
   social::CommentHoldService& holds;
   social::FilterService& filters;
   social::ListService& lists;
+  social::ConversationService& conversations;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -125,6 +127,7 @@ void register_notification_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 void register_list_routes(http::Router& router, ApiServices& s);
+void register_conversation_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "social/graph/conversations.h"
 #include "social/graph/lists.h"
 #include "social/model/text.h"
 
@@ -122,6 +123,8 @@ Status FeedService::fan_out(Id post_id) {
         if (follow[i]) readers.push_back(p.mention_ids[i]);
     }
     KINDRED_RETURN_IF_ERROR(write(readers));
+    // Before the pending edge goes, so a crash adds it again (adding is idempotent).
+    if (conversations_ != nullptr) KINDRED_RETURN_IF_ERROR(conversations_->add_status(p));
     return deps_.store.apply(done).status();
   }
   KINDRED_ASSIGN_OR_RETURN(int64_t followers, deps_.store.assoc_count(p.account_id, AssocType::kFollowedBy));

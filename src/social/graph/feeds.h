@@ -13,6 +13,7 @@
 namespace kindred::social {
 
 struct List;
+class ConversationService;
 
 struct FeedConfig {
   // An author with more followers than this is "large": their posts are not written into each
@@ -50,6 +51,9 @@ class FeedService : public PostListener {
   Status resume_pending_fanouts();
   // Writes `post_id` into its followers' feeds now, on the calling thread.
   Status fan_out(Id post_id);
+  // Set once at start-up, before serving: direct posts are added to conversations as they are
+  // fanned out. Not owned; may be null. Must outlive this service's queued fan-outs.
+  void set_conversations(ConversationService* conversations) { conversations_ = conversations; }
   // Blocks until the queue is empty and no fan-out runs (tests, benchmarks).
   void wait_idle();
 
@@ -118,6 +122,7 @@ class FeedService : public PostListener {
   const PostService& posts_;
   const RelationshipService& relationships_;
   FeedConfig config_;
+  ConversationService* conversations_ = nullptr;
 
   std::mutex mutex_;
   std::condition_variable cv_;
