@@ -84,8 +84,10 @@ TEST_F(ConversationsApi, OtherThreadsAndPeopleAreOtherConversationsNewestFirstWi
   Reply page = get("/api/v1/conversations?limit=2", ann_.token);
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(json(page).as_array().size(), 2u);
-  EXPECT_EQ(link_url(page, "next"), std::string(kBaseUrl) + "/api/v1/conversations?limit=2&max_id=" + b);
-  EXPECT_EQ(link_url(page, "prev"), std::string(kBaseUrl) + "/api/v1/conversations?limit=2&min_id=" + c);
+  EXPECT_EQ(link_url(page, "next"),
+            std::string(kBaseUrl) + "/api/v1/conversations?limit=2&max_id=" + b);
+  EXPECT_EQ(link_url(page, "prev"),
+            std::string(kBaseUrl) + "/api/v1/conversations?limit=2&min_id=" + c);
   Reply next = follow_link(page, "next", ann_.token);
   ASSERT_EQ(json(next).as_array().size(), 1u);
   EXPECT_EQ(last(json(next).as_array()[0]), a);

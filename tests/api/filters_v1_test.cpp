@@ -17,7 +17,8 @@ using Ids = std::vector<std::string>;
 class FiltersV1Api : public ThreePeopleApi {
  protected:
   Reply put_json(std::string_view target, const bj::object& body, std::string_view token) {
-    return request("PUT", target, bj::serialize(body), {{"Content-Type", "application/json"}}, token);
+    return request("PUT", target, bj::serialize(body), {{"Content-Type", "application/json"}},
+                   token);
   }
   bj::object make_v1(const User& who, const bj::object& body) {
     Reply r = post("/api/v1/filters", body, who.token);
@@ -29,9 +30,10 @@ class FiltersV1Api : public ThreePeopleApi {
 };
 
 TEST_F(FiltersV1Api, CreateAnswersTheV1FilterAndMakesAV2FilterWithOneKeyword) {
-  Reply r = post_form("/api/v1/filters",
-                      "phrase=spoiler&context[]=home&context[]=thread&irreversible=true&whole_word=false",
-                      ann_.token);
+  Reply r =
+      post_form("/api/v1/filters",
+                "phrase=spoiler&context[]=home&context[]=thread&irreversible=true&whole_word=false",
+                ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string id = str(json(r), "id");
   EXPECT_EQ(r.body, R"({"id":")" + id +
@@ -55,7 +57,8 @@ TEST_F(FiltersV1Api, DefaultsAreWholeWordAndReversible) {
 }
 
 TEST_F(FiltersV1Api, ExpiresInSetsExpiresAt) {
-  auto f = make_v1(ann_, {{"phrase", "soon"}, {"context", bj::array{"home"}}, {"expires_in", 3600}});
+  auto f =
+      make_v1(ann_, {{"phrase", "soon"}, {"context", bj::array{"home"}}, {"expires_in", 3600}});
   EXPECT_EQ(str(f, "expires_at"), "2024-03-01T13:00:00.000Z");
 }
 
@@ -82,8 +85,10 @@ TEST_F(FiltersV1Api, UpdateChangesTheKeywordAndItsFilter) {
   auto f = make_v1(ann_, {{"phrase", "old"}, {"context", bj::array{"home"}}});
   const std::string id = str(f, "id");
   Reply r = put_json("/api/v1/filters/" + id,
-                     {{"phrase", "new"}, {"context", bj::array{"public", "account"}},
-                      {"irreversible", true}, {"whole_word", false}},
+                     {{"phrase", "new"},
+                      {"context", bj::array{"public", "account"}},
+                      {"irreversible", true},
+                      {"whole_word", false}},
                      ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, R"({"id":")" + id +
@@ -105,9 +110,9 @@ TEST_F(FiltersV1Api, ChangesThatReachOtherKeywordsAre422) {
   ASSERT_EQ(made.status, 200) << made.body;
   const std::string id = str(json(made).at("keywords").as_array()[0], "id");
   const std::string before = v2_of(ann_);
-  for (const bj::object& body : {bj::object{{"context", bj::array{"public"}}},
-                                 bj::object{{"irreversible", true}}, bj::object{{"phrase", "uno"}},
-                                 bj::object{{"expires_in", 60}}}) {
+  for (const bj::object& body :
+       {bj::object{{"context", bj::array{"public"}}}, bj::object{{"irreversible", true}},
+        bj::object{{"phrase", "uno"}}, bj::object{{"expires_in", 60}}}) {
     Reply r = put_json("/api/v1/filters/" + id, body, ann_.token);
     EXPECT_EQ(r.status, 422) << bj::serialize(body);
     EXPECT_EQ(str(json(r), "error"),
@@ -170,10 +175,8 @@ TEST_F(FiltersV1Api, BadInputIs422AndChangesNothing) {
     EXPECT_FALSE(str(json(r), "error").empty());
   }
   const std::vector<bj::object> bad_updates = {
-      {{"phrase", "  "}},
-      {{"context", bj::array{"everywhere"}}},
-      {{"context", bj::array{}}},
-      {{"irreversible", "maybe"}},
+      {{"phrase", "  "}},         {{"context", bj::array{"everywhere"}}},
+      {{"context", bj::array{}}}, {{"irreversible", "maybe"}},
       {{"expires_in", "-5"}},
   };
   for (const auto& body : bad_updates) {
@@ -194,8 +197,9 @@ TEST_F(FiltersV1Api, NeedsASignedInUserWithFilterScopes) {
   const std::string reader = str(json(grant), "access_token");
   EXPECT_EQ(get("/api/v1/filters", reader).status, 200);
   EXPECT_EQ(get("/api/v1/filters/" + id, reader).status, 200);
-  EXPECT_EQ(post("/api/v1/filters", {{"phrase", "t"}, {"context", bj::array{"home"}}}, reader).status,
-            403);
+  EXPECT_EQ(
+      post("/api/v1/filters", {{"phrase", "t"}, {"context", bj::array{"home"}}}, reader).status,
+      403);
   EXPECT_EQ(put_json("/api/v1/filters/" + id, {{"phrase", "t"}}, reader).status, 403);
   EXPECT_EQ(del("/api/v1/filters/" + id, reader).status, 403);
   grant = password_grant(default_app(), "ann", kPassword, "read:statuses");

@@ -17,7 +17,8 @@ using Ids = std::vector<std::string>;
 class ListsApi : public ThreePeopleApi {
  protected:
   Reply put_json(std::string_view target, const bj::object& body, std::string_view token) {
-    return request("PUT", target, bj::serialize(body), {{"Content-Type", "application/json"}}, token);
+    return request("PUT", target, bj::serialize(body), {{"Content-Type", "application/json"}},
+                   token);
   }
   Reply del_json(std::string_view target, const bj::object& body, std::string_view token) {
     return request("DELETE", target, bj::serialize(body), {{"Content-Type", "application/json"}},
@@ -71,8 +72,8 @@ TEST_F(ListsApi, CreateAnswersMastodonsListEntity) {
 }
 
 TEST_F(ListsApi, FormCreateReadsRepliesPolicyAndExclusive) {
-  Reply r = post_form("/api/v1/lists", "title=Family&replies_policy=followed&exclusive=true",
-                      ann_.token);
+  Reply r =
+      post_form("/api/v1/lists", "title=Family&replies_policy=followed&exclusive=true", ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(json(r), "replies_policy"), "followed");
   EXPECT_EQ(json(r).at("exclusive"), bj::value(true));
@@ -88,7 +89,8 @@ TEST_F(ListsApi, UpdateSetsTheFieldsGivenAndKeepsTheOthers) {
   const std::string id = make_list(ann_, "Old", {{"replies_policy", "none"}});
   Reply r = put_json("/api/v1/lists/" + id, {{"title", "New"}, {"exclusive", true}}, ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.body, R"({"id":")" + id + R"(","title":"New","replies_policy":"none","exclusive":true})");
+  EXPECT_EQ(r.body,
+            R"({"id":")" + id + R"(","title":"New","replies_policy":"none","exclusive":true})");
   r = put_json("/api/v1/lists/" + id, {{"replies_policy", "followed"}}, ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body,
@@ -123,7 +125,8 @@ TEST_F(ListsApi, AnotherPersonsListDoesNotExistForThem) {
   EXPECT_EQ(get("/api/v1/lists/" + id + "/accounts", bob_.token).status, 404);
   EXPECT_EQ(add(bob_, id, {cat_.id}).status, 404);
   EXPECT_EQ(del_json("/api/v1/lists/" + id + "/accounts", {{"account_ids", bj::array{bob_.id}}},
-                     bob_.token).status,
+                     bob_.token)
+                .status,
             404);
   EXPECT_EQ(get("/api/v1/timelines/list/" + id, bob_.token).status, 404);
   EXPECT_EQ(get("/api/v1/lists/nonsense", ann_.token).status, 404);
@@ -166,7 +169,8 @@ TEST_F(ListsApi, BadListInputIs422AndChangesNothing) {
   const std::vector<Case> cases = {
       {{}, "Validation failed: Title can't be blank"},
       {{{"title", "  "}}, "Validation failed: Title can't be blank"},
-      {{{"title", "x"}, {"replies_policy", "everyone"}}, "'everyone' is not a valid replies_policy"},
+      {{{"title", "x"}, {"replies_policy", "everyone"}},
+       "'everyone' is not a valid replies_policy"},
       {{{"title", std::string(257, 'a')}},
        "Validation failed: Title is too long (maximum is 256 characters)"},
   };
@@ -179,7 +183,8 @@ TEST_F(ListsApi, BadListInputIs422AndChangesNothing) {
     EXPECT_EQ(r.status, 422) << bj::serialize(c.body);
     EXPECT_EQ(str(json(r), "error"), c.error) << r.body;
   }
-  EXPECT_EQ(post("/api/v1/lists", {{"title", "x"}, {"exclusive", "maybe"}}, ann_.token).status, 422);
+  EXPECT_EQ(post("/api/v1/lists", {{"title", "x"}, {"exclusive", "maybe"}}, ann_.token).status,
+            422);
   EXPECT_EQ(put_json("/api/v1/lists/" + id, {{"exclusive", "maybe"}}, ann_.token).status, 422);
   EXPECT_EQ(lists_of(ann_), before);
 }
@@ -188,7 +193,8 @@ TEST_F(ListsApi, FiftyListsAtMost) {
   for (int i = 0; i < 50; ++i) ASSERT_FALSE(make_list(ann_, "L" + std::to_string(i)).empty());
   Reply r = post("/api/v1/lists", {{"title", "one more"}}, ann_.token);
   EXPECT_EQ(r.status, 422);
-  EXPECT_EQ(str(json(r), "error"), "Validation failed: You have reached the maximum number of lists");
+  EXPECT_EQ(str(json(r), "error"),
+            "Validation failed: You have reached the maximum number of lists");
   EXPECT_EQ(json(get("/api/v1/lists", ann_.token)).as_array().size(), 50u);
   EXPECT_EQ(post("/api/v1/lists", {{"title", "theirs"}}, bob_.token).status, 200);
 }
@@ -235,7 +241,8 @@ TEST_F(ListsApi, FormAccountIdsAndRemoval) {
   EXPECT_EQ(members(ann_, id), (Ids{cat_.id}));
   // Removing one that is not there is fine.
   EXPECT_EQ(del_json("/api/v1/lists/" + id + "/accounts", {{"account_ids", bj::array{bob_.id}}},
-                     ann_.token).status,
+                     ann_.token)
+                .status,
             200);
   EXPECT_EQ(members(ann_, id), (Ids{cat_.id}));
 }
@@ -315,7 +322,8 @@ TEST_F(ListsApi, TimelineShowsMembersPostsNewestFirstWithLinks) {
   EXPECT_EQ(link_url(page, "prev"),
             std::string(kBaseUrl) + "/api/v1/timelines/list/" + id + "?limit=2&min_id=" + b3);
   EXPECT_EQ(ids(follow_link(page, "next", ann_.token)), (Ids{b1}));
-  EXPECT_EQ(ids(get("/api/v1/timelines/list/" + id + "?since_id=" + b1, ann_.token)), (Ids{b3, b2}));
+  EXPECT_EQ(ids(get("/api/v1/timelines/list/" + id + "?since_id=" + b1, ann_.token)),
+            (Ids{b3, b2}));
   EXPECT_EQ(get("/api/v1/timelines/list/" + id + "?limit=abc", ann_.token).status, 422);
 }
 
@@ -354,7 +362,8 @@ TEST_F(ListsApi, RepliesPolicyDecidesWhichRepliesShow) {
   const std::string path = "/api/v1/timelines/list/" + id;
   // list (the default): replies to the owner and to members.
   EXPECT_EQ(timeline(ann_, path), (Ids{r_cat, r_ann, to_cat}));
-  ASSERT_EQ(put_json("/api/v1/lists/" + id, {{"replies_policy", "followed"}}, ann_.token).status, 200);
+  ASSERT_EQ(put_json("/api/v1/lists/" + id, {{"replies_policy", "followed"}}, ann_.token).status,
+            200);
   EXPECT_EQ(timeline(ann_, path), (Ids{r_dan, r_cat, r_ann, to_cat}));
   ASSERT_EQ(put_json("/api/v1/lists/" + id, {{"replies_policy", "none"}}, ann_.token).status, 200);
   EXPECT_EQ(timeline(ann_, path), (Ids{r_ann, to_cat}));
@@ -368,7 +377,9 @@ TEST_F(ListsApi, TimelineAppliesHideFiltersOfTheHomeContext) {
   const std::string keep = say(bob_, "sunny");
   say(bob_, "spoilers ahead");
   Reply f = post("/api/v2/filters",
-                 {{"title", "S"}, {"context", bj::array{"home"}}, {"filter_action", "hide"},
+                 {{"title", "S"},
+                  {"context", bj::array{"home"}},
+                  {"filter_action", "hide"},
                   {"keywords_attributes", bj::array{bj::object{{"keyword", "spoilers"}}}}},
                  ann_.token);
   ASSERT_EQ(f.status, 200) << f.body;

@@ -1,6 +1,7 @@
 // Mastodon's direct conversations: GET /api/v1/conversations, POST /api/v1/conversations/:id/read,
 // DELETE /api/v1/conversations/:id.
 #include "api/mastodon/entities/conversations.h"
+
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {

@@ -1,6 +1,7 @@
 // Mastodon's lists: /api/v1/lists (and :id, :id/accounts), GET /api/v1/timelines/list/:list_id,
 // GET /api/v1/accounts/:id/lists.
 #include "api/mastodon/entities/lists.h"
+
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {
@@ -29,7 +30,8 @@ Result<std::vector<Id>> read_account_ids(const Input& in) {
 using MembersChange = Status (social::ListService::*)(Id, Id, const std::vector<Id>&);
 
 // POST or DELETE /api/v1/lists/:id/accounts: `change` with account_ids[], answering {}.
-void add_members_route(http::Router& router, ApiServices& s, http::Method method, MembersChange change) {
+void add_members_route(http::Router& router, ApiServices& s, http::Method method,
+                       MembersChange change) {
   router.add(method, "/api/v1/lists/:id/accounts", [&s, change](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:lists"));
     API_TRY(Id id, path_id(req));
@@ -75,7 +77,8 @@ void register_list_routes(http::Router& router, ApiServices& s) {
   router.add(Method::kDelete, "/api/v1/lists/:id", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:lists"));
     API_TRY(Id id, path_id(req));
-    if (Status done = s.lists.remove(caller.account->id, id); !done.is_ok()) return error_response(done);
+    if (Status done = s.lists.remove(caller.account->id, id); !done.is_ok())
+      return error_response(done);
     return json_text_response("{}");
   });
 

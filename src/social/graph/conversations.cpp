@@ -59,14 +59,15 @@ Status ConversationService::add_status(const Post& post) {
   KINDRED_ASSIGN_OR_RETURN(Id thread, thread_of(post));
   std::vector<Id> recipients{post.account_id};
   for (Id m : post.mention_ids)
-    if (std::find(recipients.begin(), recipients.end(), m) == recipients.end()) recipients.push_back(m);
+    if (std::find(recipients.begin(), recipients.end(), m) == recipients.end())
+      recipients.push_back(m);
   for (Id r : recipients) {
     if (r != post.account_id) {
       // As Mastodon's NotifyService, which adds the post to a recipient's conversation: not
       // for those who may not see it (blocks either way) or who mute its author.
       if (!posts_.can_see(Viewer{r}, post)) continue;
-      KINDRED_ASSIGN_OR_RETURN(auto mute, mute_in_force(deps_.store, r, post.account_id,
-                                                        deps_.clock.now_ms()));
+      KINDRED_ASSIGN_OR_RETURN(
+          auto mute, mute_in_force(deps_.store, r, post.account_id, deps_.clock.now_ms()));
       if (mute) continue;
     }
     std::scoped_lock lock(lock_for(r));
@@ -87,7 +88,8 @@ Status ConversationService::add_to(Id recipient, const Post& post, Id thread) {
     c.thread_id = thread;
     c.participant_ids = participants_for(recipient, post);
   } else {
-    KINDRED_ASSIGN_OR_RETURN(auto bytes, deps_.store.get_object(ObjectType::kConversation, *existing));
+    KINDRED_ASSIGN_OR_RETURN(auto bytes,
+                             deps_.store.get_object(ObjectType::kConversation, *existing));
     KINDRED_ASSIGN_OR_RETURN(c, Conversation::decode(bytes));
     if (std::binary_search(c.status_ids.begin(), c.status_ids.end(), post.id)) return Status::ok();
   }
@@ -151,7 +153,8 @@ Result<std::vector<ConversationView>> ConversationService::views_of(
       if (!visible.empty()) v.last_status = std::move(visible.front());
     }
     for (Id p : c.participant_ids)
-      if (auto it = account_by_id.find(p); it != account_by_id.end()) v.accounts.push_back(it->second);
+      if (auto it = account_by_id.find(p); it != account_by_id.end())
+        v.accounts.push_back(it->second);
     // Mastodon's participant_accounts: a conversation with oneself shows oneself.
     if (c.participant_ids.empty())
       if (auto it = account_by_id.find(viewer.account_id); it != account_by_id.end())
@@ -164,9 +167,9 @@ Result<std::vector<ConversationView>> ConversationService::views_of(
 Result<Page<ConversationView>> ConversationService::list(const Viewer& viewer,
                                                          const ListQuery& q) const {
   bool reverse = false;
-  KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(viewer.account_id,
-                                                               AssocType::kConversations,
-                                                               to_range_query(q, reverse)));
+  KINDRED_ASSIGN_OR_RETURN(auto range,
+                           deps_.store.assoc_range(viewer.account_id, AssocType::kConversations,
+                                                   to_range_query(q, reverse)));
   if (reverse) std::reverse(range.items.begin(), range.items.end());
   std::vector<Id> ids;
   std::vector<Id> positions;
@@ -216,8 +219,8 @@ Status ConversationService::remove(const Viewer& viewer, Id id) {
   KINDRED_ASSIGN_OR_RETURN(Conversation c, load(viewer, id));
   store::Batch b;
   b.delete_object(ObjectType::kConversation, c.id);
-  b.release_key(KeyspaceType::kConversationKey, conversation_key(c.account_id, c.thread_id,
-                                                                 c.participant_ids));
+  b.release_key(KeyspaceType::kConversationKey,
+                conversation_key(c.account_id, c.thread_id, c.participant_ids));
   b.remove_assoc(c.account_id, AssocType::kConversations, c.last_status_id);
   return deps_.store.apply(b).status();
 }

@@ -20,9 +20,9 @@ namespace kindred::social {
 struct Conversation {
   Id id;
   Id account_id;
-  Id thread_id;                  // the first post of the thread (as far as it can be walked up)
+  Id thread_id;                     // the first post of the thread (as far as it can be walked up)
   std::vector<Id> participant_ids;  // the others: the posts' authors and mentioned, sorted
-  std::vector<Id> status_ids;    // oldest first, at most kMaxConversationStatuses (the newest)
+  std::vector<Id> status_ids;       // oldest first, at most kMaxConversationStatuses (the newest)
   Id last_status_id;
   bool unread = false;
   bool operator==(const Conversation&) const = default;
@@ -41,7 +41,7 @@ inline constexpr size_t kMaxConversationStatuses = 100;
 struct ConversationView {
   Id id;
   bool unread = false;
-  std::vector<AccountView> accounts;  // the other participants; the person alone talks to self
+  std::vector<AccountView> accounts;    // the other participants; the person alone talks to self
   std::optional<PostView> last_status;  // the newest of its posts the person may still see
 };
 

@@ -12,9 +12,12 @@ using store::ObjectType;
 
 std::string_view replies_policy_name(RepliesPolicy p) {
   switch (p) {
-    case RepliesPolicy::kList: return "list";
-    case RepliesPolicy::kFollowed: return "followed";
-    case RepliesPolicy::kNone: return "none";
+    case RepliesPolicy::kList:
+      return "list";
+    case RepliesPolicy::kFollowed:
+      return "followed";
+    case RepliesPolicy::kNone:
+      return "none";
   }
   return "list";
 }
@@ -32,7 +35,8 @@ Result<List> List::decode(std::string_view bytes) { return record::decode<List>(
 namespace {
 
 // The ids along `from`'s `type` list, newest first, at most `limit`.
-Result<std::vector<Id>> ids_along(const store::Store& store, Id from, AssocType type, size_t limit) {
+Result<std::vector<Id>> ids_along(const store::Store& store, Id from, AssocType type,
+                                  size_t limit) {
   store::RangeQuery q;
   q.limit = limit;
   KINDRED_ASSIGN_OR_RETURN(auto page, store.assoc_range(from, type, q));
@@ -63,8 +67,8 @@ Status apply_edit(List& l, const ListEdit& e) {
 Status add_list_removals(const store::Store& store, store::Batch& b, Id follower, Id followee) {
   KINDRED_ASSIGN_OR_RETURN(int64_t count, store.assoc_count(follower, AssocType::kLists));
   if (count == 0) return Status::ok();
-  KINDRED_ASSIGN_OR_RETURN(auto lists, ids_along(store, follower, AssocType::kLists,
-                                                 static_cast<size_t>(count) + 1));
+  KINDRED_ASSIGN_OR_RETURN(
+      auto lists, ids_along(store, follower, AssocType::kLists, static_cast<size_t>(count) + 1));
   // Removing an edge that is not there changes nothing, so no membership needs reading.
   for (Id list : lists) b.remove_assoc(list, AssocType::kListAccounts, followee);
   return Status::ok();
@@ -74,8 +78,8 @@ Result<std::vector<Id>> exclusive_list_members(const store::Store& store, Id own
   std::vector<Id> out;
   KINDRED_ASSIGN_OR_RETURN(int64_t count, store.assoc_count(owner, AssocType::kExclusiveLists));
   if (count == 0) return out;
-  KINDRED_ASSIGN_OR_RETURN(auto lists, ids_along(store, owner, AssocType::kExclusiveLists,
-                                                 kMaxListsPerAccount));
+  KINDRED_ASSIGN_OR_RETURN(
+      auto lists, ids_along(store, owner, AssocType::kExclusiveLists, kMaxListsPerAccount));
   for (Id list : lists) {
     KINDRED_ASSIGN_OR_RETURN(auto members,
                              ids_along(store, list, AssocType::kListAccounts, kMaxListMembers));
@@ -127,7 +131,8 @@ Result<List> ListService::create(Id owner, const ListEdit& edit) {
   std::scoped_lock lock(lock_for(owner));
   KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(owner, AssocType::kLists));
   if (count >= static_cast<int64_t>(kMaxListsPerAccount))
-    return Status::invalid_argument("Validation failed: You have reached the maximum number of lists");
+    return Status::invalid_argument(
+        "Validation failed: You have reached the maximum number of lists");
   l.id = deps_.ids.next();
   store::Batch b;
   b.put_object(ObjectType::kList, l.id, l.encode());
@@ -184,8 +189,10 @@ Status ListService::add_members(Id owner, Id list_id, const std::vector<Id>& acc
   // owner (ListAccount's Follow.find_by!) and not be in the list yet (uniqueness), all in one
   // transaction.
   for (Id a : accounts) KINDRED_RETURN_IF_ERROR(accounts_.get(a).status());
-  KINDRED_ASSIGN_OR_RETURN(auto followed, deps_.store.assocs_exist(owner, AssocType::kFollows, accounts));
-  KINDRED_ASSIGN_OR_RETURN(auto in_list, deps_.store.assocs_exist(list_id, AssocType::kListAccounts, accounts));
+  KINDRED_ASSIGN_OR_RETURN(auto followed,
+                           deps_.store.assocs_exist(owner, AssocType::kFollows, accounts));
+  KINDRED_ASSIGN_OR_RETURN(auto in_list,
+                           deps_.store.assocs_exist(list_id, AssocType::kListAccounts, accounts));
   std::vector<Id> seen;
   for (size_t i = 0; i < accounts.size(); ++i) {
     if (!followed[i] && accounts[i] != owner) return Status::not_found("Record not found");
@@ -193,7 +200,8 @@ Status ListService::add_members(Id owner, Id list_id, const std::vector<Id>& acc
       return Status::invalid_argument("Validation failed: Account has already been taken");
     seen.push_back(accounts[i]);
   }
-  KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(list_id, AssocType::kListAccounts));
+  KINDRED_ASSIGN_OR_RETURN(int64_t count,
+                           deps_.store.assoc_count(list_id, AssocType::kListAccounts));
   if (count + static_cast<int64_t>(accounts.size()) > static_cast<int64_t>(kMaxListMembers))
     return Status::invalid_argument("Validation failed: a list has at most " +
                                     std::to_string(kMaxListMembers) + " accounts");
@@ -216,7 +224,8 @@ Result<std::vector<List>> ListService::lists_with(Id owner, Id account) const {
   KINDRED_ASSIGN_OR_RETURN(auto all, lists(owner));
   std::vector<List> out;
   for (auto& l : all) {
-    KINDRED_ASSIGN_OR_RETURN(bool in, deps_.store.assoc_exists(l.id, AssocType::kListAccounts, account));
+    KINDRED_ASSIGN_OR_RETURN(bool in,
+                             deps_.store.assoc_exists(l.id, AssocType::kListAccounts, account));
     if (in) out.push_back(std::move(l));
   }
   return out;

@@ -79,7 +79,8 @@ TEST_F(Conversations, ARepliesThreadIsFoundThroughItsAncestors) {
   const Post first = direct(ann_, "@bob hi");
   const Post second = direct(bob_, "@ann yes", first.id);
   const Post third = direct(ann_, "@bob good", second.id);
-  for (const Post* p : {&first, &second, &third}) ASSERT_TRUE(conversations_->add_status(*p).is_ok());
+  for (const Post* p : {&first, &second, &third})
+    ASSERT_TRUE(conversations_->add_status(*p).is_ok());
   auto page = conversations_->list(Viewer{bob_.id}, ListQuery{});
   ASSERT_EQ(page->items.size(), 1u);
   ASSERT_TRUE(page->items[0].last_status.has_value());

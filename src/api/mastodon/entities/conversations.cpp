@@ -19,10 +19,12 @@ void write_conversation(JsonWriter& w, const social::ConversationView& v, const 
 }
 
 std::string conversation_json(const social::ConversationView& v, const ApiConfig& c) {
-  return to_json(v, [&c](JsonWriter& w, const social::ConversationView& x) { write_conversation(w, x, c); });
+  return to_json(
+      v, [&c](JsonWriter& w, const social::ConversationView& x) { write_conversation(w, x, c); });
 }
 
-std::string conversations_json(const std::vector<social::ConversationView>& vs, const ApiConfig& c) {
+std::string conversations_json(const std::vector<social::ConversationView>& vs,
+                               const ApiConfig& c) {
   return to_json_array(
       vs, [&c](JsonWriter& w, const social::ConversationView& x) { write_conversation(w, x, c); });
 }

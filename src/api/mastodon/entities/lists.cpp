@@ -12,6 +12,8 @@ void write_list(JsonWriter& w, const social::List& l) {
 }
 
 std::string list_json(const social::List& l) { return to_json(l, write_list); }
-std::string lists_json(const std::vector<social::List>& ls) { return to_json_array(ls, write_list); }
+std::string lists_json(const std::vector<social::List>& ls) {
+  return to_json_array(ls, write_list);
+}
 
 }  // namespace kindred::api::entities
