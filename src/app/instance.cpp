@@ -51,6 +51,8 @@ struct Instance::Impl {
   std::unique_ptr<social::FilterService> filters;
   std::unique_ptr<social::DomainBlockService> domain_blocks;
   std::unique_ptr<social::ReportService> reports;
+  std::unique_ptr<social::ListService> list_service;
+  std::unique_ptr<social::ConversationService> conversations;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -207,6 +209,9 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->set_filters(m.filters.get());
   m.domain_blocks = std::make_unique<social::DomainBlockService>(deps);
   m.reports = std::make_unique<social::ReportService>(deps, *m.accounts, *m.posts);
+  m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
+  m.conversations = std::make_unique<social::ConversationService>(deps, *m.accounts, *m.posts);
+  m.feeds->set_conversations(m.conversations.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
@@ -222,7 +227,8 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters, *m.domain_blocks, *m.reports};
+                            *m.holds, *m.filters, *m.domain_blocks, *m.reports,
+                            *m.list_service, *m.conversations};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -295,11 +301,13 @@ void Instance::stop() {
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
+  m.list_service.reset();
   m.filters.reset();
   m.domain_blocks.reset();
   m.reports.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
+  m.conversations.reset();  // after the fan-outs that add to it
   m.notifications.reset();
   m.memories.reset();
   m.preferences.reset();

@@ -27,6 +27,8 @@ enum class ObjectType : uint8_t {
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
   kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
   kReport = 29,       // a report to the moderators (social::Report)
+  kList = 20,         // a person's list of accounts (social::List)
+  kConversation = 21, // a person's direct conversation (social::Conversation)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -80,6 +82,13 @@ enum class AssocType : uint16_t {
   kDomainBlocks = 82,     // account -> hash of a domain it blocks (position: when); data: the domain
   kReportsFiled = 80,     // account -> report it filed (position: the report id)
   kOpenReports = 81,      // kInstanceNode -> report not yet resolved (position: the report id)
+  // Lists (social::ListService).
+  kLists = 58,           // account -> its list (position: the list id)
+  kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)
+  kExclusiveLists = 60,  // account -> its list whose members' posts leave its home feed
+  // Direct conversations (social::ConversationService).
+  kConversations = 61,  // account -> the last status of one of its conversations (position:
+                        // the same); data: the conversation's id
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).
@@ -94,6 +103,7 @@ enum class KeyspaceType : uint8_t {
   kAuthCodeHash = 5,  // hash of an authorization code -> auth code id
   kIdempotency = 6,   // "<account id>:<Idempotency-Key>" -> status id
   kSessionHash = 7,   // hash of a web session's cookie -> session id
+  kConversationKey = 10,  // "<account>/<thread>/<participant ids>" -> conversation id
 };
 
 struct Assoc {

@@ -10,7 +10,9 @@
 #include "social/identity/accounts.h"
 #include "social/care/comment_holds.h"
 #include "social/posts/comments.h"
+#include "social/graph/conversations.h"
 #include "social/graph/feeds.h"
+#include "social/graph/lists.h"
 #include "social/care/filters.h"
 #include "social/posts/likes.h"
 #include "social/photos/media.h"
@@ -81,6 +83,8 @@ struct ApiServices {
   social::FilterService& filters;
   social::DomainBlockService& domain_blocks;
   social::ReportService& reports;
+  social::ListService& lists;
+  social::ConversationService& conversations;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -128,6 +132,8 @@ void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 void register_domain_block_routes(http::Router& router, ApiServices& s);
 void register_report_routes(http::Router& router, ApiServices& s);
+void register_list_routes(http::Router& router, ApiServices& s);
+void register_conversation_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

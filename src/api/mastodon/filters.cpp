@@ -1,10 +1,12 @@
 // Mastodon's filters v2: /api/v2/filters, /api/v2/filters/:filter_id/keywords and /statuses,
-// /api/v2/filters/keywords/:id and /api/v2/filters/statuses/:id.
+// /api/v2/filters/keywords/:id and /api/v2/filters/statuses/:id; and the deprecated v1 filters,
+// /api/v1/filters and /api/v1/filters/:id, on top of them (social/care/filters_v1.h).
 #include <functional>
 #include <map>
 
 #include "api/mastodon/entities/filters.h"
 #include "api/mastodon/handler.h"
+#include "social/care/filters_v1.h"
 
 namespace kindred::api {
 namespace {
@@ -57,6 +59,20 @@ Result<std::vector<social::KeywordEdit>> read_keywords(const Input& in) {
   return out;
 }
 
+// expires_in: `set` when given; empty (or null) means never, as Mastodon reads it.
+Status read_expires_in(const Input& in, bool& set, std::optional<int64_t>& seconds) {
+  if (!in.present("expires_in")) return Status::ok();
+  set = true;
+  KINDRED_ASSIGN_OR_RETURN(auto text, in.string("expires_in"));
+  if (text && !text->empty()) {
+    if (text->size() > 12 || text->find_first_not_of("0123456789") != std::string::npos)
+      return Status::invalid_argument(
+          "Validation failed: Expires in must be a positive number of seconds");
+    seconds = std::stoll(*text);
+  }
+  return Status::ok();
+}
+
 Result<social::FilterEdit> read_filter_edit(const Input& in) {
   social::FilterEdit e;
   KINDRED_ASSIGN_OR_RETURN(e.title, in.string("title"));
@@ -64,20 +80,24 @@ Result<social::FilterEdit> read_filter_edit(const Input& in) {
     KINDRED_ASSIGN_OR_RETURN(e.context, in.strings("context"));
   }
   KINDRED_ASSIGN_OR_RETURN(e.filter_action, in.string("filter_action"));
-  if (in.present("expires_in")) {
-    e.expires_in_set = true;
-    KINDRED_ASSIGN_OR_RETURN(auto text, in.string("expires_in"));
-    // Empty (or null) means never, as Mastodon reads it.
-    if (text && !text->empty()) {
-      if (text->size() > 12 || text->find_first_not_of("0123456789") != std::string::npos)
-        return Status::invalid_argument(
-            "Validation failed: Expires in must be a positive number of seconds");
-      e.expires_in = std::stoll(*text);
-    }
-  }
+  KINDRED_RETURN_IF_ERROR(read_expires_in(in, e.expires_in_set, e.expires_in));
   if (in.has_prefix("keywords_attributes")) {
     KINDRED_ASSIGN_OR_RETURN(e.keywords, read_keywords(in));
   }
+  return e;
+}
+
+// The parameters of Mastodon's v1 filters: phrase, context[], irreversible, whole_word,
+// expires_in.
+Result<social::FilterV1Edit> read_v1_edit(const Input& in) {
+  social::FilterV1Edit e;
+  KINDRED_ASSIGN_OR_RETURN(e.phrase, in.string("phrase"));
+  if (in.present("context")) {
+    KINDRED_ASSIGN_OR_RETURN(e.context, in.strings("context"));
+  }
+  KINDRED_ASSIGN_OR_RETURN(e.irreversible, in.boolean("irreversible"));
+  KINDRED_ASSIGN_OR_RETURN(e.whole_word, in.boolean("whole_word"));
+  KINDRED_RETURN_IF_ERROR(read_expires_in(in, e.expires_in_set, e.expires_in));
   return e;
 }
 
@@ -197,6 +217,34 @@ void register_filter_routes(http::Router& router, ApiServices& s) {
             s.filters.add_status(caller.account->id, id, status_id.value_or(Id())));
     return json_text_response(entities::filter_status_json(fs));
   });
+
+  // Filters v1: each keyword as a filter.
+  router.add(Method::kGet, "/api/v1/filters", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:filters"));
+    API_TRY(auto list, social::v1_filters(s.filters, caller.account->id));
+    return json_text_response(entities::filters_v1_json(list));
+  });
+  add_read(router, s, "/api/v1/filters/:id", "id", [&s](Id account, Id id) {
+    return as_json(social::v1_filter(s.filters, account, id), entities::filter_v1_json);
+  });
+  router.add(Method::kPost, "/api/v1/filters", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::FilterV1Edit edit, read_v1_edit(in));
+    API_TRY(social::FilterV1 f, social::create_v1_filter(s.filters, caller.account->id, edit));
+    return json_text_response(entities::filter_v1_json(f));
+  });
+  router.add(Method::kPut, "/api/v1/filters/:id", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:filters"));
+    API_TRY(Id id, path_id(req, "id"));
+    API_TRY(Input in, Input::from(req));
+    API_TRY(social::FilterV1Edit edit, read_v1_edit(in));
+    API_TRY(social::FilterV1 f, social::update_v1_filter(s.filters, caller.account->id, id, edit));
+    return json_text_response(entities::filter_v1_json(f));
+  });
+  // Deletes the keyword only, as Mastodon destroys the CustomFilterKeyword.
+  add_delete(router, s, "/api/v1/filters/:id",
+             [&s](Id account, Id id) { return s.filters.remove_keyword(account, id); });
 }
 
 }  // namespace kindred::api

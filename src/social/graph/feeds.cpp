@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "social/graph/conversations.h"
+#include "social/graph/lists.h"
 #include "social/model/text.h"
 
 namespace kindred::social {
@@ -121,6 +123,8 @@ Status FeedService::fan_out(Id post_id) {
         if (follow[i]) readers.push_back(p.mention_ids[i]);
     }
     KINDRED_RETURN_IF_ERROR(write(readers));
+    // Before the pending edge goes, so a crash adds it again (adding is idempotent).
+    if (conversations_ != nullptr) KINDRED_RETURN_IF_ERROR(conversations_->add_status(p));
     return deps_.store.apply(done).status();
   }
   KINDRED_ASSIGN_OR_RETURN(int64_t followers, deps_.store.assoc_count(p.account_id, AssocType::kFollowedBy));
@@ -335,11 +339,55 @@ Result<Page<PostView>> FeedService::home(const Viewer& viewer, const ListQuery& 
     }
   }
   const Id me = viewer.account_id;
+  // Members of exclusive lists are read for this request only; for the many without such lists
+  // that is one count, from memory.
+  KINDRED_ASSIGN_OR_RETURN(const std::vector<Id> excluded, exclusive_list_members(deps_.store, me));
   std::vector<Id> shown;  // originals on this page
   return merged(viewer, sources, q, Needs::kMutesAndFollows, [&](const Post& p, const Relations& r) {
     const Id original = p.is_reblog() ? p.reblog_of_id : p.id;
     if (!wanted_in_home(me, p, r) || std::find(shown.begin(), shown.end(), original) != shown.end())
       return false;
+    if (!excluded.empty() && p.account_id != me &&
+        std::binary_search(excluded.begin(), excluded.end(), p.account_id))
+      return false;
+    shown.push_back(original);
+    return true;
+  });
+}
+
+Result<Page<PostView>> FeedService::list_timeline(const Viewer& viewer, const List& list,
+                                                  const std::vector<Id>& members,
+                                                  const ListQuery& q) const {
+  std::vector<Source> sources;
+  sources.reserve(members.size());
+  for (Id m : members) sources.push_back({m, AssocType::kAuthored, Id()});
+  if (sources.empty()) return Page<PostView>{};
+  const Id me = viewer.account_id;
+  auto member = [&](Id id) { return std::binary_search(members.begin(), members.end(), id); };
+  std::vector<Id> shown;  // originals on this page
+  return merged(viewer, sources, q, Needs::kMutesAndFollows, [&](const Post& p, const Relations& r) {
+    if (p.visibility == Visibility::kDirect) return false;  // lists get no direct posts
+    if (p.account_id != me && (!r.follows_account(p.account_id) || r.mutes(p.account_id)))
+      return false;
+    if (p.is_reblog() && (p.reblog_of_account_id == me || r.mutes(p.reblog_of_account_id)))
+      return false;
+    // As Mastodon's FeedManager#filter_from_list?: a reply to someone else than its author and
+    // the owner shows as the list's policy says.
+    const Id to = p.in_reply_to_account_id;
+    if (!to.is_none() && to != p.account_id && to != me) {
+      switch (list.replies_policy) {
+        case RepliesPolicy::kFollowed:
+          if (!r.follows_account(to)) return false;
+          break;
+        case RepliesPolicy::kList:
+          if (!member(to)) return false;
+          break;
+        case RepliesPolicy::kNone:
+          return false;
+      }
+    }
+    const Id original = p.is_reblog() ? p.reblog_of_id : p.id;
+    if (std::find(shown.begin(), shown.end(), original) != shown.end()) return false;
     shown.push_back(original);
     return true;
   });

@@ -12,6 +12,9 @@
 
 namespace kindred::social {
 
+struct List;
+class ConversationService;
+
 struct FeedConfig {
   // An author with more followers than this is "large": their posts are not written into each
   // follower's feed (a million writes per post) but merged into home feeds when read.
@@ -48,13 +51,23 @@ class FeedService : public PostListener {
   Status resume_pending_fanouts();
   // Writes `post_id` into its followers' feeds now, on the calling thread.
   Status fan_out(Id post_id);
+  // Set once at start-up, before serving: direct posts are added to conversations as they are
+  // fanned out. Not owned; may be null. Must outlive this service's queued fan-outs.
+  void set_conversations(ConversationService* conversations) { conversations_ = conversations; }
   // Blocks until the queue is empty and no fan-out runs (tests, benchmarks).
   void wait_idle();
 
   // The viewer's home feed: their own posts and reblogs and those of accounts they follow (their
   // direct posts only when they mention the viewer), newest first. A page shows each post once, however many of them reblogged it; reblogs of
-  // the viewer's own posts are left out.
+  // the viewer's own posts are left out, and so are posts by members of the viewer's exclusive
+  // lists (social/graph/lists.h).
   Result<Page<PostView>> home(const Viewer& viewer, const ListQuery& q) const;
+  // A list's timeline for its owner: the posts and reblogs of `members` (sorted ids) that the
+  // owner still follows (the owner's own too if a member), newest first, with home's rules for
+  // visibility, blocks, mutes and reblogs, no direct posts, and replies to others as the list's
+  // replies_policy says (always those to the owner). Read by merging the members' own lists.
+  Result<Page<PostView>> list_timeline(const Viewer& viewer, const List& list,
+                                       const std::vector<Id>& members, const ListQuery& q) const;
   // Public posts of this instance (no reblogs), newest first.
   Result<Page<PostView>> public_timeline(const Viewer& viewer, const ListQuery& q,
                                          bool only_media) const;
@@ -109,6 +122,7 @@ class FeedService : public PostListener {
   const PostService& posts_;
   const RelationshipService& relationships_;
   FeedConfig config_;
+  ConversationService* conversations_ = nullptr;
 
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "social/graph/lists.h"
 #include "social/graph/notifications.h"
 
 namespace kindred::social {
@@ -122,6 +123,7 @@ Result<RelationshipView> RelationshipService::unfollow(const Viewer& viewer, Id 
   remove_pair(b, viewer.account_id, AssocType::kFollows, AssocType::kFollowedBy, target);
   remove_pair(b, viewer.account_id, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn,
               target);
+  KINDRED_RETURN_IF_ERROR(add_list_removals(deps_.store, b, viewer.account_id, target));
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(viewer.account_id, target);
 }
@@ -131,6 +133,7 @@ Result<RelationshipView> RelationshipService::remove_from_followers(const Viewer
   KINDRED_RETURN_IF_ERROR(check_target(viewer, follower));
   store::Batch b;
   remove_pair(b, follower, AssocType::kFollows, AssocType::kFollowedBy, viewer.account_id);
+  KINDRED_RETURN_IF_ERROR(add_list_removals(deps_.store, b, follower, viewer.account_id));
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(viewer.account_id, follower);
 }
@@ -172,6 +175,7 @@ Result<RelationshipView> RelationshipService::block(const Viewer& viewer, Id tar
   for (auto [from, to] : {std::pair{me, target}, std::pair{target, me}}) {
     remove_pair(b, from, AssocType::kFollows, AssocType::kFollowedBy, to);
     remove_pair(b, from, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn, to);
+    KINDRED_RETURN_IF_ERROR(add_list_removals(deps_.store, b, from, to));
   }
   // Before the write, so no read in between can cache "no blocks" for either.
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());

@@ -19,8 +19,10 @@ void write_filter_status(JsonWriter& w, const social::FilterStatus& s) {
       .end_object();
 }
 
-void write_filter(JsonWriter& w, const social::Filter& f, bool with_rules) {
-  w.begin_object().member("id", f.id.to_string()).member("title", f.title);
+namespace {
+
+// A filter's "context" and "expires_at" members.
+void write_context_and_expiry(JsonWriter& w, const social::Filter& f) {
   w.key("context").begin_array();
   for (social::FilterContext c : social::kFilterContexts)
     if (f.in(c)) w.string(social::filter_context_name(c));
@@ -31,6 +33,13 @@ void write_filter(JsonWriter& w, const social::Filter& f, bool with_rules) {
   } else {
     w.string(iso8601(f.expires_at_ms));
   }
+}
+
+}  // namespace
+
+void write_filter(JsonWriter& w, const social::Filter& f, bool with_rules) {
+  w.begin_object().member("id", f.id.to_string()).member("title", f.title);
+  write_context_and_expiry(w, f);
   w.member("filter_action", social::filter_action_name(f.action));
   if (with_rules) {
     w.key("keywords").begin_array();
@@ -48,6 +57,17 @@ std::string filter_json(const social::Filter& f) {
 }
 std::string filters_json(const std::vector<social::Filter>& fs) {
   return to_json_array(fs, [](JsonWriter& w, const social::Filter& x) { write_filter(w, x); });
+}
+void write_filter_v1(JsonWriter& w, const social::FilterV1& f) {
+  w.begin_object().member("id", f.keyword.id.to_string()).member("phrase", f.keyword.keyword);
+  write_context_and_expiry(w, f.filter);
+  w.member("whole_word", f.keyword.whole_word)
+      .member("irreversible", f.filter.action == social::FilterAction::kHide)
+      .end_object();
+}
+std::string filter_v1_json(const social::FilterV1& f) { return to_json(f, write_filter_v1); }
+std::string filters_v1_json(const std::vector<social::FilterV1>& fs) {
+  return to_json_array(fs, write_filter_v1);
 }
 std::string filter_keyword_json(const social::FilterKeyword& k) { return to_json(k, write_filter_keyword); }
 std::string filter_keywords_json(const std::vector<social::FilterKeyword>& ks) {

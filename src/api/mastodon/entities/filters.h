@@ -5,6 +5,7 @@
 
 #include "api/mastodon/entities/json_writer.h"
 #include "social/care/filters.h"
+#include "social/care/filters_v1.h"
 
 // Mastodon's filters v2 entities (docs.joinmastodon.org/entities/Filter, FilterKeyword,
 // FilterStatus, FilterResult). Pure functions: no store, no I/O.
@@ -24,6 +25,11 @@ std::string filter_keywords_json(const std::vector<social::FilterKeyword>& ks);
 void write_filter_status(JsonWriter& w, const social::FilterStatus& s);
 std::string filter_status_json(const social::FilterStatus& s);
 std::string filter_statuses_json(const std::vector<social::FilterStatus>& ss);
+// The deprecated V1 Filter: {id (the keyword's), phrase, context, whole_word, expires_at,
+// irreversible (the filter hides)}.
+void write_filter_v1(JsonWriter& w, const social::FilterV1& f);
+std::string filter_v1_json(const social::FilterV1& f);
+std::string filters_v1_json(const std::vector<social::FilterV1>& fs);
 // A Status's `filtered`: an array of FilterResult {filter, keyword_matches, status_matches}.
 void write_filter_results(JsonWriter& w, const std::vector<social::FilterResult>& rs);
 
