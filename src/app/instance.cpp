@@ -49,6 +49,8 @@ struct Instance::Impl {
   std::unique_ptr<social::MemoryService> memories;
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
+  std::unique_ptr<social::TrendService> trends;
+  std::unique_ptr<social::TagService> tags;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -195,6 +197,12 @@ Status Instance::start(std::ostream* access_log) {
   fc.large_account_followers = c.large_account_followers;
   m.feeds = std::make_unique<social::FeedService>(deps, *m.posts, *m.relationships, fc);
   m.posts->set_listener(m.feeds.get());
+  // Trends are kept in memory: rebuilt from the store now, then told of each post and like.
+  m.trends = std::make_unique<social::TrendService>(deps, *m.posts);
+  KINDRED_RETURN_IF_ERROR(m.trends->load());
+  m.posts->add_listener(m.trends.get());
+  m.likes->set_trends(m.trends.get());
+  m.tags = std::make_unique<social::TagService>(deps, *m.accounts, *m.trends);
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
@@ -218,7 +226,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters};
+                            *m.holds, *m.filters, *m.tags, *m.trends};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -289,9 +297,12 @@ void Instance::stop() {
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
+  if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
   m.filters.reset();
+  m.tags.reset();
+  m.trends.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
   m.notifications.reset();

@@ -24,6 +24,8 @@
 #include "social/posts/reblogs.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
+#include "social/graph/tags.h"
+#include "social/posts/trends.h"
 
 namespace kindred::api {
 
@@ -77,6 +79,8 @@ struct ApiServices {
   social::MemoryService& memories;
   social::CommentHoldService& holds;
   social::FilterService& filters;
+  social::TagService& tags;
+  social::TrendService& trends;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -122,6 +126,8 @@ void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
+void register_tag_routes(http::Router& router, ApiServices& s);
+void register_trend_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);
