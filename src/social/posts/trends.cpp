@@ -44,9 +44,10 @@ double TrendService::weight_at(int64_t at_ms) {
 }
 
 template <class Map>
-void TrendService::trim(Map& map, size_t limit) {
+void TrendService::trim(Map& map, size_t limit, const typename Map::key_type& spare) {
   if (map.size() <= limit) return;
-  // Keep the best nine tenths of the limit, so that trimming runs once per many additions.
+  // Keep the best nine tenths of the limit, so that trimming runs once per many additions; and
+  // `spare`, the entry just added to: a newcomer then has until the next trim to grow.
   const size_t keep = limit - limit / 10;
   std::vector<double> scores;
   scores.reserve(map.size());
@@ -61,6 +62,10 @@ void TrendService::trim(Map& map, size_t limit) {
                    std::greater<>());
   const double cut = scores[keep - 1];
   for (auto it = map.begin(); it != map.end() && map.size() > keep;) {
+    if (it->first == spare) {
+      ++it;
+      continue;
+    }
     double score;
     if constexpr (std::is_same_v<std::decay_t<decltype(it->second)>, double>) {
       score = it->second;
@@ -73,7 +78,7 @@ void TrendService::trim(Map& map, size_t limit) {
 
 void TrendService::add_status_score(Id post, double w) {
   statuses_[post] += w;
-  trim(statuses_, config_.max_statuses);
+  trim(statuses_, config_.max_statuses, post);
 }
 
 void TrendService::add_tag_use(const std::string& tag, Id account, int64_t at_ms) {
@@ -95,7 +100,7 @@ void TrendService::add_tag_use(const std::string& tag, Id account, int64_t at_ms
   }
   // One person using a tag many times in a day counts once: a tag trends by how many use it.
   if (new_account) e.score += weight_at(at_ms);
-  trim(tags_, config_.max_tags);
+  trim(tags_, config_.max_tags, tag);
 }
 
 void TrendService::post_created(const Post& post) {

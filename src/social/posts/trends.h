@@ -84,8 +84,9 @@ class TrendService : public PostListener {
   double weight_at(int64_t at_ms);
   void add_status_score(Id post, double w);           // REQUIRES: mutex_ held
   void add_tag_use(const std::string& tag, Id account, int64_t at_ms);  // REQUIRES: mutex_ held
+  // Drops the lowest entries of `map` when it holds more than `limit`, never `spare`.
   template <class Map>
-  void trim(Map& map, size_t limit);  // REQUIRES: mutex_ held
+  void trim(Map& map, size_t limit, const typename Map::key_type& spare);  // REQUIRES: mutex_ held
   // Score entries whose post ids are best, above the threshold, best first.
   std::vector<Id> ranked_statuses() const;
 
