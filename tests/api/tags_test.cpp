@@ -51,6 +51,10 @@ TEST_F(TagsApi, ATagHasItsUrlAndAWeekOfUsesAndAccounts) {
   auto t = json(r);
   EXPECT_EQ(str(t, "name"), "garden");
   EXPECT_EQ(str(t, "url"), std::string(kBaseUrl) + "/tags/garden");
+  // The id (Mastodon 4.4) is a string, the same for every spelling and every route.
+  EXPECT_FALSE(str(t, "id").empty());
+  EXPECT_EQ(str(json(get("/api/v1/tags/GARDEN")), "id"), str(t, "id"));
+  EXPECT_EQ(str(json(post("/api/v1/tags/garden/follow", {}, cat_.token)), "id"), str(t, "id"));
   EXPECT_FALSE(t.as_object().contains("following"));  // signed out
   const auto& history = t.at("history").as_array();
   ASSERT_EQ(history.size(), 7u);

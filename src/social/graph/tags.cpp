@@ -25,7 +25,7 @@ Result<std::vector<TagView>> TagService::views(const Viewer& viewer,
                                                const std::vector<std::string>& names) const {
   std::vector<TagView> out;
   out.reserve(names.size());
-  for (const auto& n : names) out.push_back({n, trends_.history(n), std::nullopt, std::nullopt});
+  for (const auto& n : names) out.push_back({tag_node(n), n, trends_.history(n), std::nullopt, std::nullopt});
   if (!viewer.signed_in() || names.empty()) return out;
   std::vector<Id> nodes;
   for (const auto& n : names) nodes.push_back(tag_node(n));

@@ -13,6 +13,7 @@ namespace kindred::social {
 
 // A hashtag as one viewer sees it (Mastodon's Tag).
 struct TagView {
+  Id id;             // the tag's store node (tag_node), stable: Mastodon 4.4's Tag id
   std::string name;  // lower-cased, as posts store it
   std::vector<TagDay> history;  // the last 7 days, today first
   std::optional<bool> following;  // set for a signed-in viewer

@@ -5,7 +5,10 @@
 namespace kindred::api::entities {
 
 void write_tag(JsonWriter& w, const social::TagView& t, const ApiConfig& c) {
-  w.begin_object().member("name", t.name).member("url", c.base_url + "/tags/" + t.name);
+  w.begin_object()
+      .member("id", t.id.to_string())
+      .member("name", t.name)
+      .member("url", c.base_url + "/tags/" + t.name);
   w.key("history").begin_array();
   for (const auto& d : t.history) {
     w.begin_object()

@@ -11,7 +11,7 @@
 // Pure functions: no store, no I/O.
 namespace kindred::api::entities {
 
-// Tag: {name, url, history: [{day, uses, accounts}] (strings, today first), following and
+// Tag: {id (4.4), name, url, history: [{day, uses, accounts}] (strings, today first), following and
 // featuring (only for a signed-in viewer)}. The one rendering of a Tag: search and trends use it.
 void write_tag(JsonWriter& w, const social::TagView& t, const ApiConfig& c);
 std::string tag_json(const social::TagView& t, const ApiConfig& c);
