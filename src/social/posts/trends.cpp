@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 
 namespace kindred::social {
 
@@ -48,16 +47,10 @@ void TrendService::trim(Map& map, size_t limit, const typename Map::key_type& sp
   if (map.size() <= limit) return;
   // Keep the best nine tenths of the limit, so that trimming runs once per many additions; and
   // `spare`, the entry just added to: a newcomer then has until the next trim to grow.
-  const size_t keep = limit - limit / 10;
+  const size_t keep = std::max<size_t>(1, limit - limit / 10);
   std::vector<double> scores;
   scores.reserve(map.size());
-  for (const auto& [key, value] : map) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, double>) {
-      scores.push_back(value);
-    } else {
-      scores.push_back(value.score);
-    }
-  }
+  for (const auto& [key, value] : map) scores.push_back(score_of(value));
   std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(keep - 1), scores.end(),
                    std::greater<>());
   const double cut = scores[keep - 1];
@@ -66,13 +59,7 @@ void TrendService::trim(Map& map, size_t limit, const typename Map::key_type& sp
       ++it;
       continue;
     }
-    double score;
-    if constexpr (std::is_same_v<std::decay_t<decltype(it->second)>, double>) {
-      score = it->second;
-    } else {
-      score = it->second.score;
-    }
-    it = score < cut ? map.erase(it) : std::next(it);
+    it = score_of(it->second) < cut ? map.erase(it) : std::next(it);
   }
 }
 

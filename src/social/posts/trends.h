@@ -84,6 +84,8 @@ class TrendService : public PostListener {
   double weight_at(int64_t at_ms);
   void add_status_score(Id post, double w);           // REQUIRES: mutex_ held
   void add_tag_use(const std::string& tag, Id account, int64_t at_ms);  // REQUIRES: mutex_ held
+  static double score_of(double score) { return score; }
+  static double score_of(const TagEntry& e) { return e.score; }
   // Drops the lowest entries of `map` when it holds more than `limit`, never `spare`.
   template <class Map>
   void trim(Map& map, size_t limit, const typename Map::key_type& spare);  // REQUIRES: mutex_ held
