@@ -53,6 +53,8 @@ struct Instance::Impl {
   std::unique_ptr<social::ReportService> reports;
   std::unique_ptr<social::ListService> list_service;
   std::unique_ptr<social::ConversationService> conversations;
+  std::unique_ptr<social::TrendService> trends;
+  std::unique_ptr<social::TagService> tags;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -199,6 +201,12 @@ Status Instance::start(std::ostream* access_log) {
   fc.large_account_followers = c.large_account_followers;
   m.feeds = std::make_unique<social::FeedService>(deps, *m.posts, *m.relationships, fc);
   m.posts->set_listener(m.feeds.get());
+  // Trends are kept in memory: rebuilt from the store now, then told of each post and like.
+  m.trends = std::make_unique<social::TrendService>(deps, *m.posts);
+  KINDRED_RETURN_IF_ERROR(m.trends->load());
+  m.posts->add_listener(m.trends.get());
+  m.likes->set_trends(m.trends.get());
+  m.tags = std::make_unique<social::TagService>(deps, *m.accounts, *m.trends);
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
@@ -228,7 +236,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
-                            *m.list_service, *m.conversations};
+                            *m.list_service, *m.conversations, *m.tags, *m.trends};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -299,12 +307,15 @@ void Instance::stop() {
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   if (m.posts) m.posts->set_listener(nullptr);
+  if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
   m.list_service.reset();
   m.filters.reset();
   m.domain_blocks.reset();
   m.reports.reset();
+  m.tags.reset();
+  m.trends.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
   m.conversations.reset();  // after the fan-outs that add to it

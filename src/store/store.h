@@ -89,6 +89,12 @@ enum class AssocType : uint16_t {
   // Direct conversations (social::ConversationService).
   kConversations = 61,  // account -> the last status of one of its conversations (position:
                         // the same); data: the conversation's id
+  // Hashtags (social::TagService): follows, featured tags.
+  kTagFollowers = 68,  // tag node -> account following the tag (position: when); counted
+  kFollowedTags = 69,  // account -> tag node it follows (position: when); data: the tag's name
+  kFeaturedTags = 70,  // account -> its featured tag id (position: the same); data: the name
+  kAccountTagStatuses = 71,  // social::account_tag_node(account, tag) -> its public or unlisted
+                             // status using the tag (featured tags' counts); counted
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -52,6 +52,8 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_report_routes(router, services_);
   register_list_routes(router, services_);
   register_conversation_routes(router, services_);
+  register_tag_routes(router, services_);
+  register_trend_routes(router, services_);
   register_kindred_comment_routes(router, services_);
   register_kindred_support_routes(router, services_);
   register_kindred_preference_routes(router, services_);

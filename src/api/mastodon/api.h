@@ -28,6 +28,8 @@
 #include "social/care/support.h"
 #include "social/graph/domain_blocks.h"
 #include "social/safety/reports.h"
+#include "social/graph/tags.h"
+#include "social/posts/trends.h"
 
 namespace kindred::api {
 
@@ -85,6 +87,8 @@ struct ApiServices {
   social::ReportService& reports;
   social::ListService& lists;
   social::ConversationService& conversations;
+  social::TagService& tags;
+  social::TrendService& trends;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -134,6 +138,8 @@ void register_domain_block_routes(http::Router& router, ApiServices& s);
 void register_report_routes(http::Router& router, ApiServices& s);
 void register_list_routes(http::Router& router, ApiServices& s);
 void register_conversation_routes(http::Router& router, ApiServices& s);
+void register_tag_routes(http::Router& router, ApiServices& s);
+void register_trend_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

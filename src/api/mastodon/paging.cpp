@@ -52,4 +52,31 @@ void add_link_header(http::Response& res, const std::string& base_url, const htt
   res.set_header("Link", std::move(link));
 }
 
+Result<OffsetQuery> parse_offset_query(const Input& in, size_t default_limit) {
+  KINDRED_ASSIGN_OR_RETURN(auto offset, in.integer("offset"));
+  KINDRED_ASSIGN_OR_RETURN(auto limit, in.integer("limit"));
+  OffsetQuery q;
+  q.offset = static_cast<size_t>(offset.value_or(0));
+  q.limit = limit ? std::clamp<size_t>(static_cast<size_t>(*limit), 1, 2 * default_limit) : default_limit;
+  return q;
+}
+
+void add_offset_link_header(http::Response& res, const std::string& base_url, const http::Request& req,
+                            const OffsetQuery& q, size_t count) {
+  std::string limit;
+  auto params = http::Params::parse(req.query);
+  if (params) {
+    for (const auto& [k, v] : params->items())
+      if (k == "limit") limit = "limit=" + http::percent_encode(v) + "&";
+  }
+  const std::string url = base_url + req.path + "?" + limit + "offset=";
+  std::string link;
+  if (count >= q.limit) link += "<" + url + std::to_string(q.offset + q.limit) + ">; rel=\"next\"";
+  if (q.offset > q.limit) {
+    if (!link.empty()) link += ", ";
+    link += "<" + url + std::to_string(q.offset - q.limit) + ">; rel=\"prev\"";
+  }
+  if (!link.empty()) res.set_header("Link", std::move(link));
+}
+
 }  // namespace kindred::api

@@ -19,4 +19,19 @@ Result<social::ListQuery> parse_list_query(const Input& in, size_t default_limit
 void add_link_header(http::Response& res, const std::string& base_url, const http::Request& req,
                      const std::vector<Id>& positions, size_t limit);
 
+// Mastodon's offset paging (trends, search): `offset` (default 0) and `limit` (default
+// `default_limit`, at most twice that, as Mastodon's limit_param). Errors: InvalidArgument for
+// non-numeric values.
+struct OffsetQuery {
+  size_t offset = 0;
+  size_t limit = 0;
+};
+Result<OffsetQuery> parse_offset_query(const Input& in, size_t default_limit);
+
+// Adds Mastodon's Link header for an offset page that returned `count` items: rel="next"
+// (offset + limit) when the page is full, rel="prev" (offset - limit) when offset > limit, each
+// keeping the request's `limit` parameter.
+void add_offset_link_header(http::Response& res, const std::string& base_url, const http::Request& req,
+                            const OffsetQuery& q, size_t count);
+
 }  // namespace kindred::api

@@ -127,6 +127,7 @@ Status FeedService::fan_out(Id post_id) {
     if (conversations_ != nullptr) KINDRED_RETURN_IF_ERROR(conversations_->add_status(p));
     return deps_.store.apply(done).status();
   }
+  KINDRED_RETURN_IF_ERROR(fan_out_to_tag_followers(p));
   KINDRED_ASSIGN_OR_RETURN(int64_t followers, deps_.store.assoc_count(p.account_id, AssocType::kFollowedBy));
   if (followers > config_.large_account_followers) {
     // Too many to write to: home feeds merge this author's posts when read. Once large, an
@@ -165,6 +166,32 @@ Status FeedService::fan_out(Id post_id) {
     q.max_position = page.items.back().position;
   }
   return deps_.store.apply(done).status();
+}
+
+Status FeedService::fan_out_to_tag_followers(const Post& p) {
+  // As Mastodon's FanOutOnWriteService: public posts (not reblogs) reach those who follow one of
+  // their hashtags. Each follower is written once however many of the tags they follow; home()
+  // checks the follow again when read, and leaves out what the reader may not see or mutes.
+  if (p.visibility != Visibility::kPublic || p.is_reblog() || p.tags.empty()) return Status::ok();
+  std::vector<Id> written;
+  for (const auto& tag : p.tags) {
+    store::RangeQuery q;
+    q.limit = config_.fanout_batch;
+    for (;;) {
+      KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(tag_node(tag), AssocType::kTagFollowers, q));
+      store::Batch b;
+      for (const auto& a : page.items) {
+        if (a.to == p.account_id || std::find(written.begin(), written.end(), a.to) != written.end())
+          continue;
+        written.push_back(a.to);
+        b.add_assoc({a.to, AssocType::kHomeFeed, p.id, p.id, {}});
+      }
+      if (!b.empty()) KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+      if (!page.more || page.items.empty()) break;
+      q.max_position = page.items.back().position;
+    }
+  }
+  return Status::ok();
 }
 
 bool FeedService::Relations::follows_account(Id id) const {
@@ -206,6 +233,19 @@ Result<FeedService::Relations> FeedService::relations_with(const Viewer& viewer,
     KINDRED_ASSIGN_OR_RETURN(auto follows, deps_.store.assocs_exist(me, AssocType::kFollows, accounts));
     for (size_t i = 0; i < accounts.size(); ++i)
       if (follows[i]) r.follows.push_back(accounts[i]);
+    // The hashtags of public posts by accounts not followed: the reader may follow one of them.
+    std::vector<Id> nodes;
+    for (const auto& p : posts) {
+      if (p.visibility != Visibility::kPublic || p.is_reblog() || p.account_id == me ||
+          r.follows_account(p.account_id))
+        continue;
+      for (const auto& t : p.tags) add(nodes, tag_node(t));
+    }
+    if (!nodes.empty()) {
+      KINDRED_ASSIGN_OR_RETURN(auto followed, deps_.store.assocs_exist(me, AssocType::kFollowedTags, nodes));
+      for (size_t i = 0; i < nodes.size(); ++i)
+        if (followed[i]) r.followed_tags.push_back(nodes[i]);
+    }
   }
   return r;
 }
@@ -216,7 +256,15 @@ bool FeedService::wanted_in_home(Id viewer, const Post& post, const Relations& r
     // Not one's own posts coming back, nor the posts of someone muted, through a reblog.
     if (post.reblog_of_account_id == viewer || r.mutes(post.reblog_of_account_id)) return false;
   }
-  if (!r.follows_account(post.account_id) || r.mutes(post.account_id)) return false;
+  if (r.mutes(post.account_id)) return false;
+  if (!r.follows_account(post.account_id)) {
+    // A public post of someone not followed, through a hashtag the reader follows.
+    if (post.visibility != Visibility::kPublic || post.is_reblog()) return false;
+    return std::any_of(post.tags.begin(), post.tags.end(), [&](const std::string& t) {
+      const Id node = tag_node(t);
+      return std::find(r.followed_tags.begin(), r.followed_tags.end(), node) != r.followed_tags.end();
+    });
+  }
   // A direct post, only to those it mentions (who follow its author, as above).
   if (post.visibility == Visibility::kDirect)
     return std::find(post.mention_ids.begin(), post.mention_ids.end(), viewer) != post.mention_ids.end();

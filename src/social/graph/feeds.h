@@ -34,7 +34,9 @@ struct AccountPostsFilter {
 //
 // Home feeds are written on post (fan-out on write) by a background thread: the post's batch
 // holds a kPendingFanout edge, so a crash before the fan-out finishes resumes it at start-up.
-// Posts of large accounts are not fanned out; home() merges them in at read time. Every read
+// Posts of large accounts are not fanned out; home() merges them in at read time. Public posts
+// also go to the followers of their hashtags (graph/tags.h), whether the author is large or not:
+// one feed write per follower of the tags, paid at posting, so a home read stays one list. Every read
 // checks again that the viewer may see each post and still follows its author, so an unfollow,
 // a block, a mute or a delete takes effect at once.
 class FeedService : public PostListener {
@@ -57,8 +59,9 @@ class FeedService : public PostListener {
   // Blocks until the queue is empty and no fan-out runs (tests, benchmarks).
   void wait_idle();
 
-  // The viewer's home feed: their own posts and reblogs and those of accounts they follow (their
-  // direct posts only when they mention the viewer), newest first. A page shows each post once, however many of them reblogged it; reblogs of
+  // The viewer's home feed: their own posts and reblogs, those of accounts they follow (their
+  // direct posts only when they mention the viewer) and public posts using hashtags they follow,
+  // newest first. A page shows each post once, however many of them reblogged it; reblogs of
   // the viewer's own posts are left out, and so are posts by members of the viewer's exclusive
   // lists (social/graph/lists.h).
   Result<Page<PostView>> home(const Viewer& viewer, const ListQuery& q) const;
@@ -97,6 +100,7 @@ class FeedService : public PostListener {
   struct Relations {
     std::vector<Id> follows;  // authors and replied-to accounts the viewer follows (home only)
     std::vector<Id> muted;    // authors the viewer mutes (unexpired)
+    std::vector<Id> followed_tags;  // tag nodes of these posts the viewer follows (home only)
     bool follows_account(Id id) const;
     bool mutes(Id id) const;
   };
@@ -117,6 +121,8 @@ class FeedService : public PostListener {
   // The newest post of a large account: kept from post_created, read from the store once.
   Result<Id> newest_post_of_large(Id account) const;
   void worker_loop();
+  // Writes a public post into the home feeds of its hashtags' followers (not its author's).
+  Status fan_out_to_tag_followers(const Post& p);
 
   Deps deps_;
   const PostService& posts_;

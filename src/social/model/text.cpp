@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace kindred::social {
 namespace {
 
@@ -111,6 +113,19 @@ void append_link(std::string& out, std::string_view url) {
 }
 
 }  // namespace
+
+std::optional<std::string> normalize_tag_name(std::string_view name) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), is_word)) return std::nullopt;
+  const bool has_alpha = std::any_of(name.begin(), name.end(), [](char ch) {
+    return !std::isdigit(static_cast<unsigned char>(ch)) && ch != '_';
+  });
+  // Non-ASCII bytes count as word characters: the name must still be well-formed UTF-8.
+  if (!has_alpha || !valid_utf8(name) || utf8_length(name) > 100) return std::nullopt;
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return lower;
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;
@@ -308,13 +323,8 @@ RenderedText render_text(std::string_view text, std::string_view base_url,
       size_t j = i + 1;
       while (j < s.size() && is_word(s[j])) ++j;
       std::string_view tag = s.substr(i + 1, j - i - 1);
-      bool has_alpha = std::any_of(tag.begin(), tag.end(), [](char ch) {
-        return !std::isdigit(static_cast<unsigned char>(ch)) && ch != '_';
-      });
-      if (!tag.empty() && has_alpha && utf8_length(tag) <= 100) {
-        std::string lower(tag);
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      if (auto normal = normalize_tag_name(tag)) {
+        std::string lower = std::move(*normal);
         if (std::find(r.tags.begin(), r.tags.end(), lower) == r.tags.end()) r.tags.push_back(lower);
         out += "<a href=\"";
         out += html_escape(base_url);

@@ -31,6 +31,11 @@ RenderedText render_text(std::string_view text, std::string_view base_url,
                          std::string_view local_domain,
                          const std::function<std::optional<MentionTarget>(std::string_view)>& resolve);
 
+// A hashtag's name (without '#') as render_text recognises one: word characters (ASCII letters,
+// digits, '_', any non-ASCII), not only digits and underscores, at most 100 characters. Returns
+// it lower-cased (the form posts store), or nullopt when `name` is no hashtag.
+std::optional<std::string> normalize_tag_name(std::string_view name);
+
 // Escapes & < > " ' for HTML text and attribute values.
 std::string html_escape(std::string_view text);
 

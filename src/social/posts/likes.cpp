@@ -14,13 +14,16 @@ Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   store::Batch b;
   b.add_assoc({target, AssocType::kFavouritedBy, viewer.account_id, at, {}});
   b.add_assoc({viewer.account_id, AssocType::kFavourites, target, at, {}});
+  std::optional<Post> original;
   if (target == post.id) {
     KINDRED_RETURN_IF_ERROR(notices_.add_to(b, post, viewer.account_id, at));
   } else {
-    KINDRED_ASSIGN_OR_RETURN(Post original, posts_.get_visible_post(viewer, target));
-    KINDRED_RETURN_IF_ERROR(notices_.add_to(b, original, viewer.account_id, at));
+    KINDRED_ASSIGN_OR_RETURN(original, posts_.get_visible_post(viewer, target));
+    KINDRED_RETURN_IF_ERROR(notices_.add_to(b, *original, viewer.account_id, at));
   }
-  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
+  // Only a new like counts towards trends: liking again changes nothing.
+  if (trends_ && outcome.assoc_added[0]) trends_->liked(original ? *original : post, viewer.account_id);
   return posts_.view_of(viewer, std::move(post));
 }
 

@@ -2,6 +2,7 @@
 
 #include "social/graph/notifications.h"
 #include "social/posts/posts.h"
+#include "social/posts/trends.h"
 
 namespace kindred::social {
 
@@ -33,6 +34,9 @@ class LikeService {
   Result<PostView> unbookmark(const Viewer& viewer, Id post_id);
   Result<Page<PostView>> bookmarks(const Viewer& viewer, const ListQuery& q) const;
 
+  // Set once at start-up, before serving: told of each new like. Not owned; may be null.
+  void set_trends(TrendService* trends) { trends_ = trends; }
+
  private:
   // The viewer's posts along `type` (kFavourites, kBookmarks), newest first.
   Result<Page<PostView>> saved(const Viewer& viewer, store::AssocType type, const ListQuery& q) const;
@@ -41,6 +45,7 @@ class LikeService {
   const PostService& posts_;
   const AccountService& accounts_;
   LikeNotices notices_;
+  TrendService* trends_ = nullptr;
 };
 
 }  // namespace kindred::social

@@ -47,6 +47,10 @@ Id name_node(std::string_view name) {
   return Id(v | 1);
 }
 
+Id account_tag_node(Id account, std::string_view tag) {
+  return tag_node(account.to_string() + ":" + std::string(tag));
+}
+
 namespace {
 
 // The lists a post appears in besides its author's and the instance's: with photos, top-level,
@@ -59,7 +63,11 @@ void for_each_index(const Post& post, Fn&& fn) {
       fn(store::kInstanceNode, AssocType::kInstanceMediaStatuses);
   }
   if (post.in_reply_to_id.is_none()) fn(post.account_id, AssocType::kAuthoredTopLevel);
-  for (const auto& t : post.tags) fn(tag_node(t), AssocType::kTagStatuses);
+  for (const auto& t : post.tags) {
+    fn(tag_node(t), AssocType::kTagStatuses);
+    if (post.visibility == Visibility::kPublic || post.visibility == Visibility::kUnlisted)
+      fn(account_tag_node(post.account_id, t), AssocType::kAccountTagStatuses);
+  }
   // The author sees their own post at once; followers get it from the fan-out.
   fn(post.account_id, AssocType::kHomeFeed);
 }
@@ -553,7 +561,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     return applied.error();
   }
   accounts_.note_posted(author.id, post.created_at_ms);
-  if (listener_) listener_->post_created(post);
+  for (PostListener* l : listeners_) l->post_created(post);
   // A reply to a post deleted meanwhile would dangle; it still stands, as in Mastodon.
   return view_of(viewer, std::move(post));
 }
@@ -719,7 +727,7 @@ Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& origi
     return get(viewer, winner);
   }
   accounts_.note_posted(r.account_id, r.created_at_ms);
-  if (listener_) listener_->post_created(r);
+  for (PostListener* l : listeners_) l->post_created(r);
   return view_of(viewer, std::move(r));
 }
 

@@ -64,6 +64,9 @@ class ReplyScreen {
 Id name_node(std::string_view name);
 // The store node whose kTagStatuses edges list the posts using `tag` (lower-cased).
 inline Id tag_node(std::string_view tag) { return name_node(tag); }
+// The store node whose kAccountTagStatuses edges list `account`'s public and unlisted posts using
+// `tag` (lower-cased), for featured tags' counts: a hash of both.
+Id account_tag_node(Id account, std::string_view tag);
 
 // Posts and comments (a comment is a reply): create, read as a viewer may see them, delete,
 // and read a thread. Thread-safe: holds nothing mutable besides the store.
@@ -142,8 +145,13 @@ class PostService {
   // Views of `posts` (whose visibility the caller checked), in order, with authors, counts,
   // viewer flags, mentions and photos of all of them read in a few batches.
   Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
-  // Set once at start-up, before serving. Not owned.
-  void set_listener(PostListener* listener) { listener_ = listener; }
+  // Set once at start-up, before serving: the one listener (null: none). Not owned.
+  void set_listener(PostListener* listener) {
+    listeners_.clear();
+    if (listener) listeners_.push_back(listener);
+  }
+  // Adds another listener, told after those set before. Start-up only. Not owned.
+  void add_listener(PostListener* listener) { listeners_.push_back(listener); }
   // Set once at start-up, before serving: holds replies. Not owned; may be null (none held).
   void set_reply_screen(const ReplyScreen* screen) { screen_ = screen; }
   // Set once at start-up, before serving: fills PostView::support. Not owned; may be null.
@@ -179,7 +187,7 @@ class PostService {
   Deps deps_;
   const AccountService& accounts_;
   MediaService& media_;
-  PostListener* listener_ = nullptr;
+  std::vector<PostListener*> listeners_;
   const SupportService* support_ = nullptr;
   const ReplyScreen* screen_ = nullptr;
   const FilterService* filters_ = nullptr;
