@@ -49,6 +49,7 @@ struct Instance::Impl {
   std::unique_ptr<social::MemoryService> memories;
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
+  std::unique_ptr<social::NotificationPolicyService> notification_policies;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -161,6 +162,7 @@ Status Instance::start(std::ostream* access_log) {
 
   m.social_config.max_status_chars = c.max_characters;
   m.social_config.comments_ranked_limit = c.comments_ranked_limit;
+  m.social_config.exact_like_notifications = c.exact_like_notifications;
   m.api_config.title = c.title;
   m.web_config.title = c.title;
   m.web_config.rate_limits = c.rate_limits;
@@ -197,6 +199,10 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->set_listener(m.feeds.get());
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
+  m.notification_policies =
+      std::make_unique<social::NotificationPolicyService>(deps, *m.accounts, *m.posts);
+  m.posts->set_notification_gate(m.notification_policies.get());
+  m.relationships->set_notification_gate(m.notification_policies.get());
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
@@ -218,7 +224,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters};
+                            *m.holds, *m.filters, *m.notification_policies};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).

@@ -26,6 +26,8 @@ enum class ObjectType : uint8_t {
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
   kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
+  kNotificationPolicy = 22,  // an account's notification policy (social::NotificationPolicy), by its id
+  kPushSubscription = 23,    // a Web Push subscription (social::PushSubscription), by its token's id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -76,6 +78,14 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
+  // Notification requests (social::NotificationPolicyService): notifications the recipient's
+  // policy filtered, one request per sender.
+  kNotificationRequests = 64,     // account -> sender with filtered notifications (position: the
+                                  // request id, the first filtered notification's id); counted
+  kRequestNotifications = 65,     // request node (social::request_node) -> filtered notification
+                                  // id; data: social::Notification; counted
+  kNotificationRequestIds = 66,   // account -> request id; data: the sender's id (decimal)
+  kNotificationPermissions = 67,  // account -> sender whose request it accepted (always let through)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

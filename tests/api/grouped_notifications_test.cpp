@@ -82,10 +82,11 @@ TEST_F(GroupedNotificationsApi, LikesOfOnePostAreOneGroupWithTheExactCount) {
   EXPECT_FALSE(str(g, "page_max_id").empty());
   EXPECT_FALSE(str(g, "latest_page_notification_at").empty());
 
-  // v1 shows the post's likes as one notification from a recent liker, not twelve.
+  // v1 names each liker (a post's first likes notify one by one; see ExactLikesApi).
   auto v1 = kinds(ann_);
-  ASSERT_EQ(v1.size(), 1u);
-  EXPECT_EQ(v1[0].substr(0, 10), "favourite:");
+  ASSERT_EQ(v1.size(), 12u);
+  EXPECT_EQ(v1[0], "favourite:" + fans[11].username);
+  EXPECT_EQ(v1[11], "favourite:" + fans[0].username);
 
   // Taking a like back lowers the count at once.
   ASSERT_EQ(post("/api/v1/statuses/" + photo + "/unfavourite", {}, fans[11].token).status, 200);

@@ -14,6 +14,7 @@ using Strings = std::vector<std::string>;
 
 class NotificationsApi : public ThreePeopleApi {
  protected:
+  explicit NotificationsApi(ServerOptions options = {}) : ThreePeopleApi(options) {}
   // (type, account username) of each notification, newest first.
   Strings kinds(const User& who, std::string_view query = "") {
     auto r = get("/api/v1/notifications" + std::string(query), who.token);
@@ -27,11 +28,10 @@ class NotificationsApi : public ThreePeopleApi {
   void tick() { clock().advance_ms(1000); }
 };
 
-TEST_F(NotificationsApi, MentionsFollowsAndOneNoticePerLikedPost) {
+TEST_F(NotificationsApi, MentionsFollowsAndLikes) {
   const std::string photo = post_status(ann_, "a photo of the sea");
   tick();
-  // Likes are one notice per post (a post liked 1.6 million times would otherwise bury
-  // everything else), not one notification each.
+  // A post's first likes (--exact-like-notifications) notify one by one, as Mastodon's.
   ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, bob_.token).status, 200);
   ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, cat_.token).status, 200);
   tick();
@@ -41,7 +41,8 @@ TEST_F(NotificationsApi, MentionsFollowsAndOneNoticePerLikedPost) {
   const std::string reply = post_status(cat_, "lovely", {{"in_reply_to_id", photo}});
   tick();
   post_status(bob_, "hey @ann, look");
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob", "mention:cat", "follow:cat", "favourite:bob"}));
+  EXPECT_EQ(kinds(ann_),
+            (Strings{"mention:bob", "mention:cat", "follow:cat", "favourite:cat", "favourite:bob"}));
 
   auto list = json(get("/api/v1/notifications", ann_.token));
   EXPECT_EQ(str(list.as_array()[1].at("status"), "id"), reply);
@@ -49,8 +50,9 @@ TEST_F(NotificationsApi, MentionsFollowsAndOneNoticePerLikedPost) {
   EXPECT_FALSE(list.as_array()[2].as_object().contains("status"));  // follows carry none
 
   EXPECT_EQ(kinds(ann_, "?types[]=mention"), (Strings{"mention:bob", "mention:cat"}));
-  EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention"), (Strings{"follow:cat", "favourite:bob"}));
-  EXPECT_EQ(kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat"}));
+  EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention"),
+            (Strings{"follow:cat", "favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat", "favourite:cat"}));
   EXPECT_EQ(kinds(ann_, "?types[]=reblog"), (Strings{}));  // nobody reblogged anything
   EXPECT_EQ(kinds(bob_), (Strings{}));  // acting yourself notifies nobody else
   EXPECT_EQ(get("/api/v1/notifications").status, 401);
@@ -112,6 +114,70 @@ TEST_F(NotificationsApi, GetDismissClearAndPaging) {
   ASSERT_EQ(post("/api/v1/notifications/clear", {}, ann_.token).status, 200);
   EXPECT_EQ(kinds(ann_), (Strings{}));
   EXPECT_EQ(post("/api/v1/notifications/clear", {}).status, 401);
+}
+
+// With --exact-like-notifications 2: a post's first two likes notify one by one, the likes
+// beyond share the post's one notice (naming its newest liker), and grouped notifications count
+// them all in one group either way.
+class ExactLikesApi : public NotificationsApi {
+ protected:
+  ExactLikesApi() : NotificationsApi({.exact_like_notifications = 2}) {}
+  Reply like(const User& who, const std::string& post_id, std::string_view action = "favourite") {
+    return post("/api/v1/statuses/" + post_id + "/" + std::string(action), {}, who.token);
+  }
+  // The grouped list's like group of `post_id`: "count:sample usernames".
+  std::string like_group(const std::string& post_id) {
+    auto page = json(get("/api/v2/notifications", ann_.token));
+    for (const auto& g : page.at("notification_groups").as_array()) {
+      if (str(g, "group_key") != "favourite-" + post_id) continue;
+      return std::to_string(num(g, "notifications_count")) + ":" +
+             std::to_string(g.at("sample_account_ids").as_array().size());
+    }
+    return "none";
+  }
+};
+
+TEST_F(ExactLikesApi, FirstLikesNotifyOneByOneAndLaterOnesShareANotice) {
+  const User dan = register_user("dan");
+  const User eve = register_user("eve");
+  const std::string photo = post_status(ann_, "the garden");
+  tick();
+  ASSERT_EQ(like(bob_, photo).status, 200);
+  tick();
+  ASSERT_EQ(like(cat_, photo).status, 200);
+  tick();
+  ASSERT_EQ(like(cat_, photo).status, 200);  // again: nothing new
+  EXPECT_EQ(kinds(ann_), (Strings{"favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(like_group(photo), "2:2");
+  // Beyond the first two, the post's one notice stands for the rest, naming the newest liker
+  // (it moves at most once a minute).
+  clock().advance_ms(61'000);
+  ASSERT_EQ(like(dan, photo).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{"favourite:dan", "favourite:cat", "favourite:bob"}));
+  clock().advance_ms(61'000);
+  ASSERT_EQ(like(eve, photo).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{"favourite:eve", "favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(like_group(photo), "4:4");
+  // A like taken back takes its notification with it; made again, it is new.
+  ASSERT_EQ(like(bob_, photo, "unfavourite").status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{"favourite:eve", "favourite:cat"}));
+  EXPECT_EQ(like_group(photo), "3:3");
+  // Dismissing the like group in v2 dismisses the likes' own notifications too.
+  ASSERT_EQ(post("/api/v2/notifications/favourite-" + photo + "/dismiss", {}, ann_.token).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{}));
+}
+
+TEST_F(ExactLikesApi, OtherPostsCountTheirOwnLikes) {
+  const std::string one = post_status(ann_, "one");
+  const std::string two = post_status(ann_, "two");
+  tick();
+  ASSERT_EQ(like(bob_, one).status, 200);
+  ASSERT_EQ(like(cat_, one).status, 200);
+  tick();
+  ASSERT_EQ(like(bob_, two).status, 200);
+  EXPECT_EQ(kinds(ann_), (Strings{"favourite:bob", "favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(get("/api/v1/notifications/unread_count", ann_.token).body, R"({"count":3})");
+  EXPECT_EQ(get("/api/v2/notifications/unread_count", ann_.token).body, R"({"count":2})");
 }
 
 }  // namespace

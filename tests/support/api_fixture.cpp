@@ -77,6 +77,7 @@ void ApiTest::start_instance() {
   config.max_upload_mb = options_.max_upload_mb;
   config.large_account_followers = options_.large_account_followers;
   config.comments_ranked_limit = options_.comments_ranked_limit;
+  config.exact_like_notifications = options_.exact_like_notifications;
   config.media_wait_ms = options_.media_wait_ms;
   config.trusted_proxies = options_.trusted_proxies;
   instance_ = std::make_unique<app::Instance>(config, &clock_);

@@ -35,6 +35,7 @@ struct ServerOptions {
   size_t max_upload_mb = 16;
   int64_t large_account_followers = 10'000;
   size_t comments_ranked_limit = 5000;
+  size_t exact_like_notifications = 1000;  // --exact-like-notifications
   // Generous: tests check what an upload returns, not how fast (a loaded machine under ASan took
   // over 3 s for one photo). A paused processor answers 202 at once whatever this is.
   int64_t media_wait_ms = 60'000;

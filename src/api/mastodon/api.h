@@ -15,6 +15,7 @@
 #include "social/posts/likes.h"
 #include "social/photos/media.h"
 #include "social/care/memories.h"
+#include "social/graph/notification_policy.h"
 #include "social/graph/notifications.h"
 #include "social/identity/oauth.h"
 #include "social/identity/sessions.h"
@@ -77,6 +78,7 @@ struct ApiServices {
   social::MemoryService& memories;
   social::CommentHoldService& holds;
   social::FilterService& filters;
+  social::NotificationPolicyService& notification_policies;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -120,6 +122,7 @@ void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
+void register_notification_request_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
