@@ -50,6 +50,7 @@ struct Instance::Impl {
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
   std::unique_ptr<social::NotificationPolicyService> notification_policies;
+  std::unique_ptr<social::PushService> push;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -203,6 +204,7 @@ Status Instance::start(std::ostream* access_log) {
       std::make_unique<social::NotificationPolicyService>(deps, *m.accounts, *m.posts);
   m.posts->set_notification_gate(m.notification_policies.get());
   m.relationships->set_notification_gate(m.notification_policies.get());
+  m.push = std::make_unique<social::PushService>(deps);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
@@ -224,7 +226,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters, *m.notification_policies};
+                            *m.holds, *m.filters, *m.notification_policies, *m.push};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).

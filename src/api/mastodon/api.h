@@ -21,6 +21,7 @@
 #include "social/identity/sessions.h"
 #include "social/posts/posts.h"
 #include "social/identity/preferences.h"
+#include "social/identity/push.h"
 #include "social/identity/profiles.h"
 #include "social/posts/reblogs.h"
 #include "social/graph/relationships.h"
@@ -79,6 +80,7 @@ struct ApiServices {
   social::CommentHoldService& holds;
   social::FilterService& filters;
   social::NotificationPolicyService& notification_policies;
+  social::PushService& push;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -123,6 +125,7 @@ void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
 void register_notification_request_routes(http::Router& router, ApiServices& s);
+void register_push_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
