@@ -204,6 +204,7 @@ Status Instance::start(std::ostream* access_log) {
       std::make_unique<social::NotificationPolicyService>(deps, *m.accounts, *m.posts);
   m.posts->set_notification_gate(m.notification_policies.get());
   m.relationships->set_notification_gate(m.notification_policies.get());
+  m.notifications->set_notification_gate(m.notification_policies.get());
   m.push = std::make_unique<social::PushService>(deps);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);

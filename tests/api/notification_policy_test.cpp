@@ -175,9 +175,10 @@ TEST_F(NotificationPolicyApi, NotFollowingFiltersStrangersAndLetsFriendsThrough)
   auto summary = json(get("/api/v2/notifications/policy", ann_.token)).at("summary");
   EXPECT_EQ(num(summary, "pending_requests_count"), 1);
   EXPECT_EQ(num(summary, "pending_notifications_count"), 3);
-  // The grouped like count stays the post's exact like count.
+  // The grouped like count stays the post's exact like count, but names only the friend.
   auto groups = json(get("/api/v2/notifications", ann_.token)).at("notification_groups");
   EXPECT_EQ(num(groups.as_array()[0], "notifications_count"), 2);
+  EXPECT_EQ(groups.as_array()[0].at("sample_account_ids"), (bj::array{cat_.id}));
 }
 
 TEST_F(NotificationPolicyApi, DropStoresNothing) {

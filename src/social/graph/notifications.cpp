@@ -425,6 +425,14 @@ Result<std::vector<Id>> NotificationService::newest_likers(const Viewer& viewer,
       if (out.size() >= limit) break;
       if (a.to == viewer.account_id) continue;
       KINDRED_ASSIGN_OR_RETURN(bool welcome, from_welcome(viewer, a.to));
+      if (welcome && gate_) {
+        // A liker the viewer's notification policy filters or drops is not named (the count,
+        // the post's exact like count, still includes them).
+        KINDRED_ASSIGN_OR_RETURN(Delivery d, gate_->decide(viewer.account_id,
+                                                           NotificationType::kFavourite, a.to,
+                                                           nullptr));
+        welcome = d == Delivery::kAccept;
+      }
       if (welcome) out.push_back(a.to);
     }
     if (!range.more || range.items.empty()) break;

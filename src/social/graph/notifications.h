@@ -173,6 +173,9 @@ class NotificationService {
   NotificationService(Deps deps, const AccountService& accounts, const PostService& posts,
                       const RelationshipService& relationships)
       : deps_(deps), accounts_(accounts), posts_(posts), relationships_(relationships) {}
+  // Set once at start-up, before serving: the viewer's notification policy, which decides whom
+  // a like group names. Not owned; may be null (every liker named).
+  void set_notification_gate(const NotificationGate* gate) { gate_ = gate; }
 
   Result<Page<NotificationView>> list(const Viewer& viewer, const NotificationQuery& q) const;
   // Errors: NotFound if absent, not the viewer's, or no longer shown.
@@ -242,6 +245,7 @@ class NotificationService {
   const AccountService& accounts_;
   const PostService& posts_;
   const RelationshipService& relationships_;
+  const NotificationGate* gate_ = nullptr;
 };
 
 std::string encode_notification(const Notification& n);
