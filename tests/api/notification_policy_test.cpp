@@ -17,16 +17,6 @@ constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
 class NotificationPolicyApi : public ThreePeopleApi {
  protected:
-  // (type, account username) of each notification in the v1 list, newest first.
-  Strings kinds(const User& who) {
-    auto r = get("/api/v1/notifications", who.token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    Strings out;
-    const bj::value list = json(r);
-    for (const auto& n : list.as_array())
-      out.push_back(str(n, "type") + ":" + str(n.at("account"), "username"));
-    return out;
-  }
   // The group keys of the grouped list's groups' types, newest first.
   Strings grouped_types(const User& who) {
     auto r = get("/api/v2/notifications", who.token);
@@ -169,7 +159,7 @@ TEST_F(NotificationPolicyApi, NotFollowingFiltersStrangersAndLetsFriendsThrough)
   ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, bob_.token).status, 200);
   ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, cat_.token).status, 200);
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:cat", "mention:cat"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:cat", "mention:cat"}));
   EXPECT_EQ(grouped_types(ann_), (Strings{"favourite", "mention"}));
   EXPECT_EQ(requests_of(ann_), (Strings{"bob:3"}));
   auto summary = json(get("/api/v2/notifications/policy", ann_.token)).at("summary");
@@ -185,7 +175,7 @@ TEST_F(NotificationPolicyApi, DropStoresNothing) {
   ASSERT_EQ(set_policy(ann_, R"({"for_not_following":"drop"})").status, 200);
   post_status(bob_, "@ann hello");
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
   EXPECT_EQ(requests_of(ann_), (Strings{}));
   EXPECT_EQ(num(json(get("/api/v2/notifications/policy", ann_.token)).at("summary"),
                 "pending_notifications_count"),
@@ -195,39 +185,39 @@ TEST_F(NotificationPolicyApi, DropStoresNothing) {
             200);
   post_status(cat_, "@ann hi");
   EXPECT_EQ(requests_of(ann_), (Strings{}));
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
 }
 
 TEST_F(NotificationPolicyApi, PrivateMentionsFromStrangersAreFilteredByDefault) {
   const std::string mine = post_status(ann_, "@cat a private note", {{"visibility", "direct"}});
   post_status(bob_, "@ann psst", {{"visibility", "direct"}});
   post_status(cat_, "@ann in public");
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:cat"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"mention:cat"}));
   EXPECT_EQ(requests_of(ann_), (Strings{"bob:1"}));
   // A reply to one of her own posts is a response, and those she follows always get through.
   post_status(cat_, "@ann answering", {{"visibility", "direct"}, {"in_reply_to_id", mine}});
   follow(ann_, bob_);
   post_status(bob_, "@ann again", {{"visibility", "direct"}});
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob", "mention:cat", "mention:cat"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"mention:bob", "mention:cat", "mention:cat"}));
 }
 
 TEST_F(NotificationPolicyApi, NewAccountsAreThoseYoungerThanThirtyDays) {
   ASSERT_EQ(set_policy(ann_, R"({"for_new_accounts":"filter"})").status, 200);
   post_status(bob_, "@ann I am new here");
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
   clock().advance_ms(31 * kDayMs);
   post_status(bob_, "@ann a month on");
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"mention:bob"}));
 }
 
 TEST_F(NotificationPolicyApi, NotFollowersCountsFollowsOfThreeDaysOrMore) {
   ASSERT_EQ(set_policy(ann_, R"({"for_not_followers":"filter"})").status, 200);
   follow(bob_, ann_);
   post_status(bob_, "@ann just followed you");
-  EXPECT_EQ(kinds(ann_), (Strings{})) << "the follow itself and the mention: a follower of minutes";
+  EXPECT_EQ(notification_kinds(ann_), (Strings{})) << "the follow itself and the mention: a follower of minutes";
   clock().advance_ms(4 * kDayMs);
   post_status(bob_, "@ann four days on");
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"mention:bob"}));
   EXPECT_EQ(requests_of(ann_), (Strings{"bob:2"}));
 }
 

@@ -23,15 +23,6 @@ class NotificationRequestsApi : public ThreePeopleApi {
                                ann_.token);
     ASSERT_EQ(r.status, 200) << r.body;
   }
-  Strings kinds(const User& who) {
-    auto r = get("/api/v1/notifications", who.token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    Strings out;
-    const bj::value list = json(r);
-    for (const auto& n : list.as_array())
-      out.push_back(str(n, "type") + ":" + str(n.at("account"), "username"));
-    return out;
-  }
   // username:count of each request, newest first.
   Strings requests_of(const User& who, std::string_view query = "") {
     auto r = get("/api/v1/notifications/requests" + std::string(query), who.token);
@@ -78,7 +69,7 @@ TEST_F(NotificationRequestsApi, ARequestGathersOneSendersFilteredNotifications) 
   EXPECT_EQ(get("/api/v1/notifications/requests/" + id, bob_.token).status, 404) << "not his";
   EXPECT_EQ(get("/api/v1/notifications/requests/12345", ann_.token).status, 404);
   EXPECT_EQ(get("/api/v1/notifications/requests/x", ann_.token).status, 404);
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
   EXPECT_EQ(get("/api/v1/notifications/unread_count", ann_.token).body, R"({"count":0})");
   EXPECT_EQ(get("/api/v2/notifications/unread_count", ann_.token).body, R"({"count":0})");
   EXPECT_EQ(
@@ -127,11 +118,11 @@ TEST_F(NotificationRequestsApi, AcceptingMovesThemBackAndLetsTheSenderThrough) {
   EXPECT_EQ(r.body, "{}");
   EXPECT_EQ(requests_of(ann_), (Strings{"cat:1"}));
   // Back in their places in time.
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:bob", "mention:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:bob", "mention:bob"}));
   EXPECT_EQ(get("/api/v1/notifications/requests/" + id, ann_.token).status, 404);
   EXPECT_EQ(post("/api/v1/notifications/requests/" + id + "/accept", {}, ann_.token).status, 404);
   post_status(bob_, "@ann now you hear me");
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:bob", "favourite:bob", "mention:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"mention:bob", "favourite:bob", "mention:bob"}));
   EXPECT_EQ(requests_of(ann_), (Strings{"cat:1"}));
   EXPECT_EQ(get("/api/v1/notifications/requests/merged", ann_.token).body, R"({"merged":true})");
 }
@@ -142,7 +133,7 @@ TEST_F(NotificationRequestsApi, DismissingDropsThemAndANewRequestMayOpenLater) {
   auto r = post("/api/v1/notifications/requests/" + id + "/dismiss", {}, ann_.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(requests_of(ann_), (Strings{}));
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
   EXPECT_EQ(post("/api/v1/notifications/requests/" + id + "/dismiss", {}, ann_.token).status, 404);
   EXPECT_EQ(post("/api/v1/notifications/requests/" + id + "/dismiss", {}, bob_.token).status, 404);
   tick();
@@ -162,7 +153,7 @@ TEST_F(NotificationRequestsApi, BulkAcceptAndDismissTakeIdsAndPassOverOthers) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "{}");
   EXPECT_EQ(requests_of(ann_), (Strings{"dan:1"}));
-  EXPECT_EQ(kinds(ann_).size(), 2u);
+  EXPECT_EQ(notification_kinds(ann_).size(), 2u);
   // Someone else's request is not theirs to dismiss.
   ASSERT_EQ(
       post("/api/v1/notifications/requests/dismiss", {{"id", bj::array{d}}}, bob_.token).status,
@@ -172,7 +163,7 @@ TEST_F(NotificationRequestsApi, BulkAcceptAndDismissTakeIdsAndPassOverOthers) {
       post("/api/v1/notifications/requests/dismiss", {{"id", bj::array{d}}}, ann_.token).status,
       200);
   EXPECT_EQ(requests_of(ann_), (Strings{}));
-  EXPECT_EQ(kinds(ann_).size(), 2u);
+  EXPECT_EQ(notification_kinds(ann_).size(), 2u);
   EXPECT_EQ(post("/api/v1/notifications/requests/dismiss", {}, ann_.token).status, 200)
       << "none given";
 }

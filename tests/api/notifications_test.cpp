@@ -15,16 +15,6 @@ using Strings = std::vector<std::string>;
 class NotificationsApi : public ThreePeopleApi {
  protected:
   explicit NotificationsApi(ServerOptions options = {}) : ThreePeopleApi(options) {}
-  // (type, account username) of each notification, newest first.
-  Strings kinds(const User& who, std::string_view query = "") {
-    auto r = get("/api/v1/notifications" + std::string(query), who.token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    Strings out;
-    const boost::json::value list = json(r);
-    for (const auto& n : list.as_array())
-      out.push_back(str(n, "type") + ":" + str(n.at("account"), "username"));
-    return out;
-  }
   void tick() { clock().advance_ms(1000); }
 };
 
@@ -41,7 +31,7 @@ TEST_F(NotificationsApi, MentionsFollowsAndLikes) {
   const std::string reply = post_status(cat_, "lovely", {{"in_reply_to_id", photo}});
   tick();
   post_status(bob_, "hey @ann, look");
-  EXPECT_EQ(kinds(ann_),
+  EXPECT_EQ(notification_kinds(ann_),
             (Strings{"mention:bob", "mention:cat", "follow:cat", "favourite:cat", "favourite:bob"}));
 
   auto list = json(get("/api/v1/notifications", ann_.token));
@@ -49,12 +39,12 @@ TEST_F(NotificationsApi, MentionsFollowsAndLikes) {
   EXPECT_FALSE(str(list.as_array()[1], "created_at").empty());
   EXPECT_FALSE(list.as_array()[2].as_object().contains("status"));  // follows carry none
 
-  EXPECT_EQ(kinds(ann_, "?types[]=mention"), (Strings{"mention:bob", "mention:cat"}));
-  EXPECT_EQ(kinds(ann_, "?exclude_types[]=mention"),
+  EXPECT_EQ(notification_kinds(ann_, "?types[]=mention"), (Strings{"mention:bob", "mention:cat"}));
+  EXPECT_EQ(notification_kinds(ann_, "?exclude_types[]=mention"),
             (Strings{"follow:cat", "favourite:cat", "favourite:bob"}));
-  EXPECT_EQ(kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat", "favourite:cat"}));
-  EXPECT_EQ(kinds(ann_, "?types[]=reblog"), (Strings{}));  // nobody reblogged anything
-  EXPECT_EQ(kinds(bob_), (Strings{}));  // acting yourself notifies nobody else
+  EXPECT_EQ(notification_kinds(ann_, "?account_id=" + cat_.id), (Strings{"mention:cat", "follow:cat", "favourite:cat"}));
+  EXPECT_EQ(notification_kinds(ann_, "?types[]=reblog"), (Strings{}));  // nobody reblogged anything
+  EXPECT_EQ(notification_kinds(bob_), (Strings{}));  // acting yourself notifies nobody else
   EXPECT_EQ(get("/api/v1/notifications").status, 401);
   EXPECT_EQ(get("/api/v1/notifications?limit=x", ann_.token).status, 422);
 }
@@ -63,10 +53,10 @@ TEST_F(NotificationsApi, UndoneActionsAndDeletedPostsDisappear) {
   const std::string photo = post_status(ann_, "photo");
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
   const std::string mention = post_status(cat_, "@ann hello, " + photo);
-  EXPECT_EQ(kinds(ann_).size(), 2u);
+  EXPECT_EQ(notification_kinds(ann_).size(), 2u);
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/unfollow", {}, bob_.token).status, 200);
   ASSERT_EQ(del("/api/v1/statuses/" + mention, cat_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
 }
 
 TEST_F(NotificationsApi, BlocksAndMutesHideNotifications) {
@@ -74,17 +64,17 @@ TEST_F(NotificationsApi, BlocksAndMutesHideNotifications) {
   post_status(cat_, "@ann two");
   ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/block", {}, ann_.token).status, 200);
   ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/mute", {}, ann_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
   ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/mute", {{"notifications", false}}, ann_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"mention:cat"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"mention:cat"}));
 }
 
 TEST_F(NotificationsApi, FollowRequestsNotifyTheLockedAccount) {
   ASSERT_EQ(http().patch_form("/api/v1/accounts/update_credentials", "locked=true", ann_.token).status, 200);
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"follow_request:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"follow_request:bob"}));
   ASSERT_EQ(post("/api/v1/follow_requests/" + bob_.id + "/authorize", {}, ann_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{}));  // no longer a request
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));  // no longer a request
 }
 
 TEST_F(NotificationsApi, GetDismissClearAndPaging) {
@@ -104,15 +94,15 @@ TEST_F(NotificationsApi, GetDismissClearAndPaging) {
   Reply not_his = post("/api/v1/notifications/" + id + "/dismiss", {}, bob_.token);
   EXPECT_EQ(not_his.status, 404) << "not his: as Mastodon, it is not found";
   EXPECT_EQ(not_his.body, R"({"error":"Record not found"})");
-  EXPECT_EQ(kinds(ann_).size(), 5u);
+  EXPECT_EQ(notification_kinds(ann_).size(), 5u);
   ASSERT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, ann_.token).status, 200);
   EXPECT_EQ(get("/api/v1/notifications/" + id, ann_.token).status, 404);
-  EXPECT_EQ(kinds(ann_).size(), 4u);
+  EXPECT_EQ(notification_kinds(ann_).size(), 4u);
   EXPECT_EQ(post("/api/v1/notifications/" + id + "/dismiss", {}, ann_.token).status, 404)
       << "already dismissed";
   EXPECT_EQ(post("/api/v1/notifications/12345/dismiss", {}, ann_.token).status, 404);
   ASSERT_EQ(post("/api/v1/notifications/clear", {}, ann_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
   EXPECT_EQ(post("/api/v1/notifications/clear", {}).status, 401);
 }
 
@@ -147,24 +137,24 @@ TEST_F(ExactLikesApi, FirstLikesNotifyOneByOneAndLaterOnesShareANotice) {
   ASSERT_EQ(like(cat_, photo).status, 200);
   tick();
   ASSERT_EQ(like(cat_, photo).status, 200);  // again: nothing new
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:cat", "favourite:bob"}));
   EXPECT_EQ(like_group(photo), "2:2");
   // Beyond the first two, the post's one notice stands for the rest, naming the newest liker
   // (it moves at most once a minute).
   clock().advance_ms(61'000);
   ASSERT_EQ(like(dan, photo).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:dan", "favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:dan", "favourite:cat", "favourite:bob"}));
   clock().advance_ms(61'000);
   ASSERT_EQ(like(eve, photo).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:eve", "favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:eve", "favourite:cat", "favourite:bob"}));
   EXPECT_EQ(like_group(photo), "4:4");
   // A like taken back takes its notification with it; made again, it is new.
   ASSERT_EQ(like(bob_, photo, "unfavourite").status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:eve", "favourite:cat"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:eve", "favourite:cat"}));
   EXPECT_EQ(like_group(photo), "3:3");
   // Dismissing the like group in v2 dismisses the likes' own notifications too.
   ASSERT_EQ(post("/api/v2/notifications/favourite-" + photo + "/dismiss", {}, ann_.token).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
 }
 
 TEST_F(ExactLikesApi, OtherPostsCountTheirOwnLikes) {
@@ -175,7 +165,7 @@ TEST_F(ExactLikesApi, OtherPostsCountTheirOwnLikes) {
   ASSERT_EQ(like(cat_, one).status, 200);
   tick();
   ASSERT_EQ(like(bob_, two).status, 200);
-  EXPECT_EQ(kinds(ann_), (Strings{"favourite:bob", "favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:bob", "favourite:cat", "favourite:bob"}));
   EXPECT_EQ(get("/api/v1/notifications/unread_count", ann_.token).body, R"({"count":3})");
   EXPECT_EQ(get("/api/v2/notifications/unread_count", ann_.token).body, R"({"count":2})");
 }

@@ -242,6 +242,17 @@ ApiTest::Reply ApiTest::follow_link(const Reply& page, std::string_view rel,
   return get(url.substr(kBaseUrl.size()), token);
 }
 
+std::vector<std::string> ApiTest::notification_kinds(const User& who, std::string_view query) {
+  Reply r = get("/api/v1/notifications" + std::string(query), who.token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::vector<std::string> out;
+  const boost::json::value list = json(r);
+  if (!list.is_array()) return out;
+  for (const auto& n : list.as_array())
+    out.push_back(str(n, "type") + ":" + str(n.at("account"), "username"));
+  return out;
+}
+
 boost::json::object ApiTest::me(const User& user) {
   Reply r = get("/api/v1/accounts/verify_credentials", user.token);
   if (r.status != 200 || !json(r).is_object()) {

@@ -115,6 +115,9 @@ class ApiTest : public ::testing::Test {
   Reply follow_link(const Reply& page, std::string_view rel, std::string_view token = "");
   // GET /api/v1/accounts/verify_credentials as `user`.
   boost::json::object me(const User& user);
+  // "type:username" of each of `who`'s notifications in the v1 list (GET /api/v1/notifications
+  // with `query`), newest first; records a failure unless the list answers 200.
+  std::vector<std::string> notification_kinds(const User& who, std::string_view query = "");
   // GET /api/v1/instance's stats (user_count, status_count).
   boost::json::object stats();
 
