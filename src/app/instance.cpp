@@ -55,6 +55,8 @@ struct Instance::Impl {
   std::unique_ptr<social::ConversationService> conversations;
   std::unique_ptr<social::TrendService> trends;
   std::unique_ptr<social::TagService> tags;
+  std::unique_ptr<social::NotificationPolicyService> notification_policies;
+  std::unique_ptr<social::PushService> push;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -167,6 +169,7 @@ Status Instance::start(std::ostream* access_log) {
 
   m.social_config.max_status_chars = c.max_characters;
   m.social_config.comments_ranked_limit = c.comments_ranked_limit;
+  m.social_config.exact_like_notifications = c.exact_like_notifications;
   m.api_config.title = c.title;
   m.web_config.title = c.title;
   m.web_config.rate_limits = c.rate_limits;
@@ -209,6 +212,12 @@ Status Instance::start(std::ostream* access_log) {
   m.tags = std::make_unique<social::TagService>(deps, *m.accounts, *m.trends);
   m.notifications = std::make_unique<social::NotificationService>(deps, *m.accounts, *m.posts,
                                                                    *m.relationships);
+  m.notification_policies =
+      std::make_unique<social::NotificationPolicyService>(deps, *m.accounts, *m.posts);
+  m.posts->set_notification_gate(m.notification_policies.get());
+  m.relationships->set_notification_gate(m.notification_policies.get());
+  m.notifications->set_notification_gate(m.notification_policies.get());
+  m.push = std::make_unique<social::PushService>(deps);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
   m.memories = std::make_unique<social::MemoryService>(deps, *m.accounts, *m.posts, *m.preferences);
@@ -236,7 +245,8 @@ Status Instance::start(std::ostream* access_log) {
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
-                            *m.list_service, *m.conversations, *m.tags, *m.trends};
+                            *m.list_service, *m.conversations, *m.tags, *m.trends,
+                            *m.notification_policies, *m.push};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).

@@ -92,6 +92,12 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_MEDIA_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve->add_option("--exact-like-notifications", config.exact_like_notifications,
+                    "Likes of a post that each notify its author (the v1 notifications list "
+                    "names every liker); later likes share one notice per post")
+      ->envname("KINDRED_EXACT_LIKE_NOTIFICATIONS")
+      ->check(CLI::Range(size_t{0}, size_t{1'000'000}))
+      ->capture_default_str();
   serve->add_option("--large-account-followers", config.large_account_followers,
                     "Followers above which an account's posts are merged into home feeds when "
                     "read instead of written into each follower's feed")

@@ -31,6 +31,9 @@ struct ServeConfig {
   int64_t large_account_followers = 10'000;  // above this, posts are merged into feeds when read
   // The "top" comment order ranks this many newest direct replies of a post; older ones follow.
   size_t comments_ranked_limit = 5000;
+  // A post's first this many likes notify its author one by one (the v1 list names each liker);
+  // the likes beyond share one like notice.
+  size_t exact_like_notifications = 1000;
   // How long POST /api/v2/media waits for processing before answering 202 (Mastodon's v2 answers
   // at once; a photo on this machine is ready in well under a second).
   int64_t media_wait_ms = 3000;

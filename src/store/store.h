@@ -29,6 +29,8 @@ enum class ObjectType : uint8_t {
   kReport = 29,       // a report to the moderators (social::Report)
   kList = 20,         // a person's list of accounts (social::List)
   kConversation = 21, // a person's direct conversation (social::Conversation)
+  kNotificationPolicy = 22,  // an account's notification policy (social::NotificationPolicy), by its id
+  kPushSubscription = 23,    // a Web Push subscription (social::PushSubscription), by its token's id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -95,6 +97,14 @@ enum class AssocType : uint16_t {
   kFeaturedTags = 70,  // account -> its featured tag id (position: the same); data: the name
   kAccountTagStatuses = 71,  // social::account_tag_node(account, tag) -> its public or unlisted
                              // status using the tag (featured tags' counts); counted
+  // Notification requests (social::NotificationPolicyService): notifications the recipient's
+  // policy filtered, one request per sender.
+  kNotificationRequests = 64,     // account -> sender with filtered notifications (position: the
+                                  // request id, the first filtered notification's id); counted
+  kRequestNotifications = 65,     // request node (social::request_node) -> filtered notification
+                                  // id; data: social::Notification; counted
+  kNotificationRequestIds = 66,   // account -> request id; data: the sender's id (decimal)
+  kNotificationPermissions = 67,  // account -> sender whose request it accepted (always let through)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

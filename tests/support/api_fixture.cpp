@@ -77,6 +77,7 @@ void ApiTest::start_instance() {
   config.max_upload_mb = options_.max_upload_mb;
   config.large_account_followers = options_.large_account_followers;
   config.comments_ranked_limit = options_.comments_ranked_limit;
+  config.exact_like_notifications = options_.exact_like_notifications;
   config.media_wait_ms = options_.media_wait_ms;
   config.trusted_proxies = options_.trusted_proxies;
   config.demo = options_.demo;
@@ -240,6 +241,17 @@ ApiTest::Reply ApiTest::follow_link(const Reply& page, std::string_view rel,
     return Reply{};
   }
   return get(url.substr(kBaseUrl.size()), token);
+}
+
+std::vector<std::string> ApiTest::notification_kinds(const User& who, std::string_view query) {
+  Reply r = get("/api/v1/notifications" + std::string(query), who.token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::vector<std::string> out;
+  const boost::json::value list = json(r);
+  if (!list.is_array()) return out;
+  for (const auto& n : list.as_array())
+    out.push_back(str(n, "type") + ":" + str(n.at("account"), "username"));
+  return out;
 }
 
 boost::json::object ApiTest::me(const User& user) {

@@ -35,6 +35,7 @@ struct ServerOptions {
   size_t max_upload_mb = 16;
   int64_t large_account_followers = 10'000;
   size_t comments_ranked_limit = 5000;
+  size_t exact_like_notifications = 1000;  // --exact-like-notifications
   // Generous: tests check what an upload returns, not how fast (a loaded machine under ASan took
   // over 3 s for one photo). A paused processor answers 202 at once whatever this is.
   int64_t media_wait_ms = 60'000;
@@ -115,6 +116,9 @@ class ApiTest : public ::testing::Test {
   Reply follow_link(const Reply& page, std::string_view rel, std::string_view token = "");
   // GET /api/v1/accounts/verify_credentials as `user`.
   boost::json::object me(const User& user);
+  // "type:username" of each of `who`'s notifications in the v1 list (GET /api/v1/notifications
+  // with `query`), newest first; records a failure unless the list answers 200.
+  std::vector<std::string> notification_kinds(const User& who, std::string_view query = "");
   // GET /api/v1/instance's stats (user_count, status_count).
   boost::json::object stats();
 

@@ -47,6 +47,8 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_timeline_routes(router, services_);
   register_notification_routes(router, services_);
   register_filter_routes(router, services_);
+  register_notification_request_routes(router, services_);
+  register_push_routes(router, services_);
   register_startup_routes(router, services_);
   register_domain_block_routes(router, services_);
   register_report_routes(router, services_);

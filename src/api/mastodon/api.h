@@ -17,11 +17,13 @@
 #include "social/posts/likes.h"
 #include "social/photos/media.h"
 #include "social/care/memories.h"
+#include "social/graph/notification_policy.h"
 #include "social/graph/notifications.h"
 #include "social/identity/oauth.h"
 #include "social/identity/sessions.h"
 #include "social/posts/posts.h"
 #include "social/identity/preferences.h"
+#include "social/identity/push.h"
 #include "social/identity/profiles.h"
 #include "social/posts/reblogs.h"
 #include "social/graph/relationships.h"
@@ -89,6 +91,8 @@ struct ApiServices {
   social::ConversationService& conversations;
   social::TagService& tags;
   social::TrendService& trends;
+  social::NotificationPolicyService& notification_policies;
+  social::PushService& push;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -132,6 +136,8 @@ void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
+void register_notification_request_routes(http::Router& router, ApiServices& s);
+void register_push_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 void register_domain_block_routes(http::Router& router, ApiServices& s);

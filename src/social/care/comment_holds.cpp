@@ -276,7 +276,10 @@ Result<PostView> CommentHoldService::approve(const Viewer& viewer, Id comment_id
         b.remove_assoc(p.in_reply_to_account_id, AssocType::kHeldComments, p.id);
         if (never_shown)
           for (Id mentioned : p.mention_ids)
-            add_notification(b, deps_.ids, mentioned, NotificationType::kMention, p.account_id, p.id);
+            KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, posts_.notification_gate(),
+                                                     mentioned, NotificationType::kMention,
+                                                     p.account_id, &p)
+                                        .status());
         return Status::ok();
       }));
   return posts_.view_of(viewer, std::move(post));

@@ -140,8 +140,16 @@ bool LikeNotices::claim(Id post, int64_t now_ms) {
   return true;
 }
 
-Status LikeNotices::add_to(store::Batch& batch, const Post& post, Id liker, Id like_id) {
-  if (liker == post.account_id || !claim(post.id, like_id.ms())) return Status::ok();
+Status LikeNotices::add_to(store::Batch& batch, const Post& post, Id liker, Id like_id,
+                           const NotificationGate* gate) {
+  if (liker == post.account_id) return Status::ok();
+  if (gate) {
+    // A like the author's policy filters or drops does not move the notice to its liker.
+    KINDRED_ASSIGN_OR_RETURN(Delivery d, gate->decide(post.account_id, NotificationType::kFavourite,
+                                                      liker, &post));
+    if (d != Delivery::kAccept) return Status::ok();
+  }
+  if (!claim(post.id, like_id.ms())) return Status::ok();
   store::RangeQuery q;
   q.limit = 8;  // normally one; more only if a move was lost between processes
   KINDRED_ASSIGN_OR_RETURN(auto old, deps_.store.assoc_range(post.id, AssocType::kLikeNoticeOf, q));
@@ -159,15 +167,31 @@ Status LikeNotices::add_to(store::Batch& batch, const Post& post, Id liker, Id l
   return Status::ok();
 }
 
-void add_notification(store::Batch& batch, IdGenerator& ids, Id recipient, NotificationType type,
-                      Id from_account, Id status_id) {
-  if (recipient == from_account || recipient.is_none()) return;
+Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const NotificationGate* gate,
+                            Id recipient, NotificationType type, Id from_account, const Post* post,
+                            Id id) {
+  if (recipient == from_account || recipient.is_none()) return Id();
+  Delivery d = Delivery::kAccept;
+  if (gate) {
+    KINDRED_ASSIGN_OR_RETURN(d, gate->decide(recipient, type, from_account, post));
+  }
+  if (d == Delivery::kDrop) return Id();
   Notification n;
-  n.id = ids.next();
+  n.id = id.is_none() ? ids.next() : id;
   n.type = type;
   n.from_account = from_account;
-  n.status_id = status_id;
+  n.status_id = post ? post->id : Id();
+  if (d == Delivery::kFilter) {
+    KINDRED_RETURN_IF_ERROR(gate->add_filtered(batch, recipient, n));
+    return Id();
+  }
   batch.add_assoc({recipient, AssocType::kNotifications, n.id, n.id, encode_notification(n)});
+  return n.id;
+}
+
+Id request_node(Id recipient, Id sender) {
+  // The same hash space as hashtags' nodes; a tag never holds ':'.
+  return tag_node("notification-request:" + recipient.to_string() + ":" + sender.to_string());
 }
 
 Result<bool> NotificationService::from_welcome(const Viewer& viewer, Id from) const {
@@ -178,7 +202,7 @@ Result<bool> NotificationService::from_welcome(const Viewer& viewer, Id from) co
 }
 
 Result<std::optional<NotificationView>> NotificationService::view_if_current(
-    const Viewer& viewer, const Notification& n) const {
+    const Viewer& viewer, const Notification& n, AssocType list) const {
   using None = std::optional<NotificationView>;
   const Id me = viewer.account_id;
   KINDRED_ASSIGN_OR_RETURN(bool welcome, from_welcome(viewer, n.from_account));
@@ -187,8 +211,14 @@ Result<std::optional<NotificationView>> NotificationService::view_if_current(
   // Still true? A taken-back like or an ended follow is not news any more.
   switch (n.type) {
     case NotificationType::kFavourite: {
-      KINDRED_ASSIGN_OR_RETURN(bool liked, s.assoc_exists(n.status_id, AssocType::kFavouritedBy, n.from_account));
-      if (!liked) return None();
+      auto like = s.get_assoc(n.status_id, AssocType::kFavouritedBy, n.from_account);
+      if (!like.has_value()) {
+        if (like.error().is_not_found()) return None();
+        return like.error();
+      }
+      // One like's own notification (v1) names that like: one taken back and made again has
+      // its own, newer one. (A like notice moves to newer likes; it stands while its like does.)
+      if (like->position != n.id && list == AssocType::kNotifications) return None();
       break;
     }
     case NotificationType::kFollow: {
@@ -288,6 +318,20 @@ Status NotificationService::walk(Id account, const ListQuery& page, size_t max_e
   }
 }
 
+Result<bool> NotificationService::v1_shows(const Viewer& viewer, const Entry& e) const {
+  if (e.list != AssocType::kLikeNotices) return true;
+  KINDRED_ASSIGN_OR_RETURN(int64_t likes,
+                           deps_.store.assoc_count(e.n.status_id, AssocType::kFavouritedBy));
+  if (likes <= static_cast<int64_t>(deps_.config.exact_like_notifications)) return false;
+  KINDRED_ASSIGN_OR_RETURN(bool own, deps_.store.assoc_exists(viewer.account_id,
+                                                              AssocType::kNotifications, e.n.id));
+  return !own;
+}
+
+bool NotificationService::v2_shows(const Entry& e) {
+  return !(e.list == AssocType::kNotifications && e.n.type == NotificationType::kFavourite);
+}
+
 Result<Page<NotificationView>> NotificationService::list(const Viewer& viewer,
                                                          const NotificationQuery& q) const {
   Page<NotificationView> page;
@@ -296,7 +340,9 @@ Result<Page<NotificationView>> NotificationService::list(const Viewer& viewer,
       [&](const Entry& e) -> Result<bool> {
         if (page.items.size() >= q.page.limit) return false;
         if (!q.matches(e.n)) return true;
-        KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n));
+        KINDRED_ASSIGN_OR_RETURN(bool shown, v1_shows(viewer, e));
+        if (!shown) return true;
+        KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n, e.list));
         if (v) {
           page.items.push_back(std::move(*v));
           page.positions.push_back(e.n.id);
@@ -318,7 +364,7 @@ Result<NotificationView> NotificationService::get(const Viewer& viewer, Id id) c
       return edge.error();
     }
     KINDRED_ASSIGN_OR_RETURN(Notification n, decode_notification(id, edge->data));
-    KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n));
+    KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n, list));
     if (!v) break;
     return std::move(*v);
   }
@@ -379,6 +425,14 @@ Result<std::vector<Id>> NotificationService::newest_likers(const Viewer& viewer,
       if (out.size() >= limit) break;
       if (a.to == viewer.account_id) continue;
       KINDRED_ASSIGN_OR_RETURN(bool welcome, from_welcome(viewer, a.to));
+      if (welcome && gate_) {
+        // A liker the viewer's notification policy filters or drops is not named (the count,
+        // the post's exact like count, still includes them).
+        KINDRED_ASSIGN_OR_RETURN(Delivery d, gate_->decide(viewer.account_id,
+                                                           NotificationType::kFavourite, a.to,
+                                                           nullptr));
+        welcome = d == Delivery::kAccept;
+      }
       if (welcome) out.push_back(a.to);
     }
     if (!range.more || range.items.empty()) break;
@@ -410,7 +464,7 @@ Result<GroupedPage> NotificationService::list_grouped(const Viewer& viewer,
   KINDRED_RETURN_IF_ERROR(walk(viewer.account_id, q.filter.page, limit * kWalkPerItem,
       [&](const Entry& e) -> Result<bool> {
         const Notification& n = e.n;
-        if (!q.filter.matches(n)) return true;
+        if (!q.filter.matches(n) || !v2_shows(e)) return true;
         const bool grouped = may_group(n.type);
         std::string key = group_key_of(n, grouped);
         if (auto it = index.find(key); it != index.end()) {
@@ -418,7 +472,7 @@ Result<GroupedPage> NotificationService::list_grouped(const Viewer& viewer,
           // two processes moving it at once) adds nothing.
           if (e.list == AssocType::kLikeNotices) return true;
           // A later member of a group already on the page (follows of one hour).
-          KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n));
+          KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n, e.list));
           if (!v) return true;
           auto& g = page.groups[it->second];
           g.count += 1;
@@ -441,7 +495,7 @@ Result<GroupedPage> NotificationService::list_grouped(const Viewer& viewer,
                                    newest_likers(viewer, n.status_id, NotificationGroup::kSampleAccounts));
           if (g.count <= 0 || g.sample_account_ids.empty()) return true;
         } else {
-          KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n));
+          KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, n, e.list));
           if (!v) return true;
           g.count = 1;
           g.sample_account_ids.push_back(n.from_account);
@@ -536,7 +590,7 @@ Result<GroupedPage> NotificationService::get_group(const Viewer& viewer,
       KINDRED_RETURN_IF_ERROR(walk(viewer.account_id, hour_window(k->hour), 4096,
           [&](const Entry& e) -> Result<bool> {
             if (e.list != AssocType::kNotifications || group_key_of(e.n, true) != key) return true;
-            KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n));
+            KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n, e.list));
             if (!v) return true;
             if (g.count++ == 0) {
               g.most_recent_id = e.n.id;
@@ -571,7 +625,7 @@ Result<std::vector<AccountView>> NotificationService::group_accounts(const Viewe
         [&](const Entry& e) -> Result<bool> {
           if (ids.size() >= limit) return false;
           if (e.list != AssocType::kNotifications || group_key_of(e.n, true) != key) return true;
-          KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n));
+          KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n, e.list));
           if (v && std::find(ids.begin(), ids.end(), e.n.from_account) == ids.end())
             ids.push_back(e.n.from_account);
           return true;
@@ -597,7 +651,7 @@ Status NotificationService::dismiss_group(const Viewer& viewer, std::string_view
         auto edge = deps_.store.get_assoc(viewer.account_id, AssocType::kLikeNotices, a.to);
         if (edge.has_value()) KINDRED_RETURN_IF_ERROR(dismiss(viewer, a.to));
       }
-      return Status::ok();
+      return dismiss_like_notifications(viewer, k->status);
     }
     case GroupKey::kTyped: {
       store::Batch b;
@@ -615,6 +669,22 @@ Status NotificationService::dismiss_group(const Viewer& viewer, std::string_view
   return Status::ok();
 }
 
+Status NotificationService::dismiss_like_notifications(const Viewer& viewer, Id post) {
+  // Only the post's first likes have notifications of their own, each with the like's id.
+  auto author = posts_.get(viewer, post);
+  if (!author.has_value()) return author.error().is_not_found() ? Status::ok() : author.error();
+  if (author->post.account_id != viewer.account_id) return Status::ok();
+  store::RangeQuery q;
+  q.oldest_first = true;
+  q.limit = deps_.config.exact_like_notifications;
+  KINDRED_ASSIGN_OR_RETURN(auto likes, deps_.store.assoc_range(post, AssocType::kFavouritedBy, q));
+  store::Batch b;
+  for (const auto& a : likes.items)
+    b.remove_assoc(viewer.account_id, AssocType::kNotifications, a.position);
+  if (b.empty()) return Status::ok();
+  return deps_.store.apply(b).status();
+}
+
 Result<int64_t> NotificationService::unread_count(const Viewer& viewer, const NotificationQuery& q,
                                                   size_t cap, bool grouped) const {
   KINDRED_ASSIGN_OR_RETURN(Markers m, markers(viewer));
@@ -627,9 +697,13 @@ Result<int64_t> NotificationService::unread_count(const Viewer& viewer, const No
   KINDRED_RETURN_IF_ERROR(walk(viewer.account_id, window, cap * 4,
       [&](const Entry& e) -> Result<bool> {
         if (static_cast<size_t>(count) >= cap) return false;
-        if (!q.matches(e.n)) return true;
+        if (!q.matches(e.n) || (grouped && !v2_shows(e))) return true;
+        if (!grouped) {
+          KINDRED_ASSIGN_OR_RETURN(bool shown, v1_shows(viewer, e));
+          if (!shown) return true;
+        }
         if (grouped && !keys.insert(group_key_of(e.n, true)).second) return true;
-        KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n));
+        KINDRED_ASSIGN_OR_RETURN(auto v, view_if_current(viewer, e.n, e.list));
         if (v) ++count;
         return true;
       }, more));

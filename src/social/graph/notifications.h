@@ -38,10 +38,37 @@ struct Notification {
   }
 };
 
+// Where a recipient's notification policy puts a new notification (Mastodon 4.3's
+// NotificationPolicy): in their notifications, in the sender's notification request, or nowhere.
+enum class Delivery : uint8_t { kAccept, kFilter, kDrop };
+
+// Decides and files new notifications by their recipient's policy. Implemented by
+// NotificationPolicyService; services that write notifications borrow one (null: every
+// notification is accepted). Thread-safe.
+class NotificationGate {
+ public:
+  virtual ~NotificationGate() = default;
+  // Where a notification of `type` from `from` to `recipient` goes. `post` is its post when it
+  // has one (a new post need not be stored yet). Cheap when the recipient's policy accepts
+  // everything: one cache lookup, no store read.
+  virtual Result<Delivery> decide(Id recipient, NotificationType type, Id from,
+                                  const Post* post) const = 0;
+  // Adds to `batch` the filtered notification `n` of `recipient`, in the request of its sender.
+  virtual Status add_filtered(store::Batch& batch, Id recipient, const Notification& n) const = 0;
+};
+
 // Adds the notification of `recipient` to `batch` (in the batch of the action that causes it,
-// so the two are written together). Nothing when the recipient is the actor.
-void add_notification(store::Batch& batch, IdGenerator& ids, Id recipient, NotificationType type,
-                      Id from_account, Id status_id = Id());
+// so the two are written together), where `gate` (may be null: accepted) puts it. `id`, when
+// given, is the notification's id (a like's notification takes the like's id); otherwise a new
+// one. Nothing when the recipient is the actor. Returns the id when the notification went into
+// the recipient's notifications, Id() when it was filtered, dropped or not written.
+Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const NotificationGate* gate,
+                            Id recipient, NotificationType type, Id from_account,
+                            const Post* post = nullptr, Id id = Id());
+
+// The store node whose kRequestNotifications edges hold `recipient`'s filtered notifications from
+// `sender` (a hash of the pair).
+Id request_node(Id recipient, Id sender);
 
 // Likes reach a post's author without a notification per like (a post liked 1.6 million times
 // would bury everything else, and a third write per like slowed the like storm by a third).
@@ -55,9 +82,11 @@ class LikeNotices {
   LikeNotices(Deps deps, int64_t refresh_ms = 60'000) : deps_(deps), refresh_ms_(refresh_ms) {}
 
   // Adds to `batch` (the like's own batch) the move of `post`'s like notice to this like, when
-  // the notice is older than the refresh interval or missing. Nothing for the author's own like.
-  // One hash lookup per like; one store read per post per interval.
-  Status add_to(store::Batch& batch, const Post& post, Id liker, Id like_id);
+  // the notice is older than the refresh interval or missing. Nothing for the author's own like,
+  // nor for one `gate` (may be null) does not accept. One hash lookup per like (and the gate's
+  // check); one store read per post per interval.
+  Status add_to(store::Batch& batch, const Post& post, Id liker, Id like_id,
+                const NotificationGate* gate);
 
  private:
   // Whether `post`'s notice is due a move at `now_ms`; if so, claims the move (later callers
@@ -144,6 +173,9 @@ class NotificationService {
   NotificationService(Deps deps, const AccountService& accounts, const PostService& posts,
                       const RelationshipService& relationships)
       : deps_(deps), accounts_(accounts), posts_(posts), relationships_(relationships) {}
+  // Set once at start-up, before serving: the viewer's notification policy, which decides whom
+  // a like group names. Not owned; may be null (every liker named).
+  void set_notification_gate(const NotificationGate* gate) { gate_ = gate; }
 
   Result<Page<NotificationView>> list(const Viewer& viewer, const NotificationQuery& q) const;
   // Errors: NotFound if absent, not the viewer's, or no longer shown.
@@ -192,17 +224,28 @@ class NotificationService {
   // of likes by others than the viewer.
   Result<std::vector<Id>> newest_likers(const Viewer& viewer, Id post, size_t limit) const;
   Result<int64_t> likes_by_others(const Viewer& viewer, Id post) const;
+  // Removes the viewer's notifications of the first likes of their `post`.
+  Status dismiss_like_notifications(const Viewer& viewer, Id post);
   // Fills accounts and statuses of `page` from its groups; drops groups whose post is gone.
   Status resolve(const Viewer& viewer, GroupedPage& page) const;
 
-  // The view if the notification is still to be shown; nullopt if not.
+  // The view if the notification (from `list`) is still to be shown; nullopt if not.
   Result<std::optional<NotificationView>> view_if_current(const Viewer& viewer,
-                                                          const Notification& n) const;
+                                                          const Notification& n,
+                                                          store::AssocType list) const;
+  // Whether the v1 list shows `e`. A post's first SocialConfig::exact_like_notifications likes
+  // have a notification each, so its like notice stands only for the likes beyond them: shown
+  // when the post has more likes than that and its like has no notification of its own.
+  Result<bool> v1_shows(const Viewer& viewer, const Entry& e) const;
+  // Whether grouped notifications show `e`: not a like's own notification, which the post's
+  // like group (from its notice) counts already.
+  static bool v2_shows(const Entry& e);
 
   Deps deps_;
   const AccountService& accounts_;
   const PostService& posts_;
   const RelationshipService& relationships_;
+  const NotificationGate* gate_ = nullptr;
 };
 
 std::string encode_notification(const Notification& n);

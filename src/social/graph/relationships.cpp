@@ -106,10 +106,14 @@ Result<RelationshipView> RelationshipService::follow(const Viewer& viewer, Id ta
     if (account.locked) {
       add_pair(b, viewer.account_id, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn,
                target, at);
-      add_notification(b, deps_.ids, target, NotificationType::kFollowRequest, viewer.account_id);
+      KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, target,
+                                               NotificationType::kFollowRequest, viewer.account_id)
+                                  .status());
     } else {
       add_pair(b, viewer.account_id, AssocType::kFollows, AssocType::kFollowedBy, target, at);
-      add_notification(b, deps_.ids, target, NotificationType::kFollow, viewer.account_id);
+      KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, target,
+                                               NotificationType::kFollow, viewer.account_id)
+                                  .status());
       KINDRED_RETURN_IF_ERROR(add_recent_posts_to_home(b, viewer.account_id, target));
     }
     KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());

@@ -38,6 +38,9 @@ class RelationshipService {
  public:
   RelationshipService(Deps deps, const AccountService& accounts)
       : deps_(deps), accounts_(accounts) {}
+  // Set once at start-up, before serving: the recipients' notification policies for follow
+  // notifications. Not owned; may be null (every notification accepted).
+  void set_notification_gate(const NotificationGate* gate) { gate_ = gate; }
 
   // Follows `target`, or asks to when it is locked. Errors: NotFound for an unknown account;
   // PermissionDenied for oneself or when either blocks the other.
@@ -87,6 +90,7 @@ class RelationshipService {
 
   Deps deps_;
   const AccountService& accounts_;
+  const NotificationGate* gate_ = nullptr;
 };
 
 // `viewer`'s mute of `target` if it is in force at `now_ms` (a timed mute runs out), read from

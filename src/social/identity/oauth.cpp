@@ -226,6 +226,7 @@ Status OAuthService::revoke(const App& app, std::string_view access_token) {
   store::Batch b;
   b.release_key(KeyspaceType::kTokenHash, hash);
   b.delete_object(ObjectType::kToken, token.id);
+  b.delete_object(ObjectType::kPushSubscription, token.id);  // its Web Push subscription goes too
   if (token.account_id.is_none()) b.remove_assoc(token.app_id, AssocType::kAppTokens, token.id);
   else b.remove_assoc(token.account_id, AssocType::kAccountTokens, token.id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
@@ -240,6 +241,7 @@ Status OAuthService::revoke_id(Id id) {
   store::Batch b;
   b.release_key(KeyspaceType::kTokenHash, token->hash);
   b.delete_object(ObjectType::kToken, token->id);
+  b.delete_object(ObjectType::kPushSubscription, token->id);
   if (token->account_id.is_none()) b.remove_assoc(token->app_id, AssocType::kAppTokens, token->id);
   else b.remove_assoc(token->account_id, AssocType::kAccountTokens, token->id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());

@@ -29,6 +29,10 @@ struct SocialConfig {
   // revokes its oldest. Tokens of a person never expire (as Mastodon's).
   int64_t app_token_lifetime_ms = 24LL * 60 * 60 * 1000;
   size_t app_tokens_per_app = 100;
+  // A post's first this many likes each notify its author in the v1 notifications list (as
+  // Mastodon's one notification per like); the likes beyond them share the post's one like notice
+  // (social::LikeNotices), so a celebrity's post does not write a notification per like.
+  size_t exact_like_notifications = 1000;
 };
 
 // What every service borrows: the store, the clock, the id generator and the rules. Built once in

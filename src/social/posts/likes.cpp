@@ -9,22 +9,43 @@ using store::AssocType;
 Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Post post, posts_.get_visible_post(viewer, post_id));
   KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
-  // No notification per like: the post's one like notice moves up now and then (LikeNotices).
   const Id at = deps_.ids.next();
   store::Batch b;
   b.add_assoc({target, AssocType::kFavouritedBy, viewer.account_id, at, {}});
   b.add_assoc({viewer.account_id, AssocType::kFavourites, target, at, {}});
   std::optional<Post> original;
   if (target == post.id) {
-    KINDRED_RETURN_IF_ERROR(notices_.add_to(b, post, viewer.account_id, at));
+    KINDRED_RETURN_IF_ERROR(add_like_notices(b, post, viewer.account_id, at));
   } else {
     KINDRED_ASSIGN_OR_RETURN(original, posts_.get_visible_post(viewer, target));
-    KINDRED_RETURN_IF_ERROR(notices_.add_to(b, *original, viewer.account_id, at));
+    KINDRED_RETURN_IF_ERROR(add_like_notices(b, *original, viewer.account_id, at));
   }
   KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
   // Only a new like counts towards trends: liking again changes nothing.
   if (trends_ && outcome.assoc_added[0]) trends_->liked(original ? *original : post, viewer.account_id);
   return posts_.view_of(viewer, std::move(post));
+}
+
+Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id liker, Id at) {
+  const NotificationGate* gate = posts_.notification_gate();
+  // The post's first likes each get a notification of their own (with the like's id), so the v1
+  // list names every liker; after that only the post's one like notice moves up now and then
+  // (LikeNotices), so a post liked 1.6 million times writes no notification per like. Both read
+  // from the store's in-memory count and edge caches.
+  if (liker != liked.account_id) {
+    KINDRED_ASSIGN_OR_RETURN(int64_t likes,
+                             deps_.store.assoc_count(liked.id, AssocType::kFavouritedBy));
+    if (likes < static_cast<int64_t>(deps_.config.exact_like_notifications)) {
+      KINDRED_ASSIGN_OR_RETURN(bool again,
+                               deps_.store.assoc_exists(liked.id, AssocType::kFavouritedBy, liker));
+      if (!again) {
+        KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate, liked.account_id,
+                                                 NotificationType::kFavourite, liker, &liked, at)
+                                    .status());
+      }
+    }
+  }
+  return notices_.add_to(b, liked, liker, at, gate);
 }
 
 Result<PostView> LikeService::unfavourite(const Viewer& viewer, Id post_id) {

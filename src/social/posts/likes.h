@@ -38,6 +38,8 @@ class LikeService {
   void set_trends(TrendService* trends) { trends_ = trends; }
 
  private:
+  // Adds to `b` (a like's batch) what tells `liked`'s author of the like `at` by `liker`.
+  Status add_like_notices(store::Batch& b, const Post& liked, Id liker, Id at);
   // The viewer's posts along `type` (kFavourites, kBookmarks), newest first.
   Result<Page<PostView>> saved(const Viewer& viewer, store::AssocType type, const ListQuery& q) const;
 

@@ -547,7 +547,9 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     b.add_assoc({post.in_reply_to_account_id, AssocType::kHeldComments, post.id, post.id, {}});
   } else {
     for (Id mentioned : post.mention_ids)
-      add_notification(b, deps_.ids, mentioned, NotificationType::kMention, author.id, post.id);
+      KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, mentioned,
+                                               NotificationType::kMention, author.id, &post)
+                                  .status());
   }
   // Durable until the followers' feeds have it, so a crash cannot lose the fan-out.
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, post.id, post.id, {}});
@@ -707,11 +709,9 @@ Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& origi
   for_each_index(r, [&](Id from, AssocType type) { b.add_assoc({from, type, r.id, r.id, {}}); });
   const size_t edge = b.assoc_adds.size();
   b.add_assoc({original.id, AssocType::kRebloggedBy, r.account_id, r.id, {}});
-  const size_t before_notification = b.assoc_adds.size();
-  add_notification(b, deps_.ids, original.account_id, NotificationType::kReblog, r.account_id,
-                   original.id);
-  const Id notification =
-      b.assoc_adds.size() > before_notification ? b.assoc_adds.back().assoc.to : Id();
+  KINDRED_ASSIGN_OR_RETURN(const Id notification,
+                           add_notification(b, deps_.ids, gate_, original.account_id,
+                                            NotificationType::kReblog, r.account_id, &original));
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, r.id, r.id, {}});
   KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
   if (!outcome.assoc_added[edge]) {

@@ -19,6 +19,7 @@ namespace kindred::social {
 
 class SupportService;
 class FilterService;
+class NotificationGate;
 
 struct NewPost {
   std::string text;
@@ -158,6 +159,11 @@ class PostService {
   void set_support(const SupportService* support) { support_ = support; }
   // Set once at start-up, before serving: fills PostView::filtered. Not owned; may be null.
   void set_filters(const FilterService* filters) { filters_ = filters; }
+  // Set once at start-up, before serving: the recipients' notification policies, which the
+  // services writing notifications (posts, reblogs, likes, held comments) consult. Not owned;
+  // may be null (every notification accepted).
+  void set_notification_gate(const NotificationGate* gate) { gate_ = gate; }
+  const NotificationGate* notification_gate() const { return gate_; }
   // The post as `viewer` sees it, with counts and flags; a reblog carries its original's view.
   // REQUIRES: `viewer` may see `post`. Errors: NotFound for a reblog whose original is deleted,
   // not visible to `viewer`, or whose reblog was undone.
@@ -191,6 +197,7 @@ class PostService {
   const SupportService* support_ = nullptr;
   const ReplyScreen* screen_ = nullptr;
   const FilterService* filters_ = nullptr;
+  const NotificationGate* gate_ = nullptr;
   // Decoded posts. A post changes only through update(), which refreshes its entry; deletion
   // leaves a tombstone.
   mutable RecordCache<Id, Post> cache_;
