@@ -48,3 +48,23 @@ int memorial(const VerifyConfig& config);
 int compact(const std::string& data_dir);
 
 }  // namespace kindred::app
+
+namespace kindred::app {
+
+struct AnnounceConfig {
+  std::string data_dir = "./data";
+  std::string text;       // publishes an announcement with this text
+  std::string starts_at;  // optional: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]Z" (UTC)
+  std::string ends_at;    // optional, same forms: hidden from then on
+  bool all_day = false;
+  std::string remove;     // the id of an announcement to remove instead
+  bool list = false;      // list the announcements instead
+};
+
+// `kindred admin announce`: publishes (--text), removes (--remove ID) or lists (--list) the
+// announcements every signed-in person sees in their app (GET /api/v1/announcements). Prints the
+// new id, or the list, on stdout. Exit codes: 0 done; 1 no store, a store error, or no such
+// announcement; 2 bad options (nothing changed). Needs the server stopped.
+int announce(const AnnounceConfig& config);
+
+}  // namespace kindred::app

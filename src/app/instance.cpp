@@ -49,6 +49,9 @@ struct Instance::Impl {
   std::unique_ptr<social::MemoryService> memories;
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
+  std::unique_ptr<social::AnnouncementService> announcements;
+  std::unique_ptr<social::ActivityService> activity;
+  std::unique_ptr<social::DiscoveryService> discovery;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -168,6 +171,8 @@ Status Instance::start(std::ostream* access_log) {
   m.web_config.max_status_chars = c.max_characters;
   m.web_config.description = m.api_config.description;
   m.api_config.contact_email = c.contact_email;
+  m.api_config.source_url = c.source_url;
+  m.api_config.data_dir = c.data_dir;
   m.api_config.registrations = c.registrations;
   m.api_config.max_status_chars = c.max_characters;
   m.api_config.rate_limits = c.rate_limits;
@@ -207,6 +212,10 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
+  m.announcements = std::make_unique<social::AnnouncementService>(deps);
+  m.activity = std::make_unique<social::ActivityService>(deps);
+  m.discovery = std::make_unique<social::DiscoveryService>(deps, *m.accounts);
+  KINDRED_RETURN_IF_ERROR(api::write_default_instance_texts(c.data_dir, c.title));
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -218,7 +227,8 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters};
+                            *m.holds, *m.filters, *m.announcements, *m.activity,
+                            *m.discovery};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).

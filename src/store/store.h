@@ -26,6 +26,7 @@ enum class ObjectType : uint8_t {
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
   kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
+  kAnnouncements = 26,  // every admin-made announcement (social::AnnouncementList), at kInstanceNode
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -76,6 +77,14 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
+  // Start-up routes (announcements, endorsements, notes, suggestions, conversation mutes).
+  kAnnouncementDismissals = 73,  // account -> announcement it dismissed (position: when)
+  kAnnouncementReactions = 74,   // reaction node (social::reaction_node) -> account; counted
+  kEndorsements = 75,     // account -> account it features on its profile (position: when)
+  kAccountNotes = 76,     // account -> account it wrote a private note about; data: the note
+  kSuggestionDismissals = 77,  // account -> account it asked not to be suggested (position: when)
+  kMutedConversations = 78,    // account -> root status of a thread it muted (position: when)
+  kWeeklyLogins = 79,     // week node (social::week_node) -> account active that week; counted
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -337,8 +337,11 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
                           [this](const std::vector<Id>& parents) { return load_many(parents); },
                           deps_.config.context_ancestors_limit));
   std::vector<bool> favourited, bookmarked, pinned;
+  bool any_thread_mutes = false;
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
+    KINDRED_ASSIGN_OR_RETURN(int64_t thread_mutes, deps_.store.assoc_count(me, AssocType::kMutedConversations));
+    any_thread_mutes = thread_mutes > 0;
     const auto flags = accounts_.viewer_flags(me);
     if (!flags || flags->any_bookmarks) {
       KINDRED_ASSIGN_OR_RETURN(bookmarked, deps_.store.assocs_exist(me, AssocType::kBookmarks, ids));
@@ -398,6 +401,10 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     if (viewer.signed_in()) {
       v.favourited = favourited[i];
       v.bookmarked = !bookmarked.empty() && bookmarked[i];
+      if (any_thread_mutes) {
+        KINDRED_ASSIGN_OR_RETURN(auto muted, thread_muted_by(post, {me}));
+        v.muted = muted[0];
+      }
     }
     if (v.viewer_is_author) {
       auto at = std::find(own.begin(), own.end(), post.id) - own.begin();
@@ -538,8 +545,12 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     b.add_assoc({post.in_reply_to_id, AssocType::kHeldReplies, post.id, post.id, {}});
     b.add_assoc({post.in_reply_to_account_id, AssocType::kHeldComments, post.id, post.id, {}});
   } else {
-    for (Id mentioned : post.mention_ids)
-      add_notification(b, deps_.ids, mentioned, NotificationType::kMention, author.id, post.id);
+    // Nobody who muted the thread hears of it.
+    KINDRED_ASSIGN_OR_RETURN(auto muted, thread_muted_by(post, post.mention_ids));
+    for (size_t i = 0; i < post.mention_ids.size(); ++i)
+      if (!muted[i])
+        add_notification(b, deps_.ids, post.mention_ids[i], NotificationType::kMention, author.id,
+                         post.id);
   }
   // Durable until the followers' feeds have it, so a crash cannot lose the fan-out.
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, post.id, post.id, {}});
@@ -700,8 +711,10 @@ Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& origi
   const size_t edge = b.assoc_adds.size();
   b.add_assoc({original.id, AssocType::kRebloggedBy, r.account_id, r.id, {}});
   const size_t before_notification = b.assoc_adds.size();
-  add_notification(b, deps_.ids, original.account_id, NotificationType::kReblog, r.account_id,
-                   original.id);
+  KINDRED_ASSIGN_OR_RETURN(auto muted, thread_muted_by(original, {original.account_id}));
+  if (!muted[0])
+    add_notification(b, deps_.ids, original.account_id, NotificationType::kReblog, r.account_id,
+                     original.id);
   const Id notification =
       b.assoc_adds.size() > before_notification ? b.assoc_adds.back().assoc.to : Id();
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, r.id, r.id, {}});
