@@ -39,6 +39,7 @@ struct ServerOptions {
   // over 3 s for one photo). A paused processor answers 202 at once whatever this is.
   int64_t media_wait_ms = 60'000;
   std::string trusted_proxies = "";  // --trusted-proxies
+  std::string source_url = "";       // --source-url; empty: the default
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
