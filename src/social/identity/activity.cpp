@@ -30,12 +30,13 @@ Id week_node(int64_t start_ms) {
 void ActivityService::note_active(Id account) {
   const int64_t week = week_start_ms(deps_.clock.now_ms());
   {
-    std::scoped_lock lock(mu_);
-    if (week != seen_week_ || seen_.size() >= kMaxSeen) {
-      seen_.clear();
-      seen_week_ = week;
+    Stripe& stripe = stripes_[std::hash<Id>()(account) % kStripes];
+    std::scoped_lock lock(stripe.mu);
+    if (week != stripe.week || stripe.seen.size() >= kMaxSeen / kStripes) {
+      stripe.seen.clear();
+      stripe.week = week;
     }
-    if (!seen_.insert(account).second) return;
+    if (!stripe.seen.insert(account).second) return;
   }
   store::Batch b;
   b.add_assoc({week_node(week), AssocType::kWeeklyLogins, account, deps_.ids.next(), {}});

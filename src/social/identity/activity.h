@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <mutex>
 #include <unordered_set>
@@ -45,9 +46,14 @@ class ActivityService {
                                              size_t weeks, int64_t newest_week_ms) const;
 
   Deps deps_;
-  std::mutex mu_;  // guards seen_ and seen_week_
-  std::unordered_set<Id> seen_;
-  int64_t seen_week_ = 0;
+  // Accounts already marked this week, striped by account so busy servers do not contend.
+  struct Stripe {
+    std::mutex mu;  // guards seen and week
+    std::unordered_set<Id> seen;
+    int64_t week = 0;
+  };
+  static constexpr size_t kStripes = 16;
+  std::array<Stripe, kStripes> stripes_;
   mutable std::mutex cache_mu_;
   mutable int64_t cached_at_ms_ = -1;
   mutable std::vector<WeekActivity> cached_;
