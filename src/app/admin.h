@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "store/store.h"
 
 namespace kindred::app {
 
@@ -42,6 +45,10 @@ int role(const RoleConfig& config);
 // memorial, at the family's request: its profile says "Remembering ...", nobody can sign into
 // it, and its existing tokens stop working. Same options, exit codes and conditions as verify.
 int memorial(const VerifyConfig& config);
+
+// The store of `data_dir` for an admin command (the server stopped), or null after printing why
+// on stderr: no store there (one is never created), or it cannot be opened (the server holds it).
+std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
 
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.

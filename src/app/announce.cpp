@@ -1,11 +1,9 @@
 // `kindred admin announce`: the announcements of GET /api/v1/announcements.
-#include <filesystem>
 #include <iostream>
 
 #include "app/admin.h"
 #include "social/identity/announcements.h"
 #include "social/model/calendar.h"
-#include "store/rocksdb/rocksdb_store.h"
 
 namespace kindred::app {
 
@@ -57,22 +55,12 @@ int announce(const AnnounceConfig& c) {
       return 2;
     }
   }
-  const std::string path = c.data_dir + "/store";
-  if (!std::filesystem::exists(path)) {
-    std::cerr << "kindred: no store at " << path << '\n';
-    return 1;
-  }
-  store::StoreOptions so;
-  so.path = path;
-  auto store = store::open_rocksdb_store(so);
-  if (!store.has_value()) {
-    std::cerr << "kindred: " << store.error().to_string() << " (is the server running?)\n";
-    return 1;
-  }
+  auto store = open_existing_store(c.data_dir);
+  if (!store) return 1;
   SystemClock clock;
   IdGenerator ids(clock);
   social::SocialConfig social_config;
-  social::AnnouncementService announcements(social::Deps{**store, clock, ids, social_config});
+  social::AnnouncementService announcements(social::Deps{*store, clock, ids, social_config});
   Status done;
   if (c.list) {
     auto all = announcements.all();
@@ -88,7 +76,7 @@ int announce(const AnnounceConfig& c) {
     done = a.status();
     if (a.has_value()) std::cout << a->id.to_string() << '\n';
   }
-  Status closed = (*store)->close();
+  Status closed = store->close();
   if (done.is_ok()) done = closed;
   if (!done.is_ok()) {
     std::cerr << "kindred: " << (done.is_not_found() ? "no such announcement" : done.to_string()) << '\n';

@@ -13,17 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The ids of `id[]`; malformed ones are skipped, as unknown ones are.
-Result<std::vector<Id>> ids_param(const Input& in, size_t max) {
-  KINDRED_ASSIGN_OR_RETURN(auto raw, in.strings("id"));
-  std::vector<Id> ids;
-  for (const auto& text : raw) {
-    if (ids.size() >= max) break;
-    if (auto id = Id::parse(text); id && !id->is_none()) ids.push_back(*id);
-  }
-  return ids;
-}
-
 // `limit` as Mastodon reads it for lists without cursors: default and maximum.
 Result<size_t> limit_param(const Input& in, size_t fallback, size_t max) {
   KINDRED_ASSIGN_OR_RETURN(auto limit, in.integer("limit"));

@@ -18,20 +18,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The ids of `id[]`, at most `max` (Mastodon's limit for the route); malformed ones are skipped
-// as unknown ones are. Errors: InvalidArgument for more than `max`.
-Result<std::vector<Id>> ids_param(const Input& in, size_t max) {
-  KINDRED_ASSIGN_OR_RETURN(auto raw, in.strings("id"));
-  if (raw.size() > max)
-    return Status::invalid_argument("Too many ids (at most " + std::to_string(max) + ")");
-  std::vector<Id> ids;
-  for (const auto& text : raw)
-    if (auto id = Id::parse(text); id && !id->is_none() &&
-                                   std::find(ids.begin(), ids.end(), *id) == ids.end())
-      ids.push_back(*id);
-  return ids;
-}
-
 // The status a local status page URL names: <base>/@name/<id> or <base>/users/name/statuses/<id>.
 std::optional<std::pair<std::string, Id>> status_url(const std::string& base, std::string_view url) {
   if (url.substr(0, base.size()) != base) return std::nullopt;

@@ -44,11 +44,15 @@ Result<std::vector<bool>> PostService::thread_muted_by(const Post& post,
   return out;
 }
 
-Result<PostView> PostService::mute_conversation(const Viewer& viewer, Id id) {
+Result<std::vector<Id>> PostService::visible_thread_chain(const Viewer& viewer, Id id) const {
   KINDRED_ASSIGN_OR_RETURN(Post post, get_visible_post(viewer, id));
-  KINDRED_ASSIGN_OR_RETURN(Id target, action_target(viewer, post));
+  KINDRED_ASSIGN_OR_RETURN(Id target, action_target(viewer, post));  // a reblog: its original
   KINDRED_ASSIGN_OR_RETURN(auto original, load(target));
-  KINDRED_ASSIGN_OR_RETURN(auto chain, thread_chain(*original));
+  return thread_chain(*original);
+}
+
+Result<PostView> PostService::mute_conversation(const Viewer& viewer, Id id) {
+  KINDRED_ASSIGN_OR_RETURN(auto chain, visible_thread_chain(viewer, id));
   store::Batch b;
   b.add_assoc({viewer.account_id, AssocType::kMutedConversations, chain.back(), deps_.ids.next(), {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
@@ -56,10 +60,7 @@ Result<PostView> PostService::mute_conversation(const Viewer& viewer, Id id) {
 }
 
 Result<PostView> PostService::unmute_conversation(const Viewer& viewer, Id id) {
-  KINDRED_ASSIGN_OR_RETURN(Post post, get_visible_post(viewer, id));
-  KINDRED_ASSIGN_OR_RETURN(Id target, action_target(viewer, post));
-  KINDRED_ASSIGN_OR_RETURN(auto original, load(target));
-  KINDRED_ASSIGN_OR_RETURN(auto chain, thread_chain(*original));
+  KINDRED_ASSIGN_OR_RETURN(auto chain, visible_thread_chain(viewer, id));
   // Whichever post of the chain was the root when the thread was muted.
   store::Batch b;
   for (Id in_chain : chain) b.remove_assoc(viewer.account_id, AssocType::kMutedConversations, in_chain);

@@ -180,6 +180,9 @@ class PostService {
   Result<PostView> remove_checked(const Viewer& viewer, const Post& post);
   // `post`'s id and its ancestors', the root last (at most 1,000 steps up).
   Result<std::vector<Id>> thread_chain(const Post& post) const;
+  // thread_chain of the post `id` (of the original, for a reblog) if `viewer` may see it.
+  // Errors: NotFound.
+  Result<std::vector<Id>> visible_thread_chain(const Viewer& viewer, Id id) const;
   // Deletes, in bounded batches, the reblogs of a post just deleted.
   Status remove_reblogs_of(const Post& original);
 
