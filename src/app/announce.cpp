@@ -79,7 +79,8 @@ int announce(const AnnounceConfig& c) {
   Status closed = store->close();
   if (done.is_ok()) done = closed;
   if (!done.is_ok()) {
-    std::cerr << "kindred: " << (done.is_not_found() ? "no such announcement" : done.to_string()) << '\n';
+    std::cerr << "kindred: " << (done.is_not_found() ? "no such announcement" : done.to_string())
+              << '\n';
     return done.code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::cout << std::flush;

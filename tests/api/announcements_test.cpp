@@ -12,7 +12,7 @@ namespace kindred::testing {
 namespace {
 
 constexpr std::string_view kHeart = "%E2%9D%A4%EF%B8%8F";  // ❤️ in a path
-constexpr std::string_view kTada = "%F0%9F%8E%89";        // 🎉
+constexpr std::string_view kTada = "%F0%9F%8E%89";         // 🎉
 
 class AnnouncementsApi : public ThreePeopleApi {
  protected:
@@ -58,7 +58,8 @@ TEST_F(AnnouncementsApi, AnAdminsAnnouncementHasMastodonsShape) {
   ASSERT_EQ(list.size(), 1u) << r.body;
   const auto& a = list[0].as_object();
   EXPECT_EQ(str(a, "id"), id);
-  EXPECT_EQ(str(a, "content"), "<p>The server moves on Sunday.</p><p>Expect an hour &lt;offline&gt;.</p>");
+  EXPECT_EQ(str(a, "content"),
+            "<p>The server moves on Sunday.</p><p>Expect an hour &lt;offline&gt;.</p>");
   EXPECT_TRUE(a.at("starts_at").is_null());
   EXPECT_TRUE(a.at("ends_at").is_null());
   EXPECT_EQ(a.at("all_day"), false);
@@ -125,7 +126,8 @@ TEST_F(AnnouncementsApi, ReactionsAreCountedPerEmojiWithMe) {
 
   ASSERT_EQ(react(bob_, id, kTada, false).status, 200);
   ASSERT_EQ(react(bob_, id, kTada, false).status, 200) << "idempotent";
-  auto after = json(get("/api/v1/announcements", bob_.token)).as_array()[0].at("reactions").as_array();
+  auto after =
+      json(get("/api/v1/announcements", bob_.token)).as_array()[0].at("reactions").as_array();
   ASSERT_EQ(after.size(), 1u) << "an emoji nobody uses any more is not shown";
   EXPECT_EQ(num(after[0], "count"), 2);
 }
@@ -141,7 +143,12 @@ TEST_F(AnnouncementsApi, BadReactionsAreRefusedAndChangeNothing) {
   App app = create_app("read");
   Reply grant = password_grant(app, "ann", std::string(kPassword), "read");
   EXPECT_EQ(react(User{ann_.id, "ann", str(json(grant), "access_token")}, id, kHeart).status, 403);
-  EXPECT_EQ(json(get("/api/v1/announcements", ann_.token)).as_array()[0].at("reactions").as_array().size(), 0u);
+  EXPECT_EQ(json(get("/api/v1/announcements", ann_.token))
+                .as_array()[0]
+                .at("reactions")
+                .as_array()
+                .size(),
+            0u);
 }
 
 TEST_F(AnnouncementsApi, AtMostEightDifferentEmoji) {

@@ -42,7 +42,8 @@ TEST_F(ConversationMutesApi, MutingSilencesRepliesInTheWholeThread) {
   ASSERT_EQ(m.status, 200) << m.body;
   EXPECT_EQ(str(json(m), "id"), reply);
   EXPECT_EQ(json(m).at("muted"), true);
-  EXPECT_EQ(post("/api/v1/statuses/" + reply + "/mute", {}, ann_.token).status, 200) << "idempotent";
+  EXPECT_EQ(post("/api/v1/statuses/" + reply + "/mute", {}, ann_.token).status, 200)
+      << "idempotent";
   EXPECT_TRUE(muted(ann_, root)) << "the whole thread, from any post of it";
   EXPECT_FALSE(muted(bob_, root)) << "for ann only";
 
@@ -83,7 +84,8 @@ TEST_F(ConversationMutesApi, OnlyVisiblePostsAndWithWriteMutes) {
   EXPECT_EQ(post("/api/v1/statuses/" + open + "/mute", {}).status, 401);
   App app = create_app("read write:statuses");
   Reply grant = password_grant(app, "bob", std::string(kPassword), "read write:statuses");
-  EXPECT_EQ(post("/api/v1/statuses/" + open + "/mute", {}, str(json(grant), "access_token")).status, 403);
+  EXPECT_EQ(post("/api/v1/statuses/" + open + "/mute", {}, str(json(grant), "access_token")).status,
+            403);
   EXPECT_FALSE(muted(bob_, open)) << "nothing changed";
   // Muting needs no part in the thread, as in Mastodon.
   EXPECT_EQ(post("/api/v1/statuses/" + open + "/mute", {}, cat_.token).status, 200);

@@ -97,7 +97,8 @@ TEST_F(EndorsementsApi, ScopesAreMastodons) {
   Reply grant = password_grant(app, "ann", std::string(kPassword), "read");
   const std::string read_only = str(json(grant), "access_token");
   EXPECT_EQ(post("/api/v1/accounts/" + bob_.id + "/endorse", {}, read_only).status, 403);
-  EXPECT_EQ(post("/api/v1/accounts/" + bob_.id + "/note", {{"comment", "x"}}, read_only).status, 403);
+  EXPECT_EQ(post("/api/v1/accounts/" + bob_.id + "/note", {{"comment", "x"}}, read_only).status,
+            403);
   EXPECT_EQ(get("/api/v1/endorsements", read_only).status, 200);
 }
 

@@ -45,9 +45,9 @@ TEST_F(OEmbedApi, AnythingElseIs404) {
   const std::string id = post_status(ann_, "hello");
   const std::string secret = post_status(ann_, "friends only", {{"visibility", "private"}});
   const std::string base(kBaseUrl);
-  for (std::string url : {base + "/@ann/" + secret, base + "/@bob/" + id, base + "/@ann/123456789",
-                          base + "/@ann", "https://elsewhere.example/@ann/" + id, base + "/about",
-                          std::string()}) {
+  for (std::string url :
+       {base + "/@ann/" + secret, base + "/@bob/" + id, base + "/@ann/123456789", base + "/@ann",
+        "https://elsewhere.example/@ann/" + id, base + "/about", std::string()}) {
     Reply r = get("/api/oembed?url=" + url);
     EXPECT_EQ(r.status, 404) << url << " " << r.body;
   }
@@ -68,10 +68,10 @@ TEST_F(OEmbedApi, DeletingTheAvatarOrHeaderGoesBackToTheDefaults) {
   spec.height = 600;
   auto image = media::synthesize_image(spec);
   ASSERT_TRUE(image.has_value());
-  Reply set = http().patch_multipart("/api/v1/accounts/update_credentials",
-                                     {{"avatar", *image, "me.jpg", "image/jpeg"},
-                                      {"header", *image, "header.jpg", "image/jpeg"}},
-                                     ann_.token);
+  Reply set = http().patch_multipart(
+      "/api/v1/accounts/update_credentials",
+      {{"avatar", *image, "me.jpg", "image/jpeg"}, {"header", *image, "header.jpg", "image/jpeg"}},
+      ann_.token);
   ASSERT_EQ(set.status, 200) << set.body;
   ASSERT_EQ(str(json(set), "avatar").find("missing.png"), std::string::npos);
 

@@ -76,7 +76,9 @@ TEST_F(SuggestionsApi, NeverSelfFollowedRequestedBlockedOrMuted) {
   EXPECT_EQ(all.size(), 4u);
   follow(ann_, bob_);
   ASSERT_EQ(request("PATCH", "/api/v1/accounts/update_credentials", R"({"locked":true})",
-                    {{"Content-Type", "application/json"}}, cat_.token).status, 200);
+                    {{"Content-Type", "application/json"}}, cat_.token)
+                .status,
+            200);
   follow(ann_, cat_);  // a request: cat is locked
   ASSERT_EQ(post("/api/v1/accounts/" + dan_.id + "/mute", {}, ann_.token).status, 200);
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/block", {}, eve_.token).status, 200);
@@ -160,7 +162,10 @@ TEST_F(SuggestionsApi, FamiliarFollowersAreThoseOneFollowsWhoFollowThem) {
   EXPECT_EQ(get("/api/v1/accounts/familiar_followers?id[]=" + dan_.id).status, 401);
   App app = create_app("read:accounts");
   Reply grant = password_grant(app, "ann", std::string(kPassword), "read:accounts");
-  EXPECT_EQ(get("/api/v1/accounts/familiar_followers?id[]=" + dan_.id, str(json(grant), "access_token")).status, 403);
+  EXPECT_EQ(
+      get("/api/v1/accounts/familiar_followers?id[]=" + dan_.id, str(json(grant), "access_token"))
+          .status,
+      403);
 }
 
 }  // namespace

@@ -20,20 +20,25 @@ void register_announcement_routes(http::Router& router, ApiServices& s) {
   router.add(http::Method::kPost, "/api/v1/announcements/:id/dismiss", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
     API_TRY(Id id, path_id(req));
-    if (Status st = s.announcements.dismiss(caller.viewer(), id); !st.is_ok()) return error_response(st);
+    if (Status st = s.announcements.dismiss(caller.viewer(), id); !st.is_ok())
+      return error_response(st);
     return json_response(json::object{});
   });
 
-  using React = Status (social::AnnouncementService::*)(const social::Viewer&, Id, std::string_view);
-  for (auto [method, react] : {std::pair{http::Method::kPut, React{&social::AnnouncementService::react}},
-                               std::pair{http::Method::kDelete, React{&social::AnnouncementService::unreact}}}) {
-    router.add(method, "/api/v1/announcements/:id/reactions/:name", [&s, react = react](http::Request& req) {
-      API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
-      API_TRY(Id id, path_id(req));
-      if (Status st = (s.announcements.*react)(caller.viewer(), id, req.param("name")); !st.is_ok())
-        return error_response(st);
-      return json_response(json::object{});
-    });
+  using React =
+      Status (social::AnnouncementService::*)(const social::Viewer&, Id, std::string_view);
+  for (auto [method, react] :
+       {std::pair{http::Method::kPut, React{&social::AnnouncementService::react}},
+        std::pair{http::Method::kDelete, React{&social::AnnouncementService::unreact}}}) {
+    router.add(method, "/api/v1/announcements/:id/reactions/:name",
+               [&s, react = react](http::Request& req) {
+                 API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:favourites"));
+                 API_TRY(Id id, path_id(req));
+                 if (Status st = (s.announcements.*react)(caller.viewer(), id, req.param("name"));
+                     !st.is_ok())
+                   return error_response(st);
+                 return json_response(json::object{});
+               });
   }
 }
 

@@ -37,12 +37,14 @@ void register_discovery_routes(http::Router& router, ApiServices& s) {
     } else if (order_name && *order_name != "active") {
       return error_response(400, "order must be active or new");
     }
-    API_TRY(auto accounts, s.discovery.directory(caller.viewer(), static_cast<size_t>(offset.value_or(0)),
-                                                 limit, order));
+    API_TRY(auto accounts,
+            s.discovery.directory(caller.viewer(), static_cast<size_t>(offset.value_or(0)), limit,
+                                  order));
     return json_text_response(entities::accounts_json(accounts, s.config));
   });
 
-  for (auto [path, v1] : {std::pair{"/api/v2/suggestions", false}, std::pair{"/api/v1/suggestions", true}}) {
+  for (auto [path, v1] :
+       {std::pair{"/api/v2/suggestions", false}, std::pair{"/api/v1/suggestions", true}}) {
     router.add(http::Method::kGet, path, [&s, v1 = v1](http::Request& req) {
       API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read"));
       API_TRY(Input in, Input::from(req));
@@ -71,7 +73,8 @@ void register_discovery_routes(http::Router& router, ApiServices& s) {
     return json_text_response(entities::familiar_followers_json(familiar, s.config));
   });
 
-  using Change = Result<social::RelationshipView> (social::RelationshipService::*)(const social::Viewer&, Id);
+  using Change =
+      Result<social::RelationshipView> (social::RelationshipService::*)(const social::Viewer&, Id);
   const std::vector<std::pair<const char*, Change>> changes = {
       {"/api/v1/accounts/:id/endorse", &social::RelationshipService::endorse},
       {"/api/v1/accounts/:id/unendorse", &social::RelationshipService::unendorse},

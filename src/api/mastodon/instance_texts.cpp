@@ -53,7 +53,7 @@ std::string with_title(const char* text, const std::string& title) {
 }
 
 struct Text {
-  std::string content;   // HTML
+  std::string content;  // HTML
   int64_t updated_ms = 0;
 };
 
@@ -69,7 +69,8 @@ Text read_text(const ApiServices& s, const TextFile& f) {
       std::ostringstream buf;
       buf << in.rdbuf();
       raw = buf.str();
-      t.updated_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+      t.updated_ms =
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
     }
   }
   t.content = entities::plain_text_html(raw);
@@ -94,7 +95,8 @@ Status write_default_instance_texts(const std::string& data_dir, const std::stri
       out << with_title(f->fallback, title) << '\n';
       if (!out) return Status::unavailable("cannot write " + temp);
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::unavailable("cannot write " + path);
+    if (std::rename(temp.c_str(), path.c_str()) != 0)
+      return Status::unavailable("cannot write " + path);
   }
   return Status::ok();
 }
@@ -116,12 +118,10 @@ void register_instance_text_routes(http::Router& router, ApiServices& s) {
              [](http::Request&) { return json_response(json::array{}); });
   router.add(http::Method::kGet, "/api/v1/instance/domain_blocks",
              [](http::Request&) { return json_response(json::array{}); });
-  router.add(http::Method::kGet, "/api/v1/instance/extended_description", [&s](http::Request&) {
-    return json_response(policy(s, kExtendedDescription));
-  });
-  router.add(http::Method::kGet, "/api/v1/instance/privacy_policy", [&s](http::Request&) {
-    return json_response(policy(s, kPrivacyPolicy));
-  });
+  router.add(http::Method::kGet, "/api/v1/instance/extended_description",
+             [&s](http::Request&) { return json_response(policy(s, kExtendedDescription)); });
+  router.add(http::Method::kGet, "/api/v1/instance/privacy_policy",
+             [&s](http::Request&) { return json_response(policy(s, kPrivacyPolicy)); });
   // Mastodon 4.4's TermsOfService: one version, in effect since the file was last written.
   auto terms = [&s](http::Request& req) {
     Text t = read_text(s, kTermsOfService);

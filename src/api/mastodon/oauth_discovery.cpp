@@ -27,7 +27,8 @@ void register_oauth_discovery_routes(http::Router& router, ApiServices& s) {
         {"scopes_supported", std::move(scopes)},
         {"response_types_supported", json::array{"code"}},
         {"response_modes_supported", json::array{"query"}},
-        {"grant_types_supported", json::array{"authorization_code", "password", "client_credentials"}},
+        {"grant_types_supported",
+         json::array{"authorization_code", "password", "client_credentials"}},
         {"token_endpoint_auth_methods_supported", json::array{"client_secret_post"}},
         {"code_challenge_methods_supported", json::array{"S256"}},
     });
@@ -36,8 +37,9 @@ void register_oauth_discovery_routes(http::Router& router, ApiServices& s) {
   auto userinfo = [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "profile"));
     API_TRY(social::Account a, s.accounts.get(caller.viewer().account_id));
-    const std::string avatar = a.avatar.empty() ? s.config.base_url + "/avatars/original/missing.png"
-                                                : entities::media_url(s.config, a.avatar);
+    const std::string avatar = a.avatar.empty()
+                                   ? s.config.base_url + "/avatars/original/missing.png"
+                                   : entities::media_url(s.config, a.avatar);
     auto res = json_response(json::object{
         {"iss", s.config.base_url + "/"},
         {"sub", s.config.base_url + "/users/" + a.username},

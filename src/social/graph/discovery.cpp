@@ -21,8 +21,8 @@ Result<std::vector<Id>> DiscoveryService::range_ids(Id from, AssocType type, siz
 }
 
 Result<std::vector<AccountView>> DiscoveryService::recent_accounts() const {
-  KINDRED_ASSIGN_OR_RETURN(auto ids, range_ids(store::kInstanceNode, AssocType::kInstanceAccounts,
-                                               kAccountWindow));
+  KINDRED_ASSIGN_OR_RETURN(
+      auto ids, range_ids(store::kInstanceNode, AssocType::kInstanceAccounts, kAccountWindow));
   KINDRED_ASSIGN_OR_RETURN(auto views, accounts_.views(ids));
   std::erase_if(views, [](const AccountView& v) { return !listable(v.account); });
   return views;
@@ -40,7 +40,8 @@ Result<std::vector<bool>> DiscoveryService::excluded(const Viewer& viewer,
   KINDRED_ASSIGN_OR_RETURN(auto muted, deps_.store.assocs_exist(me, AssocType::kMutes, ids));
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!muted[i] || out[i]) continue;
-    KINDRED_ASSIGN_OR_RETURN(auto mute, mute_in_force(deps_.store, me, ids[i], deps_.clock.now_ms()));
+    KINDRED_ASSIGN_OR_RETURN(auto mute,
+                             mute_in_force(deps_.store, me, ids[i], deps_.clock.now_ms()));
     out[i] = mute.has_value();
   }
   return out;
@@ -64,8 +65,9 @@ Result<std::vector<AccountView>> DiscoveryService::directory(const Viewer& viewe
   }
   if (offset >= shown.size()) return std::vector<AccountView>();
   const size_t end = std::min(shown.size(), offset + limit);
-  return std::vector<AccountView>(std::make_move_iterator(shown.begin() + static_cast<std::ptrdiff_t>(offset)),
-                                  std::make_move_iterator(shown.begin() + static_cast<std::ptrdiff_t>(end)));
+  return std::vector<AccountView>(
+      std::make_move_iterator(shown.begin() + static_cast<std::ptrdiff_t>(offset)),
+      std::make_move_iterator(shown.begin() + static_cast<std::ptrdiff_t>(end)));
 }
 
 Result<std::vector<Suggestion>> DiscoveryService::suggestions(const Viewer& viewer,
@@ -80,7 +82,8 @@ Result<std::vector<Suggestion>> DiscoveryService::suggestions(const Viewer& view
     for (Id id : theirs)
       if (shared[id]++ == 0) order.push_back(id);
   }
-  std::stable_sort(order.begin(), order.end(), [&shared](Id a, Id b) { return shared[a] > shared[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&shared](Id a, Id b) { return shared[a] > shared[b]; });
   std::vector<Id> candidates = order;
   std::unordered_set<Id> from_friends(order.begin(), order.end());
   // Then the most followed of the newest accounts.
@@ -93,8 +96,8 @@ Result<std::vector<Suggestion>> DiscoveryService::suggestions(const Viewer& view
       candidates.push_back(v.account.id);
 
   std::vector<bool> drop(candidates.size(), false);
-  for (AssocType type : {AssocType::kFollows, AssocType::kFollowRequestsOut,
-                         AssocType::kSuggestionDismissals}) {
+  for (AssocType type :
+       {AssocType::kFollows, AssocType::kFollowRequestsOut, AssocType::kSuggestionDismissals}) {
     KINDRED_ASSIGN_OR_RETURN(auto hit, deps_.store.assocs_exist(me, type, candidates));
     for (size_t i = 0; i < candidates.size(); ++i) drop[i] = drop[i] || hit[i];
   }
@@ -105,8 +108,9 @@ Result<std::vector<Suggestion>> DiscoveryService::suggestions(const Viewer& view
   std::vector<Suggestion> out;
   // Views in chunks, so a long candidate list costs only what the answer needs.
   for (size_t at = 0; at < kept.size() && out.size() < limit; at += limit) {
-    std::vector<Id> chunk(kept.begin() + static_cast<std::ptrdiff_t>(at),
-                          kept.begin() + static_cast<std::ptrdiff_t>(std::min(kept.size(), at + limit)));
+    std::vector<Id> chunk(
+        kept.begin() + static_cast<std::ptrdiff_t>(at),
+        kept.begin() + static_cast<std::ptrdiff_t>(std::min(kept.size(), at + limit)));
     KINDRED_ASSIGN_OR_RETURN(auto views, accounts_.views(chunk));
     for (auto& v : views) {
       if (out.size() >= limit) break;
@@ -136,9 +140,10 @@ Result<std::vector<DiscoveryService::Familiar>> DiscoveryService::familiar_follo
       return account.error();
     }
     Familiar f{id, {}};
-    KINDRED_ASSIGN_OR_RETURN(auto followers, range_ids(id, AssocType::kFollowedBy, kFollowerWindow));
-    KINDRED_ASSIGN_OR_RETURN(auto followed, deps_.store.assocs_exist(viewer.account_id,
-                                                                     AssocType::kFollows, followers));
+    KINDRED_ASSIGN_OR_RETURN(auto followers,
+                             range_ids(id, AssocType::kFollowedBy, kFollowerWindow));
+    KINDRED_ASSIGN_OR_RETURN(
+        auto followed, deps_.store.assocs_exist(viewer.account_id, AssocType::kFollows, followers));
     std::vector<Id> known;
     for (size_t i = 0; i < followers.size(); ++i)
       if (followed[i]) known.push_back(followers[i]);

@@ -23,8 +23,7 @@ bool listable(const Account& a);
 // Thread-safe: holds nothing mutable besides the store.
 class DiscoveryService {
  public:
-  DiscoveryService(Deps deps, const AccountService& accounts)
-      : deps_(deps), accounts_(accounts) {}
+  DiscoveryService(Deps deps, const AccountService& accounts) : deps_(deps), accounts_(accounts) {}
 
   // The directory (every listable account: Kindred's accounts are all discoverable), by recent
   // posts (`kActive`: newest post first, those who never posted last) or newest first (`kNew`),
@@ -50,8 +49,9 @@ class DiscoveryService {
   Result<std::vector<Familiar>> familiar_followers(const Viewer& viewer,
                                                    const std::vector<Id>& ids) const;
 
-  static constexpr size_t kAccountWindow = 2000;  // newest accounts the directory and popularity read
-  static constexpr size_t kFollowWindow = 200;    // follows read per person for friends of friends
+  static constexpr size_t kAccountWindow =
+      2000;                                     // newest accounts the directory and popularity read
+  static constexpr size_t kFollowWindow = 200;  // follows read per person for friends of friends
   static constexpr size_t kFollowerWindow = 1000;  // followers read per account for familiar ones
 
  private:

@@ -44,7 +44,8 @@ void ActivityService::note_active(Id account) {
 }
 
 Result<std::vector<int64_t>> ActivityService::count_by_week(AssocType list, int64_t oldest_ms,
-                                                            size_t weeks, int64_t newest_week_ms) const {
+                                                            size_t weeks,
+                                                            int64_t newest_week_ms) const {
   std::vector<int64_t> counts(weeks, 0);
   store::RangeQuery q;
   q.min_position = Id(Id::at_ms(oldest_ms).value - 1);
@@ -74,11 +75,14 @@ Result<std::vector<WeekActivity>> ActivityService::weeks(size_t weeks) const {
   }
   const int64_t newest = week_start_ms(now);
   const int64_t oldest = newest - static_cast<int64_t>(weeks - 1) * kWeekMs;
-  KINDRED_ASSIGN_OR_RETURN(auto statuses, count_by_week(AssocType::kInstanceStatuses, oldest, weeks, newest));
-  KINDRED_ASSIGN_OR_RETURN(auto signups, count_by_week(AssocType::kInstanceAccounts, oldest, weeks, newest));
+  KINDRED_ASSIGN_OR_RETURN(auto statuses,
+                           count_by_week(AssocType::kInstanceStatuses, oldest, weeks, newest));
+  KINDRED_ASSIGN_OR_RETURN(auto signups,
+                           count_by_week(AssocType::kInstanceAccounts, oldest, weeks, newest));
   std::vector<std::pair<Id, AssocType>> lists;
   for (size_t i = 0; i < weeks; ++i)
-    lists.emplace_back(week_node(newest - static_cast<int64_t>(i) * kWeekMs), AssocType::kWeeklyLogins);
+    lists.emplace_back(week_node(newest - static_cast<int64_t>(i) * kWeekMs),
+                       AssocType::kWeeklyLogins);
   KINDRED_ASSIGN_OR_RETURN(auto logins, deps_.store.assoc_counts(lists));
   std::vector<WeekActivity> out;
   for (size_t i = 0; i < weeks; ++i)

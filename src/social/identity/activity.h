@@ -42,8 +42,8 @@ class ActivityService {
   static constexpr size_t kMaxWalk = 1'000'000;
 
  private:
-  Result<std::vector<int64_t>> count_by_week(store::AssocType list, int64_t oldest_ms,
-                                             size_t weeks, int64_t newest_week_ms) const;
+  Result<std::vector<int64_t>> count_by_week(store::AssocType list, int64_t oldest_ms, size_t weeks,
+                                             int64_t newest_week_ms) const;
 
   Deps deps_;
   // Accounts already marked this week, striped by account so busy servers do not contend.

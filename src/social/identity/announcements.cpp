@@ -105,7 +105,8 @@ Result<std::vector<AnnouncementView>> AnnouncementService::list(const Viewer& vi
     items = std::move(list.items);
   }
   const int64_t now = deps_.clock.now_ms();
-  std::erase_if(items, [now](const Announcement& a) { return a.ends_at_ms != 0 && a.ends_at_ms <= now; });
+  std::erase_if(items,
+                [now](const Announcement& a) { return a.ends_at_ms != 0 && a.ends_at_ms <= now; });
   // Mastodon's order: by the event's start, else by publication.
   std::stable_sort(items.begin(), items.end(), [](const Announcement& x, const Announcement& y) {
     return (x.starts_at_ms ? x.starts_at_ms : x.published_at_ms) <
@@ -113,8 +114,9 @@ Result<std::vector<AnnouncementView>> AnnouncementService::list(const Viewer& vi
   });
   std::vector<Id> ids;
   for (const auto& a : items) ids.push_back(a.id);
-  KINDRED_ASSIGN_OR_RETURN(auto read, deps_.store.assocs_exist(viewer.account_id,
-                                                               AssocType::kAnnouncementDismissals, ids));
+  KINDRED_ASSIGN_OR_RETURN(
+      auto read,
+      deps_.store.assocs_exist(viewer.account_id, AssocType::kAnnouncementDismissals, ids));
   std::vector<AnnouncementView> out;
   for (size_t i = 0; i < items.size(); ++i) {
     if (read[i] && !with_dismissed) continue;
@@ -122,10 +124,12 @@ Result<std::vector<AnnouncementView>> AnnouncementService::list(const Viewer& vi
     v.read = read[i];
     for (const auto& name : items[i].reaction_names) {
       const Id node = reaction_node(items[i].id, name);
-      KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(node, AssocType::kAnnouncementReactions));
+      KINDRED_ASSIGN_OR_RETURN(int64_t count,
+                               deps_.store.assoc_count(node, AssocType::kAnnouncementReactions));
       if (count == 0) continue;
-      KINDRED_ASSIGN_OR_RETURN(bool me, deps_.store.assoc_exists(node, AssocType::kAnnouncementReactions,
-                                                                 viewer.account_id));
+      KINDRED_ASSIGN_OR_RETURN(
+          bool me,
+          deps_.store.assoc_exists(node, AssocType::kAnnouncementReactions, viewer.account_id));
       v.reactions.push_back({name, count, me});
     }
     v.announcement = std::move(items[i]);
@@ -142,7 +146,8 @@ Status AnnouncementService::dismiss(const Viewer& viewer, Id id) {
 }
 
 Status AnnouncementService::react(const Viewer& viewer, Id id, std::string_view name) {
-  if (!is_emoji(name)) return Status::invalid_argument("Validation failed: Name is not a recognized emoji");
+  if (!is_emoji(name))
+    return Status::invalid_argument("Validation failed: Name is not a recognized emoji");
   std::scoped_lock lock(mu_);
   KINDRED_ASSIGN_OR_RETURN(AnnouncementList list, load());
   auto it = std::find_if(list.items.begin(), list.items.end(),
@@ -153,19 +158,24 @@ Status AnnouncementService::react(const Viewer& viewer, Id id, std::string_view 
     // A name whose reactions were all taken back makes room for a new one.
     std::vector<std::string> live;
     for (const auto& n : names) {
-      KINDRED_ASSIGN_OR_RETURN(int64_t c, deps_.store.assoc_count(reaction_node(id, n),
-                                                                  AssocType::kAnnouncementReactions));
+      KINDRED_ASSIGN_OR_RETURN(
+          int64_t c,
+          deps_.store.assoc_count(reaction_node(id, n), AssocType::kAnnouncementReactions));
       if (c > 0) live.push_back(n);
     }
     if (live.size() >= kMaxReactionNames)
-      return Status::invalid_argument("Validation failed: Maximum number of different reactions reached");
+      return Status::invalid_argument(
+          "Validation failed: Maximum number of different reactions reached");
     live.emplace_back(name);
     names = std::move(live);
     KINDRED_RETURN_IF_ERROR(save(list));
   }
   store::Batch b;
-  b.add_assoc({reaction_node(id, name), AssocType::kAnnouncementReactions, viewer.account_id,
-               deps_.ids.next(), {}});
+  b.add_assoc({reaction_node(id, name),
+               AssocType::kAnnouncementReactions,
+               viewer.account_id,
+               deps_.ids.next(),
+               {}});
   return deps_.store.apply(b).status();
 }
 

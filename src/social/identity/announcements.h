@@ -50,7 +50,7 @@ struct AnnouncementReaction {
 
 struct AnnouncementView {
   Announcement announcement;
-  bool read = false;  // the viewer dismissed it
+  bool read = false;                            // the viewer dismissed it
   std::vector<AnnouncementReaction> reactions;  // names with at least one reaction
 };
 

@@ -37,8 +37,8 @@ Result<std::vector<bool>> PostService::thread_muted_by(const Post& post,
     if (chain.empty()) {
       KINDRED_ASSIGN_OR_RETURN(chain, thread_chain(post));
     }
-    KINDRED_ASSIGN_OR_RETURN(auto hit, deps_.store.assocs_exist(accounts[i],
-                                                                AssocType::kMutedConversations, chain));
+    KINDRED_ASSIGN_OR_RETURN(
+        auto hit, deps_.store.assocs_exist(accounts[i], AssocType::kMutedConversations, chain));
     out[i] = std::find(hit.begin(), hit.end(), true) != hit.end();
   }
   return out;
@@ -54,7 +54,8 @@ Result<std::vector<Id>> PostService::visible_thread_chain(const Viewer& viewer, 
 Result<PostView> PostService::mute_conversation(const Viewer& viewer, Id id) {
   KINDRED_ASSIGN_OR_RETURN(auto chain, visible_thread_chain(viewer, id));
   store::Batch b;
-  b.add_assoc({viewer.account_id, AssocType::kMutedConversations, chain.back(), deps_.ids.next(), {}});
+  b.add_assoc(
+      {viewer.account_id, AssocType::kMutedConversations, chain.back(), deps_.ids.next(), {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return get(viewer, id);
 }
@@ -63,7 +64,8 @@ Result<PostView> PostService::unmute_conversation(const Viewer& viewer, Id id) {
   KINDRED_ASSIGN_OR_RETURN(auto chain, visible_thread_chain(viewer, id));
   // Whichever post of the chain was the root when the thread was muted.
   store::Batch b;
-  for (Id in_chain : chain) b.remove_assoc(viewer.account_id, AssocType::kMutedConversations, in_chain);
+  for (Id in_chain : chain)
+    b.remove_assoc(viewer.account_id, AssocType::kMutedConversations, in_chain);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return get(viewer, id);
 }

@@ -1,8 +1,9 @@
 // Discovery (social/graph/discovery.h): the directory, suggestions and familiar followers over
 // a real store, and the relationship's endorsements and notes.
+#include "social/graph/discovery.h"
+
 #include <gtest/gtest.h>
 
-#include "social/graph/discovery.h"
 #include "social/graph/relationships.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"

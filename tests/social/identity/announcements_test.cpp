@@ -1,9 +1,10 @@
 // Announcements and weekly activity (social/identity/announcements.h, activity.h): the list
 // record survives a fresh service, reactions are exact counts, weeks start on Mondays.
+#include "social/identity/announcements.h"
+
 #include <gtest/gtest.h>
 
 #include "social/identity/activity.h"
-#include "social/identity/announcements.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
@@ -32,7 +33,7 @@ class Announcements : public ::testing::Test {
 TEST_F(Announcements, EmojiAreSingleRecommendedEmojiOnly) {
   EXPECT_TRUE(is_emoji("\u2764\ufe0f"));
   EXPECT_TRUE(is_emoji("\U0001F389"));
-  EXPECT_TRUE(is_emoji("\U0001F44D\U0001F3FD"));  // with a skin tone
+  EXPECT_TRUE(is_emoji("\U0001F44D\U0001F3FD"));                        // with a skin tone
   EXPECT_TRUE(is_emoji("\U0001F468\u200D\U0001F469\u200D\U0001F467"));  // a family
   EXPECT_FALSE(is_emoji(""));
   EXPECT_FALSE(is_emoji("a"));

@@ -53,17 +53,29 @@ std::string announcements_json(const std::vector<social::AnnouncementView>& vs) 
         .member("published_at", iso8601(a.published_at_ms))
         .member("updated_at", iso8601(a.updated_at_ms))
         .member("read", v.read);
-    w.key("mentions").raw("[]").key("statuses").raw("[]").key("tags").raw("[]").key("emojis").raw("[]");
+    w.key("mentions")
+        .raw("[]")
+        .key("statuses")
+        .raw("[]")
+        .key("tags")
+        .raw("[]")
+        .key("emojis")
+        .raw("[]");
     w.key("reactions").begin_array();
     for (const auto& r : v.reactions)
-      w.begin_object().member("name", r.name).member("count", r.count).member("me", r.me).end_object();
+      w.begin_object()
+          .member("name", r.name)
+          .member("count", r.count)
+          .member("me", r.me)
+          .end_object();
     w.end_array().end_object();
   }
   w.end_array();
   return out;
 }
 
-std::string suggestions_json(const std::vector<social::Suggestion>& ss, const ApiConfig& c, bool v1) {
+std::string suggestions_json(const std::vector<social::Suggestion>& ss, const ApiConfig& c,
+                             bool v1) {
   std::string out;
   JsonWriter w(out);
   w.begin_array();

@@ -18,7 +18,8 @@ std::string plain_text_html(std::string_view text);
 std::string announcements_json(const std::vector<social::AnnouncementView>& vs);
 
 // Mastodon 4.3's Suggestion ({source, sources, account}); with `v1`, the v1 list (accounts).
-std::string suggestions_json(const std::vector<social::Suggestion>& ss, const ApiConfig& c, bool v1);
+std::string suggestions_json(const std::vector<social::Suggestion>& ss, const ApiConfig& c,
+                             bool v1);
 
 // [{id, accounts: [Account]}].
 std::string familiar_followers_json(const std::vector<social::DiscoveryService::Familiar>& fs,
