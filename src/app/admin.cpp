@@ -103,6 +103,23 @@ int seed_load(const SeedLoadConfig& c) {
   return 0;
 }
 
+std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir) {
+  const std::string path = data_dir + "/store";
+  // Never create an empty store by mistake: admin commands change an instance that exists.
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "kindred: no store at " << path << '\n';
+    return nullptr;
+  }
+  store::StoreOptions so;
+  so.path = path;
+  auto store = store::open_rocksdb_store(so);
+  if (!store.has_value()) {
+    std::cerr << "kindred: " << store.error().to_string() << " (is the server running?)\n";
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
 namespace {
 
 // Opens the store of `c.data_dir`, runs `change` on the account service, closes the store and
@@ -110,29 +127,18 @@ namespace {
 int change_account(const VerifyConfig& c,
                    const std::function<Result<social::Account>(social::AccountService&)>& change,
                    const std::function<std::string(const social::Account&)>& describe) {
-  const std::string path = c.data_dir + "/store";
-  // Never create an empty store by mistake: the change needs the instance's accounts.
-  if (!std::filesystem::exists(path)) {
-    std::cerr << "kindred: no store at " << path << '\n';
-    return 1;
-  }
-  store::StoreOptions so;
-  so.path = path;
-  auto store = store::open_rocksdb_store(so);
-  if (!store.has_value()) {
-    std::cerr << "kindred: " << store.error().to_string() << " (is the server running?)\n";
-    return 1;
-  }
+  auto store = open_existing_store(c.data_dir);
+  if (!store) return 1;
   SystemClock clock;
   IdGenerator ids(clock);
-  auto max = (*store)->max_object_id(store::ObjectType::kAccount);
+  auto max = store->max_object_id(store::ObjectType::kAccount);
   if (max.has_value()) ids.observe(*max);
   social::SocialConfig social_config;
   social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
-  social::AccountService accounts(social::Deps{**store, clock, ids, social_config}, hasher,
+  social::AccountService accounts(social::Deps{*store, clock, ids, social_config}, hasher,
                                   social::RegistrationMode::kClosed);
   auto account = change(accounts);
-  Status closed = (*store)->close();
+  Status closed = store->close();
   if (!account.has_value()) {
     if (account.error().is_not_found()) {
       std::cerr << "kindred: no account named '" << c.username << "'\n";

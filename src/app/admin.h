@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "store/store.h"
 
 namespace kindred::app {
 
@@ -43,8 +46,32 @@ int role(const RoleConfig& config);
 // it, and its existing tokens stop working. Same options, exit codes and conditions as verify.
 int memorial(const VerifyConfig& config);
 
+// The store of `data_dir` for an admin command (the server stopped), or null after printing why
+// on stderr: no store there (one is never created), or it cannot be opened (the server holds it).
+std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
+
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);
+
+}  // namespace kindred::app
+
+namespace kindred::app {
+
+struct AnnounceConfig {
+  std::string data_dir = "./data";
+  std::string text;       // publishes an announcement with this text
+  std::string starts_at;  // optional: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]Z" (UTC)
+  std::string ends_at;    // optional, same forms: hidden from then on
+  bool all_day = false;
+  std::string remove;     // the id of an announcement to remove instead
+  bool list = false;      // list the announcements instead
+};
+
+// `kindred admin announce`: publishes (--text), removes (--remove ID) or lists (--list) the
+// announcements every signed-in person sees in their app (GET /api/v1/announcements). Prints the
+// new id, or the list, on stdout. Exit codes: 0 done; 1 no store, a store error, or no such
+// announcement; 2 bad options (nothing changed). Needs the server stopped.
+int announce(const AnnounceConfig& config);
 
 }  // namespace kindred::app

@@ -57,6 +57,9 @@ struct Instance::Impl {
   std::unique_ptr<social::TagService> tags;
   std::unique_ptr<social::NotificationPolicyService> notification_policies;
   std::unique_ptr<social::PushService> push;
+  std::unique_ptr<social::AnnouncementService> announcements;
+  std::unique_ptr<social::ActivityService> activity;
+  std::unique_ptr<social::DiscoveryService> discovery;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -177,6 +180,8 @@ Status Instance::start(std::ostream* access_log) {
   m.web_config.max_status_chars = c.max_characters;
   m.web_config.description = m.api_config.description;
   m.api_config.contact_email = c.contact_email;
+  m.api_config.source_url = c.source_url;
+  m.api_config.data_dir = c.data_dir;
   m.api_config.registrations = c.registrations;
   m.api_config.max_status_chars = c.max_characters;
   m.api_config.rate_limits = c.rate_limits;
@@ -233,6 +238,10 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
+  m.announcements = std::make_unique<social::AnnouncementService>(deps);
+  m.activity = std::make_unique<social::ActivityService>(deps);
+  m.discovery = std::make_unique<social::DiscoveryService>(deps, *m.accounts);
+  KINDRED_RETURN_IF_ERROR(api::write_default_instance_texts(c.data_dir, c.title));
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -246,7 +255,8 @@ Status Instance::start(std::ostream* access_log) {
                             *m.comments,   *m.support, *m.preferences, *m.memories,
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
                             *m.list_service, *m.conversations, *m.tags, *m.trends,
-                            *m.notification_policies, *m.push};
+                            *m.notification_policies, *m.push, *m.announcements,
+                            *m.activity, *m.discovery};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).

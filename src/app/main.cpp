@@ -119,6 +119,10 @@ int main(int argc, char** argv) {
                     "default: the source tree's share/")
       ->envname("KINDRED_SHARE_DIR");
   serve->add_option("--title", config.title, "Instance title")->envname("KINDRED_TITLE")->capture_default_str();
+  serve->add_option("--source-url", config.source_url,
+                    "Where Kindred's source code is published (source_url in /api/v2/instance)")
+      ->envname("KINDRED_SOURCE_URL")
+      ->capture_default_str();
   serve->add_option("--contact-email", config.contact_email, "Contact address shown in /api/v1/instance")
       ->envname("KINDRED_CONTACT_EMAIL");
   serve->add_flag("--fast-password-hashing", config.fast_password_hashing,
@@ -179,6 +183,23 @@ int main(int argc, char** argv) {
   memorial_cmd->add_option("--username", memorial.username, "The account's username")->required();
   memorial_cmd->add_flag("--off", memorial.off, "Clear the mark instead of setting it");
 
+  kindred::app::AnnounceConfig announce;
+  auto* announce_cmd = admin->add_subcommand(
+      "announce",
+      "Publish (--text), remove (--remove ID) or list (--list) the announcements people see in "
+      "their apps.");
+  announce_cmd->add_option("--data-dir", announce.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  announce_cmd->add_option("--text", announce.text, "The announcement, as plain text");
+  announce_cmd->add_option("--starts-at", announce.starts_at,
+                           "When the event it announces starts: YYYY-MM-DD or YYYY-MM-DDTHH:MMZ");
+  announce_cmd->add_option("--ends-at", announce.ends_at,
+                           "When it ends and stops showing: YYYY-MM-DD or YYYY-MM-DDTHH:MMZ");
+  announce_cmd->add_flag("--all-day", announce.all_day, "The event lasts whole days");
+  announce_cmd->add_option("--remove", announce.remove, "Remove the announcement with this id");
+  announce_cmd->add_flag("--list", announce.list, "List the announcements (id, text)");
+
   CLI11_PARSE(cli, argc, argv);
   if (kindred::Status s = kindred::media::init_media(argv[0]); !s.is_ok()) {
     std::cerr << "kindred: " << s.to_string() << '\n';
@@ -193,6 +214,7 @@ int main(int argc, char** argv) {
 
   if (role_cmd->parsed()) return kindred::app::role(role);
   if (memorial_cmd->parsed()) return kindred::app::memorial(memorial);
+  if (announce_cmd->parsed()) return kindred::app::announce(announce);
 
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);

@@ -44,6 +44,8 @@ struct ServeConfig {
   std::string share_dir;
   std::string title = "Kindred";
   std::string contact_email;
+  // Where Kindred's source code is published (source_url in /api/v2/instance).
+  std::string source_url = "https://github.com/kindred-social/kindred";
   bool fast_password_hashing = false;  // tests only: argon2id at its minimum cost
   // Connections open at once, in all (0: the open-file limit less 512 kept for the store, media
   // and logs) and from one client address (an IPv6 /64; trusted proxies are exempt).

@@ -31,6 +31,7 @@ enum class ObjectType : uint8_t {
   kConversation = 21, // a person's direct conversation (social::Conversation)
   kNotificationPolicy = 22,  // an account's notification policy (social::NotificationPolicy), by its id
   kPushSubscription = 23,    // a Web Push subscription (social::PushSubscription), by its token's id
+  kAnnouncements = 26,  // every admin-made announcement (social::AnnouncementList), at kInstanceNode
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -105,6 +106,14 @@ enum class AssocType : uint16_t {
                                   // id; data: social::Notification; counted
   kNotificationRequestIds = 66,   // account -> request id; data: the sender's id (decimal)
   kNotificationPermissions = 67,  // account -> sender whose request it accepted (always let through)
+  // Start-up routes (announcements, endorsements, notes, suggestions, conversation mutes).
+  kAnnouncementDismissals = 73,  // account -> announcement it dismissed (position: when)
+  kAnnouncementReactions = 74,   // reaction node (social::reaction_node) -> account; counted
+  kEndorsements = 75,     // account -> account it features on its profile (position: when)
+  kAccountNotes = 76,     // account -> account it wrote a private note about; data: the note
+  kSuggestionDismissals = 77,  // account -> account it asked not to be suggested (position: when)
+  kMutedConversations = 78,    // account -> root status of a thread it muted (position: when)
+  kWeeklyLogins = 79,     // week node (social::week_node) -> account active that week; counted
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

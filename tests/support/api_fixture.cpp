@@ -81,6 +81,7 @@ void ApiTest::start_instance() {
   config.media_wait_ms = options_.media_wait_ms;
   config.trusted_proxies = options_.trusted_proxies;
   config.demo = options_.demo;
+  if (!options_.source_url.empty()) config.source_url = options_.source_url;
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);
   ASSERT_TRUE(started.is_ok()) << started.to_string();

@@ -41,6 +41,7 @@ struct ServerOptions {
   int64_t media_wait_ms = 60'000;
   std::string trusted_proxies = "";  // --trusted-proxies
   bool demo = false;                 // --demo: the demo's people and posts
+  std::string source_url = "";       // --source-url; empty: the default
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.

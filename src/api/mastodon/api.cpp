@@ -56,6 +56,10 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_conversation_routes(router, services_);
   register_tag_routes(router, services_);
   register_trend_routes(router, services_);
+  register_announcement_routes(router, services_);
+  register_instance_text_routes(router, services_);
+  register_discovery_routes(router, services_);
+  register_oauth_discovery_routes(router, services_);
   register_kindred_comment_routes(router, services_);
   register_kindred_support_routes(router, services_);
   register_kindred_preference_routes(router, services_);
@@ -72,6 +76,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
        "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"},
       {"/oauth/token", "POST", ""},
       {"/oauth/revoke", "POST", ""},
+      {"/oauth/userinfo", "GET, POST", ""},
       {"/.well-known/", "GET", ""},
       {"/nodeinfo/", "GET", ""},
   });

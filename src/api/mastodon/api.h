@@ -8,6 +8,9 @@
 #include "http/rate_limiter.h"
 #include "http/router.h"
 #include "social/identity/accounts.h"
+#include "social/identity/activity.h"
+#include "social/identity/announcements.h"
+#include "social/graph/discovery.h"
 #include "social/care/comment_holds.h"
 #include "social/posts/comments.h"
 #include "social/graph/conversations.h"
@@ -44,6 +47,10 @@ struct ApiConfig {
   std::string title = "Kindred";
   std::string description = "A photo-sharing community that meets people with care.";
   std::string contact_email;
+  std::string source_url;  // Kindred's source code, for /api/v2/instance
+  // Where an admin keeps the instance's texts (extended_description.txt, privacy_policy.txt,
+  // terms_of_service.txt); empty: the shipped defaults only.
+  std::string data_dir;
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;
   size_t max_status_chars = 500;
   bool rate_limits = true;
@@ -93,6 +100,9 @@ struct ApiServices {
   social::TrendService& trends;
   social::NotificationPolicyService& notification_policies;
   social::PushService& push;
+  social::AnnouncementService& announcements;
+  social::ActivityService& activity;
+  social::DiscoveryService& discovery;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -146,6 +156,14 @@ void register_list_routes(http::Router& router, ApiServices& s);
 void register_conversation_routes(http::Router& router, ApiServices& s);
 void register_tag_routes(http::Router& router, ApiServices& s);
 void register_trend_routes(http::Router& router, ApiServices& s);
+void register_announcement_routes(http::Router& router, ApiServices& s);
+void register_instance_text_routes(http::Router& router, ApiServices& s);
+void register_discovery_routes(http::Router& router, ApiServices& s);
+void register_oauth_discovery_routes(http::Router& router, ApiServices& s);
+
+// Writes the shipped default texts (extended description, privacy policy, terms of service)
+// into `data_dir` where an admin has none yet, for the admin to edit.
+Status write_default_instance_texts(const std::string& data_dir, const std::string& title);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

@@ -86,6 +86,7 @@ Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed n
     if (!account->approved)
       return Status::permission_denied("Your login is currently pending approval");
     if (account->memorial) return Status::permission_denied("Your login is currently disabled");
+    s.activity.note_active(account->id);  // the weekly logins of /api/v1/instance/activity
     caller.account = std::move(*account);
   } else if (need == AuthNeed::kUser) {
     return Status::invalid_argument("This method requires an authenticated user");

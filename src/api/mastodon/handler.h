@@ -1,6 +1,9 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "api/mastodon/auth.h"
 #include "api/mastodon/entities/entities.h"
@@ -23,6 +26,20 @@ inline Result<Id> path_id(const http::Request& req, std::string_view name = "id"
   auto id = Id::parse(req.param(std::string(name)));
   if (!id || id->is_none()) return Status::not_found("Record not found");
   return *id;
+}
+
+// The ids of `id[]`, without repeats; malformed ones are skipped, as unknown ones are.
+// Errors: InvalidArgument for more than `max` (the route's limit).
+inline Result<std::vector<Id>> ids_param(const Input& in, size_t max) {
+  KINDRED_ASSIGN_OR_RETURN(auto raw, in.strings("id"));
+  if (raw.size() > max)
+    return Status::invalid_argument("Too many ids (at most " + std::to_string(max) + ")");
+  std::vector<Id> ids;
+  for (const auto& text : raw)
+    if (auto id = Id::parse(text);
+        id && !id->is_none() && std::find(ids.begin(), ids.end(), *id) == ids.end())
+      ids.push_back(*id);
+  return ids;
 }
 
 // Registers POST `path` (with ":id"): authenticate with `scope`, run `action` on the status,

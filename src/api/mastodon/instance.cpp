@@ -84,6 +84,7 @@ void register_instance_routes(http::Router& router, ApiServices& s) {
         {"domain", c.domain},
         {"title", c.title},
         {"version", version_string()},
+        {"source_url", c.source_url},
         {"description", c.description},
         {"usage", json::object{{"users", json::object{{"active_month", 0}}}}},
         {"thumbnail", json::object{{"url", c.base_url + "/headers/original/missing.png"}}},

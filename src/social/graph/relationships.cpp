@@ -4,6 +4,7 @@
 
 #include "social/graph/lists.h"
 #include "social/graph/notifications.h"
+#include "social/model/text.h"
 
 namespace kindred::social {
 
@@ -58,6 +59,13 @@ Result<RelationshipView> RelationshipService::relationship(Id viewer, Id other) 
   KINDRED_ASSIGN_OR_RETURN(auto mute, mute_of(viewer, other));
   r.muting = mute.has_value();
   r.muting_notifications = mute.has_value() && mute->notifications;
+  KINDRED_ASSIGN_OR_RETURN(r.endorsed, s.assoc_exists(viewer, AssocType::kEndorsements, other));
+  auto note = s.get_assoc(viewer, AssocType::kAccountNotes, other);
+  if (note.has_value()) {
+    r.note = note->data;
+  } else if (!note.error().is_not_found()) {
+    return note.error();
+  }
   return r;
 }
 
@@ -128,6 +136,7 @@ Result<RelationshipView> RelationshipService::unfollow(const Viewer& viewer, Id 
   remove_pair(b, viewer.account_id, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn,
               target);
   KINDRED_RETURN_IF_ERROR(add_list_removals(deps_.store, b, viewer.account_id, target));
+  b.remove_assoc(viewer.account_id, AssocType::kEndorsements, target);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(viewer.account_id, target);
 }
@@ -138,6 +147,7 @@ Result<RelationshipView> RelationshipService::remove_from_followers(const Viewer
   store::Batch b;
   remove_pair(b, follower, AssocType::kFollows, AssocType::kFollowedBy, viewer.account_id);
   KINDRED_RETURN_IF_ERROR(add_list_removals(deps_.store, b, follower, viewer.account_id));
+  b.remove_assoc(follower, AssocType::kEndorsements, viewer.account_id);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return relationship(viewer.account_id, follower);
 }
@@ -180,6 +190,7 @@ Result<RelationshipView> RelationshipService::block(const Viewer& viewer, Id tar
     remove_pair(b, from, AssocType::kFollows, AssocType::kFollowedBy, to);
     remove_pair(b, from, AssocType::kFollowRequestsOut, AssocType::kFollowRequestsIn, to);
     KINDRED_RETURN_IF_ERROR(add_list_removals(deps_.store, b, from, to));
+    b.remove_assoc(from, AssocType::kEndorsements, to);
   }
   // Before the write, so no read in between can cache "no blocks" for either.
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
@@ -218,6 +229,48 @@ Result<RelationshipView> RelationshipService::unmute(const Viewer& viewer, Id ta
   store::Batch b;
   b.remove_assoc(viewer.account_id, AssocType::kMutes, target);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return relationship(viewer.account_id, target);
+}
+
+Result<RelationshipView> RelationshipService::endorse(const Viewer& viewer, Id target) {
+  KINDRED_RETURN_IF_ERROR(check_target(viewer, target));
+  KINDRED_ASSIGN_OR_RETURN(bool following,
+                           deps_.store.assoc_exists(viewer.account_id, AssocType::kFollows, target));
+  if (!following)
+    return Status::invalid_argument(
+        "Validation failed: You must be already following the person you want to endorse");
+  store::Batch b;
+  b.add_assoc({viewer.account_id, AssocType::kEndorsements, target, deps_.ids.next(), {}});
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return relationship(viewer.account_id, target);
+}
+
+Result<RelationshipView> RelationshipService::unendorse(const Viewer& viewer, Id target) {
+  KINDRED_RETURN_IF_ERROR(check_target(viewer, target));
+  store::Batch b;
+  b.remove_assoc(viewer.account_id, AssocType::kEndorsements, target);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  return relationship(viewer.account_id, target);
+}
+
+Result<Page<AccountView>> RelationshipService::endorsements(Id account_id, const ListQuery& q) const {
+  KINDRED_RETURN_IF_ERROR(accounts_.get(account_id).status());
+  return list(account_id, AssocType::kEndorsements, q);
+}
+
+Result<RelationshipView> RelationshipService::set_note(const Viewer& viewer, Id target,
+                                                       const std::string& note) {
+  KINDRED_RETURN_IF_ERROR(check_target(viewer, target));
+  KINDRED_RETURN_IF_ERROR(check_length("Comment", note, kMaxAccountNoteChars));
+  // Replacing an edge's data takes a removal first (an add keeps an existing edge's data).
+  store::Batch remove;
+  remove.remove_assoc(viewer.account_id, AssocType::kAccountNotes, target);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(remove).status());
+  if (!note.empty()) {
+    store::Batch add;
+    add.add_assoc({viewer.account_id, AssocType::kAccountNotes, target, deps_.ids.next(), note});
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(add).status());
+  }
   return relationship(viewer.account_id, target);
 }
 

@@ -19,7 +19,11 @@ struct RelationshipView {
   bool blocked_by = false;
   bool muting = false;
   bool muting_notifications = false;
+  bool endorsed = false;  // the viewer features the account on their profile
+  std::string note;       // the viewer's private note about the account
 };
+
+inline constexpr size_t kMaxAccountNoteChars = 2000;  // as Mastodon's AccountNote
 
 // A mute, as kept on its kMutes edge.
 struct Mute {
@@ -62,6 +66,17 @@ class RelationshipService {
   Result<RelationshipView> mute(const Viewer& viewer, Id target, bool notifications,
                                 int64_t duration_s);
   Result<RelationshipView> unmute(const Viewer& viewer, Id target);
+
+  // Features `target` on the viewer's profile (Mastodon's endorsements), or stops. Idempotent.
+  // Errors: NotFound; InvalidArgument when the viewer does not follow `target` (endorse only).
+  // Unfollowing or blocking an account ends its endorsement.
+  Result<RelationshipView> endorse(const Viewer& viewer, Id target);
+  Result<RelationshipView> unendorse(const Viewer& viewer, Id target);
+  // The accounts `account_id` features, newest endorsement first. Errors: NotFound.
+  Result<Page<AccountView>> endorsements(Id account_id, const ListQuery& q) const;
+  // Sets the viewer's private note about `target` ("" removes it). Errors: NotFound;
+  // InvalidArgument for more than kMaxAccountNoteChars characters (nothing is changed).
+  Result<RelationshipView> set_note(const Viewer& viewer, Id target, const std::string& note);
 
   // Unknown ids are skipped, as Mastodon does.
   Result<std::vector<RelationshipView>> relationships(const Viewer& viewer,

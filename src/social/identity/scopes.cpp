@@ -62,6 +62,8 @@ bool scopes_subset(const std::vector<std::string>& requested, const std::vector<
                      [&](const std::string& s) { return scopes_allow(granted, s); });
 }
 
+std::vector<std::string> known_scopes() { return {kKnown.begin(), kKnown.end()}; }
+
 std::string join_scopes(const std::vector<std::string>& scopes) {
   std::string out;
   for (const auto& s : scopes) {

@@ -24,6 +24,9 @@ bool scopes_allow(const std::vector<std::string>& granted, std::string_view requ
 // of its app's scopes).
 bool scopes_subset(const std::vector<std::string>& requested, const std::vector<std::string>& granted);
 
+// Every scope Kindred knows, in a fixed order (for OAuth discovery's scopes_supported).
+std::vector<std::string> known_scopes();
+
 std::string join_scopes(const std::vector<std::string>& scopes);
 
 }  // namespace kindred::social

@@ -51,6 +51,7 @@ struct PostView {
   bool favourited = false;  // meaningful only for a signed-in viewer
   bool bookmarked = false;  // likewise
   bool reblogged = false;   // likewise; on a reblog, whether the viewer reblogged its original
+  bool muted = false;       // likewise: the viewer muted the post's thread
   bool viewer_signed_in = false;
   bool viewer_is_author = false;
   bool can_reply = false;   // the viewer may comment, thread root included (comment_controls.h)

@@ -345,8 +345,11 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
                           [this](const std::vector<Id>& parents) { return load_many(parents); },
                           deps_.config.context_ancestors_limit));
   std::vector<bool> favourited, bookmarked, pinned;
+  bool any_thread_mutes = false;
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
+    KINDRED_ASSIGN_OR_RETURN(int64_t thread_mutes, deps_.store.assoc_count(me, AssocType::kMutedConversations));
+    any_thread_mutes = thread_mutes > 0;
     const auto flags = accounts_.viewer_flags(me);
     if (!flags || flags->any_bookmarks) {
       KINDRED_ASSIGN_OR_RETURN(bookmarked, deps_.store.assocs_exist(me, AssocType::kBookmarks, ids));
@@ -406,6 +409,10 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     if (viewer.signed_in()) {
       v.favourited = favourited[i];
       v.bookmarked = !bookmarked.empty() && bookmarked[i];
+      if (any_thread_mutes) {
+        KINDRED_ASSIGN_OR_RETURN(auto muted, thread_muted_by(post, {me}));
+        v.muted = muted[0];
+      }
     }
     if (v.viewer_is_author) {
       auto at = std::find(own.begin(), own.end(), post.id) - own.begin();
@@ -546,10 +553,13 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     b.add_assoc({post.in_reply_to_id, AssocType::kHeldReplies, post.id, post.id, {}});
     b.add_assoc({post.in_reply_to_account_id, AssocType::kHeldComments, post.id, post.id, {}});
   } else {
-    for (Id mentioned : post.mention_ids)
-      KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, mentioned,
-                                               NotificationType::kMention, author.id, &post)
-                                  .status());
+    // Nobody who muted the thread hears of it.
+    KINDRED_ASSIGN_OR_RETURN(auto muted, thread_muted_by(post, post.mention_ids));
+    for (size_t i = 0; i < post.mention_ids.size(); ++i)
+      if (!muted[i])
+        KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, post.mention_ids[i],
+                                                 NotificationType::kMention, author.id, &post)
+                                    .status());
   }
   // Durable until the followers' feeds have it, so a crash cannot lose the fan-out.
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, post.id, post.id, {}});
@@ -709,9 +719,13 @@ Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& origi
   for_each_index(r, [&](Id from, AssocType type) { b.add_assoc({from, type, r.id, r.id, {}}); });
   const size_t edge = b.assoc_adds.size();
   b.add_assoc({original.id, AssocType::kRebloggedBy, r.account_id, r.id, {}});
-  KINDRED_ASSIGN_OR_RETURN(const Id notification,
-                           add_notification(b, deps_.ids, gate_, original.account_id,
-                                            NotificationType::kReblog, r.account_id, &original));
+  KINDRED_ASSIGN_OR_RETURN(auto muted, thread_muted_by(original, {original.account_id}));
+  Id notification;
+  if (!muted[0]) {
+    KINDRED_ASSIGN_OR_RETURN(notification,
+                             add_notification(b, deps_.ids, gate_, original.account_id,
+                                              NotificationType::kReblog, r.account_id, &original));
+  }
   b.add_assoc({store::kInstanceNode, AssocType::kPendingFanout, r.id, r.id, {}});
   KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
   if (!outcome.assoc_added[edge]) {

@@ -125,6 +125,17 @@ class PostService {
   // `change` must keep the id, author, reply and reblog fields.
   Result<Post> update(Id id, const std::function<Status(Post&, store::Batch&)>& change);
 
+  // Conversation mutes (Mastodon's POST /api/v1/statuses/:id/mute): the viewer is told nothing
+  // more about the thread `id` is part of (no mention by a reply in it, no reblog of a post in
+  // it). Kept as the thread's root (found through the replies' parents; a reply whose chain of
+  // parents was cut by a deletion no longer reaches it). Idempotent; returns the post as the
+  // viewer sees it. Errors: NotFound if absent or not visible to the viewer.
+  Result<PostView> mute_conversation(const Viewer& viewer, Id id);
+  Result<PostView> unmute_conversation(const Viewer& viewer, Id id);
+  // For each of `accounts`, whether it muted the thread `post` belongs to (`post` itself need
+  // not be stored yet). One count from memory per account that never muted a thread.
+  Result<std::vector<bool>> thread_muted_by(const Post& post, const std::vector<Id>& accounts) const;
+
   // Leaves out of `views` the posts by accounts `viewer` mutes (their own aside), as Mastodon's
   // StatusFilter does in threads. For the many who mute nobody, one count from memory.
   Status drop_muted(const Viewer& viewer, std::vector<PostView>& views) const;
@@ -182,6 +193,11 @@ class PostService {
   // remove() and remove_comment() once they have checked who may delete `post`.
   // REQUIRES: the update lock of post.id is held.
   Result<PostView> remove_checked(const Viewer& viewer, const Post& post);
+  // `post`'s id and its ancestors', the root last (at most 1,000 steps up).
+  Result<std::vector<Id>> thread_chain(const Post& post) const;
+  // thread_chain of the post `id` (of the original, for a reblog) if `viewer` may see it.
+  // Errors: NotFound.
+  Result<std::vector<Id>> visible_thread_chain(const Viewer& viewer, Id id) const;
   // Deletes, in bounded batches, the reblogs of a post just deleted.
   Status remove_reblogs_of(const Post& original);
 

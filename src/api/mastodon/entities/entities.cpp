@@ -74,6 +74,15 @@ std::string iso8601(int64_t ms) {
 
 std::string iso_date(int64_t ms) { return iso8601(ms).substr(0, 10); }
 
+void write_instant_or_null(JsonWriter& w, std::string_view key, int64_t ms) {
+  w.key(key);
+  if (ms == 0) {
+    w.null();
+  } else {
+    w.string(iso8601(ms));
+  }
+}
+
 namespace {
 
 std::string profile_url(const ApiConfig& c, const std::string& username) {
@@ -147,8 +156,8 @@ std::string relationship_json(const social::RelationshipView& r) {
       .member("requested", r.requested)
       .member("requested_by", r.requested_by)
       .member("domain_blocking", false)
-      .member("endorsed", false)
-      .member("note", "")
+      .member("endorsed", r.endorsed)
+      .member("note", r.note)
       .end_object();
   return out;
 }
@@ -400,7 +409,7 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   if (v.viewer_signed_in) {
     w.member("favourited", v.favourited)
         .member("reblogged", v.reblogged)
-        .member("muted", false)
+        .member("muted", v.muted)
         .member("bookmarked", v.bookmarked);
     if (v.viewer_is_author) w.member("pinned", v.pinned);
     write_filter_results(w.key("filtered"), v.filtered);

@@ -20,6 +20,8 @@ namespace kindred::api::entities {
 std::string iso8601(int64_t ms);
 // "2026-11-25"
 std::string iso_date(int64_t ms);
+// `key`: iso8601(ms), or null when `ms` is 0.
+void write_instant_or_null(JsonWriter& w, std::string_view key, int64_t ms);
 
 // Mastodon's Account; `kindred.verified` is Kindred's extension, and so is
 // `kindred.remembering` ("Remembering <name>", on memorial accounts only, beside Mastodon's

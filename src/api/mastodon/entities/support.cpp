@@ -21,15 +21,6 @@ void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
   w.end_array();
 }
 
-void instant_or_null(JsonWriter& w, std::string_view key, int64_t ms) {
-  w.key(key);
-  if (ms == 0) {
-    w.null();
-  } else {
-    w.string(iso8601(ms));
-  }
-}
-
 }  // namespace
 
 void write_support_resource(JsonWriter& w, const social::ResourceView& v) {
@@ -66,8 +57,8 @@ void write_support_resource(JsonWriter& w, const social::ResourceView& v) {
   } else {
     w.null();
   }
-  instant_or_null(w, "closes_at", s.open_now ? s.closes_at_ms : 0);
-  instant_or_null(w, "next_open_at", s.next_open_at_ms);
+  write_instant_or_null(w, "closes_at", s.open_now ? s.closes_at_ms : 0);
+  write_instant_or_null(w, "next_open_at", s.next_open_at_ms);
   string_or_null(w, "next_open_at_local", s.next_open_at_local);
   w.end_object();
 }
