@@ -76,6 +76,7 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
+  kStatusEdits = 54,  // status -> one version of it (position: the version's id); data: social::PostVersion
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -255,4 +255,15 @@ std::vector<std::pair<std::string, std::string>> Input::flattened(std::string_vi
   return out;
 }
 
+Result<std::vector<Id>> read_media_ids(const Input& in, std::string_view name) {
+  KINDRED_ASSIGN_OR_RETURN(auto media, in.strings(name));
+  std::vector<Id> out;
+  for (const auto& m : media) {
+    auto id = Id::parse(m);
+    if (!id) return Status::invalid_argument("Validation failed: Media could not be found");
+    out.push_back(*id);
+  }
+  return out;
+}
+
 }  // namespace kindred::api

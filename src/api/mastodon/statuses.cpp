@@ -18,13 +18,8 @@ Result<social::NewPost> read_new_post(const Input& in, const http::Request& req)
   KINDRED_ASSIGN_OR_RETURN(auto spoiler, in.string("spoiler_text"));
   KINDRED_ASSIGN_OR_RETURN(auto visibility, in.string("visibility"));
   KINDRED_ASSIGN_OR_RETURN(auto language, in.string("language"));
-  KINDRED_ASSIGN_OR_RETURN(auto media, in.strings("media_ids"));
+  KINDRED_ASSIGN_OR_RETURN(p.media_ids, read_media_ids(in));
   KINDRED_ASSIGN_OR_RETURN(auto scheduled, in.string("scheduled_at"));
-  for (const auto& m : media) {
-    auto id = Id::parse(m);
-    if (!id) return Status::invalid_argument("Validation failed: Media could not be found");
-    p.media_ids.push_back(*id);
-  }
   if (in.has("poll") || in.has_prefix("poll["))
     return Status::invalid_argument("Validation failed: Polls are not supported on this server");
   if (scheduled && !scheduled->empty())
