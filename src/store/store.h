@@ -26,6 +26,7 @@ enum class ObjectType : uint8_t {
   kHiddenWords = 13,  // an account's hidden words for comments on its posts, keyed by its id
   kFilter = 14,       // a filters v2 filter (social::Filter, with its keywords and statuses)
   kWebSession = 15,   // a signed-in browser (social::WebSession), named by its cookie's hash
+  kScheduledStatus = 17,  // a post to publish later (social::ScheduledPost)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -76,6 +77,8 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
+  kScheduledStatuses = 55,  // account -> its scheduled post (position: the same id); counted
+  kScheduledDue = 56,  // kInstanceNode -> due slot (position: the same; its time); data: the scheduled post's id
   kStatusEdits = 54,  // status -> one version of it (position: the version's id); data: social::PostVersion
 };
 

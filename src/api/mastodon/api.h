@@ -22,6 +22,7 @@
 #include "social/identity/preferences.h"
 #include "social/identity/profiles.h"
 #include "social/posts/reblogs.h"
+#include "social/posts/scheduled.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
 
@@ -77,6 +78,7 @@ struct ApiServices {
   social::MemoryService& memories;
   social::CommentHoldService& holds;
   social::FilterService& filters;
+  social::ScheduledPostService& scheduled;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -115,6 +117,7 @@ void register_oauth_routes(http::Router& router, ApiServices& s);
 void register_account_routes(http::Router& router, ApiServices& s);
 void register_status_routes(http::Router& router, ApiServices& s);
 void register_status_edit_routes(http::Router& router, ApiServices& s);
+void register_scheduled_status_routes(http::Router& router, ApiServices& s);
 void register_favourite_routes(http::Router& router, ApiServices& s);
 void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);

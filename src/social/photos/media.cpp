@@ -401,6 +401,21 @@ void MediaService::note_attached(const Attachment& a) {
   for (const auto& m : a.media_) attached_cache_.put(m.id, std::make_shared<const Media>(m));
 }
 
+Status MediaService::add_release(store::Batch& batch, Id holder, const std::vector<Id>& ids) {
+  KINDRED_ASSIGN_OR_RETURN(auto media, load_many(ids));
+  for (auto& m : media) {
+    if (m.status_id != holder) continue;
+    m.status_id = Id();
+    batch.put_object(ObjectType::kMedia, m.id, m.encode());
+    batch.add_assoc({store::kInstanceNode, AssocType::kUnattachedMedia, m.id, m.id, {}});
+  }
+  return Status::ok();
+}
+
+void MediaService::forget_attached(const std::vector<Id>& ids) {
+  for (Id id : ids) attached_cache_.erase(id);
+}
+
 Result<std::vector<Media>> MediaService::load_many(const std::vector<Id>& ids) const {
   // Attached media never change; unattached ones may (alt text), so only the former are cached.
   return load_records(attached_cache_, deps_.store, ObjectType::kMedia, ids,

@@ -106,6 +106,11 @@ class MediaService {
   Result<bool> edit_attached(Attachment& a, const std::vector<std::pair<Id, MediaEdit>>& edits) const;
   // Once add_to's batch is applied: the attached-photo cache takes the records as written.
   void note_attached(const Attachment& a);
+  // Adds to `batch` the release of the photos among `ids` that `holder` (a scheduled post that
+  // will not be published) holds: they are the uploader's unattached uploads again. Call
+  // forget_attached(ids) once the batch is applied.
+  Status add_release(store::Batch& batch, Id holder, const std::vector<Id>& ids);
+  void forget_attached(const std::vector<Id>& ids);
 
   // Attached media among `ids`, in order; missing ones are skipped. Cached (attached media never
   // change).

@@ -509,7 +509,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
 
   // Held until the batch is applied, so the uploads cannot be attached twice or deleted meanwhile.
   KINDRED_ASSIGN_OR_RETURN(MediaService::Attachment attachment,
-                           media_.prepare_attachment(author.id, in.media_ids));
+                           media_.prepare_attachment(author.id, in.media_ids, in.scheduled_id));
   post.media_ids = in.media_ids;
 
   if (screen_ && !post.in_reply_to_id.is_none() && parent.account_id != author.id) {
@@ -549,6 +549,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     }
     return applied.error();
   }
+  media_.note_attached(attachment);
   accounts_.note_posted(author.id, post.created_at_ms);
   if (listener_) listener_->post_created(post);
   // A reply to a post deleted meanwhile would dangle; it still stands, as in Mastodon.

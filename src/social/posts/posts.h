@@ -34,6 +34,8 @@ struct NewPost {
   // names none.
   ReplyPolicy reply_policy = ReplyPolicy::kEveryone;
   bool hide_favourites_count = false;
+  // Set when a scheduled post is published: its photos, which it holds, qualify.
+  Id scheduled_id;
 };
 
 // An edit of a post by its author (PUT /api/v1/statuses/:id). As in Mastodon, an edit states
