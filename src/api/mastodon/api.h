@@ -118,6 +118,7 @@ void register_account_routes(http::Router& router, ApiServices& s);
 void register_status_routes(http::Router& router, ApiServices& s);
 void register_status_edit_routes(http::Router& router, ApiServices& s);
 void register_scheduled_status_routes(http::Router& router, ApiServices& s);
+void register_poll_routes(http::Router& router, ApiServices& s);
 void register_favourite_routes(http::Router& router, ApiServices& s);
 void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);
