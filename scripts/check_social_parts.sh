@@ -15,6 +15,8 @@ ALLOWED_UP=(
   # Mention and reblog notices are written in the post's batch; a muted author's posts are left
   # out of threads (mute_in_force).
   "posts/posts.cpp graph/notifications.h"
+  # An edit's new mentions and its rebloggers' update notices, written as posts.cpp writes them.
+  "posts/edits.cpp graph/notifications.h"
   "posts/posts.cpp graph/relationships.h"
   # A PostView is completed by the care features: filters and support cards are set on
   # PostService at start-up (set_filters, set_support); who may reply is a pure function.

@@ -37,6 +37,7 @@ struct Instance::Impl {
   std::unique_ptr<social::MediaService> media;
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
+  std::unique_ptr<social::ScheduledPostService> scheduled;
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::ReblogService> reblogs;
   std::unique_ptr<social::RelationshipService> relationships;
@@ -165,7 +166,7 @@ Status Instance::start(std::ostream* access_log) {
   m.ids = std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
                     store::ObjectType::kToken, store::ObjectType::kAuthCode,
-                    store::ObjectType::kMedia}) {
+                    store::ObjectType::kMedia, store::ObjectType::kScheduledStatus}) {
     KINDRED_ASSIGN_OR_RETURN(Id max, m.store->max_object_id(type));
     m.ids->observe(max);
   }
@@ -242,6 +243,11 @@ Status Instance::start(std::ostream* access_log) {
   m.activity = std::make_unique<social::ActivityService>(deps);
   m.discovery = std::make_unique<social::DiscoveryService>(deps, *m.accounts);
   KINDRED_RETURN_IF_ERROR(api::write_default_instance_texts(c.data_dir, c.title));
+  // Scheduled posts whose time came while the server was down go out now; then a thread keeps
+  // publishing them on time.
+  m.scheduled = std::make_unique<social::ScheduledPostService>(deps, *m.posts, *m.accounts, *m.media);
+  KINDRED_RETURN_IF_ERROR(m.scheduled->publish_due().status());
+  m.scheduled->start();
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -256,7 +262,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
                             *m.list_service, *m.conversations, *m.tags, *m.trends,
                             *m.notification_policies, *m.push, *m.announcements,
-                            *m.activity, *m.discovery};
+                            *m.activity, *m.discovery, *m.scheduled};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -326,6 +332,7 @@ void Instance::stop() {
   m.web.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
+  m.scheduled.reset();  // publishes through posts
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);

@@ -32,6 +32,7 @@ enum class ObjectType : uint8_t {
   kNotificationPolicy = 22,  // an account's notification policy (social::NotificationPolicy), by its id
   kPushSubscription = 23,    // a Web Push subscription (social::PushSubscription), by its token's id
   kAnnouncements = 26,  // every admin-made announcement (social::AnnouncementList), at kInstanceNode
+  kScheduledStatus = 17,  // a post to publish later (social::ScheduledPost)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -114,6 +115,9 @@ enum class AssocType : uint16_t {
   kSuggestionDismissals = 77,  // account -> account it asked not to be suggested (position: when)
   kMutedConversations = 78,    // account -> root status of a thread it muted (position: when)
   kWeeklyLogins = 79,     // week node (social::week_node) -> account active that week; counted
+  kScheduledStatuses = 55,  // account -> its scheduled post (position: the same id); counted
+  kScheduledDue = 56,  // kInstanceNode -> due slot (position: the same; its time); data: the scheduled post's id
+  kStatusEdits = 54,  // status -> one version of it (position: the version's id); data: social::PostVersion
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -61,6 +61,12 @@ std::string sentence(const PageContext& c, const social::NotificationGroup& g,
           {{"people", who},
            {"post", link_html(c.t("notifications.your_post"),
                               post ? post_path(post->author.account, post->post.id) : "")}});
+    case social::NotificationType::kUpdate:
+      return c.plural_html(
+          "notifications.edited", g.count,
+          {{"people", who},
+           {"post", link_html(c.t("notifications.a_post"),
+                              post ? post_path(post->author.account, post->post.id) : "")}});
     case social::NotificationType::kFollow:
       return c.plural_html("notifications.followed_you", g.count, {{"people", who}});
     case social::NotificationType::kFollowRequest:

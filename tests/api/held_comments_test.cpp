@@ -153,6 +153,20 @@ TEST_F(HeldCommentsApi, HiddenWordsHoldAMatchingCommentForEveryoneButItsWriter) 
   EXPECT_EQ(mentions_of_ann(), (Ids{cruel_id, kind_id}));
 }
 
+// An edit is screened as a new comment would be: a kind comment edited to say a hidden word is
+// held from then on (its writer still sees it, and nobody is told).
+TEST_F(HeldCommentsApi, ACommentEditedToSayAHiddenWordIsHeld) {
+  ASSERT_EQ(set_words({{"words", boost::json::array{"cruel"}}}, ann_).status, 200);
+  const std::string id = comment(bob_, "Thinking of you.");
+  EXPECT_EQ(hold(id), "");
+  Reply r = put_json("/api/v1/statuses/" + id, {{"status", "How cruel."}}, bob_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(hold_in(json(r)), "") << "the writer's view says nothing of a hold";
+  EXPECT_EQ(hold(id), "hidden_words");
+  expect_only_writer_sees(id, bob_);
+  EXPECT_EQ(replies_count(cat_.token), 0);
+}
+
 TEST_F(HeldCommentsApi, HiddenWordsMatchDisguisesButNotOtherWords) {
   ASSERT_EQ(set_words({{"words", boost::json::array{"cruel", "get over it"}}}, ann_).status, 200);
   for (const char* text : {"ＣＲＵＥＬ", "crüel!!", "so... cruel.", "Just GET. OVER. IT", "cruuuel"})

@@ -40,6 +40,9 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_oauth_routes(router, services_);
   register_account_routes(router, services_);
   register_status_routes(router, services_);
+  register_status_edit_routes(router, services_);
+  register_scheduled_status_routes(router, services_);
+  register_poll_routes(router, services_);
   register_favourite_routes(router, services_);
   register_instance_routes(router, services_);
   register_media_routes(router, services_);

@@ -29,6 +29,7 @@
 #include "social/identity/push.h"
 #include "social/identity/profiles.h"
 #include "social/posts/reblogs.h"
+#include "social/posts/scheduled.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
 #include "social/graph/domain_blocks.h"
@@ -103,6 +104,7 @@ struct ApiServices {
   social::AnnouncementService& announcements;
   social::ActivityService& activity;
   social::DiscoveryService& discovery;
+  social::ScheduledPostService& scheduled;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -140,6 +142,9 @@ void register_app_routes(http::Router& router, ApiServices& s);
 void register_oauth_routes(http::Router& router, ApiServices& s);
 void register_account_routes(http::Router& router, ApiServices& s);
 void register_status_routes(http::Router& router, ApiServices& s);
+void register_status_edit_routes(http::Router& router, ApiServices& s);
+void register_scheduled_status_routes(http::Router& router, ApiServices& s);
+void register_poll_routes(http::Router& router, ApiServices& s);
 void register_favourite_routes(http::Router& router, ApiServices& s);
 void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);

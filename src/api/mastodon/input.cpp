@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 #include "http/form.h"
 #include "http/multipart.h"
+#include "social/model/calendar.h"
 
 namespace kindred::api {
 namespace json = boost::json;
@@ -253,6 +254,63 @@ std::vector<std::pair<std::string, std::string>> Input::flattened(std::string_vi
     flatten(v, std::string(key.substr(prefix.size())), out);
   }
   return out;
+}
+
+Result<std::vector<Id>> read_media_ids(const Input& in, std::string_view name) {
+  KINDRED_ASSIGN_OR_RETURN(auto media, in.strings(name));
+  std::vector<Id> out;
+  for (const auto& m : media) {
+    auto id = Id::parse(m);
+    if (!id) return Status::invalid_argument("Validation failed: Media could not be found");
+    out.push_back(*id);
+  }
+  return out;
+}
+
+Result<int64_t> parse_iso8601_ms(std::string_view t, std::string_view what) {
+  const Status bad = Status::invalid_argument("Validation failed: " + std::string(what) + " is invalid");
+  auto date = t.size() >= 10 ? social::parse_date(t.substr(0, 10)) : std::nullopt;
+  if (!date || t.size() < 16 || (t[10] != 'T' && t[10] != 't' && t[10] != ' ')) return bad;
+  auto digits = [&](size_t at, size_t n, int64_t max) -> std::optional<int64_t> {
+    if (at + n > t.size()) return std::nullopt;
+    int64_t v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return std::nullopt;
+      v = v * 10 + (t[i] - '0');
+    }
+    if (v > max) return std::nullopt;
+    return v;
+  };
+  auto hour = digits(11, 2, 23), minute = digits(14, 2, 59);
+  if (!hour || !minute || t[13] != ':') return bad;
+  int64_t second = 0, millis = 0;
+  size_t at = 16;
+  if (at < t.size() && t[at] == ':') {
+    auto s = digits(at + 1, 2, 59);
+    if (!s) return bad;
+    second = *s;
+    at += 3;
+    if (at < t.size() && t[at] == '.') {
+      size_t n = 0;
+      for (++at; at < t.size() && t[at] >= '0' && t[at] <= '9'; ++at, ++n)
+        if (n < 3) millis = millis * 10 + (t[at] - '0');
+      if (n == 0) return bad;
+      for (; n < 3; ++n) millis *= 10;
+    }
+  }
+  int64_t offset_min = 0;
+  const std::string_view zone = t.substr(at);
+  if (zone == "Z" || zone == "z" || zone.empty()) {
+  } else if ((zone[0] == '+' || zone[0] == '-') && (zone.size() == 6 || zone.size() == 5)) {
+    const size_t m = zone.size() == 6 ? 4 : 3;
+    auto oh = digits(at + 1, 2, 23), om = digits(at + m, 2, 59);
+    if (!oh || !om || (zone.size() == 6 && zone[3] != ':')) return bad;
+    offset_min = (zone[0] == '-' ? -1 : 1) * (*oh * 60 + *om);
+  } else {
+    return bad;
+  }
+  const int64_t minutes = social::days_since_epoch(*date) * 1440 + *hour * 60 + *minute - offset_min;
+  return (minutes * 60 + second) * 1000 + millis;
 }
 
 }  // namespace kindred::api

@@ -59,6 +59,14 @@ class Input {
   std::vector<std::pair<std::string, File>> files_;
 };
 
+// The parameter `name` (media_ids[]) as ids. Errors: InvalidArgument with Mastodon's words for an
+// id that does not parse.
+Result<std::vector<Id>> read_media_ids(const Input& in, std::string_view name = "media_ids");
+
+// An ISO 8601 time, "YYYY-MM-DDTHH:MM[:SS[.fff]]" then "Z", "+HH:MM" or "-HH:MM" (or nothing:
+// UTC), as milliseconds since the epoch. Errors: InvalidArgument naming `what`.
+Result<int64_t> parse_iso8601_ms(std::string_view text, std::string_view what);
+
 // Applies Input's rule for text (well-formed UTF-8, no C0 controls but tab and line feed, CR LF
 // made LF) to every string and key in `v`, for a JSON body a handler parses itself.
 // Errors: InvalidArgument naming the parameter.

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/kindred/comment_controls.h"
+#include "api/mastodon/entities/scheduled.h"
 #include "api/mastodon/handler.h"
 
 namespace kindred::api {
@@ -18,17 +19,9 @@ Result<social::NewPost> read_new_post(const Input& in, const http::Request& req)
   KINDRED_ASSIGN_OR_RETURN(auto spoiler, in.string("spoiler_text"));
   KINDRED_ASSIGN_OR_RETURN(auto visibility, in.string("visibility"));
   KINDRED_ASSIGN_OR_RETURN(auto language, in.string("language"));
-  KINDRED_ASSIGN_OR_RETURN(auto media, in.strings("media_ids"));
-  KINDRED_ASSIGN_OR_RETURN(auto scheduled, in.string("scheduled_at"));
-  for (const auto& m : media) {
-    auto id = Id::parse(m);
-    if (!id) return Status::invalid_argument("Validation failed: Media could not be found");
-    p.media_ids.push_back(*id);
-  }
+  KINDRED_ASSIGN_OR_RETURN(p.media_ids, read_media_ids(in));
   if (in.has("poll") || in.has_prefix("poll["))
     return Status::invalid_argument("Validation failed: Polls are not supported on this server");
-  if (scheduled && !scheduled->empty())
-    return Status::invalid_argument("Validation failed: Scheduled posts are not supported on this server");
   p.text = text.value_or("");
   p.in_reply_to_id = reply_to.value_or(Id());
   p.sensitive = sensitive.value_or(false);
@@ -51,6 +44,15 @@ void register_status_routes(http::Router& router, ApiServices& s) {
     if (Status st = read_new_post_comment_controls(in, s, caller.account->id, p); !st.is_ok())
       return error_response(st);
     p.app_id = caller.grant->token.app_id;
+    API_TRY(auto scheduled_at, in.string("scheduled_at"));
+    if (scheduled_at && !scheduled_at->empty()) {
+      API_TRY(int64_t at, parse_iso8601_ms(*scheduled_at, "Scheduled at"));
+      // As Mastodon: a time already past posts at once.
+      if (!s.scheduled.due_now(at)) {
+        API_TRY(social::ScheduledPostView v, s.scheduled.schedule(*caller.account, p, at));
+        return json_text_response(entities::scheduled_status_json(v, s.config));
+      }
+    }
     API_TRY(social::PostView v, s.posts.create(*caller.account, p));
     return json_text_response(entities::status_json(v, s.config));
   });

@@ -368,13 +368,20 @@ OpenState SupportService::open_state(const SupportResource& r, int64_t now_ms) c
 }
 
 std::vector<std::string> SupportService::topics_of(const Post& post) const {
-  if (auto cached = topics_cache_.find(post.id)) return **cached;
+  if (auto cached = topics_cache_.find(post.id); cached && *cached &&
+                                                 (*cached)->edited_at_ms == post.edited_at_ms)
+    return (*cached)->topics;
   std::string text = post.spoiler_text;
   text += '\n';
   text += post.text;
-  auto topics = matcher_.match(text);
-  topics_cache_.insert_if_absent(post.id, std::make_shared<const std::vector<std::string>>(topics));
-  return topics;
+  auto topics = std::make_shared<PostTopics>();
+  topics->edited_at_ms = post.edited_at_ms;
+  topics->topics = matcher_.match(text);
+  // An edit's newer version replaces an older one; an older one never replaces a newer one.
+  auto cached = topics_cache_.find(post.id);
+  if (!cached || !*cached || (*cached)->edited_at_ms < post.edited_at_ms)
+    topics_cache_.put(post.id, topics);
+  return topics->topics;
 }
 
 std::shared_ptr<const SupportService::Directory> SupportService::snapshot() const {

@@ -158,8 +158,8 @@ class SupportService {
   // The opening state of `r` at `now_ms` (UTC). REQUIRES: `r` validated.
   OpenState open_state(const SupportResource& r, int64_t now_ms) const;
 
-  // The topics of a post (its text and spoiler text), matched once per post id and cached:
-  // posts never change.
+  // The topics of a post (its text and spoiler text), matched once per version of a post (its
+  // id and when it was last edited) and cached.
   std::vector<std::string> topics_of(const Post& post) const;
 
   // The resources on any of `topics` (all when empty) for `region` (all when empty), in
@@ -207,8 +207,13 @@ class SupportService {
   SupportDirectorySink* sink_;             // may be null
   const PreferencesService* preferences_;  // may be null
 
-  // Topics per post id (empty: none). Provides its own synchronisation.
-  mutable RecordCache<Id, std::vector<std::string>> topics_cache_;
+  // Topics per post id (empty: none), of the version edited at `edited_at_ms`. Provides its own
+  // synchronisation.
+  struct PostTopics {
+    int64_t edited_at_ms = 0;
+    std::vector<std::string> topics;
+  };
+  mutable RecordCache<Id, PostTopics> topics_cache_;
 
   mutable std::mutex dir_mutex_;  // guards dir_ (swapped whole; readers copy the pointer)
   std::shared_ptr<const Directory> dir_;

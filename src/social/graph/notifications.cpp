@@ -92,13 +92,15 @@ std::string_view notification_type_name(NotificationType t) {
     case NotificationType::kFollow: return "follow";
     case NotificationType::kFollowRequest: return "follow_request";
     case NotificationType::kReblog: return "reblog";
+    case NotificationType::kUpdate: return "update";
   }
   return "mention";
 }
 
 std::optional<NotificationType> parse_notification_type(std::string_view name) {
   for (auto t : {NotificationType::kMention, NotificationType::kFavourite, NotificationType::kFollow,
-                 NotificationType::kFollowRequest, NotificationType::kReblog})
+                 NotificationType::kFollowRequest, NotificationType::kReblog,
+                 NotificationType::kUpdate})
     if (notification_type_name(t) == name) return t;
   return std::nullopt;
 }
@@ -243,6 +245,7 @@ Result<std::optional<NotificationView>> NotificationService::view_if_current(
       break;
     }
     case NotificationType::kMention:
+    case NotificationType::kUpdate:
       break;
   }
   NotificationView v;

@@ -18,6 +18,9 @@ enum class NotificationType : uint8_t {
   kFollow = 3,
   kFollowRequest = 4,
   kReblog = 5,  // status_id: the post reblogged
+  // A post the recipient reblogged was edited (status_id); 10 leaves room for Mastodon's other
+  // types before it.
+  kUpdate = 10,
 };
 std::string_view notification_type_name(NotificationType t);
 // Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("poll", "update"...
@@ -33,7 +36,7 @@ struct Notification {
   // Stored as the data of the recipient's kNotifications edge, whose key is the id.
   template <class V>
   void field_list(V& v) {
-    v(record::between(type, NotificationType::kMention, NotificationType::kReblog), from_account,
+    v(record::between(type, NotificationType::kMention, NotificationType::kUpdate), from_account,
       status_id);
   }
 };

@@ -10,6 +10,10 @@ Result<Account> Account::decode(std::string_view b) {
 }
 std::string Post::encode() const { return record::encode(*this); }
 Result<Post> Post::decode(std::string_view b) { return record::decode<Post>(b, "status"); }
+std::string PostVersion::encode() const { return record::encode(*this); }
+Result<PostVersion> PostVersion::decode(std::string_view b) {
+  return record::decode<PostVersion>(b, "status edit");
+}
 std::string Media::encode() const { return record::encode(*this); }
 Result<Media> Media::decode(std::string_view b) { return record::decode<Media>(b, "media"); }
 std::string App::encode() const { return record::encode(*this); }

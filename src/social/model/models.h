@@ -120,6 +120,8 @@ struct Post {
   bool hide_favourites_count = false;  // the like count is shown to the author only
   CommentHold hold = CommentHold::kNone;  // on a reply: hidden from all but its writer
   bool approved = false;  // on a reply: its parent's author showed it again (no automatic hold)
+  // When its author last edited it (PUT /api/v1/statuses/:id), 0 if never (appended).
+  int64_t edited_at_ms = 0;
 
   bool operator==(const Post&) const = default;
   bool is_reblog() const { return !reblog_of_id.is_none(); }
@@ -136,9 +138,32 @@ struct Post {
     v.may_end_here();  // written before comment controls
     v(record::upto(reply_policy, ReplyPolicy::kNobody), hide_favourites_count,
       record::upto(hold, CommentHold::kAuthorHidden), approved);
+    v.may_end_here();  // written before edits
+    v(edited_at_ms);
   }
   std::string encode() const;
   static Result<Post> decode(std::string_view bytes);
+};
+
+// One version of an edited post (Mastodon's StatusEdit): the original, then each edit. Kept as
+// the data of the post's kStatusEdits edge (position: this version's id, so oldest first reads
+// them in order).
+struct PostVersion {
+  std::string text;
+  std::string content_html;
+  std::string spoiler_text;
+  bool sensitive = false;
+  int64_t created_at_ms = 0;  // when this version was written
+  std::vector<Id> media_ids;  // its photos, in order
+  std::vector<std::string> media_descriptions;  // their alt text then, aligned with media_ids
+  bool operator==(const PostVersion&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v.version(1);
+    v(text, content_html, spoiler_text, sensitive, created_at_ms, media_ids, media_descriptions);
+  }
+  std::string encode() const;
+  static Result<PostVersion> decode(std::string_view bytes);
 };
 
 // One stored image file of an upload (a blob in media::BlobStore).

@@ -342,7 +342,8 @@ void MediaService::Attachment::add_to(store::Batch& batch, Id post_id) {
 }
 
 Result<MediaService::Attachment> MediaService::prepare_attachment(Id account_id,
-                                                                 const std::vector<Id>& ids) {
+                                                                 const std::vector<Id>& ids,
+                                                                 Id post_id) {
   if (ids.size() > config_.max_per_post)
     return Status::invalid_argument("Validation failed: You can attach at most " +
                                     std::to_string(config_.max_per_post) + " photos to a post");
@@ -362,7 +363,8 @@ Result<MediaService::Attachment> MediaService::prepare_attachment(Id account_id,
         return Status::invalid_argument("Validation failed: Media could not be found");
       return m.error();
     }
-    if (m->account_id != account_id || !m->status_id.is_none())
+    if (m->account_id != account_id ||
+        !(m->status_id.is_none() || (!post_id.is_none() && m->status_id == post_id)))
       return Status::invalid_argument("Validation failed: Media could not be found");
     if (m->state == MediaState::kProcessing)
       return Status::invalid_argument("Cannot attach files that have not finished processing. Try again in a moment!");
@@ -371,6 +373,47 @@ Result<MediaService::Attachment> MediaService::prepare_attachment(Id account_id,
     a.media_.push_back(std::move(*m));
   }
   return a;
+}
+
+Result<bool> MediaService::edit_attached(Attachment& a,
+                                         const std::vector<std::pair<Id, MediaEdit>>& edits) const {
+  std::vector<Media> next = a.media_;
+  bool changed = false;
+  for (const auto& [id, edit] : edits) {
+    KINDRED_RETURN_IF_ERROR(check_description(edit.description, config_.max_description_chars));
+    std::optional<std::pair<double, double>> focus;
+    if (edit.focus) {
+      KINDRED_ASSIGN_OR_RETURN(focus, parse_focus(*edit.focus));
+    }
+    for (auto& m : next) {
+      if (m.id != id) continue;
+      const Media before = m;
+      if (edit.description) m.description = *edit.description;
+      if (focus) std::tie(m.focus_x, m.focus_y) = *focus;
+      changed = changed || !(m == before);
+    }
+  }
+  a.media_ = std::move(next);
+  return changed;
+}
+
+void MediaService::note_attached(const Attachment& a) {
+  for (const auto& m : a.media_) attached_cache_.put(m.id, std::make_shared<const Media>(m));
+}
+
+Status MediaService::add_release(store::Batch& batch, Id holder, const std::vector<Id>& ids) {
+  KINDRED_ASSIGN_OR_RETURN(auto media, load_many(ids));
+  for (auto& m : media) {
+    if (m.status_id != holder) continue;
+    m.status_id = Id();
+    batch.put_object(ObjectType::kMedia, m.id, m.encode());
+    batch.add_assoc({store::kInstanceNode, AssocType::kUnattachedMedia, m.id, m.id, {}});
+  }
+  return Status::ok();
+}
+
+void MediaService::forget_attached(const std::vector<Id>& ids) {
+  for (Id id : ids) attached_cache_.erase(id);
 }
 
 Result<std::vector<Media>> MediaService::load_many(const std::vector<Id>& ids) const {

@@ -96,8 +96,21 @@ class MediaService {
     std::vector<Media> media_;
   };
   // Validates `ids` for a new post by `account_id`: at most max_per_post, no repeats, each the
-  // account's own, unattached and ready. Errors: InvalidArgument with Mastodon's messages.
-  Result<Attachment> prepare_attachment(Id account_id, const std::vector<Id>& ids);
+  // account's own, unattached and ready. With `post_id` (an edit of that post), photos already
+  // attached to it qualify too. Errors: InvalidArgument with Mastodon's messages.
+  Result<Attachment> prepare_attachment(Id account_id, const std::vector<Id>& ids,
+                                        Id post_id = Id());
+  // Applies alt text and focus edits to the photos of `a` they name (others are ignored, as
+  // Mastodon does) and says whether any changed. Nothing is stored until add_to's batch is.
+  // Errors: InvalidArgument for a bad description or focus (then `a` is unchanged).
+  Result<bool> edit_attached(Attachment& a, const std::vector<std::pair<Id, MediaEdit>>& edits) const;
+  // Once add_to's batch is applied: the attached-photo cache takes the records as written.
+  void note_attached(const Attachment& a);
+  // Adds to `batch` the release of the photos among `ids` that `holder` (a scheduled post that
+  // will not be published) holds: they are the uploader's unattached uploads again. Call
+  // forget_attached(ids) once the batch is applied.
+  Status add_release(store::Batch& batch, Id holder, const std::vector<Id>& ids);
+  void forget_attached(const std::vector<Id>& ids);
 
   // Attached media among `ids`, in order; missing ones are skipped. Cached (attached media never
   // change).

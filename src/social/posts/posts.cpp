@@ -13,6 +13,7 @@
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
 #include "social/model/text.h"
+#include "social/posts/post_rules.h"
 
 namespace kindred::social {
 
@@ -38,6 +39,43 @@ bool valid_language(std::string_view lang) {
 
 }  // namespace
 
+Result<std::string> post_language(std::string_view lang) {
+  std::string language = normalise_language(lang);
+  if (!valid_language(language) || (language.empty() && !lang.empty()))
+    return Status::invalid_argument("Validation failed: Language is not a valid ISO 639 code");
+  return language;
+}
+
+Status check_post_text(const SocialConfig& config, std::string_view text,
+                       std::string_view spoiler_text, bool has_media) {
+  const bool blank = std::all_of(text.begin(), text.end(),
+                                 [](unsigned char c) { return std::isspace(c); });
+  if (blank && !has_media) return Status::invalid_argument("Validation failed: Text can't be blank");
+  const size_t chars = count_status_chars(text) + count_status_chars(spoiler_text);
+  if (chars > config.max_status_chars ||
+      text.size() + spoiler_text.size() > max_text_bytes(config.max_status_chars))
+    return Status::invalid_argument("Validation failed: Text character limit of " +
+                                    std::to_string(config.max_status_chars) + " exceeded");
+  return Status::ok();
+}
+
+void render_post(Post& post, const AccountService& accounts, const SocialConfig& config) {
+  RenderedText rendered = render_text(
+      post.text, config.base_url, config.domain,
+      [&accounts](std::string_view username) -> std::optional<MentionTarget> {
+        auto a = accounts.lookup(username);
+        if (!a.has_value()) return std::nullopt;
+        return MentionTarget{a->id, a->username};
+      });
+  post.content_html = std::move(rendered.html);
+  post.mention_ids = std::move(rendered.mention_ids);
+  post.tags = std::move(rendered.tags);
+  if (!post.in_reply_to_account_id.is_none() && post.in_reply_to_account_id != post.account_id &&
+      std::find(post.mention_ids.begin(), post.mention_ids.end(), post.in_reply_to_account_id) ==
+          post.mention_ids.end())
+    post.mention_ids.push_back(post.in_reply_to_account_id);
+}
+
 Id name_node(std::string_view name) {
   unsigned char hash[8];
   crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(name.data()),
@@ -52,25 +90,6 @@ Id account_tag_node(Id account, std::string_view tag) {
 }
 
 namespace {
-
-// The lists a post appears in besides its author's and the instance's: with photos, top-level,
-// by hashtag. Added on create and removed on delete, so they always agree.
-template <class Fn>
-void for_each_index(const Post& post, Fn&& fn) {
-  if (!post.media_ids.empty()) {
-    fn(post.account_id, AssocType::kAuthoredMedia);
-    if (post.visibility == Visibility::kPublic)
-      fn(store::kInstanceNode, AssocType::kInstanceMediaStatuses);
-  }
-  if (post.in_reply_to_id.is_none()) fn(post.account_id, AssocType::kAuthoredTopLevel);
-  for (const auto& t : post.tags) {
-    fn(tag_node(t), AssocType::kTagStatuses);
-    if (post.visibility == Visibility::kPublic || post.visibility == Visibility::kUnlisted)
-      fn(account_tag_node(post.account_id, t), AssocType::kAccountTagStatuses);
-  }
-  // The author sees their own post at once; followers get it from the fan-out.
-  fn(post.account_id, AssocType::kHomeFeed);
-}
 
 // Deletes the post's record and takes it off every list it is on. Its likes and reblogs, and
 // the reblogger's edge of a reblog, are the caller's.
@@ -474,19 +493,8 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     if (existing.has_value()) return get(viewer, *existing);
   }
 
-  std::string_view text = in.text;
-  const bool blank = std::all_of(text.begin(), text.end(),
-                                 [](unsigned char c) { return std::isspace(c); });
-  if (blank && in.media_ids.empty())
-    return Status::invalid_argument("Validation failed: Text can't be blank");
-  const size_t chars = count_status_chars(text) + count_status_chars(in.spoiler_text);
-  if (chars > deps_.config.max_status_chars ||
-      text.size() + in.spoiler_text.size() > max_text_bytes(deps_.config.max_status_chars))
-    return Status::invalid_argument("Validation failed: Text character limit of " +
-                                    std::to_string(deps_.config.max_status_chars) + " exceeded");
-  const std::string language = normalise_language(in.language);
-  if (!valid_language(language) || (language.empty() && !in.language.empty()))
-    return Status::invalid_argument("Validation failed: Language is not a valid ISO 639 code");
+  KINDRED_RETURN_IF_ERROR(check_post_text(deps_.config, in.text, in.spoiler_text, !in.media_ids.empty()));
+  KINDRED_ASSIGN_OR_RETURN(const std::string language, post_language(in.language));
 
   Post post;
   Post parent;
@@ -508,26 +516,11 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   post.reply_policy = in.reply_policy;
   post.hide_favourites_count = in.hide_favourites_count;
 
-  const AccountService& accounts = accounts_;
-  RenderedText rendered = render_text(
-      text, deps_.config.base_url, deps_.config.domain,
-      [&accounts](std::string_view username) -> std::optional<MentionTarget> {
-        auto a = accounts.lookup(username);
-        if (!a.has_value()) return std::nullopt;
-        return MentionTarget{a->id, a->username};
-      });
-  post.content_html = std::move(rendered.html);
-  post.mention_ids = std::move(rendered.mention_ids);
-  post.tags = std::move(rendered.tags);
-  // A reply mentions the account it replies to, as Mastodon does.
-  if (!post.in_reply_to_account_id.is_none() && post.in_reply_to_account_id != author.id &&
-      std::find(post.mention_ids.begin(), post.mention_ids.end(), post.in_reply_to_account_id) ==
-          post.mention_ids.end())
-    post.mention_ids.push_back(post.in_reply_to_account_id);
+  render_post(post, accounts_, deps_.config);
 
   // Held until the batch is applied, so the uploads cannot be attached twice or deleted meanwhile.
   KINDRED_ASSIGN_OR_RETURN(MediaService::Attachment attachment,
-                           media_.prepare_attachment(author.id, in.media_ids));
+                           media_.prepare_attachment(author.id, in.media_ids, in.scheduled_id));
   post.media_ids = in.media_ids;
 
   if (screen_ && !post.in_reply_to_id.is_none() && parent.account_id != author.id) {
@@ -572,6 +565,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     }
     return applied.error();
   }
+  media_.note_attached(attachment);
   accounts_.note_posted(author.id, post.created_at_ms);
   for (PostListener* l : listeners_) l->post_created(post);
   // A reply to a post deleted meanwhile would dangle; it still stands, as in Mastodon.
@@ -627,8 +621,14 @@ Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& p
     if (current == post.id)
       b.remove_assoc(post.reblog_of_id, AssocType::kRebloggedBy, post.account_id);
   }
-  // Followers' feed entries stay; feeds skip posts that no longer exist.
-  const std::vector<std::string> files = media_.add_post_media_removal(b, post);
+  // Followers' feed entries stay; feeds skip posts that no longer exist. Photos an edit took
+  // off stayed attached for the history, and go with it.
+  Post with_all_media = post;
+  KINDRED_ASSIGN_OR_RETURN(auto edited_media, version_media(post.id));
+  for (Id m : edited_media)
+    if (std::find(post.media_ids.begin(), post.media_ids.end(), m) == post.media_ids.end())
+      with_all_media.media_ids.push_back(m);
+  const std::vector<std::string> files = media_.add_post_media_removal(b, with_all_media);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(post.id);
   KINDRED_RETURN_IF_ERROR(media_.collect_files(files));
@@ -649,6 +649,7 @@ Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& p
     if (!page.more) break;
   }
   if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_reblogs_of(post));
+  if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_versions(post.id));
   before.favourited = false;
   if (post.is_reblog() && before.reblog) {
     // Undone: the original as its reblogger now sees it.

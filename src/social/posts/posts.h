@@ -35,6 +35,28 @@ struct NewPost {
   // names none.
   ReplyPolicy reply_policy = ReplyPolicy::kEveryone;
   bool hide_favourites_count = false;
+  // Set when a scheduled post is published: its photos, which it holds, qualify.
+  Id scheduled_id;
+};
+
+// An edit of a post by its author (PUT /api/v1/statuses/:id). As in Mastodon, an edit states
+// the post's whole new text, content warning, sensitivity and photos (a photo left out is taken
+// off the post); only the language stays as it was when none is given.
+struct PostEdit {
+  std::string text;
+  std::string spoiler_text;
+  bool sensitive = false;
+  std::string language;        // empty: unchanged
+  std::vector<Id> media_ids;   // the post's own photos and the author's unattached ready uploads
+  // Alt text and focus of photos among media_ids (others are ignored, as in Mastodon).
+  std::vector<std::pair<Id, MediaEdit>> media_attributes;
+};
+
+// One version of a post as GET /api/v1/statuses/:id/history shows it.
+struct PostVersionView {
+  PostVersion version;
+  AccountView author;
+  std::vector<Media> media;  // its photos, with the alt text they had then
 };
 
 // Which of an account's posts to list, newest first. Bounds are exclusive ids; zero = unbounded.
@@ -50,6 +72,12 @@ class PostListener {
  public:
   virtual ~PostListener() = default;
   virtual void post_created(const Post& post) = 0;
+  // After its author edited `before` into `after` (same id; text, tags, mentions or photos may
+  // differ). Every edit goes through here, so an index of post text re-indexes here.
+  virtual void post_edited(const Post& before, const Post& after) {
+    (void)before;
+    (void)after;
+  }
 };
 
 // Decides, as a reply is written, whether it is held for its parent's author to review
@@ -83,6 +111,18 @@ class PostService {
   // PermissionDenied if the post's (or its thread's) comment controls exclude `author`
   // (social/care/comment_controls.h).
   Result<PostView> create(const Account& author, const NewPost& in);
+
+  // Edits the viewer's own post as `in` says and returns it as they now see it. The first edit
+  // keeps the original as the first version of its history, and each edit adds one; its likes,
+  // comments, reblogs and counts stay; its hashtag and photo lists, mentions (newly mentioned
+  // accounts are told) and hold follow the new text; its rebloggers get an "update"
+  // notification, as Mastodon sends. An edit that changes nothing writes nothing and returns the
+  // post as it is. Errors: NotFound if absent, not visible or not the viewer's own (or a reblog);
+  // InvalidArgument as create()'s checks, and for bad alt text or focus (nothing changes then).
+  Result<PostView> edit(const Viewer& viewer, Id id, const PostEdit& in);
+  // The post's versions, oldest first: the original and each edit, or the post as it is when it
+  // was never edited (as Mastodon answers). Errors: NotFound if absent or not visible to `viewer`.
+  Result<std::vector<PostVersionView>> history(const Viewer& viewer, Id id) const;
 
   // The post as `viewer` sees it. Errors: NotFound if absent or not visible to `viewer`.
   Result<PostView> get(const Viewer& viewer, Id id) const;
@@ -200,6 +240,15 @@ class PostService {
   Result<std::vector<Id>> visible_thread_chain(const Viewer& viewer, Id id) const;
   // Deletes, in bounded batches, the reblogs of a post just deleted.
   Status remove_reblogs_of(const Post& original);
+  // The stored versions of `post_id` (none if never edited), oldest first, at most `limit`.
+  Result<std::vector<PostVersion>> versions_of(Id post_id, size_t limit) const;
+  // The photos of every stored version of `post_id` (those an edit took off among them).
+  Result<std::vector<Id>> version_media(Id post_id) const;
+  // Deletes the stored versions of a post just deleted, in bounded batches.
+  Status remove_versions(Id post_id);
+  // After an edit: tells the accounts that reblogged `post` (Mastodon's "update"), in bounded
+  // batches.
+  Status notify_rebloggers_of_edit(const Post& post);
 
   // The stored post by id through the cache. Errors: NotFound (also for deleted posts).
   Result<std::shared_ptr<const Post>> load(Id id) const;

@@ -27,7 +27,8 @@ const std::map<std::string, std::string> kGolden = {
      "018280fadceb9cddc8018180fadceb9cddc8011c4120796561722061676f20746f6461792e2023497269732040736"
      "16d183c703e4120796561722061676f20746f6461792e3c2f703e8380fadceb9cddc8018480fadceb9cddc8010104"
      "6c6f73730202656ec8d395ffbc3105028480fadceb9cddc801070204697269730567726965660308090a0b0c03010"
-     "301"},
+     "301"
+     "00"},  // edited_at_ms
     {"media",
      "019480fadceb9cddc8018180fadceb9cddc8018280fadceb9cddc801020661612e6a70670a696d6167652f6a70656"
      "78010800cd9d7370662622e6a706709696d6167652f706e678005e003eee4021c4c454856366e574232796b387079"
@@ -186,8 +187,15 @@ TEST(RecordFormat, AccountWrittenBeforeProfilePicturesHasNone) {
   EXPECT_FALSE(decode_without_tail<Account>("account", tail - 1).has_value());
 }
 
+TEST(RecordFormat, PostWrittenBeforeEditsWasNeverEdited) {
+  auto p = decode_without_tail<Post>("post", 1);  // edited_at_ms
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->edited_at_ms, 0);
+  EXPECT_TRUE(p->approved);
+}
+
 TEST(RecordFormat, PostWrittenBeforeCommentControlsHasTheDefaults) {
-  auto p = decode_without_tail<Post>("post", 4);
+  auto p = decode_without_tail<Post>("post", 1 + 4);
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->reply_policy, ReplyPolicy::kEveryone);
   EXPECT_EQ(p->hold, CommentHold::kNone);
@@ -197,11 +205,11 @@ TEST(RecordFormat, PostWrittenBeforeCommentControlsHasTheDefaults) {
 }
 
 TEST(RecordFormat, PostWrittenBeforePhotosAndReblogsHasNone) {
-  auto before_reblogs = decode_without_tail<Post>("post", 4 + 2);
+  auto before_reblogs = decode_without_tail<Post>("post", 1 + 4 + 2);
   ASSERT_TRUE(before_reblogs.has_value());
   EXPECT_TRUE(before_reblogs->reblog_of_id.is_none());
   EXPECT_EQ(before_reblogs->media_ids.size(), 3u);
-  auto before_photos = decode_without_tail<Post>("post", 4 + 2 + 4);
+  auto before_photos = decode_without_tail<Post>("post", 1 + 4 + 2 + 4);
   ASSERT_TRUE(before_photos.has_value());
   EXPECT_TRUE(before_photos->media_ids.empty());
   EXPECT_EQ(before_photos->tags, samples::post().tags);

@@ -299,9 +299,13 @@ void write_status_head(JsonWriter& w, const social::PostView& v, const ApiConfig
   const std::string uri = c.base_url + "/users/" + username + "/statuses/" + id;
   w.member("uri", p.is_reblog() ? uri + "/activity" : uri)
       .member("url", p.is_reblog() ? uri + "/activity" : profile_url(c, username) + "/" + id)
-      .key("edited_at")
-      .null()
-      .member("content", p.content_html);
+      .key("edited_at");
+  if (p.edited_at_ms == 0) {
+    w.null();
+  } else {
+    w.string(iso8601(p.edited_at_ms));
+  }
+  w.member("content", p.content_html);
   w.key("media_attachments").begin_array();
   for (const auto& m : v.media) write_media(w, m, c);
   w.end_array();
