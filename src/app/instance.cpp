@@ -8,6 +8,8 @@
 #include "api/mastodon/api.h"
 #include "app/demo.h"
 #include "http/server.h"
+#include "search/xapian_index.h"
+#include "social/search/indexer.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "web/web.h"
 
@@ -49,6 +51,9 @@ struct Instance::Impl {
   std::unique_ptr<social::MemoryService> memories;
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
+  std::unique_ptr<search::XapianStatusIndex> search_index;
+  std::unique_ptr<social::StatusIndexer> indexer;
+  std::unique_ptr<social::SearchService> search;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -205,6 +210,13 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->set_filters(m.filters.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
+  // Status search: posts written since the index's last commit are indexed again first.
+  KINDRED_ASSIGN_OR_RETURN(m.search_index, search::XapianStatusIndex::open(c.data_dir + "/search"));
+  m.indexer = std::make_unique<social::StatusIndexer>(deps, *m.accounts, *m.posts, *m.search_index);
+  KINDRED_RETURN_IF_ERROR(m.indexer->start());
+  m.posts->add_listener(m.indexer.get());
+  m.search = std::make_unique<social::SearchService>(deps, *m.accounts, *m.posts);
+  m.search->set_index(m.search_index.get());
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
 
@@ -218,7 +230,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.oauth,      *m.sessions, *m.posts, *m.likes,    *m.reblogs, *m.media,
                             *m.profiles,   *m.relationships, *m.feeds, *m.notifications,
                             *m.comments,   *m.support, *m.preferences, *m.memories,
-                            *m.holds, *m.filters};
+                            *m.holds, *m.filters, *m.search};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -277,6 +289,7 @@ void Instance::wait_for_signal() {
 
 social::MediaService& Instance::media_for_test() { return *impl_->media; }
 social::FeedService& Instance::feeds_for_test() { return *impl_->feeds; }
+social::StatusIndexer& Instance::indexer_for_test() { return *impl_->indexer; }
 
 void Instance::stop() {
   Impl& m = *impl_;
@@ -291,6 +304,10 @@ void Instance::stop() {
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
+  m.search.reset();
+  if (m.indexer) m.indexer->stop();  // commits what is queued
+  m.indexer.reset();
+  m.search_index.reset();
   m.filters.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();

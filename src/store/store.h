@@ -76,6 +76,10 @@ enum class AssocType : uint16_t {
   kAppTokens = 48,  // app -> its client_credentials token (position: the token id); counted
   kAccountSessions = 49,  // account -> its web session (position: the session id)
   kAccountTokens = 50,    // account -> an access token issued for it (position: the token id)
+  // Search (social/identity/account_names.h, social/search/): name prefixes to what bears them.
+  kAccountNames = 51,  // name-prefix node -> account with a name term so starting (position: its id)
+  kTagNames = 52,      // name-prefix node -> tag node (social::tag_node) of a hashtag so starting
+                       // (position: the first post using it; data: the tag's name)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -48,6 +48,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_notification_routes(router, services_);
   register_filter_routes(router, services_);
   register_startup_routes(router, services_);
+  register_search_routes(router, services_);
   register_kindred_comment_routes(router, services_);
   register_kindred_support_routes(router, services_);
   register_kindred_preference_routes(router, services_);

@@ -24,6 +24,7 @@
 #include "social/posts/reblogs.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
+#include "social/search/search.h"
 
 namespace kindred::api {
 
@@ -77,6 +78,7 @@ struct ApiServices {
   social::MemoryService& memories;
   social::CommentHoldService& holds;
   social::FilterService& filters;
+  social::SearchService& search;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -122,6 +124,7 @@ void register_timeline_routes(http::Router& router, ApiServices& s);
 void register_notification_routes(http::Router& router, ApiServices& s);
 void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
+void register_search_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

@@ -5,14 +5,15 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <sodium.h>
 
 #include "social/care/filters.h"
 #include "social/care/comment_controls.h"
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
+#include "social/identity/account_names.h"
 #include "social/model/text.h"
+#include "social/posts/tag_names.h"
 
 namespace kindred::social {
 
@@ -38,14 +39,7 @@ bool valid_language(std::string_view lang) {
 
 }  // namespace
 
-Id tag_node(std::string_view tag) {
-  unsigned char hash[8];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(tag.data()),
-                     tag.size(), nullptr, 0);
-  uint64_t v = 0;
-  for (unsigned char b : hash) v = (v << 8) | b;
-  return Id(v | 1);
-}
+Id tag_node(std::string_view tag) { return hash_node(tag); }
 
 namespace {
 
@@ -533,6 +527,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
       b.add_assoc({post.in_reply_to_id, AssocType::kSelfReplies, post.id, post.id, {}});
   }
   for_each_index(post, [&](Id from, AssocType type) { b.add_assoc({from, type, post.id, post.id, {}}); });
+  add_tag_name_index(b, post);
   if (post.hold != CommentHold::kNone) {
     // Held for the parent's author to review; nobody is told about it meanwhile.
     b.add_assoc({post.in_reply_to_id, AssocType::kHeldReplies, post.id, post.id, {}});
@@ -553,7 +548,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     return applied.error();
   }
   accounts_.note_posted(author.id, post.created_at_ms);
-  if (listener_) listener_->post_created(post);
+  for (PostListener* l : listeners_) l->post_created(post);
   // A reply to a post deleted meanwhile would dangle; it still stands, as in Mastodon.
   return view_of(viewer, std::move(post));
 }
@@ -611,6 +606,7 @@ Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& p
   const std::vector<std::string> files = media_.add_post_media_removal(b, post);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(post.id);
+  for (PostListener* l : listeners_) l->post_removed(post);
   KINDRED_RETURN_IF_ERROR(media_.collect_files(files));
   accounts_.note_post_removed(post.account_id);
 
@@ -719,7 +715,7 @@ Result<PostView> PostService::add_reblog(const Viewer& viewer, const Post& origi
     return get(viewer, winner);
   }
   accounts_.note_posted(r.account_id, r.created_at_ms);
-  if (listener_) listener_->post_created(r);
+  for (PostListener* l : listeners_) l->post_created(r);
   return view_of(viewer, std::move(r));
 }
 

@@ -44,11 +44,14 @@ struct ListQuery {
   size_t limit = 20;
 };
 
-// Told about each post once it is stored (feeds fan it out). Called on the creating thread.
+// Told about each post once it is stored (feeds fan it out, search indexes it), and once it is
+// deleted. Called on the writing thread, after the store has the change.
 class PostListener {
  public:
   virtual ~PostListener() = default;
   virtual void post_created(const Post& post) = 0;
+  // `post` as it was; its record is gone. Reblogs undone are not told.
+  virtual void post_removed(const Post& post) { (void)post; }
 };
 
 // Decides, as a reply is written, whether it is held for its parent's author to review
@@ -141,8 +144,13 @@ class PostService {
   // Views of `posts` (whose visibility the caller checked), in order, with authors, counts,
   // viewer flags, mentions and photos of all of them read in a few batches.
   Result<std::vector<PostView>> views_of(const Viewer& viewer, std::vector<Post> posts) const;
-  // Set once at start-up, before serving. Not owned.
-  void set_listener(PostListener* listener) { listener_ = listener; }
+  // Set once at start-up, before serving: the one listener (null: none). Not owned.
+  void set_listener(PostListener* listener) {
+    listeners_.clear();
+    if (listener) listeners_.push_back(listener);
+  }
+  // One more listener, told after those before it. At start-up, before serving. Not owned.
+  void add_listener(PostListener* listener) { listeners_.push_back(listener); }
   // Set once at start-up, before serving: holds replies. Not owned; may be null (none held).
   void set_reply_screen(const ReplyScreen* screen) { screen_ = screen; }
   // Set once at start-up, before serving: fills PostView::support. Not owned; may be null.
@@ -178,7 +186,7 @@ class PostService {
   Deps deps_;
   const AccountService& accounts_;
   MediaService& media_;
-  PostListener* listener_ = nullptr;
+  std::vector<PostListener*> listeners_;
   const SupportService* support_ = nullptr;
   const ReplyScreen* screen_ = nullptr;
   const FilterService* filters_ = nullptr;
