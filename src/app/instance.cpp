@@ -212,7 +212,7 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Status search: posts written since the index's last commit are indexed again first.
   KINDRED_ASSIGN_OR_RETURN(m.search_index, search::XapianStatusIndex::open(c.data_dir + "/search"));
-  m.indexer = std::make_unique<social::StatusIndexer>(deps, *m.accounts, *m.posts, *m.search_index);
+  m.indexer = std::make_unique<social::StatusIndexer>(deps, *m.accounts, *m.search_index);
   KINDRED_RETURN_IF_ERROR(m.indexer->start());
   m.posts->add_listener(m.indexer.get());
   m.search = std::make_unique<social::SearchService>(deps, *m.accounts, *m.posts);

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "app/admin.h"
 #include "social/search/indexer.h"
 #include "support/api_fixture.h"
 
@@ -264,6 +266,18 @@ TEST_F(SearchApi, IndexSurvivesARestartAndCatchesUp) {
   const std::string a1 = post_status(ann_, "kept across restarts");
   restart();
   EXPECT_EQ(found_statuses("restarts", ann_.token), (Strings{a1}));
+}
+
+TEST_F(SearchApi, AdminReindexRebuildsTheIndexFromThePosts) {
+  const std::string a1 = post_status(ann_, "rebuilt from the store");
+  const std::string a2 = post_status(ann_, "also rebuilt");
+  ASSERT_EQ(del("/api/v1/statuses/" + a2, ann_.token).status, 200);
+  instance().indexer_for_test().flush();
+  restart([&] {
+    std::filesystem::remove_all(data_dir() / "search");  // lost: rebuilt from nothing
+    EXPECT_EQ(app::search_reindex(data_dir().string()), 0);
+  });
+  EXPECT_EQ(found_statuses("rebuilt", ann_.token), (Strings{a1}));
 }
 
 }  // namespace

@@ -19,9 +19,21 @@ constexpr size_t kPage = 1000;
 
 }  // namespace
 
-StatusIndexer::StatusIndexer(Deps deps, const AccountService& accounts, const PostService& posts,
-                             StatusIndex& index, size_t batch)
-    : deps_(deps), accounts_(accounts), posts_(posts), index_(index), batch_(batch) {}
+StatusIndexer::StatusIndexer(Deps deps, const AccountService& accounts, StatusIndex& index,
+                             size_t batch)
+    : deps_(deps), accounts_(accounts), index_(index), batch_(batch) {}
+
+Result<std::vector<Post>> StatusIndexer::load(const std::vector<Id>& ids) const {
+  KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(store::ObjectType::kStatus, ids));
+  std::vector<Post> out;
+  out.reserve(ids.size());
+  for (const auto& b : blobs) {
+    if (!b) continue;
+    KINDRED_ASSIGN_OR_RETURN(Post p, Post::decode(*b));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 StatusIndexer::~StatusIndexer() { stop(); }
 
@@ -45,7 +57,7 @@ Result<Id> StatusIndexer::index_from(Id after, const std::function<void(int64_t)
     if (page.items.empty()) break;
     std::vector<Id> ids;
     for (const auto& a : page.items) ids.push_back(a.to);
-    KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.stored_posts(ids));
+    KINDRED_ASSIGN_OR_RETURN(auto posts, load(ids));
     for (const auto& p : posts) KINDRED_RETURN_IF_ERROR(index_post(p));
     last = std::max(last, page.items.back().position);
     KINDRED_RETURN_IF_ERROR(index_.commit(last));
@@ -129,7 +141,7 @@ void StatusIndexer::run() {
     for (size_t i = 0; i < ids.size() && st.is_ok(); i += kPage) {
       std::vector<Id> chunk(ids.begin() + static_cast<std::ptrdiff_t>(i),
                             ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kPage)));
-      auto posts = posts_.stored_posts(chunk);
+      auto posts = load(chunk);
       if (!posts.has_value()) {
         st = posts.error();
         break;

@@ -22,8 +22,7 @@ class StatusIndex;
 // whose removal a crash lost is harmless: search skips posts that no longer exist.
 class StatusIndexer : public PostListener {
  public:
-  StatusIndexer(Deps deps, const AccountService& accounts, const PostService& posts,
-                StatusIndex& index, size_t batch = 1000);
+  StatusIndexer(Deps deps, const AccountService& accounts, StatusIndex& index, size_t batch = 1000);
   ~StatusIndexer() override;
   StatusIndexer(const StatusIndexer&) = delete;
   StatusIndexer& operator=(const StatusIndexer&) = delete;
@@ -49,11 +48,12 @@ class StatusIndexer : public PostListener {
   // Indexes the stored posts with ids above `after`, oldest first; returns the newest seen.
   Result<Id> index_from(Id after, const std::function<void(int64_t)>& done);
   Status index_post(const Post& post);
+  // The stored posts among `ids`, in order; missing ones are skipped.
+  Result<std::vector<Post>> load(const std::vector<Id>& ids) const;
   void run();
 
   Deps deps_;
   const AccountService& accounts_;
-  const PostService& posts_;
   StatusIndex& index_;
   const size_t batch_;
 
