@@ -185,23 +185,35 @@ uintmax_t bytes_on_disk(const std::string& dir) {
 
 }  // namespace
 
-int compact(const std::string& data_dir) {
+namespace {
+
+// The existing store of `data_dir` (never a new empty one), or null after saying why on stderr.
+std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir) {
   const std::string path = data_dir + "/store";
   if (!std::filesystem::exists(path)) {
     std::cerr << "kindred: no store at " << path << '\n';
-    return 1;
+    return nullptr;
   }
   store::StoreOptions so;
   so.path = path;
   auto store = store::open_rocksdb_store(so);
   if (!store.has_value()) {
-    std::cerr << "kindred: " << store.error().to_string() << '\n';
-    return 1;
+    std::cerr << "kindred: " << store.error().to_string() << " (is the server running?)\n";
+    return nullptr;
   }
+  return std::move(*store);
+}
+
+}  // namespace
+
+int compact(const std::string& data_dir) {
+  const std::string path = data_dir + "/store";
+  auto store = open_existing_store(data_dir);
+  if (!store) return 1;
   const uintmax_t before = bytes_on_disk(path);
   const auto start = std::chrono::steady_clock::now();
-  Status s = (*store)->compact();
-  if (s.is_ok()) s = (*store)->close();
+  Status s = store->compact();
+  if (s.is_ok()) s = store->close();
   if (!s.is_ok()) {
     std::cerr << "kindred: " << s.to_string() << '\n';
     return 1;
@@ -213,18 +225,8 @@ int compact(const std::string& data_dir) {
 }
 
 int search_reindex(const std::string& data_dir) {
-  const std::string path = data_dir + "/store";
-  if (!std::filesystem::exists(path)) {
-    std::cerr << "kindred: no store at " << path << '\n';
-    return 1;
-  }
-  store::StoreOptions so;
-  so.path = path;
-  auto store = store::open_rocksdb_store(so);
-  if (!store.has_value()) {
-    std::cerr << "kindred: " << store.error().to_string() << " (is the server running?)\n";
-    return 1;
-  }
+  auto store = open_existing_store(data_dir);
+  if (!store) return 1;
   auto index = search::XapianStatusIndex::open(data_dir + "/search");
   if (!index.has_value()) {
     std::cerr << "kindred: " << index.error().to_string() << " (is the server running?)\n";
@@ -234,7 +236,7 @@ int search_reindex(const std::string& data_dir) {
   IdGenerator ids(clock);
   social::SocialConfig social_config;
   social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
-  social::Deps deps{**store, clock, ids, social_config};
+  social::Deps deps{*store, clock, ids, social_config};
   social::AccountService accounts(deps, hasher, social::RegistrationMode::kClosed);
   social::StatusIndexer indexer(deps, accounts, **index);
   const auto start = std::chrono::steady_clock::now();
@@ -244,7 +246,7 @@ int search_reindex(const std::string& data_dir) {
     progress(done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
              "posts");
   });
-  Status closed = (*store)->close();
+  Status closed = store->close();
   if (!st.is_ok() || !closed.is_ok()) {
     std::cerr << "\nkindred: " << (st.is_ok() ? closed : st).to_string() << '\n';
     return 1;
