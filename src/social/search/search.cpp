@@ -221,7 +221,7 @@ Result<std::vector<PostView>> SearchService::statuses(const Viewer& viewer,
   const size_t want = q.offset + q.limit;
   std::vector<PostView> found;
   size_t scanned = 0;
-  iq.limit = std::max<size_t>(want * 2, 40);
+  iq.limit = want + want / 4 + 4;  // a few spare for hits that are skipped
   while (found.size() < want && scanned < kMaxStatusScan) {
     iq.offset = scanned;
     KINDRED_ASSIGN_OR_RETURN(auto ids, index_->search(iq));
