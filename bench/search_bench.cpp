@@ -15,7 +15,8 @@
 //   4. Post rate: PostService::create by one author, --rate-posts posts without and then with
 //      the StatusIndexer listening (its commits run on its own thread, as in the server).
 //
-//   build/release/bench/search_bench --dir /tmp/kindred-bench/search --accounts 1000000 --posts 1000000
+//   build/release/bench/search_bench --dir /tmp/kindred-bench/search --accounts 1000000 --posts
+//   1000000
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -52,8 +53,9 @@ struct Options {
 };
 
 std::string syllables(std::mt19937_64& rng, int n) {
-  static const char* kS[] = {"ka", "ri", "mo", "an", "el", "to", "sa", "li", "ne", "da", "vi", "ro",
-                             "ma", "te", "lu", "be", "ha", "jo", "ni", "co", "pa", "zu", "ye", "fi"};
+  static const char* kS[] = {"ka", "ri", "mo", "an", "el", "to", "sa", "li",
+                             "ne", "da", "vi", "ro", "ma", "te", "lu", "be",
+                             "ha", "jo", "ni", "co", "pa", "zu", "ye", "fi"};
   std::string out;
   for (int i = 0; i < n; ++i) out += kS[rng() % std::size(kS)];
   return out;
@@ -74,9 +76,12 @@ Stats stats(std::vector<double> ms) {
 }
 void report(const char* what, const std::vector<double>& ms) {
   const Stats s = stats(ms);
-  std::printf("%-44s n=%-6zu p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms\n", what, ms.size(), s.p50, s.p99, s.mean);
+  std::printf("%-44s n=%-6zu p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms\n", what, ms.size(), s.p50,
+              s.p99, s.mean);
 }
-double since_ms(Steady::time_point t) { return std::chrono::duration<double, std::milli>(Steady::now() - t).count(); }
+double since_ms(Steady::time_point t) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
+}
 
 void check(const Status& s) {
   if (!s.is_ok()) {
@@ -97,15 +102,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const char* v = argv[i + 1];
-    if (a == "--dir") o.dir = v;
-    else if (a == "--accounts") o.accounts = std::atoll(v);
-    else if (a == "--posts") o.posts = std::atoll(v);
-    else if (a == "--queries") o.queries = std::atoll(v);
-    else if (a == "--rate-posts") o.rate_posts = std::atoll(v);
-    else if (a == "--own-index-posts") o.own_index_posts = std::atoll(v);
+    if (a == "--dir")
+      o.dir = v;
+    else if (a == "--accounts")
+      o.accounts = std::atoll(v);
+    else if (a == "--posts")
+      o.posts = std::atoll(v);
+    else if (a == "--queries")
+      o.queries = std::atoll(v);
+    else if (a == "--rate-posts")
+      o.rate_posts = std::atoll(v);
+    else if (a == "--own-index-posts")
+      o.own_index_posts = std::atoll(v);
     else {
-      std::fprintf(stderr, "usage: search_bench [--dir D] [--accounts N] [--posts N] [--queries N] "
-                           "[--rate-posts N] [--own-index-posts N]\n");
+      std::fprintf(stderr,
+                   "usage: search_bench [--dir D] [--accounts N] [--posts N] [--queries N] "
+                   "[--rate-posts N] [--own-index-posts N]\n");
       return 2;
     }
   }
@@ -148,7 +160,8 @@ int main(int argc, char** argv) {
     }
     check(store->apply(b).status());
   }
-  std::printf("wrote %lld accounts in %.1f s\n", static_cast<long long>(o.accounts), since_ms(t0) / 1000);
+  std::printf("wrote %lld accounts in %.1f s\n", static_cast<long long>(o.accounts),
+              since_ms(t0) / 1000);
   const Id searcher = account_ids.front();
   {
     store::Batch b;
@@ -176,7 +189,8 @@ int main(int argc, char** argv) {
 
   // 2. Posts and the Xapian index.
   std::vector<std::string> vocab;
-  for (int i = 0; i < 20'000; ++i) vocab.push_back(syllables(rng, 2 + i % 3) + (i % 7 == 0 ? "s" : ""));
+  for (int i = 0; i < 20'000; ++i)
+    vocab.push_back(syllables(rng, 2 + i % 3) + (i % 7 == 0 ? "s" : ""));
   std::sort(vocab.begin(), vocab.end());
   vocab.erase(std::unique(vocab.begin(), vocab.end()), vocab.end());
   std::shuffle(vocab.begin(), vocab.end(), rng);
@@ -184,7 +198,8 @@ int main(int argc, char** argv) {
   std::vector<double> weights;
   for (size_t k = 0; k < vocab.size(); ++k) weights.push_back(1.0 / static_cast<double>(k + 1));
   std::discrete_distribution<size_t> zipf(weights.begin(), weights.end());
-  std::vector<Id> authors(account_ids.begin(), account_ids.begin() + std::min<size_t>(1000, account_ids.size()));
+  std::vector<Id> authors(account_ids.begin(),
+                          account_ids.begin() + std::min<size_t>(1000, account_ids.size()));
   std::vector<Id> post_ids;
   t0 = Steady::now();
   for (int64_t done = 0; done < o.posts;) {
@@ -229,20 +244,25 @@ int main(int argc, char** argv) {
   const std::vector<Kind> kinds = {
       {"status search, one common word (top 100)", [&] { return word(0, 100); }},
       {"status search, one rare word (rank 1000+)", [&] { return word(1000, vocab.size()); }},
-      {"status search, two words (top 100, top 1000)", [&] { return word(0, 100) + " " + word(100, 1000); }},
+      {"status search, two words (top 100, top 1000)",
+       [&] { return word(0, 100) + " " + word(100, 1000); }},
   };
-  for (const auto& kind : kinds) {
-    ms.clear();
-    for (int64_t i = 0; i < o.queries / 2; ++i) {
-      social::SearchQuery q;
-      q.q = kind.make();
-      q.limit = 20;
-      auto t = Steady::now();
-      auto r = must(search.statuses(social::Viewer{searcher}, q));
-      ms.push_back(since_ms(t));
-      (void)r;
+  // The searcher who liked 500 posts, and one who never liked anything.
+  for (const Id who : {searcher, account_ids[1]}) {
+    std::printf("-- searcher with %s\n", who == searcher ? "500 likes" : "no likes");
+    for (const auto& kind : kinds) {
+      ms.clear();
+      for (int64_t i = 0; i < o.queries / 2; ++i) {
+        social::SearchQuery q;
+        q.q = kind.make();
+        q.limit = 20;
+        auto t = Steady::now();
+        auto r = must(search.statuses(social::Viewer{who}, q));
+        ms.push_back(since_ms(t));
+        (void)r;
+      }
+      report(kind.name, ms);
     }
-    report(kind.name, ms);
   }
 
   // 3. Own index in the store: word -> post edges, AND by walking the rarer list.
@@ -251,13 +271,15 @@ int main(int argc, char** argv) {
   constexpr auto kWordType = store::AssocType::kTagStatuses;  // same shape as a tag's list
   t0 = Steady::now();
   for (int64_t i = 0; i < own; i += 1000) {
-    std::vector<Id> chunk(post_ids.begin() + i, post_ids.begin() + std::min<int64_t>(own, i + 1000));
+    std::vector<Id> chunk(post_ids.begin() + i,
+                          post_ids.begin() + std::min<int64_t>(own, i + 1000));
     auto blobs_ = must(store->get_objects(store::ObjectType::kStatus, chunk));
     store::Batch b;
     for (const auto& bytes : blobs_) {
       auto p = must(social::Post::decode(*bytes));
       for (const auto& t : social::status_terms(p, true))
-        if (std::islower(static_cast<unsigned char>(t[0]))) b.add_assoc({word_node(t), kWordType, p.id, p.id, {}});
+        if (std::islower(static_cast<unsigned char>(t[0])))
+          b.add_assoc({word_node(t), kWordType, p.id, p.id, {}});
     }
     check(store->apply(b).status());
   }
@@ -300,7 +322,8 @@ int main(int argc, char** argv) {
   report("xapian index, two words, 40 hits (no rules)", ms);
 
   // 4. Post rate without and with the indexer.
-  const social::Account author = must(accounts.create_account("rate_author", "Rate Author", false, false));
+  const social::Account author =
+      must(accounts.create_account("rate_author", "Rate Author", false, false));
   auto rate = [&](const char* what) {
     const auto t = Steady::now();
     for (int64_t i = 0; i < o.rate_posts; ++i) {
@@ -325,7 +348,8 @@ int main(int argc, char** argv) {
   live.flush();
   posts.set_listener(nullptr);
   live.stop();
-  std::printf("post rate with indexing: %.1f%% of without (3 alternating rounds each)\n", 100.0 * with / without);
+  std::printf("post rate with indexing: %.1f%% of without (3 alternating rounds each)\n",
+              100.0 * with / without);
   index.reset();
   check(store->close());
   return 0;

@@ -1,10 +1,10 @@
 #include "search/xapian_index.h"
 
+#include <xapian.h>
+
 #include <filesystem>
 #include <mutex>
 #include <vector>
-
-#include <xapian.h>
 
 namespace kindred::search {
 
@@ -20,7 +20,8 @@ std::string id_term(Id id) { return "Q" + id.to_string(); }
 // Big-endian, so byte order is numeric order (value ranges compare bytes).
 std::string id_value(Id id) {
   std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) out[static_cast<size_t>(7 - i)] = static_cast<char>(id.value >> (i * 8));
+  for (int i = 7; i >= 0; --i)
+    out[static_cast<size_t>(7 - i)] = static_cast<char>(id.value >> (i * 8));
   return out;
 }
 
@@ -135,7 +136,8 @@ Status XapianStatusIndex::clear() {
       std::scoped_lock lock(rep_->readers_mutex);
       rep_->readers.clear();
     }
-    rep_->writer = std::make_unique<Xapian::WritableDatabase>(rep_->path, Xapian::DB_CREATE_OR_OVERWRITE);
+    rep_->writer =
+        std::make_unique<Xapian::WritableDatabase>(rep_->path, Xapian::DB_CREATE_OR_OVERWRITE);
     rep_->writer->commit();
     return Status::ok();
   } catch (const Xapian::Error& e) {
@@ -170,13 +172,28 @@ Result<std::vector<Id>> XapianStatusIndex::search(const Query& q) const {
   return rep_->read([&q](Xapian::Database& db) -> Result<std::vector<Id>> {
     std::vector<Id> out;
     if (q.all.empty() || q.limit == 0) return out;
-    Xapian::Query query(Xapian::Query::OP_AND, q.all.begin(), q.all.end());
-    if (!q.any.empty())
-      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                            Xapian::Query(Xapian::Query::OP_OR, q.any.begin(), q.any.end()));
+    const Xapian::Query words(Xapian::Query::OP_AND, q.all.begin(), q.all.end());
+    Xapian::Query query = words;
+    if (!q.any.empty() || !q.ids.empty()) {
+      // Two branches: a broad `any` term ("P") in one OR with many single-document terms would
+      // make every candidate of a common word skip through all of them.
+      std::vector<Xapian::Query> branches;
+      if (!q.any.empty())
+        branches.emplace_back(Xapian::Query::OP_FILTER, words,
+                              Xapian::Query(Xapian::Query::OP_OR, q.any.begin(), q.any.end()));
+      if (!q.ids.empty()) {
+        std::vector<std::string> named;
+        named.reserve(q.ids.size());
+        for (Id id : q.ids) named.push_back(id_term(id));
+        branches.emplace_back(Xapian::Query::OP_FILTER,
+                              Xapian::Query(Xapian::Query::OP_OR, named.begin(), named.end()), words);
+      }
+      query = Xapian::Query(Xapian::Query::OP_OR, branches.begin(), branches.end());
+    }
     if (!q.min_id.is_none() || !q.max_id.is_none()) {
       const std::string lo = id_value(Id(q.min_id.value + 1));
-      const std::string hi = q.max_id.is_none() ? std::string(8, '\xff') : id_value(Id(q.max_id.value - 1));
+      const std::string hi =
+          q.max_id.is_none() ? std::string(8, '\xff') : id_value(Id(q.max_id.value - 1));
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kIdSlot, lo, hi));
     }

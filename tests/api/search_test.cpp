@@ -155,7 +155,8 @@ TEST_F(SearchApi, BadInputIsRefusedAsMastodonDoes) {
   // Signed out: no paging and no resolving (401), but a plain search works.
   auto paging = get("/api/v2/search?q=ann&type=accounts&offset=1");
   EXPECT_EQ(paging.status, 401);
-  EXPECT_EQ(str(json(paging), "error"), "Search queries pagination is not supported without authentication");
+  EXPECT_EQ(str(json(paging), "error"),
+            "Search queries pagination is not supported without authentication");
   EXPECT_EQ(get("/api/v2/search?q=ann&resolve=true").status, 401);
   auto anon = get("/api/v2/search?q=ann");
   ASSERT_EQ(anon.status, 200) << anon.body;
@@ -220,7 +221,8 @@ TEST_F(SearchApi, StatusesFoundAreOnesOwnAndThoseInteractedWithAndOptedInPublicO
   const std::string own = post_status(ann_, "Sunset over the harbour");
   const std::string bobs = post_status(bob_, "Harbour lights tonight");
   const std::string cats = post_status(cat_, "A harbour at dawn");
-  const std::string mention = post_status(cat_, "@ann the harbour again", {{"visibility", "direct"}});
+  const std::string mention =
+      post_status(cat_, "@ann the harbour again", {{"visibility", "direct"}});
   // Ann's own and the one mentioning her; bob's and cat's public posts are not opted in.
   EXPECT_EQ(found_statuses("harbour", ann_.token), (Strings{mention, own}));
   // A like or a bookmark makes a post findable for the one who did it.
@@ -230,7 +232,8 @@ TEST_F(SearchApi, StatusesFoundAreOnesOwnAndThoseInteractedWithAndOptedInPublicO
   // Public posts of accounts that opted in are findable by everyone signed in.
   set_profile(bob_, "indexable=true");
   const std::string open = post_status(bob_, "The harbour is open to all");
-  const std::string locked = post_status(bob_, "Harbour for followers", {{"visibility", "private"}});
+  const std::string locked =
+      post_status(bob_, "Harbour for followers", {{"visibility", "private"}});
   (void)locked;
   EXPECT_EQ(found_statuses("HARBOUR", cat_.token), (Strings{open, mention, cats}));
   // Every word must match; accents folded.

@@ -10,7 +10,8 @@ namespace {
 Result<size_t> limit_param(const Input& in, size_t default_limit) {
   KINDRED_ASSIGN_OR_RETURN(auto limit, in.integer("limit"));
   if (!limit) return default_limit;
-  return static_cast<size_t>(std::clamp<int64_t>(*limit, 1, static_cast<int64_t>(2 * default_limit)));
+  return static_cast<size_t>(
+      std::clamp<int64_t>(*limit, 1, static_cast<int64_t>(2 * default_limit)));
 }
 
 // The query, which Mastodon requires (Rails' params.require: missing or blank is a 400).
@@ -41,10 +42,12 @@ void register_search_routes(http::Router& router, ApiServices& s) {
     const social::Viewer viewer = caller.viewer();
     if (!viewer.signed_in()) {
       if (offset)
-        return error_response(401, "Search queries pagination is not supported without authentication");
+        return error_response(401,
+                              "Search queries pagination is not supported without authentication");
       if (resolve.value_or(false))
-        return error_response(
-            401, "Search queries that resolve remote resources are not supported without authentication");
+        return error_response(401,
+                              "Search queries that resolve remote resources are not supported "
+                              "without authentication");
     }
     const std::string kind = type.value_or("");
     if (!kind.empty() && kind != "accounts" && kind != "hashtags" && kind != "statuses")
@@ -74,7 +77,8 @@ void register_search_routes(http::Router& router, ApiServices& s) {
       API_TRY(tags, s.search.hashtags(viewer, sq));
     }
     std::string out = "{\"accounts\":" + entities::accounts_json(accounts, s.config) +
-                      ",\"statuses\":" + entities::statuses_json(statuses, s.config) + ",\"hashtags\":[";
+                      ",\"statuses\":" + entities::statuses_json(statuses, s.config) +
+                      ",\"hashtags\":[";
     for (size_t i = 0; i < tags.size(); ++i) {
       if (i) out += ',';
       out += entities::tag_json(tags[i], s.config);

@@ -1,8 +1,8 @@
 #include "social/identity/account_names.h"
 
-#include <algorithm>
-
 #include <sodium.h>
+
+#include <algorithm>
 
 #include "social/model/fold.h"
 
@@ -39,7 +39,9 @@ size_t prefix_bytes(std::string_view s, size_t chars) {
   return i;
 }
 
-std::set<std::string> index_keys(const Account& a) { return name_index_keys(account_name_terms(a)); }
+std::set<std::string> index_keys(const Account& a) {
+  return name_index_keys(account_name_terms(a));
+}
 
 }  // namespace
 
@@ -99,7 +101,8 @@ void add_account_name_index(store::Batch& batch, const Account* before, const Ac
     if (before->username == after.username && before->display_name == after.display_name) return;
     const auto prev = index_keys(*before);
     for (const auto& k : prev)
-      if (!next.contains(k)) batch.remove_assoc(account_name_node(k), AssocType::kAccountNames, after.id);
+      if (!next.contains(k))
+        batch.remove_assoc(account_name_node(k), AssocType::kAccountNames, after.id);
     for (const auto& k : next)
       if (!prev.contains(k))
         batch.add_assoc({account_name_node(k), AssocType::kAccountNames, after.id, after.id, {}});

@@ -62,7 +62,8 @@ std::vector<std::string> fold_words(std::string_view text, bool collapse_runs) {
     const UChar32 c = s.char32At(i);
     i += U16_LENGTH(c);
     const int8_t type = u_charType(c);
-    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK ||
+    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+        type == U_COMBINING_SPACING_MARK ||
         type == U_FORMAT_CHAR)  // accents; zero-width joiners and other invisible format marks
       continue;
     if (is_apostrophe(c) && !word.isEmpty()) continue;

@@ -52,8 +52,9 @@ Result<Id> StatusIndexer::index_from(Id after, const std::function<void(int64_t)
   Id last = after;
   int64_t count = 0;
   for (;;) {
-    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(store::kInstanceNode,
-                                                                store::AssocType::kInstanceStatuses, rq));
+    KINDRED_ASSIGN_OR_RETURN(
+        auto page,
+        deps_.store.assoc_range(store::kInstanceNode, store::AssocType::kInstanceStatuses, rq));
     if (page.items.empty()) break;
     std::vector<Id> ids;
     for (const auto& a : page.items) ids.push_back(a.to);
@@ -126,7 +127,8 @@ void StatusIndexer::flush() {
 void StatusIndexer::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait_for(lock, kCommitEvery, [&] { return stopping_ || queue_.size() >= batch_ || queued_ > committed_; });
+    wake_.wait_for(lock, kCommitEvery,
+                   [&] { return stopping_ || queue_.size() >= batch_ || queued_ > committed_; });
     if (queue_.empty() && queued_ == committed_) {
       if (stopping_) return;
       continue;
@@ -139,8 +141,9 @@ void StatusIndexer::run() {
     // A post is read as stored now: created, edited or gone (then removed from the index).
     Status st = Status::ok();
     for (size_t i = 0; i < ids.size() && st.is_ok(); i += kPage) {
-      std::vector<Id> chunk(ids.begin() + static_cast<std::ptrdiff_t>(i),
-                            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kPage)));
+      std::vector<Id> chunk(
+          ids.begin() + static_cast<std::ptrdiff_t>(i),
+          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kPage)));
       auto posts = load(chunk);
       if (!posts.has_value()) {
         st = posts.error();
@@ -165,8 +168,9 @@ void StatusIndexer::run() {
 
 Status StatusIndexer::rebuild(const std::function<void(int64_t, int64_t)>& progress) {
   KINDRED_RETURN_IF_ERROR(index_.clear());
-  KINDRED_ASSIGN_OR_RETURN(int64_t total, deps_.store.assoc_count(store::kInstanceNode,
-                                                                  store::AssocType::kInstanceStatuses));
+  KINDRED_ASSIGN_OR_RETURN(
+      int64_t total,
+      deps_.store.assoc_count(store::kInstanceNode, store::AssocType::kInstanceStatuses));
   if (progress) progress(0, total);
   KINDRED_ASSIGN_OR_RETURN(Id last, index_from(Id(), [&](int64_t done) {
                              if (progress) progress(done, total);

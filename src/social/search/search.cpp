@@ -93,7 +93,8 @@ Result<std::vector<AccountView>> SearchService::accounts(const Viewer& viewer,
   candidates.insert(candidates.end(), followed.begin(), followed.end());
   const bool non_exact = viewer.signed_in() || query.size() >= kMinAnonymousQuery;
   if (non_exact && !q.following) {
-    KINDRED_ASSIGN_OR_RETURN(auto window, list_ids(store, node, AssocType::kAccountNames, kNameWindow));
+    KINDRED_ASSIGN_OR_RETURN(auto window,
+                             list_ids(store, node, AssocType::kAccountNames, kNameWindow));
     candidates.insert(candidates.end(), window.begin(), window.end());
   }
   if (!non_exact) candidates.resize(exact ? 1 : 0);
@@ -103,7 +104,8 @@ Result<std::vector<AccountView>> SearchService::accounts(const Viewer& viewer,
   }
   if (viewer.signed_in() && !candidates.empty()) {
     KINDRED_ASSIGN_OR_RETURN(auto blocks, store.assocs_exist(me, AssocType::kBlocks, candidates));
-    KINDRED_ASSIGN_OR_RETURN(auto blocked, store.assocs_exist(me, AssocType::kBlockedBy, candidates));
+    KINDRED_ASSIGN_OR_RETURN(auto blocked,
+                             store.assocs_exist(me, AssocType::kBlockedBy, candidates));
     std::vector<Id> kept;
     for (size_t i = 0; i < candidates.size(); ++i)
       if (!blocks[i] && !blocked[i]) kept.push_back(candidates[i]);
@@ -130,7 +132,8 @@ Result<std::vector<AccountView>> SearchService::accounts(const Viewer& viewer,
   return out;
 }
 
-Result<std::vector<TagView>> SearchService::hashtags(const Viewer& viewer, const SearchQuery& q) const {
+Result<std::vector<TagView>> SearchService::hashtags(const Viewer& viewer,
+                                                     const SearchQuery& q) const {
   std::string_view query = trim(q.q);
   if (!query.empty() && query.front() == '#') query.remove_prefix(1);
   const std::string folded = fold_tag(query);
@@ -144,11 +147,13 @@ Result<std::vector<TagView>> SearchService::hashtags(const Viewer& viewer, const
   for (auto& a : page.items)
     if (fold_tag(a.data).starts_with(folded)) names.push_back(std::move(a.data));
   std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-    return std::make_pair(a.size(), std::string_view(a)) < std::make_pair(b.size(), std::string_view(b));
+    return std::make_pair(a.size(), std::string_view(a)) <
+           std::make_pair(b.size(), std::string_view(b));
   });
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::vector<std::string> slice;
-  for (size_t i = q.offset; i < names.size() && slice.size() < q.limit; ++i) slice.push_back(names[i]);
+  for (size_t i = q.offset; i < names.size() && slice.size() < q.limit; ++i)
+    slice.push_back(names[i]);
   return tag_views(viewer, std::move(slice));
 }
 
@@ -172,14 +177,15 @@ Result<std::vector<TagView>> SearchService::tag_views(const Viewer& viewer,
       rq.min_position = Id(Id::at_ms(start).value - 1);
       rq.max_position = Id::at_ms(start + kDayMs);
       rq.limit = kHistoryScan;
-      KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(tag_node(v.name), AssocType::kTagStatuses, rq));
+      KINDRED_ASSIGN_OR_RETURN(
+          auto page, deps_.store.assoc_range(tag_node(v.name), AssocType::kTagStatuses, rq));
       std::vector<Id> ids;
       for (const auto& a : page.items) ids.push_back(a.to);
       KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.stored_posts(ids));
       std::unordered_set<Id> authors;
       for (const auto& p : posts) authors.insert(p.account_id);
-      v.history.push_back({start / 1000, static_cast<int64_t>(posts.size()),
-                           static_cast<int64_t>(authors.size())});
+      v.history.push_back(
+          {start / 1000, static_cast<int64_t>(posts.size()), static_cast<int64_t>(authors.size())});
     }
     out.push_back(std::move(v));
   }
@@ -212,7 +218,7 @@ Result<std::vector<PostView>> SearchService::statuses(const Viewer& viewer,
   iq.any = {"A" + me.to_string(), "M" + me.to_string(), "P"};
   for (AssocType type : {AssocType::kFavourites, AssocType::kBookmarks}) {
     KINDRED_ASSIGN_OR_RETURN(auto ids, list_ids(deps_.store, me, type, kInteractionScan));
-    for (Id id : ids) iq.any.push_back("Q" + id.to_string());
+    iq.ids.insert(iq.ids.end(), ids.begin(), ids.end());
   }
   iq.min_id = q.min_id;
   iq.max_id = q.max_id;

@@ -22,8 +22,8 @@ struct TagDay {
 
 // A hashtag as Mastodon's Tag entity needs it.
 struct TagView {
-  std::string name;            // as first used (lower-cased)
-  std::vector<TagDay> history;  // the last 7 days, today first
+  std::string name;               // as first used (lower-cased)
+  std::vector<TagDay> history;    // the last 7 days, today first
   std::optional<bool> following;  // whether the viewer follows it; nullopt when signed out
 };
 
@@ -68,7 +68,8 @@ class SearchService {
   void set_index(const StatusIndex* index) { index_ = index; }
 
  private:
-  Result<std::vector<TagView>> tag_views(const Viewer& viewer, std::vector<std::string> names) const;
+  Result<std::vector<TagView>> tag_views(const Viewer& viewer,
+                                         std::vector<std::string> names) const;
 
   Deps deps_;
   const AccountService& accounts_;

@@ -35,13 +35,15 @@ class StatusIndex {
 
   struct Query {
     std::vector<std::string> all;  // every one of these terms
-    std::vector<std::string> any;  // at least one of these (none: no condition)
+    std::vector<std::string> any;  // at least one of these, or one of `ids` (neither: no condition)
+    std::vector<Id> ids;           // ... or one of these documents
     Id min_id;                     // only ids above (none: unbounded)
     Id max_id;                     // only ids below (none: unbounded)
     size_t offset = 0;
     size_t limit = 20;
   };
-  // Ids of matching documents, newest indexed first.
+  // Ids of matching documents, newest indexed first. A broad `any` term (held by a third of all
+  // documents, say) must not slow the `ids` condition: engines evaluate the two apart.
   virtual Result<std::vector<Id>> search(const Query& q) const = 0;
 };
 

@@ -1,6 +1,8 @@
 // Search below the API: the folded name terms and index keys, the terms a post is indexed under,
 // the name index kept in step with account changes, and StatusIndexer over a real Xapian index
 // catching up after a crash (changes never committed) and removing deleted posts.
+#include "social/search/search.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,7 +12,6 @@
 #include "social/identity/account_names.h"
 #include "social/posts/tag_names.h"
 #include "social/search/indexer.h"
-#include "social/search/search.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
@@ -52,7 +53,8 @@ TEST(StatusTerms, WordsAuthorMentionsAndOptInForPublicPosts) {
   p.spoiler_text = "Sée";
   p.mention_ids = {Id(9)};
   p.visibility = Visibility::kPublic;
-  EXPECT_EQ(status_terms(p, true), (Strings{"and", "sea", "see", "sunset", "the", "A7", "M9", "P"}));
+  EXPECT_EQ(status_terms(p, true),
+            (Strings{"and", "sea", "see", "sunset", "the", "A7", "M9", "P"}));
   EXPECT_EQ(status_terms(p, false), (Strings{"and", "sea", "see", "sunset", "the", "A7", "M9"}));
   p.visibility = Visibility::kUnlisted;
   EXPECT_EQ(status_terms(p, true).back(), "M9");
@@ -135,10 +137,13 @@ TEST_F(Indexing, DeletedAndChangedPostsLeaveTheIndex) {
   indexer.flush();
   EXPECT_EQ(find("heron"), (std::vector<Id>{b}));
   // An edit re-reads the post as stored.
-  ASSERT_TRUE(stack_->posts.update(b, [](Post& p, store::Batch&) {
-    p.text = "egret only";
-    return Status::ok();
-  }).has_value());
+  ASSERT_TRUE(stack_->posts
+                  .update(b,
+                          [](Post& p, store::Batch&) {
+                            p.text = "egret only";
+                            return Status::ok();
+                          })
+                  .has_value());
   indexer.on_status_changed(b);
   indexer.flush();
   EXPECT_EQ(find("heron"), std::vector<Id>{});
@@ -149,17 +154,24 @@ TEST_F(Indexing, DeletedAndChangedPostsLeaveTheIndex) {
 TEST_F(Indexing, AccountNameIndexFollowsRenamesInTheSameBatch) {
   auto node = [](std::string_view key) { return account_name_node(key); };
   EXPECT_TRUE(*store_->assoc_exists(node("an"), store::AssocType::kAccountNames, ann_.id));
-  ASSERT_TRUE(stack_->accounts.update(ann_.id, [](Account& a, store::Batch&) {
-    a.display_name = "Beatrix";
-    return Status::ok();
-  }).has_value());
+  ASSERT_TRUE(stack_->accounts
+                  .update(ann_.id,
+                          [](Account& a, store::Batch&) {
+                            a.display_name = "Beatrix";
+                            return Status::ok();
+                          })
+                  .has_value());
   EXPECT_TRUE(*store_->assoc_exists(node("beat"), store::AssocType::kAccountNames, ann_.id));
-  EXPECT_TRUE(*store_->assoc_exists(node("an"), store::AssocType::kAccountNames, ann_.id));  // username
+  EXPECT_TRUE(
+      *store_->assoc_exists(node("an"), store::AssocType::kAccountNames, ann_.id));  // username
   EXPECT_FALSE(*store_->assoc_exists(node("ann "), store::AssocType::kAccountNames, ann_.id));
-  ASSERT_TRUE(stack_->accounts.update(ann_.id, [](Account& a, store::Batch&) {
-    a.display_name = "Cleo";
-    return Status::ok();
-  }).has_value());
+  ASSERT_TRUE(stack_->accounts
+                  .update(ann_.id,
+                          [](Account& a, store::Batch&) {
+                            a.display_name = "Cleo";
+                            return Status::ok();
+                          })
+                  .has_value());
   EXPECT_FALSE(*store_->assoc_exists(node("beat"), store::AssocType::kAccountNames, ann_.id));
   EXPECT_EQ(*store_->assoc_count(node("cleo"), store::AssocType::kAccountNames), 1);
 }
