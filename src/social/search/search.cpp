@@ -112,20 +112,25 @@ Result<std::vector<AccountView>> SearchService::accounts(const Viewer& viewer,
     candidates = std::move(kept);
   }
   KINDRED_ASSIGN_OR_RETURN(auto views, accounts_.views(candidates));
-  std::erase_if(views, [&](const AccountView& v) {
-    return !v.account.approved ||
-           (!(exact && v.account.id == exact->id) && !account_name_matches(v.account, folded));
-  });
-  // Exact first, then followed, then a whole term matching, then by followers.
-  auto rank = [&](const AccountView& v) {
-    const bool is_exact = exact && v.account.id == exact->id;
-    const auto terms = account_name_terms(v.account);
-    const bool whole = std::find(terms.begin(), terms.end(), folded) != terms.end();
-    return std::make_tuple(!is_exact, !followed.contains(v.account.id), !whole, -v.followers_count,
-                           ascii_lower(v.account.username));
-  };
-  std::vector<std::pair<decltype(rank(views.front())), size_t>> order;
-  for (size_t i = 0; i < views.size(); ++i) order.emplace_back(rank(views[i]), i);
+  // Each candidate's terms are folded once: one must start with the query (the list guarantees
+  // it only up to the index key's length), and one equal to it ranks higher. Then exact first,
+  // followed next, whole terms, most followers.
+  using Key = std::tuple<bool, bool, bool, int64_t, std::string>;
+  std::vector<std::pair<Key, size_t>> order;
+  for (size_t i = 0; i < views.size(); ++i) {
+    const Account& a = views[i].account;
+    if (!a.approved) continue;
+    const bool is_exact = exact && a.id == exact->id;
+    bool prefix = false, whole = false;
+    for (const auto& t : account_name_terms(a)) {
+      prefix = prefix || t.starts_with(folded);
+      whole = whole || t == folded;
+    }
+    if (!is_exact && !prefix) continue;
+    order.emplace_back(Key{!is_exact, !followed.contains(a.id), !whole, -views[i].followers_count,
+                           ascii_lower(a.username)},
+                       i);
+  }
   std::sort(order.begin(), order.end());
   for (size_t i = q.offset; i < order.size() && out.size() < q.limit; ++i)
     out.push_back(std::move(views[order[i].second]));
