@@ -9,21 +9,23 @@
 
 #include "social/identity/accounts.h"
 #include "social/identity/load_seed.h"
+#include "social/search/indexer.h"
+#include "search/xapian_index.h"
 #include "store/rocksdb/rocksdb_store.h"
 
 namespace kindred::app {
 
 namespace {
 
-void progress(int64_t done, int64_t total, double seconds) {
+void progress(int64_t done, int64_t total, double seconds, const char* what = "accounts") {
   constexpr int kWidth = 30;
   const double frac = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   const int filled = static_cast<int>(frac * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %lld/%lld accounts  %.0f accounts/s  ", bar.c_str(),
-               static_cast<long long>(done), static_cast<long long>(total),
-               seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+  std::fprintf(stderr, "\r[%s] %lld/%lld %s  %.0f %s/s  ", bar.c_str(),
+               static_cast<long long>(done), static_cast<long long>(total), what,
+               seconds > 0 ? static_cast<double>(done) / seconds : 0.0, what);
   std::fflush(stderr);
 }
 
@@ -189,23 +191,15 @@ uintmax_t bytes_on_disk(const std::string& dir) {
 
 }  // namespace
 
+
 int compact(const std::string& data_dir) {
   const std::string path = data_dir + "/store";
-  if (!std::filesystem::exists(path)) {
-    std::cerr << "kindred: no store at " << path << '\n';
-    return 1;
-  }
-  store::StoreOptions so;
-  so.path = path;
-  auto store = store::open_rocksdb_store(so);
-  if (!store.has_value()) {
-    std::cerr << "kindred: " << store.error().to_string() << '\n';
-    return 1;
-  }
+  auto store = open_existing_store(data_dir);
+  if (!store) return 1;
   const uintmax_t before = bytes_on_disk(path);
   const auto start = std::chrono::steady_clock::now();
-  Status s = (*store)->compact();
-  if (s.is_ok()) s = (*store)->close();
+  Status s = store->compact();
+  if (s.is_ok()) s = store->close();
   if (!s.is_ok()) {
     std::cerr << "kindred: " << s.to_string() << '\n';
     return 1;
@@ -213,6 +207,38 @@ int compact(const std::string& data_dir) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "compacted " << path << ": " << before << " -> " << bytes_on_disk(path)
             << " bytes in " << secs << " s" << std::endl;
+  return 0;
+}
+
+int search_reindex(const std::string& data_dir) {
+  auto store = open_existing_store(data_dir);
+  if (!store) return 1;
+  auto index = search::XapianStatusIndex::open(data_dir + "/search");
+  if (!index.has_value()) {
+    std::cerr << "kindred: " << index.error().to_string() << " (is the server running?)\n";
+    return 1;
+  }
+  SystemClock clock;
+  IdGenerator ids(clock);
+  social::SocialConfig social_config;
+  social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
+  social::Deps deps{*store, clock, ids, social_config};
+  social::AccountService accounts(deps, hasher, social::RegistrationMode::kClosed);
+  social::StatusIndexer indexer(deps, accounts, **index);
+  const auto start = std::chrono::steady_clock::now();
+  int64_t indexed = 0;
+  Status st = indexer.rebuild([&](int64_t done, int64_t total) {
+    indexed = done;
+    progress(done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+             "posts");
+  });
+  Status closed = store->close();
+  if (!st.is_ok() || !closed.is_ok()) {
+    std::cerr << "\nkindred: " << (st.is_ok() ? closed : st).to_string() << '\n';
+    return 1;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "\nindexed %lld posts in %.1f s\n", static_cast<long long>(indexed), secs);
   return 0;
 }
 

@@ -54,6 +54,11 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);
 
+// `kindred admin search-reindex`: rebuilds the status search index (<data_dir>/search) from every
+// stored post, oldest first, with a progress bar on stderr (server stopped). Exit codes: 0 done;
+// 1 no store, the store or index cannot be opened, or an error while indexing.
+int search_reindex(const std::string& data_dir);
+
 }  // namespace kindred::app
 
 namespace kindred::app {

@@ -8,6 +8,8 @@
 #include "api/mastodon/api.h"
 #include "app/demo.h"
 #include "http/server.h"
+#include "search/xapian_index.h"
+#include "social/search/indexer.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "web/web.h"
 
@@ -61,6 +63,9 @@ struct Instance::Impl {
   std::unique_ptr<social::AnnouncementService> announcements;
   std::unique_ptr<social::ActivityService> activity;
   std::unique_ptr<social::DiscoveryService> discovery;
+  std::unique_ptr<search::XapianStatusIndex> search_index;
+  std::unique_ptr<social::StatusIndexer> indexer;
+  std::unique_ptr<social::SearchService> search;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -237,6 +242,13 @@ Status Instance::start(std::ostream* access_log) {
   m.feeds->set_conversations(m.conversations.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
+  // Status search: posts written since the index's last commit are indexed again first.
+  KINDRED_ASSIGN_OR_RETURN(m.search_index, search::XapianStatusIndex::open(c.data_dir + "/search"));
+  m.indexer = std::make_unique<social::StatusIndexer>(deps, *m.accounts, *m.search_index);
+  KINDRED_RETURN_IF_ERROR(m.indexer->start());
+  m.posts->add_listener(m.indexer.get());
+  m.search = std::make_unique<social::SearchService>(deps, *m.accounts, *m.posts);
+  m.search->set_index(m.search_index.get());
   // Fan-outs a crash interrupted go on where they stopped.
   KINDRED_RETURN_IF_ERROR(m.feeds->resume_pending_fanouts());
   m.announcements = std::make_unique<social::AnnouncementService>(deps);
@@ -262,7 +274,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
                             *m.list_service, *m.conversations, *m.tags, *m.trends,
                             *m.notification_policies, *m.push, *m.announcements,
-                            *m.activity, *m.discovery, *m.scheduled};
+                            *m.activity, *m.discovery, *m.scheduled, *m.search};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -321,6 +333,7 @@ void Instance::wait_for_signal() {
 
 social::MediaService& Instance::media_for_test() { return *impl_->media; }
 social::FeedService& Instance::feeds_for_test() { return *impl_->feeds; }
+social::StatusIndexer& Instance::indexer_for_test() { return *impl_->indexer; }
 
 void Instance::stop() {
   Impl& m = *impl_;
@@ -338,6 +351,10 @@ void Instance::stop() {
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
   m.list_service.reset();
+  m.search.reset();
+  if (m.indexer) m.indexer->stop();  // commits what is queued
+  m.indexer.reset();
+  m.search_index.reset();
   m.filters.reset();
   m.domain_blocks.reset();
   m.reports.reset();

@@ -8,6 +8,10 @@
 #include "social/graph/feeds.h"
 #include "social/photos/media.h"
 
+namespace kindred::social {
+class StatusIndexer;
+}
+
 namespace kindred::app {
 
 // One running Kindred: the store, the services and the HTTP server, built in dependency order
@@ -33,6 +37,8 @@ class Instance {
   // The photo service, for tests that hold processing or run the sweep. REQUIRES: started.
   social::MediaService& media_for_test();
   social::FeedService& feeds_for_test();
+  // The status search indexer, for tests that wait for the index (flush()).
+  social::StatusIndexer& indexer_for_test();
 
  private:
   struct Impl;

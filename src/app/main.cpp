@@ -155,6 +155,13 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
 
+  std::string reindex_dir = "./data";
+  auto* reindex_cmd = admin->add_subcommand(
+      "search-reindex", "Rebuild the status search index from every stored post.");
+  reindex_cmd->add_option("--data-dir", reindex_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+
   kindred::app::VerifyConfig verify;
   auto* verify_cmd = admin->add_subcommand(
       "verify", "Set (or with --off clear) an account's verified mark, shown as kindred.verified.");
@@ -207,6 +214,7 @@ int main(int argc, char** argv) {
   }
 
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
+  if (reindex_cmd->parsed()) return kindred::app::search_reindex(reindex_dir);
 
   if (seed_cmd->parsed()) return kindred::app::seed_load(seed);
 

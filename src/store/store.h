@@ -118,6 +118,10 @@ enum class AssocType : uint16_t {
   kScheduledStatuses = 55,  // account -> its scheduled post (position: the same id); counted
   kScheduledDue = 56,  // kInstanceNode -> due slot (position: the same; its time); data: the scheduled post's id
   kStatusEdits = 54,  // status -> one version of it (position: the version's id); data: social::PostVersion
+  // Search (social/identity/account_names.h, social/search/): name prefixes to what bears them.
+  kAccountNames = 51,  // name-prefix node -> account with a name term so starting (position: its id)
+  kTagNames = 52,      // name-prefix node -> tag node (social::tag_node) of a hashtag so starting
+                       // (position: the first post using it; data: the tag's name)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

@@ -63,6 +63,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_instance_text_routes(router, services_);
   register_discovery_routes(router, services_);
   register_oauth_discovery_routes(router, services_);
+  register_search_routes(router, services_);
   register_kindred_comment_routes(router, services_);
   register_kindred_support_routes(router, services_);
   register_kindred_preference_routes(router, services_);

@@ -36,6 +36,7 @@
 #include "social/safety/reports.h"
 #include "social/graph/tags.h"
 #include "social/posts/trends.h"
+#include "social/search/search.h"
 
 namespace kindred::api {
 
@@ -105,6 +106,7 @@ struct ApiServices {
   social::ActivityService& activity;
   social::DiscoveryService& discovery;
   social::ScheduledPostService& scheduled;
+  social::SearchService& search;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };
@@ -169,6 +171,7 @@ void register_oauth_discovery_routes(http::Router& router, ApiServices& s);
 // Writes the shipped default texts (extended description, privacy policy, terms of service)
 // into `data_dir` where an admin has none yet, for the admin to edit.
 Status write_default_instance_texts(const std::string& data_dir, const std::string& title);
+void register_search_routes(http::Router& router, ApiServices& s);
 // Kindred's extensions under /api/v1/kindred/, one per file in api/kindred/.
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);

@@ -2,6 +2,8 @@
 
 #include <unicode/uidna.h>
 
+#include "social/identity/account_names.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -42,7 +44,7 @@ Result<std::string> DomainBlockService::normalize(std::string_view domain) {
 
 Status DomainBlockService::block(Id account_id, std::string_view domain) {
   KINDRED_ASSIGN_OR_RETURN(std::string d, normalize(domain));
-  const Id node = name_node(d);
+  const Id node = hash_node(d);
   KINDRED_ASSIGN_OR_RETURN(bool already, deps_.store.assoc_exists(account_id, AssocType::kDomainBlocks, node));
   if (already) return Status::ok();
   store::Batch b;
@@ -53,7 +55,7 @@ Status DomainBlockService::block(Id account_id, std::string_view domain) {
 Status DomainBlockService::unblock(Id account_id, std::string_view domain) {
   KINDRED_ASSIGN_OR_RETURN(std::string d, normalize(domain));
   store::Batch b;
-  b.remove_assoc(account_id, AssocType::kDomainBlocks, name_node(d));
+  b.remove_assoc(account_id, AssocType::kDomainBlocks, hash_node(d));
   return deps_.store.apply(b).status();
 }
 

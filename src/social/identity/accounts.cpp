@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "social/identity/account_names.h"
 #include "social/model/text.h"
 
 namespace kindred::social {
@@ -98,6 +99,7 @@ Result<Account> AccountService::store_new(Account a, bool check_email) {
   if (check_email) batch.claim_key(KeyspaceType::kEmail, ascii_lower(a.email), a.id);
   batch.put_object(ObjectType::kAccount, a.id, a.encode());
   batch.add_assoc({store::kInstanceNode, AssocType::kInstanceAccounts, a.id, a.id, {}});
+  add_account_name_index(batch, nullptr, a);
   auto applied = deps_.store.apply(batch);
   if (!applied.has_value()) {
     if (applied.error().is_conflict()) {
@@ -152,9 +154,11 @@ Result<Account> AccountService::update(Id id,
     return bytes.error();
   }
   KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*bytes));
+  const Account before = a;
   store::Batch b;
   KINDRED_RETURN_IF_ERROR(edit(a, b));
   a.id = id;
+  add_account_name_index(b, &before, a);
   b.put_object(ObjectType::kAccount, id, a.encode());
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.put(id, std::make_shared<const Account>(a));

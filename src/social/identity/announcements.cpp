@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "social/posts/posts.h"
+#include "social/identity/account_names.h"
 
 namespace kindred::social {
 
@@ -14,7 +14,7 @@ using store::ObjectType;
 
 Id reaction_node(Id announcement, std::string_view name) {
   // The hash tag nodes use; no hashtag holds a ':', so the two never meet.
-  return tag_node(announcement.to_string() + ":" + std::string(name));
+  return hash_node(announcement.to_string() + ":" + std::string(name));
 }
 
 bool is_emoji(std::string_view name) {

@@ -1,5 +1,6 @@
 #include "social/identity/load_seed.h"
 
+#include "social/identity/account_names.h"
 #include "social/identity/accounts.h"
 #include "social/identity/secrets.h"
 
@@ -72,6 +73,7 @@ Result<std::vector<std::string>> LoadSeeder::seed(int64_t first, int64_t count,
     b.put_object(ObjectType::kAccount, a.id, a.encode());
     b.add_assoc({store::kInstanceNode, AssocType::kInstanceAccounts, a.id, a.id, {}});
     b.add_assoc({store::kInstanceNode, AssocType::kInstanceLoadAccounts, a.id, a.id, {}});
+    add_account_name_index(b, nullptr, a);
 
     std::string token = random_token();
     Token t;

@@ -166,7 +166,9 @@ Result<PostView> PostService::edit(const Viewer& viewer, Id id, const PostEdit& 
       for (Id mentioned : post.mention_ids)
         if (std::find(before.mention_ids.begin(), before.mention_ids.end(), mentioned) ==
             before.mention_ids.end())
-          add_notification(b, deps_.ids, mentioned, NotificationType::kMention, post.account_id, id);
+          KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, mentioned,
+                                                   NotificationType::kMention, post.account_id, &post)
+                                      .status());
     }
     b.put_object(ObjectType::kStatus, id, post.encode());
     KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
@@ -174,7 +176,7 @@ Result<PostView> PostService::edit(const Viewer& viewer, Id id, const PostEdit& 
     media_.note_attached(attachment);
   }
   KINDRED_RETURN_IF_ERROR(notify_rebloggers_of_edit(post));
-  if (listener_) listener_->post_edited(before, post);
+  for (PostListener* l : listeners_) l->post_edited(before, post);
   return view_of(viewer, std::move(post));
 }
 
@@ -186,7 +188,9 @@ Status PostService::notify_rebloggers_of_edit(const Post& post) {
     if (page.items.empty()) return Status::ok();
     store::Batch b;
     for (const auto& a : page.items)
-      add_notification(b, deps_.ids, a.to, NotificationType::kUpdate, post.account_id, post.id);
+      KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate_, a.to, NotificationType::kUpdate,
+                                               post.account_id, &post)
+                                  .status());
     KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
     if (!page.more) return Status::ok();
     q.max_position = page.items.back().position;

@@ -5,15 +5,16 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <sodium.h>
 
 #include "social/care/filters.h"
 #include "social/care/comment_controls.h"
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
+#include "social/identity/account_names.h"
 #include "social/model/text.h"
 #include "social/posts/post_rules.h"
+#include "social/posts/tag_names.h"
 
 namespace kindred::social {
 
@@ -76,14 +77,7 @@ void render_post(Post& post, const AccountService& accounts, const SocialConfig&
     post.mention_ids.push_back(post.in_reply_to_account_id);
 }
 
-Id name_node(std::string_view name) {
-  unsigned char hash[8];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(name.data()),
-                     name.size(), nullptr, 0);
-  uint64_t v = 0;
-  for (unsigned char b : hash) v = (v << 8) | b;
-  return Id(v | 1);
-}
+Id tag_node(std::string_view tag) { return hash_node(tag); }
 
 Id account_tag_node(Id account, std::string_view tag) {
   return tag_node(account.to_string() + ":" + std::string(tag));
@@ -541,6 +535,7 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
       b.add_assoc({post.in_reply_to_id, AssocType::kSelfReplies, post.id, post.id, {}});
   }
   for_each_index(post, [&](Id from, AssocType type) { b.add_assoc({from, type, post.id, post.id, {}}); });
+  add_tag_name_index(b, post);
   if (post.hold != CommentHold::kNone) {
     // Held for the parent's author to review; nobody is told about it meanwhile.
     b.add_assoc({post.in_reply_to_id, AssocType::kHeldReplies, post.id, post.id, {}});
@@ -631,6 +626,7 @@ Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& p
   const std::vector<std::string> files = media_.add_post_media_removal(b, with_all_media);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.tombstone(post.id);
+  for (PostListener* l : listeners_) l->post_removed(post);
   KINDRED_RETURN_IF_ERROR(media_.collect_files(files));
   accounts_.note_post_removed(post.account_id);
 

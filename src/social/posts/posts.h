@@ -67,7 +67,8 @@ struct ListQuery {
   size_t limit = 20;
 };
 
-// Told about each post once it is stored (feeds fan it out). Called on the creating thread.
+// Told about each post once it is stored (feeds fan it out, search indexes it), and once it is
+// deleted. Called on the writing thread, after the store has the change.
 class PostListener {
  public:
   virtual ~PostListener() = default;
@@ -78,6 +79,8 @@ class PostListener {
     (void)before;
     (void)after;
   }
+  // `post` as it was; its record is gone. Reblogs undone are not told.
+  virtual void post_removed(const Post& post) { (void)post; }
 };
 
 // Decides, as a reply is written, whether it is held for its parent's author to review
@@ -89,10 +92,9 @@ class ReplyScreen {
   virtual Result<CommentHold> screen(const Post& parent, const Post& reply) const = 0;
 };
 
-// A store node named by text: the first 64 bits of its BLAKE2b hash, never zero.
-Id name_node(std::string_view name);
-// The store node whose kTagStatuses edges list the posts using `tag` (lower-cased).
-inline Id tag_node(std::string_view tag) { return name_node(tag); }
+// The store node whose kTagStatuses edges list the posts using `tag` (lower-cased): the first
+// 64 bits of its BLAKE2b hash (hash_node).
+Id tag_node(std::string_view tag);
 // The store node whose kAccountTagStatuses edges list `account`'s public and unlisted posts using
 // `tag` (lower-cased), for featured tags' counts: a hash of both.
 Id account_tag_node(Id account, std::string_view tag);

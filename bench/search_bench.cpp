@@ -1,0 +1,356 @@
+// Search speed (issue 16): account search by prefix over --accounts accounts and status search
+// over --posts posts, p50/p99 of the social layer's calls (SearchService::accounts and ::statuses,
+// what GET /api/v2/search runs, JSON aside), and what indexing costs a post:
+//   1. Accounts are written straight to the store in batches, as AccountService writes them
+//      (record, username key, name index edges), with pronounceable random names and display
+//      names. The searcher follows 200 of them. Queries: random 1- to 5-letter prefixes of
+//      existing names.
+//   2. Posts are written straight to the store (record, kInstanceStatuses, kAuthored) by 1,000
+//      authors (a third of them `indexable`), 12 words each from a Zipf-like vocabulary of 20,000
+//      words, and indexed by StatusIndexer::rebuild into Xapian. Queries: one word, and two words,
+//      of varying frequency, by a searcher who liked 500 posts.
+//   3. Own index in the store, for the record of why Xapian: the same posts' words written as
+//      store edges (word node -> post, as kTagStatuses), and the two-word queries answered by
+//      walking the rarer word's list newest first and checking the other with assocs_exist.
+//   4. Post rate: PostService::create by one author, --rate-posts posts without and then with
+//      the StatusIndexer listening (its commits run on its own thread, as in the server).
+//
+//   build/release/bench/search_bench --dir /tmp/kindred-bench/search --accounts 1000000 --posts
+//   1000000
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "media/blob_store.h"
+#include "search/xapian_index.h"
+#include "social/identity/account_names.h"
+#include "social/identity/accounts.h"
+#include "social/identity/secrets.h"
+#include "social/photos/media.h"
+#include "social/posts/posts.h"
+#include "social/search/indexer.h"
+#include "social/search/search.h"
+#include "store/rocksdb/rocksdb_store.h"
+
+using namespace kindred;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string dir = "/tmp/kindred-bench/search";
+  int64_t accounts = 100'000;
+  int64_t posts = 100'000;
+  int64_t queries = 2000;
+  int64_t rate_posts = 3000;
+  int64_t own_index_posts = 100'000;  // posts also written to the store-edge index (step 3)
+};
+
+std::string syllables(std::mt19937_64& rng, int n) {
+  static const char* kS[] = {"ka", "ri", "mo", "an", "el", "to", "sa", "li",
+                             "ne", "da", "vi", "ro", "ma", "te", "lu", "be",
+                             "ha", "jo", "ni", "co", "pa", "zu", "ye", "fi"};
+  std::string out;
+  for (int i = 0; i < n; ++i) out += kS[rng() % std::size(kS)];
+  return out;
+}
+
+struct Stats {
+  double p50 = 0, p99 = 0, mean = 0;
+};
+Stats stats(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  Stats s;
+  if (ms.empty()) return s;
+  s.p50 = ms[ms.size() / 2];
+  s.p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+  for (double m : ms) s.mean += m;
+  s.mean /= static_cast<double>(ms.size());
+  return s;
+}
+void report(const char* what, const std::vector<double>& ms) {
+  const Stats s = stats(ms);
+  std::printf("%-44s n=%-6zu p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms\n", what, ms.size(), s.p50,
+              s.p99, s.mean);
+}
+double since_ms(Steady::time_point t) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
+}
+
+void check(const Status& s) {
+  if (!s.is_ok()) {
+    std::fprintf(stderr, "search_bench: %s\n", s.to_string().c_str());
+    std::exit(1);
+  }
+}
+template <class T>
+T must(Result<T> r) {
+  if (!r.has_value()) check(r.error());
+  return std::move(*r);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    const char* v = argv[i + 1];
+    if (a == "--dir")
+      o.dir = v;
+    else if (a == "--accounts")
+      o.accounts = std::atoll(v);
+    else if (a == "--posts")
+      o.posts = std::atoll(v);
+    else if (a == "--queries")
+      o.queries = std::atoll(v);
+    else if (a == "--rate-posts")
+      o.rate_posts = std::atoll(v);
+    else if (a == "--own-index-posts")
+      o.own_index_posts = std::atoll(v);
+    else {
+      std::fprintf(stderr,
+                   "usage: search_bench [--dir D] [--accounts N] [--posts N] [--queries N] "
+                   "[--rate-posts N] [--own-index-posts N]\n");
+      return 2;
+    }
+  }
+  std::filesystem::remove_all(o.dir);
+  store::StoreOptions so;
+  so.path = o.dir + "/store";
+  auto store = must(store::open_rocksdb_store(so));
+  SystemClock clock;
+  IdGenerator ids(clock);
+  social::SocialConfig config;
+  social::Deps deps{*store, clock, ids, config};
+  social::PasswordHasher hasher(1, true);
+  social::AccountService accounts(deps, hasher, social::RegistrationMode::kOpen);
+  media::BlobStore blobs(o.dir + "/media");
+  social::MediaService media(deps, blobs, social::MediaConfig{});
+  social::PostService posts(deps, accounts, media);
+  social::SearchService search(deps, accounts, posts);
+  std::mt19937_64 rng(42);
+
+  // 1. Accounts.
+  std::vector<std::string> names;
+  std::vector<Id> account_ids;
+  auto t0 = Steady::now();
+  for (int64_t done = 0; done < o.accounts;) {
+    store::Batch b;
+    for (int k = 0; k < 5000 && done < o.accounts; ++k, ++done) {
+      social::Account a;
+      a.id = ids.next();
+      a.username = syllables(rng, 2 + static_cast<int>(rng() % 3)) + std::to_string(done);
+      a.display_name = syllables(rng, 2 + static_cast<int>(rng() % 2)) + " " + syllables(rng, 3);
+      a.display_name[0] = static_cast<char>(std::toupper(a.display_name[0]));
+      a.created_at_ms = clock.now_ms();
+      a.indexable = rng() % 3 == 0;
+      b.claim_key(store::KeyspaceType::kUsername, social::ascii_lower(a.username), a.id);
+      b.put_object(store::ObjectType::kAccount, a.id, a.encode());
+      b.add_assoc({store::kInstanceNode, store::AssocType::kInstanceAccounts, a.id, a.id, {}});
+      social::add_account_name_index(b, nullptr, a);
+      names.push_back(a.username);
+      account_ids.push_back(a.id);
+    }
+    check(store->apply(b).status());
+  }
+  std::printf("wrote %lld accounts in %.1f s\n", static_cast<long long>(o.accounts),
+              since_ms(t0) / 1000);
+  const Id searcher = account_ids.front();
+  {
+    store::Batch b;
+    for (int i = 0; i < 200; ++i) {
+      const Id f = account_ids[rng() % account_ids.size()];
+      if (f == searcher) continue;
+      b.add_assoc({searcher, store::AssocType::kFollows, f, ids.next(), {}});
+      b.add_assoc({f, store::AssocType::kFollowedBy, searcher, ids.next(), {}});
+    }
+    check(store->apply(b).status());
+  }
+  check(store->compact());
+  std::vector<double> ms;
+  for (int64_t i = 0; i < o.queries; ++i) {
+    const std::string& n = names[rng() % names.size()];
+    social::SearchQuery q;
+    q.q = n.substr(0, 1 + rng() % 5);
+    q.limit = 40;
+    auto t = Steady::now();
+    auto r = must(search.accounts(social::Viewer{searcher}, q));
+    ms.push_back(since_ms(t));
+    if (r.empty()) check(Status::internal("no account found for " + q.q));
+  }
+  report("account search, 1-5 letter prefix, limit 40", ms);
+
+  // 2. Posts and the Xapian index.
+  std::vector<std::string> vocab;
+  for (int i = 0; i < 20'000; ++i)
+    vocab.push_back(syllables(rng, 2 + i % 3) + (i % 7 == 0 ? "s" : ""));
+  std::sort(vocab.begin(), vocab.end());
+  vocab.erase(std::unique(vocab.begin(), vocab.end()), vocab.end());
+  std::shuffle(vocab.begin(), vocab.end(), rng);
+  // Zipf-like: word k drawn with probability ~ 1/(k+1).
+  std::vector<double> weights;
+  for (size_t k = 0; k < vocab.size(); ++k) weights.push_back(1.0 / static_cast<double>(k + 1));
+  std::discrete_distribution<size_t> zipf(weights.begin(), weights.end());
+  std::vector<Id> authors(account_ids.begin(),
+                          account_ids.begin() + std::min<size_t>(1000, account_ids.size()));
+  std::vector<Id> post_ids;
+  t0 = Steady::now();
+  for (int64_t done = 0; done < o.posts;) {
+    store::Batch b;
+    for (int k = 0; k < 2000 && done < o.posts; ++k, ++done) {
+      social::Post p;
+      p.id = ids.next();
+      p.account_id = authors[rng() % authors.size()];
+      for (int w = 0; w < 12; ++w) p.text += (w ? " " : "") + vocab[zipf(rng)];
+      p.created_at_ms = p.id.ms();
+      b.put_object(store::ObjectType::kStatus, p.id, p.encode());
+      b.add_assoc({store::kInstanceNode, store::AssocType::kInstanceStatuses, p.id, p.id, {}});
+      b.add_assoc({p.account_id, store::AssocType::kAuthored, p.id, p.id, {}});
+      post_ids.push_back(p.id);
+    }
+    check(store->apply(b).status());
+  }
+  std::printf("wrote %lld posts in %.1f s\n", static_cast<long long>(o.posts), since_ms(t0) / 1000);
+  {
+    store::Batch b;
+    for (int i = 0; i < 500; ++i) {
+      const Id p = post_ids[rng() % post_ids.size()];
+      b.add_assoc({searcher, store::AssocType::kFavourites, p, ids.next(), {}});
+    }
+    check(store->apply(b).status());
+  }
+  auto index = must(search::XapianStatusIndex::open(o.dir + "/search"));
+  {
+    social::StatusIndexer indexer(deps, accounts, *index);
+    t0 = Steady::now();
+    check(indexer.rebuild(nullptr));
+    std::printf("indexed %lld posts into Xapian in %.1f s (%.0f posts/s)\n",
+                static_cast<long long>(o.posts), since_ms(t0) / 1000,
+                static_cast<double>(o.posts) / (since_ms(t0) / 1000));
+  }
+  search.set_index(index.get());
+  auto word = [&](size_t lo, size_t hi) { return vocab[lo + rng() % (hi - lo)]; };
+  struct Kind {
+    const char* name;
+    std::function<std::string()> make;
+  };
+  const std::vector<Kind> kinds = {
+      {"status search, one common word (top 100)", [&] { return word(0, 100); }},
+      {"status search, one rare word (rank 1000+)", [&] { return word(1000, vocab.size()); }},
+      {"status search, two words (top 100, top 1000)",
+       [&] { return word(0, 100) + " " + word(100, 1000); }},
+  };
+  // The searcher who liked 500 posts, and one who never liked anything.
+  for (const Id who : {searcher, account_ids[1]}) {
+    std::printf("-- searcher with %s\n", who == searcher ? "500 likes" : "no likes");
+    for (const auto& kind : kinds) {
+      ms.clear();
+      for (int64_t i = 0; i < o.queries / 2; ++i) {
+        social::SearchQuery q;
+        q.q = kind.make();
+        q.limit = 20;
+        auto t = Steady::now();
+        auto r = must(search.statuses(social::Viewer{who}, q));
+        ms.push_back(since_ms(t));
+        (void)r;
+      }
+      report(kind.name, ms);
+    }
+  }
+
+  // 3. Own index in the store: word -> post edges, AND by walking the rarer list.
+  const int64_t own = std::min<int64_t>(o.own_index_posts, static_cast<int64_t>(post_ids.size()));
+  auto word_node = [](const std::string& w) { return social::hash_node("bench-word:" + w); };
+  constexpr auto kWordType = store::AssocType::kTagStatuses;  // same shape as a tag's list
+  t0 = Steady::now();
+  for (int64_t i = 0; i < own; i += 1000) {
+    std::vector<Id> chunk(post_ids.begin() + i,
+                          post_ids.begin() + std::min<int64_t>(own, i + 1000));
+    auto blobs_ = must(store->get_objects(store::ObjectType::kStatus, chunk));
+    store::Batch b;
+    for (const auto& bytes : blobs_) {
+      auto p = must(social::Post::decode(*bytes));
+      for (const auto& t : social::status_terms(p, true))
+        if (std::islower(static_cast<unsigned char>(t[0])))
+          b.add_assoc({word_node(t), kWordType, p.id, p.id, {}});
+    }
+    check(store->apply(b).status());
+  }
+  const double own_write_s = since_ms(t0) / 1000;
+  std::printf("own index: %lld posts' words as store edges in %.1f s (%.0f posts/s)\n",
+              static_cast<long long>(own), own_write_s, static_cast<double>(own) / own_write_s);
+  ms.clear();
+  for (int64_t i = 0; i < o.queries / 2; ++i) {
+    const std::string a = word(0, 100), b2 = word(100, 1000);
+    auto t = Steady::now();
+    const auto ca = must(store->assoc_count(word_node(a), kWordType));
+    const auto cb = must(store->assoc_count(word_node(b2), kWordType));
+    const Id walk = ca < cb ? word_node(a) : word_node(b2);
+    const Id other = ca < cb ? word_node(b2) : word_node(a);
+    std::vector<Id> hits;
+    store::RangeQuery rq;
+    rq.limit = 500;
+    for (;;) {
+      auto page = must(store->assoc_range(walk, kWordType, rq));
+      std::vector<Id> tos;
+      for (const auto& e : page.items) tos.push_back(e.to);
+      auto has = must(store->assocs_exist(other, kWordType, tos));
+      for (size_t k = 0; k < tos.size(); ++k)
+        if (has[k]) hits.push_back(tos[k]);
+      if (hits.size() >= 40 || !page.more) break;
+      rq.max_position = page.items.back().position;
+    }
+    ms.push_back(since_ms(t));
+  }
+  report("own store index, two words, 40 hits (no rules)", ms);
+  ms.clear();
+  for (int64_t i = 0; i < o.queries / 2; ++i) {
+    social::StatusIndex::Query q;
+    q.all = {word(0, 100), word(100, 1000)};
+    q.limit = 40;
+    auto t = Steady::now();
+    auto r = must(index->search(q));
+    ms.push_back(since_ms(t));
+  }
+  report("xapian index, two words, 40 hits (no rules)", ms);
+
+  // 4. Post rate without and with the indexer.
+  const social::Account author =
+      must(accounts.create_account("rate_author", "Rate Author", false, false));
+  auto rate = [&](const char* what) {
+    const auto t = Steady::now();
+    for (int64_t i = 0; i < o.rate_posts; ++i) {
+      social::NewPost np;
+      np.text = vocab[zipf(rng)] + " " + vocab[zipf(rng)] + " #" + vocab[zipf(rng)];
+      must(posts.create(author, np));
+    }
+    const double s = since_ms(t) / 1000;
+    std::printf("%-44s %.0f posts/s\n", what, static_cast<double>(o.rate_posts) / s);
+    return static_cast<double>(o.rate_posts) / s;
+  };
+  // Alternating rounds, so warming up favours neither.
+  social::StatusIndexer live(deps, accounts, *index);
+  check(live.start());
+  double without = 0, with = 0;
+  for (int round = 0; round < 3; ++round) {
+    posts.set_listener(nullptr);
+    without += rate("post rate, no search indexer");
+    posts.add_listener(&live);
+    with += rate("post rate, search indexer listening");
+  }
+  live.flush();
+  posts.set_listener(nullptr);
+  live.stop();
+  std::printf("post rate with indexing: %.1f%% of without (3 alternating rounds each)\n",
+              100.0 * with / without);
+  index.reset();
+  check(store->close());
+  return 0;
+}
