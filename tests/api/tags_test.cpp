@@ -131,6 +131,36 @@ TEST_F(TagsApi, FollowingNeedsAUserTokenWithWriteFollows) {
   EXPECT_EQ(get("/api/v1/tags/cats", token_with(ann_, "write:statuses")).status, 200);
 }
 
+TEST_F(TagsApi, FeatureAndUnfeatureByNameAreIdempotentAndShowOnTheProfile) {
+  auto r = post("/api/v1/tags/Gardens/feature", {}, ann_.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json(r), "name"), "gardens");
+  EXPECT_EQ(json(r).at("featuring"), true);
+  EXPECT_EQ(json(post("/api/v1/tags/gardens/feature", {}, ann_.token)).at("featuring"), true);
+  const std::string ann_id = str(me(ann_), "id");
+  EXPECT_EQ(names(get("/api/v1/accounts/" + ann_id + "/featured_tags")),
+            (std::vector<std::string>{"gardens"}))
+      << "featured once, however often asked";
+  r = post("/api/v1/tags/gardens/unfeature", {}, ann_.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json(r).at("featuring"), false);
+  EXPECT_EQ(post("/api/v1/tags/gardens/unfeature", {}, ann_.token).status, 200);
+  EXPECT_EQ(get("/api/v1/accounts/" + ann_id + "/featured_tags").body, "[]");
+}
+
+TEST_F(TagsApi, FeaturingABadNameOrWithoutWriteAccountsChangesNothing) {
+  EXPECT_EQ(post("/api/v1/tags/not%20a%20tag/feature", {}, ann_.token).status, 404);
+  EXPECT_EQ(post("/api/v1/tags/gardens/feature", {}).status, 401);
+  EXPECT_EQ(post("/api/v1/tags/gardens/feature", {}, token_with(ann_, "read write:follows")).status, 403);
+  EXPECT_EQ(post("/api/v1/tags/gardens/unfeature", {}, default_app_token()).status, 422);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(post("/api/v1/tags/t" + std::to_string(i) + "/feature", {}, ann_.token).status, 200);
+  auto r = post("/api/v1/tags/eleventh/feature", {}, ann_.token);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(json(r).as_object().contains("error"));
+  EXPECT_EQ(names(get("/api/v1/accounts/" + str(me(ann_), "id") + "/featured_tags")).size(), 10u);
+}
+
 TEST_F(TagsApi, FollowedTagsArePagedNewestFirstWithLinkHeaders) {
   for (std::string_view t : {"one", "two", "three"}) {
     ASSERT_EQ(post("/api/v1/tags/" + std::string(t) + "/follow", {}, ann_.token).status, 200);

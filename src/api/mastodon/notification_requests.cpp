@@ -1,5 +1,5 @@
 // Notification policy and requests (Mastodon 4.3): GET/PATCH /api/v2/notifications/policy, the
-// deprecated GET/PUT /api/v1/notifications/policy, and /api/v1/notifications/requests (list,
+// deprecated GET/PATCH /api/v1/notifications/policy (PUT too, as Rails routes an update), and /api/v1/notifications/requests (list,
 // show, accept, dismiss, their bulk forms, merged).
 #include "api/mastodon/handler.h"
 #include "social/graph/notification_policy.h"
@@ -113,13 +113,16 @@ void register_notification_request_routes(http::Router& router, ApiServices& s) 
       API_TRY(social::PolicyView v, s.notification_policies.policy(caller.viewer()));
       return json_text_response(policy_json(v, v1));
     });
-    router.add(v1 ? http::Method::kPut : http::Method::kPatch, path, [&s, v1](http::Request& req) {
-      API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:notifications"));
-      API_TRY(Input in, Input::from(req));
-      API_TRY(social::PolicyChange change, v1 ? read_v1_change(in) : read_change(in));
-      API_TRY(social::PolicyView v, s.notification_policies.update_policy(caller.viewer(), change));
-      return json_text_response(policy_json(v, v1));
-    });
+    // Rails' `update` route: PATCH (the documented method) and PUT alike, in both versions.
+    for (http::Method method : {http::Method::kPatch, http::Method::kPut}) {
+      router.add(method, path, [&s, v1](http::Request& req) {
+        API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:notifications"));
+        API_TRY(Input in, Input::from(req));
+        API_TRY(social::PolicyChange change, v1 ? read_v1_change(in) : read_change(in));
+        API_TRY(social::PolicyView v, s.notification_policies.update_policy(caller.viewer(), change));
+        return json_text_response(policy_json(v, v1));
+      });
+    }
   }
 
   router.add(http::Method::kGet, "/api/v1/notifications/requests", [&s](http::Request& req) {

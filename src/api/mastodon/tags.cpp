@@ -26,6 +26,31 @@ void register_tag_routes(http::Router& router, ApiServices& s) {
     });
   }
 
+  // Mastodon 4.4: feature or unfeature a tag on one's profile by name, answering the Tag.
+  // Featuring one already featured, or unfeaturing one that is not, changes nothing.
+  router.add(http::Method::kPost, "/api/v1/tags/:id/feature", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
+    API_TRY(social::TagView t, s.tags.tag(caller.viewer(), req.param("id")));
+    if (!t.featuring.value_or(false)) {
+      API_TRY(social::FeaturedTagView featured, s.tags.feature(caller.viewer(), t.name));
+      (void)featured;
+      API_TRY(t, s.tags.tag(caller.viewer(), t.name));
+    }
+    return json_text_response(entities::tag_json(t, s.config));
+  });
+  router.add(http::Method::kPost, "/api/v1/tags/:id/unfeature", [&s](http::Request& req) {
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "write:accounts"));
+    API_TRY(social::TagView t, s.tags.tag(caller.viewer(), req.param("id")));
+    API_TRY(auto featured, s.tags.featured(caller.viewer().account_id));
+    for (const auto& f : featured) {
+      if (f.name != t.name) continue;
+      const Status removed = s.tags.unfeature(caller.viewer(), f.id);
+      if (!removed.is_ok()) return error_response(removed);
+      API_TRY(t, s.tags.tag(caller.viewer(), t.name));
+    }
+    return json_text_response(entities::tag_json(t, s.config));
+  });
+
   router.add(http::Method::kGet, "/api/v1/followed_tags", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "read:follows"));
     API_TRY(Input in, Input::from(req));
