@@ -27,8 +27,11 @@ Id week_node(int64_t start_ms) {
   return Id(static_cast<uint64_t>(start_ms / kDayMs) * 8 + 3);
 }
 
+ActivityService::~ActivityService() { flush(); }
+
 void ActivityService::note_active(Id account) {
   const int64_t week = week_start_ms(deps_.clock.now_ms());
+  std::vector<std::pair<int64_t, Id>> full;
   {
     Stripe& stripe = stripes_[std::hash<Id>()(account) % kStripes];
     std::scoped_lock lock(stripe.mu);
@@ -37,10 +40,30 @@ void ActivityService::note_active(Id account) {
       stripe.week = week;
     }
     if (!stripe.seen.insert(account).second) return;
+    stripe.pending.emplace_back(week, account);
+    if (stripe.pending.size() < kFlushEvery) return;
+    full.swap(stripe.pending);
   }
+  write_marks(full);
+}
+
+void ActivityService::write_marks(const std::vector<std::pair<int64_t, Id>>& pending) const {
+  if (pending.empty()) return;
   store::Batch b;
-  b.add_assoc({week_node(week), AssocType::kWeeklyLogins, account, deps_.ids.next(), {}});
+  for (const auto& [week, account] : pending)
+    b.add_assoc({week_node(week), AssocType::kWeeklyLogins, account, deps_.ids.next(), {}});
   (void)deps_.store.apply(b);  // a lost activity mark is not worth failing a request for
+}
+
+void ActivityService::flush() const {
+  for (Stripe& stripe : stripes_) {
+    std::vector<std::pair<int64_t, Id>> pending;
+    {
+      std::scoped_lock lock(stripe.mu);
+      pending.swap(stripe.pending);
+    }
+    write_marks(pending);
+  }
 }
 
 Result<std::vector<int64_t>> ActivityService::count_by_week(AssocType list, int64_t oldest_ms,
@@ -73,6 +96,7 @@ Result<std::vector<WeekActivity>> ActivityService::weeks(size_t weeks) const {
       week_start_ms(cached_at_ms_) == week_start_ms(now)) {
     return cached_;
   }
+  flush();  // the logins still waiting to be written count too
   const int64_t newest = week_start_ms(now);
   const int64_t oldest = newest - static_cast<int64_t>(weeks - 1) * kWeekMs;
   KINDRED_ASSIGN_OR_RETURN(auto statuses,

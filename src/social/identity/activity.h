@@ -30,8 +30,14 @@ struct WeekActivity {
 class ActivityService {
  public:
   explicit ActivityService(Deps deps) : deps_(deps) {}
+  ~ActivityService();
+  ActivityService(const ActivityService&) = delete;
+  ActivityService& operator=(const ActivityService&) = delete;
 
-  // Records that `account` was active now. Cheap after its first call in a week.
+  // Records that `account` was active now. Cheap after its first call in a week; the first one
+  // is written together with others (kFlushEvery per stripe, and before weeks() reads), so the
+  // request path does not pay a store write per newly seen account. Marks not yet written when
+  // the process dies are lost: an activity count, not worth a write per request.
   void note_active(Id account);
 
   // The last `weeks` weeks, the current one first. Posts and sign-ups are counted from the
@@ -45,15 +51,22 @@ class ActivityService {
   Result<std::vector<int64_t>> count_by_week(store::AssocType list, int64_t oldest_ms, size_t weeks,
                                              int64_t newest_week_ms) const;
 
+  // Writes the marks of `pending` (week start, account).
+  void write_marks(const std::vector<std::pair<int64_t, Id>>& pending) const;
+  // Writes every stripe's pending marks.
+  void flush() const;
+
   Deps deps_;
   // Accounts already marked this week, striped by account so busy servers do not contend.
   struct Stripe {
-    std::mutex mu;  // guards seen and week
+    std::mutex mu;  // guards seen, week and pending
     std::unordered_set<Id> seen;
     int64_t week = 0;
+    std::vector<std::pair<int64_t, Id>> pending;  // marks not yet written
   };
   static constexpr size_t kStripes = 16;
-  std::array<Stripe, kStripes> stripes_;
+  static constexpr size_t kFlushEvery = 64;
+  mutable std::array<Stripe, kStripes> stripes_;
   mutable std::mutex cache_mu_;
   mutable int64_t cached_at_ms_ = -1;
   mutable std::vector<WeekActivity> cached_;
