@@ -19,12 +19,6 @@ size_t prefixed_param_colon(std::string_view segment) {
   return segment.find(':');
 }
 
-// How specific a pattern segment is: a literal 2, a prefixed parameter 1, a parameter 0.
-int specificity(std::string_view segment) {
-  if (is_param(segment)) return 0;
-  return prefixed_param_colon(segment) == std::string_view::npos ? 2 : 1;
-}
-
 // "/a/b/" -> {"a", "b"}; "/" and "" -> {}. One trailing '/' is dropped; inner empty segments stay.
 template <class Out>
 void split_segments(std::string_view path, Out& out) {
@@ -53,9 +47,37 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
   split_segments(pattern, route.segments);
   for (const auto& segment : route.segments) route.pattern.append("/").append(segment);
   if (route.pattern.empty()) route.pattern.push_back('/');  // not = "/": GCC 12 PR 105651
-  const size_t length = route.segments.size();
-  if (by_length_.size() <= length) by_length_.resize(length + 1);
-  by_length_[length].push_back(routes_.size());
+  Node* node = &root_;
+  for (const std::string& segment : route.segments) {
+    std::vector<std::pair<std::string, std::unique_ptr<Node>>>* children = nullptr;
+    std::string key;
+    if (is_param(segment)) {
+      if (!node->param) node->param = std::make_unique<Node>();
+      node = node->param.get();
+      continue;
+    }
+    if (const size_t colon = prefixed_param_colon(segment); colon != std::string::npos) {
+      children = &node->prefixed;
+      key = segment.substr(0, colon);
+    } else {
+      children = &node->literals;
+      key = segment;
+    }
+    auto it = std::find_if(children->begin(), children->end(),
+                           [&](const auto& child) { return child.first == key; });
+    if (it == children->end()) {
+      children->emplace_back(key, std::make_unique<Node>());
+      it = children->end() - 1;
+      if (children == &node->literals) {
+        std::sort(children->begin(), children->end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        it = std::find_if(children->begin(), children->end(),
+                          [&](const auto& child) { return child.first == key; });
+      }
+    }
+    node = it->second.get();
+  }
+  node->routes.push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 
@@ -86,36 +108,46 @@ const Router::Route* Router::find(const Request& req, bool& path_matched) const 
   std::vector<std::string_view> segments;
   segments.reserve(8);
   split_segments(req.path, segments);
+  return find(segments, req.method, path_matched);
+}
 
-  auto matches = [&](const Route& r) { return pattern_matches(r.segments, segments); };
-  // -1: a is more specific, 1: b is, 0: same shape. Left to right, a literal beats a prefixed
-  // parameter, which beats a parameter.
-  auto compare = [](const Route& a, const Route& b) {
-    for (size_t i = 0; i < a.segments.size(); ++i) {
-      const int sa = specificity(a.segments[i]);
-      const int sb = specificity(b.segments[i]);
-      if (sa != sb) return sa > sb ? -1 : 1;
-    }
-    return 0;
-  };
-
-  const Route* best = nullptr;
+const Router::Route* Router::find(const std::vector<std::string_view>& segments, Method method,
+                                  bool& path_matched) const {
   path_matched = false;
-  if (segments.size() >= by_length_.size()) return nullptr;
-  for (size_t index : by_length_[segments.size()]) {
-    const Route& r = routes_[index];
-    if (!matches(r)) continue;
+  return find_below(root_, segments, 0, method, path_matched);
+}
+
+const Router::Route* Router::find_below(const Node& node,
+                                        const std::vector<std::string_view>& segments, size_t i,
+                                        Method method, bool& path_matched) const {
+  if (i == segments.size()) {
+    if (node.routes.empty()) return nullptr;
     path_matched = true;
-    if (!method_accepts(r.method, req.method)) continue;
-    if (best == nullptr) {
-      best = &r;
-      continue;
+    // An exact method (a HEAD route for HEAD) beats the GET fallback; of two routes with the same
+    // method and pattern the first added wins.
+    const Route* fallback = nullptr;
+    for (size_t index : node.routes) {
+      const Route& r = routes_[index];
+      if (r.method == method) return &r;
+      if (fallback == nullptr && method_accepts(r.method, method)) fallback = &r;
     }
-    int c = compare(r, *best);
-    // An exact method (a HEAD route for HEAD) beats the GET fallback of the same shape.
-    if (c < 0 || (c == 0 && r.method == req.method && best->method != req.method)) best = &r;
+    return fallback;
   }
-  return best;
+  const std::string_view segment = segments[i];
+  auto literal = std::lower_bound(node.literals.begin(), node.literals.end(), segment,
+                                  [](const auto& child, std::string_view s) { return child.first < s; });
+  if (literal != node.literals.end() && literal->first == segment) {
+    if (const Route* r = find_below(*literal->second, segments, i + 1, method, path_matched)) return r;
+  }
+  for (const auto& [prefix, child] : node.prefixed) {
+    if (segment.size() > prefix.size() && segment.substr(0, prefix.size()) == prefix) {
+      if (const Route* r = find_below(*child, segments, i + 1, method, path_matched)) return r;
+    }
+  }
+  if (node.param && !segment.empty()) {
+    if (const Route* r = find_below(*node.param, segments, i + 1, method, path_matched)) return r;
+  }
+  return nullptr;
 }
 
 bool Router::is_blocking(const Request& req) const {
@@ -166,12 +198,11 @@ Response Router::handle(Request& req) const {
 }
 
 Response Router::route(Request& req) const {
-  bool path_matched = false;
-  const Route* best = find(req, path_matched);
-
   std::vector<std::string_view> segments;
   segments.reserve(8);
   split_segments(req.path, segments);
+  bool path_matched = false;
+  const Route* best = find(segments, req.method, path_matched);
   auto matches = [&](const Route& r) { return pattern_matches(r.segments, segments); };
 
   if (best == nullptr) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -106,13 +107,25 @@ class Router {
     Handler handler;
     RouteOptions options;
   };
+  // Routes as a tree of path segments: a path is matched by walking it once, trying at each
+  // segment the literal child, then the prefixed ones, then the parameter — the order of
+  // specificity — so the first route found is the most specific one.
+  struct Node {
+    std::vector<std::pair<std::string, std::unique_ptr<Node>>> literals;  // sorted by segment
+    std::vector<std::pair<std::string, std::unique_ptr<Node>>> prefixed;  // "@" of "@:acct"
+    std::unique_ptr<Node> param;
+    std::vector<size_t> routes;  // indexes into routes_ of the patterns ending here
+  };
   // The most specific route for the path and method; `path_matched` says whether any route
   // matched the path whatever its method.
   const Route* find(const Request& req, bool& path_matched) const;
+  const Route* find(const std::vector<std::string_view>& segments, Method method,
+                    bool& path_matched) const;
+  const Route* find_below(const Node& node, const std::vector<std::string_view>& segments,
+                          size_t i, Method method, bool& path_matched) const;
+  Node root_;
   Response route(Request& req) const;
   std::vector<Route> routes_;
-  // Indexes into routes_ by segment count: a path only ever matches patterns of its own length.
-  std::vector<std::vector<size_t>> by_length_;
   Handler not_found_;
   Handler method_not_allowed_;
   Filter filter_;
