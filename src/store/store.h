@@ -33,6 +33,7 @@ enum class ObjectType : uint8_t {
   kPushSubscription = 23,    // a Web Push subscription (social::PushSubscription), by its token's id
   kAnnouncements = 26,  // every admin-made announcement (social::AnnouncementList), at kInstanceNode
   kScheduledStatus = 17,  // a post to publish later (social::ScheduledPost)
+  kLoginSketch = 32,  // a week's logins as a HyperLogLog sketch (social::LoginSketch), by week node
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -114,7 +115,8 @@ enum class AssocType : uint16_t {
   kAccountNotes = 76,     // account -> account it wrote a private note about; data: the note
   kSuggestionDismissals = 77,  // account -> account it asked not to be suggested (position: when)
   kMutedConversations = 78,    // account -> root status of a thread it muted (position: when)
-  kWeeklyLogins = 79,     // week node (social::week_node) -> account active that week; counted
+  kWeeklyLogins = 79,     // retired 2026-12-03 (weeks' logins are now kLoginSketch objects); was
+                          // week node -> account active that week
   kScheduledStatuses = 55,  // account -> its scheduled post (position: the same id); counted
   kScheduledDue = 56,  // kInstanceNode -> due slot (position: the same; its time); data: the scheduled post's id
   kStatusEdits = 54,  // status -> one version of it (position: the version's id); data: social::PostVersion

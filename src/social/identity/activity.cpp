@@ -10,8 +10,6 @@ namespace {
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kWeekMs = 7 * kDayMs;
 constexpr int64_t kCacheMs = 60 * 60 * 1000;
-// Weeks remembered in memory are bounded by the accounts active in one week.
-constexpr size_t kMaxSeen = 1 << 20;
 }  // namespace
 
 int64_t week_start_ms(int64_t ms) {
@@ -27,43 +25,55 @@ Id week_node(int64_t start_ms) {
   return Id(static_cast<uint64_t>(start_ms / kDayMs) * 8 + 3);
 }
 
-ActivityService::~ActivityService() { flush(); }
+ActivityService::~ActivityService() {
+  std::scoped_lock lock(week_mu_);
+  (void)persist();  // the last minute's logins; nothing to tell anyone if it fails
+}
 
 void ActivityService::note_active(Id account) {
-  const int64_t week = week_start_ms(deps_.clock.now_ms());
-  std::vector<std::pair<int64_t, Id>> full;
-  {
-    Stripe& stripe = stripes_[std::hash<Id>()(account) % kStripes];
-    std::scoped_lock lock(stripe.mu);
-    if (week != stripe.week || stripe.seen.size() >= kMaxSeen / kStripes) {
-      stripe.seen.clear();
-      stripe.week = week;
-    }
-    if (!stripe.seen.insert(account).second) return;
-    stripe.pending.emplace_back(week, account);
-    if (stripe.pending.size() < kFlushEvery) return;
-    full.swap(stripe.pending);
+  const int64_t now = deps_.clock.now_ms();
+  const int64_t week = week_start_ms(now);
+  if (week != week_.load(std::memory_order_acquire)) {
+    std::scoped_lock lock(week_mu_);
+    if (week != week_.load(std::memory_order_relaxed)) turn_week(week);
   }
-  write_marks(full);
+  logins_.add(account);
+  int64_t due = next_persist_ms_.load(std::memory_order_relaxed);
+  if (now >= due && next_persist_ms_.compare_exchange_strong(due, now + kPersistEveryMs)) {
+    std::scoped_lock lock(week_mu_);
+    (void)persist();  // a lost minute of an activity count is not worth failing a request for
+  }
 }
 
-void ActivityService::write_marks(const std::vector<std::pair<int64_t, Id>>& pending) const {
-  if (pending.empty()) return;
+void ActivityService::turn_week(int64_t week) const {
+  if (week_.load(std::memory_order_relaxed) >= 0) (void)persist();
+  logins_.clear();
+  // A restart within the week carries on from what was written.
+  if (auto stored = deps_.store.get_object(store::ObjectType::kLoginSketch, week_node(week))) {
+    LoginSketch loaded;
+    if (LoginSketch::decode(*stored, loaded)) logins_.merge(loaded);
+  }
+  week_.store(week, std::memory_order_release);
+}
+
+Status ActivityService::persist() const {
+  const int64_t week = week_.load(std::memory_order_relaxed);
+  if (week < 0 || logins_.empty()) return Status::ok();
   store::Batch b;
-  for (const auto& [week, account] : pending)
-    b.add_assoc({week_node(week), AssocType::kWeeklyLogins, account, deps_.ids.next(), {}});
-  (void)deps_.store.apply(b);  // a lost activity mark is not worth failing a request for
+  b.put_object(store::ObjectType::kLoginSketch, week_node(week), logins_.encode());
+  auto applied = deps_.store.apply(b);
+  return applied.has_value() ? Status::ok() : applied.error();
 }
 
-void ActivityService::flush() const {
-  for (Stripe& stripe : stripes_) {
-    std::vector<std::pair<int64_t, Id>> pending;
-    {
-      std::scoped_lock lock(stripe.mu);
-      pending.swap(stripe.pending);
-    }
-    write_marks(pending);
+Result<int64_t> ActivityService::stored_logins(int64_t week) const {
+  auto stored = deps_.store.get_object(store::ObjectType::kLoginSketch, week_node(week));
+  if (!stored.has_value()) {
+    if (stored.error().is_not_found()) return int64_t{0};
+    return stored.error();
   }
+  LoginSketch sketch;
+  if (!LoginSketch::decode(*stored, sketch)) return int64_t{0};  // unreadable: counted as none
+  return sketch.estimate();
 }
 
 Result<std::vector<int64_t>> ActivityService::count_by_week(AssocType list, int64_t oldest_ms,
@@ -96,21 +106,23 @@ Result<std::vector<WeekActivity>> ActivityService::weeks(size_t weeks) const {
       week_start_ms(cached_at_ms_) == week_start_ms(now)) {
     return cached_;
   }
-  flush();  // the logins still waiting to be written count too
+  {
+    std::scoped_lock week_lock(week_mu_);
+    if (week_start_ms(now) != week_.load(std::memory_order_relaxed)) turn_week(week_start_ms(now));
+    KINDRED_RETURN_IF_ERROR(persist());  // this week's logins so far count too
+  }
   const int64_t newest = week_start_ms(now);
   const int64_t oldest = newest - static_cast<int64_t>(weeks - 1) * kWeekMs;
   KINDRED_ASSIGN_OR_RETURN(auto statuses,
                            count_by_week(AssocType::kInstanceStatuses, oldest, weeks, newest));
   KINDRED_ASSIGN_OR_RETURN(auto signups,
                            count_by_week(AssocType::kInstanceAccounts, oldest, weeks, newest));
-  std::vector<std::pair<Id, AssocType>> lists;
-  for (size_t i = 0; i < weeks; ++i)
-    lists.emplace_back(week_node(newest - static_cast<int64_t>(i) * kWeekMs),
-                       AssocType::kWeeklyLogins);
-  KINDRED_ASSIGN_OR_RETURN(auto logins, deps_.store.assoc_counts(lists));
   std::vector<WeekActivity> out;
-  for (size_t i = 0; i < weeks; ++i)
-    out.push_back({newest - static_cast<int64_t>(i) * kWeekMs, statuses[i], logins[i], signups[i]});
+  for (size_t i = 0; i < weeks; ++i) {
+    const int64_t week = newest - static_cast<int64_t>(i) * kWeekMs;
+    KINDRED_ASSIGN_OR_RETURN(int64_t logins, stored_logins(week));
+    out.push_back({week, statuses[i], logins, signups[i]});
+  }
   cached_ = out;
   cached_at_ms_ = now;
   return out;

@@ -1,19 +1,18 @@
 #pragma once
 
-#include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <unordered_set>
 #include <vector>
 
+#include "social/identity/login_sketch.h"
 #include "social/model/context.h"
 
 namespace kindred::social {
 
 // The first instant (Unix ms) of the week holding `ms`: Monday 00:00 UTC, as Mastodon's weeks.
 int64_t week_start_ms(int64_t ms);
-// The store node whose kWeeklyLogins edges list the accounts active in the week starting at
-// `week_start_ms`.
+// The id under which the week starting at `week_start_ms` keeps its logins (kLoginSketch).
 Id week_node(int64_t week_start_ms);
 
 // One week of Mastodon's instance activity.
@@ -25,8 +24,9 @@ struct WeekActivity {
 };
 
 // Weekly instance activity (GET /api/v1/instance/activity). Logins are recorded as people use
-// their tokens: one kWeeklyLogins edge per account and week, remembered in memory so a week costs
-// one write per account. Thread-safe.
+// their tokens, into the current week's LoginSketch in memory, which is written to the store
+// (one 16 KiB kLoginSketch record) at most once every kPersistEveryMs, when the week turns, before
+// weeks() reads, and on destruction. Thread-safe.
 class ActivityService {
  public:
   explicit ActivityService(Deps deps) : deps_(deps) {}
@@ -34,10 +34,9 @@ class ActivityService {
   ActivityService(const ActivityService&) = delete;
   ActivityService& operator=(const ActivityService&) = delete;
 
-  // Records that `account` was active now. Cheap after its first call in a week; the first one
-  // is written together with others (kFlushEvery per stripe, and before weeks() reads), so the
-  // request path does not pay a store write per newly seen account. Marks not yet written when
-  // the process dies are lost: an activity count, not worth a write per request.
+  // Records that `account` was active now: a hash and an atomic register update, no lock and no
+  // store write (but for the one request in a minute that writes the sketch). Logins of the last
+  // minute are lost if the process dies: an activity count, not worth a write per request.
   void note_active(Id account);
 
   // The last `weeks` weeks, the current one first. Posts and sign-ups are counted from the
@@ -46,27 +45,25 @@ class ActivityService {
   Result<std::vector<WeekActivity>> weeks(size_t weeks) const;
 
   static constexpr size_t kMaxWalk = 1'000'000;
+  static constexpr int64_t kPersistEveryMs = 60'000;
 
  private:
   Result<std::vector<int64_t>> count_by_week(store::AssocType list, int64_t oldest_ms, size_t weeks,
                                              int64_t newest_week_ms) const;
 
-  // Writes the marks of `pending` (week start, account).
-  void write_marks(const std::vector<std::pair<int64_t, Id>>& pending) const;
-  // Writes every stripe's pending marks.
-  void flush() const;
+  // Moves the sketch to the week starting at `week` (writing the old week's first and loading
+  // what the store holds of the new one). Holds week_mu_.
+  void turn_week(int64_t week) const;
+  // Writes the current week's sketch. Holds week_mu_.
+  Status persist() const;
+  // The logins of the week starting at `week` as stored.
+  Result<int64_t> stored_logins(int64_t week) const;
 
   Deps deps_;
-  // Accounts already marked this week, striped by account so busy servers do not contend.
-  struct Stripe {
-    std::mutex mu;  // guards seen, week and pending
-    std::unordered_set<Id> seen;
-    int64_t week = 0;
-    std::vector<std::pair<int64_t, Id>> pending;  // marks not yet written
-  };
-  static constexpr size_t kStripes = 16;
-  static constexpr size_t kFlushEvery = 64;
-  mutable std::array<Stripe, kStripes> stripes_;
+  mutable std::mutex week_mu_;             // serialises turn_week and persist
+  mutable std::atomic<int64_t> week_{-1};  // the start of the week `logins_` counts
+  mutable std::atomic<int64_t> next_persist_ms_{0};
+  mutable LoginSketch logins_;
   mutable std::mutex cache_mu_;
   mutable int64_t cached_at_ms_ = -1;
   mutable std::vector<WeekActivity> cached_;

@@ -89,5 +89,30 @@ TEST_F(Announcements, LoginsCountEachAccountOncePerWeek) {
   EXPECT_EQ((*weeks)[1].registrations, 2) << "ann and bob were made that week";
 }
 
+TEST_F(Announcements, LoginsSurviveARestartWithoutCountingAnyoneTwice) {
+  {
+    ActivityService before(stack_->deps);
+    before.note_active(ann_.id);
+    before.note_active(bob_.id);
+  }  // destroyed as at shutdown: this week's sketch is written
+  ActivityService after(stack_->deps);
+  after.note_active(ann_.id);  // seen before the restart: still one login
+  auto weeks = after.weeks(1);
+  ASSERT_TRUE(weeks.has_value());
+  EXPECT_EQ((*weeks)[0].logins, 2);
+}
+
+TEST_F(Announcements, AnUnreadableStoredSketchCountsAsNoLogins) {
+  const int64_t week = week_start_ms(stack_->clock.now_ms());
+  store::Batch b;
+  b.put_object(store::ObjectType::kLoginSketch, week_node(week), "not a sketch");
+  ASSERT_TRUE(store_->apply(b).has_value());
+  ActivityService activity(stack_->deps);
+  activity.note_active(ann_.id);
+  auto weeks = activity.weeks(1);
+  ASSERT_TRUE(weeks.has_value());
+  EXPECT_EQ((*weeks)[0].logins, 1) << "the bad record is replaced by what this process saw";
+}
+
 }  // namespace
 }  // namespace kindred::social
