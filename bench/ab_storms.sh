@@ -8,8 +8,10 @@
 # Every run starts the binary on a fresh copy of the seed with a fresh post, runs a like storm
 # then a read storm, and stops it, so no run inherits another's compaction debt and only one
 # server runs at a time; runs alternate old, new, old, new... so machine noise hits both alike.
-# Every like uses a token no other request used (disjoint blocks per run). Writes
-# $WORK/ab-results.md.
+# Every like uses a token no other request used (disjoint blocks per run). Besides req/s it
+# reports the server's CPU time per request (all its threads, compaction included, from
+# /proc/PID/stat): on a machine others are using, req/s swings with their load while CPU per
+# request mostly does not. Writes $WORK/ab-results.md.
 set -euo pipefail
 
 RUNS=${RUNS:-3}
@@ -55,6 +57,9 @@ start() {  # start NAME BIN
   DIR[$name]="$RUN/data-$name"
   rm -rf "${DIR[$name]}"
   cp -a "$SEED" "${DIR[$name]}"
+  # Emptied here, not by the server's redirect: that one happens in the background job, after the
+  # wait below may already have found the previous run's "listening on" in the old log.
+  : >"$RUN/$name.log"
   "$bin" serve --listen "127.0.0.1:$port" --data-dir "${DIR[$name]}" --access-log off --rate-limits off \
     >"$RUN/$name.log" 2>&1 &
   PID[$name]=$!
@@ -69,9 +74,14 @@ start() {  # start NAME BIN
   log "$name: pid ${PID[$name]} port $port post ${POST[$name]}"
 }
 
+# The server's CPU time so far (user + system), in clock ticks, from /proc/PID/stat. CPU time per
+# request barely moves when other work shares the machine, where req/s does.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
 storm() {  # storm NAME KIND FIRST
-  local name=$1 kind=$2 first=$3 out
+  local name=$1 kind=$2 first=$3 out cpu0
   out="$RUN/$kind-$name.$first.out"
+  cpu0=$(cpu_ticks "${PID[$name]}")
   if [ "$kind" = like ]; then
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/likes.lua" \
       "http://127.0.0.1:${PORT[$name]}" -- "$TOKENS" "$first" "$BLOCK" "$THREADS" "${POST[$name]}" >"$out" 2>&1
@@ -80,11 +90,14 @@ storm() {  # storm NAME KIND FIRST
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/reads.lua" \
       "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers.txt" "$THREADS" "${POST[$name]}" >"$out" 2>&1
   fi
-  local rps non2xx
+  local rps non2xx us
+  # µs of server CPU per request (ticks are 1/CLK_TCK s).
+  us=$(awk -v t=$(($(cpu_ticks "${PID[$name]}") - cpu0)) -v hz="$(getconf CLK_TCK)" \
+         -v n="$(wrk_get "$out" requests)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
   rps=$(wrk_get "$out" rps); non2xx=$(wrk_get "$out" non2xx)
   [ "$non2xx" = 0 ] || { echo "$kind on $name: $non2xx non-2xx responses (see $out)" >&2; exit 1; }
-  echo "$rps $(wrk_get "$out" p50) $(wrk_get "$out" p99)" >>"$RUN/$kind-$name.txt"
-  raw "$kind $name: $rps req/s p50 $(wrk_get "$out" p50) ms p99 $(wrk_get "$out" p99) ms"
+  echo "$rps $(wrk_get "$out" p50) $(wrk_get "$out" p99) $us" >>"$RUN/$kind-$name.txt"
+  raw "$kind $name: $rps req/s p50 $(wrk_get "$out" p50) ms p99 $(wrk_get "$out" p99) ms, $us µs CPU/request"
 }
 
 declare -A BIN=([old]="$OLD_BIN" [new]="$NEW_BIN")
@@ -101,11 +114,12 @@ done
 
 medcol() { cut -d' ' -f"$2" "$RUN/$1.txt" | median; }
 {
-  echo "| storm | old req/s | new req/s | new/old | old p99 ms | new p99 ms |"
-  echo "|---|---|---|---|---|---|"
+  echo "| storm | old req/s | new req/s | new/old | old p99 ms | new p99 ms | old µs CPU/req | new µs CPU/req | old/new CPU |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for kind in like read; do
     o=$(medcol "$kind-old" 1); n=$(medcol "$kind-new" 1)
-    echo "| $kind | $(fmt_int "$o") | $(fmt_int "$n") | $(ratio "$n" "$o") | $(medcol "$kind-old" 3) | $(medcol "$kind-new" 3) |"
+    oc=$(medcol "$kind-old" 4); nc=$(medcol "$kind-new" 4)
+    echo "| $kind | $(fmt_int "$o") | $(fmt_int "$n") | $(ratio "$n" "$o") | $(medcol "$kind-old" 3) | $(medcol "$kind-new" 3) | $oc | $nc | $(ratio "$oc" "$nc") |"
   done
   echo
   echo "Medians of $RUNS alternating runs each, wrk -t$THREADS -c$CONNS -d${DURATION}s; old: $OLD_BIN; new: $NEW_BIN."

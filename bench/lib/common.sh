@@ -94,6 +94,7 @@ start_kindred() {  # start_kindred LABEL [serve flags]
   local label=$1; shift
   local port=${PORT:-$(free_port)}
   KLOG="$RUN/kindred-$label.log"
+  : >"$KLOG"  # here, not only by the background job's redirect, which may come after the wait looks
   "$KINDRED_BIN" serve --listen "127.0.0.1:$port" --data-dir "$DATA" --access-log off --rate-limits off "$@" >"$KLOG" 2>&1 &
   KPID=$!
   local i
