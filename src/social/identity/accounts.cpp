@@ -214,12 +214,14 @@ std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id accou
   auto counts = deps_.store.assoc_counts({{account_id, AssocType::kBlocks},
                                           {account_id, AssocType::kBlockedBy},
                                           {account_id, AssocType::kBookmarks},
-                                          {account_id, AssocType::kMutes}});
+                                          {account_id, AssocType::kMutes},
+                                          {account_id, AssocType::kMutedConversations}});
   if (!counts.has_value()) return std::nullopt;
   ViewerFlags f;
   f.any_blocks = (*counts)[0] > 0 || (*counts)[1] > 0;
   f.any_bookmarks = (*counts)[2] > 0;
   f.any_mutes = (*counts)[3] > 0;
+  f.any_thread_mutes = (*counts)[4] > 0;
   return f;
 }
 

@@ -86,6 +86,7 @@ class AccountService {
     bool any_blocks = false;
     bool any_bookmarks = false;
     bool any_mutes = false;
+    bool any_thread_mutes = false;  // conversations muted (kMutedConversations)
   };
   std::optional<ViewerFlags> viewer_flags(Id account_id) const;
 

@@ -361,9 +361,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   bool any_thread_mutes = false;
   if (viewer.signed_in()) {
     KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
-    KINDRED_ASSIGN_OR_RETURN(int64_t thread_mutes, deps_.store.assoc_count(me, AssocType::kMutedConversations));
-    any_thread_mutes = thread_mutes > 0;
     const auto flags = accounts_.viewer_flags(me);
+    any_thread_mutes = !flags || flags->any_thread_mutes;
     if (!flags || flags->any_bookmarks) {
       KINDRED_ASSIGN_OR_RETURN(bookmarked, deps_.store.assocs_exist(me, AssocType::kBookmarks, ids));
     }
