@@ -40,6 +40,7 @@ struct Instance::Impl {
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::ScheduledPostService> scheduled;
+  std::unique_ptr<social::PollService> polls;
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::ReblogService> reblogs;
   std::unique_ptr<social::RelationshipService> relationships;
@@ -259,6 +260,10 @@ Status Instance::start(std::ostream* access_log) {
   // publishing them on time.
   m.scheduled = std::make_unique<social::ScheduledPostService>(deps, *m.posts, *m.accounts, *m.media);
   KINDRED_RETURN_IF_ERROR(m.scheduled->publish_due().status());
+  // Polls that ended meanwhile are told now; then the same thread ends them on time.
+  m.polls = std::make_unique<social::PollService>(deps, *m.posts);
+  KINDRED_RETURN_IF_ERROR(m.polls->end_due().status());
+  m.scheduled->add_due_work("ending polls", [p = m.polls.get()] { return p->end_due(); });
   m.scheduled->start();
 
   if (c.demo) {
@@ -274,7 +279,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
                             *m.list_service, *m.conversations, *m.tags, *m.trends,
                             *m.notification_policies, *m.push, *m.announcements,
-                            *m.activity, *m.discovery, *m.scheduled, *m.search};
+                            *m.activity, *m.discovery, *m.scheduled, *m.search, *m.polls};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -345,7 +350,8 @@ void Instance::stop() {
   m.web.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
-  m.scheduled.reset();  // publishes through posts
+  m.scheduled.reset();  // publishes through posts, ends polls
+  m.polls.reset();
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
