@@ -48,6 +48,10 @@ TEST_F(WebPolls, AReaderVotesWithAFormAndThenSeesTheResults) {
   EXPECT_TRUE(has(page.body, "(your choice)"));
   bj::value poll = json(get("/api/v1/statuses/" + id, bob_.token)).at("poll");
   EXPECT_EQ(poll.at("own_votes"), (bj::array{1}));
+  // The home feed's card leads to it.
+  ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);
+  HttpClient::Reply home = bob.get("/home");
+  EXPECT_TRUE(has(home.body, "A poll (1 vote): see it and vote")) << home.body;
   // Signed out: the results, no form.
   HttpClient::Reply anon = get(page_of(id));
   EXPECT_TRUE(has(anon.body, "Coffee"));
