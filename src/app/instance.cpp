@@ -172,7 +172,8 @@ Status Instance::start(std::ostream* access_log) {
   m.ids = std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
                     store::ObjectType::kToken, store::ObjectType::kAuthCode,
-                    store::ObjectType::kMedia, store::ObjectType::kScheduledStatus}) {
+                    store::ObjectType::kMedia, store::ObjectType::kScheduledStatus,
+                    store::ObjectType::kPoll}) {
     KINDRED_ASSIGN_OR_RETURN(Id max, m.store->max_object_id(type));
     m.ids->observe(max);
   }
