@@ -280,6 +280,13 @@ TEST_F(PollsApi, AnEndedPollNotifiesItsVotersAndItsAuthor) {
   ASSERT_EQ(json(n).as_array().size(), 1u);
   EXPECT_EQ(str(json(n).as_array()[0].at("status").at("poll"), "id"), id);
   EXPECT_TRUE(json(n).as_array()[0].at("status").at("poll").at("expired").as_bool());
+  // Grouped (v2): one ungrouped "poll" group.
+  bj::value grouped = json(get("/api/v2/notifications", ann_.token));
+  ASSERT_EQ(grouped.at("notification_groups").as_array().size(), 1u) << bj::serialize(grouped);
+  const bj::value& g = grouped.at("notification_groups").as_array()[0];
+  EXPECT_EQ(str(g, "type"), "poll");
+  EXPECT_EQ(str(g, "group_key").rfind("ungrouped-", 0), 0u);
+  EXPECT_EQ(str(g, "status_id"), str(json(n).as_array()[0].at("status"), "id"));
 }
 
 TEST_F(PollsApi, APollThatEndedWhileTheServerWasDownNotifiesAtStartUp) {

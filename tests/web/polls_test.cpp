@@ -75,6 +75,22 @@ TEST_F(WebPolls, ARefusedVoteIsASentenceBesideTheForm) {
             0);
 }
 
+TEST_F(WebPolls, TheNotificationsPageSaysAPollEnded) {
+  const std::string id = poll_post();
+  WebBrowser bob = signed_in(bob_);
+  ASSERT_EQ(bob.post("/statuses/" + id + "/vote", {{"choice", "0"}}).status, 303);
+  restart([&] { clock().advance_ms(3'600'000); });
+  WebBrowser again = signed_in(bob_);
+  HttpClient::Reply page = again.get("/notifications");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(has(page.body, "A poll you voted in or wrote has ended")) << page.body;
+  EXPECT_TRUE(has(page.body, "href=\"" + page_of(id) + "\"")) << page.body;
+  // Ended: the results, no form.
+  HttpClient::Reply post_page = again.get(page_of(id));
+  EXPECT_FALSE(has(post_page.body, "/vote\""));
+  EXPECT_TRUE(has(post_page.body, "Ended "));
+}
+
 TEST_F(WebPolls, AMultipleChoicePollHasCheckboxes) {
   const std::string id = poll_post(true);
   WebBrowser bob = signed_in(bob_);
