@@ -17,6 +17,8 @@ ALLOWED_UP=(
   "posts/posts.cpp graph/notifications.h"
   # An edit's new mentions and its rebloggers' update notices, written as posts.cpp writes them.
   "posts/edits.cpp graph/notifications.h"
+  # The end of a poll tells its voters and author, as the post's other notices are written.
+  "posts/polls.cpp graph/notifications.h"
   "posts/posts.cpp graph/relationships.h"
   # A PostView is completed by the care features: filters and support cards are set on
   # PostService at start-up (set_filters, set_support); who may reply is a pure function.

@@ -40,6 +40,7 @@ struct Instance::Impl {
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::ScheduledPostService> scheduled;
+  std::unique_ptr<social::PollService> polls;
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::ReblogService> reblogs;
   std::unique_ptr<social::RelationshipService> relationships;
@@ -171,7 +172,8 @@ Status Instance::start(std::ostream* access_log) {
   m.ids = std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
                     store::ObjectType::kToken, store::ObjectType::kAuthCode,
-                    store::ObjectType::kMedia, store::ObjectType::kScheduledStatus}) {
+                    store::ObjectType::kMedia, store::ObjectType::kScheduledStatus,
+                    store::ObjectType::kPoll}) {
     KINDRED_ASSIGN_OR_RETURN(Id max, m.store->max_object_id(type));
     m.ids->observe(max);
   }
@@ -259,6 +261,10 @@ Status Instance::start(std::ostream* access_log) {
   // publishing them on time.
   m.scheduled = std::make_unique<social::ScheduledPostService>(deps, *m.posts, *m.accounts, *m.media);
   KINDRED_RETURN_IF_ERROR(m.scheduled->publish_due().status());
+  // Polls that ended meanwhile are told now; then the same thread ends them on time.
+  m.polls = std::make_unique<social::PollService>(deps, *m.posts);
+  KINDRED_RETURN_IF_ERROR(m.polls->end_due().status());
+  m.scheduled->add_due_work("ending polls", [p = m.polls.get()] { return p->end_due(); });
   m.scheduled->start();
 
   if (c.demo) {
@@ -274,7 +280,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.holds, *m.filters, *m.domain_blocks, *m.reports,
                             *m.list_service, *m.conversations, *m.tags, *m.trends,
                             *m.notification_policies, *m.push, *m.announcements,
-                            *m.activity, *m.discovery, *m.scheduled, *m.search};
+                            *m.activity, *m.discovery, *m.scheduled, *m.search, *m.polls};
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -285,7 +291,7 @@ Status Instance::start(std::ostream* access_log) {
                        *m.oauth,         *m.posts,       *m.likes,         *m.comments,
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
-                       *m.filters,       limiters},
+                       *m.filters,       limiters,         *m.polls},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -345,7 +351,8 @@ void Instance::stop() {
   m.web.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
-  m.scheduled.reset();  // publishes through posts
+  m.scheduled.reset();  // publishes through posts, ends polls
+  m.polls.reset();
   if (m.posts) m.posts->set_listener(nullptr);
   if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);

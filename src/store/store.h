@@ -34,6 +34,7 @@ enum class ObjectType : uint8_t {
   kAnnouncements = 26,  // every admin-made announcement (social::AnnouncementList), at kInstanceNode
   kScheduledStatus = 17,  // a post to publish later (social::ScheduledPost)
   kLoginSketch = 32,  // a week's logins as a HyperLogLog sketch (social::LoginSketch), by week node
+  kPoll = 30,             // a post's poll (social::Poll), by its own id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -124,6 +125,11 @@ enum class AssocType : uint16_t {
   kAccountNames = 51,  // name-prefix node -> account with a name term so starting (position: its id)
   kTagNames = 52,      // name-prefix node -> tag node (social::tag_node) of a hashtag so starting
                        // (position: the first post using it; data: the tag's name)
+  // Polls (social::PollService).
+  kPollVoters = 83,        // poll -> account that voted (position: its first vote); counted
+  kPollOptionVoters = 84,  // social::poll_option_node(poll, i) -> account that chose option i;
+                           // counted (the option's votes)
+  kPollsDue = 85,          // kInstanceNode -> poll not yet ended (position: its end, to: the poll)
 };
 
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).

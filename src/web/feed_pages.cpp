@@ -85,7 +85,7 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
   // in the enclosing data.
   Data d;
   for (const char* key :
-       {"shared_by", "filtered", "cw", "photo", "photo_count", "likes", "sensitive"})
+       {"shared_by", "filtered", "cw", "photo", "photo_count", "likes", "sensitive", "poll"})
     d.set(key, false);
   const std::string id = v.post.id.to_string();
   const std::string url = post_path(v.author.account, v.post.id);
@@ -115,6 +115,10 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
     d.set("photo_count", c.plural("feed.photo_count", static_cast<int64_t>(ready.size()),
                                   {{"count", c.number(static_cast<int64_t>(ready.size()))}}));
   d.set("content_html", v.post.content_html);
+  if (v.poll) {  // voted on the post's own page
+    const int64_t n = v.poll->votes_count;
+    d.set("poll", c.t("card.poll_on_the_post", {{"votes", c.number(n) + " " + c.plural("count.votes", n)}}));
+  }
 
   d.set("like_verb", v.favourited ? "unlike" : "like");
   d.set("liked", v.favourited ? "true" : "false");

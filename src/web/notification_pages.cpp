@@ -67,6 +67,11 @@ std::string sentence(const PageContext& c, const social::NotificationGroup& g,
           {{"people", who},
            {"post", link_html(c.t("notifications.a_post"),
                               post ? post_path(post->author.account, post->post.id) : "")}});
+    case social::NotificationType::kPoll:
+      return c.plural_html(
+          "notifications.poll_ended", g.count,
+          {{"post", link_html(c.t("notifications.the_poll"),
+                              post ? post_path(post->author.account, post->post.id) : "")}});
     case social::NotificationType::kFollow:
       return c.plural_html("notifications.followed_you", g.count, {{"people", who}});
     case social::NotificationType::kFollowRequest:

@@ -167,12 +167,14 @@ void register_settings_pages(const Routes& r);
 // follow, block, mute, restrict (people_pages.cpp).
 void register_people_pages(const Routes& r);
 
-// A comment being written, shown again with what was wrong with it.
+// A comment being written, shown again with what was wrong with it (or a vote refused: the page
+// again with the reason beside the poll's form).
 struct CommentDraft {
   Id post_id;  // set when the page is shown after a form (the request's path is the form's)
   Id in_reply_to_id;
   std::string text;
   std::string error;
+  std::string poll_error;
   int status = 200;
 };
 
@@ -202,6 +204,7 @@ http::Response unpin_comment_post(const PageContext& c);
 http::Response hide_comment_post(const PageContext& c);
 http::Response approve_comment_post(const PageContext& c);
 http::Response comment_controls_post(const PageContext& c);
+http::Response vote_post(const PageContext& c);
 
 // Signing in and out (auth_pages.cpp).
 http::Response sign_in_page(const PageContext& c);

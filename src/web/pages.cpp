@@ -50,6 +50,7 @@ WebPages::WebPages(WebServices services, http::Router& router)
   router.add(Method::kPost, "/statuses/:id/save", action(s_, a, l, user, save_post));
   router.add(Method::kPost, "/statuses/:id/unsave", action(s_, a, l, user, unsave_post));
   router.add(Method::kPost, "/statuses/:id/comment", action(s_, a, l, user, comment_post));
+  router.add(Method::kPost, "/statuses/:id/vote", action(s_, a, l, user, vote_post));
   router.add(Method::kGet, "/statuses/:id/delete", signed_in_page(s_, a, l, delete_confirm_page));
   router.add(Method::kPost, "/statuses/:id/delete", action(s_, a, l, user, delete_post));
   router.add(Method::kPost, "/statuses/:id/remove_comment", action(s_, a, l, user, remove_comment_post));

@@ -60,6 +60,34 @@ http::Response unsave_post(const PageContext& c) {
   return on_post(c, [&](Id id) { return c.s.likes.unbookmark(c.viewer(), id).status(); });
 }
 
+http::Response vote_post(const PageContext& c) {
+  auto id = path_id(c);
+  if (!id) return not_found(c);
+  auto v = c.s.posts.get(c.viewer(), *id);
+  if (!v.has_value()) return failure(c, v.error());
+  if (!v->poll) return not_found(c);
+  std::vector<int64_t> choices;
+  for (const auto& f : c.form.get_all("choice")) {
+    auto n = Id::parse(f);  // a decimal index; anything else names no option
+    choices.push_back(n && n->value < 64 ? static_cast<int64_t>(n->value) : -1);
+  }
+  Status st = choices.empty() ? Status::invalid_argument(c.t("post.poll_choose_first"))
+                              : c.s.polls.vote(c.viewer(), v->poll->poll.id, choices).status();
+  if (st.code() == StatusCode::kInvalidArgument) {
+    // The page again, with the reason beside the poll (Mastodon's sentence, without its prefix).
+    constexpr std::string_view kPrefix = "Validation failed: ";
+    std::string why = st.message();
+    if (why.rfind(kPrefix, 0) == 0) why = why.substr(kPrefix.size());
+    CommentDraft draft;
+    draft.post_id = *id;
+    draft.poll_error = std::move(why);
+    draft.status = 422;
+    return post_page_with(c, draft);
+  }
+  if (!st.is_ok()) return failure(c, st);
+  return see_other(return_path(c, post_path(v->author.account, v->post.id)) + "#poll");
+}
+
 http::Response comment_post(const PageContext& c) {
   auto id = path_id(c);
   if (!id) return not_found(c);

@@ -2,6 +2,8 @@
 // (paged by the API's cursor), the post it answers, and the support card of a post on a support
 // topic.
 
+#include <algorithm>
+
 #include "http/form.h"
 #include "social/care/support.h"
 #include "social/identity/accounts.h"
@@ -315,6 +317,55 @@ std::string cannot_reply_sentence(const PageContext& c, const social::PostView& 
   return c.t("post.you_cannot_comment_on_this");
 }
 
+// The post's poll: a form of radio buttons (checkboxes for a multiple-choice poll) for a signed-in
+// reader who may still vote, else the results (hidden while hide_totals says so), with `error`
+// beside the form when a vote was refused.
+Data poll_data(const PageContext& c, const social::PostView& v, const std::string& error) {
+  const social::PollView& pv = *v.poll;
+  const social::Poll& p = pv.poll;
+  Data d;
+  d.set("form", false);
+  d.set("results", false);
+  const bool may_vote = c.me && !pv.voted && !pv.expired;
+  Data options = list();
+  int64_t max = 0;
+  for (int64_t n : pv.option_votes) max = std::max(max, n);
+  for (size_t i = 0; i < p.options.size(); ++i) {
+    Data o;
+    o.set("index", std::to_string(i));
+    o.set("title", p.options[i]);
+    o.set("input_type", p.multiple ? "checkbox" : "radio");
+    o.set("chosen", std::find(pv.own_votes.begin(), pv.own_votes.end(), static_cast<int>(i)) != pv.own_votes.end());
+    o.set("shown", false);
+    if (i < pv.option_votes.size()) {
+      const int64_t n = pv.option_votes[i];
+      const int64_t base = p.multiple ? pv.voters_count : pv.votes_count;
+      Data shown;
+      shown.set("votes", std::to_string(n));
+      shown.set("max", std::to_string(std::max<int64_t>(1, base)));
+      shown.set("percent", std::to_string(base > 0 ? (n * 100 + base / 2) / base : 0) + "%");
+      o.set("shown", std::move(shown));
+    }
+    options.push_back(std::move(o));
+  }
+  if (may_vote) {
+    Data f;
+    f.set("choose", p.multiple ? c.t("post.poll_choose_any") : c.t("post.poll_choose_one"));
+    f.set("options", std::move(options));
+    f.set("error", error.empty() ? Value(false) : Value(error));
+    d.set("form", std::move(f));
+  } else {
+    Data r;
+    r.set("options", std::move(options));
+    r.set("hidden", pv.option_votes.empty());
+    d.set("results", std::move(r));
+  }
+  d.set("total", c.number(pv.votes_count) + " " + c.plural("count.votes", pv.votes_count));
+  d.set("ends", c.t_html(pv.expired ? "post.poll_ended" : "post.poll_ends",
+                         {{"time", time_html(c, p.expires_at_ms)}}));
+  return d;
+}
+
 }  // namespace
 
 http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
@@ -425,6 +476,7 @@ http::Response post_page_with(const PageContext& c, const CommentDraft& draft) {
   }
 
   if (v.support && !v.support->resources.empty()) d.set("support", support_data(c, *v.support));
+  d.set("poll", v.poll ? Value(poll_data(c, v, draft.poll_error)) : Value(false));
 
   // Comments.
   Data cs;

@@ -10,6 +10,7 @@
 #include "social/care/filters.h"
 #include "social/care/memories.h"
 #include "social/care/support.h"
+#include "social/posts/polls.h"
 #include "social/graph/feeds.h"
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
@@ -72,6 +73,7 @@ struct WebServices {
   social::CommentHoldService& holds;
   social::FilterService& filters;
   SignInLimiters limiters;
+  social::PollService& polls;
 };
 
 class Assets;

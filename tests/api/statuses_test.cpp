@@ -282,22 +282,24 @@ TEST_F(StatusesApi, MediaIdsAre422AndNothingIsPosted) {
   EXPECT_EQ(statuses_count(ann_), 0);
 }
 
-// Polls are not supported, so a status with one must be refused, never posted without it.
-TEST_F(StatusesApi, PollInAFormBodyIs422AndNothingIsPosted) {
+// A poll is posted with its status whether sent as a form or as JSON (polls_test.cpp has the rest).
+TEST_F(StatusesApi, PollInAFormBodyIsPostedWithIt) {
   Reply r = post_form("/api/v1/statuses",
                       "status=vote&poll%5Boptions%5D%5B%5D=a&poll%5Boptions%5D%5B%5D=b"
                       "&poll%5Bexpires_in%5D=300",
                       ann_.token);
-  EXPECT_EQ(r.status, 422) << r.body;
-  EXPECT_EQ(statuses_count(ann_), 0);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json(r).at("poll").at("options").as_array().size(), 2u);
+  EXPECT_EQ(statuses_count(ann_), 1);
 }
 
-TEST_F(StatusesApi, PollInAJsonBodyIs422AndNothingIsPosted) {
+TEST_F(StatusesApi, PollInAJsonBodyIsPostedWithIt) {
   Reply r = create({{"status", "vote"},
                     {"poll", {{"options", boost::json::array{"a", "b"}}, {"expires_in", 300}}}},
                    ann_);
-  EXPECT_EQ(r.status, 422) << r.body;
-  EXPECT_EQ(statuses_count(ann_), 0);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json(r).at("poll").at("options").as_array()[1], "title"), "b");
+  EXPECT_EQ(statuses_count(ann_), 1);
 }
 
 // Scheduling is tested in scheduled_statuses_test.cpp; here: it posts nothing yet.

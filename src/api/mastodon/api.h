@@ -29,6 +29,7 @@
 #include "social/identity/push.h"
 #include "social/identity/profiles.h"
 #include "social/posts/reblogs.h"
+#include "social/posts/polls.h"
 #include "social/posts/scheduled.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
@@ -107,6 +108,7 @@ struct ApiServices {
   social::DiscoveryService& discovery;
   social::ScheduledPostService& scheduled;
   social::SearchService& search;
+  social::PollService& polls;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
 };

@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <charconv>
+
 #include "core/utf8.h"
 #include "http/form.h"
 #include "http/multipart.h"
@@ -166,12 +168,15 @@ Result<std::optional<bool>> Input::boolean(std::string_view name) const {
   if (it->value().is_bool()) return std::optional<bool>(it->value().get_bool());
   auto text = scalar_text(it->value());
   if (!text) return bad_param(name);
-  if (*text == "true" || *text == "1" || *text == "on" || *text == "t" || *text == "True")
-    return std::optional<bool>(true);
-  if (*text == "false" || *text == "0" || *text == "off" || *text == "f" || *text == "False" ||
-      text->empty())
-    return std::optional<bool>(false);
+  if (auto b = rails_boolean(*text)) return b;
   return bad_param(name);
+}
+
+std::optional<bool> rails_boolean(std::string_view text) {
+  if (text == "true" || text == "1" || text == "on" || text == "t" || text == "True") return true;
+  if (text == "false" || text == "0" || text == "off" || text == "f" || text == "False" || text.empty())
+    return false;
+  return std::nullopt;
 }
 
 Result<std::optional<Id>> Input::id(std::string_view name) const {
@@ -265,6 +270,28 @@ Result<std::vector<Id>> read_media_ids(const Input& in, std::string_view name) {
     out.push_back(*id);
   }
   return out;
+}
+
+Result<std::optional<social::NewPoll>> read_poll(const Input& in) {
+  auto items = in.flattened("poll");
+  if (items.empty()) return std::optional<social::NewPoll>();
+  social::NewPoll p;
+  for (const auto& [path, value] : items) {
+    if (path.rfind("[options][", 0) == 0) {
+      p.options.push_back(value);
+    } else if (path == "[expires_in]") {
+      int64_t seconds = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec != std::errc() || end != value.data() + value.size())
+        return Status::invalid_argument("Validation failed: Poll expires in is not a number of seconds");
+      p.expires_in_s = seconds;
+    } else if (path == "[multiple]" || path == "[hide_totals]") {
+      auto b = rails_boolean(value);
+      if (!b) return Status::invalid_argument("Invalid value for parameter poll" + path);
+      (path == "[multiple]" ? p.multiple : p.hide_totals) = *b;
+    }
+  }
+  return std::optional<social::NewPoll>(std::move(p));
 }
 
 Result<int64_t> parse_iso8601_ms(std::string_view t, std::string_view what) {

@@ -9,6 +9,7 @@
 #include "core/id.h"
 #include "core/status.h"
 #include "http/message.h"
+#include "social/posts/posts.h"
 
 namespace kindred::api {
 
@@ -62,6 +63,14 @@ class Input {
 // The parameter `name` (media_ids[]) as ids. Errors: InvalidArgument with Mastodon's words for an
 // id that does not parse.
 Result<std::vector<Id>> read_media_ids(const Input& in, std::string_view name = "media_ids");
+
+// Booleans as Rails reads them (Input::boolean's rule); nullopt for anything else.
+std::optional<bool> rails_boolean(std::string_view text);
+
+// The poll parameters of POST and PUT /api/v1/statuses (poll[options][], poll[expires_in],
+// poll[multiple], poll[hide_totals], as a form or a JSON object), or nullopt when there are
+// none. Errors: InvalidArgument for expires_in that is not an integer or a bad boolean.
+Result<std::optional<social::NewPoll>> read_poll(const Input& in);
 
 // An ISO 8601 time, "YYYY-MM-DDTHH:MM[:SS[.fff]]" then "Z", "+HH:MM" or "-HH:MM" (or nothing:
 // UTC), as milliseconds since the epoch. Errors: InvalidArgument naming `what`.

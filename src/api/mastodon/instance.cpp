@@ -31,11 +31,13 @@ json::object media_config(const social::MediaConfig& m) {
       {"video_matrix_limit", 0}};
 }
 
+// What social::make_poll enforces.
 json::object polls_config() {
-  return json::object{{"max_options", 0},
-                      {"max_characters_per_option", 0},
-                      {"min_expiration", 0},
-                      {"max_expiration", 0}};
+  const social::PollLimits& l = social::kPollLimits;
+  return json::object{{"max_options", l.max_options},
+                      {"max_characters_per_option", l.max_characters_per_option},
+                      {"min_expiration", l.min_expiration_s},
+                      {"max_expiration", l.max_expiration_s}};
 }
 
 http::Response image(const unsigned char* data, size_t n) {

@@ -10,7 +10,7 @@ namespace kindred::api {
 
 namespace {
 
-// Mastodon's type names. Ones Kindred never sends (status, poll, update, admin.*...)
+// Mastodon's type names. Ones Kindred never sends (status, admin.*...)
 // match nothing; so does an unknown name.
 Result<social::NotificationQuery> read_query(const Input& in, bool& matches_nothing,
                                             size_t default_limit = 40, size_t max_limit = 80) {

@@ -68,8 +68,7 @@ Result<social::PostEdit> read_post_edit(const Input& in) {
   KINDRED_ASSIGN_OR_RETURN(auto spoiler, in.string("spoiler_text"));
   KINDRED_ASSIGN_OR_RETURN(auto language, in.string("language"));
   KINDRED_ASSIGN_OR_RETURN(e.media_ids, read_media_ids(in));
-  if (in.has("poll") || in.has_prefix("poll["))
-    return Status::invalid_argument("Validation failed: Polls are not supported on this server");
+  KINDRED_ASSIGN_OR_RETURN(e.poll, read_poll(in));
   KINDRED_ASSIGN_OR_RETURN(e.media_attributes, read_media_attributes(in));
   e.text = text.value_or("");
   e.sensitive = sensitive.value_or(false);

@@ -20,8 +20,7 @@ Result<social::NewPost> read_new_post(const Input& in, const http::Request& req)
   KINDRED_ASSIGN_OR_RETURN(auto visibility, in.string("visibility"));
   KINDRED_ASSIGN_OR_RETURN(auto language, in.string("language"));
   KINDRED_ASSIGN_OR_RETURN(p.media_ids, read_media_ids(in));
-  if (in.has("poll") || in.has_prefix("poll["))
-    return Status::invalid_argument("Validation failed: Polls are not supported on this server");
+  KINDRED_ASSIGN_OR_RETURN(p.poll, read_poll(in));
   p.text = text.value_or("");
   p.in_reply_to_id = reply_to.value_or(Id());
   p.sensitive = sensitive.value_or(false);

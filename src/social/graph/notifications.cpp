@@ -92,6 +92,7 @@ std::string_view notification_type_name(NotificationType t) {
     case NotificationType::kFollow: return "follow";
     case NotificationType::kFollowRequest: return "follow_request";
     case NotificationType::kReblog: return "reblog";
+    case NotificationType::kPoll: return "poll";
     case NotificationType::kUpdate: return "update";
   }
   return "mention";
@@ -100,7 +101,7 @@ std::string_view notification_type_name(NotificationType t) {
 std::optional<NotificationType> parse_notification_type(std::string_view name) {
   for (auto t : {NotificationType::kMention, NotificationType::kFavourite, NotificationType::kFollow,
                  NotificationType::kFollowRequest, NotificationType::kReblog,
-                 NotificationType::kUpdate})
+                 NotificationType::kPoll, NotificationType::kUpdate})
     if (notification_type_name(t) == name) return t;
   return std::nullopt;
 }
@@ -245,6 +246,7 @@ Result<std::optional<NotificationView>> NotificationService::view_if_current(
       break;
     }
     case NotificationType::kMention:
+    case NotificationType::kPoll:
     case NotificationType::kUpdate:
       break;
   }

@@ -18,12 +18,13 @@ enum class NotificationType : uint8_t {
   kFollow = 3,
   kFollowRequest = 4,
   kReblog = 5,  // status_id: the post reblogged
+  kPoll = 6,    // a poll the recipient voted in or wrote ended (status_id: its post)
   // A post the recipient reblogged was edited (status_id); 10 leaves room for Mastodon's other
   // types before it.
   kUpdate = 10,
 };
 std::string_view notification_type_name(NotificationType t);
-// Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("poll", "update"...
+// Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("status"...
 // are accepted by the caller as filters that match nothing) or an unknown name.
 std::optional<NotificationType> parse_notification_type(std::string_view name);
 

@@ -122,6 +122,8 @@ struct Post {
   bool approved = false;  // on a reply: its parent's author showed it again (no automatic hold)
   // When its author last edited it (PUT /api/v1/statuses/:id), 0 if never (appended).
   int64_t edited_at_ms = 0;
+  // Its poll (social::Poll, ObjectType::kPoll), or none (appended).
+  Id poll_id;
 
   bool operator==(const Post&) const = default;
   bool is_reblog() const { return !reblog_of_id.is_none(); }
@@ -140,6 +142,8 @@ struct Post {
       record::upto(hold, CommentHold::kAuthorHidden), approved);
     v.may_end_here();  // written before edits
     v(edited_at_ms);
+    v.may_end_here();  // written before polls
+    v(poll_id);
   }
   std::string encode() const;
   static Result<Post> decode(std::string_view bytes);

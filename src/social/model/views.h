@@ -11,6 +11,7 @@ namespace kindred::social {
 
 struct SupportCard;
 struct Filter;
+struct PollView;
 
 // One of the viewer's filters matching a post (Mastodon's FilterResult): the filter, the text
 // its keywords matched (null when none did) and the post ids it lists (null when none).
@@ -69,6 +70,8 @@ struct PostView {
   std::shared_ptr<const SupportCard> support;
   // The viewer's active filters matching the post (social/care/filters.h); signed-in viewers only.
   std::vector<FilterResult> filtered;
+  // Its poll as the viewer sees it (social/posts/polls.h), or null.
+  std::shared_ptr<const PollView> poll;
 };
 
 // One page of a time-ordered list. `positions[i]` is the cursor of `items[i]` (for Link headers);

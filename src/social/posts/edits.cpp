@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "social/graph/notifications.h"
+#include "social/posts/polls.h"
 #include "social/posts/post_rules.h"
 #include "social/posts/posts.h"
 
@@ -42,6 +43,29 @@ IndexSet indexes_of(const Post& post) {
 }
 
 }  // namespace
+
+Status PostService::check_poll_edit(const Post& post, const PostEdit& in) const {
+  if (post.poll_id.is_none()) {
+    if (in.poll)
+      return Status::invalid_argument(
+          "Validation failed: A poll cannot be added by editing a post on this server");
+    return Status::ok();
+  }
+  // As Mastodon's validate_media!: a post with a poll has no photos.
+  if (!in.media_ids.empty()) return Status::invalid_argument("Cannot attach more than 4 files");
+  if (!in.poll) return Status::ok();  // the poll stays as it is
+  auto bytes = deps_.store.get_object(ObjectType::kPoll, post.poll_id);
+  if (!bytes.has_value()) return bytes.error();
+  KINDRED_ASSIGN_OR_RETURN(Poll poll, Poll::decode(*bytes));
+  // The poll the post has, stated again (clients send it back with each edit): kept with its
+  // votes and end. Mastodon would reset the votes of a changed poll; Kindred refuses the change.
+  if (poll_titles(*in.poll) == poll.options && in.poll->multiple == poll.multiple &&
+      in.poll->hide_totals == poll.hide_totals)
+    return Status::ok();
+  return Status::invalid_argument(
+      "Validation failed: A poll's options cannot be changed on this server (delete and redraft "
+      "the post instead)");
+}
 
 Result<std::vector<PostVersion>> PostService::versions_of(Id post_id, size_t limit) const {
   store::RangeQuery q;
@@ -102,6 +126,7 @@ Result<PostView> PostService::edit(const Viewer& viewer, Id id, const PostEdit& 
     KINDRED_ASSIGN_OR_RETURN(before, Post::decode(*bytes));
     post = before;
 
+    KINDRED_RETURN_IF_ERROR(check_poll_edit(before, in));
     KINDRED_RETURN_IF_ERROR(
         check_post_text(deps_.config, in.text, in.spoiler_text, !in.media_ids.empty()));
     if (!in.language.empty()) {

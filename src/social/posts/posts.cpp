@@ -13,6 +13,7 @@
 #include "social/care/support.h"
 #include "social/identity/account_names.h"
 #include "social/model/text.h"
+#include "social/posts/polls.h"
 #include "social/posts/post_rules.h"
 #include "social/posts/tag_names.h"
 
@@ -103,6 +104,10 @@ void add_post_removal(store::Batch& b, const Post& post) {
   for_each_index(post, [&](Id from, AssocType type) { b.remove_assoc(from, type, post.id); });
   b.remove_assoc(post.account_id, AssocType::kPinned, post.id);
   b.remove_assoc(store::kInstanceNode, AssocType::kPendingFanout, post.id);
+  if (!post.poll_id.is_none()) {  // its votes' edges stay, unread
+    b.delete_object(ObjectType::kPoll, post.poll_id);
+    b.remove_assoc(store::kInstanceNode, AssocType::kPollsDue, post.poll_id);
+  }
 }
 
 }  // namespace
@@ -384,6 +389,10 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   if (!media_ids.empty()) {
     KINDRED_ASSIGN_OR_RETURN(media, media_.load_many(media_ids));
   }
+  std::vector<Id> poll_ids;
+  for (const auto& p : posts)
+    if (!p.poll_id.is_none()) poll_ids.push_back(p.poll_id);
+  KINDRED_ASSIGN_OR_RETURN(auto polls, poll_views(deps_.store, viewer, poll_ids, deps_.clock.now_ms()));
 
   std::vector<PostView> out;
   out.reserve(n);
@@ -458,6 +467,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       v.can_reply = v.reblog->can_reply;  // a reply to a reblog is judged by its original
     }
     if (support_) v.support = support_->card_for(viewer, post);
+    if (!post.poll_id.is_none())
+      v.poll = polls[static_cast<size_t>(std::find(poll_ids.begin(), poll_ids.end(), post.poll_id) - poll_ids.begin())];
     v.post = std::move(post);
   }
   if (filters_ && viewer.signed_in()) KINDRED_RETURN_IF_ERROR(filters_->annotate(me, out));
@@ -486,6 +497,12 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
     if (existing.has_value()) return get(viewer, *existing);
   }
 
+  std::optional<Poll> poll;
+  if (in.poll) {
+    // As Mastodon's PostStatusService#validate_media!, in its words.
+    if (!in.media_ids.empty()) return Status::invalid_argument("Cannot attach more than 4 files");
+    KINDRED_ASSIGN_OR_RETURN(poll, make_poll(*in.poll, deps_.clock.now_ms()));
+  }
   KINDRED_RETURN_IF_ERROR(check_post_text(deps_.config, in.text, in.spoiler_text, !in.media_ids.empty()));
   KINDRED_ASSIGN_OR_RETURN(const std::string language, post_language(in.language));
 
@@ -523,6 +540,13 @@ Result<PostView> PostService::create(const Account& author, const NewPost& in) {
   post.id = deps_.ids.next();
   post.created_at_ms = post.id.ms();
   store::Batch b;
+  if (poll) {
+    poll->id = deps_.ids.next();
+    poll->status_id = post.id;
+    poll->account_id = author.id;
+    post.poll_id = poll->id;
+    add_poll(b, *poll);
+  }
   attachment.add_to(b, post.id);
   if (!idem_key.empty()) b.claim_key(KeyspaceType::kIdempotency, idem_key, post.id);
   b.put_object(ObjectType::kStatus, post.id, post.encode());

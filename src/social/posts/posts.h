@@ -21,6 +21,20 @@ class SupportService;
 class FilterService;
 class NotificationGate;
 
+// A poll as POST /api/v1/statuses asks for it (social/posts/polls.h checks it) (poll[options][], poll[expires_in],
+// poll[multiple], poll[hide_totals]).
+struct NewPoll {
+  std::vector<std::string> options;
+  std::optional<int64_t> expires_in_s;
+  bool multiple = false;
+  bool hide_totals = false;
+  bool operator==(const NewPoll&) const = default;
+  template <class V>
+  void field_list(V& v) {
+    v(options, expires_in_s, multiple, hide_totals);
+  }
+};
+
 struct NewPost {
   std::string text;
   Id in_reply_to_id;
@@ -37,6 +51,7 @@ struct NewPost {
   bool hide_favourites_count = false;
   // Set when a scheduled post is published: its photos, which it holds, qualify.
   Id scheduled_id;
+  std::optional<NewPoll> poll;  // a poll; a post with one has no photos
 };
 
 // An edit of a post by its author (PUT /api/v1/statuses/:id). As in Mastodon, an edit states
@@ -50,6 +65,9 @@ struct PostEdit {
   std::vector<Id> media_ids;   // the post's own photos and the author's unattached ready uploads
   // Alt text and focus of photos among media_ids (others are ignored, as in Mastodon).
   std::vector<std::pair<Id, MediaEdit>> media_attributes;
+  // The poll as the edit states it, or none (the post keeps its poll). Only the poll it has may
+  // be stated: changing a poll's options is refused (see edit()).
+  std::optional<NewPoll> poll;
 };
 
 // One version of a post as GET /api/v1/statuses/:id/history shows it.
@@ -109,7 +127,8 @@ class PostService {
   // Creates a post by `author`, attaching its photos. With an idempotency key already used by
   // this author, returns the post created then. Errors: InvalidArgument (blank text without
   // photos, over-long text, bad language, media that are not the author's own unattached ready
-  // uploads, more than 4); NotFound if replying to a post `author` may not see;
+  // uploads, more than 4, a poll make_poll() refuses, a poll with photos); NotFound if replying
+  // to a post `author` may not see;
   // PermissionDenied if the post's (or its thread's) comment controls exclude `author`
   // (social/care/comment_controls.h).
   Result<PostView> create(const Account& author, const NewPost& in);
@@ -119,8 +138,10 @@ class PostService {
   // comments, reblogs and counts stay; its hashtag and photo lists, mentions (newly mentioned
   // accounts are told) and hold follow the new text; its rebloggers get an "update"
   // notification, as Mastodon sends. An edit that changes nothing writes nothing and returns the
-  // post as it is. Errors: NotFound if absent, not visible or not the viewer's own (or a reblog);
-  // InvalidArgument as create()'s checks, and for bad alt text or focus (nothing changes then).
+  // post as it is. Its poll stays as it is (votes included). Errors: NotFound if absent, not
+  // visible or not the viewer's own (or a reblog); InvalidArgument as create()'s checks, for bad
+  // alt text or focus, for a poll other than the one it has (its options or kind changed, or a
+  // poll added), and for photos on a post with a poll (nothing changes then).
   Result<PostView> edit(const Viewer& viewer, Id id, const PostEdit& in);
   // The post's versions, oldest first: the original and each edit, or the post as it is when it
   // was never edited (as Mastodon answers). Errors: NotFound if absent or not visible to `viewer`.
@@ -246,6 +267,8 @@ class PostService {
   Result<std::vector<PostVersion>> versions_of(Id post_id, size_t limit) const;
   // The photos of every stored version of `post_id` (those an edit took off among them).
   Result<std::vector<Id>> version_media(Id post_id) const;
+  // Whether `in` may edit `post` as far as polls go (edit()'s poll rules).
+  Status check_poll_edit(const Post& post, const PostEdit& in) const;
   // Deletes the stored versions of a post just deleted, in bounded batches.
   Status remove_versions(Id post_id);
   // After an edit: tells the accounts that reblogged `post` (Mastodon's "update"), in bounded

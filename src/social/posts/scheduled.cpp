@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "social/posts/polls.h"
 #include "social/posts/post_rules.h"
 
 namespace kindred::social {
@@ -54,6 +55,11 @@ void ScheduledPostService::loop() {
     auto done = publish_due();
     if (!done.has_value())
       std::cerr << "kindred: publishing scheduled posts failed: " << done.error().to_string() << '\n';
+    for (auto& [name, work] : due_work_) {
+      auto worked = work();
+      if (!worked.has_value())
+        std::cerr << "kindred: " << name << " failed: " << worked.error().to_string() << '\n';
+    }
     lock.lock();
   }
 }
@@ -102,6 +108,10 @@ Result<ScheduledPostView> ScheduledPostService::view(ScheduledPost p) const {
 
 Result<ScheduledPostView> ScheduledPostService::schedule(const Account& author, const NewPost& in,
                                                          int64_t at_ms) {
+  if (in.poll) {  // checked as create() will check it when it is published
+    if (!in.media_ids.empty()) return Status::invalid_argument("Cannot attach more than 4 files");
+    KINDRED_RETURN_IF_ERROR(make_poll(*in.poll, at_ms).status());
+  }
   KINDRED_RETURN_IF_ERROR(check_post_text(deps_.config, in.text, in.spoiler_text, !in.media_ids.empty()));
   KINDRED_ASSIGN_OR_RETURN(std::string language, post_language(in.language));
   if (!in.in_reply_to_id.is_none()) {
@@ -126,6 +136,7 @@ Result<ScheduledPostView> ScheduledPostService::schedule(const Account& author, 
   p.idempotency = in.idempotency_key;
   p.reply_policy = in.reply_policy;
   p.hide_favourites_count = in.hide_favourites_count;
+  p.poll = in.poll;
   KINDRED_ASSIGN_OR_RETURN(p.due_slot, free_slot(at_ms, p.id));
   store::Batch b;
   attachment.add_to(b, p.id);  // held: not swept, not attached elsewhere
@@ -235,6 +246,7 @@ Status ScheduledPostService::publish(Id id, Id slot) {
   np.reply_policy = p.reply_policy;
   np.hide_favourites_count = p.hide_favourites_count;
   np.scheduled_id = p.id;
+  np.poll = p.poll;  // its expires_in counts from publication, as in Mastodon
   auto posted = posts_.create(*author, np);
   if (!posted.has_value()) {
     const Status& e = posted.error();

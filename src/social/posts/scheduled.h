@@ -1,6 +1,9 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
+#include <string>
+#include <utility>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -28,6 +31,7 @@ struct ScheduledPost {
   bool hide_favourites_count = false;
   // Its entry in the instance's list of what is due (kScheduledDue): the time, made unique.
   Id due_slot;
+  std::optional<NewPoll> poll;  // its poll, as asked for (appended)
 
   bool operator==(const ScheduledPost&) const = default;
   template <class V>
@@ -36,6 +40,8 @@ struct ScheduledPost {
     v(id, account_id, scheduled_at_ms, app_id, text, in_reply_to_id, sensitive, spoiler_text,
       visibility, language, media_ids, idempotency, record::upto(reply_policy, ReplyPolicy::kNobody),
       hide_favourites_count, due_slot);
+    v.may_end_here();  // written before polls
+    v(poll);
   }
   std::string encode() const;
   static Result<ScheduledPost> decode(std::string_view bytes);
@@ -67,6 +73,11 @@ class ScheduledPostService {
 
   // Starts the publishing thread. Call once, after a first publish_due().
   void start();
+  // Gives the thread more work of the same kind to run after each publish_due(), every second
+  // (e.g. ending polls whose time came: PollService::end_due). Start-up only, before start().
+  void add_due_work(std::string name, std::function<Result<size_t>()> work) {
+    due_work_.emplace_back(std::move(name), std::move(work));
+  }
 
   // Whether a post asked for at `at_ms` is published at once: a time already past (as Mastodon).
   bool due_now(int64_t at_ms) const { return at_ms <= deps_.clock.now_ms(); }
@@ -108,6 +119,7 @@ class ScheduledPostService {
   ScheduledConfig config_;
 
   std::mutex mu_;  // serialises writes: schedule, reschedule, cancel, publish
+  std::vector<std::pair<std::string, std::function<Result<size_t>()>>> due_work_;
   std::mutex thread_mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // GUARDED_BY(thread_mu_)

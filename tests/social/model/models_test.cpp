@@ -61,8 +61,8 @@ TEST(Models, PostKeepsMediaIdsAndOldPostsDecodeWithout) {
   old.text = "older";
   std::string bytes = old.encode();
   // The empty media list and two zero ids are one varint 0 each; the comment controls after
-  // them, four bytes.
-  bytes.resize(bytes.size() - 3 - 4);
+  // them, four bytes; edited_at_ms and poll_id, one each.
+  bytes.resize(bytes.size() - 3 - 4 - 2);
   auto decoded = Post::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_TRUE(decoded->media_ids.empty());
@@ -83,17 +83,17 @@ TEST(Models, PostKeepsCommentControlsAndOlderPostsHaveTheDefaults) {
   Post old;
   old.id = Id(10);
   std::string bytes = old.encode();
-  bytes.resize(bytes.size() - 1 - 4);  // edited_at_ms, comment controls
+  bytes.resize(bytes.size() - 1 - 1 - 4);  // poll_id, edited_at_ms, comment controls
   auto decoded = Post::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_EQ(decoded->reply_policy, ReplyPolicy::kEveryone);
   EXPECT_EQ(decoded->hold, CommentHold::kNone);
   // An unknown policy or hold is corrupt.
   std::string bad = p.encode();
-  bad[bad.size() - 1 - 4] = 9;
+  bad[bad.size() - 2 - 4] = 9;
   EXPECT_FALSE(Post::decode(bad).has_value());
   bad = p.encode();
-  bad[bad.size() - 2] = 9;
+  bad[bad.size() - 3] = 9;
   EXPECT_FALSE(Post::decode(bad).has_value());
 }
 
@@ -114,14 +114,14 @@ TEST(Models, PostKeepsWhatItReblogsAndOlderPostsAreNoReblogs) {
   old.id = Id(8);
   old.media_ids = {Id(10)};
   std::string bytes = old.encode();
-  bytes.resize(bytes.size() - 2 - 4 - 1);
+  bytes.resize(bytes.size() - 2 - 4 - 1 - 1);
   auto decoded = Post::decode(bytes);
   ASSERT_TRUE(decoded.has_value()) << decoded.error().to_string();
   EXPECT_FALSE(decoded->is_reblog());
   EXPECT_EQ(decoded->media_ids, old.media_ids);
   // Half a reblog is corrupt, not silently a post.
   bytes = r.encode();
-  bytes.resize(bytes.size() - 1 - 4 - 1);  // edited_at_ms, comment controls, a reblog id's byte
+  bytes.resize(bytes.size() - 1 - 1 - 4 - 1);  // poll_id, edited_at_ms, comment controls, a reblog id's byte
   EXPECT_FALSE(Post::decode(bytes).has_value());
 }
 

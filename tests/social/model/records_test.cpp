@@ -28,7 +28,8 @@ const std::map<std::string, std::string> kGolden = {
      "16d183c703e4120796561722061676f20746f6461792e3c2f703e8380fadceb9cddc8018480fadceb9cddc8010104"
      "6c6f73730202656ec8d395ffbc3105028480fadceb9cddc801070204697269730567726965660308090a0b0c03010"
      "301"
-     "00"},  // edited_at_ms
+     "00"    // edited_at_ms
+     "00"},  // poll_id
     {"media",
      "019480fadceb9cddc8018180fadceb9cddc8018280fadceb9cddc801020661612e6a70670a696d6167652f6a70656"
      "78010800cd9d7370662622e6a706709696d6167652f706e678005e003eee4021c4c454856366e574232796b387079"
@@ -187,15 +188,22 @@ TEST(RecordFormat, AccountWrittenBeforeProfilePicturesHasNone) {
   EXPECT_FALSE(decode_without_tail<Account>("account", tail - 1).has_value());
 }
 
+TEST(RecordFormat, PostWrittenBeforePollsHasNoPoll) {
+  auto p = decode_without_tail<Post>("post", 1);  // poll_id
+  ASSERT_TRUE(p.has_value());
+  EXPECT_TRUE(p->poll_id.is_none());
+  EXPECT_EQ(p->edited_at_ms, samples::post().edited_at_ms);
+}
+
 TEST(RecordFormat, PostWrittenBeforeEditsWasNeverEdited) {
-  auto p = decode_without_tail<Post>("post", 1);  // edited_at_ms
+  auto p = decode_without_tail<Post>("post", 1 + 1);  // poll_id, edited_at_ms
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->edited_at_ms, 0);
   EXPECT_TRUE(p->approved);
 }
 
 TEST(RecordFormat, PostWrittenBeforeCommentControlsHasTheDefaults) {
-  auto p = decode_without_tail<Post>("post", 1 + 4);
+  auto p = decode_without_tail<Post>("post", 1 + 1 + 4);
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->reply_policy, ReplyPolicy::kEveryone);
   EXPECT_EQ(p->hold, CommentHold::kNone);
@@ -205,11 +213,11 @@ TEST(RecordFormat, PostWrittenBeforeCommentControlsHasTheDefaults) {
 }
 
 TEST(RecordFormat, PostWrittenBeforePhotosAndReblogsHasNone) {
-  auto before_reblogs = decode_without_tail<Post>("post", 1 + 4 + 2);
+  auto before_reblogs = decode_without_tail<Post>("post", 1 + 1 + 4 + 2);
   ASSERT_TRUE(before_reblogs.has_value());
   EXPECT_TRUE(before_reblogs->reblog_of_id.is_none());
   EXPECT_EQ(before_reblogs->media_ids.size(), 3u);
-  auto before_photos = decode_without_tail<Post>("post", 1 + 4 + 2 + 4);
+  auto before_photos = decode_without_tail<Post>("post", 1 + 1 + 4 + 2 + 4);
   ASSERT_TRUE(before_photos.has_value());
   EXPECT_TRUE(before_photos->media_ids.empty());
   EXPECT_EQ(before_photos->tags, samples::post().tags);
@@ -227,7 +235,7 @@ TEST(RecordFormat, PreferencesWrittenBeforeCommentControlsHaveTheDefaults) {
 
 TEST(RecordFormat, OutOfRangeEnumsDoNotDecode) {
   std::string post = unhex(golden("post"));
-  post[post.size() - 4] = 5;  // reply policy past kNobody
+  post[post.size() - 5] = 5;  // reply policy past kNobody
   EXPECT_FALSE(Post::decode(post).has_value());
   std::string notification = unhex(golden("notification"));
   notification[0] = 0;  // no notification type 0

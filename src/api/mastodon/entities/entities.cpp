@@ -267,7 +267,7 @@ std::shared_ptr<const AccountHead> account_head(const social::Account& a, const 
   return head;
 }
 
-// `{"id":...` through "poll": everything that depends on the post alone. Counts, the reblogged
+// `{"id":...` through "card": everything that depends on the post alone. Counts, the reblogged
 // original, the application, the author and the viewer's flags follow.
 void write_status_head(JsonWriter& w, const social::PostView& v, const ApiConfig& c) {
   const social::Post& p = v.post;
@@ -323,7 +323,7 @@ void write_status_head(JsonWriter& w, const social::PostView& v, const ApiConfig
   for (const auto& t : p.tags)
     w.begin_object().member("name", t).member("url", c.base_url + "/tags/" + t).end_object();
   w.end_array();
-  w.key("emojis").raw("[]").key("card").null().key("poll").null();
+  w.key("emojis").raw("[]").key("card").null();
 }
 
 std::shared_ptr<const StatusHead> status_head(const social::PostView& v, const ApiConfig& c) {
@@ -346,6 +346,46 @@ std::shared_ptr<const StatusHead> status_head(const social::PostView& v, const A
 }
 
 }  // namespace
+
+void write_poll(JsonWriter& w, const social::PollView& v) {
+  const social::Poll& p = v.poll;
+  w.begin_object()
+      .member("id", p.id.to_string())
+      .member("expires_at", iso8601(p.expires_at_ms))
+      .member("expired", v.expired)
+      .member("multiple", p.multiple)
+      .member("votes_count", v.votes_count)
+      .key("voters_count");
+  if (p.multiple) {
+    w.number(v.voters_count);
+  } else {
+    w.null();
+  }
+  w.key("options").begin_array();
+  for (size_t i = 0; i < p.options.size(); ++i) {
+    w.begin_object().member("title", p.options[i]).key("votes_count");
+    if (i < v.option_votes.size()) {
+      w.number(v.option_votes[i]);
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array().key("emojis").raw("[]");
+  if (v.viewer_signed_in) {
+    w.member("voted", v.voted).key("own_votes").begin_array();
+    for (int o : v.own_votes) w.number(int64_t{o});
+    w.end_array();
+  }
+  w.end_object();
+}
+
+std::string poll_json(const social::PollView& v) {
+  std::string out;
+  JsonWriter w(out);
+  write_poll(w, v);
+  return out;
+}
 
 void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig& c, bool credential) {
   const social::Account& a = v.account;
@@ -392,6 +432,12 @@ void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, 
   w.member("replies_count", v.replies_count)
       .member("reblogs_count", v.reblogs_count)
       .member("favourites_count", v.favourites_count);
+  w.key("poll");
+  if (v.poll) {
+    write_poll(w, *v.poll);
+  } else {
+    w.null();
+  }
   write_interaction_policy(w.key("interaction_policy"), v);
   w.key("reblog");
   if (v.reblog) {

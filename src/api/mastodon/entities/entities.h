@@ -12,6 +12,7 @@
 #include "social/identity/preferences.h"
 #include "social/graph/relationships.h"
 #include "social/model/views.h"
+#include "social/posts/polls.h"
 
 // Domain views -> Mastodon JSON entities. Pure functions: no store, no I/O.
 namespace kindred::api::entities {
@@ -35,6 +36,12 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
 // A post on a support topic adds `kindred.support` (entities/support.h) for its reader.
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c,
                   bool with_source = false);
+
+// Mastodon's Poll as its viewer sees it: votes_count of each option null while totals are
+// hidden, voters_count null on a single-choice poll (as documented), voted and own_votes for a
+// signed-in viewer only.
+void write_poll(JsonWriter& w, const social::PollView& v);
+std::string poll_json(const social::PollView& v);
 
 // Mastodon's MediaAttachment; url, preview_url, blurhash and meta sizes are null/absent while
 // processing.

@@ -22,7 +22,19 @@ void write_scheduled_status(JsonWriter& w, const social::ScheduledPostView& v, c
   w.begin_object()
       .member("id", p.id.to_string())
       .member("scheduled_at", iso8601(p.scheduled_at_ms));
-  w.key("params").begin_object().member("text", p.text).key("poll").null().key("media_ids");
+  w.key("params").begin_object().member("text", p.text).key("poll");
+  if (p.poll) {
+    w.begin_object().key("options").begin_array();
+    for (const auto& o : p.poll->options) w.string(o);
+    w.end_array();
+    w.member("expires_in", std::to_string(p.poll->expires_in_s.value_or(0)))
+        .member("multiple", p.poll->multiple)
+        .member("hide_totals", p.poll->hide_totals)
+        .end_object();
+  } else {
+    w.null();
+  }
+  w.key("media_ids");
   if (p.media_ids.empty()) {
     w.null();
   } else {
