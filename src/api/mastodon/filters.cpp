@@ -17,9 +17,7 @@ Status bad(std::string_view what) {
 
 // A boolean as Rails casts it in nested attributes. Errors: InvalidArgument for other text.
 Result<bool> rails_bool(std::string_view v, std::string_view what) {
-  if (v == "true" || v == "1" || v == "on" || v == "t" || v == "TRUE" || v == "True") return true;
-  if (v == "false" || v == "0" || v == "off" || v == "f" || v == "FALSE" || v == "False" || v.empty())
-    return false;
+  if (auto b = rails_boolean(v)) return *b;
   return bad(what);
 }
 

@@ -173,9 +173,11 @@ Result<std::optional<bool>> Input::boolean(std::string_view name) const {
 }
 
 std::optional<bool> rails_boolean(std::string_view text) {
-  if (text == "true" || text == "1" || text == "on" || text == "t" || text == "True") return true;
-  if (text == "false" || text == "0" || text == "off" || text == "f" || text == "False" || text.empty())
-    return false;
+  // ActiveModel::Type::Boolean's spellings (its FALSE_VALUES, and their counterparts for true).
+  for (std::string_view t : {"true", "1", "on", "t", "T", "TRUE", "True", "ON"})
+    if (text == t) return true;
+  for (std::string_view f : {"false", "0", "off", "f", "F", "FALSE", "False", "OFF", ""})
+    if (text == f) return false;
   return std::nullopt;
 }
 

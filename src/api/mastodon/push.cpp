@@ -11,8 +11,7 @@ namespace {
 
 // A boolean as Rails reads a parameter. Errors: InvalidArgument.
 Result<bool> flag(std::string_view name, std::string_view v) {
-  if (v == "true" || v == "1" || v == "on" || v == "t") return true;
-  if (v == "false" || v == "0" || v == "off" || v == "f" || v.empty()) return false;
+  if (auto b = rails_boolean(v)) return *b;
   return Status::invalid_argument("Validation failed: " + std::string(name) + " is not a boolean");
 }
 
