@@ -23,6 +23,7 @@ Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
   // Only a new like counts towards trends: liking again changes nothing.
   if (trends_ && outcome.assoc_added[0]) trends_->liked(original ? *original : post, viewer.account_id);
+  if (live_) live_->changed(target);
   return posts_.view_of(viewer, std::move(post));
 }
 
@@ -55,6 +56,7 @@ Result<PostView> LikeService::unfavourite(const Viewer& viewer, Id post_id) {
   b.remove_assoc(target, AssocType::kFavouritedBy, viewer.account_id);
   b.remove_assoc(viewer.account_id, AssocType::kFavourites, target);
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  if (live_) live_->changed(target);
   return posts_.view_of(viewer, std::move(post));
 }
 

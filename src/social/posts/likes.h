@@ -1,6 +1,7 @@
 #pragma once
 
 #include "social/graph/notifications.h"
+#include "social/posts/live_counts.h"
 #include "social/posts/posts.h"
 #include "social/posts/trends.h"
 
@@ -36,6 +37,8 @@ class LikeService {
 
   // Set once at start-up, before serving: told of each new like. Not owned; may be null.
   void set_trends(TrendService* trends) { trends_ = trends; }
+  // Set once at start-up, before serving: told of each like and unlike. Not owned; may be null.
+  void set_live_counts(LiveCounts* live) { live_ = live; }
 
  private:
   // Adds to `b` (a like's batch) what tells `liked`'s author of the like `at` by `liker`.
@@ -48,6 +51,7 @@ class LikeService {
   const AccountService& accounts_;
   LikeNotices notices_;
   TrendService* trends_ = nullptr;
+  LiveCounts* live_ = nullptr;
 };
 
 }  // namespace kindred::social

@@ -11,6 +11,7 @@
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
+#include "social/posts/live_counts.h"
 #include "social/identity/account_names.h"
 #include "social/model/text.h"
 #include "social/posts/polls.h"
@@ -279,6 +280,8 @@ Result<Post> PostService::update(Id id, const std::function<Status(Post&, store:
   KINDRED_ASSIGN_OR_RETURN(auto applied, deps_.store.apply(b));
   (void)applied;
   cache_.put(id, std::make_shared<const Post>(post));
+  if (post.hold != before.hold)
+    for (PostListener* l : listeners_) l->reply_hold_changed(post);
   return post;
 }
 
@@ -346,15 +349,7 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     if (viewer.signed_in() && p.account_id == me) own.push_back(p.id);
   }
   KINDRED_ASSIGN_OR_RETURN(auto author_views, accounts_.views(authors));
-  std::vector<std::pair<Id, AssocType>> lists;
-  lists.reserve(4 * n);
-  for (Id id : ids) {
-    lists.emplace_back(id, AssocType::kReplies);
-    lists.emplace_back(id, AssocType::kFavouritedBy);
-    lists.emplace_back(id, AssocType::kRebloggedBy);
-    lists.emplace_back(id, AssocType::kHeldReplies);
-  }
-  KINDRED_ASSIGN_OR_RETURN(auto counts, deps_.store.assoc_counts(lists));
+  KINDRED_ASSIGN_OR_RETURN(auto counts, read_post_counts(deps_.store, ids));
   std::vector<const Post*> post_ptrs;
   for (const auto& p : posts) post_ptrs.push_back(&p);
   KINDRED_ASSIGN_OR_RETURN(
@@ -411,10 +406,9 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     } else {
       v.author = *author;
     }
-    // Held replies show to their writers only, so they are not counted.
-    v.replies_count = std::max<int64_t>(0, counts[4 * i] - counts[4 * i + 3]);
-    v.favourites_count = counts[4 * i + 1];
-    v.reblogs_count = counts[4 * i + 2];
+    v.replies_count = counts[i].replies;
+    v.favourites_count = counts[i].favourites;
+    v.reblogs_count = counts[i].reblogs;
     v.viewer_signed_in = viewer.signed_in();
     if (viewer.signed_in() && v.reblogs_count > 0) {  // most posts are never reblogged: skip the read
       KINDRED_ASSIGN_OR_RETURN(

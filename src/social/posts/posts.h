@@ -97,8 +97,11 @@ class PostListener {
     (void)before;
     (void)after;
   }
-  // `post` as it was; its record is gone. Reblogs undone are not told.
+  // `post` as it was; its record is gone. Reblogs undone are told too (a reblog is a post).
   virtual void post_removed(const Post& post) { (void)post; }
+  // `reply` was held back for review, hidden by its parent's author, or shown again: its parent's
+  // visible replies count moved.
+  virtual void reply_hold_changed(const Post& reply) { (void)reply; }
 };
 
 // Decides, as a reply is written, whether it is held for its parent's author to review

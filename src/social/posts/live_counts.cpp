@@ -1,0 +1,81 @@
+#include "social/posts/live_counts.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace kindred::social {
+
+using store::AssocType;
+
+Result<std::vector<PostCounts>> read_post_counts(const store::Store& store, const std::vector<Id>& ids) {
+  std::vector<std::pair<Id, AssocType>> lists;
+  lists.reserve(4 * ids.size());
+  for (Id id : ids) {
+    lists.emplace_back(id, AssocType::kReplies);
+    lists.emplace_back(id, AssocType::kFavouritedBy);
+    lists.emplace_back(id, AssocType::kRebloggedBy);
+    lists.emplace_back(id, AssocType::kHeldReplies);
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto counts, store.assoc_counts(lists));
+  std::vector<PostCounts> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    // Held replies show to their writers only, so they are not counted.
+    out.push_back({ids[i], std::max<int64_t>(0, counts[4 * i] - counts[4 * i + 3]), counts[4 * i + 1],
+                   counts[4 * i + 2]});
+  }
+  return out;
+}
+
+void LiveCounts::watch(Id post_id) {
+  std::unique_lock lock(mu_);
+  auto& e = entries_[post_id];
+  if (!e) e = std::make_unique<Entry>();
+  ++e->watchers;
+}
+
+void LiveCounts::unwatch(Id post_id) {
+  std::unique_lock lock(mu_);
+  auto it = entries_.find(post_id);
+  if (it == entries_.end()) return;
+  if (--it->second->watchers <= 0) entries_.erase(it);
+}
+
+size_t LiveCounts::watched() const {
+  std::shared_lock lock(mu_);
+  return entries_.size();
+}
+
+void LiveCounts::changed(Id post_id) {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(post_id);
+  if (it != entries_.end()) it->second->dirty.store(true, std::memory_order_relaxed);
+}
+
+Result<std::vector<PostCounts>> LiveCounts::take_changed() {
+  std::vector<Id> ids;
+  {
+    std::shared_lock lock(mu_);
+    for (auto& [id, e] : entries_)
+      if (e->dirty.exchange(false, std::memory_order_relaxed)) ids.push_back(id);
+  }
+  if (ids.empty()) return std::vector<PostCounts>{};
+  // Counts are read after the flags are cleared: a like landing now marks the post again and is
+  // in the next take at the latest, so the last counts a reader gets are the final ones.
+  KINDRED_ASSIGN_OR_RETURN(auto records, deps_.store.get_objects(store::ObjectType::kStatus, ids));
+  std::vector<Id> live;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (records[i]) live.push_back(ids[i]);
+  return read_post_counts(deps_.store, live);
+}
+
+void LiveCounts::changed_parent_of(const Post& post) {
+  if (!post.in_reply_to_id.is_none()) changed(post.in_reply_to_id);
+  if (post.is_reblog()) changed(post.reblog_of_id);
+}
+
+void LiveCounts::post_created(const Post& post) { changed_parent_of(post); }
+void LiveCounts::post_removed(const Post& post) { changed_parent_of(post); }
+void LiveCounts::reply_hold_changed(const Post& reply) { changed_parent_of(reply); }
+
+}  // namespace kindred::social
