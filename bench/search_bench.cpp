@@ -50,6 +50,9 @@ struct Options {
   int64_t queries = 2000;
   int64_t rate_posts = 3000;
   int64_t own_index_posts = 100'000;  // posts also written to the store-edge index (step 3)
+  int64_t rate_rounds = 3;
+  bool keep = false;     // reuse the accounts, posts and index a previous run left in --dir
+  bool reindex = false;  // with --keep: index the kept posts again  // reuse the accounts, posts and index a previous run left in --dir
 };
 
 std::string syllables(std::mt19937_64& rng, int n) {
@@ -114,14 +117,23 @@ int main(int argc, char** argv) {
       o.rate_posts = std::atoll(v);
     else if (a == "--own-index-posts")
       o.own_index_posts = std::atoll(v);
+    else if (a == "--rate-rounds")
+      o.rate_rounds = std::atoll(v);
+    else if (a == "--keep")
+      o.keep = std::atoll(v) != 0;
+    else if (a == "--reindex")
+      o.reindex = std::atoll(v) != 0;
     else {
       std::fprintf(stderr,
                    "usage: search_bench [--dir D] [--accounts N] [--posts N] [--queries N] "
-                   "[--rate-posts N] [--own-index-posts N]\n");
+                   "[--rate-posts N] [--own-index-posts N] [--rate-rounds N] [--keep 0|1] [--reindex 0|1]\n");
       return 2;
     }
   }
-  std::filesystem::remove_all(o.dir);
+  // --keep 1 reuses what an earlier run with the same --accounts and --posts wrote (steps 1 and 2
+  // take minutes at a million): account search is then skipped (its names are not kept).
+  const bool reuse = o.keep && std::filesystem::exists(o.dir + "/store");
+  if (!reuse) std::filesystem::remove_all(o.dir);
   store::StoreOptions so;
   so.path = o.dir + "/store";
   auto store = must(store::open_rocksdb_store(so));
@@ -141,7 +153,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> names;
   std::vector<Id> account_ids;
   auto t0 = Steady::now();
-  for (int64_t done = 0; done < o.accounts;) {
+  if (reuse) {
+    store::RangeQuery rq;
+    rq.oldest_first = true;
+    rq.limit = static_cast<size_t>(o.accounts);
+    for (const auto& a :
+         must(store->assoc_range(store::kInstanceNode, store::AssocType::kInstanceAccounts, rq))
+             .items)
+      account_ids.push_back(a.to);
+    std::printf("reusing %zu accounts in %s\n", account_ids.size(), o.dir.c_str());
+  }
+  for (int64_t done = reuse ? o.accounts : 0; done < o.accounts;) {
     store::Batch b;
     for (int k = 0; k < 5000 && done < o.accounts; ++k, ++done) {
       social::Account a;
@@ -163,7 +185,7 @@ int main(int argc, char** argv) {
   std::printf("wrote %lld accounts in %.1f s\n", static_cast<long long>(o.accounts),
               since_ms(t0) / 1000);
   const Id searcher = account_ids.front();
-  {
+  if (!reuse) {
     store::Batch b;
     for (int i = 0; i < 200; ++i) {
       const Id f = account_ids[rng() % account_ids.size()];
@@ -173,9 +195,9 @@ int main(int argc, char** argv) {
     }
     check(store->apply(b).status());
   }
-  check(store->compact());
+  if (!reuse) check(store->compact());
   std::vector<double> ms;
-  for (int64_t i = 0; i < o.queries; ++i) {
+  for (int64_t i = 0; i < (reuse ? 0 : o.queries); ++i) {
     const std::string& n = names[rng() % names.size()];
     social::SearchQuery q;
     q.q = n.substr(0, 1 + rng() % 5);
@@ -185,15 +207,19 @@ int main(int argc, char** argv) {
     ms.push_back(since_ms(t));
     if (r.empty()) check(Status::internal("no account found for " + q.q));
   }
-  report("account search, 1-5 letter prefix, limit 40", ms);
+  if (!reuse) report("account search, 1-5 letter prefix, limit 40", ms);
 
-  // 2. Posts and the Xapian index.
+  // 2. Posts and the Xapian index. The vocabulary has a generator of its own, so that a reused
+  // store's posts have the words of this run's.
   std::vector<std::string> vocab;
-  for (int i = 0; i < 20'000; ++i)
-    vocab.push_back(syllables(rng, 2 + i % 3) + (i % 7 == 0 ? "s" : ""));
-  std::sort(vocab.begin(), vocab.end());
-  vocab.erase(std::unique(vocab.begin(), vocab.end()), vocab.end());
-  std::shuffle(vocab.begin(), vocab.end(), rng);
+  {
+    std::mt19937_64 vrng(7);
+    for (int i = 0; i < 20'000; ++i)
+      vocab.push_back(syllables(vrng, 2 + i % 3) + (i % 7 == 0 ? "s" : ""));
+    std::sort(vocab.begin(), vocab.end());
+    vocab.erase(std::unique(vocab.begin(), vocab.end()), vocab.end());
+    std::shuffle(vocab.begin(), vocab.end(), vrng);
+  }
   // Zipf-like: word k drawn with probability ~ 1/(k+1).
   std::vector<double> weights;
   for (size_t k = 0; k < vocab.size(); ++k) weights.push_back(1.0 / static_cast<double>(k + 1));
@@ -202,7 +228,16 @@ int main(int argc, char** argv) {
                           account_ids.begin() + std::min<size_t>(1000, account_ids.size()));
   std::vector<Id> post_ids;
   t0 = Steady::now();
-  for (int64_t done = 0; done < o.posts;) {
+  if (reuse) {
+    store::RangeQuery rq;
+    rq.oldest_first = true;
+    rq.limit = static_cast<size_t>(o.posts);
+    for (const auto& a :
+         must(store->assoc_range(store::kInstanceNode, store::AssocType::kInstanceStatuses, rq))
+             .items)
+      post_ids.push_back(a.to);
+  }
+  for (int64_t done = reuse ? o.posts : 0; done < o.posts;) {
     store::Batch b;
     for (int k = 0; k < 2000 && done < o.posts; ++k, ++done) {
       social::Post p;
@@ -217,8 +252,10 @@ int main(int argc, char** argv) {
     }
     check(store->apply(b).status());
   }
-  std::printf("wrote %lld posts in %.1f s\n", static_cast<long long>(o.posts), since_ms(t0) / 1000);
-  {
+  if (!reuse)
+    std::printf("wrote %lld posts in %.1f s\n", static_cast<long long>(o.posts),
+                since_ms(t0) / 1000);
+  if (!reuse) {
     store::Batch b;
     for (int i = 0; i < 500; ++i) {
       const Id p = post_ids[rng() % post_ids.size()];
@@ -227,7 +264,7 @@ int main(int argc, char** argv) {
     check(store->apply(b).status());
   }
   auto index = must(search::XapianStatusIndex::open(o.dir + "/search"));
-  {
+  if (!reuse || o.reindex || must(index->size()) < o.posts) {
     social::StatusIndexer indexer(deps, accounts, *index);
     t0 = Steady::now();
     check(indexer.rebuild(nullptr));
@@ -236,7 +273,10 @@ int main(int argc, char** argv) {
                 static_cast<double>(o.posts) / (since_ms(t0) / 1000));
   }
   search.set_index(index.get());
-  auto word = [&](size_t lo, size_t hi) { return vocab[lo + rng() % (hi - lo)]; };
+  // Queries have a generator of their own too, so that runs on a kept store ask the same, and
+  // each kind's results are summed up (count and a hash of the ids) to compare runs.
+  std::mt19937_64 qrng(11);
+  auto word = [&](size_t lo, size_t hi) { return vocab[lo + qrng() % (hi - lo)]; };
   struct Kind {
     const char* name;
     std::function<std::string()> make;
@@ -252,6 +292,7 @@ int main(int argc, char** argv) {
     std::printf("-- searcher with %s\n", who == searcher ? "500 likes" : "no likes");
     for (const auto& kind : kinds) {
       ms.clear();
+      uint64_t found = 0, digest = 0;
       for (int64_t i = 0; i < o.queries / 2; ++i) {
         social::SearchQuery q;
         q.q = kind.make();
@@ -259,14 +300,18 @@ int main(int argc, char** argv) {
         auto t = Steady::now();
         auto r = must(search.statuses(social::Viewer{who}, q));
         ms.push_back(since_ms(t));
-        (void)r;
+        for (const auto& v : r) digest = digest * 1000003 + v.post.id.value;
+        found += r.size();
       }
       report(kind.name, ms);
+      std::printf("  results: %llu posts, digest %016llx\n", static_cast<unsigned long long>(found),
+                  static_cast<unsigned long long>(digest));
     }
   }
 
   // 3. Own index in the store: word -> post edges, AND by walking the rarer list.
   const int64_t own = std::min<int64_t>(o.own_index_posts, static_cast<int64_t>(post_ids.size()));
+  if (own > 0) {
   auto word_node = [](const std::string& w) { return social::hash_node("bench-word:" + w); };
   constexpr auto kWordType = store::AssocType::kTagStatuses;  // same shape as a tag's list
   t0 = Steady::now();
@@ -310,6 +355,7 @@ int main(int argc, char** argv) {
     ms.push_back(since_ms(t));
   }
   report("own store index, two words, 40 hits (no rules)", ms);
+  }
   ms.clear();
   for (int64_t i = 0; i < o.queries / 2; ++i) {
     social::StatusIndex::Query q;
@@ -320,10 +366,22 @@ int main(int argc, char** argv) {
     ms.push_back(since_ms(t));
   }
   report("xapian index, two words, 40 hits (no rules)", ms);
+  ms.clear();
+  for (int64_t i = 0; i < o.queries / 2; ++i) {
+    social::StatusIndex::Query q;
+    q.all = {word(0, 100)};
+    q.any = {"P"};
+    q.limit = 29;
+    auto t = Steady::now();
+    auto r = must(index->search(q));
+    ms.push_back(since_ms(t));
+  }
+  report("xapian index, one common word and P, 29 hits", ms);
 
   // 4. Post rate without and with the indexer.
   const social::Account author =
-      must(accounts.create_account("rate_author", "Rate Author", false, false));
+      must(accounts.create_account("rate_" + std::to_string(clock.now_ms()), "Rate Author", false,
+                                   false));
   auto rate = [&](const char* what) {
     const auto t = Steady::now();
     for (int64_t i = 0; i < o.rate_posts; ++i) {
@@ -339,17 +397,28 @@ int main(int argc, char** argv) {
   social::StatusIndexer live(deps, accounts, *index);
   check(live.start());
   double without = 0, with = 0;
-  for (int round = 0; round < 3; ++round) {
+  std::vector<double> ratios;
+  for (int64_t round = 0; round < o.rate_rounds; ++round) {
     posts.set_listener(nullptr);
-    without += rate("post rate, no search indexer");
+    const double w0 = rate("post rate, no search indexer");
     posts.add_listener(&live);
-    with += rate("post rate, search indexer listening");
+    const double w1 = rate("post rate, search indexer listening");
+    without += w0;
+    with += w1;
+    ratios.push_back(w1 / w0);
   }
+  std::sort(ratios.begin(), ratios.end());
+  if (!ratios.empty())
+    std::printf("post rate with indexing / without, median of %zu rounds: %.1f%% (min %.1f%%, max "
+                "%.1f%%)\n",
+                ratios.size(), 100.0 * ratios[ratios.size() / 2], 100.0 * ratios.front(),
+                100.0 * ratios.back());
   live.flush();
   posts.set_listener(nullptr);
   live.stop();
-  std::printf("post rate with indexing: %.1f%% of without (3 alternating rounds each)\n",
-              100.0 * with / without);
+  if (o.rate_rounds > 0)
+    std::printf("post rate with indexing: %.1f%% of without (%lld alternating rounds each)\n",
+                100.0 * with / without, static_cast<long long>(o.rate_rounds));
   index.reset();
   check(store->close());
   return 0;
