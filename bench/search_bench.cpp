@@ -13,10 +13,13 @@
 //      store edges (word node -> post, as kTagStatuses), and the two-word queries answered by
 //      walking the rarer word's list newest first and checking the other with assocs_exist.
 //   4. Post rate: PostService::create by one author, --rate-posts posts without and then with
-//      the StatusIndexer listening (its commits run on its own thread, as in the server).
+//      the StatusIndexer listening (its commits run on its own thread, as in the server), in
+//      --rate-rounds alternating rounds; the median ratio, and CPU per post by thread.
 //
 //   build/release/bench/search_bench --dir /tmp/kindred-bench/search --accounts 1000000 --posts
 //   1000000
+// With --keep 1, a later run reuses the store and index in --dir (same --accounts and --posts)
+// and measures status search and the post rate only.
 #include <sys/resource.h>
 
 #include <algorithm>
