@@ -5,6 +5,7 @@
 #include "social/search/search.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <memory>
 #include <optional>
@@ -192,6 +193,27 @@ TEST_F(Indexing, NewestFirstAcrossCommitsReopensAndEditsWithPagesByOffset) {
   q.limit = 4;
   EXPECT_EQ(*index_->search(q), std::vector<Id>(newest_first.begin() + 3, newest_first.begin() + 7));
   stack_->posts.set_listener(nullptr);
+}
+
+TEST_F(Indexing, IndexOfTheOldLayoutIsEmptiedOnOpenAndStartIndexesEveryPostAgain) {
+  const Id stored = post("plover");
+  index_.reset();
+  {
+    // As written before document ids went down: ascending ids, no layout mark.
+    Xapian::WritableDatabase old(dir_.sub("search"), Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::Document d;
+    d.add_term("plover");
+    d.add_term("Q" + stored.to_string());
+    old.add_document(d);
+    old.set_metadata("watermark", stored.to_string());
+    old.commit();
+  }
+  open_index();
+  EXPECT_EQ(*index_->size(), 0);
+  EXPECT_TRUE(index_->watermark()->is_none());
+  StatusIndexer indexer(stack_->deps, stack_->accounts, *index_);
+  ASSERT_TRUE(indexer.start().is_ok());
+  EXPECT_EQ(find("plover"), std::vector<Id>{stored});
 }
 
 TEST_F(Indexing, PostChangedOrDeletedBeforeTheIndexerRunsIsIndexedAsItEnds) {
