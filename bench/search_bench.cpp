@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: search_bench [--dir D] [--accounts N] [--posts N] [--queries N] "
-                   "[--rate-posts N] [--own-index-posts N] [--rate-rounds N] [--keep 0|1] [--reindex 0|1]\n");
+                   "[--rate-posts N] [--own-index-posts N] [--rate-rounds N] [--keep 0|1] "
+                   "[--reindex 0|1]\n");
       return 2;
     }
   }

@@ -142,7 +142,8 @@ Status XapianStatusIndex::put(Id id, const std::vector<std::string>& terms) {
       did = *it;
     if (did == 0) {
       if (rep_->next_docid == 0)
-        return Status::internal("search index: out of document ids: run kindred admin search-reindex");
+        return Status::internal(
+            "search index: out of document ids: run kindred admin search-reindex");
       did = rep_->next_docid--;
     }
     rep_->writer->replace_document(did, doc);

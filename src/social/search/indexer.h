@@ -25,7 +25,8 @@ class StatusIndex;
 // whose removal a crash lost is harmless: search skips posts that no longer exist.
 class StatusIndexer : public PostListener {
  public:
-  StatusIndexer(Deps deps, const AccountService& accounts, StatusIndex& index, size_t batch = 10000);
+  StatusIndexer(Deps deps, const AccountService& accounts, StatusIndex& index,
+                size_t batch = 10000);
   ~StatusIndexer() override;
   StatusIndexer(const StatusIndexer&) = delete;
   StatusIndexer& operator=(const StatusIndexer&) = delete;

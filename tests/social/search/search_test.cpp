@@ -191,7 +191,8 @@ TEST_F(Indexing, NewestFirstAcrossCommitsReopensAndEditsWithPagesByOffset) {
   q.all = {"wren"};
   q.offset = 3;
   q.limit = 4;
-  EXPECT_EQ(*index_->search(q), std::vector<Id>(newest_first.begin() + 3, newest_first.begin() + 7));
+  EXPECT_EQ(*index_->search(q),
+            std::vector<Id>(newest_first.begin() + 3, newest_first.begin() + 7));
   stack_->posts.set_listener(nullptr);
 }
 
