@@ -2,7 +2,9 @@
 
 #include <xapian.h>
 
+#include <charconv>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -12,6 +14,14 @@ namespace {
 
 constexpr Xapian::valueno kIdSlot = 0;
 constexpr const char* kWatermarkKey = "watermark";
+// Document ids go down as posts are indexed, so Xapian's ascending docid order is newest first:
+// with all weights equal it stops once it has the page, instead of reading every match of a
+// common word to find the highest docids (ascending is the only order its posting lists are
+// read in). kLayoutKey marks an index laid out so; kNextDocidKey holds the next id to give.
+constexpr const char* kLayoutKey = "layout";
+constexpr const char* kLayout = "newest-lowest";
+constexpr const char* kNextDocidKey = "next_docid";
+constexpr Xapian::docid kTopDocid = std::numeric_limits<Xapian::docid>::max() - 1;
 // Xapian refuses terms over 245 bytes; words that long are not worth finding.
 constexpr size_t kMaxTermBytes = 200;
 
@@ -40,6 +50,7 @@ Status error(const Xapian::Error& e) {
 struct XapianStatusIndex::Rep {
   std::string path;
   std::unique_ptr<Xapian::WritableDatabase> writer;  // used by the one writer thread
+  Xapian::docid next_docid = kTopDocid;               // the writer's: the next new document's
   std::mutex readers_mutex;
   std::vector<std::unique_ptr<Xapian::Database>> readers;  // GUARDED_BY(readers_mutex): idle ones
 
@@ -99,6 +110,18 @@ Result<std::unique_ptr<XapianStatusIndex>> XapianStatusIndex::open(const std::st
   if (ec) return Status::unavailable("search index: cannot create " + dir + ": " + ec.message());
   try {
     rep->writer = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OPEN);
+    if (rep->writer->get_metadata(kLayoutKey) != kLayout) {
+      // New, or written before docids went down: start afresh (without a watermark, the
+      // indexer's start() indexes every post again).
+      rep->writer->close();
+      rep->writer = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+      rep->writer->set_metadata(kLayoutKey, kLayout);
+      rep->writer->commit();
+    }
+    const std::string next = rep->writer->get_metadata(kNextDocidKey);
+    Xapian::docid stored = 0;
+    if (std::from_chars(next.data(), next.data() + next.size(), stored).ec == std::errc())
+      rep->next_docid = stored;
   } catch (const Xapian::Error& e) {
     return Status::unavailable("search index: cannot open " + dir + ": " + e.get_msg());
   }
@@ -113,7 +136,17 @@ Status XapianStatusIndex::put(Id id, const std::vector<std::string>& terms) {
     const std::string unique = id_term(id);
     doc.add_term(unique);
     doc.add_value(kIdSlot, id_value(id));
-    rep_->writer->replace_document(unique, doc);
+    // An edited post keeps its document id (its place in the order); a new one gets the next.
+    Xapian::docid did = 0;
+    if (auto it = rep_->writer->postlist_begin(unique); it != rep_->writer->postlist_end(unique))
+      did = *it;
+    if (did == 0) {
+      if (rep_->next_docid == 0)
+        return Status::internal(
+            "search index: out of document ids: run kindred admin search-reindex");
+      did = rep_->next_docid--;
+    }
+    rep_->writer->replace_document(did, doc);
     return Status::ok();
   } catch (const Xapian::Error& e) {
     return error(e);
@@ -138,6 +171,8 @@ Status XapianStatusIndex::clear() {
     }
     rep_->writer =
         std::make_unique<Xapian::WritableDatabase>(rep_->path, Xapian::DB_CREATE_OR_OVERWRITE);
+    rep_->next_docid = kTopDocid;
+    rep_->writer->set_metadata(kLayoutKey, kLayout);
     rep_->writer->commit();
     return Status::ok();
   } catch (const Xapian::Error& e) {
@@ -148,6 +183,7 @@ Status XapianStatusIndex::clear() {
 Status XapianStatusIndex::commit(Id watermark) {
   try {
     rep_->writer->set_metadata(kWatermarkKey, watermark.to_string());
+    rep_->writer->set_metadata(kNextDocidKey, std::to_string(rep_->next_docid));
     rep_->writer->commit();
     return Status::ok();
   } catch (const Xapian::Error& e) {
@@ -200,7 +236,7 @@ Result<std::vector<Id>> XapianStatusIndex::search(const Query& q) const {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::DESCENDING);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // newest first: see kLayoutKey
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(q.offset),
                                          static_cast<Xapian::doccount>(q.limit));
     for (auto it = mset.begin(); it != mset.end(); ++it)

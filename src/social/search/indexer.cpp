@@ -1,8 +1,12 @@
 #include "social/search/indexer.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <iostream>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "social/search/search.h"
 #include "social/search/status_index.h"
@@ -16,6 +20,9 @@ namespace {
 constexpr int64_t kOutOfOrderMs = 60 * 1000;
 constexpr auto kCommitEvery = std::chrono::seconds(1);
 constexpr size_t kPage = 1000;
+// The indexer thread's nice value: when the cores are busy, requests (nice 0) get about ten
+// times its share of CPU; it catches up when they are idle (it has a second to do so per batch).
+constexpr int kIndexerNice = 10;
 
 }  // namespace
 
@@ -95,13 +102,16 @@ void StatusIndexer::stop() {
 
 void StatusIndexer::post_created(const Post& post) {
   if (post.is_reblog()) return;
+  // The indexer wakes by itself once a second: only a full batch is worth waking it for.
+  bool full = false;
   {
     std::scoped_lock lock(mutex_);
-    queue_.push_back(post.id);
+    queue_.push_back(Change{post.id, post});
     ++queued_;
     newest_ = std::max(newest_, post.id);
+    full = queue_.size() >= batch_;
   }
-  wake_.notify_one();
+  if (full) wake_.notify_one();
 }
 
 void StatusIndexer::post_removed(const Post& post) {
@@ -114,53 +124,71 @@ void StatusIndexer::post_edited(const Post& before, const Post& after) {
 }
 
 void StatusIndexer::on_status_changed(Id id) {
+  bool full = false;
   {
     std::scoped_lock lock(mutex_);
-    queue_.push_back(id);
+    queue_.push_back(Change{id, std::nullopt});
     ++queued_;
+    full = queue_.size() >= batch_;
   }
-  wake_.notify_one();
+  if (full) wake_.notify_one();
 }
 
 void StatusIndexer::flush() {
   std::unique_lock lock(mutex_);
   const uint64_t target = queued_;
+  flush_upto_ = std::max(flush_upto_, target);
   wake_.notify_one();
   flushed_.wait(lock, [&] { return committed_ >= target || !thread_.joinable() || stopping_; });
 }
 
 void StatusIndexer::run() {
+#ifdef __linux__
+  // Linux applies a nice value to the one thread whose id it is given.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kIndexerNice);
+#endif
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait_for(lock, kCommitEvery,
-                   [&] { return stopping_ || queue_.size() >= batch_ || queued_ > committed_; });
+    wake_.wait_for(lock, kCommitEvery, [&] {
+      return stopping_ || queue_.size() >= batch_ || flush_upto_ > committed_;
+    });
     if (queue_.empty() && queued_ == committed_) {
       if (stopping_) return;
       continue;
     }
-    std::vector<Id> ids(queue_.begin(), queue_.end());
+    std::vector<Change> changes(std::make_move_iterator(queue_.begin()),
+                                std::make_move_iterator(queue_.end()));
     queue_.clear();
     const uint64_t upto = queued_;
     const Id mark = newest_;
     lock.unlock();
-    // A post is read as stored now: created, edited or gone (then removed from the index).
+    // In queue order: a new post as it was written; a changed one as stored now (edited, or gone
+    // and then removed from the index).
     Status st = Status::ok();
-    for (size_t i = 0; i < ids.size() && st.is_ok(); i += kPage) {
-      std::vector<Id> chunk(
-          ids.begin() + static_cast<std::ptrdiff_t>(i),
-          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kPage)));
-      auto posts = load(chunk);
-      if (!posts.has_value()) {
-        st = posts.error();
-        break;
+    for (size_t i = 0; i < changes.size() && st.is_ok(); i += kPage) {
+      const size_t end = std::min(changes.size(), i + kPage);
+      std::vector<Id> reread;
+      for (size_t k = i; k < end; ++k)
+        if (!changes[k].post) reread.push_back(changes[k].id);
+      std::unordered_map<Id, Post> stored;
+      if (!reread.empty()) {
+        auto posts = load(reread);
+        if (!posts.has_value()) {
+          st = posts.error();
+          break;
+        }
+        for (auto& p : *posts) stored.emplace(p.id, std::move(p));
       }
-      std::unordered_set<Id> present;
-      for (const auto& p : *posts) {
-        present.insert(p.id);
-        if (st.is_ok()) st = index_post(p);
+      for (size_t k = i; k < end && st.is_ok(); ++k) {
+        const Change& c = changes[k];
+        if (c.post) {
+          st = index_post(*c.post);
+        } else if (auto it = stored.find(c.id); it != stored.end()) {
+          st = index_post(it->second);
+        } else {
+          st = index_.remove(c.id);
+        }
       }
-      for (Id id : chunk)
-        if (!present.contains(id) && st.is_ok()) st = index_.remove(id);
     }
     if (st.is_ok()) st = index_.commit(mark);
     if (!st.is_ok()) std::cerr << "kindred search: indexing failed: " << st.to_string() << '\n';

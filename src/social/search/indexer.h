@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "social/identity/accounts.h"
@@ -15,14 +16,17 @@ namespace kindred::social {
 class StatusIndex;
 
 // Keeps a StatusIndex in step with the posts. New, changed and deleted posts are queued by the
-// writing thread and applied on the indexer's own thread, which commits at least once a second
-// (and every `batch` changes), off the request path. The index's watermark says up to which post
+// writing thread and applied on the indexer's own thread, which wakes and commits once a second
+// or every `batch` changes (or on flush()), off the request path and at a lower CPU priority
+// than the threads serving requests. A new post is queued with its record, so the indexer does
+// not read it back. The index's watermark says up to which post
 // id everything is in; start() re-indexes the posts above it (less a margin for posts written
 // out of id order), so a crash between a post and the next commit loses nothing. A deleted post
 // whose removal a crash lost is harmless: search skips posts that no longer exist.
 class StatusIndexer : public PostListener {
  public:
-  StatusIndexer(Deps deps, const AccountService& accounts, StatusIndex& index, size_t batch = 1000);
+  StatusIndexer(Deps deps, const AccountService& accounts, StatusIndex& index,
+                size_t batch = 10000);
   ~StatusIndexer() override;
   StatusIndexer(const StatusIndexer&) = delete;
   StatusIndexer& operator=(const StatusIndexer&) = delete;
@@ -62,11 +66,17 @@ class StatusIndexer : public PostListener {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
-  // Guarded by mutex_: post ids to (re)index or remove, in order; the newest id queued.
-  std::deque<Id> queue_;
+  // A queued change: a new post with its record, or a post to read again (changed or gone).
+  struct Change {
+    Id id;
+    std::optional<Post> post;
+  };
+  // Guarded by mutex_: changes in order; the newest id queued.
+  std::deque<Change> queue_;
   Id newest_;
-  uint64_t queued_ = 0;     // changes ever queued
-  uint64_t committed_ = 0;  // changes ever committed
+  uint64_t queued_ = 0;      // changes ever queued
+  uint64_t committed_ = 0;   // changes ever committed
+  uint64_t flush_upto_ = 0;  // flush() waits until this many changes are committed
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -1,9 +1,11 @@
 // Search below the API: the folded name terms and index keys, the terms a post is indexed under,
 // the name index kept in step with account changes, and StatusIndexer over a real Xapian index
-// catching up after a crash (changes never committed) and removing deleted posts.
+// catching up after a crash (changes never committed), removing deleted posts and keeping newest
+// first.
 #include "social/search/search.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <memory>
 #include <optional>
@@ -148,6 +150,92 @@ TEST_F(Indexing, DeletedAndChangedPostsLeaveTheIndex) {
   indexer.flush();
   EXPECT_EQ(find("heron"), std::vector<Id>{});
   EXPECT_EQ(find("egret"), (std::vector<Id>{b}));
+  stack_->posts.set_listener(nullptr);
+}
+
+TEST_F(Indexing, NewestFirstAcrossCommitsReopensAndEditsWithPagesByOffset) {
+  StatusIndexer indexer(stack_->deps, stack_->accounts, *index_);
+  ASSERT_TRUE(indexer.start().is_ok());
+  stack_->posts.add_listener(&indexer);
+  std::vector<Id> newest_first;
+  for (int i = 0; i < 12; ++i) {
+    newest_first.insert(newest_first.begin(), post("wren " + std::to_string(i)));
+    if (i % 5 == 4) indexer.flush();  // several commits
+  }
+  indexer.flush();
+  EXPECT_EQ(find("wren"), newest_first);
+  // An edit keeps the post's place.
+  ASSERT_TRUE(stack_->posts
+                  .update(newest_first[7],
+                          [](Post& p, store::Batch&) {
+                            p.text = "wren edited";
+                            return Status::ok();
+                          })
+                  .has_value());
+  indexer.on_status_changed(newest_first[7]);
+  indexer.flush();
+  EXPECT_EQ(find("wren"), newest_first);
+  EXPECT_EQ(find("edited"), std::vector<Id>{newest_first[7]});
+  stack_->posts.set_listener(nullptr);
+  indexer.stop();
+  // Reopened, the index goes on giving newer posts places ahead of the older ones.
+  index_.reset();
+  open_index();
+  StatusIndexer again(stack_->deps, stack_->accounts, *index_);
+  ASSERT_TRUE(again.start().is_ok());
+  stack_->posts.add_listener(&again);
+  newest_first.insert(newest_first.begin(), post("wren later"));
+  again.flush();
+  EXPECT_EQ(find("wren"), newest_first);
+  StatusIndex::Query q;
+  q.all = {"wren"};
+  q.offset = 3;
+  q.limit = 4;
+  EXPECT_EQ(*index_->search(q),
+            std::vector<Id>(newest_first.begin() + 3, newest_first.begin() + 7));
+  stack_->posts.set_listener(nullptr);
+}
+
+TEST_F(Indexing, IndexOfTheOldLayoutIsEmptiedOnOpenAndStartIndexesEveryPostAgain) {
+  const Id stored = post("plover");
+  index_.reset();
+  {
+    // As written before document ids went down: ascending ids, no layout mark.
+    Xapian::WritableDatabase old(dir_.sub("search"), Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::Document d;
+    d.add_term("plover");
+    d.add_term("Q" + stored.to_string());
+    old.add_document(d);
+    old.set_metadata("watermark", stored.to_string());
+    old.commit();
+  }
+  open_index();
+  EXPECT_EQ(*index_->size(), 0);
+  EXPECT_TRUE(index_->watermark()->is_none());
+  StatusIndexer indexer(stack_->deps, stack_->accounts, *index_);
+  ASSERT_TRUE(indexer.start().is_ok());
+  EXPECT_EQ(find("plover"), std::vector<Id>{stored});
+}
+
+TEST_F(Indexing, PostChangedOrDeletedBeforeTheIndexerRunsIsIndexedAsItEnds) {
+  StatusIndexer indexer(stack_->deps, stack_->accounts, *index_);
+  ASSERT_TRUE(indexer.start().is_ok());
+  stack_->posts.add_listener(&indexer);
+  // Queued with its record as written, then queued again to be read as stored: one run.
+  const Id edited = post("kestrel");
+  ASSERT_TRUE(stack_->posts
+                  .update(edited,
+                          [](Post& p, store::Batch&) {
+                            p.text = "falcon";
+                            return Status::ok();
+                          })
+                  .has_value());
+  indexer.on_status_changed(edited);
+  const Id gone = post("kestrel again");
+  ASSERT_TRUE(stack_->posts.remove(Viewer{ann_.id}, gone).has_value());
+  indexer.flush();
+  EXPECT_EQ(find("kestrel"), std::vector<Id>{});
+  EXPECT_EQ(find("falcon"), std::vector<Id>{edited});
   stack_->posts.set_listener(nullptr);
 }
 
