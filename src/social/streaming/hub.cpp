@@ -1,0 +1,276 @@
+#include "social/streaming/hub.h"
+
+#include <algorithm>
+#include <array>
+#include <iostream>
+#include <utility>
+
+#include "social/care/filters.h"
+
+namespace kindred::social {
+
+namespace {
+
+struct NamedStream {
+  StreamName name;
+  std::string_view text;
+};
+constexpr std::array<NamedStream, 10> kStreamNames{{
+    {StreamName::kUser, "user"},
+    {StreamName::kUserNotification, "user:notification"},
+    {StreamName::kPublic, "public"},
+    {StreamName::kPublicMedia, "public:media"},
+    {StreamName::kPublicLocal, "public:local"},
+    {StreamName::kPublicLocalMedia, "public:local:media"},
+    {StreamName::kPublicRemote, "public:remote"},
+    {StreamName::kPublicRemoteMedia, "public:remote:media"},
+    {StreamName::kHashtag, "hashtag"},
+    {StreamName::kHashtagLocal, "hashtag:local"},
+}};
+
+// Work waiting for the hub's thread beyond this is dropped (and said so once per burst): live
+// updates are a courtesy, the timelines stay the truth.
+constexpr size_t kMaxQueuedWork = 100'000;
+
+}  // namespace
+
+std::optional<StreamName> parse_stream_name(std::string_view name) {
+  for (const auto& n : kStreamNames)
+    if (n.text == name) return n.name;
+  return std::nullopt;
+}
+
+std::string_view stream_name(StreamName name) {
+  for (const auto& n : kStreamNames)
+    if (n.name == name) return n.text;
+  return "";
+}
+
+bool stream_is_personal(StreamName name) {
+  return name == StreamName::kUser || name == StreamName::kUserNotification;
+}
+
+bool stream_needs_tag(StreamName name) {
+  return name == StreamName::kHashtag || name == StreamName::kHashtagLocal;
+}
+
+StreamHub::StreamHub(const PostService& posts, const NotificationService& notifications)
+    : posts_(posts), notifications_(notifications) {
+  worker_ = std::thread([this] { worker_loop(); });
+}
+
+StreamHub::~StreamHub() {
+  {
+    std::scoped_lock lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, Viewer viewer,
+                          StreamKey key) {
+  std::scoped_lock lock(mutex_);
+  for (const auto& s : subscriptions_)
+    if (s.id == subscriber.get() && s.key == key) return;
+  if (stream_is_personal(key.name)) ++readers_[viewer.account_id];
+  subscriptions_.push_back({subscriber, subscriber.get(), viewer, std::move(key)});
+}
+
+void StreamHub::unsubscribe(const StreamSubscriber* subscriber, const StreamKey& key) {
+  std::scoped_lock lock(mutex_);
+  auto it = std::find_if(subscriptions_.begin(), subscriptions_.end(), [&](const Subscription& s) {
+    return s.id == subscriber && s.key == key;
+  });
+  if (it == subscriptions_.end()) return;
+  if (stream_is_personal(it->key.name) && --readers_[it->viewer.account_id] == 0)
+    readers_.erase(it->viewer.account_id);
+  subscriptions_.erase(it);
+}
+
+void StreamHub::remove(const StreamSubscriber* subscriber) {
+  std::scoped_lock lock(mutex_);
+  std::erase_if(subscriptions_, [&](const Subscription& s) {
+    if (s.id != subscriber) return false;
+    if (stream_is_personal(s.key.name) && --readers_[s.viewer.account_id] == 0)
+      readers_.erase(s.viewer.account_id);
+    return true;
+  });
+}
+
+size_t StreamHub::subscriptions(const StreamSubscriber* subscriber) const {
+  std::scoped_lock lock(mutex_);
+  return static_cast<size_t>(std::count_if(subscriptions_.begin(), subscriptions_.end(),
+                                           [&](const Subscription& s) { return s.id == subscriber; }));
+}
+
+void StreamHub::post_created(const Post& post) {
+  {
+    std::scoped_lock lock(mutex_);
+    if (subscriptions_.empty()) return;
+  }
+  enqueue(Created{post});
+}
+
+void StreamHub::post_removed(const Post& post) {
+  {
+    std::scoped_lock lock(mutex_);
+    if (subscriptions_.empty()) return;
+  }
+  enqueue(Removed{post});
+}
+
+void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) {
+  std::vector<Work> found;
+  {
+    std::scoped_lock lock(mutex_);
+    if (readers_.empty()) return;
+    for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+      const store::Assoc& a = batch.assoc_adds[i].assoc;
+      if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications)
+        continue;
+      if (i < outcome.assoc_added.size() && !outcome.assoc_added[i]) continue;  // was there
+      if (!readers_.contains(a.from)) continue;
+      if (a.type == store::AssocType::kHomeFeed) {
+        found.emplace_back(HomeFeed{a.from, a.to});
+      } else {
+        found.emplace_back(Noticed{a.from, a.to});
+      }
+    }
+  }
+  for (auto& w : found) enqueue(std::move(w));
+}
+
+void StreamHub::enqueue(Work work) {
+  {
+    std::scoped_lock lock(mutex_);
+    if (stopping_) return;
+    if (queue_.size() >= kMaxQueuedWork) {
+      if (queue_.size() == kMaxQueuedWork)
+        std::cerr << "kindred streaming: the hub is behind; live updates are dropped\n";
+      return;
+    }
+    queue_.push_back(std::move(work));
+  }
+  cv_.notify_one();
+}
+
+void StreamHub::wait_idle() {
+  std::unique_lock lock(mutex_);
+  idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+void StreamHub::worker_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (stopping_) return;
+    Work work = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    std::vector<Subscription> subs = subscriptions_;
+    lock.unlock();
+    std::visit([&](const auto& w) { handle(w, subs); }, work);
+    subs.clear();  // subscribers released outside the lock
+    lock.lock();
+    busy_ = false;
+    if (queue_.empty()) idle_cv_.notify_all();
+  }
+}
+
+std::optional<PostView> StreamHub::shown(const Viewer& viewer, Id post, bool home) const {
+  auto view = posts_.get(viewer, post);  // visibility, blocks both ways
+  if (!view.has_value()) return std::nullopt;
+  std::vector<PostView> views;
+  views.push_back(std::move(*view));
+  if (!posts_.drop_muted(viewer, views).is_ok()) return std::nullopt;
+  drop_hidden(views, home ? FilterContext::kHome : FilterContext::kPublic, viewer.account_id);
+  if (views.empty()) return std::nullopt;
+  return std::move(views.front());
+}
+
+bool StreamHub::public_stream_wants(const StreamKey& key, const Post& post) {
+  if (post.visibility != Visibility::kPublic || post.is_reblog()) return false;
+  switch (key.name) {
+    case StreamName::kPublic:
+    case StreamName::kPublicLocal:
+      return true;
+    case StreamName::kPublicMedia:
+    case StreamName::kPublicLocalMedia:
+      return !post.media_ids.empty();
+    case StreamName::kHashtag:
+    case StreamName::kHashtagLocal:
+      return std::find(post.tags.begin(), post.tags.end(), key.tag) != post.tags.end();
+    default:  // remote streams (nothing here is remote) and personal ones
+      return false;
+  }
+}
+
+void StreamHub::send(const Subscription& sub, const StreamItem& item) {
+  if (auto s = sub.subscriber.lock()) s->deliver(sub.key, item);
+}
+
+void StreamHub::handle(const Created& w, const std::vector<Subscription>& subs) {
+  for (const auto& sub : subs) {
+    bool home = false;
+    if (sub.key.name == StreamName::kUser) {
+      // Other people's posts reach home feeds through their fan-out (HomeFeed); one's own post
+      // is on one's home timeline at once.
+      if (w.post.account_id != sub.viewer.account_id) continue;
+      home = true;
+    } else if (!public_stream_wants(sub.key, w.post)) {
+      continue;
+    }
+    auto view = shown(sub.viewer, w.post.id, home);
+    if (!view) continue;
+    StreamItem item;
+    item.post = &*view;
+    send(sub, item);
+  }
+}
+
+void StreamHub::handle(const Removed& w, const std::vector<Subscription>& subs) {
+  for (const auto& sub : subs) {
+    if (sub.key.name == StreamName::kUserNotification) continue;
+    if (sub.key.name != StreamName::kUser && !public_stream_wants(sub.key, w.post)) continue;
+    // Everyone who may have seen it is told (as Mastodon tells every follower's stream).
+    if (!posts_.can_see(sub.viewer, w.post)) continue;
+    StreamItem item;
+    item.event = StreamItem::Event::kDelete;
+    item.deleted = w.post.id;
+    send(sub, item);
+  }
+}
+
+void StreamHub::handle(const HomeFeed& w, const std::vector<Subscription>& subs) {
+  std::optional<std::optional<PostView>> view;  // read once, for the first subscription
+  for (const auto& sub : subs) {
+    if (sub.key.name != StreamName::kUser || sub.viewer.account_id != w.reader) continue;
+    if (!view) view = shown(sub.viewer, w.post, /*home=*/true);
+    // One's own posts were delivered as they were created (whether or not a fan-out also
+    // writes them into one's own feed).
+    if (!*view || (*view)->post.account_id == w.reader) return;
+    StreamItem item;
+    item.post = &**view;
+    send(sub, item);
+  }
+}
+
+void StreamHub::handle(const Noticed& w, const std::vector<Subscription>& subs) {
+  std::optional<std::optional<NotificationView>> view;
+  for (const auto& sub : subs) {
+    if (!stream_is_personal(sub.key.name) || sub.viewer.account_id != w.recipient) continue;
+    if (!view) {
+      auto got = notifications_.get(sub.viewer, w.notification);  // blocks, mutes, deletions
+      view.emplace(got.has_value() ? std::optional<NotificationView>(std::move(*got)) : std::nullopt);
+    }
+    if (!*view) return;
+    StreamItem item;
+    item.event = StreamItem::Event::kNotification;
+    item.notification = &**view;
+    send(sub, item);
+  }
+}
+
+}  // namespace kindred::social

@@ -1,0 +1,133 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "social/graph/notifications.h"
+#include "social/posts/posts.h"
+#include "store/observed_store.h"
+
+namespace kindred::social {
+
+// Mastodon's streams (its streaming server's channel names).
+enum class StreamName : uint8_t {
+  kUser,                 // "user": the reader's home feed and notifications
+  kUserNotification,     // "user:notification"
+  kPublic,               // "public"
+  kPublicMedia,          // "public:media"
+  kPublicLocal,          // "public:local"
+  kPublicLocalMedia,     // "public:local:media"
+  kPublicRemote,         // "public:remote": nothing here is remote, so it stays silent
+  kPublicRemoteMedia,    // "public:remote:media"
+  kHashtag,              // "hashtag" with a tag
+  kHashtagLocal,         // "hashtag:local" with a tag
+};
+std::optional<StreamName> parse_stream_name(std::string_view name);
+std::string_view stream_name(StreamName name);
+// Whether the stream needs a signed-in reader (user streams) / a tag (hashtag streams).
+bool stream_is_personal(StreamName name);
+bool stream_needs_tag(StreamName name);
+
+// One stream a connection follows: a name, and for hashtag streams the tag (lower-cased, no '#').
+struct StreamKey {
+  StreamName name = StreamName::kPublic;
+  std::string tag;
+  bool operator==(const StreamKey&) const = default;
+};
+
+// What a subscriber is given; already checked against what its REST timeline would show it.
+struct StreamItem {
+  enum class Event { kUpdate, kDelete, kNotification };
+  Event event = Event::kUpdate;
+  const PostView* post = nullptr;                  // kUpdate: the post as the reader sees it
+  Id deleted;                                      // kDelete: the post's id
+  const NotificationView* notification = nullptr;  // kNotification
+};
+
+// A connection's end of the hub (implemented by the API, which renders and sends). deliver()
+// runs on the hub's thread, one call at a time; it must not block (it queues what it sends).
+class StreamSubscriber {
+ public:
+  virtual ~StreamSubscriber() = default;
+  virtual void deliver(const StreamKey& key, const StreamItem& item) = 0;
+};
+
+// Live updates: connections subscribe to streams, and the hub tells each what its timeline
+// would show it as posts are written, deleted and notifications added. It learns of posts as a
+// PostListener and of home-feed and notification edges as they are written (a BatchObserver on
+// the store the services write through), queues what it learns without reading anything on the
+// writer's thread, and does the per-reader checks (visibility, blocks both ways, mutes, filters
+// with action hide) on its own thread. Thread-safe.
+class StreamHub : public PostListener, public store::BatchObserver {
+ public:
+  StreamHub(const PostService& posts, const NotificationService& notifications);
+  ~StreamHub() override;  // drops what is queued, joins the thread
+  StreamHub(const StreamHub&) = delete;
+  StreamHub& operator=(const StreamHub&) = delete;
+
+  // Adds `key` to what `subscriber` (reading as `viewer`) follows; idempotent. The hub holds it
+  // weakly: a subscriber gone is forgotten. REQUIRES: a personal stream has a signed-in viewer.
+  void subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, Viewer viewer, StreamKey key);
+  void unsubscribe(const StreamSubscriber* subscriber, const StreamKey& key);
+  // Every stream of `subscriber` (its connection closed).
+  void remove(const StreamSubscriber* subscriber);
+  // Streams `subscriber` follows (tests).
+  size_t subscriptions(const StreamSubscriber* subscriber) const;
+
+  void post_created(const Post& post) override;
+  void post_removed(const Post& post) override;
+  void batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) override;
+
+  // Blocks until everything queued so far was delivered (tests).
+  void wait_idle();
+
+ private:
+  struct Subscription {
+    std::weak_ptr<StreamSubscriber> subscriber;
+    const StreamSubscriber* id;
+    Viewer viewer;
+    StreamKey key;
+  };
+  struct Created { Post post; };
+  struct Removed { Post post; };
+  struct HomeFeed { Id reader; Id post; };
+  struct Noticed { Id recipient; Id notification; };
+  using Work = std::variant<Created, Removed, HomeFeed, Noticed>;
+
+  void enqueue(Work work);
+  void worker_loop();
+  void handle(const Created& w, const std::vector<Subscription>& subs);
+  void handle(const Removed& w, const std::vector<Subscription>& subs);
+  void handle(const HomeFeed& w, const std::vector<Subscription>& subs);
+  void handle(const Noticed& w, const std::vector<Subscription>& subs);
+  // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
+  // or blocked author, a filter hiding it).
+  std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
+  static bool public_stream_wants(const StreamKey& key, const Post& post);
+  static void send(const Subscription& sub, const StreamItem& item);
+
+  const PostService& posts_;
+  const NotificationService& notifications_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::condition_variable idle_cv_;
+  std::vector<Subscription> subscriptions_;      // GUARDED_BY(mutex_)
+  std::unordered_map<Id, size_t> readers_;       // GUARDED_BY(mutex_): personal streams per account
+  std::deque<Work> queue_;                       // GUARDED_BY(mutex_)
+  bool busy_ = false;                            // GUARDED_BY(mutex_)
+  bool stopping_ = false;                        // GUARDED_BY(mutex_)
+  std::thread worker_;
+};
+
+}  // namespace kindred::social
