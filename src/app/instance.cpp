@@ -240,7 +240,7 @@ Status Instance::start(std::ostream* access_log) {
   m.notifications->set_notification_gate(m.notification_policies.get());
   // Live updates: told of new and deleted posts, and of home-feed and notification edges as
   // they are written.
-  m.hub = std::make_unique<social::StreamHub>(*m.posts, *m.notifications);
+  m.hub = std::make_unique<social::StreamHub>(*m.observed, *m.posts, *m.notifications);
   m.posts->add_listener(m.hub.get());
   m.observed->set_observer(m.hub.get());
   m.push = std::make_unique<social::PushService>(deps);

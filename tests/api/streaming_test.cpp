@@ -144,6 +144,21 @@ TEST_F(StreamingApi, HashtagAndMediaStreamsAndDeletions) {
   EXPECT_EQ(str(m.at("payload")), b1);  // the id as a string
 }
 
+TEST_F(StreamingApi, AnEditSendsStatusUpdate) {
+  auto ws = open(ann_, "?stream=public");
+  const std::string b1 = say(bob_, "first words");
+  EXPECT_EQ(next_update(*ws), b1);
+  auto edited = request("PUT", "/api/v1/statuses/" + b1, R"({"status":"second thoughts"})",
+                        {{"Content-Type", "application/json"}}, bob_.token);
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  settle();
+  json::object m = next(*ws);
+  EXPECT_EQ(m.at("event"), "status.update");
+  EXPECT_EQ(str(payload(m).at("id")), b1);
+  EXPECT_EQ(payload(m).at("content"), "<p>second thoughts</p>");
+  EXPECT_NE(payload(m).at("edited_at"), nullptr);
+}
+
 TEST_F(StreamingApi, ALikeSendsANotification) {
   auto ws = open(ann_, "?stream=user:notification");
   const std::string a1 = say(ann_, "like me");

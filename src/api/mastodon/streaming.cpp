@@ -86,8 +86,9 @@ class Connection : public social::StreamSubscriber {
     std::string event;
     std::string payload;
     switch (item.event) {
-      case social::StreamItem::Event::kUpdate: {
-        event = "update";
+      case social::StreamItem::Event::kUpdate:
+      case social::StreamItem::Event::kStatusUpdate: {
+        event = item.event == social::StreamItem::Event::kUpdate ? "update" : "status.update";
         entities::JsonWriter w(payload);
         entities::write_status(w, *item.post, s_.config);
         break;

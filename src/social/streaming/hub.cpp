@@ -54,8 +54,9 @@ bool stream_needs_tag(StreamName name) {
   return name == StreamName::kHashtag || name == StreamName::kHashtagLocal;
 }
 
-StreamHub::StreamHub(const PostService& posts, const NotificationService& notifications)
-    : posts_(posts), notifications_(notifications) {
+StreamHub::StreamHub(const store::Store& store, const PostService& posts,
+                     const NotificationService& notifications)
+    : store_(store), posts_(posts), notifications_(notifications) {
   worker_ = std::thread([this] { worker_loop(); });
 }
 
@@ -119,6 +120,15 @@ void StreamHub::post_removed(const Post& post) {
     if (subscriptions_.empty()) return;
   }
   enqueue(Removed{post});
+}
+
+void StreamHub::post_edited(const Post& before, const Post& after) {
+  (void)before;
+  {
+    std::scoped_lock lock(mutex_);
+    if (subscriptions_.empty()) return;
+  }
+  enqueue(Edited{after});
 }
 
 void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) {
@@ -239,6 +249,28 @@ void StreamHub::handle(const Removed& w, const std::vector<Subscription>& subs) 
     StreamItem item;
     item.event = StreamItem::Event::kDelete;
     item.deleted = w.post.id;
+    send(sub, item);
+  }
+}
+
+void StreamHub::handle(const Edited& w, const std::vector<Subscription>& subs) {
+  for (const auto& sub : subs) {
+    bool home = false;
+    if (sub.key.name == StreamName::kUser) {
+      // Those whose home timeline holds it: its author, and the feeds it was written into.
+      if (w.post.account_id != sub.viewer.account_id) {
+        auto in_feed = store_.assoc_exists(sub.viewer.account_id, store::AssocType::kHomeFeed, w.post.id);
+        if (!in_feed.has_value() || !*in_feed) continue;
+      }
+      home = true;
+    } else if (!public_stream_wants(sub.key, w.post)) {
+      continue;
+    }
+    auto view = shown(sub.viewer, w.post.id, home);
+    if (!view) continue;
+    StreamItem item;
+    item.event = StreamItem::Event::kStatusUpdate;
+    item.post = &*view;
     send(sub, item);
   }
 }

@@ -47,9 +47,10 @@ struct StreamKey {
 
 // What a subscriber is given; already checked against what its REST timeline would show it.
 struct StreamItem {
-  enum class Event { kUpdate, kDelete, kNotification };
+  enum class Event { kUpdate, kDelete, kNotification, kStatusUpdate };
   Event event = Event::kUpdate;
-  const PostView* post = nullptr;                  // kUpdate: the post as the reader sees it
+  // kUpdate, kStatusUpdate (an edit): the post as the reader sees it
+  const PostView* post = nullptr;
   Id deleted;                                      // kDelete: the post's id
   const NotificationView* notification = nullptr;  // kNotification
 };
@@ -70,7 +71,9 @@ class StreamSubscriber {
 // with action hide) on its own thread. Thread-safe.
 class StreamHub : public PostListener, public store::BatchObserver {
  public:
-  StreamHub(const PostService& posts, const NotificationService& notifications);
+  // `store` answers whether a post is in a reader's home feed (who is told of an edit).
+  StreamHub(const store::Store& store, const PostService& posts,
+            const NotificationService& notifications);
   ~StreamHub() override;  // drops what is queued, joins the thread
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
@@ -86,6 +89,8 @@ class StreamHub : public PostListener, public store::BatchObserver {
 
   void post_created(const Post& post) override;
   void post_removed(const Post& post) override;
+  // An edit reaches those whose timeline shows the post (Mastodon's status.update).
+  void post_edited(const Post& before, const Post& after) override;
   void batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) override;
 
   // Blocks until everything queued so far was delivered (tests).
@@ -100,14 +105,16 @@ class StreamHub : public PostListener, public store::BatchObserver {
   };
   struct Created { Post post; };
   struct Removed { Post post; };
+  struct Edited { Post post; };
   struct HomeFeed { Id reader; Id post; };
   struct Noticed { Id recipient; Id notification; };
-  using Work = std::variant<Created, Removed, HomeFeed, Noticed>;
+  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed>;
 
   void enqueue(Work work);
   void worker_loop();
   void handle(const Created& w, const std::vector<Subscription>& subs);
   void handle(const Removed& w, const std::vector<Subscription>& subs);
+  void handle(const Edited& w, const std::vector<Subscription>& subs);
   void handle(const HomeFeed& w, const std::vector<Subscription>& subs);
   void handle(const Noticed& w, const std::vector<Subscription>& subs);
   // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
@@ -116,6 +123,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   static bool public_stream_wants(const StreamKey& key, const Post& post);
   static void send(const Subscription& sub, const StreamItem& item);
 
+  const store::Store& store_;
   const PostService& posts_;
   const NotificationService& notifications_;
 

@@ -30,6 +30,9 @@ class Recorder : public StreamSubscriber {
       case StreamItem::Event::kDelete:
         what += "delete:" + item.deleted.to_string();
         break;
+      case StreamItem::Event::kStatusUpdate:
+        what += "status.update:" + item.post->post.id.to_string() + ":" + item.post->post.text;
+        break;
       case StreamItem::Event::kNotification:
         what += "notification:" + std::string(notification_type_name(item.notification->notification.type));
         break;
@@ -50,7 +53,7 @@ class Hub : public ::testing::Test {
     relationships_.emplace(stack_->deps, stack_->accounts);
     feeds_.emplace(stack_->deps, stack_->posts, *relationships_, FeedConfig{});
     notifications_.emplace(stack_->deps, stack_->accounts, stack_->posts, *relationships_);
-    hub_.emplace(stack_->posts, *notifications_);
+    hub_.emplace(*observed_, stack_->posts, *notifications_);
     stack_->posts.set_listener(&*feeds_);
     stack_->posts.add_listener(&*hub_);
     observed_->set_observer(&*hub_);
@@ -137,6 +140,25 @@ TEST_F(Hub, PublicStreamsSkipPrivatePostsAndUnsubscribedOnes) {
   EXPECT_EQ(hub_->subscriptions(ann.get()), 0u);
   say(bob_, "nobody listens");
   EXPECT_EQ(ann->got.size(), 4u);
+}
+
+TEST_F(Hub, AnEditReachesThoseWhoseTimelineHasThePost) {
+  ASSERT_TRUE(relationships_->follow(Viewer{ann_.id}, bob_.id).has_value());
+  Account cat = *stack_->accounts.create_account("cat", "Cat", false, false);
+  auto ann = std::make_shared<Recorder>();
+  auto cat_home = std::make_shared<Recorder>();
+  auto cat_public = std::make_shared<Recorder>();
+  hub_->subscribe(ann, Viewer{ann_.id}, {StreamName::kUser, ""});
+  hub_->subscribe(cat_home, Viewer{cat.id}, {StreamName::kUser, ""});
+  hub_->subscribe(cat_public, Viewer{cat.id}, {StreamName::kPublic, ""});
+  const std::string b1 = say(bob_, "before");
+  PostEdit edit;
+  edit.text = "after";
+  ASSERT_TRUE(stack_->posts.edit(Viewer{bob_.id}, Id::parse(b1).value(), edit).has_value());
+  settle();
+  EXPECT_EQ(ann->got.back(), "user status.update:" + b1 + ":after");
+  EXPECT_EQ(cat_public->got.back(), "public status.update:" + b1 + ":after");
+  EXPECT_TRUE(cat_home->got.empty());  // cat does not follow bob
 }
 
 TEST_F(Hub, NotificationsReachTheirRecipientOnly) {
