@@ -238,11 +238,6 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->set_notification_gate(m.notification_policies.get());
   m.relationships->set_notification_gate(m.notification_policies.get());
   m.notifications->set_notification_gate(m.notification_policies.get());
-  // Live updates: told of new and deleted posts, and of home-feed and notification edges as
-  // they are written.
-  m.hub = std::make_unique<social::StreamHub>(*m.observed, *m.posts, *m.notifications);
-  m.posts->add_listener(m.hub.get());
-  m.observed->set_observer(m.hub.get());
   m.push = std::make_unique<social::PushService>(deps);
   m.comments = std::make_unique<social::CommentService>(deps, *m.posts, *m.accounts);
   m.preferences = std::make_unique<social::PreferencesService>(deps);
@@ -255,6 +250,12 @@ Status Instance::start(std::ostream* access_log) {
   m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
   m.conversations = std::make_unique<social::ConversationService>(deps, *m.accounts, *m.posts);
   m.feeds->set_conversations(m.conversations.get());
+  // Live updates: told of new, edited and deleted posts, and of home-feed, notification and
+  // conversation edges as they are written.
+  m.hub = std::make_unique<social::StreamHub>(*m.observed, *m.posts, *m.notifications,
+                                              *m.conversations);
+  m.posts->add_listener(m.hub.get());
+  m.observed->set_observer(m.hub.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Status search: posts written since the index's last commit are indexed again first.

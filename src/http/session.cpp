@@ -370,6 +370,9 @@ void Session::hand_over(std::shared_ptr<StreamSession> stream, StreamAnswer answ
     res_ = std::move(*answer.refusal);
     return write_response();
   }
+  // Pages on other sites may read event streams as they may call the API (router.set_cors).
+  if (req_.header("origin") && ctx_.router.cors_for(req_.path) != nullptr)
+    answer.headers.emplace_back("Access-Control-Allow-Origin", "*");
   res_ = Response{};
   res_.status = websocket_upgrade_ ? 101 : 200;
   body_bytes_ = 0;

@@ -159,6 +159,21 @@ TEST_F(StreamingApi, AnEditSendsStatusUpdate) {
   EXPECT_NE(payload(m).at("edited_at"), nullptr);
 }
 
+TEST_F(StreamingApi, DirectStreamGetsConversations) {
+  auto ws = open(ann_, "?stream=direct");
+  say(bob_, "public, not a conversation");
+  say(bob_, "@cat not for ann", {{"visibility", "direct"}});
+  const std::string b1 = say(bob_, "@ann just us", {{"visibility", "direct"}});
+  json::object m = next(*ws);
+  EXPECT_EQ(m.at("stream"), (json::array{"direct"}));
+  EXPECT_EQ(m.at("event"), "conversation");
+  json::object conversation = payload(m);
+  EXPECT_EQ(str(conversation.at("last_status").at("id")), b1);
+  EXPECT_EQ(conversation.at("unread"), true);
+  EXPECT_EQ(str(conversation.at("accounts").at(0).at("id")), bob_.id);
+  EXPECT_FALSE(ws->next(milliseconds(200)).has_value());
+}
+
 TEST_F(StreamingApi, ALikeSendsANotification) {
   auto ws = open(ann_, "?stream=user:notification");
   const std::string a1 = say(ann_, "like me");
@@ -240,12 +255,14 @@ TEST_F(StreamingApi, ServerSentEvents) {
   boost::asio::ip::tcp::socket socket(ioc);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), instance().port()});
   const std::string request = "GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: x\r\n"
+                              "Origin: https://elsewhere.example\r\n"
                               "Authorization: Bearer " + ann_.token + "\r\n\r\n";
   boost::asio::write(socket, boost::asio::buffer(request));
   std::string got;
   boost::asio::read_until(socket, boost::asio::dynamic_buffer(got), "\r\n\r\n");
   EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
   EXPECT_NE(got.find("Content-Type: text/event-stream\r\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("Access-Control-Allow-Origin: *\r\n"), std::string::npos) << got;
   settle();
   const std::string b1 = say(bob_, "over SSE");
   got.clear();

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "api/mastodon/entities/conversations.h"
 #include "api/mastodon/handler.h"
 #include "social/streaming/hub.h"
 
@@ -97,6 +98,12 @@ class Connection : public social::StreamSubscriber {
         event = "delete";
         payload = item.deleted.to_string();
         break;
+      case social::StreamItem::Event::kConversation: {
+        event = "conversation";
+        entities::JsonWriter w(payload);
+        entities::write_conversation(w, *item.conversation, s_.config);
+        break;
+      }
       case social::StreamItem::Event::kNotification: {
         event = "notification";
         entities::JsonWriter w(payload);
@@ -173,6 +180,7 @@ constexpr SsePath kSsePaths[] = {
     {"public/remote/media", social::StreamName::kPublicRemoteMedia},
     {"hashtag", social::StreamName::kHashtag},
     {"hashtag/local", social::StreamName::kHashtagLocal},
+    {"direct", social::StreamName::kDirect},
 };
 
 http::StreamAnswer refuse(int status, std::string_view message) {

@@ -15,7 +15,7 @@ struct NamedStream {
   StreamName name;
   std::string_view text;
 };
-constexpr std::array<NamedStream, 10> kStreamNames{{
+constexpr std::array<NamedStream, 11> kStreamNames{{
     {StreamName::kUser, "user"},
     {StreamName::kUserNotification, "user:notification"},
     {StreamName::kPublic, "public"},
@@ -26,6 +26,7 @@ constexpr std::array<NamedStream, 10> kStreamNames{{
     {StreamName::kPublicRemoteMedia, "public:remote:media"},
     {StreamName::kHashtag, "hashtag"},
     {StreamName::kHashtagLocal, "hashtag:local"},
+    {StreamName::kDirect, "direct"},
 }};
 
 // Work waiting for the hub's thread beyond this is dropped (and said so once per burst): live
@@ -47,7 +48,8 @@ std::string_view stream_name(StreamName name) {
 }
 
 bool stream_is_personal(StreamName name) {
-  return name == StreamName::kUser || name == StreamName::kUserNotification;
+  return name == StreamName::kUser || name == StreamName::kUserNotification ||
+         name == StreamName::kDirect;
 }
 
 bool stream_needs_tag(StreamName name) {
@@ -55,8 +57,9 @@ bool stream_needs_tag(StreamName name) {
 }
 
 StreamHub::StreamHub(const store::Store& store, const PostService& posts,
-                     const NotificationService& notifications)
-    : store_(store), posts_(posts), notifications_(notifications) {
+                     const NotificationService& notifications,
+                     const ConversationService& conversations)
+    : store_(store), posts_(posts), notifications_(notifications), conversations_(conversations) {
   worker_ = std::thread([this] { worker_loop(); });
 }
 
@@ -138,14 +141,18 @@ void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutco
     if (readers_.empty()) return;
     for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
       const store::Assoc& a = batch.assoc_adds[i].assoc;
-      if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications)
+      if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications &&
+          a.type != store::AssocType::kConversations)
         continue;
       if (i < outcome.assoc_added.size() && !outcome.assoc_added[i]) continue;  // was there
       if (!readers_.contains(a.from)) continue;
       if (a.type == store::AssocType::kHomeFeed) {
         found.emplace_back(HomeFeed{a.from, a.to});
-      } else {
+      } else if (a.type == store::AssocType::kNotifications) {
         found.emplace_back(Noticed{a.from, a.to});
+      } else if (auto conversation = Id::parse(a.data)) {
+        // A conversation's newest post moved: its edge names the conversation in its data.
+        found.emplace_back(Conversed{a.from, *conversation});
       }
     }
   }
@@ -222,19 +229,28 @@ void StreamHub::send(const Subscription& sub, const StreamItem& item) {
 }
 
 void StreamHub::handle(const Created& w, const std::vector<Subscription>& subs) {
+  // Other people's posts reach home feeds through their fan-out (HomeFeed); one's own post is on
+  // one's home timeline at once.
+  deliver_post(w.post, StreamItem::Event::kUpdate, subs, [&](Id reader) {
+    return w.post.account_id == reader;
+  });
+}
+
+void StreamHub::deliver_post(const Post& post, StreamItem::Event event,
+                             const std::vector<Subscription>& subs,
+                             const std::function<bool(Id)>& in_home) {
   for (const auto& sub : subs) {
     bool home = false;
     if (sub.key.name == StreamName::kUser) {
-      // Other people's posts reach home feeds through their fan-out (HomeFeed); one's own post
-      // is on one's home timeline at once.
-      if (w.post.account_id != sub.viewer.account_id) continue;
+      if (!in_home(sub.viewer.account_id)) continue;
       home = true;
-    } else if (!public_stream_wants(sub.key, w.post)) {
+    } else if (!public_stream_wants(sub.key, post)) {
       continue;
     }
-    auto view = shown(sub.viewer, w.post.id, home);
+    auto view = shown(sub.viewer, post.id, home);
     if (!view) continue;
     StreamItem item;
+    item.event = event;
     item.post = &*view;
     send(sub, item);
   }
@@ -254,25 +270,12 @@ void StreamHub::handle(const Removed& w, const std::vector<Subscription>& subs) 
 }
 
 void StreamHub::handle(const Edited& w, const std::vector<Subscription>& subs) {
-  for (const auto& sub : subs) {
-    bool home = false;
-    if (sub.key.name == StreamName::kUser) {
-      // Those whose home timeline holds it: its author, and the feeds it was written into.
-      if (w.post.account_id != sub.viewer.account_id) {
-        auto in_feed = store_.assoc_exists(sub.viewer.account_id, store::AssocType::kHomeFeed, w.post.id);
-        if (!in_feed.has_value() || !*in_feed) continue;
-      }
-      home = true;
-    } else if (!public_stream_wants(sub.key, w.post)) {
-      continue;
-    }
-    auto view = shown(sub.viewer, w.post.id, home);
-    if (!view) continue;
-    StreamItem item;
-    item.event = StreamItem::Event::kStatusUpdate;
-    item.post = &*view;
-    send(sub, item);
-  }
+  // Those whose home timeline holds it: its author, and the feeds it was written into.
+  deliver_post(w.post, StreamItem::Event::kStatusUpdate, subs, [&](Id reader) {
+    if (w.post.account_id == reader) return true;
+    auto in_feed = store_.assoc_exists(reader, store::AssocType::kHomeFeed, w.post.id);
+    return in_feed.has_value() && *in_feed;
+  });
 }
 
 void StreamHub::handle(const HomeFeed& w, const std::vector<Subscription>& subs) {
@@ -292,7 +295,9 @@ void StreamHub::handle(const HomeFeed& w, const std::vector<Subscription>& subs)
 void StreamHub::handle(const Noticed& w, const std::vector<Subscription>& subs) {
   std::optional<std::optional<NotificationView>> view;
   for (const auto& sub : subs) {
-    if (!stream_is_personal(sub.key.name) || sub.viewer.account_id != w.recipient) continue;
+    if (sub.key.name == StreamName::kDirect || !stream_is_personal(sub.key.name) ||
+        sub.viewer.account_id != w.recipient)
+      continue;
     if (!view) {
       auto got = notifications_.get(sub.viewer, w.notification);  // blocks, mutes, deletions
       view.emplace(got.has_value() ? std::optional<NotificationView>(std::move(*got)) : std::nullopt);
@@ -301,6 +306,22 @@ void StreamHub::handle(const Noticed& w, const std::vector<Subscription>& subs) 
     StreamItem item;
     item.event = StreamItem::Event::kNotification;
     item.notification = &**view;
+    send(sub, item);
+  }
+}
+
+void StreamHub::handle(const Conversed& w, const std::vector<Subscription>& subs) {
+  std::optional<std::optional<ConversationView>> view;
+  for (const auto& sub : subs) {
+    if (sub.key.name != StreamName::kDirect || sub.viewer.account_id != w.account) continue;
+    if (!view) {
+      auto got = conversations_.get(sub.viewer, w.conversation);  // its visible posts only
+      view.emplace(got.has_value() ? std::optional<ConversationView>(std::move(*got)) : std::nullopt);
+    }
+    if (!*view) return;
+    StreamItem item;
+    item.event = StreamItem::Event::kConversation;
+    item.conversation = &**view;
     send(sub, item);
   }
 }

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "social/graph/conversations.h"
 #include "social/graph/notifications.h"
 #include "social/posts/posts.h"
 #include "store/observed_store.h"
@@ -31,6 +33,7 @@ enum class StreamName : uint8_t {
   kPublicRemoteMedia,    // "public:remote:media"
   kHashtag,              // "hashtag" with a tag
   kHashtagLocal,         // "hashtag:local" with a tag
+  kDirect,               // "direct": the reader's conversations (Mastodon's `conversation` events)
 };
 std::optional<StreamName> parse_stream_name(std::string_view name);
 std::string_view stream_name(StreamName name);
@@ -47,12 +50,13 @@ struct StreamKey {
 
 // What a subscriber is given; already checked against what its REST timeline would show it.
 struct StreamItem {
-  enum class Event { kUpdate, kDelete, kNotification, kStatusUpdate };
+  enum class Event { kUpdate, kDelete, kNotification, kStatusUpdate, kConversation };
   Event event = Event::kUpdate;
   // kUpdate, kStatusUpdate (an edit): the post as the reader sees it
   const PostView* post = nullptr;
   Id deleted;                                      // kDelete: the post's id
   const NotificationView* notification = nullptr;  // kNotification
+  const ConversationView* conversation = nullptr;  // kConversation
 };
 
 // A connection's end of the hub (implemented by the API, which renders and sends). deliver()
@@ -73,7 +77,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
  public:
   // `store` answers whether a post is in a reader's home feed (who is told of an edit).
   StreamHub(const store::Store& store, const PostService& posts,
-            const NotificationService& notifications);
+            const NotificationService& notifications, const ConversationService& conversations);
   ~StreamHub() override;  // drops what is queued, joins the thread
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
@@ -108,7 +112,8 @@ class StreamHub : public PostListener, public store::BatchObserver {
   struct Edited { Post post; };
   struct HomeFeed { Id reader; Id post; };
   struct Noticed { Id recipient; Id notification; };
-  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed>;
+  struct Conversed { Id account; Id conversation; };
+  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed>;
 
   void enqueue(Work work);
   void worker_loop();
@@ -117,15 +122,21 @@ class StreamHub : public PostListener, public store::BatchObserver {
   void handle(const Edited& w, const std::vector<Subscription>& subs);
   void handle(const HomeFeed& w, const std::vector<Subscription>& subs);
   void handle(const Noticed& w, const std::vector<Subscription>& subs);
+  void handle(const Conversed& w, const std::vector<Subscription>& subs);
   // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
   static bool public_stream_wants(const StreamKey& key, const Post& post);
+  // Gives `post` (as `event`) to the public and hashtag subscriptions that want it and to the
+  // `user` subscriptions of readers for whom `in_home(reader)` holds, each as it may see it.
+  void deliver_post(const Post& post, StreamItem::Event event, const std::vector<Subscription>& subs,
+                    const std::function<bool(Id)>& in_home);
   static void send(const Subscription& sub, const StreamItem& item);
 
   const store::Store& store_;
   const PostService& posts_;
   const NotificationService& notifications_;
+  const ConversationService& conversations_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;

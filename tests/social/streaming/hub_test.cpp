@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "social/graph/conversations.h"
 #include "social/graph/feeds.h"
 #include "social/graph/relationships.h"
 #include "store/observed_store.h"
@@ -33,6 +34,9 @@ class Recorder : public StreamSubscriber {
       case StreamItem::Event::kStatusUpdate:
         what += "status.update:" + item.post->post.id.to_string() + ":" + item.post->post.text;
         break;
+      case StreamItem::Event::kConversation:
+        what += "conversation:" + item.conversation->last_status->post.id.to_string();
+        break;
       case StreamItem::Event::kNotification:
         what += "notification:" + std::string(notification_type_name(item.notification->notification.type));
         break;
@@ -53,7 +57,9 @@ class Hub : public ::testing::Test {
     relationships_.emplace(stack_->deps, stack_->accounts);
     feeds_.emplace(stack_->deps, stack_->posts, *relationships_, FeedConfig{});
     notifications_.emplace(stack_->deps, stack_->accounts, stack_->posts, *relationships_);
-    hub_.emplace(*observed_, stack_->posts, *notifications_);
+    conversations_.emplace(stack_->deps, stack_->accounts, stack_->posts);
+    feeds_->set_conversations(&*conversations_);
+    hub_.emplace(*observed_, stack_->posts, *notifications_, *conversations_);
     stack_->posts.set_listener(&*feeds_);
     stack_->posts.add_listener(&*hub_);
     observed_->set_observer(&*hub_);
@@ -89,6 +95,7 @@ class Hub : public ::testing::Test {
   std::optional<RelationshipService> relationships_;
   std::optional<FeedService> feeds_;
   std::optional<NotificationService> notifications_;
+  std::optional<ConversationService> conversations_;
   std::optional<StreamHub> hub_;
   Account ann_, bob_;
 };
@@ -96,7 +103,7 @@ class Hub : public ::testing::Test {
 TEST_F(Hub, StreamNamesRoundTrip) {
   for (auto name : {"user", "user:notification", "public", "public:media", "public:local",
                     "public:local:media", "public:remote", "public:remote:media", "hashtag",
-                    "hashtag:local"}) {
+                    "hashtag:local", "direct"}) {
     auto parsed = parse_stream_name(name);
     ASSERT_TRUE(parsed.has_value()) << name;
     EXPECT_EQ(stream_name(*parsed), name);
@@ -159,6 +166,17 @@ TEST_F(Hub, AnEditReachesThoseWhoseTimelineHasThePost) {
   EXPECT_EQ(ann->got.back(), "user status.update:" + b1 + ":after");
   EXPECT_EQ(cat_public->got.back(), "public status.update:" + b1 + ":after");
   EXPECT_TRUE(cat_home->got.empty());  // cat does not follow bob
+}
+
+TEST_F(Hub, DirectPostsReachTheConversationsOfThoseInThem) {
+  Account cat = *stack_->accounts.create_account("cat", "Cat", false, false);
+  auto ann = std::make_shared<Recorder>();
+  auto cat_direct = std::make_shared<Recorder>();
+  hub_->subscribe(ann, Viewer{ann_.id}, {StreamName::kDirect, ""});
+  hub_->subscribe(cat_direct, Viewer{cat.id}, {StreamName::kDirect, ""});
+  const std::string b1 = say(bob_, "@ann just between us", Visibility::kDirect);
+  EXPECT_EQ(ann->got, (std::vector<std::string>{"direct conversation:" + b1}));
+  EXPECT_TRUE(cat_direct->got.empty());
 }
 
 TEST_F(Hub, NotificationsReachTheirRecipientOnly) {
