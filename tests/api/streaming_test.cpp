@@ -107,9 +107,17 @@ TEST_F(StreamingApi, UserStreamGetsWhatTheHomeTimelineShows) {
                       {"keywords_attributes", json::array{json::object{{"keyword", "spoilers"}}}}},
                      ann_.token);
   ASSERT_EQ(filter.status, 200) << filter.body;
+  settle();
+  // The filter's creation was told, before the posts (no payload, as Mastodon).
+  EXPECT_EQ(ws->next().value_or("none"), R"({"stream":["user"],"event":"filters_changed"})");
   say(bob_, "spoilers ahead");
   const std::string b2 = say(bob_, "the sentinel");
   EXPECT_EQ(next_update(*ws), b2);
+  // Deleting the filter is told too.
+  const std::string filter_id = str(filter.json().at("id"));
+  ASSERT_EQ(del("/api/v2/filters/" + filter_id, ann_.token).status, 200);
+  settle();
+  EXPECT_EQ(ws->next().value_or("none"), R"({"stream":["user"],"event":"filters_changed"})");
 }
 
 TEST_F(StreamingApi, PublicStreamsGetPublicPostsOnlyAndNotFromBlockers) {

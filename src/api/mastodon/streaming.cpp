@@ -98,6 +98,9 @@ class Connection : public social::StreamSubscriber {
         event = "delete";
         payload = item.deleted.to_string();
         break;
+      case social::StreamItem::Event::kFiltersChanged:
+        event = "filters_changed";  // no payload, as Mastodon's
+        break;
       case social::StreamItem::Event::kConversation: {
         event = "conversation";
         entities::JsonWriter w(payload);
@@ -117,8 +120,9 @@ class Connection : public social::StreamSubscriber {
     }
     json::array names{json::string(social::stream_name(key.name))};
     if (!key.tag.empty()) names.emplace_back(key.tag);
-    stream_.send(json::serialize(
-        json::object{{"stream", std::move(names)}, {"event", event}, {"payload", payload}}));
+    json::object message{{"stream", std::move(names)}, {"event", event}};
+    if (item.event != social::StreamItem::Event::kFiltersChanged) message["payload"] = payload;
+    stream_.send(json::serialize(message));
   }
 
   // Subscribes as the reader may: personal streams need a signed-in reader whose token may read

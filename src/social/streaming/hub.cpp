@@ -156,6 +156,14 @@ void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutco
       }
     }
   }
+  // A filter written (created, edited) or taken off its owner's list (deleted).
+  for (const auto& put : batch.object_puts) {
+    if (put.type != store::ObjectType::kFilter) continue;
+    auto f = Filter::decode(put.bytes);
+    if (f.has_value() && listens(f->account_id)) found.emplace_back(FiltersChanged{f->account_id});
+  }
+  for (const auto& r : batch.assoc_removes)
+    if (r.type == store::AssocType::kFilters && listens(r.from)) found.emplace_back(FiltersChanged{r.from});
   for (auto& w : found) enqueue(std::move(w));
 }
 
@@ -322,6 +330,20 @@ void StreamHub::handle(const Conversed& w, const std::vector<Subscription>& subs
     StreamItem item;
     item.event = StreamItem::Event::kConversation;
     item.conversation = &**view;
+    send(sub, item);
+  }
+}
+
+bool StreamHub::listens(Id account) const {
+  std::scoped_lock lock(mutex_);
+  return readers_.contains(account);
+}
+
+void StreamHub::handle(const FiltersChanged& w, const std::vector<Subscription>& subs) {
+  for (const auto& sub : subs) {
+    if (sub.key.name != StreamName::kUser || sub.viewer.account_id != w.account) continue;
+    StreamItem item;
+    item.event = StreamItem::Event::kFiltersChanged;
     send(sub, item);
   }
 }

@@ -50,7 +50,8 @@ struct StreamKey {
 
 // What a subscriber is given; already checked against what its REST timeline would show it.
 struct StreamItem {
-  enum class Event { kUpdate, kDelete, kNotification, kStatusUpdate, kConversation };
+  // kFiltersChanged: the reader's filters changed (no payload), on their `user` stream.
+  enum class Event { kUpdate, kDelete, kNotification, kStatusUpdate, kConversation, kFiltersChanged };
   Event event = Event::kUpdate;
   // kUpdate, kStatusUpdate (an edit): the post as the reader sees it
   const PostView* post = nullptr;
@@ -113,7 +114,8 @@ class StreamHub : public PostListener, public store::BatchObserver {
   struct HomeFeed { Id reader; Id post; };
   struct Noticed { Id recipient; Id notification; };
   struct Conversed { Id account; Id conversation; };
-  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed>;
+  struct FiltersChanged { Id account; };
+  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed, FiltersChanged>;
 
   void enqueue(Work work);
   void worker_loop();
@@ -123,9 +125,11 @@ class StreamHub : public PostListener, public store::BatchObserver {
   void handle(const HomeFeed& w, const std::vector<Subscription>& subs);
   void handle(const Noticed& w, const std::vector<Subscription>& subs);
   void handle(const Conversed& w, const std::vector<Subscription>& subs);
+  void handle(const FiltersChanged& w, const std::vector<Subscription>& subs);
   // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
+  bool listens(Id account) const;  // has a personal stream open
   static bool public_stream_wants(const StreamKey& key, const Post& post);
   // Gives `post` (as `event`) to the public and hashtag subscriptions that want it and to the
   // `user` subscriptions of readers for whom `in_home(reader)` holds, each as it may see it.

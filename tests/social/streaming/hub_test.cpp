@@ -34,6 +34,9 @@ class Recorder : public StreamSubscriber {
       case StreamItem::Event::kStatusUpdate:
         what += "status.update:" + item.post->post.id.to_string() + ":" + item.post->post.text;
         break;
+      case StreamItem::Event::kFiltersChanged:
+        what += "filters_changed";
+        break;
       case StreamItem::Event::kConversation:
         what += "conversation:" + item.conversation->last_status->post.id.to_string();
         break;
