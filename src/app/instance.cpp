@@ -253,7 +253,7 @@ Status Instance::start(std::ostream* access_log) {
   // Live updates: told of new, edited and deleted posts, and of home-feed, notification and
   // conversation edges as they are written.
   m.hub = std::make_unique<social::StreamHub>(*m.observed, *m.posts, *m.notifications,
-                                              *m.conversations);
+                                              *m.conversations, *m.list_service);
   m.posts->add_listener(m.hub.get());
   m.observed->set_observer(m.hub.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
@@ -371,6 +371,8 @@ void Instance::stop() {
   m.scheduled.reset();  // publishes through posts, ends polls
   m.polls.reset();
   if (m.posts) m.posts->set_listener(nullptr);
+  // Delivers nothing more (it reads lists, feeds, posts); writes still coming are ignored.
+  if (m.hub) m.hub->stop();
   if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);

@@ -182,6 +182,35 @@ TEST_F(StreamingApi, DirectStreamGetsConversations) {
   EXPECT_FALSE(ws->next(milliseconds(200)).has_value());
 }
 
+TEST_F(StreamingApi, ListStreamGetsWhatTheListTimelineShows) {
+  follow(ann_, bob_);
+  follow(ann_, cat_);
+  auto list = post("/api/v1/lists", {{"title", "friends"}}, ann_.token);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const std::string list_id = str(list.json().at("id"));
+  ASSERT_EQ(post("/api/v1/lists/" + list_id + "/accounts", {{"account_ids", json::array{bob_.id}}},
+                 ann_.token).status, 200);
+  // Only its owner may stream it.
+  WsClient other;
+  EXPECT_FALSE(other.open(instance().port(), "/api/v1/streaming?stream=list&list=" + list_id,
+                          {{"Authorization", "Bearer " + cat_.token}}));
+  EXPECT_EQ(other.response().result_int(), 401);
+  EXPECT_EQ(other.response().body(), R"({"error":"Not authorized to stream this list"})");
+
+  auto ws = open(ann_, "?stream=list&list=" + list_id);
+  say(cat_, "not a member");
+  const std::string b1 = say(bob_, "a member");
+  json::object m = next(*ws);
+  EXPECT_EQ(m.at("stream"), (json::array{"list", json::string(list_id)}));
+  EXPECT_EQ(m.at("event"), "update");
+  EXPECT_EQ(str(payload(m).at("id")), b1);
+  ASSERT_EQ(del("/api/v1/statuses/" + b1, bob_.token).status, 200);
+  settle();
+  m = next(*ws);
+  EXPECT_EQ(m.at("event"), "delete");
+  EXPECT_EQ(str(m.at("payload")), b1);
+}
+
 TEST_F(StreamingApi, ALikeSendsANotification) {
   auto ws = open(ann_, "?stream=user:notification");
   const std::string a1 = say(ann_, "like me");
@@ -221,10 +250,14 @@ TEST_F(StreamingApi, SubscribeAndUnsubscribeMessages) {
 TEST_F(StreamingApi, UnknownStreamsAndBadMessagesGetAnErrorOnTheSocket) {
   auto ws = open(ann_, "?stream=nope");
   EXPECT_EQ(*ws->next(), R"({"error":"Unknown stream type","status":400})");
-  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"list","list":"1"})"));
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"lists"})"));
   EXPECT_EQ(*ws->next(), R"({"error":"Unknown stream type","status":400})");
   ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"hashtag"})"));
-  EXPECT_EQ(*ws->next(), R"({"error":"No tag for stream provided","status":400})");
+  EXPECT_EQ(*ws->next(), R"({"error":"Missing tag name parameter","status":400})");
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"list"})"));
+  EXPECT_EQ(*ws->next(), R"({"error":"Missing list name parameter","status":400})");
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"list","list":"1"})"));
+  EXPECT_EQ(*ws->next(), R"({"error":"Not authorized to stream this list","status":401})");
   ASSERT_TRUE(ws->send("not json"));
   EXPECT_EQ(*ws->next(), R"({"error":"Invalid JSON","status":400})");
   ASSERT_TRUE(ws->send(R"({"type":"dance"})"));
@@ -285,7 +318,7 @@ TEST_F(StreamingApi, ServerSentEvents) {
 TEST_F(StreamingApi, SseErrors) {
   EXPECT_EQ(get("/api/v1/streaming/hashtag", ann_.token).status, 400);
   EXPECT_EQ(get("/api/v1/streaming/hashtag", ann_.token).body,
-            R"({"error":"No tag for stream provided"})");
+            R"({"error":"Missing tag name parameter"})");
   EXPECT_EQ(get("/api/v1/streaming/user", default_app_token()).status, 401);
   EXPECT_EQ(get("/api/v1/streaming/nope", ann_.token).status, 404);
 }

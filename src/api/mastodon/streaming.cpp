@@ -56,21 +56,29 @@ struct Named {
   std::string error;
 };
 
-Named name_stream(std::string_view stream, std::string_view tag) {
+Named name_stream(std::string_view stream, std::string_view tag, std::string_view list) {
   Named out;
   auto name = social::parse_stream_name(stream);
   if (!name) {
     out.error = "Unknown stream type";
     return out;
   }
-  social::StreamKey key{*name, {}};
+  social::StreamKey key{*name, {}, {}};
   if (social::stream_needs_tag(*name)) {
     if (!tag.empty() && tag.front() == '#') tag.remove_prefix(1);
     if (tag.empty()) {
-      out.error = "No tag for stream provided";
+      out.error = "Missing tag name parameter";
       return out;
     }
     key.tag = social::ascii_lower(tag);  // as Post::tags and the tag timeline
+  }
+  if (*name == social::StreamName::kList) {
+    if (list.empty()) {
+      out.error = "Missing list name parameter";
+      return out;
+    }
+    // An id that names no list is refused as another's list is (may_read).
+    key.list = Id::parse(list).value_or(Id());
   }
   out.key = std::move(key);
   return out;
@@ -120,6 +128,7 @@ class Connection : public social::StreamSubscriber {
     }
     json::array names{json::string(social::stream_name(key.name))};
     if (!key.tag.empty()) names.emplace_back(key.tag);
+    if (key.name == social::StreamName::kList) names.emplace_back(key.list.to_string());
     json::object message{{"stream", std::move(names)}, {"event", event}};
     if (item.event != social::StreamItem::Event::kFiltersChanged) message["payload"] = payload;
     stream_.send(json::serialize(message));
@@ -137,6 +146,9 @@ class Connection : public social::StreamSubscriber {
   std::string may_read(const social::StreamKey& key) const {
     if (!social::stream_is_personal(key.name)) return "";
     if (!caller_.account) return "This stream requires an authenticated user";
+    if (key.name == social::StreamName::kList &&
+        (key.list.is_none() || !s_.lists.get(caller_.account->id, key.list).has_value()))
+      return "Not authorized to stream this list";
     return "";
   }
 
@@ -152,7 +164,7 @@ class Connection : public social::StreamSubscriber {
     };
     const std::string_view type = field("type");
     if (type != "subscribe" && type != "unsubscribe") return send_error("Unknown message type", 400);
-    Named named = name_stream(field("stream"), field("tag"));
+    Named named = name_stream(field("stream"), field("tag"), field("list"));
     if (!named.key) return send_error(named.error, 400);
     if (type == "unsubscribe") return s_.streams->unsubscribe(this, *named.key);
     if (auto why = subscribe(self, *named.key); !why.empty()) send_error(why, 401);
@@ -185,6 +197,7 @@ constexpr SsePath kSsePaths[] = {
     {"hashtag", social::StreamName::kHashtag},
     {"hashtag/local", social::StreamName::kHashtagLocal},
     {"direct", social::StreamName::kDirect},
+    {"list", social::StreamName::kList},
 };
 
 http::StreamAnswer refuse(int status, std::string_view message) {
@@ -213,8 +226,10 @@ http::StreamAnswer open_stream(ApiServices& s, const std::shared_ptr<ConnectionC
   if (!in.has_value()) return http::StreamAnswer{error_response(in.error()), {}, {}, {}};
   auto stream_param = in->string("stream");
   auto tag_param = in->string("tag");
+  auto list_param = in->string("list");
   auto only_media = in->boolean("only_media");
-  if (!stream_param.has_value() || !tag_param.has_value() || !only_media.has_value())
+  if (!stream_param.has_value() || !tag_param.has_value() || !list_param.has_value() ||
+      !only_media.has_value())
     return refuse(400, "Invalid parameters");
   std::optional<social::StreamKey> initial;
   std::string initial_error;
@@ -226,11 +241,12 @@ http::StreamAnswer open_stream(ApiServices& s, const std::shared_ptr<ConnectionC
       if (name == social::StreamName::kPublicLocal) name = social::StreamName::kPublicLocalMedia;
       if (name == social::StreamName::kPublicRemote) name = social::StreamName::kPublicRemoteMedia;
     }
-    Named named = name_stream(social::stream_name(name), tag_param->value_or(""));
+    Named named = name_stream(social::stream_name(name), tag_param->value_or(""),
+                              list_param->value_or(""));
     if (!named.key) return refuse(400, named.error);
     initial = named.key;
   } else if (*stream_param) {
-    Named named = name_stream(**stream_param, tag_param->value_or(""));
+    Named named = name_stream(**stream_param, tag_param->value_or(""), list_param->value_or(""));
     initial = named.key;
     initial_error = named.error;
   } else if (!stream.is_websocket()) {

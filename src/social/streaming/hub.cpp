@@ -15,7 +15,7 @@ struct NamedStream {
   StreamName name;
   std::string_view text;
 };
-constexpr std::array<NamedStream, 11> kStreamNames{{
+constexpr std::array<NamedStream, 12> kStreamNames{{
     {StreamName::kUser, "user"},
     {StreamName::kUserNotification, "user:notification"},
     {StreamName::kPublic, "public"},
@@ -27,6 +27,7 @@ constexpr std::array<NamedStream, 11> kStreamNames{{
     {StreamName::kHashtag, "hashtag"},
     {StreamName::kHashtagLocal, "hashtag:local"},
     {StreamName::kDirect, "direct"},
+    {StreamName::kList, "list"},
 }};
 
 // Work waiting for the hub's thread beyond this is dropped (and said so once per burst): live
@@ -49,7 +50,7 @@ std::string_view stream_name(StreamName name) {
 
 bool stream_is_personal(StreamName name) {
   return name == StreamName::kUser || name == StreamName::kUserNotification ||
-         name == StreamName::kDirect;
+         name == StreamName::kDirect || name == StreamName::kList;
 }
 
 bool stream_needs_tag(StreamName name) {
@@ -58,19 +59,25 @@ bool stream_needs_tag(StreamName name) {
 
 StreamHub::StreamHub(const store::Store& store, const PostService& posts,
                      const NotificationService& notifications,
-                     const ConversationService& conversations)
-    : store_(store), posts_(posts), notifications_(notifications), conversations_(conversations) {
+                     const ConversationService& conversations, const ListService& lists)
+    : store_(store),
+      posts_(posts),
+      notifications_(notifications),
+      conversations_(conversations),
+      lists_(lists) {
   worker_ = std::thread([this] { worker_loop(); });
 }
 
-StreamHub::~StreamHub() {
+StreamHub::~StreamHub() { stop(); }
+
+void StreamHub::stop() {
   {
     std::scoped_lock lock(mutex_);
     stopping_ = true;
     queue_.clear();
   }
   cv_.notify_all();
-  worker_.join();
+  if (worker_.joinable()) worker_.join();
 }
 
 void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, Viewer viewer,
@@ -248,6 +255,10 @@ void StreamHub::deliver_post(const Post& post, StreamItem::Event event,
                              const std::vector<Subscription>& subs,
                              const std::function<bool(Id)>& in_home) {
   for (const auto& sub : subs) {
+    if (sub.key.name == StreamName::kList) {
+      deliver_to_list(sub, post, event);
+      continue;
+    }
     bool home = false;
     if (sub.key.name == StreamName::kUser) {
       if (!in_home(sub.viewer.account_id)) continue;
@@ -266,8 +277,17 @@ void StreamHub::deliver_post(const Post& post, StreamItem::Event event,
 
 void StreamHub::handle(const Removed& w, const std::vector<Subscription>& subs) {
   for (const auto& sub : subs) {
-    if (sub.key.name == StreamName::kUserNotification) continue;
-    if (sub.key.name != StreamName::kUser && !public_stream_wants(sub.key, w.post)) continue;
+    if (sub.key.name == StreamName::kUserNotification || sub.key.name == StreamName::kDirect)
+      continue;
+    if (sub.key.name == StreamName::kList) {
+      // Its author is a member of the list.
+      auto with = lists_.lists_with(sub.viewer.account_id, w.post.account_id);
+      if (!with.has_value() ||
+          std::none_of(with->begin(), with->end(), [&](const List& l) { return l.id == sub.key.list; }))
+        continue;
+    } else if (sub.key.name != StreamName::kUser && !public_stream_wants(sub.key, w.post)) {
+      continue;
+    }
     // Everyone who may have seen it is told (as Mastodon tells every follower's stream).
     if (!posts_.can_see(sub.viewer, w.post)) continue;
     StreamItem item;
@@ -332,6 +352,23 @@ void StreamHub::handle(const Conversed& w, const std::vector<Subscription>& subs
     item.conversation = &**view;
     send(sub, item);
   }
+}
+
+void StreamHub::deliver_to_list(const Subscription& sub, const Post& post, StreamItem::Event event) {
+  // The list timeline itself, read around this one post: its rules (members the owner follows,
+  // replies policy, mutes, no direct posts) decide.
+  ListQuery q;
+  q.max_id = Id{post.id.value + 1};
+  q.since_id = Id{post.id.value - 1};
+  q.limit = 1;
+  auto page = lists_.timeline(sub.viewer, sub.key.list, q);
+  if (!page.has_value()) return;
+  drop_hidden(page->items, FilterContext::kHome, sub.viewer.account_id);  // as the list route
+  if (page->items.empty() || page->items.front().post.id != post.id) return;
+  StreamItem item;
+  item.event = event;
+  item.post = &page->items.front();
+  send(sub, item);
 }
 
 bool StreamHub::listens(Id account) const {

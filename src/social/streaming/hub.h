@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "social/graph/conversations.h"
+#include "social/graph/lists.h"
 #include "social/graph/notifications.h"
 #include "social/posts/posts.h"
 #include "store/observed_store.h"
@@ -34,17 +35,21 @@ enum class StreamName : uint8_t {
   kHashtag,              // "hashtag" with a tag
   kHashtagLocal,         // "hashtag:local" with a tag
   kDirect,               // "direct": the reader's conversations (Mastodon's `conversation` events)
+  kList,                 // "list" with a list of the reader's: what its list timeline shows
 };
 std::optional<StreamName> parse_stream_name(std::string_view name);
 std::string_view stream_name(StreamName name);
-// Whether the stream needs a signed-in reader (user streams) / a tag (hashtag streams).
+// Whether the stream needs a signed-in reader (user, direct and list streams) / a tag (hashtag
+// streams).
 bool stream_is_personal(StreamName name);
 bool stream_needs_tag(StreamName name);
 
-// One stream a connection follows: a name, and for hashtag streams the tag (lower-cased, no '#').
+// One stream a connection follows: a name, and for hashtag streams the tag (lower-cased, no '#'),
+// for list streams the list.
 struct StreamKey {
   StreamName name = StreamName::kPublic;
   std::string tag;
+  Id list = Id();  // (explicit: keeps g++ quiet on {name, tag})
   bool operator==(const StreamKey&) const = default;
 };
 
@@ -78,8 +83,12 @@ class StreamHub : public PostListener, public store::BatchObserver {
  public:
   // `store` answers whether a post is in a reader's home feed (who is told of an edit).
   StreamHub(const store::Store& store, const PostService& posts,
-            const NotificationService& notifications, const ConversationService& conversations);
-  ~StreamHub() override;  // drops what is queued, joins the thread
+            const NotificationService& notifications, const ConversationService& conversations,
+            const ListService& lists);
+  ~StreamHub() override;  // stop()
+  // Drops what is queued and joins the hub's thread: nothing more is delivered, and the services
+  // it reads may go (shut-down, before them). Calls still arriving are ignored. Idempotent.
+  void stop();
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
 
@@ -130,6 +139,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
   bool listens(Id account) const;  // has a personal stream open
+  void deliver_to_list(const Subscription& sub, const Post& post, StreamItem::Event event);
   static bool public_stream_wants(const StreamKey& key, const Post& post);
   // Gives `post` (as `event`) to the public and hashtag subscriptions that want it and to the
   // `user` subscriptions of readers for whom `in_home(reader)` holds, each as it may see it.
@@ -141,6 +151,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   const PostService& posts_;
   const NotificationService& notifications_;
   const ConversationService& conversations_;
+  const ListService& lists_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;

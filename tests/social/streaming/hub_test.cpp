@@ -10,6 +10,7 @@
 
 #include "social/graph/conversations.h"
 #include "social/graph/feeds.h"
+#include "social/graph/lists.h"
 #include "social/graph/relationships.h"
 #include "store/observed_store.h"
 #include "store/rocksdb/rocksdb_store.h"
@@ -62,7 +63,8 @@ class Hub : public ::testing::Test {
     notifications_.emplace(stack_->deps, stack_->accounts, stack_->posts, *relationships_);
     conversations_.emplace(stack_->deps, stack_->accounts, stack_->posts);
     feeds_->set_conversations(&*conversations_);
-    hub_.emplace(*observed_, stack_->posts, *notifications_, *conversations_);
+    lists_.emplace(stack_->deps, stack_->accounts, *feeds_);
+    hub_.emplace(*observed_, stack_->posts, *notifications_, *conversations_, *lists_);
     stack_->posts.set_listener(&*feeds_);
     stack_->posts.add_listener(&*hub_);
     observed_->set_observer(&*hub_);
@@ -73,6 +75,7 @@ class Hub : public ::testing::Test {
     if (observed_) observed_->set_observer(nullptr);
     if (stack_) stack_->posts.set_listener(nullptr);
     hub_.reset();
+    lists_.reset();
     feeds_.reset();
   }
   std::string say(const Account& author, std::string text,
@@ -99,6 +102,7 @@ class Hub : public ::testing::Test {
   std::optional<FeedService> feeds_;
   std::optional<NotificationService> notifications_;
   std::optional<ConversationService> conversations_;
+  std::optional<ListService> lists_;
   std::optional<StreamHub> hub_;
   Account ann_, bob_;
 };
@@ -106,12 +110,12 @@ class Hub : public ::testing::Test {
 TEST_F(Hub, StreamNamesRoundTrip) {
   for (auto name : {"user", "user:notification", "public", "public:media", "public:local",
                     "public:local:media", "public:remote", "public:remote:media", "hashtag",
-                    "hashtag:local", "direct"}) {
+                    "hashtag:local", "direct", "list"}) {
     auto parsed = parse_stream_name(name);
     ASSERT_TRUE(parsed.has_value()) << name;
     EXPECT_EQ(stream_name(*parsed), name);
   }
-  EXPECT_FALSE(parse_stream_name("list").has_value());
+  EXPECT_FALSE(parse_stream_name("lists").has_value());
   EXPECT_FALSE(parse_stream_name("").has_value());
   EXPECT_TRUE(stream_needs_tag(StreamName::kHashtagLocal));
   EXPECT_TRUE(stream_is_personal(StreamName::kUserNotification));
