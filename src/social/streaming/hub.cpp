@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <iostream>
+#include <type_traits>
 #include <utility>
 
 #include "social/care/filters.h"
@@ -201,7 +202,24 @@ void StreamHub::worker_loop() {
     Work work = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
-    std::vector<Subscription> subs = subscriptions_;
+    // Work for one reader takes only that reader's subscriptions.
+    const Id reader = std::visit(
+        [](const auto& w) -> Id {
+          using W = std::decay_t<decltype(w)>;
+          if constexpr (std::is_same_v<W, HomeFeed>) return w.reader;
+          if constexpr (std::is_same_v<W, Noticed>) return w.recipient;
+          if constexpr (std::is_same_v<W, Conversed> || std::is_same_v<W, FiltersChanged>)
+            return w.account;
+          return Id();
+        },
+        work);
+    std::vector<Subscription> subs;
+    if (reader.is_none()) {
+      subs = subscriptions_;
+    } else {
+      for (const auto& sub : subscriptions_)
+        if (sub.viewer.account_id == reader) subs.push_back(sub);
+    }
     lock.unlock();
     std::visit([&](const auto& w) { handle(w, subs); }, work);
     subs.clear();  // subscribers released outside the lock
