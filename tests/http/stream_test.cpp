@@ -174,6 +174,29 @@ TEST_F(StreamTest, AReaderThatDoesNotReadIsDroppedAndItsQueueStaysBounded) {
   EXPECT_FALSE(s.is_open());
 }
 
+TEST_F(StreamTest, AnEventStreamReaderThatDoesNotReadIsDroppedToo) {
+  ServerOptions options;
+  options.max_stream_queue_messages = 4;
+  start(options);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server_->port()});
+  const std::string request = "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(request));  // and never reads
+  Stream s = stream(0);
+  const std::string big(64 * 1024, 'x');
+  bool dropped = false;
+  for (int sent = 0; sent < 20'000 && !dropped; ++sent) {
+    dropped = !s.send(big);
+    EXPECT_LE(s.queued_messages(), 4u);
+    if (sent % 16 == 15) std::this_thread::sleep_for(milliseconds(1));
+  }
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(s.queued_messages(), 0u);
+  for (int i = 0; i < 500 && closed() == 0; ++i) std::this_thread::sleep_for(milliseconds(10));
+  EXPECT_EQ(closed(), 1);
+}
+
 TEST_F(StreamTest, HeadAndNonStreamingRequestsGetAnError) {
   start();
   Request req;
