@@ -225,6 +225,23 @@ TEST_F(StreamingApi, ALikeSendsANotification) {
   EXPECT_EQ(str(n.at("status").at("id")), a1);
 }
 
+TEST_F(StreamingApi, AcceptingANotificationRequestSendsNotificationsMerged) {
+  auto policy = http().patch_json("/api/v2/notifications/policy", R"({"for_not_following":"filter"})",
+                                  ann_.token);
+  ASSERT_EQ(policy.status, 200) << policy.body;
+  auto ws = open(ann_, "?stream=user:notification");
+  say(cat_, "@ann hello from a stranger");  // filtered into a request: no notification event
+  say(cat_, "@ann and again");
+  auto requests = get("/api/v1/notifications/requests", ann_.token).json().as_array();
+  ASSERT_EQ(requests.size(), 1u);
+  const std::string id = str(requests.at(0).at("id"));
+  ASSERT_EQ(post("/api/v1/notifications/requests/" + id + "/accept", {}, ann_.token).status, 200);
+  settle();
+  EXPECT_EQ(ws->next().value_or("none"),
+            R"({"stream":["user:notification"],"event":"notifications_merged","payload":"1"})");
+  EXPECT_FALSE(ws->next(milliseconds(200)).has_value());
+}
+
 TEST_F(StreamingApi, SubscribeAndUnsubscribeMessages) {
   auto ws = open(ann_, "");
   ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"hashtag","tag":"cats"})"));

@@ -106,6 +106,10 @@ class Connection : public social::StreamSubscriber {
         event = "delete";
         payload = item.deleted.to_string();
         break;
+      case social::StreamItem::Event::kNotificationsMerged:
+        event = "notifications_merged";
+        payload = "1";  // as Mastodon's
+        break;
       case social::StreamItem::Event::kFiltersChanged:
         event = "filters_changed";  // no payload, as Mastodon's
         break;

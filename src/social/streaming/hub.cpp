@@ -147,6 +147,12 @@ void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutco
   {
     std::scoped_lock lock(mutex_);
     if (readers_.empty()) return;
+    // Accepting a notification request moves its notifications into the list in batches that
+    // also empty the request: one notifications_merged, not a notification each.
+    const bool merging = std::any_of(batch.assoc_removes.begin(), batch.assoc_removes.end(),
+                                     [](const store::Batch::AssocRemove& r) {
+                                       return r.type == store::AssocType::kRequestNotifications;
+                                     });
     for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
       const store::Assoc& a = batch.assoc_adds[i].assoc;
       if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications &&
@@ -156,6 +162,11 @@ void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutco
       if (!readers_.contains(a.from)) continue;
       if (a.type == store::AssocType::kHomeFeed) {
         found.emplace_back(HomeFeed{a.from, a.to});
+      } else if (a.type == store::AssocType::kNotifications && merging) {
+        const bool told = std::any_of(found.begin(), found.end(), [&](const Work& w) {
+          return std::holds_alternative<Merged>(w) && std::get<Merged>(w).account == a.from;
+        });
+        if (!told) found.emplace_back(Merged{a.from});
       } else if (a.type == store::AssocType::kNotifications) {
         found.emplace_back(Noticed{a.from, a.to});
       } else if (auto conversation = Id::parse(a.data)) {
@@ -208,7 +219,8 @@ void StreamHub::worker_loop() {
           using W = std::decay_t<decltype(w)>;
           if constexpr (std::is_same_v<W, HomeFeed>) return w.reader;
           if constexpr (std::is_same_v<W, Noticed>) return w.recipient;
-          if constexpr (std::is_same_v<W, Conversed> || std::is_same_v<W, FiltersChanged>)
+          if constexpr (std::is_same_v<W, Conversed> || std::is_same_v<W, FiltersChanged> ||
+                        std::is_same_v<W, Merged>)
             return w.account;
           return Id();
         },
@@ -399,6 +411,17 @@ void StreamHub::handle(const FiltersChanged& w, const std::vector<Subscription>&
     if (sub.key.name != StreamName::kUser || sub.viewer.account_id != w.account) continue;
     StreamItem item;
     item.event = StreamItem::Event::kFiltersChanged;
+    send(sub, item);
+  }
+}
+
+void StreamHub::handle(const Merged& w, const std::vector<Subscription>& subs) {
+  for (const auto& sub : subs) {
+    const bool notices = sub.key.name == StreamName::kUser ||
+                         sub.key.name == StreamName::kUserNotification;
+    if (!notices || sub.viewer.account_id != w.account) continue;
+    StreamItem item;
+    item.event = StreamItem::Event::kNotificationsMerged;
     send(sub, item);
   }
 }

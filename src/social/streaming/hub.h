@@ -56,7 +56,17 @@ struct StreamKey {
 // What a subscriber is given; already checked against what its REST timeline would show it.
 struct StreamItem {
   // kFiltersChanged: the reader's filters changed (no payload), on their `user` stream.
-  enum class Event { kUpdate, kDelete, kNotification, kStatusUpdate, kConversation, kFiltersChanged };
+  // kNotificationsMerged: an accepted notification request's notifications joined the reader's
+  // (Mastodon's notifications_merged, instead of one notification event each).
+  enum class Event {
+    kUpdate,
+    kDelete,
+    kNotification,
+    kStatusUpdate,
+    kConversation,
+    kFiltersChanged,
+    kNotificationsMerged,
+  };
   Event event = Event::kUpdate;
   // kUpdate, kStatusUpdate (an edit): the post as the reader sees it
   const PostView* post = nullptr;
@@ -124,7 +134,9 @@ class StreamHub : public PostListener, public store::BatchObserver {
   struct Noticed { Id recipient; Id notification; };
   struct Conversed { Id account; Id conversation; };
   struct FiltersChanged { Id account; };
-  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed, FiltersChanged>;
+  struct Merged { Id account; };
+  using Work =
+      std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed, FiltersChanged, Merged>;
 
   void enqueue(Work work);
   void worker_loop();
@@ -135,6 +147,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   void handle(const Noticed& w, const std::vector<Subscription>& subs);
   void handle(const Conversed& w, const std::vector<Subscription>& subs);
   void handle(const FiltersChanged& w, const std::vector<Subscription>& subs);
+  void handle(const Merged& w, const std::vector<Subscription>& subs);
   // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;

@@ -35,6 +35,9 @@ class Recorder : public StreamSubscriber {
       case StreamItem::Event::kStatusUpdate:
         what += "status.update:" + item.post->post.id.to_string() + ":" + item.post->post.text;
         break;
+      case StreamItem::Event::kNotificationsMerged:
+        what += "notifications_merged";
+        break;
       case StreamItem::Event::kFiltersChanged:
         what += "filters_changed";
         break;
