@@ -138,6 +138,18 @@ TEST_F(StreamingApi, PublicStreamsGetPublicPostsOnlyAndNotFromBlockers) {
   EXPECT_EQ(next_update(*ws), b2);
 }
 
+TEST_F(StreamingApi, AHeldCommentIsNotStreamed) {
+  auto words = request("PUT", "/api/v1/kindred/hidden_words", R"({"words":["cruel"]})",
+                       {{"Content-Type", "application/json"}}, ann_.token);
+  ASSERT_EQ(words.status, 200) << words.body;
+  const std::string a1 = say(ann_, "One year ago today.");
+  auto ws = open(ann_, "?stream=public:local");
+  // Held for ann's review: it shows to its writer only, so it reaches no stream.
+  say(bob_, "You are cruel", {{"in_reply_to_id", a1}});
+  const std::string c1 = say(cat_, "Thinking of you", {{"in_reply_to_id", a1}});
+  EXPECT_EQ(next_update(*ws), c1);
+}
+
 TEST_F(StreamingApi, HashtagAndMediaStreamsAndDeletions) {
   auto ws = open(ann_, "?stream=hashtag&tag=Cats");
   say(bob_, "no tag");
