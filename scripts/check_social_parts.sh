@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../src/social"
 
-ORDER=(model photos identity posts graph care safety search)
+ORDER=(model photos identity posts graph care safety search streaming)
 
 # file -> header it may include although the header's part comes later.
 ALLOWED_UP=(

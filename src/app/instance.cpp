@@ -10,6 +10,8 @@
 #include "http/server.h"
 #include "search/xapian_index.h"
 #include "social/search/indexer.h"
+#include "social/streaming/hub.h"
+#include "store/observed_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "web/web.h"
 
@@ -28,6 +30,9 @@ struct Instance::Impl {
   const Clock* clock;
   std::unique_ptr<IdGenerator> ids;
   std::unique_ptr<store::Store> store;
+  // What the services write through: the streaming hub watches its batches.
+  std::unique_ptr<store::ObservedStore> observed;
+  std::unique_ptr<social::StreamHub> hub;
   social::SocialConfig social_config;
   api::ApiConfig api_config;
   web::WebConfig web_config;
@@ -196,7 +201,10 @@ Status Instance::start(std::ostream* access_log) {
   m.api_config.media_wait = std::chrono::milliseconds(c.media_wait_ms);
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
-  social::Deps deps{*m.store, *m.clock, *m.ids, m.social_config};
+  m.api_config.streaming_per_account = c.streaming_per_account;
+  m.api_config.streaming_per_ip = c.streaming_per_address;
+  m.observed = std::make_unique<store::ObservedStore>(*m.store);
+  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
   m.oauth = std::make_unique<social::OAuthService>(deps);
@@ -242,6 +250,12 @@ Status Instance::start(std::ostream* access_log) {
   m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
   m.conversations = std::make_unique<social::ConversationService>(deps, *m.accounts, *m.posts);
   m.feeds->set_conversations(m.conversations.get());
+  // Live updates: told of new, edited and deleted posts, and of home-feed, notification and
+  // conversation edges as they are written.
+  m.hub = std::make_unique<social::StreamHub>(*m.observed, *m.posts, *m.notifications,
+                                              *m.conversations, *m.list_service);
+  m.posts->add_listener(m.hub.get());
+  m.observed->set_observer(m.hub.get());
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Status search: posts written since the index's last commit are indexed again first.
@@ -281,6 +295,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.list_service, *m.conversations, *m.tags, *m.trends,
                             *m.notification_policies, *m.push, *m.announcements,
                             *m.activity, *m.discovery, *m.scheduled, *m.search, *m.polls};
+  services.streams = m.hub.get();
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -316,6 +331,7 @@ Status Instance::start(std::ostream* access_log) {
     ho.max_connections = open_files > kReservedFiles + 64 ? open_files - kReservedFiles : 64;
   }
   ho.max_connections_per_address = c.max_connections_per_address;
+  ho.max_stream_queue_messages = c.stream_queue_messages;
   ho.access_log = c.access_log ? access_log : nullptr;
   // Links name the instance, so without --base-url they need the port actually bound.
   ho.on_bound = [&m](uint16_t port) { m.set_urls(port); };
@@ -340,6 +356,7 @@ void Instance::wait_for_signal() {
 social::MediaService& Instance::media_for_test() { return *impl_->media; }
 social::FeedService& Instance::feeds_for_test() { return *impl_->feeds; }
 social::StatusIndexer& Instance::indexer_for_test() { return *impl_->indexer; }
+social::StreamHub& Instance::streams_for_test() { return *impl_->hub; }
 
 void Instance::stop() {
   Impl& m = *impl_;
@@ -354,6 +371,8 @@ void Instance::stop() {
   m.scheduled.reset();  // publishes through posts, ends polls
   m.polls.reset();
   if (m.posts) m.posts->set_listener(nullptr);
+  // Delivers nothing more (it reads lists, feeds, posts); writes still coming are ignored.
+  if (m.hub) m.hub->stop();
   if (m.likes) m.likes->set_trends(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
@@ -369,6 +388,9 @@ void Instance::stop() {
   m.trends.reset();
   m.support.reset();  // reads preferences
   m.feeds.reset();
+  // Every writer has stopped (server, fan-outs, scheduled posts): the hub hears nothing more.
+  if (m.observed) m.observed->set_observer(nullptr);
+  m.hub.reset();
   m.conversations.reset();  // after the fan-outs that add to it
   m.notifications.reset();
   m.memories.reset();

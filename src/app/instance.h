@@ -10,6 +10,7 @@
 
 namespace kindred::social {
 class StatusIndexer;
+class StreamHub;
 }
 
 namespace kindred::app {
@@ -39,6 +40,8 @@ class Instance {
   social::FeedService& feeds_for_test();
   // The status search indexer, for tests that wait for the index (flush()).
   social::StatusIndexer& indexer_for_test();
+  // The streaming hub, for tests that wait until it delivered what is queued.
+  social::StreamHub& streams_for_test();
 
  private:
   struct Impl;

@@ -71,6 +71,21 @@ int main(int argc, char** argv) {
                     "new ones get 429 (0: no cap; trusted proxies are exempt)")
       ->envname("KINDRED_MAX_CONNECTIONS_PER_ADDRESS")
       ->capture_default_str();
+  serve->add_option("--streaming-connections-per-account", config.streaming_per_account,
+                    "Streaming connections (WebSocket, SSE) open at once per account; beyond it "
+                    "new ones get 429 (0: no cap)")
+      ->envname("KINDRED_STREAMING_CONNECTIONS_PER_ACCOUNT")
+      ->capture_default_str();
+  serve->add_option("--streaming-connections-per-address", config.streaming_per_address,
+                    "Streaming connections open at once per client address; beyond it new ones "
+                    "get 429 (0: no cap)")
+      ->envname("KINDRED_STREAMING_CONNECTIONS_PER_ADDRESS")
+      ->capture_default_str();
+  serve->add_option("--stream-queue-messages", config.stream_queue_messages,
+                    "Messages a streaming client may leave unread before it is dropped")
+      ->envname("KINDRED_STREAM_QUEUE_MESSAGES")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
   serve->add_flag("--sync", config.sync,
                   "fsync the write-ahead log before acknowledging a write (survives power loss)")
       ->envname("KINDRED_SYNC");

@@ -51,6 +51,11 @@ struct ServeConfig {
   // and logs) and from one client address (an IPv6 /64; trusted proxies are exempt).
   size_t max_connections = 0;
   size_t max_connections_per_address = 256;
+  // Streaming (WebSocket and SSE) connections open at once per account and per client address
+  // (429 beyond; 0: no cap), and the messages one may have waiting before it is dropped.
+  size_t streaming_per_account = 32;
+  size_t streaming_per_address = 64;
+  size_t stream_queue_messages = 1024;
 };
 
 // Raises this process's soft limit on open files to its hard limit (start-up, before serving) and

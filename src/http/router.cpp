@@ -43,7 +43,7 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
   if (options.max_body_bytes) {
     largest_body_limit_ = std::max(largest_body_limit_, *options.max_body_bytes);
   }
-  Route route{method, {}, {}, std::move(handler), options};
+  Route route{method, {}, {}, std::move(handler), options, {}};
   split_segments(pattern, route.segments);
   for (const auto& segment : route.segments) route.pattern.append("/").append(segment);
   if (route.pattern.empty()) route.pattern.push_back('/');  // not = "/": GCC 12 PR 105651
@@ -163,6 +163,44 @@ std::optional<size_t> Router::max_body_bytes(const Request& req) const {
   return r->options.max_body_bytes;
 }
 
+bool Router::fill_params(const Route& best, const std::vector<std::string_view>& segments,
+                         Request& req) const {
+  req.route = best.pattern;
+  req.path_params.clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& pattern = best.segments[i];
+    size_t prefix = 0;  // bytes of the segment that are the pattern's literal prefix
+    if (!is_param(pattern)) {
+      prefix = prefixed_param_colon(pattern);
+      if (prefix == std::string::npos) continue;
+    }
+    auto value = percent_decode(segments[i].substr(prefix), /*plus_is_space=*/false);
+    if (!value) return false;
+    req.path_params.emplace_back(pattern.substr(prefix + 1), std::move(*value));
+  }
+  return true;
+}
+
+void Router::add_stream(std::string_view pattern, StreamHandler handler) {
+  add(Method::kGet, pattern,
+      [](Request&) { return json_error(400, "This endpoint streams: open it with GET"); },
+      RouteOptions{.blocking = true});
+  // If the pattern was taken already, the first route wins at lookup, as for add().
+  routes_.back().stream = std::move(handler);
+}
+
+const StreamHandler* Router::stream_handler(Request& req) const {
+  if (req.method != Method::kGet) return nullptr;
+  std::vector<std::string_view> segments;
+  segments.reserve(8);
+  split_segments(req.path, segments);
+  bool path_matched = false;
+  const Route* best = find(segments, req.method, path_matched);
+  if (best == nullptr || !best->stream) return nullptr;
+  if (!fill_params(*best, segments, req)) return nullptr;
+  return &best->stream;
+}
+
 const CorsResource* Router::cors_for(std::string_view path) const {
   std::string_view exact = path;
   if (exact.size() > 1 && exact.back() == '/') exact.remove_suffix(1);
@@ -231,19 +269,7 @@ Response Router::route(Request& req) const {
     return res;
   }
 
-  req.route = best->pattern;
-  req.path_params.clear();
-  for (size_t i = 0; i < segments.size(); ++i) {
-    const std::string& pattern = best->segments[i];
-    size_t prefix = 0;  // bytes of the segment that are the pattern's literal prefix
-    if (!is_param(pattern)) {
-      prefix = prefixed_param_colon(pattern);
-      if (prefix == std::string::npos) continue;
-    }
-    auto value = percent_decode(segments[i].substr(prefix), /*plus_is_space=*/false);
-    if (!value) return json_error(400, "Malformed path");
-    req.path_params.emplace_back(pattern.substr(prefix + 1), std::move(*value));
-  }
+  if (!fill_params(*best, segments, req)) return json_error(400, "Malformed path");
 
   if (!filter_) return best->handler(req);
   Response extra;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http/message.h"
+#include "http/stream.h"
 
 namespace kindred::http {
 
@@ -62,6 +63,14 @@ class Router {
   //   router.add(Method::kPost, "/api/v2/media", upload,
   //              {.blocking = true, .max_body_bytes = 17 * 1024 * 1024});
   void add(Method method, std::string_view pattern, Handler handler, RouteOptions options);
+  // Registers a long-lived stream on GET `pattern`: a WebSocket when the request asks to upgrade
+  // ("Upgrade: websocket"), else a Server-Sent Events response (text/event-stream). The server
+  // calls `handler` (on its worker pool: it may authenticate against the store) and then drives
+  // the connection (http/stream.h). Reached through handle() (HEAD, tests) it answers 400.
+  void add_stream(std::string_view pattern, StreamHandler handler);
+  // For a GET reaching a stream route: fills `req.route` and `req.path_params` as handle() does
+  // and returns the route's handler; null otherwise (handle() answers then).
+  const StreamHandler* stream_handler(Request& req) const;
   // Whether the route `req` would reach was added as blocking (false when none matches).
   // Reads only `req.method` and `req.path`.
   bool is_blocking(const Request& req) const;
@@ -106,6 +115,7 @@ class Router {
     std::string pattern;  // "/" + segments joined by '/': the canonical spelling
     Handler handler;
     RouteOptions options;
+    StreamHandler stream;  // set for add_stream routes
   };
   // Routes as a tree of path segments: a path is matched by walking it once, trying at each
   // segment the literal child, then the prefixed ones, then the parameter — the order of
@@ -123,6 +133,10 @@ class Router {
                     bool& path_matched) const;
   const Route* find_below(const Node& node, const std::vector<std::string_view>& segments,
                           size_t i, Method method, bool& path_matched) const;
+  // Fills req.route and req.path_params for `route` matched by `segments`; false for a
+  // malformed escape in a parameter.
+  bool fill_params(const Route& route, const std::vector<std::string_view>& segments,
+                   Request& req) const;
   Node root_;
   Response route(Request& req) const;
   std::vector<Route> routes_;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "http/session.h"
+#include "http/stream_session.h"
 
 namespace kindred::http {
 
@@ -271,6 +272,17 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
   d.ctx->add_busy(static_cast<int64_t>(live.size()));
   for (auto& s : live) s->drain();
   live.clear();
+  // Open streams close with 1001 "going away"; each counts as busy work until it has ended (a
+  // client that does not answer the close handshake is cut off after 2 s).
+  std::vector<std::shared_ptr<detail::StreamSession>> streams;
+  {
+    std::scoped_lock lock(d.ctx->sessions_mutex);
+    for (auto& [ptr, weak] : d.ctx->streams)
+      if (auto s = weak.lock()) streams.push_back(std::move(s));
+  }
+  d.ctx->add_busy(static_cast<int64_t>(streams.size()));
+  for (auto& s : streams) s->drain();
+  streams.clear();
 
   // 3. Let in-flight handlers finish and their responses be written.
   d.ctx->wait_idle(deadline);

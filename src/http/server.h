@@ -41,6 +41,13 @@ struct ServerOptions {
   // Reverse proxies whose X-Forwarded-For is believed (see client_address()); Request::remote_ip
   // is then the client they name. Empty: the socket's peer is the client.
   std::vector<Cidr> trusted_proxies;
+  // Long-lived streams (Router::add_stream): what one connection may have queued and not yet
+  // taken before it is dropped (http/stream.h), how long a WebSocket may stay silent (a ping
+  // goes out halfway; no answer closes it), and how often an event stream gets a comment line.
+  size_t max_stream_queue_messages = 1024;
+  size_t max_stream_queue_bytes = 4 * 1024 * 1024;
+  std::chrono::milliseconds stream_idle_timeout{60'000};
+  std::chrono::milliseconds stream_heartbeat{15'000};
   // One JSON line per request when set (see http/wire.h for the format; the path never has the
   // query string). Not owned; must outlive the server. Lines are written whole, never
   // interleaved, and flushed one by one (a crash loses none already answered).
@@ -62,7 +69,8 @@ struct ServerOptions {
 // headers, including its Content-Length, and no body. "Expect: 100-continue" is honoured (no
 // 100 Continue for a Content-Length over the route's limit: 413 comes instead).
 // Lifecycle: start() binds and begins serving on background threads; stop() stops accepting,
-// lets in-flight requests finish (bounded by `drain_timeout`), closes connections and joins
+// closes open streams (WebSocket close 1001, waiting at most 2 s for each handshake), lets
+// in-flight requests finish (bounded by `drain_timeout`), closes connections and joins
 // every thread. The destructor calls stop().
 // Thread-safety: start, stop, port and wait_for_signal may be called from any thread except the
 // server's own (handlers must not call stop: it waits for them).

@@ -12,12 +12,14 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <cstdint>
 #include <exception>
 #include <iostream>
 
 #include "http/framing.h"
 #include "http/internal.h"
+#include "http/stream_session.h"
 #include "http/wire.h"
 
 namespace kindred::http::detail {
@@ -121,7 +123,7 @@ Session::Session(tcp::socket&& socket, ServerContext& ctx, std::string remote_ip
       address_key_(std::move(address_key)) {}
 
 Session::~Session() {
-  ctx_.release(address_key_);
+  if (!handed_over_) ctx_.release(address_key_);
   if (busy_) ctx_.done_busy();
   std::scoped_lock lock(ctx_.sessions_mutex);
   ctx_.sessions.erase(this);
@@ -309,6 +311,12 @@ void Session::on_request() {
   ctx_.add_busy(1);
   // No read is pending while the handler runs; the write sets its own deadline.
   stream_.expires_never();
+  if (const StreamHandler* stream = ctx_.router.stream_handler(req_)) {
+    websocket_upgrade_ = boost::beast::websocket::is_upgrade(msg);
+    asio::post(ctx_.workers,
+               [self = shared_from_this(), stream] { self->run_stream_handler(*stream); });
+    return;
+  }
   if (ctx_.options.inline_handlers && !ctx_.router.is_blocking(req_)) {
     // Inline: the handler runs on this io thread, saving two thread hand-offs per request.
     run_handler();
@@ -331,6 +339,60 @@ void Session::run_handler() {
   }
   asio::post(stream_.get_executor(),
              beast::bind_front_handler(&Session::write_response, shared_from_this()));
+}
+
+void Session::run_stream_handler(const StreamHandler& handler) {
+  auto stream = std::make_shared<StreamSession>(ctx_, websocket_upgrade_);
+  StreamAnswer answer;
+  try {
+    answer = handler(req_, Stream(stream));
+  } catch (const std::exception& e) {
+    std::cerr << "kindred http: stream handler for " << req_.path << " threw: " << e.what() << '\n';
+    answer = StreamAnswer{};
+    answer.refusal = json_error(500, "Internal server error");
+  }
+  asio::post(stream_.get_executor(),
+             [self = shared_from_this(), stream = std::move(stream),
+              answer = std::move(answer)]() mutable {
+               self->hand_over(std::move(stream), std::move(answer));
+             });
+}
+
+void Session::hand_over(std::shared_ptr<StreamSession> stream, StreamAnswer answer) {
+  stream->set_callbacks(std::move(answer.on_message), std::move(answer.on_close));
+  if (answer.refusal || closing_) {
+    stream->abandon();
+    if (closing_) {
+      busy_ = false;
+      ctx_.done_busy();
+      return;
+    }
+    res_ = std::move(*answer.refusal);
+    return write_response();
+  }
+  // Pages on other sites may read event streams as they may call the API (router.set_cors).
+  if (req_.header("origin") && ctx_.router.cors_for(req_.path) != nullptr)
+    answer.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  res_ = Response{};
+  res_.status = websocket_upgrade_ ? 101 : 200;
+  body_bytes_ = 0;
+  log_access();
+  // From here the StreamSession owns the socket and the connection's admission.
+  handed_over_ = true;
+  busy_ = false;
+  ctx_.done_busy();
+  closing_ = true;
+  {
+    std::scoped_lock lock(descriptor_mutex_);
+    descriptor_closed_ = true;
+  }
+  if (websocket_upgrade_) {
+    stream->start_websocket(std::move(stream_), parser_->release(), std::move(answer.headers),
+                            std::move(address_key_));
+  } else {
+    stream->start_sse(std::move(stream_), !http10_, std::move(answer.headers),
+                      std::move(address_key_));
+  }
 }
 
 void Session::write_response() {

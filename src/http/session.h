@@ -26,6 +26,7 @@
 namespace kindred::http::detail {
 
 class Session;
+class StreamSession;
 
 // What the listener, every session and Server::stop() share. Owned by Server::Impl and
 // destroyed only after the io_context (and with it every session) is gone.
@@ -66,6 +67,10 @@ struct ServerContext {
   std::mutex sessions_mutex;
   std::unordered_map<const Session*, std::weak_ptr<Session>>
       sessions;  // GUARDED_BY(sessions_mutex)
+  // Open streams (WebSocket, SSE), which stop() closes with 1001. Each adds itself when it
+  // starts and removes itself in its destructor.
+  std::unordered_map<const StreamSession*, std::weak_ptr<StreamSession>>
+      streams;  // GUARDED_BY(sessions_mutex)
 
  private:
   std::mutex connections_mutex_;
@@ -124,6 +129,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(boost::beast::error_code ec);
   void on_request();
   void run_handler();  // on a worker thread
+  // For a stream route: runs its handler on a worker, then hands the connection over to a
+  // StreamSession (or answers the handler's refusal as a normal response).
+  void run_stream_handler(const StreamHandler& handler);  // on a worker thread
+  void hand_over(std::shared_ptr<StreamSession> stream, StreamAnswer answer);
   void write_response();
   void on_write(boost::beast::error_code ec, std::size_t n);
   void send_error(int status, std::string_view message);
@@ -155,6 +164,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_request_ = false;         // the response gets headers only
   bool route_limit_applied_ = false;  // apply_route_body_limit() ran for this request
   bool busy_ = false;                 // a request is in flight (counted in ctx_.busy)
+  bool handed_over_ = false;          // the socket went to a StreamSession, which releases it
+  bool websocket_upgrade_ = false;    // the stream request asks for a WebSocket
   bool closing_ = false;  // the socket is closed or closing; completion handlers just return
   // Guards closing the descriptor against shut_down_from_outside() on another thread.
   std::mutex descriptor_mutex_;

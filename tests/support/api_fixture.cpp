@@ -81,6 +81,9 @@ void ApiTest::start_instance() {
   config.media_wait_ms = options_.media_wait_ms;
   config.trusted_proxies = options_.trusted_proxies;
   config.demo = options_.demo;
+  config.streaming_per_account = options_.streaming_per_account;
+  config.streaming_per_address = options_.streaming_per_address;
+  config.stream_queue_messages = options_.stream_queue_messages;
   if (!options_.source_url.empty()) config.source_url = options_.source_url;
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);

@@ -42,6 +42,9 @@ struct ServerOptions {
   std::string trusted_proxies = "";  // --trusted-proxies
   bool demo = false;                 // --demo: the demo's people and posts
   std::string source_url = "";       // --source-url; empty: the default
+  size_t streaming_per_account = 32;   // --streaming-connections-per-account
+  size_t streaming_per_address = 64;   // --streaming-connections-per-address
+  size_t stream_queue_messages = 1024;  // --stream-queue-messages
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.

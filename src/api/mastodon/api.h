@@ -38,6 +38,7 @@
 #include "social/graph/tags.h"
 #include "social/posts/trends.h"
 #include "social/search/search.h"
+#include "social/streaming/hub.h"
 
 namespace kindred::api {
 
@@ -71,6 +72,10 @@ struct ApiConfig {
   int64_t media_period_ms = 30 * 60 * 1000;
   // How long POST /api/v2/media waits for processing before answering 202 (url null).
   std::chrono::milliseconds media_wait{3000};
+  // Open streaming connections (WebSocket and SSE) per account and per client address; more
+  // are answered 429. 0: no cap.
+  size_t streaming_per_account = 32;
+  size_t streaming_per_ip = 64;
 };
 
 // Everything the Mastodon API handlers borrow. Built once in main; outlives the server.
@@ -111,6 +116,9 @@ struct ApiServices {
   social::PollService& polls;
   // Set by MastodonApi when rate limits are on: password attempts per account named.
   http::RateLimiter* sign_in_account_limiter = nullptr;
+  // Live updates (set by the instance; null: the streaming endpoints other than health are
+  // not registered).
+  social::StreamHub* streams = nullptr;
 };
 
 // Counts one password attempt against the account `username_or_email` names (case-insensitive)
@@ -154,6 +162,9 @@ void register_instance_routes(http::Router& router, ApiServices& s);
 void register_media_routes(http::Router& router, ApiServices& s);
 void register_relationship_routes(http::Router& router, ApiServices& s);
 void register_timeline_routes(http::Router& router, ApiServices& s);
+void register_streaming_routes(http::Router& router, ApiServices& s);
+// The streaming API's base URL: the instance's base URL with ws:// or wss:// for its scheme.
+std::string streaming_url(const ApiConfig& c);
 void register_notification_routes(http::Router& router, ApiServices& s);
 void register_notification_request_routes(http::Router& router, ApiServices& s);
 void register_push_routes(http::Router& router, ApiServices& s);

@@ -22,6 +22,10 @@ namespace kindred::api {
 
 // The path parameter `name` (":id" by default) as an Id. Unparseable ids are simply not found,
 // as in Mastodon.
+// Mastodon's Notification (notifications.cpp); also the payload of streamed notifications.
+void write_notification(entities::JsonWriter& w, const social::NotificationView& v,
+                        const ApiConfig& c);
+
 inline Result<Id> path_id(const http::Request& req, std::string_view name = "id") {
   auto id = Id::parse(req.param(std::string(name)));
   if (!id || id->is_none()) return Status::not_found("Record not found");

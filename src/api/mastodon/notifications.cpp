@@ -28,6 +28,8 @@ Result<social::NotificationQuery> read_query(const Input& in, bool& matches_noth
   return q;
 }
 
+}  // namespace
+
 void write_notification(entities::JsonWriter& w, const social::NotificationView& v,
                         const ApiConfig& c) {
   const auto& n = v.notification;
@@ -44,6 +46,8 @@ void write_notification(entities::JsonWriter& w, const social::NotificationView&
   }
   w.end_object();
 }
+
+namespace {
 
 // Mastodon's GroupedNotificationsResults.
 std::string grouped_json(const social::GroupedPage& page, const ApiConfig& c, bool paged) {

@@ -198,6 +198,13 @@ Result<Page<ConversationView>> ConversationService::list(const Viewer& viewer,
   return page;
 }
 
+Result<ConversationView> ConversationService::get(const Viewer& viewer, Id id) const {
+  KINDRED_ASSIGN_OR_RETURN(Conversation c, load(viewer, id));
+  KINDRED_ASSIGN_OR_RETURN(auto views, views_of(viewer, {c}));
+  if (views.empty()) return Status::not_found("Record not found");
+  return std::move(views.front());
+}
+
 Result<ConversationView> ConversationService::mark_read(const Viewer& viewer, Id id) {
   Conversation c;
   {

@@ -64,6 +64,9 @@ class ConversationService {
   // The viewer's conversations, by last status, newest first; positions are the last statuses'
   // ids. Conversations none of whose posts the viewer may still see are left out.
   Result<Page<ConversationView>> list(const Viewer& viewer, const ListQuery& q) const;
+  // The viewer's conversation `id` as list() shows it. Errors: NotFound if absent or not the
+  // viewer's.
+  Result<ConversationView> get(const Viewer& viewer, Id id) const;
   // Marks the conversation read and returns it. Errors: NotFound if absent or not the viewer's.
   Result<ConversationView> mark_read(const Viewer& viewer, Id id);
   // Errors: NotFound if absent or not the viewer's.

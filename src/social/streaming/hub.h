@@ -1,0 +1,180 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "social/graph/conversations.h"
+#include "social/graph/lists.h"
+#include "social/graph/notifications.h"
+#include "social/posts/posts.h"
+#include "store/observed_store.h"
+
+namespace kindred::social {
+
+// Mastodon's streams (its streaming server's channel names).
+enum class StreamName : uint8_t {
+  kUser,                 // "user": the reader's home feed and notifications
+  kUserNotification,     // "user:notification"
+  kPublic,               // "public"
+  kPublicMedia,          // "public:media"
+  kPublicLocal,          // "public:local"
+  kPublicLocalMedia,     // "public:local:media"
+  kPublicRemote,         // "public:remote": nothing here is remote, so it stays silent
+  kPublicRemoteMedia,    // "public:remote:media"
+  kHashtag,              // "hashtag" with a tag
+  kHashtagLocal,         // "hashtag:local" with a tag
+  kDirect,               // "direct": the reader's conversations (Mastodon's `conversation` events)
+  kList,                 // "list" with a list of the reader's: what its list timeline shows
+};
+std::optional<StreamName> parse_stream_name(std::string_view name);
+std::string_view stream_name(StreamName name);
+// Whether the stream needs a signed-in reader (user, direct and list streams) / a tag (hashtag
+// streams).
+bool stream_is_personal(StreamName name);
+bool stream_needs_tag(StreamName name);
+
+// One stream a connection follows: a name, and for hashtag streams the tag (lower-cased, no '#'),
+// for list streams the list.
+struct StreamKey {
+  StreamName name = StreamName::kPublic;
+  std::string tag;
+  Id list = Id();  // (explicit: keeps g++ quiet on {name, tag})
+  bool operator==(const StreamKey&) const = default;
+};
+
+// What a subscriber is given; already checked against what its REST timeline would show it.
+struct StreamItem {
+  // kFiltersChanged: the reader's filters changed (no payload), on their `user` stream.
+  // kNotificationsMerged: an accepted notification request's notifications joined the reader's
+  // (Mastodon's notifications_merged, instead of one notification event each).
+  enum class Event {
+    kUpdate,
+    kDelete,
+    kNotification,
+    kStatusUpdate,
+    kConversation,
+    kFiltersChanged,
+    kNotificationsMerged,
+  };
+  Event event = Event::kUpdate;
+  // kUpdate, kStatusUpdate (an edit): the post as the reader sees it
+  const PostView* post = nullptr;
+  Id deleted;                                      // kDelete: the post's id
+  const NotificationView* notification = nullptr;  // kNotification
+  const ConversationView* conversation = nullptr;  // kConversation
+};
+
+// A connection's end of the hub (implemented by the API, which renders and sends). deliver()
+// runs on the hub's thread, one call at a time; it must not block (it queues what it sends).
+class StreamSubscriber {
+ public:
+  virtual ~StreamSubscriber() = default;
+  virtual void deliver(const StreamKey& key, const StreamItem& item) = 0;
+};
+
+// Live updates: connections subscribe to streams, and the hub tells each what its timeline
+// would show it as posts are written, deleted and notifications added. It learns of posts as a
+// PostListener and of home-feed and notification edges as they are written (a BatchObserver on
+// the store the services write through), queues what it learns without reading anything on the
+// writer's thread, and does the per-reader checks (visibility, blocks both ways, mutes, filters
+// with action hide) on its own thread. Thread-safe.
+class StreamHub : public PostListener, public store::BatchObserver {
+ public:
+  // `store` answers whether a post is in a reader's home feed (who is told of an edit).
+  StreamHub(const store::Store& store, const PostService& posts,
+            const NotificationService& notifications, const ConversationService& conversations,
+            const ListService& lists);
+  ~StreamHub() override;  // stop()
+  // Drops what is queued and joins the hub's thread: nothing more is delivered, and the services
+  // it reads may go (shut-down, before them). Calls still arriving are ignored. Idempotent.
+  void stop();
+  StreamHub(const StreamHub&) = delete;
+  StreamHub& operator=(const StreamHub&) = delete;
+
+  // Adds `key` to what `subscriber` (reading as `viewer`) follows; idempotent. The hub holds it
+  // weakly: a subscriber gone is forgotten. REQUIRES: a personal stream has a signed-in viewer.
+  void subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, Viewer viewer, StreamKey key);
+  void unsubscribe(const StreamSubscriber* subscriber, const StreamKey& key);
+  // Every stream of `subscriber` (its connection closed).
+  void remove(const StreamSubscriber* subscriber);
+  // Streams `subscriber` follows (tests).
+  size_t subscriptions(const StreamSubscriber* subscriber) const;
+
+  void post_created(const Post& post) override;
+  void post_removed(const Post& post) override;
+  // An edit reaches those whose timeline shows the post (Mastodon's status.update).
+  void post_edited(const Post& before, const Post& after) override;
+  void batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) override;
+
+  // Blocks until everything queued so far was delivered (tests).
+  void wait_idle();
+
+ private:
+  struct Subscription {
+    std::weak_ptr<StreamSubscriber> subscriber;
+    const StreamSubscriber* id;
+    Viewer viewer;
+    StreamKey key;
+  };
+  struct Created { Post post; };
+  struct Removed { Post post; };
+  struct Edited { Post post; };
+  struct HomeFeed { Id reader; Id post; };
+  struct Noticed { Id recipient; Id notification; };
+  struct Conversed { Id account; Id conversation; };
+  struct FiltersChanged { Id account; };
+  struct Merged { Id account; };
+  using Work =
+      std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed, FiltersChanged, Merged>;
+
+  void enqueue(Work work);
+  void worker_loop();
+  void handle(const Created& w, const std::vector<Subscription>& subs);
+  void handle(const Removed& w, const std::vector<Subscription>& subs);
+  void handle(const Edited& w, const std::vector<Subscription>& subs);
+  void handle(const HomeFeed& w, const std::vector<Subscription>& subs);
+  void handle(const Noticed& w, const std::vector<Subscription>& subs);
+  void handle(const Conversed& w, const std::vector<Subscription>& subs);
+  void handle(const FiltersChanged& w, const std::vector<Subscription>& subs);
+  void handle(const Merged& w, const std::vector<Subscription>& subs);
+  // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
+  // or blocked author, a filter hiding it).
+  std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
+  bool listens(Id account) const;  // has a personal stream open
+  void deliver_to_list(const Subscription& sub, const Post& post, StreamItem::Event event);
+  static bool public_stream_wants(const StreamKey& key, const Post& post);
+  // Gives `post` (as `event`) to the public and hashtag subscriptions that want it and to the
+  // `user` subscriptions of readers for whom `in_home(reader)` holds, each as it may see it.
+  void deliver_post(const Post& post, StreamItem::Event event, const std::vector<Subscription>& subs,
+                    const std::function<bool(Id)>& in_home);
+  static void send(const Subscription& sub, const StreamItem& item);
+
+  const store::Store& store_;
+  const PostService& posts_;
+  const NotificationService& notifications_;
+  const ConversationService& conversations_;
+  const ListService& lists_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::condition_variable idle_cv_;
+  std::vector<Subscription> subscriptions_;      // GUARDED_BY(mutex_)
+  std::unordered_map<Id, size_t> readers_;       // GUARDED_BY(mutex_): personal streams per account
+  std::deque<Work> queue_;                       // GUARDED_BY(mutex_)
+  bool busy_ = false;                            // GUARDED_BY(mutex_)
+  bool stopping_ = false;                        // GUARDED_BY(mutex_)
+  std::thread worker_;
+};
+
+}  // namespace kindred::social
