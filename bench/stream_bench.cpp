@@ -63,6 +63,9 @@ long rss_kb(long pid) {
 struct Shared {
   std::map<std::string, Clock::time_point> sent;  // post id -> when POST returned its id
   std::vector<double> latencies_ms;
+  // Updates that arrived before their post's id was known (the POST's answer can come after the
+  // first deliveries): matched once it is.
+  std::vector<std::pair<std::string, Clock::time_point>> early;
   size_t messages = 0;
   size_t open = 0;
   size_t failed = 0;
@@ -130,12 +133,15 @@ class Conn : public std::enable_shared_from_this<Conn> {
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (text.find("\"update\"") != std::string::npos) {
+      bool matched = false;
       for (const auto& [id, at] : shared_.sent) {
         if (text.find("\\\"id\\\":\\\"" + id + "\\\"") != std::string::npos) {
           shared_.latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - at).count());
+          matched = true;
           break;
         }
       }
+      if (!matched) shared_.early.emplace_back(text, now);
     }
     read();
   }
@@ -265,6 +271,12 @@ int main(int argc, char** argv) {
     }
     if (id.empty()) return 1;
     shared.sent[id] = sent_at;
+    const std::string needle = "\\\"id\\\":\\\"" + id + "\\\"";
+    std::erase_if(shared.early, [&](const auto& e) {
+      if (e.first.find(needle) == std::string::npos) return false;
+      shared.latencies_ms.push_back(std::chrono::duration<double, std::milli>(e.second - sent_at).count());
+      return true;
+    });
     io.run_for(std::chrono::seconds(3));
   }
   if (o.posts > 0) {
