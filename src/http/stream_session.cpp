@@ -152,6 +152,7 @@ void StreamSession::on_opened() {
   {
     std::scoped_lock lock(mutex_);
     if (state_ == State::kOpening) state_ = State::kOpen;
+    opened_ = true;
     if (!writing_ && (!queue_.empty() || close_request_)) write = writing_ = true;
   }
   do_read();
@@ -249,8 +250,11 @@ void StreamSession::do_write() {
       return;
     }
     if (queue_.empty()) {
-      writing_ = false;
-      if (!close_request_) return;
+      if (!close_request_) {
+        writing_ = false;
+        return;
+      }
+      // writing_ stays set: the close frame is the write in flight now, and there is only one.
       closing = std::move(close_request_);
       close_request_.reset();
     } else {
@@ -295,10 +299,30 @@ void StreamSession::start_close(uint16_t code, std::string reason) {
   });
 }
 
-void StreamSession::drop() {
-  // The reader is stuck behind a write: a close frame would wait behind it, so the socket goes.
-  if (ws_) return start_close(kCloseTryAgainLater, "Too slow: messages were dropped");
-  finish();
+void StreamSession::drop() { close_after_write(kCloseTryAgainLater, "Too slow: messages were dropped"); }
+
+void StreamSession::close_after_write(uint16_t code, std::string reason) {
+  if (!ws_) return finish();
+  bool write_in_flight = false;
+  {
+    std::scoped_lock lock(mutex_);
+    if (state_ == State::kClosed) return;
+    // Until the handshake's own write has ended (on_opened), that write is the one in flight.
+    write_in_flight = writing_ || !opened_;
+    if (write_in_flight) {
+      close_request_.emplace(code, std::move(reason));
+    } else {
+      writing_ = true;  // the close frame is this stream's write now
+    }
+  }
+  if (!write_in_flight) return start_close(code, std::move(reason));
+  // A close is a write, and Beast allows one write at a time: the close frame goes when the
+  // write in flight ends (do_write, or on_opened for the handshake's). A reader stuck behind
+  // that write never lets it end, so the socket is cut once the close handshake's time is up.
+  deadline_->expires_after(kCloseHandshake);
+  deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->close_socket();
+  });
 }
 
 void StreamSession::drain() {
@@ -325,7 +349,7 @@ void StreamSession::drain() {
     }
     if (was_closed || self->drain_counted_) return self->ctx_.done_busy();
     self->drain_counted_ = true;  // done_busy once the connection has ended
-    self->start_close(kCloseGoingAway, "Server shutting down");
+    self->close_after_write(kCloseGoingAway, "Server shutting down");
   });
 }
 

@@ -68,6 +68,9 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   void do_read();
   void do_write();
   void start_close(uint16_t code, std::string reason);
+  // Closes with `code` once no write is in flight (at once when none is), cutting the socket
+  // if the close handshake has not ended within kCloseHandshake. On the strand.
+  void close_after_write(uint16_t code, std::string reason);
   void drop();  // over the bound: close at once, the queue already freed
   void arm_heartbeat();
   void finish();  // on the strand: the connection has ended
@@ -95,6 +98,7 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   State state_ = State::kOpening;              // GUARDED_BY(mutex_)
   std::deque<std::string> queue_;              // GUARDED_BY(mutex_)
   size_t queued_bytes_ = 0;                    // GUARDED_BY(mutex_)
+  bool opened_ = false;                        // GUARDED_BY(mutex_): on_opened ran
   bool writing_ = false;                       // GUARDED_BY(mutex_): do_write is scheduled
   std::optional<std::pair<uint16_t, std::string>> close_request_;  // GUARDED_BY(mutex_)
   std::optional<boost::asio::any_io_executor> executor_;          // GUARDED_BY(mutex_)
