@@ -156,6 +156,10 @@ std::string script_words(const PageContext& c) {
       {"upload_422", c.t("js.upload_422")},
       {"upload_429", c.t("js.upload_429")},
       {"upload_failed", c.t("js.upload_failed")},
+      // The word after a like count ("1 like", "2 likes"), for a count that starts moving live.
+      {"like_one", c.plural("count.likes", 1)},
+      {"like_other", c.plural("count.likes", 2)},
+      {"new_comments", c.t("js.new_comments")},
   };
   std::string json = "{";
   for (const auto& [key, text] : entries) {

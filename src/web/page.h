@@ -180,6 +180,8 @@ struct CommentDraft {
 
 // The page handlers (one file each).
 http::Response post_page(const PageContext& c);
+// GET /statuses/:id/live (live_counts.cpp): a stream, not a page.
+http::StreamAnswer open_live_counts(const WebServices& s, http::Request& req, const http::Stream& stream);
 http::Response post_page_with(const PageContext& c, const CommentDraft& draft);
 http::Response profile_page(const PageContext& c);
 http::Response explore_page(const PageContext& c);

@@ -30,6 +30,9 @@ WebPages::WebPages(WebServices services, http::Router& router)
   router.add(Method::kGet, "/tags/:tag", page(s_, a, l, tag_page));
   router.add(Method::kGet, "/@:acct", page(s_, a, l, profile_page));
   router.add(Method::kGet, "/@:acct/:id", page(s_, a, l, post_page));
+  router.add_stream("/statuses/:id/live", [this](http::Request& req, const http::Stream& stream) {
+    return open_live_counts(s_, req, stream);
+  });
   router.add(Method::kGet, "/auth/sign_in", page(s_, a, l, sign_in_page));
   // Passwords are hashed (argon2id) off the network threads.
   http::RouteOptions blocking;

@@ -23,6 +23,7 @@
 #include "social/posts/comments.h"
 #include "social/posts/likes.h"
 #include "social/posts/posts.h"
+#include "social/streaming/hub.h"
 
 // Kindred's own web pages: server-rendered HTML, complete without JavaScript, beside the Mastodon
 // API at the edge. Built on the same social/ views the API uses, never on the store.
@@ -74,6 +75,7 @@ struct WebServices {
   social::FilterService& filters;
   SignInLimiters limiters;
   social::PollService& polls;
+  social::StreamHub* streams = nullptr;  // live counts on the post page; null: off
 };
 
 class Assets;
@@ -85,6 +87,7 @@ class Assets;
 //   GET /@username             a profile and its photo posts (a username in another case
 //                              redirects to its own spelling, as does a post's address)
 //   GET /@username/:id         one post with its comments and, on a support topic, its card
+//   GET /statuses/:id/live     that post's counts as they move (Server-Sent Events, for site.js)
 //   GET /auth/sign_in, /auth/sign_up   how to sign in today (the signed-in pages come next)
 //   GET /assets/:file          stylesheets and scripts (content-hashed names, immutable)
 // and replaces the router's not-found answer: a browser (Accept: text/html) asking for a path

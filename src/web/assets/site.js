@@ -1,6 +1,7 @@
 // Kindred's pages work without this module; it only makes them nicer where a browser runs it:
 // - times are shown in the reader's own time zone and language (the server writes UTC);
 // - a row of several photos gets "Previous photo" and "Next photo" buttons;
+// - a post's page: its like and comment counts move as others like and comment (liveCounts);
 // - signed in: likes show at once, the home feed scrolls on, the composer uploads with progress
 //   (below). Requests go only to this site's API, with the page's CSRF token; no storage, nothing
 //   from another origin.
@@ -126,6 +127,8 @@ function likeForm(form) {
     const scope = form.closest('article, .post-footer');
     const sentence = scope?.querySelector('[data-like-count]');
     const before = sentence ? Number(sentence.dataset.likeCount) : null;
+    // The reader's own like is said aloud (others' likes arriving live are not: liveCounts).
+    sentence?.setAttribute('aria-live', 'polite');
     // At once: pressed, and one more (or fewer) like.
     button.setAttribute('aria-pressed', String(!liked));
     button.setAttribute('aria-busy', 'true');
@@ -285,6 +288,73 @@ function composer(form) {
   });
 }
 
+// Live counts: while a post's page is open and in view, its like and comment counts follow the
+// server's (GET /statuses/:id/live, Server-Sent Events, at most one change a second). Others'
+// likes change the numbers quietly: a screen reader is not interrupted every second during a
+// storm of them. A hidden tab holds no connection; coming back brings the counts of now.
+function liveCounts(article) {
+  const url = article.dataset.live;
+  if (!url || typeof EventSource !== 'function') return;
+  let source = null;
+  const apply = (counts) => {
+    const sentence = article.querySelector('[data-like-count]');
+    const likes = counts.favourites_count;
+    if (sentence && !counts.favourites_count_hidden && Number(sentence.dataset.likeCount) !== likes) {
+      sentence.setAttribute('aria-live', 'off');
+      if (!sentence.querySelector('data')) {
+        // "No likes yet" becomes "1 like": a number and its word.
+        sentence.dataset.offset = '0';
+        sentence.replaceChildren(document.createElement('data'), document.createTextNode(' '));
+      }
+      setLikeCount(article, likes);
+      const number = sentence.querySelector('data');
+      if (sentence.dataset.offset === '0' && number.nextSibling === sentence.lastChild) {
+        number.nextSibling.textContent = ` ${words(likes === 1 ? 'like_one' : 'like_other') || ''}`;
+      }
+    }
+    const comments = document.querySelector('#comments-title data');
+    if (comments && Number(comments.value) !== counts.replies_count) {
+      comments.value = String(counts.replies_count);
+      comments.textContent = numberFormat.format(counts.replies_count);
+      if (counts.replies_count > shownComments) newComments();
+    }
+  };
+  // Comments that came since the page was made are not in its list: one link says so, once,
+  // and leads to them (the most recent first); "No comments yet" is no longer true.
+  const shownComments = Number(document.querySelector('#comments-title data')?.value ?? 0);
+  const newComments = () => {
+    const section = document.querySelector('#comments');
+    const recent = section?.querySelector('.comment-order a:last-child');
+    if (!section || !recent || section.querySelector('.new-comments')) return;
+    const note = document.createElement('p');
+    note.className = 'new-comments';
+    note.setAttribute('role', 'status');
+    const link = document.createElement('a');
+    link.href = `${recent.getAttribute('href')}#comments`;
+    link.textContent = words('new_comments');
+    note.append(link);
+    recent.closest('nav').after(note);
+    section.querySelector(':scope > p.empty')?.remove();
+  };
+  const close = () => {
+    source?.close();
+    source = null;
+    delete article.dataset.liveState;
+  };
+  const open = () => {
+    if (source) return;
+    source = new EventSource(url);
+    source.addEventListener('open', () => { article.dataset.liveState = 'open'; });
+    source.addEventListener('counts', (event) => {
+      try { apply(JSON.parse(event.data)); } catch { /* a malformed event changes nothing */ }
+    });
+    source.addEventListener('delete', close);  // gone, or no longer this reader's to see
+  };
+  document.addEventListener('visibilitychange', () => (document.hidden ? close() : open()));
+  if (!document.hidden) open();
+}
+
 for (const form of document.querySelectorAll('form[data-action="like"]')) likeForm(form);
+for (const article of document.querySelectorAll('article[data-live]')) liveCounts(article);
 for (const list of document.querySelectorAll('[data-feed]')) endlessFeed(list);
 for (const form of document.querySelectorAll('form[data-compose]')) composer(form);
