@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# bench/stream_storm.sh: issue 17's like storm with and without 10,000 streaming connections open,
+# side by side in one run. The issue asks that with them open the storm keep >= 0.9 x its rate
+# without them, and that every subscriber see the post's final exact count within 2 s of the
+# storm's end.
+#
+#   bash bench/stream_storm.sh                                   # 5 rounds, 10,000 connections, 10 s storms
+#   CONNECTIONS=500 ROUNDS=1 DURATION=3 bash bench/stream_storm.sh   # a smoke run
+#
+# Reuses bench/run.sh's seed cache ($WORK/seed and $WORK/tokens.txt; run bench/run.sh once first).
+# One server on a fresh copy of the seed (--rate-limits off --access-log off, per-address caps
+# raised for the connections), one post by token line 1; then ROUNDS rounds, each a like storm
+# WITHOUT the streaming connections and one WITH them (wrk -t$THREADS -c$CONNS -d$DURATION, as
+# bench/ab_storms.sh), alternating so machine noise hits both alike, after an unreported WARMUP s
+# storm (a cold first storm would flatter the ratio). Every like uses a token no other request
+# used (disjoint blocks of BLOCK tokens after the stream clients' lines).
+# A WITH round starts bench/stream_bench holding CONNECTIONS WebSockets (token lines
+# 2..CONNECTIONS+1), each on stream=user and subscribed to kindred:status of the post, waits until
+# all are open, runs the storm, notes its end (Unix ms, when wrk exits), holds SETTLE s more, then
+# stops stream_bench and reads the post's exact favourites_count (GET /api/v1/statuses/ID). It
+# checks that every connection's last kindred.counts message carries that count, and reports the
+# latest of those messages' arrivals minus the storm's end (target <= 2000 ms; negative: the final
+# count was out before wrk exited), the most counts messages a connection got in one second
+# (the server promises 1) and the server's RSS per connection. Every round reports req/s, p99 and
+# the server's CPU time per request (all its threads, from /proc/PID/stat: in a WITH round that
+# includes the streaming work); the table gives the medians and the ratio WITH/WITHOUT of the
+# median req/s (target >= 0.90).
+# wrk, stream_bench and the server share this machine's cores (2 here): the WITH rounds' rate
+# also pays for the client's side of the connections, so the ratio understates the server.
+# Writes $WORK/stream-storm.md. Exit status 1 when a run broke (wrk failed, non-2xx responses,
+# connections that did not open); a missed target is a result, not a failure.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}                # rounds, each one storm without and one with the connections
+CONNECTIONS=${CONNECTIONS:-10000}  # streaming connections held in a WITH round
+DURATION=${DURATION:-10}           # seconds per storm
+THREADS=${THREADS:-2}              # wrk -t
+CONNS=${CONNS:-64}                 # wrk -c
+SETTLE=${SETTLE:-4}                # seconds stream_bench holds after the storm's end
+PAUSE=${PAUSE:-3}                  # seconds between a WITH round's end and the next storm
+WARMUP=${WARMUP:-3}                # seconds of an unreported storm first (0: none)
+BLOCK=${BLOCK:-180000}             # tokens per storm (more than DURATION x the like rate)
+WORK=${WORK:-/tmp/kindred-bench}
+KINDRED_BIN=${KINDRED_BIN:-build/release/kindred}              # relative paths are from the repository root
+STREAM_BENCH=${STREAM_BENCH:-build/release/bench/stream_bench}
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$REPO/bench"
+case "$KINDRED_BIN" in /*) ;; *) KINDRED_BIN="$REPO/$KINDRED_BIN";; esac
+case "$STREAM_BENCH" in /*) ;; *) STREAM_BENCH="$REPO/$STREAM_BENCH";; esac
+# shellcheck source=bench/lib/common.sh
+source "$BENCH/lib/common.sh"
+need wrk wrk
+need curl curl
+
+SEED="$WORK/seed"
+TOKENS="$WORK/tokens.txt"
+RUN="$WORK/stream-storm-run"
+DATA="$RUN/data"
+RAW="$RUN/raw.txt"
+ROWS="$RUN/rounds.txt"   # one line per storm: round mode rps p99 us open final fmin fmax got lag maxps rss
+[ -x "$KINDRED_BIN" ] || { echo "no kindred binary at $KINDRED_BIN" >&2; exit 1; }
+[ -x "$STREAM_BENCH" ] || { echo "no stream_bench at $STREAM_BENCH (cmake --build build/release --target stream_bench)" >&2; exit 1; }
+[ -d "$SEED" ] && [ -s "$TOKENS" ] || { echo "no seed in $WORK: run bench/run.sh first" >&2; exit 1; }
+TOTAL=$(wc -l <"$TOKENS")
+NEEDED=$((1 + CONNECTIONS + (2 * ROUNDS + 1) * BLOCK))
+[ "$TOTAL" -ge "$NEEDED" ] || { echo "need $NEEDED seeded tokens, have $TOTAL (lower BLOCK, ROUNDS or CONNECTIONS)" >&2; exit 1; }
+# The server and stream_bench each hold a descriptor per connection.
+FDS=$((CONNECTIONS + CONNS + 1000))
+[ "$(ulimit -n)" -ge "$FDS" ] || ulimit -n "$FDS" 2>/dev/null ||
+  { echo "need ulimit -n >= $FDS (have $(ulimit -n), hard $(ulimit -Hn))" >&2; exit 1; }
+
+rm -rf "$RUN"; mkdir -p "$RUN"; : >"$RAW"; : >"$ROWS"
+SBPID=""
+cleanup() {
+  [ -z "$SBPID" ] || kill "$SBPID" 2>/dev/null || true
+  stop_kindred
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+log "copying the seed ..."
+cp -a "$SEED" "$DATA"
+PORT=""
+CAP=$((CONNECTIONS + CONNS + 1000))
+start_kindred storm --streaming-connections-per-address "$CAP" --max-connections-per-address "$CAP"
+POSTER=$(sed -n 1p "$TOKENS")
+body=$(curl -sS -X POST -H "Authorization: Bearer $POSTER" --data-urlencode "status=stream storm post" \
+  "$BASE/api/v1/statuses")
+POST=$(json_str "$body" id)
+[ -n "$POST" ] || { echo "posting failed: $body" >&2; exit 1; }
+sed -n "2,$((CONNECTIONS + 1))p" "$TOKENS" >"$RUN/stream-tokens.txt"
+SUBSCRIBE="{\"type\":\"subscribe\",\"stream\":\"kindred:status\",\"id\":\"$POST\"}"
+log "post $POST; $ROUNDS rounds of ${DURATION}s storms without and with $CONNECTIONS connections"
+
+sb_get() { awk -v k="$2" '$1==k {v=$2} END {print (v=="" ? "NA" : v)}' "$1"; }  # sb_get FILE KEY
+favourites() {
+  json_num "$(curl -sS -H "Authorization: Bearer $POSTER" "$BASE/api/v1/statuses/$POST")" favourites_count
+}
+
+first=$((CONNECTIONS + 1))   # 0-based line of the next storm's first token
+round() {  # round N without|with
+  local r=$1 mode=$2 sbout="$RUN/stream_bench.$1.out" open=NA
+  if [ "$mode" = with ]; then
+    "$STREAM_BENCH" --port "${BASE##*:}" --tokens "$RUN/stream-tokens.txt" --connections "$CONNECTIONS" \
+      --server-pid "$KPID" --posts 0 --stream user --subscribe "$SUBSCRIBE" --hold $((DURATION + SETTLE + 600)) \
+      >"$sbout" 2>&1 &
+    SBPID=$!
+    local i
+    for i in $(seq 1 3000); do
+      grep -q '^ready_unix_ms ' "$sbout" && break
+      kill -0 "$SBPID" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -q '^ready_unix_ms ' "$sbout" || { cat "$sbout" >&2; echo "stream_bench did not get ready" >&2; exit 1; }
+    open=$(sb_get "$sbout" connections_open)
+    [ "$open" = "$CONNECTIONS" ] ||
+      failure "round $r: $open of $CONNECTIONS connections open ($(sb_get "$sbout" connections_failed) failed; $(grep '^first_error' "$sbout" || true))"
+  fi
+  local cpu0 end_ms us
+  cpu0=$(cpu_ticks "$KPID")
+  run_wrk "like-$mode" "$BASE" "$BENCH/lua/likes.lua" "$TOKENS" "$first" "$BLOCK" "$THREADS" "$POST"
+  end_ms=$(date +%s%3N)
+  us=$(us_per_request $(($(cpu_ticks "$KPID") - cpu0)) "$(wrk_get "$W_OUT" requests)")
+  first=$((first + BLOCK))
+  ! awk '$1=="SLICE" && $6==1 {x=1} END {exit !x}' "$W_OUT" ||
+    warn "round $r $mode: a wrk thread ran out of tokens (raise BLOCK): its rate is understated"
+
+  local final=NA fmin=NA fmax=NA got=NA lag=NA maxps=NA rss=NA exact=
+  if [ "$mode" = with ]; then
+    sleep "$SETTLE"
+    kill -TERM "$SBPID" 2>/dev/null || true
+    wait "$SBPID" 2>/dev/null || true
+    SBPID=""
+    final=$(favourites)
+    fmin=$(sb_get "$sbout" counts_last_favourites_min); fmax=$(sb_get "$sbout" counts_last_favourites_max)
+    got=$(sb_get "$sbout" counts_connections); maxps=$(sb_get "$sbout" counts_max_per_connection_per_second)
+    rss=$(sb_get "$sbout" rss_per_connection_kb)
+    local latest; latest=$(sb_get "$sbout" counts_latest_last_unix_ms)
+    [ "$latest" = NA ] || lag=$((latest - end_ms))
+    # Every open connection got counts, and the last of each carried the final count.
+    if [ "$got" = "$open" ] && [ "$fmin" = "$final" ] && [ "$fmax" = "$final" ]; then exact=yes; else exact=no; fi
+    sleep "$PAUSE"   # the server closes the connections before the next storm
+  fi
+  echo "$r $mode $W_RPS $W_P99 $us $open $final $fmin $fmax $got $lag $maxps $rss $exact" >>"$ROWS"
+  raw "round $r $mode: $W_RPS req/s p99 $W_P99 ms, $us µs CPU/request$([ "$mode" = without ] ||
+    echo "; $open open, final count $final, last counts seen $fmin..$fmax by $got connections, latest arrival - storm end $lag ms, most $maxps counts messages a second, $rss KB RSS per connection")"
+}
+
+if [ "$WARMUP" -gt 0 ]; then
+  DURATION=$WARMUP run_wrk warmup "$BASE" "$BENCH/lua/likes.lua" "$TOKENS" "$first" "$BLOCK" "$THREADS" "$POST"
+  first=$((first + BLOCK))
+  log "warm-up storm: $(fmt_run)"
+fi
+for r in $(seq 1 "$ROUNDS"); do
+  round "$r" without
+  round "$r" with
+done
+stop_kindred
+
+col() { awk -v m="$1" -v c="$2" '$2==m {print $c}' "$ROWS" | median; }  # col MODE COLUMN: median
+rw=$(col with 3); ro=$(col without 3)
+exact_rounds=$(awk '$2=="with" && $14=="yes"' "$ROWS" | wc -l)
+lag_max=$(awk '$2=="with" && $11!="NA" {if (m=="" || $11>m) m=$11} END {print (m=="" ? "NA" : m)}' "$ROWS")
+TABLE=$(
+  echo "| like storm | without | with $CONNECTIONS connections | with/without | issue 17's target |"
+  echo "|---|---|---|---|---|"
+  echo "| req/s (median) | $(fmt_int "$ro") | $(fmt_int "$rw") | **$(ratio "$rw" "$ro")** | with >= 0.90 x without |"
+  echo "| server µs CPU per request (median) | $(col without 5) | $(col with 5) | $(ratio "$(col with 5)" "$(col without 5)") | |"
+  echo "| p99 ms (median) | $(col without 4) | $(col with 4) | | |"
+  echo "| rounds where every subscriber's last count was the exact final count | | $exact_rounds of $ROUNDS | | all |"
+  echo "| latest final count's arrival − storm end, ms (median; max) | | $(col with 11); $lag_max | | <= 2000 |"
+  echo "| most counts messages a connection got in one second (max) | | $(awk '$2=="with" {print $12}' "$ROWS" | sort -g | tail -1) | | 1 |"
+  echo "| server RSS per connection, KB (median) | | $(col with 13) | | |"
+)
+ROUNDS_TABLE=$(
+  echo "| round | connections open | req/s | p99 ms | µs CPU/req | final count | last counts seen (min..max) | connections with counts | latest arrival − end ms | counts msgs/s max | RSS KB/conn |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  awk '{ if ($2 == "without") printf "| %s without | 0 | %.0f | %s | %s | | | | | | |\n", $1, $3, $4, $5;
+         else printf "| %s with | %s | %.0f | %s | %s | %s | %s..%s | %s | %s | %s | %s |\n", $1, $6, $3, $4, $5, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
+)
+HEADER="Like storm with and without $CONNECTIONS streaming connections ($(date -u +%FT%TZ))"
+SETUP="$(host_line "$REPO" "$KINDRED_BIN"); load average at the end $(cut -d' ' -f1-3 /proc/loadavg). $ROUNDS rounds, each a storm without then with the connections (each on stream=user and kindred:status of the liked post), wrk -t$THREADS -c$CONNS -d${DURATION}s, every like by a fresh account; stream_bench holds $SETTLE s after each storm. wrk, stream_bench and the server share the machine's $(nproc) cores: the WITH rate also pays for the client side of the connections."
+CHECKS=$(issue_lines)
+report "$WORK/stream-storm.md" "$HEADER" "wrk and stream_bench outputs, server log: $RUN" \
+  "$SETUP" "$TABLE" "$ROUNDS_TABLE" ${CHECKS:+"$CHECKS"}
+[ "${#FAILURES[@]}" = 0 ]
