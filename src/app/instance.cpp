@@ -33,6 +33,7 @@ struct Instance::Impl {
   // What the services write through: the streaming hub watches its batches.
   std::unique_ptr<store::ObservedStore> observed;
   std::unique_ptr<social::StreamHub> hub;
+  std::unique_ptr<social::LiveCounts> live_counts;  // the hub's, told of likes and posts
   social::SocialConfig social_config;
   api::ApiConfig api_config;
   web::WebConfig web_config;
@@ -201,8 +202,6 @@ Status Instance::start(std::ostream* access_log) {
   m.api_config.media_wait = std::chrono::milliseconds(c.media_wait_ms);
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
-  m.api_config.streaming_per_account = c.streaming_per_account;
-  m.api_config.streaming_per_ip = c.streaming_per_address;
   m.observed = std::make_unique<store::ObservedStore>(*m.store);
   social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
@@ -256,6 +255,12 @@ Status Instance::start(std::ostream* access_log) {
                                               *m.conversations, *m.list_service);
   m.posts->add_listener(m.hub.get());
   m.observed->set_observer(m.hub.get());
+  m.hub->caps().set_limits(c.streaming_per_account, c.streaming_per_address);
+  // An open post's counts as they move (kindred:status streams): told of likes, reblogs, replies.
+  m.live_counts = std::make_unique<social::LiveCounts>(deps);
+  m.posts->add_listener(m.live_counts.get());
+  m.likes->set_live_counts(m.live_counts.get());
+  m.hub->set_live_counts(m.live_counts.get(), std::chrono::milliseconds(c.stream_counts_interval_ms));
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Status search: posts written since the index's last commit are indexed again first.
@@ -374,6 +379,7 @@ void Instance::stop() {
   // Delivers nothing more (it reads lists, feeds, posts); writes still coming are ignored.
   if (m.hub) m.hub->stop();
   if (m.likes) m.likes->set_trends(nullptr);
+  if (m.likes) m.likes->set_live_counts(nullptr);
   if (m.posts) m.posts->set_support(nullptr);
   if (m.posts) m.posts->set_filters(nullptr);
   m.list_service.reset();

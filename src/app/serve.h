@@ -56,6 +56,8 @@ struct ServeConfig {
   size_t streaming_per_account = 32;
   size_t streaming_per_address = 64;
   size_t stream_queue_messages = 1024;
+  // How often a kindred:status stream may send a post's counts (tests shorten it).
+  int64_t stream_counts_interval_ms = 1000;
 };
 
 // Raises this process's soft limit on open files to its hard limit (start-up, before serving) and

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "social/streaming/hub.h"
 #include "support/api_fixture.h"
@@ -28,7 +29,12 @@ std::string str(const json::value& v) {
 
 class StreamingApi : public ThreePeopleApi {
  protected:
-  explicit StreamingApi(ServerOptions options = {}) : ThreePeopleApi(options) {}
+  explicit StreamingApi(ServerOptions options = {}) : ThreePeopleApi(with_fast_counts(options)) {}
+  static ServerOptions with_fast_counts(ServerOptions options) {
+    options.stream_counts_interval_ms = kCountsIntervalMs;  // 1000 in service
+    return options;
+  }
+  static constexpr int kCountsIntervalMs = 100;
 
   std::unique_ptr<WsClient> open(const User& who, std::string_view query) {
     auto ws = std::make_unique<WsClient>();
@@ -360,6 +366,115 @@ TEST_F(StreamingApi, HealthAndInstanceUrls) {
   EXPECT_EQ(get("/api/v1/instance").json().at("urls").at("streaming_api"), "wss://kindred.test");
   EXPECT_EQ(get("/api/v2/instance").json().at("configuration").at("urls").at("streaming"),
             "wss://kindred.test");
+}
+
+// Kindred's kindred:status stream: an open post's counts as they move.
+TEST_F(StreamingApi, ThePostCountsStreamSendsExactCountsAsTheyMove) {
+  const std::string a1 = say(ann_, "One year since Iris.");
+  auto ws = open(bob_, "?stream=kindred:status&id=" + a1);
+  // Soon after subscribing: the counts now.
+  EXPECT_EQ(ws->next().value_or("none"),
+            R"({"stream":["kindred:status",")" + a1 + R"("],"event":"kindred.counts","payload":"{\"id\":\")" +
+                a1 + R"(\",\"favourites_count\":0,\"reblogs_count\":0,\"replies_count\":0}"})");
+  ASSERT_EQ(post("/api/v1/statuses/" + a1 + "/favourite", {}, cat_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/statuses/" + a1 + "/reblog", {}, cat_.token).status, 200);
+  say(cat_, "Thinking of you", {{"in_reply_to_id", a1}});
+  // They may come in one message or several; the last says all three.
+  json::object counts;
+  for (int i = 0; i < 4 && (counts.empty() || counts.at("replies_count") != 1); ++i) {
+    json::object m = next(*ws);
+    ASSERT_EQ(m.at("event"), "kindred.counts") << json::serialize(m);
+    counts = payload(m);
+  }
+  EXPECT_EQ(counts, (json::object{{"id", a1}, {"favourites_count", 1}, {"reblogs_count", 1},
+                                  {"replies_count", 1}}));
+  EXPECT_FALSE(ws->next(milliseconds(3 * kCountsIntervalMs)).has_value()) << "no change, no message";
+}
+
+TEST_F(StreamingApi, ALikeStormIsOneCountsMessagePerInterval) {
+  const std::string a1 = say(ann_, "For Iris");
+  std::vector<User> fans;
+  for (int i = 0; i < 30; ++i) fans.push_back(register_user("fan" + std::to_string(i)));
+  auto ws = open(bob_, "?stream=kindred:status&id=" + a1);
+  ASSERT_EQ(payload(next(*ws)).at("favourites_count"), 0);
+  const auto start = std::chrono::steady_clock::now();
+  for (const User& fan : fans)
+    ASSERT_EQ(post("/api/v1/statuses/" + a1 + "/favourite", {}, fan.token).status, 200);
+  const auto took = std::chrono::steady_clock::now() - start;
+  int messages = 0;
+  int64_t last = -1;
+  while (last != 30) {
+    json::object m = next(*ws);
+    ASSERT_FALSE(m.empty()) << "the final count never came; last " << last;
+    last = payload(m).at("favourites_count").as_int64();
+    ++messages;
+  }
+  // At most one a tick while they came, and one after: never one per like.
+  EXPECT_LE(messages, took / milliseconds(kCountsIntervalMs) + 2) << messages << " for 30 likes";
+  EXPECT_LT(messages, 30);
+}
+
+TEST_F(StreamingApi, ThePostCountsStreamShowsAHiddenLikeCountToTheAuthorOnly) {
+  const std::string a1 = say(ann_, "No numbers, please", {{"kindred_hide_favourites_count", true}});
+  auto author = open(ann_, "?stream=kindred:status&id=" + a1);
+  auto reader = open(bob_, "?stream=kindred:status&id=" + a1);
+  ASSERT_EQ(payload(next(*author)).at("favourites_count"), 0);
+  ASSERT_EQ(payload(next(*reader)).at("favourites_count"), 0);
+  ASSERT_EQ(post("/api/v1/statuses/" + a1 + "/favourite", {}, cat_.token).status, 200);
+  EXPECT_EQ(payload(next(*author)).at("favourites_count"), 1);
+  EXPECT_FALSE(reader->next(milliseconds(3 * kCountsIntervalMs)).has_value())
+      << "to others nothing changed: the count they see stays hidden";
+}
+
+TEST_F(StreamingApi, ThePostCountsStreamIsForPostsTheReaderMaySee) {
+  const std::string secret = say(ann_, "followers only", {{"visibility", "private"}});
+  const std::string open_post = say(ann_, "public");
+  auto ws = open(cat_, "");
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"kindred:status","id":")" + secret + R"("})"));
+  EXPECT_EQ(ws->next().value_or("none"), R"({"error":"Record not found","status":404})");
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"kindred:status"})"));
+  EXPECT_EQ(ws->next().value_or("none"), R"({"error":"Missing id parameter","status":400})");
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"kindred:status","id":"nope"})"));
+  EXPECT_EQ(ws->next().value_or("none"), R"({"error":"Record not found","status":404})");
+  // Blocked by the author: refused, and an open stream ends with a delete.
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"kindred:status","id":")" + open_post + R"("})"));
+  EXPECT_EQ(str(payload(next(*ws)).at("id")), open_post);
+  ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/block", {}, ann_.token).status, 200);
+  settle();
+  EXPECT_EQ(ws->next().value_or("none"),
+            R"({"stream":["kindred:status",")" + open_post + R"("],"event":"delete","payload":")" +
+                open_post + R"("})");
+  ASSERT_TRUE(ws->send(R"({"type":"subscribe","stream":"kindred:status","id":")" + open_post + R"("})"));
+  EXPECT_EQ(ws->next().value_or("none"), R"({"error":"Record not found","status":404})");
+
+  // Over HTTP (SSE) the same answers come as refusals.
+  EXPECT_EQ(get("/api/v1/kindred/streaming/status", bob_.token).body, R"({"error":"Missing id parameter"})");
+  auto hidden = get("/api/v1/kindred/streaming/status?id=" + secret, cat_.token);
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(hidden.body, R"({"error":"Record not found"})");
+  WsClient refused;
+  EXPECT_FALSE(refused.open(instance().port(), "/api/v1/streaming?stream=kindred:status&id=" + secret,
+                            {{"Authorization", "Bearer " + cat_.token}}));
+  EXPECT_EQ(refused.response().result_int(), 404);
+}
+
+TEST_F(StreamingApi, ThePostCountsStreamOverServerSentEvents) {
+  const std::string a1 = say(ann_, "over SSE");
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), instance().port()});
+  const std::string request = "GET /api/v1/kindred/streaming/status?id=" + a1 +
+                              " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + bob_.token + "\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(request));
+  std::string got;
+  boost::asio::read_until(socket, boost::asio::dynamic_buffer(got), "\r\n\r\n");
+  EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+  ASSERT_EQ(post("/api/v1/statuses/" + a1 + "/favourite", {}, cat_.token).status, 200);
+  const std::string want = "event: kindred.counts\ndata: {\"id\":\"" + a1 +
+                           "\",\"favourites_count\":1,\"reblogs_count\":0,\"replies_count\":0}\n\n";
+  for (int i = 0; i < 3 && got.find(want) == std::string::npos; ++i)
+    boost::asio::read_until(socket, boost::asio::dynamic_buffer(got), "\n\n\r\n");
+  EXPECT_NE(got.find(want), std::string::npos) << got;
 }
 
 class StreamingCaps : public StreamingApi {

@@ -84,6 +84,7 @@ void ApiTest::start_instance() {
   config.streaming_per_account = options_.streaming_per_account;
   config.streaming_per_address = options_.streaming_per_address;
   config.stream_queue_messages = options_.stream_queue_messages;
+  config.stream_counts_interval_ms = options_.stream_counts_interval_ms;
   if (!options_.source_url.empty()) config.source_url = options_.source_url;
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);

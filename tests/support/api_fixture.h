@@ -44,7 +44,8 @@ struct ServerOptions {
   std::string source_url = "";       // --source-url; empty: the default
   size_t streaming_per_account = 32;   // --streaming-connections-per-account
   size_t streaming_per_address = 64;   // --streaming-connections-per-address
-  size_t stream_queue_messages = 1024;  // --stream-queue-messages
+  size_t stream_queue_messages = 1024;
+  int64_t stream_counts_interval_ms = 1000;  // --stream-queue-messages
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.

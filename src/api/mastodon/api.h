@@ -72,10 +72,6 @@ struct ApiConfig {
   int64_t media_period_ms = 30 * 60 * 1000;
   // How long POST /api/v2/media waits for processing before answering 202 (url null).
   std::chrono::milliseconds media_wait{3000};
-  // Open streaming connections (WebSocket and SSE) per account and per client address; more
-  // are answered 429. 0: no cap.
-  size_t streaming_per_account = 32;
-  size_t streaming_per_ip = 64;
 };
 
 // Everything the Mastodon API handlers borrow. Built once in main; outlives the server.

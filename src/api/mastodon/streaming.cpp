@@ -20,43 +20,18 @@ namespace json = boost::json;
 
 namespace {
 
-// Open streaming connections per account and per address, against ApiConfig's caps.
-class ConnectionCounts {
- public:
-  // Counts one more connection, or says which cap it would pass ("" when admitted).
-  std::string admit(Id account, const std::string& ip, const ApiConfig& c) {
-    std::scoped_lock lock(mutex_);
-    if (!account.is_none() && c.streaming_per_account > 0 &&
-        per_account_[account] >= c.streaming_per_account)
-      return "Too many streaming connections for this account";
-    if (c.streaming_per_ip > 0 && per_ip_[ip] >= c.streaming_per_ip)
-      return "Too many streaming connections from this address";
-    if (!account.is_none()) ++per_account_[account];
-    ++per_ip_[ip];
-    return "";
-  }
-  void release(Id account, const std::string& ip) {
-    std::scoped_lock lock(mutex_);
-    if (!account.is_none() && --per_account_[account] == 0) per_account_.erase(account);
-    if (--per_ip_[ip] == 0) per_ip_.erase(ip);
-  }
-
- private:
-  std::mutex mutex_;
-  std::unordered_map<Id, size_t> per_account_;
-  std::unordered_map<std::string, size_t> per_ip_;
-};
-
 // Streams one connection may follow at once (each tag counts).
 constexpr size_t kMaxStreamsPerConnection = 100;
 
-// A stream named as Mastodon's clients name it: `stream` (and `tag`), or an error message.
+// A stream named as Mastodon's clients name it: `stream` (and `tag` or `list`; Kindred's
+// kindred:status takes `id`), or an error message.
 struct Named {
   std::optional<social::StreamKey> key;
   std::string error;
 };
 
-Named name_stream(std::string_view stream, std::string_view tag, std::string_view list) {
+Named name_stream(std::string_view stream, std::string_view tag, std::string_view list,
+                  std::string_view post) {
   Named out;
   auto name = social::parse_stream_name(stream);
   if (!name) {
@@ -79,6 +54,14 @@ Named name_stream(std::string_view stream, std::string_view tag, std::string_vie
     }
     // An id that names no list is refused as another's list is (may_read).
     key.list = Id::parse(list).value_or(Id());
+  }
+  if (social::stream_needs_post(*name)) {
+    if (post.empty()) {
+      out.error = "Missing id parameter";
+      return out;
+    }
+    // An id that names no post is refused as a post the reader may not see (may_read).
+    key.post = Id::parse(post).value_or(Id());
   }
   out.key = std::move(key);
   return out;
@@ -125,6 +108,16 @@ class Connection : public social::StreamSubscriber {
         write_notification(w, *item.notification, s_.config);
         break;
       }
+      case social::StreamItem::Event::kCounts: {
+        event = "kindred.counts";
+        json::object counts{{"id", item.counts->post_id.to_string()},
+                            {"favourites_count", item.counts->favourites},
+                            {"reblogs_count", item.counts->reblogs},
+                            {"replies_count", item.counts->replies}};
+        if (item.favourites_hidden) counts["favourites_count_hidden"] = true;
+        payload = json::serialize(counts);
+        break;
+      }
     }
     if (!stream_.is_websocket()) {
       stream_.send("event: " + event + "\ndata: " + payload + "\n\n");
@@ -133,27 +126,41 @@ class Connection : public social::StreamSubscriber {
     json::array names{json::string(social::stream_name(key.name))};
     if (!key.tag.empty()) names.emplace_back(key.tag);
     if (key.name == social::StreamName::kList) names.emplace_back(key.list.to_string());
+    if (social::stream_needs_post(key.name)) names.emplace_back(key.post.to_string());
     json::object message{{"stream", std::move(names)}, {"event", event}};
     if (item.event != social::StreamItem::Event::kFiltersChanged) message["payload"] = payload;
     stream_.send(json::serialize(message));
   }
 
+  // Why the reader may not follow a stream: a message and its HTTP status; none when it may.
+  struct Refusal {
+    std::string message;
+    int status = 0;
+    explicit operator bool() const { return status != 0; }
+  };
+
   // Subscribes as the reader may: personal streams need a signed-in reader whose token may read
-  // them. Returns an error message, or "".
-  std::string subscribe(const std::shared_ptr<Connection>& self, const social::StreamKey& key) {
-    if (auto why = may_read(key); !why.empty()) return why;
+  // them; a post's counts, a post the reader may see.
+  Refusal subscribe(const std::shared_ptr<Connection>& self, const social::StreamKey& key) {
+    if (auto why = may_read(key)) return why;
     if (s_.streams->subscriptions(this) >= kMaxStreamsPerConnection)
-      return "Too many subscriptions on this connection";
+      return {"Too many subscriptions on this connection", 429};
     s_.streams->subscribe(self, caller_.viewer(), key);
-    return "";
+    return {};
   }
-  std::string may_read(const social::StreamKey& key) const {
-    if (!social::stream_is_personal(key.name)) return "";
-    if (!caller_.account) return "This stream requires an authenticated user";
+  Refusal may_read(const social::StreamKey& key) const {
+    if (social::stream_needs_post(key.name)) {
+      // As GET /api/v1/statuses/:id answers it.
+      if (key.post.is_none() || !s_.posts.get(caller_.viewer(), key.post).has_value())
+        return {"Record not found", 404};
+      return {};
+    }
+    if (!social::stream_is_personal(key.name)) return {};
+    if (!caller_.account) return {"This stream requires an authenticated user", 401};
     if (key.name == social::StreamName::kList &&
         (key.list.is_none() || !s_.lists.get(caller_.account->id, key.list).has_value()))
-      return "Not authorized to stream this list";
-    return "";
+      return {"Not authorized to stream this list", 401};
+    return {};
   }
 
   // A {"type":"subscribe"|"unsubscribe","stream":...,"tag":...} message on the socket.
@@ -168,10 +175,10 @@ class Connection : public social::StreamSubscriber {
     };
     const std::string_view type = field("type");
     if (type != "subscribe" && type != "unsubscribe") return send_error("Unknown message type", 400);
-    Named named = name_stream(field("stream"), field("tag"), field("list"));
+    Named named = name_stream(field("stream"), field("tag"), field("list"), field("id"));
     if (!named.key) return send_error(named.error, 400);
     if (type == "unsubscribe") return s_.streams->unsubscribe(this, *named.key);
-    if (auto why = subscribe(self, *named.key); !why.empty()) send_error(why, 401);
+    if (auto why = subscribe(self, *named.key)) send_error(why.message, why.status);
   }
 
   void send_error(std::string_view message, int status) {
@@ -184,24 +191,25 @@ class Connection : public social::StreamSubscriber {
   Caller caller_;
 };
 
-// The SSE endpoints' paths, after /api/v1/streaming/, and their streams.
+// The SSE endpoints' paths and their streams.
 struct SsePath {
   const char* path;
   social::StreamName name;
 };
 constexpr SsePath kSsePaths[] = {
-    {"user", social::StreamName::kUser},
-    {"user/notification", social::StreamName::kUserNotification},
-    {"public", social::StreamName::kPublic},
-    {"public/local", social::StreamName::kPublicLocal},
-    {"public/remote", social::StreamName::kPublicRemote},
-    {"public/media", social::StreamName::kPublicMedia},
-    {"public/local/media", social::StreamName::kPublicLocalMedia},
-    {"public/remote/media", social::StreamName::kPublicRemoteMedia},
-    {"hashtag", social::StreamName::kHashtag},
-    {"hashtag/local", social::StreamName::kHashtagLocal},
-    {"direct", social::StreamName::kDirect},
-    {"list", social::StreamName::kList},
+    {"/api/v1/streaming/user", social::StreamName::kUser},
+    {"/api/v1/streaming/user/notification", social::StreamName::kUserNotification},
+    {"/api/v1/streaming/public", social::StreamName::kPublic},
+    {"/api/v1/streaming/public/local", social::StreamName::kPublicLocal},
+    {"/api/v1/streaming/public/remote", social::StreamName::kPublicRemote},
+    {"/api/v1/streaming/public/media", social::StreamName::kPublicMedia},
+    {"/api/v1/streaming/public/local/media", social::StreamName::kPublicLocalMedia},
+    {"/api/v1/streaming/public/remote/media", social::StreamName::kPublicRemoteMedia},
+    {"/api/v1/streaming/hashtag", social::StreamName::kHashtag},
+    {"/api/v1/streaming/hashtag/local", social::StreamName::kHashtagLocal},
+    {"/api/v1/streaming/direct", social::StreamName::kDirect},
+    {"/api/v1/streaming/list", social::StreamName::kList},
+    {"/api/v1/kindred/streaming/status", social::StreamName::kKindredStatus},  // with `id`
 };
 
 http::StreamAnswer refuse(int status, std::string_view message) {
@@ -213,8 +221,7 @@ http::StreamAnswer refuse(int status, std::string_view message) {
 // Opens a connection: the token (Authorization, Sec-WebSocket-Protocol or access_token), the
 // caps, then the streams named by the path (SSE) or the query (WebSocket; more may follow as
 // subscribe messages).
-http::StreamAnswer open_stream(ApiServices& s, const std::shared_ptr<ConnectionCounts>& counts,
-                               http::Request& req, const http::Stream& stream,
+http::StreamAnswer open_stream(ApiServices& s, http::Request& req, const http::Stream& stream,
                                std::optional<social::StreamName> path_stream) {
   // Browsers cannot set headers on a WebSocket: Mastodon's web app passes the token as the
   // subprotocol, which the server echoes back.
@@ -231,9 +238,10 @@ http::StreamAnswer open_stream(ApiServices& s, const std::shared_ptr<ConnectionC
   auto stream_param = in->string("stream");
   auto tag_param = in->string("tag");
   auto list_param = in->string("list");
+  auto id_param = in->string("id");
   auto only_media = in->boolean("only_media");
   if (!stream_param.has_value() || !tag_param.has_value() || !list_param.has_value() ||
-      !only_media.has_value())
+      !id_param.has_value() || !only_media.has_value())
     return refuse(400, "Invalid parameters");
   std::optional<social::StreamKey> initial;
   std::string initial_error;
@@ -246,11 +254,12 @@ http::StreamAnswer open_stream(ApiServices& s, const std::shared_ptr<ConnectionC
       if (name == social::StreamName::kPublicRemote) name = social::StreamName::kPublicRemoteMedia;
     }
     Named named = name_stream(social::stream_name(name), tag_param->value_or(""),
-                              list_param->value_or(""));
+                              list_param->value_or(""), id_param->value_or(""));
     if (!named.key) return refuse(400, named.error);
     initial = named.key;
   } else if (*stream_param) {
-    Named named = name_stream(**stream_param, tag_param->value_or(""), list_param->value_or(""));
+    Named named = name_stream(**stream_param, tag_param->value_or(""), list_param->value_or(""),
+                              id_param->value_or(""));
     initial = named.key;
     initial_error = named.error;
   } else if (!stream.is_websocket()) {
@@ -259,21 +268,21 @@ http::StreamAnswer open_stream(ApiServices& s, const std::shared_ptr<ConnectionC
 
   auto conn = std::make_shared<Connection>(s, stream, *caller);
   if (initial) {
-    if (auto why = conn->may_read(*initial); !why.empty()) return refuse(401, why);
+    if (auto why = conn->may_read(*initial)) return refuse(why.status, why.message);
   }
   const Id account = caller->viewer().account_id;
   const std::string ip = req.remote_ip;
-  if (auto why = counts->admit(account, ip, s.config); !why.empty()) return refuse(429, why);
+  social::StreamHub* hub = s.streams;
+  if (auto why = hub->caps().admit(account, ip); !why.empty()) return refuse(429, why);
 
   http::StreamAnswer answer;
   if (protocol) answer.headers.emplace_back("Sec-WebSocket-Protocol", *protocol);
   if (initial) conn->subscribe(conn, *initial);
   if (!initial_error.empty()) conn->send_error(initial_error, 400);
-  social::StreamHub* hub = s.streams;
   answer.on_message = [conn](std::string_view text) { conn->on_message(conn, text); };
-  answer.on_close = [conn, hub, counts, account, ip] {
+  answer.on_close = [conn, hub, account, ip] {
     hub->remove(conn.get());
-    counts->release(account, ip);
+    hub->caps().release(account, ip);
   };
   return answer;
 }
@@ -294,16 +303,14 @@ void register_streaming_routes(http::Router& router, ApiServices& s) {
     return res;
   });
   if (s.streams == nullptr) return;
-  auto counts = std::make_shared<ConnectionCounts>();
-  router.add_stream("/api/v1/streaming", [&s, counts](http::Request& req, const http::Stream& stream) {
-    return open_stream(s, counts, req, stream, std::nullopt);
+  router.add_stream("/api/v1/streaming", [&s](http::Request& req, const http::Stream& stream) {
+    return open_stream(s, req, stream, std::nullopt);
   });
   for (const SsePath& p : kSsePaths) {
     const social::StreamName name = p.name;
-    router.add_stream(std::string("/api/v1/streaming/") + p.path,
-                      [&s, counts, name](http::Request& req, const http::Stream& stream) {
-                        return open_stream(s, counts, req, stream, name);
-                      });
+    router.add_stream(p.path, [&s, name](http::Request& req, const http::Stream& stream) {
+      return open_stream(s, req, stream, name);
+    });
   }
 }
 

@@ -52,21 +52,32 @@ void LiveCounts::changed(Id post_id) {
   if (it != entries_.end()) it->second->dirty.store(true, std::memory_order_relaxed);
 }
 
-Result<std::vector<PostCounts>> LiveCounts::take_changed() {
+Result<std::vector<ChangedCounts>> LiveCounts::take_changed() {
   std::vector<Id> ids;
   {
     std::shared_lock lock(mu_);
     for (auto& [id, e] : entries_)
       if (e->dirty.exchange(false, std::memory_order_relaxed)) ids.push_back(id);
   }
-  if (ids.empty()) return std::vector<PostCounts>{};
+  if (ids.empty()) return std::vector<ChangedCounts>{};
   // Counts are read after the flags are cleared: a like landing now marks the post again and is
   // in the next take at the latest, so the last counts a reader gets are the final ones.
   KINDRED_ASSIGN_OR_RETURN(auto records, deps_.store.get_objects(store::ObjectType::kStatus, ids));
   std::vector<Id> live;
-  for (size_t i = 0; i < ids.size(); ++i)
-    if (records[i]) live.push_back(ids[i]);
-  return read_post_counts(deps_.store, live);
+  std::vector<ChangedCounts> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!records[i]) continue;
+    auto post = Post::decode(*records[i]);
+    if (!post.has_value()) continue;
+    live.push_back(ids[i]);
+    ChangedCounts c;
+    c.author_id = post->account_id;
+    c.favourites_hidden = post->hide_favourites_count;
+    out.push_back(std::move(c));
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto counts, read_post_counts(deps_.store, live));
+  for (size_t i = 0; i < out.size(); ++i) static_cast<PostCounts&>(out[i]) = counts[i];
+  return out;
 }
 
 void LiveCounts::changed_parent_of(const Post& post) {

@@ -16,6 +16,13 @@ struct PostCounts {
   int64_t replies = 0;     // held replies aside, as views_of counts them
   int64_t favourites = 0;
   int64_t reblogs = 0;
+  bool operator==(const PostCounts&) const = default;
+};
+
+// A watched post whose counts moved, with what decides who may see its like count.
+struct ChangedCounts : PostCounts {
+  Id author_id;
+  bool favourites_hidden = false;  // the author hid the like count from everyone else
 };
 
 // Which open posts' counts moved, for the live counts stream (issue 17: a post taking 20,000
@@ -37,7 +44,7 @@ class LiveCounts : public PostListener {
 
   // The watched posts changed since the last call, with their exact counts now; clears them.
   // A post deleted meanwhile is left out.
-  Result<std::vector<PostCounts>> take_changed();
+  Result<std::vector<ChangedCounts>> take_changed();
 
   // PostListener: a reply, a reblog or a reply held or shown moves its parent's or original's
   // counts.

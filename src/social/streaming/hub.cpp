@@ -16,7 +16,7 @@ struct NamedStream {
   StreamName name;
   std::string_view text;
 };
-constexpr std::array<NamedStream, 12> kStreamNames{{
+constexpr std::array<NamedStream, 13> kStreamNames{{
     {StreamName::kUser, "user"},
     {StreamName::kUserNotification, "user:notification"},
     {StreamName::kPublic, "public"},
@@ -29,6 +29,7 @@ constexpr std::array<NamedStream, 12> kStreamNames{{
     {StreamName::kHashtagLocal, "hashtag:local"},
     {StreamName::kDirect, "direct"},
     {StreamName::kList, "list"},
+    {StreamName::kKindredStatus, "kindred:status"},
 }};
 
 // Work waiting for the hub's thread beyond this is dropped (and said so once per burst): live
@@ -58,6 +59,31 @@ bool stream_needs_tag(StreamName name) {
   return name == StreamName::kHashtag || name == StreamName::kHashtagLocal;
 }
 
+bool stream_needs_post(StreamName name) { return name == StreamName::kKindredStatus; }
+
+void StreamCaps::set_limits(size_t per_account, size_t per_address) {
+  std::scoped_lock lock(mutex_);
+  per_account_limit_ = per_account;
+  per_address_limit_ = per_address;
+}
+
+std::string StreamCaps::admit(Id account, const std::string& address) {
+  std::scoped_lock lock(mutex_);
+  if (!account.is_none() && per_account_limit_ > 0 && per_account_[account] >= per_account_limit_)
+    return "Too many streaming connections for this account";
+  if (per_address_limit_ > 0 && per_address_[address] >= per_address_limit_)
+    return "Too many streaming connections from this address";
+  if (!account.is_none()) ++per_account_[account];
+  ++per_address_[address];
+  return "";
+}
+
+void StreamCaps::release(Id account, const std::string& address) {
+  std::scoped_lock lock(mutex_);
+  if (!account.is_none() && --per_account_[account] == 0) per_account_.erase(account);
+  if (--per_address_[address] == 0) per_address_.erase(address);
+}
+
 StreamHub::StreamHub(const store::Store& store, const PostService& posts,
                      const NotificationService& notifications,
                      const ConversationService& conversations, const ListService& lists)
@@ -81,8 +107,39 @@ void StreamHub::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
+void StreamHub::set_live_counts(LiveCounts* live, std::chrono::milliseconds interval) {
+  {
+    std::scoped_lock lock(mutex_);
+    live_ = live;
+    counts_interval_ = interval;
+  }
+  cv_.notify_all();  // the worker starts ticking
+}
+
 void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, Viewer viewer,
                           StreamKey key) {
+  if (key.name == StreamName::kKindredStatus) {
+    // Its author decides who sees a hidden like count, and whom a block cuts off.
+    Id author;
+    if (auto posts = posts_.stored_posts({key.post}); posts.has_value() && !posts->empty())
+      author = posts->front().account_id;
+    LiveCounts* live = nullptr;
+    {
+      std::scoped_lock lock(mutex_);
+      auto& subs = counts_subs_[key.post];
+      if (subs.contains(subscriber.get())) return;
+      const Id post = key.post;
+      subs.emplace(subscriber.get(),
+                   CountsSubscription{subscriber, viewer, std::move(key), author, std::nullopt});
+      counts_of_[subscriber.get()].push_back(post);
+      live = live_;
+      if (live) {
+        live->watch(post);
+        live->changed(post);  // its counts now, at the next tick
+      }
+    }
+    return;
+  }
   std::scoped_lock lock(mutex_);
   for (const auto& s : subscriptions_)
     if (s.id == subscriber.get() && s.key == key) return;
@@ -90,8 +147,20 @@ void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, V
   subscriptions_.push_back({subscriber, subscriber.get(), viewer, std::move(key)});
 }
 
+void StreamHub::forget_counts(const StreamSubscriber* subscriber, Id post) {
+  auto it = counts_subs_.find(post);
+  if (it == counts_subs_.end() || it->second.erase(subscriber) == 0) return;
+  if (it->second.empty()) counts_subs_.erase(it);
+  if (auto of = counts_of_.find(subscriber); of != counts_of_.end()) {
+    std::erase(of->second, post);
+    if (of->second.empty()) counts_of_.erase(of);
+  }
+  if (live_) live_->unwatch(post);
+}
+
 void StreamHub::unsubscribe(const StreamSubscriber* subscriber, const StreamKey& key) {
   std::scoped_lock lock(mutex_);
+  if (key.name == StreamName::kKindredStatus) return forget_counts(subscriber, key.post);
   auto it = std::find_if(subscriptions_.begin(), subscriptions_.end(), [&](const Subscription& s) {
     return s.id == subscriber && s.key == key;
   });
@@ -109,11 +178,17 @@ void StreamHub::remove(const StreamSubscriber* subscriber) {
       readers_.erase(s.viewer.account_id);
     return true;
   });
+  if (auto of = counts_of_.find(subscriber); of != counts_of_.end()) {
+    const std::vector<Id> posts = of->second;
+    for (Id post : posts) forget_counts(subscriber, post);
+  }
 }
 
 size_t StreamHub::subscriptions(const StreamSubscriber* subscriber) const {
   std::scoped_lock lock(mutex_);
-  return static_cast<size_t>(std::count_if(subscriptions_.begin(), subscriptions_.end(),
+  auto of = counts_of_.find(subscriber);
+  return (of == counts_of_.end() ? 0 : of->second.size()) +
+         static_cast<size_t>(std::count_if(subscriptions_.begin(), subscriptions_.end(),
                                            [&](const Subscription& s) { return s.id == subscriber; }));
 }
 
@@ -128,7 +203,7 @@ void StreamHub::post_created(const Post& post) {
 void StreamHub::post_removed(const Post& post) {
   {
     std::scoped_lock lock(mutex_);
-    if (subscriptions_.empty()) return;
+    if (subscriptions_.empty() && counts_subs_.empty()) return;
   }
   enqueue(Removed{post});
 }
@@ -142,37 +217,52 @@ void StreamHub::post_edited(const Post& before, const Post& after) {
   enqueue(Edited{after});
 }
 
+void StreamHub::find_personal(const store::Batch& batch, const store::BatchOutcome& outcome,
+                              std::vector<Work>& found) const {
+  // Accepting a notification request moves its notifications into the list in batches that
+  // also empty the request: one notifications_merged, not a notification each.
+  const bool merging = std::any_of(batch.assoc_removes.begin(), batch.assoc_removes.end(),
+                                   [](const store::Batch::AssocRemove& r) {
+                                     return r.type == store::AssocType::kRequestNotifications;
+                                   });
+  for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+    const store::Assoc& a = batch.assoc_adds[i].assoc;
+    if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications &&
+        a.type != store::AssocType::kConversations)
+      continue;
+    if (i < outcome.assoc_added.size() && !outcome.assoc_added[i]) continue;  // was there
+    if (!readers_.contains(a.from)) continue;
+    if (a.type == store::AssocType::kHomeFeed) {
+      found.emplace_back(HomeFeed{a.from, a.to});
+    } else if (a.type == store::AssocType::kNotifications && merging) {
+      const bool told = std::any_of(found.begin(), found.end(), [&](const Work& w) {
+        return std::holds_alternative<Merged>(w) && std::get<Merged>(w).account == a.from;
+      });
+      if (!told) found.emplace_back(Merged{a.from});
+    } else if (a.type == store::AssocType::kNotifications) {
+      found.emplace_back(Noticed{a.from, a.to});
+    } else if (auto conversation = Id::parse(a.data)) {
+      // A conversation's newest post moved: its edge names the conversation in its data.
+      found.emplace_back(Conversed{a.from, *conversation});
+    }
+  }
+}
+
 void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) {
   std::vector<Work> found;
   {
     std::scoped_lock lock(mutex_);
-    if (readers_.empty()) return;
-    // Accepting a notification request moves its notifications into the list in batches that
-    // also empty the request: one notifications_merged, not a notification each.
-    const bool merging = std::any_of(batch.assoc_removes.begin(), batch.assoc_removes.end(),
-                                     [](const store::Batch::AssocRemove& r) {
-                                       return r.type == store::AssocType::kRequestNotifications;
-                                     });
-    for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
-      const store::Assoc& a = batch.assoc_adds[i].assoc;
-      if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications &&
-          a.type != store::AssocType::kConversations)
-        continue;
-      if (i < outcome.assoc_added.size() && !outcome.assoc_added[i]) continue;  // was there
-      if (!readers_.contains(a.from)) continue;
-      if (a.type == store::AssocType::kHomeFeed) {
-        found.emplace_back(HomeFeed{a.from, a.to});
-      } else if (a.type == store::AssocType::kNotifications && merging) {
-        const bool told = std::any_of(found.begin(), found.end(), [&](const Work& w) {
-          return std::holds_alternative<Merged>(w) && std::get<Merged>(w).account == a.from;
-        });
-        if (!told) found.emplace_back(Merged{a.from});
-      } else if (a.type == store::AssocType::kNotifications) {
-        found.emplace_back(Noticed{a.from, a.to});
-      } else if (auto conversation = Id::parse(a.data)) {
-        // A conversation's newest post moved: its edge names the conversation in its data.
-        found.emplace_back(Conversed{a.from, *conversation});
+    // A block ends the blocked reader's (and the blocker's) live counts of the other's posts.
+    if (!counts_subs_.empty()) {
+      for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+        const store::Assoc& a = batch.assoc_adds[i].assoc;
+        if (a.type == store::AssocType::kBlocks) found.emplace_back(Blocked{a.from, a.to});
       }
+    }
+    if (readers_.empty()) {
+      if (found.empty()) return;
+    } else {
+      find_personal(batch, outcome, found);
     }
   }
   // A filter written (created, edited) or taken off its owner's list (deleted).
@@ -207,9 +297,31 @@ void StreamHub::wait_idle() {
 
 void StreamHub::worker_loop() {
   std::unique_lock lock(mutex_);
+  auto next_tick = std::chrono::steady_clock::now();
   for (;;) {
-    cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    const auto ready = [&] { return !queue_.empty() || stopping_; };
+    if (live_) {
+      cv_.wait_until(lock, next_tick, ready);
+    } else {
+      cv_.wait(lock, [&] { return ready() || live_ != nullptr; });
+    }
     if (stopping_) return;
+    // Live counts go out on the interval, between work items: a queue that never empties does
+    // not hold them back.
+    if (live_ && std::chrono::steady_clock::now() >= next_tick) {
+      next_tick = std::chrono::steady_clock::now() + counts_interval_;
+      if (!counts_subs_.empty()) {
+        busy_ = true;
+        LiveCounts* live = live_;
+        lock.unlock();
+        tick(*live);
+        lock.lock();
+        busy_ = false;
+        if (queue_.empty()) idle_cv_.notify_all();
+      }
+      continue;
+    }
+    if (queue_.empty()) continue;
     Work work = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
@@ -306,6 +418,8 @@ void StreamHub::deliver_post(const Post& post, StreamItem::Event event,
 }
 
 void StreamHub::handle(const Removed& w, const std::vector<Subscription>& subs) {
+  // Those who had it open: the post is gone, and so is its counts stream.
+  end_counts([&](const CountsSubscription& c) { return c.key.post == w.post.id; });
   for (const auto& sub : subs) {
     if (sub.key.name == StreamName::kUserNotification || sub.key.name == StreamName::kDirect)
       continue;
@@ -423,6 +537,78 @@ void StreamHub::handle(const Merged& w, const std::vector<Subscription>& subs) {
     StreamItem item;
     item.event = StreamItem::Event::kNotificationsMerged;
     send(sub, item);
+  }
+}
+
+void StreamHub::handle(const Blocked& w, const std::vector<Subscription>& subs) {
+  (void)subs;
+  // As the post's page would answer 404 to either of them now.
+  end_counts([&](const CountsSubscription& c) {
+    return (c.viewer.account_id == w.blocked && c.author == w.blocker) ||
+           (c.viewer.account_id == w.blocker && c.author == w.blocked);
+  });
+}
+
+void StreamHub::end_counts(const std::function<bool(const CountsSubscription&)>& drop) {
+  struct Ended {
+    const StreamSubscriber* id;
+    std::weak_ptr<StreamSubscriber> subscriber;
+    StreamKey key;
+  };
+  std::vector<Ended> ended;
+  {
+    std::scoped_lock lock(mutex_);
+    for (const auto& [post, subs] : counts_subs_)
+      for (const auto& [id, sub] : subs)
+        if (drop(sub)) ended.push_back({id, sub.subscriber, sub.key});
+    for (const Ended& e : ended) forget_counts(e.id, e.key.post);
+  }
+  for (const Ended& e : ended) {
+    StreamItem item;
+    item.event = StreamItem::Event::kDelete;
+    item.deleted = e.key.post;
+    if (auto s = e.subscriber.lock()) s->deliver(e.key, item);
+  }
+}
+
+void StreamHub::tick(LiveCounts& live) {
+  auto changed = live.take_changed();
+  if (!changed.has_value()) {
+    std::cerr << "kindred streaming: reading live counts failed: " << changed.error().to_string() << '\n';
+    return;
+  }
+  if (changed->empty()) return;
+  struct Out {
+    std::weak_ptr<StreamSubscriber> subscriber;
+    StreamKey key;
+    PostCounts counts;
+    bool hidden;
+  };
+  std::vector<Out> out;
+  {
+    std::scoped_lock lock(mutex_);
+    for (const ChangedCounts& c : *changed) {
+      auto it = counts_subs_.find(c.post_id);
+      if (it == counts_subs_.end()) continue;
+      out.reserve(out.size() + it->second.size());
+      for (auto& [id, sub] : it->second) {
+        const bool hidden = c.favourites_hidden && sub.viewer.account_id != c.author_id;
+        PostCounts shown = c;
+        if (hidden) shown.favourites = 0;
+        if (sub.last == shown) continue;  // e.g. a like and its undoing within one interval
+        sub.last = shown;
+        out.push_back({sub.subscriber, sub.key, shown, hidden});
+      }
+    }
+  }
+  for (const Out& o : out) {
+    auto s = o.subscriber.lock();
+    if (!s) continue;
+    StreamItem item;
+    item.event = StreamItem::Event::kCounts;
+    item.counts = &o.counts;
+    item.favourites_hidden = o.hidden;
+    s->deliver(o.key, item);
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -17,6 +18,7 @@
 #include "social/graph/conversations.h"
 #include "social/graph/lists.h"
 #include "social/graph/notifications.h"
+#include "social/posts/live_counts.h"
 #include "social/posts/posts.h"
 #include "store/observed_store.h"
 
@@ -36,6 +38,9 @@ enum class StreamName : uint8_t {
   kHashtagLocal,         // "hashtag:local" with a tag
   kDirect,               // "direct": the reader's conversations (Mastodon's `conversation` events)
   kList,                 // "list" with a list of the reader's: what its list timeline shows
+  // Kindred's own: "kindred:status" with a post, its exact like, reblog and reply counts as they
+  // change (at most once per interval), for a reader who has the post open.
+  kKindredStatus,
 };
 std::optional<StreamName> parse_stream_name(std::string_view name);
 std::string_view stream_name(StreamName name);
@@ -43,13 +48,15 @@ std::string_view stream_name(StreamName name);
 // streams).
 bool stream_is_personal(StreamName name);
 bool stream_needs_tag(StreamName name);
+bool stream_needs_post(StreamName name);
 
 // One stream a connection follows: a name, and for hashtag streams the tag (lower-cased, no '#'),
-// for list streams the list.
+// for list streams the list, for kindred:status the post.
 struct StreamKey {
   StreamName name = StreamName::kPublic;
   std::string tag;
   Id list = Id();  // (explicit: keeps g++ quiet on {name, tag})
+  Id post = Id();
   bool operator==(const StreamKey&) const = default;
 };
 
@@ -66,6 +73,7 @@ struct StreamItem {
     kConversation,
     kFiltersChanged,
     kNotificationsMerged,
+    kCounts,  // kindred:status: the post's counts as this reader may see them
   };
   Event event = Event::kUpdate;
   // kUpdate, kStatusUpdate (an edit): the post as the reader sees it
@@ -73,6 +81,27 @@ struct StreamItem {
   Id deleted;                                      // kDelete: the post's id
   const NotificationView* notification = nullptr;  // kNotification
   const ConversationView* conversation = nullptr;  // kConversation
+  const PostCounts* counts = nullptr;              // kCounts (favourites 0 when hidden)
+  bool favourites_hidden = false;                  // kCounts: the author hid the like count
+};
+
+// Open streaming connections per account and per address, against caps set at start-up; shared
+// by every endpoint that streams (the API's and the web pages'). Thread-safe.
+class StreamCaps {
+ public:
+  // 0: no cap.
+  void set_limits(size_t per_account, size_t per_address);
+  // Counts one more connection (`account` none for a signed-out reader), or says which cap it
+  // would pass ("" when admitted; then release() it once it ends).
+  std::string admit(Id account, const std::string& address);
+  void release(Id account, const std::string& address);
+
+ private:
+  std::mutex mutex_;
+  size_t per_account_limit_ = 0;                          // GUARDED_BY(mutex_)
+  size_t per_address_limit_ = 0;                          // GUARDED_BY(mutex_)
+  std::unordered_map<Id, size_t> per_account_;            // GUARDED_BY(mutex_)
+  std::unordered_map<std::string, size_t> per_address_;   // GUARDED_BY(mutex_)
 };
 
 // A connection's end of the hub (implemented by the API, which renders and sends). deliver()
@@ -102,8 +131,15 @@ class StreamHub : public PostListener, public store::BatchObserver {
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
 
+  // Live counts (kindred:status streams): `live` is told of likes (LikeService) and posts
+  // (a PostListener); the hub sends each subscriber a post's changed counts at most once per
+  // `interval`, and once soon after it subscribes. Before serving; without it such
+  // subscriptions are kept but silent.
+  void set_live_counts(LiveCounts* live, std::chrono::milliseconds interval);
+
   // Adds `key` to what `subscriber` (reading as `viewer`) follows; idempotent. The hub holds it
-  // weakly: a subscriber gone is forgotten. REQUIRES: a personal stream has a signed-in viewer.
+  // weakly: a subscriber gone is forgotten. REQUIRES: a personal stream has a signed-in viewer;
+  // a kindred:status post is one the viewer may see (checked by the caller).
   void subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, Viewer viewer, StreamKey key);
   void unsubscribe(const StreamSubscriber* subscriber, const StreamKey& key);
   // Every stream of `subscriber` (its connection closed).
@@ -120,6 +156,8 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // Blocks until everything queued so far was delivered (tests).
   void wait_idle();
 
+  StreamCaps& caps() { return caps_; }
+
  private:
   struct Subscription {
     std::weak_ptr<StreamSubscriber> subscriber;
@@ -135,10 +173,23 @@ class StreamHub : public PostListener, public store::BatchObserver {
   struct Conversed { Id account; Id conversation; };
   struct FiltersChanged { Id account; };
   struct Merged { Id account; };
-  using Work =
-      std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed, FiltersChanged, Merged>;
+  struct Blocked { Id blocker; Id blocked; };
+  using Work = std::variant<Created, Removed, Edited, HomeFeed, Noticed, Conversed, FiltersChanged,
+                            Merged, Blocked>;
+  // A kindred:status subscription, indexed by its post.
+  struct CountsSubscription {
+    std::weak_ptr<StreamSubscriber> subscriber;
+    Viewer viewer;
+    StreamKey key;
+    Id author;                          // the post's
+    std::optional<PostCounts> last;     // what it was last sent
+  };
 
   void enqueue(Work work);
+  // The home-feed, notification and conversation edges of `batch` that readers with a personal
+  // stream open are to hear of. REQUIRES: mutex_ held.
+  void find_personal(const store::Batch& batch, const store::BatchOutcome& outcome,
+                     std::vector<Work>& found) const;
   void worker_loop();
   void handle(const Created& w, const std::vector<Subscription>& subs);
   void handle(const Removed& w, const std::vector<Subscription>& subs);
@@ -148,6 +199,13 @@ class StreamHub : public PostListener, public store::BatchObserver {
   void handle(const Conversed& w, const std::vector<Subscription>& subs);
   void handle(const FiltersChanged& w, const std::vector<Subscription>& subs);
   void handle(const Merged& w, const std::vector<Subscription>& subs);
+  void handle(const Blocked& w, const std::vector<Subscription>& subs);
+  // Sends the changed counts of watched posts to their subscribers (the worker, each interval).
+  void tick(LiveCounts& live);
+  // Forgets the kindred:status subscriptions `drop` picks, telling each that its post is gone
+  // for it (a `delete`). Takes mutex_.
+  void end_counts(const std::function<bool(const CountsSubscription&)>& drop);
+  void forget_counts(const StreamSubscriber* subscriber, Id post);  // REQUIRES: mutex_ held
   // The post as `viewer`'s timeline in `context` would show it, or none (not visible, a muted
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
@@ -172,6 +230,13 @@ class StreamHub : public PostListener, public store::BatchObserver {
   std::vector<Subscription> subscriptions_;      // GUARDED_BY(mutex_)
   std::unordered_map<Id, size_t> readers_;       // GUARDED_BY(mutex_): personal streams per account
   std::deque<Work> queue_;                       // GUARDED_BY(mutex_)
+  // kindred:status subscriptions by post, and the posts each subscriber follows that way.
+  std::unordered_map<Id, std::unordered_map<const StreamSubscriber*, CountsSubscription>>
+      counts_subs_;                                                        // GUARDED_BY(mutex_)
+  std::unordered_map<const StreamSubscriber*, std::vector<Id>> counts_of_;  // GUARDED_BY(mutex_)
+  LiveCounts* live_ = nullptr;                   // set before serving
+  std::chrono::milliseconds counts_interval_{1000};
+  StreamCaps caps_;
   bool busy_ = false;                            // GUARDED_BY(mutex_)
   bool stopping_ = false;                        // GUARDED_BY(mutex_)
   std::thread worker_;

@@ -38,7 +38,7 @@ class LiveCountsTest : public ::testing::Test {
     other_ = stack_->posts.create(ann_, np)->post.id;
   }
 
-  std::vector<PostCounts> take() {
+  std::vector<ChangedCounts> take() {
     auto changed = live_->take_changed();
     EXPECT_TRUE(changed.has_value()) << changed.error().to_string();
     if (!changed.has_value()) return {};

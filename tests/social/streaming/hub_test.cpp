@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,8 @@
 #include "social/graph/feeds.h"
 #include "social/graph/lists.h"
 #include "social/graph/relationships.h"
+#include "social/posts/likes.h"
+#include "social/posts/live_counts.h"
 #include "store/observed_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"
@@ -20,10 +25,12 @@
 namespace kindred::social {
 namespace {
 
-// Records what it is given, as "update:<id>", "delete:<id>", "notification:<type>".
+// Records what it is given, as "update:<id>", "delete:<id>", "notification:<type>",
+// "counts:<favourites>/<reblogs>/<replies>" (and " hidden").
 class Recorder : public StreamSubscriber {
  public:
   void deliver(const StreamKey& key, const StreamItem& item) override {
+    std::scoped_lock lock(mu);
     std::string what = std::string(stream_name(key.name)) + " ";
     switch (item.event) {
       case StreamItem::Event::kUpdate:
@@ -47,9 +54,32 @@ class Recorder : public StreamSubscriber {
       case StreamItem::Event::kNotification:
         what += "notification:" + std::string(notification_type_name(item.notification->notification.type));
         break;
+      case StreamItem::Event::kCounts:
+        what += "counts:" + std::to_string(item.counts->favourites) + "/" +
+                std::to_string(item.counts->reblogs) + "/" + std::to_string(item.counts->replies);
+        if (item.favourites_hidden) what += " hidden";
+        break;
     }
     got.push_back(what);
   }
+  // What it got so far (counts arrive on the hub's ticks, while a test reads).
+  std::vector<std::string> seen() {
+    std::scoped_lock lock(mu);
+    return got;
+  }
+  // Waits until the last thing it got is `last` (true), or `timeout` passes (false).
+  bool wait_last(const std::string& last, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      {
+        std::scoped_lock lock(mu);
+        if (!got.empty() && got.back() == last) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+  std::mutex mu;
   std::vector<std::string> got;
 };
 
@@ -113,7 +143,7 @@ class Hub : public ::testing::Test {
 TEST_F(Hub, StreamNamesRoundTrip) {
   for (auto name : {"user", "user:notification", "public", "public:media", "public:local",
                     "public:local:media", "public:remote", "public:remote:media", "hashtag",
-                    "hashtag:local", "direct", "list"}) {
+                    "hashtag:local", "direct", "list", "kindred:status"}) {
     auto parsed = parse_stream_name(name);
     ASSERT_TRUE(parsed.has_value()) << name;
     EXPECT_EQ(stream_name(*parsed), name);
@@ -123,6 +153,8 @@ TEST_F(Hub, StreamNamesRoundTrip) {
   EXPECT_TRUE(stream_needs_tag(StreamName::kHashtagLocal));
   EXPECT_TRUE(stream_is_personal(StreamName::kUserNotification));
   EXPECT_FALSE(stream_is_personal(StreamName::kPublic));
+  EXPECT_TRUE(stream_needs_post(StreamName::kKindredStatus));
+  EXPECT_FALSE(stream_is_personal(StreamName::kKindredStatus));
 }
 
 TEST_F(Hub, HomeUpdatesFollowTheFanOutAndMutes) {
@@ -209,6 +241,116 @@ TEST_F(Hub, AGoneSubscriberIsSkipped) {
   }
   const std::string b1 = say(bob_, "to bob only");  // ann's subscriber is gone
   EXPECT_EQ(bob->got, (std::vector<std::string>{"public update:" + b1}));
+}
+
+// kindred:status: an open post's counts, coalesced to one message per interval.
+class HubCounts : public Hub {
+ protected:
+  void SetUp() override {
+    Hub::SetUp();
+    live_.emplace(stack_->deps);
+    stack_->posts.add_listener(&*live_);
+    likes_.emplace(stack_->deps, stack_->posts, stack_->accounts);
+    likes_->set_live_counts(&*live_);
+    hub_->set_live_counts(&*live_, kInterval);
+    for (int i = 0; i < 40; ++i)
+      fans_.push_back(*stack_->accounts.create_account("fan" + std::to_string(i), "Fan", false, false));
+  }
+  void TearDown() override {
+    Hub::TearDown();  // the hub first: it reads the live counts
+    likes_.reset();
+    live_.reset();
+  }
+  StreamKey counts_of(const std::string& post) {
+    return StreamKey{StreamName::kKindredStatus, "", Id(), *Id::parse(post)};
+  }
+  void like(const Account& who, const std::string& post) {
+    auto liked = likes_->favourite(Viewer{who.id}, *Id::parse(post));
+    ASSERT_TRUE(liked.has_value()) << liked.error().to_string();
+  }
+  static constexpr std::chrono::milliseconds kInterval{100};
+  std::optional<LiveCounts> live_;
+  std::optional<LikeService> likes_;
+  std::vector<Account> fans_;
+};
+
+TEST_F(HubCounts, ManyLikesAreFewMessagesEndingWithTheExactCount) {
+  const std::string post = say(ann_, "One year since Iris.");
+  auto bob = std::make_shared<Recorder>();
+  hub_->subscribe(bob, Viewer{bob_.id}, counts_of(post));
+  ASSERT_TRUE(bob->wait_last("kindred:status counts:0/0/0")) << "the counts soon after subscribing";
+  const auto start = std::chrono::steady_clock::now();
+  for (const Account& fan : fans_) like(fan, post);
+  like(fans_[0], post);  // again: still one like each
+  ASSERT_TRUE(bob->wait_last("kindred:status counts:40/0/0"));
+  const auto took = std::chrono::steady_clock::now() - start;
+  // One message per interval at most (the first may come at once), not one per like.
+  const size_t intervals = static_cast<size_t>(took / kInterval) + 2;
+  EXPECT_LE(bob->seen().size() - 1, intervals) << "40 likes in " << took / std::chrono::milliseconds(1) << " ms";
+  EXPECT_LT(bob->seen().size(), 41u);
+  std::this_thread::sleep_for(3 * kInterval);
+  EXPECT_EQ(bob->seen().back(), "kindred:status counts:40/0/0") << "nothing more once they stop";
+  const size_t before = bob->seen().size();
+  std::this_thread::sleep_for(3 * kInterval);
+  EXPECT_EQ(bob->seen().size(), before) << "unchanged counts are not sent again";
+}
+
+TEST_F(HubCounts, RepliesCountAndUnsubscribingStopsThem) {
+  const std::string post = say(ann_, "Thank you all");
+  auto bob = std::make_shared<Recorder>();
+  hub_->subscribe(bob, Viewer{bob_.id}, counts_of(post));
+  ASSERT_TRUE(bob->wait_last("kindred:status counts:0/0/0"));
+  NewPost reply;
+  reply.text = "Holding you close.";
+  reply.in_reply_to_id = *Id::parse(post);
+  ASSERT_TRUE(stack_->posts.create(bob_, reply).has_value());
+  ASSERT_TRUE(bob->wait_last("kindred:status counts:0/0/1"));
+  EXPECT_EQ(hub_->subscriptions(bob.get()), 1u);
+  EXPECT_EQ(live_->watched(), 1u);
+  hub_->unsubscribe(bob.get(), counts_of(post));
+  EXPECT_EQ(hub_->subscriptions(bob.get()), 0u);
+  EXPECT_EQ(live_->watched(), 0u) << "nobody has it open: likes of it are not even marked";
+  const size_t before = bob->seen().size();
+  like(fans_[0], post);
+  std::this_thread::sleep_for(3 * kInterval);
+  EXPECT_EQ(bob->seen().size(), before);
+}
+
+TEST_F(HubCounts, AHiddenLikeCountIsTheAuthorsAlone) {
+  NewPost p;
+  p.text = "Please, no numbers";
+  p.hide_favourites_count = true;
+  const std::string post = stack_->posts.create(ann_, p)->post.id.to_string();
+  auto ann = std::make_shared<Recorder>();
+  auto bob = std::make_shared<Recorder>();
+  hub_->subscribe(ann, Viewer{ann_.id}, counts_of(post));
+  hub_->subscribe(bob, Viewer{bob_.id}, counts_of(post));
+  like(fans_[0], post);
+  like(fans_[1], post);
+  EXPECT_TRUE(ann->wait_last("kindred:status counts:2/0/0"));
+  EXPECT_TRUE(bob->wait_last("kindred:status counts:0/0/0 hidden"));
+}
+
+TEST_F(HubCounts, ABlockOrADeletionEndsTheStreamWithADelete) {
+  const std::string post = say(ann_, "For Iris");
+  const std::string other = say(ann_, "And the sea");
+  auto bob = std::make_shared<Recorder>();
+  auto fan = std::make_shared<Recorder>();
+  hub_->subscribe(bob, Viewer{bob_.id}, counts_of(post));
+  hub_->subscribe(fan, Viewer{fans_[0].id}, counts_of(post));
+  hub_->subscribe(fan, Viewer{fans_[0].id}, counts_of(other));
+  ASSERT_TRUE(bob->wait_last("kindred:status counts:0/0/0"));
+  ASSERT_TRUE(relationships_->block(Viewer{ann_.id}, bob_.id).has_value());
+  ASSERT_TRUE(bob->wait_last("kindred:status delete:" + post));
+  EXPECT_EQ(hub_->subscriptions(bob.get()), 0u);
+  like(fans_[1], post);
+  ASSERT_TRUE(fan->wait_last("kindred:status counts:1/0/0"));
+  EXPECT_EQ(bob->seen().back(), "kindred:status delete:" + post) << "nothing after the block";
+
+  ASSERT_TRUE(stack_->posts.remove(Viewer{ann_.id}, *Id::parse(post)).has_value());
+  settle();
+  ASSERT_TRUE(fan->wait_last("kindred:status delete:" + post));
+  EXPECT_EQ(hub_->subscriptions(fan.get()), 1u) << "the other post's stream goes on";
 }
 
 }  // namespace
