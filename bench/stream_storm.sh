@@ -11,9 +11,13 @@
 # One server on a fresh copy of the seed (--rate-limits off --access-log off, per-address caps
 # raised for the connections), one post by token line 1; then ROUNDS rounds, each a like storm
 # WITHOUT the streaming connections and one WITH them (wrk -t$THREADS -c$CONNS -d$DURATION, as
-# bench/ab_storms.sh), alternating so machine noise hits both alike, after an unreported WARMUP s
-# storm (a cold first storm would flatter the ratio). Every like uses a token no other request
-# used (disjoint blocks of BLOCK tokens after the stream clients' lines).
+# bench/ab_storms.sh), alternating (odd rounds WITHOUT first, even rounds WITH first) so machine
+# noise and the store's growth hit both alike, after an unreported WARMUP s storm (a cold first
+# storm would flatter the ratio). Every storm starts IDLE s after the previous one ended, so each
+# inherits the same compaction debt (opening the connections and SETTLE fit in that pause).
+# Every like uses a token no other request used (disjoint blocks of BLOCK tokens after the stream
+# clients' lines; by default the tokens file shared out, ~211,000 a storm for 2.2M tokens, 5
+# rounds and 10,000 connections: enough for 21,000 likes/s in 10 s storms).
 # A WITH round starts bench/stream_bench holding CONNECTIONS WebSockets (token lines
 # 2..CONNECTIONS+1), each on stream=user and subscribed to kindred:status of the post, waits until
 # all are open, runs the storm, notes its end (Unix ms, when wrk exits), holds SETTLE s more, then
@@ -22,10 +26,11 @@
 # latest of those messages' arrivals minus the storm's end (target <= 2000 ms; negative: the final
 # count was out before wrk exited), the most counts messages a connection got in one second
 # (a sliding window: two 990 ms apart count 2, hence also the shortest gap; the server promises
-# one a second) and the server's RSS per connection. Every round reports req/s, p99 and
-# the server's CPU time per request (all its threads, from /proc/PID/stat: in a WITH round that
-# includes the streaming work); the table gives the medians and the ratio WITH/WITHOUT of the
-# median req/s (target >= 0.90).
+# one a second) and the server's RSS per connection (VmRSS before and after opening them: only
+# round 1's is a fair figure, later rounds reuse memory the earlier connections freed). Every
+# round reports req/s, p99 and the server's CPU time per request (all its threads, from
+# /proc/PID/stat: in a WITH round that includes the streaming work); the table gives the medians
+# and the ratio WITH/WITHOUT of the median req/s (target >= 0.90).
 # wrk, stream_bench and the server share this machine's cores (2 here): the WITH rounds' rate
 # also pays for the client's side of the connections, so the ratio understates the server.
 # Writes $WORK/stream-storm.md. Exit status 1 when a run broke (wrk failed, non-2xx responses,
@@ -39,8 +44,10 @@ THREADS=${THREADS:-2}              # wrk -t
 CONNS=${CONNS:-64}                 # wrk -c
 SETTLE=${SETTLE:-4}                # seconds stream_bench holds after the storm's end
 PAUSE=${PAUSE:-3}                  # seconds between a WITH round's end and the next storm
+IDLE=${IDLE:-12}                   # seconds from one storm's end to the next one's start (both kinds alike)
 WARMUP=${WARMUP:-3}                # seconds of an unreported storm first (0: none)
-BLOCK=${BLOCK:-180000}             # tokens per storm (more than DURATION x the like rate)
+BLOCK=${BLOCK:-}                   # tokens per storm (more than DURATION x the like rate); empty: all there are, shared out
+WARMUP_BLOCK=$((WARMUP * 30000))   # tokens for the warm-up storm
 WORK=${WORK:-/tmp/kindred-bench}
 KINDRED_BIN=${KINDRED_BIN:-build/release/kindred}              # relative paths are from the repository root
 STREAM_BENCH=${STREAM_BENCH:-build/release/bench/stream_bench}
@@ -64,8 +71,10 @@ ROWS="$RUN/rounds.txt"   # one line per storm: round mode rps p99 us open final 
 [ -x "$STREAM_BENCH" ] || { echo "no stream_bench at $STREAM_BENCH (cmake --build build/release --target stream_bench)" >&2; exit 1; }
 [ -d "$SEED" ] && [ -s "$TOKENS" ] || { echo "no seed in $WORK: run bench/run.sh first" >&2; exit 1; }
 TOTAL=$(wc -l <"$TOKENS")
-NEEDED=$((1 + CONNECTIONS + (2 * ROUNDS + 1) * BLOCK))
-[ "$TOTAL" -ge "$NEEDED" ] || { echo "need $NEEDED seeded tokens, have $TOTAL (lower BLOCK, ROUNDS or CONNECTIONS)" >&2; exit 1; }
+[ -n "$BLOCK" ] || BLOCK=$(((TOTAL - 1 - CONNECTIONS - WARMUP_BLOCK) / (2 * ROUNDS)))
+NEEDED=$((1 + CONNECTIONS + WARMUP_BLOCK + 2 * ROUNDS * BLOCK))
+[ "$BLOCK" -gt 0 ] && [ "$TOTAL" -ge "$NEEDED" ] ||
+  { echo "need $NEEDED seeded tokens, have $TOTAL (lower BLOCK, ROUNDS or CONNECTIONS)" >&2; exit 1; }
 # The server and stream_bench each hold a descriptor per connection.
 FDS=$((CONNECTIONS + CONNS + 1000))
 [ "$(ulimit -n)" -ge "$FDS" ] || ulimit -n "$FDS" 2>/dev/null ||
@@ -92,7 +101,7 @@ POST=$(json_str "$body" id)
 [ -n "$POST" ] || { echo "posting failed: $body" >&2; exit 1; }
 sed -n "2,$((CONNECTIONS + 1))p" "$TOKENS" >"$RUN/stream-tokens.txt"
 SUBSCRIBE="{\"type\":\"subscribe\",\"stream\":\"kindred:status\",\"id\":\"$POST\"}"
-log "post $POST; $ROUNDS rounds of ${DURATION}s storms without and with $CONNECTIONS connections"
+log "post $POST; $ROUNDS rounds of ${DURATION}s storms without and with $CONNECTIONS connections, $BLOCK tokens a storm"
 
 sb_get() { awk -v k="$2" '$1==k {v=$2} END {print (v=="" ? "NA" : v)}' "$1"; }  # sb_get FILE KEY
 favourites() {
@@ -100,6 +109,7 @@ favourites() {
 }
 
 first=$((CONNECTIONS + 1))   # 0-based line of the next storm's first token
+last_end_ms=0                # when the previous storm ended (Unix ms)
 round() {  # round N without|with
   local r=$1 mode=$2 sbout="$RUN/stream_bench.$1.out" open=NA
   if [ "$mode" = with ]; then
@@ -118,10 +128,13 @@ round() {  # round N without|with
     [ "$open" = "$CONNECTIONS" ] ||
       failure "round $r: $open of $CONNECTIONS connections open ($(sb_get "$sbout" connections_failed) failed; $(grep '^first_error' "$sbout" || true))"
   fi
-  local cpu0 end_ms us
+  local cpu0 end_ms us wait_ms
+  wait_ms=$((last_end_ms + IDLE * 1000 - $(date +%s%3N)))
+  if [ "$wait_ms" -gt 0 ]; then sleep "$(awk -v m="$wait_ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+  else warn "round $r $mode: storm started $((-wait_ms)) ms later than IDLE=$IDLE s after the previous one"; fi
   cpu0=$(cpu_ticks "$KPID")
   run_wrk "like-$mode" "$BASE" "$BENCH/lua/likes.lua" "$TOKENS" "$first" "$BLOCK" "$THREADS" "$POST"
-  end_ms=$(date +%s%3N)
+  end_ms=$(date +%s%3N); last_end_ms=$end_ms
   us=$(us_per_request $(($(cpu_ticks "$KPID") - cpu0)) "$(wrk_get "$W_OUT" requests)")
   first=$((first + BLOCK))
   ! awk '$1=="SLICE" && $6==1 {x=1} END {exit !x}' "$W_OUT" ||
@@ -149,13 +162,14 @@ round() {  # round N without|with
 }
 
 if [ "$WARMUP" -gt 0 ]; then
-  DURATION=$WARMUP run_wrk warmup "$BASE" "$BENCH/lua/likes.lua" "$TOKENS" "$first" "$BLOCK" "$THREADS" "$POST"
-  first=$((first + BLOCK))
+  DURATION=$WARMUP run_wrk warmup "$BASE" "$BENCH/lua/likes.lua" "$TOKENS" "$first" "$WARMUP_BLOCK" "$THREADS" "$POST"
+  first=$((first + WARMUP_BLOCK))
+  last_end_ms=$(date +%s%3N)
   log "warm-up storm: $(fmt_run)"
 fi
 for r in $(seq 1 "$ROUNDS"); do
-  round "$r" without
-  round "$r" with
+  if [ $((r % 2)) = 1 ]; then round "$r" without; round "$r" with
+  else round "$r" with; round "$r" without; fi
 done
 stop_kindred
 
@@ -171,8 +185,8 @@ TABLE=$(
   echo "| p99 ms (median) | $(col without 4) | $(col with 4) | | |"
   echo "| rounds where every subscriber's last count was the exact final count | | $exact_rounds of $ROUNDS | | all |"
   echo "| latest final count's arrival − storm end, ms (median; max) | | $(col with 11); $lag_max | | <= 2000 |"
-  echo "| most counts messages a connection got in one second (max; shortest gap ms) | | $(awk '$2=="with" {print $12}' "$ROWS" | sort -g | tail -1); $(awk '$2=="with" {print $15}' "$ROWS" | sort -g | head -1) | | 1 |"
-  echo "| server RSS per connection, KB (median) | | $(col with 13) | | |"
+  echo "| shortest gap between a connection's counts messages, ms (most in a sliding 1 s window) | | $(awk '$2=="with" {print $15}' "$ROWS" | sort -g | head -1) ($(awk '$2=="with" {print $12}' "$ROWS" | sort -g | tail -1)) | | at most one a second |"
+  echo "| server RSS per connection, KB (round 1; later rounds reuse what round 1's freed) | | $(awk '$2=="with" {print $13; exit}' "$ROWS") | | |"
 )
 ROUNDS_TABLE=$(
   echo "| round | connections open | req/s | p99 ms | µs CPU/req | final count | last counts seen (min..max) | connections with counts | latest arrival − end ms | counts msgs/s max | RSS KB/conn |"
@@ -181,7 +195,7 @@ ROUNDS_TABLE=$(
          else printf "| %s with | %s | %.0f | %s | %s | %s | %s..%s | %s | %s | %s | %s |\n", $1, $6, $3, $4, $5, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
 )
 HEADER="Like storm with and without $CONNECTIONS streaming connections ($(date -u +%FT%TZ))"
-SETUP="$(host_line "$REPO" "$KINDRED_BIN"); load average at the end $(cut -d' ' -f1-3 /proc/loadavg). $ROUNDS rounds, each a storm without then with the connections (each on stream=user and kindred:status of the liked post), wrk -t$THREADS -c$CONNS -d${DURATION}s, every like by a fresh account; stream_bench holds $SETTLE s after each storm. wrk, stream_bench and the server share the machine's $(nproc) cores: the WITH rate also pays for the client side of the connections."
+SETUP="$(host_line "$REPO" "$KINDRED_BIN"); load average at the end $(cut -d' ' -f1-3 /proc/loadavg). $ROUNDS rounds, each a storm without and one with the connections (each on stream=user and kindred:status of the liked post; odd rounds without first), every storm ${IDLE} s after the previous one, after a ${WARMUP} s warm-up storm; wrk -t$THREADS -c$CONNS -d${DURATION}s, every like by a fresh account; stream_bench holds $SETTLE s after each storm. wrk, stream_bench and the server share the machine's $(nproc) cores: the WITH rate also pays for the client side of the connections."
 CHECKS=$(issue_lines)
 report "$WORK/stream-storm.md" "$HEADER" "wrk and stream_bench outputs, server log: $RUN" \
   "$SETUP" "$TABLE" "$ROUNDS_TABLE" ${CHECKS:+"$CHECKS"}
