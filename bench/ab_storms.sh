@@ -74,10 +74,6 @@ start() {  # start NAME BIN
   log "$name: pid ${PID[$name]} port $port post ${POST[$name]}"
 }
 
-# The server's CPU time so far (user + system), in clock ticks, from /proc/PID/stat. CPU time per
-# request barely moves when other work shares the machine, where req/s does.
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
 storm() {  # storm NAME KIND FIRST
   local name=$1 kind=$2 first=$3 out cpu0
   out="$RUN/$kind-$name.$first.out"
@@ -91,9 +87,7 @@ storm() {  # storm NAME KIND FIRST
       "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers.txt" "$THREADS" "${POST[$name]}" >"$out" 2>&1
   fi
   local rps non2xx us
-  # µs of server CPU per request (ticks are 1/CLK_TCK s).
-  us=$(awk -v t=$(($(cpu_ticks "${PID[$name]}") - cpu0)) -v hz="$(getconf CLK_TCK)" \
-         -v n="$(wrk_get "$out" requests)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  us=$(us_per_request $(($(cpu_ticks "${PID[$name]}") - cpu0)) "$(wrk_get "$out" requests)")
   rps=$(wrk_get "$out" rps); non2xx=$(wrk_get "$out" non2xx)
   [ "$non2xx" = 0 ] || { echo "$kind on $name: $non2xx non-2xx responses (see $out)" >&2; exit 1; }
   echo "$rps $(wrk_get "$out" p50) $(wrk_get "$out" p99) $us" >>"$RUN/$kind-$name.txt"

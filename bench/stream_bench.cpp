@@ -9,16 +9,28 @@
 // Connection i uses line i of --tokens (a user token each). --subscribe sends a message on every
 // socket once it is open (e.g. '{"type":"subscribe","stream":"user"}'). --hold keeps the sockets
 // open that many seconds after the posts (a like storm can run against the server meanwhile);
-// every message then received is counted. Prints one "key value" line per figure.
+// every message then received is counted; SIGTERM or SIGINT ends the hold early. Prints one
+// "key value" line per figure; "ready_unix_ms" (flushed) says every connection has been tried and
+// the subscriptions had 2 s to land.
+//
+// Kindred's counts stream (subscribe '{"type":"subscribe","stream":"kindred:status","id":"ID"}'):
+// for each connection, the favourites_count of its last kindred.counts message, that message's
+// arrival (system clock, Unix ms, to compare with a script's `date +%s%3N`), and the most counts
+// messages it got within any one second (the server promises at most one a second). Printed as
+// counts_* lines at the end; bench/stream_storm.sh compares them with the post's exact count.
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
+#include <climits>
+#include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -34,6 +46,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
 namespace {
 
@@ -59,6 +72,30 @@ long rss_kb(long pid) {
   return -1;
 }
 
+int64_t unix_ms() {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// One connection's kindred.counts messages.
+struct CountsSeen {
+  long last_favourites = -1;
+  int64_t last_at_ms = 0;  // Unix ms
+  size_t messages = 0;
+  size_t max_per_second = 0;
+  int64_t min_gap_ms = INT64_MAX;
+  std::vector<int64_t> recent;  // arrivals within the last second
+
+  void add(long favourites, int64_t at_ms) {
+    if (messages > 0) min_gap_ms = std::min(min_gap_ms, at_ms - last_at_ms);
+    ++messages;
+    last_favourites = favourites;
+    last_at_ms = at_ms;
+    std::erase_if(recent, [&](int64_t t) { return at_ms - t >= 1000; });
+    recent.push_back(at_ms);
+    max_per_second = std::max(max_per_second, recent.size());
+  }
+};
+
 // The ids of the posts sent, and when each was sent; receivers look their payloads up here.
 struct Shared {
   std::map<std::string, Clock::time_point> sent;  // post id -> when POST returned its id
@@ -71,12 +108,15 @@ struct Shared {
   size_t failed = 0;
   size_t closed_by_server = 0;
   std::string first_error;
+  std::vector<CountsSeen> counts;  // by connection
+  size_t counts_unparsed = 0;      // kindred.counts messages without a favourites_count
 };
 
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
-  Conn(asio::io_context& io, const Options& o, Shared& shared, std::string token, std::function<void()> done)
-      : ws_(io), o_(o), shared_(shared), token_(std::move(token)), done_(std::move(done)) {}
+  Conn(asio::io_context& io, const Options& o, Shared& shared, size_t index, std::string token,
+       std::function<void()> done)
+      : ws_(io), o_(o), shared_(shared), index_(index), token_(std::move(token)), done_(std::move(done)) {}
 
   void start(const tcp::resolver::results_type& endpoints) {
     beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
@@ -142,6 +182,15 @@ class Conn : public std::enable_shared_from_this<Conn> {
         }
       }
       if (!matched) shared_.early.emplace_back(text, now);
+    } else if (text.find("\"event\":\"kindred.counts\"") != std::string::npos) {
+      // The payload is a JSON string: its quotes arrive escaped.
+      static const std::string key = "\\\"favourites_count\\\":";
+      const auto at = text.find(key);
+      if (at == std::string::npos) {
+        ++shared_.counts_unparsed;
+      } else {
+        shared_.counts[index_].add(std::strtol(text.c_str() + at + key.size(), nullptr, 10), unix_ms());
+      }
     }
     read();
   }
@@ -150,6 +199,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   beast::flat_buffer buffer_;
   const Options& o_;
   Shared& shared_;
+  size_t index_;
   std::string token_;
   std::function<void()> done_;
 };
@@ -228,6 +278,13 @@ int main(int argc, char** argv) {
   tcp::resolver resolver(io);
   const auto endpoints = resolver.resolve(o.host, o.port);
   Shared shared;
+  shared.counts.resize(tokens.size());
+  // SIGTERM or SIGINT ends --hold early (the output still follows).
+  bool stop_holding = false;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code ec, int) {
+    if (!ec) stop_holding = true;
+  });
   const long rss_before = o.server_pid ? rss_kb(o.server_pid) : -1;
 
   // Open every connection, at most in_flight handshakes at a time.
@@ -236,7 +293,8 @@ int main(int argc, char** argv) {
   std::function<void()> launch = [&] {
     while (pending < o.in_flight && next < tokens.size()) {
       ++pending;
-      auto c = std::make_shared<Conn>(io, o, shared, tokens[next++], [&] {
+      const size_t i = next++;
+      auto c = std::make_shared<Conn>(io, o, shared, i, tokens[i], [&] {
         --pending;
         launch();
       });
@@ -255,6 +313,8 @@ int main(int argc, char** argv) {
     std::printf("server_rss_before_kb %ld\nserver_rss_after_kb %ld\nrss_per_connection_kb %.2f\n", rss_before,
                 rss_after, static_cast<double>(rss_after - rss_before) / static_cast<double>(shared.open));
   }
+  std::printf("ready_unix_ms %lld\n", static_cast<long long>(unix_ms()));
+  std::fflush(stdout);
 
   // Posts, one at a time: each must reach every open subscriber of a stream that shows it.
   for (int i = 0; i < o.posts && !o.poster_token.empty(); ++i) {
@@ -288,9 +348,32 @@ int main(int argc, char** argv) {
   }
   if (o.hold_seconds > 0) {
     const size_t before = shared.messages;
-    io.run_for(std::chrono::seconds(o.hold_seconds));
-    std::printf("held_seconds %d\nmessages_while_held %zu\nconnections_open_after_hold %zu\n", o.hold_seconds,
-                shared.messages - before, shared.open);
+    const auto from = Clock::now();
+    const auto until = from + std::chrono::seconds(o.hold_seconds);
+    while (!stop_holding && Clock::now() < until) io.run_for(milliseconds(100));
+    std::printf("held_seconds %.1f\nmessages_while_held %zu\nconnections_open_after_hold %zu\n",
+                std::chrono::duration<double>(Clock::now() - from).count(), shared.messages - before, shared.open);
+  }
+  size_t with_counts = 0, counts_messages = 0, max_per_second = 0;
+  long fav_min = LONG_MAX, fav_max = -1;
+  int64_t latest_ms = 0, min_gap_ms = INT64_MAX;
+  for (const CountsSeen& c : shared.counts) {
+    counts_messages += c.messages;
+    if (c.messages == 0) continue;
+    ++with_counts;
+    max_per_second = std::max(max_per_second, c.max_per_second);
+    fav_min = std::min(fav_min, c.last_favourites);
+    fav_max = std::max(fav_max, c.last_favourites);
+    latest_ms = std::max(latest_ms, c.last_at_ms);
+    min_gap_ms = std::min(min_gap_ms, c.min_gap_ms);
+  }
+  std::printf("counts_connections %zu\ncounts_messages %zu\ncounts_unparsed %zu\n", with_counts, counts_messages,
+              shared.counts_unparsed);
+  if (with_counts > 0) {
+    std::printf("counts_max_per_connection_per_second %zu\n", max_per_second);
+    if (min_gap_ms != INT64_MAX) std::printf("counts_min_gap_ms %lld\n", static_cast<long long>(min_gap_ms));
+    std::printf("counts_last_favourites_min %ld\ncounts_last_favourites_max %ld\ncounts_latest_last_unix_ms %lld\n",
+                fav_min, fav_max, static_cast<long long>(latest_ms));
   }
   std::printf("closed_by_server %zu\n", shared.closed_by_server);
   std::fflush(stdout);

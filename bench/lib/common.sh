@@ -61,6 +61,16 @@ free_port() {
   echo "$p"
 }
 
+# cpu_ticks PID: the process's CPU time so far (user + system, all its threads), in clock ticks,
+# from /proc/PID/stat. CPU time per request barely moves when other work shares the machine,
+# where req/s does.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# us_per_request TICKS REQUESTS: µs of CPU per request (ticks are 1/CLK_TCK s); NA without requests.
+us_per_request() {
+  case "$2" in NA|""|0) echo NA; return;; esac
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }'
+}
+
 # proc_kb PID FIELD: a field of /proc/PID/status in bytes (VmRSS, VmHWM).
 proc_bytes() { awk -v f="$2:" '$1==f {print $2*1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
 
