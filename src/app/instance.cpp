@@ -256,6 +256,7 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->add_listener(m.hub.get());
   m.observed->set_observer(m.hub.get());
   m.hub->caps().set_limits(c.streaming_per_account, c.streaming_per_address);
+  m.hub->set_large_account_followers(c.large_account_followers);
   // An open post's counts as they move (kindred:status streams): told of likes, reblogs, replies.
   m.live_counts = std::make_unique<social::LiveCounts>(deps);
   m.posts->add_listener(m.live_counts.get());

@@ -386,11 +386,43 @@ void StreamHub::send(const Subscription& sub, const StreamItem& item) {
 }
 
 void StreamHub::handle(const Created& w, const std::vector<Subscription>& subs) {
+  const Post& p = w.post;
   // Other people's posts reach home feeds through their fan-out (HomeFeed); one's own post is on
-  // one's home timeline at once.
-  deliver_post(w.post, StreamItem::Event::kUpdate, subs, [&](Id reader) {
-    return w.post.account_id == reader;
+  // one's home timeline at once. A large account's posts are not written into its followers'
+  // feeds (home timelines merge them in when read), so no HomeFeed edge tells of them: its
+  // followers' `user` streams are given them here, by home's rules. (Direct posts are written
+  // to those they mention whoever the author is.)
+  const bool others_listen = std::any_of(subs.begin(), subs.end(), [&](const Subscription& s) {
+    return s.key.name == StreamName::kUser && s.viewer.account_id != p.account_id;
   });
+  const bool large = others_listen && p.visibility != Visibility::kDirect && is_large(p.account_id);
+  deliver_post(p, StreamItem::Event::kUpdate, subs, [&](Id reader) {
+    if (p.account_id == reader) return true;
+    return large && large_post_in_home(reader, p);
+  });
+}
+
+bool StreamHub::is_large(Id account) const {
+  auto marked = store_.assoc_exists(store::kInstanceNode, store::AssocType::kLargeAccounts, account);
+  if (marked.has_value() && *marked) return true;
+  // Its first post as a large account: the fan-out marks it, maybe after this.
+  auto followers = store_.assoc_count(account, store::AssocType::kFollowedBy);
+  return followers.has_value() && *followers > large_account_followers_;
+}
+
+bool StreamHub::large_post_in_home(Id reader, const Post& p) const {
+  auto follows = [&](Id account) {
+    auto f = store_.assoc_exists(reader, store::AssocType::kFollows, account);
+    return f.has_value() && *f;
+  };
+  if (!follows(p.account_id)) return false;
+  // Not one's own post coming back through a reblog.
+  if (p.is_reblog() && p.reblog_of_account_id == reader) return false;
+  // A reply to someone else shows only to those who follow both, as on Mastodon.
+  if (!p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id &&
+      p.in_reply_to_account_id != reader && !follows(p.in_reply_to_account_id))
+    return false;
+  return true;
 }
 
 void StreamHub::deliver_post(const Post& post, StreamItem::Event event,

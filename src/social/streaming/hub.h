@@ -136,6 +136,9 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // `interval`, and once soon after it subscribes. Before serving; without it such
   // subscriptions are kept but silent.
   void set_live_counts(LiveCounts* live, std::chrono::milliseconds interval);
+  // FeedConfig::large_account_followers: above it an author's posts are not fanned out, and the
+  // hub gives them to their followers' `user` streams itself. Before serving.
+  void set_large_account_followers(int64_t followers) { large_account_followers_ = followers; }
 
   // Adds `key` to what `subscriber` (reading as `viewer`) follows; idempotent. The hub holds it
   // weakly: a subscriber gone is forgotten. REQUIRES: a personal stream has a signed-in viewer;
@@ -210,6 +213,10 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
   bool listens(Id account) const;  // has a personal stream open
+  bool is_large(Id account) const;
+  // Whether a large account's new post `p` belongs in `reader`'s home timeline (FeedService's
+  // rules for a followed author; mutes and visibility are shown()'s).
+  bool large_post_in_home(Id reader, const Post& p) const;
   void deliver_to_list(const Subscription& sub, const Post& post, StreamItem::Event event);
   static bool public_stream_wants(const StreamKey& key, const Post& post);
   // Gives `post` (as `event`) to the public and hashtag subscriptions that want it and to the
@@ -236,6 +243,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   std::unordered_map<const StreamSubscriber*, std::vector<Id>> counts_of_;  // GUARDED_BY(mutex_)
   LiveCounts* live_ = nullptr;                   // set before serving
   std::chrono::milliseconds counts_interval_{1000};
+  int64_t large_account_followers_ = 10'000;
   StreamCaps caps_;
   bool busy_ = false;                            // GUARDED_BY(mutex_)
   bool stopping_ = false;                        // GUARDED_BY(mutex_)

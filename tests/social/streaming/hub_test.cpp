@@ -92,12 +92,13 @@ class Hub : public ::testing::Test {
     observed_.emplace(*store_);
     stack_.emplace(*observed_, dir_.sub("media"), 1'700'000'000'000);
     relationships_.emplace(stack_->deps, stack_->accounts);
-    feeds_.emplace(stack_->deps, stack_->posts, *relationships_, FeedConfig{});
+    feeds_.emplace(stack_->deps, stack_->posts, *relationships_, feed_config_);
     notifications_.emplace(stack_->deps, stack_->accounts, stack_->posts, *relationships_);
     conversations_.emplace(stack_->deps, stack_->accounts, stack_->posts);
     feeds_->set_conversations(&*conversations_);
     lists_.emplace(stack_->deps, stack_->accounts, *feeds_);
     hub_.emplace(*observed_, stack_->posts, *notifications_, *conversations_, *lists_);
+    hub_->set_large_account_followers(feed_config_.large_account_followers);
     stack_->posts.set_listener(&*feeds_);
     stack_->posts.add_listener(&*hub_);
     observed_->set_observer(&*hub_);
@@ -137,6 +138,7 @@ class Hub : public ::testing::Test {
   std::optional<ConversationService> conversations_;
   std::optional<ListService> lists_;
   std::optional<StreamHub> hub_;
+  FeedConfig feed_config_;
   Account ann_, bob_;
 };
 
@@ -241,6 +243,36 @@ TEST_F(Hub, AGoneSubscriberIsSkipped) {
   }
   const std::string b1 = say(bob_, "to bob only");  // ann's subscriber is gone
   EXPECT_EQ(bob->got, (std::vector<std::string>{"public update:" + b1}));
+}
+
+// A large account's posts are not fanned out: the hub gives them to its followers' user streams.
+class HubLarge : public Hub {
+ protected:
+  HubLarge() { feed_config_.large_account_followers = 0; }  // one follower makes an account large
+};
+
+TEST_F(HubLarge, ALargeAccountsPostsReachTheirFollowersUserStreamsOnce) {
+  const Account cat = *stack_->accounts.create_account("cat", "Cat", false, false);
+  ASSERT_TRUE(relationships_->follow(Viewer{bob_.id}, ann_.id).has_value());
+  auto bob = std::make_shared<Recorder>();
+  auto catr = std::make_shared<Recorder>();
+  hub_->subscribe(bob, Viewer{bob_.id}, StreamKey{StreamName::kUser, ""});
+  hub_->subscribe(catr, Viewer{cat.id}, StreamKey{StreamName::kUser, ""});
+  const std::string a1 = say(ann_, "to everyone who follows me");
+  EXPECT_EQ(bob->got, (std::vector<std::string>{"user update:" + a1}));
+  EXPECT_TRUE(catr->got.empty()) << "cat does not follow ann";
+
+  // A reply to someone bob does not follow is not in bob's home timeline.
+  NewPost reply;
+  reply.text = "@cat thank you";
+  reply.in_reply_to_id = *Id::parse(say(cat, "thinking of you"));
+  ASSERT_TRUE(stack_->posts.create(ann_, reply).has_value());
+  settle();
+  EXPECT_EQ(bob->got.size(), 1u);
+  auto home = feeds_->home(Viewer{bob_.id}, ListQuery{});
+  ASSERT_TRUE(home.has_value());
+  ASSERT_EQ(home->items.size(), 1u) << "the stream agrees with the home timeline";
+  EXPECT_EQ(home->items[0].post.id.to_string(), a1);
 }
 
 // kindred:status: an open post's counts, coalesced to one message per interval.
