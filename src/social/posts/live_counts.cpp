@@ -49,19 +49,17 @@ size_t LiveCounts::watched() const {
 void LiveCounts::changed(Id post_id) {
   std::shared_lock lock(mu_);
   auto it = entries_.find(post_id);
-  if (it != entries_.end()) it->second->dirty.store(true, std::memory_order_relaxed);
+  if (it != entries_.end()) it->second->version.fetch_add(1, std::memory_order_acq_rel);
 }
 
-Result<std::vector<ChangedCounts>> LiveCounts::take_changed() {
-  std::vector<Id> ids;
-  {
-    std::shared_lock lock(mu_);
-    for (auto& [id, e] : entries_)
-      if (e->dirty.exchange(false, std::memory_order_relaxed)) ids.push_back(id);
-  }
+uint64_t LiveCounts::version(Id post_id) const {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(post_id);
+  return it == entries_.end() ? 0 : it->second->version.load(std::memory_order_acquire);
+}
+
+Result<std::vector<ChangedCounts>> LiveCounts::read(const std::vector<Id>& ids) const {
   if (ids.empty()) return std::vector<ChangedCounts>{};
-  // Counts are read after the flags are cleared: a like landing now marks the post again and is
-  // in the next take at the latest, so the last counts a reader gets are the final ones.
   KINDRED_ASSIGN_OR_RETURN(auto records, deps_.store.get_objects(store::ObjectType::kStatus, ids));
   std::vector<Id> live;
   std::vector<ChangedCounts> out;

@@ -27,9 +27,9 @@ struct ChangedCounts : PostCounts {
 
 // Which open posts' counts moved, for the live counts stream (issue 17: a post taking 20,000
 // likes a second tells each reader its exact counts at most once a second). Readers watch a post
-// while its page is open; likes, reblogs and replies mark it changed; a ticker takes the changed
-// ones (take_changed) and reads their exact counts once for all their readers. Marking costs a
-// shared lock and a hash lookup, nothing when nobody watches the post. Thread-safe.
+// while its page is open; likes, reblogs and replies bump its version; the streaming hub reads a
+// post's counts when its version moved past what a reader was last sent. Bumping costs a shared
+// lock, a hash lookup and an atomic add, nothing when nobody watches the post. Thread-safe.
 class LiveCounts : public PostListener {
  public:
   explicit LiveCounts(Deps deps) : deps_(deps) {}
@@ -39,12 +39,16 @@ class LiveCounts : public PostListener {
   void unwatch(Id post_id);
   size_t watched() const;
 
-  // The counts of `post_id` changed (a like, an unlike, a reblog undone...).
+  // The counts of `post_id` changed (a like, an unlike, a reblog undone...): its version moves.
   void changed(Id post_id);
+  // The post's version: 1 or more while watched, moving with every change; 0 when not watched.
+  // Counts read after a version was read include every change made before it: a reader sent
+  // those counts is up to date while the version stays.
+  uint64_t version(Id post_id) const;
 
-  // The watched posts changed since the last call, with their exact counts now; clears them.
-  // A post deleted meanwhile is left out.
-  Result<std::vector<ChangedCounts>> take_changed();
+  // The exact counts of `ids` now, with their authors and hidden-count flags; a post deleted
+  // meanwhile is left out.
+  Result<std::vector<ChangedCounts>> read(const std::vector<Id>& ids) const;
 
   // PostListener: a reply, a reblog or a reply held or shown moves its parent's or original's
   // counts.
@@ -54,8 +58,8 @@ class LiveCounts : public PostListener {
 
  private:
   struct Entry {
-    int64_t watchers = 0;              // GUARDED_BY(mu_) (exclusive)
-    std::atomic<bool> dirty{false};    // set under the shared lock
+    int64_t watchers = 0;                 // GUARDED_BY(mu_) (exclusive)
+    std::atomic<uint64_t> version{1};     // moved under the shared lock
   };
   void changed_parent_of(const Post& post);
 

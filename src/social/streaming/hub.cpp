@@ -129,22 +129,21 @@ void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, V
       auto& subs = counts_subs_[key.post];
       if (subs.contains(subscriber.get())) return;
       const Id post = key.post;
-      subs.emplace(subscriber.get(),
-                   CountsSubscription{subscriber, viewer, std::move(key), author, std::nullopt});
+      // Never sent (seen 0): its counts go out at its slice's next tick.
+      subs.emplace(subscriber.get(), CountsSubscription{subscriber, viewer, std::move(key), author,
+                                                        std::nullopt, 0, next_slice_++ % kSlices});
       counts_of_[subscriber.get()].push_back(post);
       live = live_;
-      if (live) {
-        live->watch(post);
-        live->changed(post);  // its counts now, at the next tick
-      }
+      if (live) live->watch(post);
     }
     return;
   }
   std::scoped_lock lock(mutex_);
   for (const auto& s : subscriptions_)
     if (s.id == subscriber.get() && s.key == key) return;
-  if (stream_is_personal(key.name)) ++readers_[viewer.account_id];
-  subscriptions_.push_back({subscriber, subscriber.get(), viewer, std::move(key)});
+  Subscription s{subscriber, subscriber.get(), viewer, std::move(key)};
+  if (stream_is_personal(s.key.name)) by_reader_[viewer.account_id].push_back(s);
+  subscriptions_.push_back(std::move(s));
 }
 
 void StreamHub::forget_counts(const StreamSubscriber* subscriber, Id post) {
@@ -158,6 +157,13 @@ void StreamHub::forget_counts(const StreamSubscriber* subscriber, Id post) {
   if (live_) live_->unwatch(post);
 }
 
+void StreamHub::forget_personal(const Subscription& s) {
+  auto it = by_reader_.find(s.viewer.account_id);
+  if (it == by_reader_.end()) return;
+  std::erase_if(it->second, [&](const Subscription& p) { return p.id == s.id && p.key == s.key; });
+  if (it->second.empty()) by_reader_.erase(it);
+}
+
 void StreamHub::unsubscribe(const StreamSubscriber* subscriber, const StreamKey& key) {
   std::scoped_lock lock(mutex_);
   if (key.name == StreamName::kKindredStatus) return forget_counts(subscriber, key.post);
@@ -165,8 +171,7 @@ void StreamHub::unsubscribe(const StreamSubscriber* subscriber, const StreamKey&
     return s.id == subscriber && s.key == key;
   });
   if (it == subscriptions_.end()) return;
-  if (stream_is_personal(it->key.name) && --readers_[it->viewer.account_id] == 0)
-    readers_.erase(it->viewer.account_id);
+  if (stream_is_personal(it->key.name)) forget_personal(*it);
   subscriptions_.erase(it);
 }
 
@@ -174,8 +179,7 @@ void StreamHub::remove(const StreamSubscriber* subscriber) {
   std::scoped_lock lock(mutex_);
   std::erase_if(subscriptions_, [&](const Subscription& s) {
     if (s.id != subscriber) return false;
-    if (stream_is_personal(s.key.name) && --readers_[s.viewer.account_id] == 0)
-      readers_.erase(s.viewer.account_id);
+    if (stream_is_personal(s.key.name)) forget_personal(s);
     return true;
   });
   if (auto of = counts_of_.find(subscriber); of != counts_of_.end()) {
@@ -231,7 +235,7 @@ void StreamHub::find_personal(const store::Batch& batch, const store::BatchOutco
         a.type != store::AssocType::kConversations)
       continue;
     if (i < outcome.assoc_added.size() && !outcome.assoc_added[i]) continue;  // was there
-    if (!readers_.contains(a.from)) continue;
+    if (!by_reader_.contains(a.from)) continue;
     if (a.type == store::AssocType::kHomeFeed) {
       found.emplace_back(HomeFeed{a.from, a.to});
     } else if (a.type == store::AssocType::kNotifications && merging) {
@@ -259,7 +263,7 @@ void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutco
         if (a.type == store::AssocType::kBlocks) found.emplace_back(Blocked{a.from, a.to});
       }
     }
-    if (readers_.empty()) {
+    if (by_reader_.empty()) {
       if (found.empty()) return;
     } else {
       find_personal(batch, outcome, found);
@@ -298,6 +302,7 @@ void StreamHub::wait_idle() {
 void StreamHub::worker_loop() {
   std::unique_lock lock(mutex_);
   auto next_tick = std::chrono::steady_clock::now();
+  uint32_t slice = 0;
   for (;;) {
     const auto ready = [&] { return !queue_.empty() || stopping_; };
     if (live_) {
@@ -309,12 +314,13 @@ void StreamHub::worker_loop() {
     // Live counts go out on the interval, between work items: a queue that never empties does
     // not hold them back.
     if (live_ && std::chrono::steady_clock::now() >= next_tick) {
-      next_tick = std::chrono::steady_clock::now() + counts_interval_;
+      next_tick = std::chrono::steady_clock::now() + counts_interval_ / kSlices;
+      slice = (slice + 1) % kSlices;
       if (!counts_subs_.empty()) {
         busy_ = true;
         LiveCounts* live = live_;
         lock.unlock();
-        tick(*live);
+        tick(*live, slice);
         lock.lock();
         busy_ = false;
         if (queue_.empty()) idle_cv_.notify_all();
@@ -340,9 +346,8 @@ void StreamHub::worker_loop() {
     std::vector<Subscription> subs;
     if (reader.is_none()) {
       subs = subscriptions_;
-    } else {
-      for (const auto& sub : subscriptions_)
-        if (sub.viewer.account_id == reader) subs.push_back(sub);
+    } else if (auto it = by_reader_.find(reader); it != by_reader_.end()) {
+      subs = it->second;  // an index: 10,000 readers' fan-out is not 10,000 scans of every stream
     }
     lock.unlock();
     std::visit([&](const auto& w) { handle(w, subs); }, work);
@@ -549,7 +554,7 @@ void StreamHub::deliver_to_list(const Subscription& sub, const Post& post, Strea
 
 bool StreamHub::listens(Id account) const {
   std::scoped_lock lock(mutex_);
-  return readers_.contains(account);
+  return by_reader_.contains(account);
 }
 
 void StreamHub::handle(const FiltersChanged& w, const std::vector<Subscription>& subs) {
@@ -603,13 +608,30 @@ void StreamHub::end_counts(const std::function<bool(const CountsSubscription&)>&
   }
 }
 
-void StreamHub::tick(LiveCounts& live) {
-  auto changed = live.take_changed();
-  if (!changed.has_value()) {
-    std::cerr << "kindred streaming: reading live counts failed: " << changed.error().to_string() << '\n';
+void StreamHub::tick(LiveCounts& live, uint32_t slice) {
+  // The posts whose counts moved past what a subscription of this slice was last sent. Versions
+  // are read before the counts: a change after that moves the version again, so no reader is
+  // left with anything but the final counts.
+  std::vector<Id> due;
+  std::vector<uint64_t> due_versions;
+  {
+    std::scoped_lock lock(mutex_);
+    for (const auto& [post, subs] : counts_subs_) {
+      const uint64_t v = live.version(post);
+      for (const auto& [id, sub] : subs) {
+        if (sub.slice != slice || sub.seen == v) continue;
+        due.push_back(post);
+        due_versions.push_back(v);
+        break;
+      }
+    }
+  }
+  if (due.empty()) return;
+  auto counts = live.read(due);
+  if (!counts.has_value()) {
+    std::cerr << "kindred streaming: reading live counts failed: " << counts.error().to_string() << '\n';
     return;
   }
-  if (changed->empty()) return;
   struct Out {
     std::weak_ptr<StreamSubscriber> subscriber;
     StreamKey key;
@@ -619,13 +641,18 @@ void StreamHub::tick(LiveCounts& live) {
   std::vector<Out> out;
   {
     std::scoped_lock lock(mutex_);
-    for (const ChangedCounts& c : *changed) {
-      auto it = counts_subs_.find(c.post_id);
+    size_t next = 0;  // counts come in due's order, deleted posts left out
+    for (size_t d = 0; d < due.size(); ++d) {
+      const ChangedCounts* c = nullptr;
+      if (next < counts->size() && (*counts)[next].post_id == due[d]) c = &(*counts)[next++];
+      auto it = counts_subs_.find(due[d]);
       if (it == counts_subs_.end()) continue;
-      out.reserve(out.size() + it->second.size());
       for (auto& [id, sub] : it->second) {
-        const bool hidden = c.favourites_hidden && sub.viewer.account_id != c.author_id;
-        PostCounts shown = c;
+        if (sub.slice != slice || sub.seen == due_versions[d]) continue;
+        sub.seen = due_versions[d];
+        if (c == nullptr) continue;  // deleted: its subscribers are told by handle(Removed)
+        const bool hidden = c->favourites_hidden && sub.viewer.account_id != c->author_id;
+        PostCounts shown = *c;
         if (hidden) shown.favourites = 0;
         if (sub.last == shown) continue;  // e.g. a like and its undoing within one interval
         sub.last = shown;

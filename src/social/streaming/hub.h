@@ -186,7 +186,13 @@ class StreamHub : public PostListener, public store::BatchObserver {
     StreamKey key;
     Id author;                          // the post's
     std::optional<PostCounts> last;     // what it was last sent
+    uint64_t seen = 0;                  // the post's LiveCounts version then (0: never sent)
+    uint32_t slice = 0;                 // which tick of each interval looks at it
   };
+  // Each interval is cut into this many ticks, and each kindred:status subscription belongs to
+  // one: the once-a-second messages of 10,000 readers go out as ten bursts of 1,000, not one of
+  // 10,000 queued at once in front of the network threads' requests.
+  static constexpr uint32_t kSlices = 10;
 
   void enqueue(Work work);
   // The home-feed, notification and conversation edges of `batch` that readers with a personal
@@ -204,7 +210,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   void handle(const Merged& w, const std::vector<Subscription>& subs);
   void handle(const Blocked& w, const std::vector<Subscription>& subs);
   // Sends the changed counts of watched posts to their subscribers (the worker, each interval).
-  void tick(LiveCounts& live);
+  void tick(LiveCounts& live, uint32_t slice);
   // Forgets the kindred:status subscriptions `drop` picks, telling each that its post is gone
   // for it (a `delete`). Takes mutex_.
   void end_counts(const std::function<bool(const CountsSubscription&)>& drop);
@@ -213,6 +219,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // or blocked author, a filter hiding it).
   std::optional<PostView> shown(const Viewer& viewer, Id post, bool home) const;
   bool listens(Id account) const;  // has a personal stream open
+  void forget_personal(const Subscription& s);  // from by_reader_; REQUIRES: mutex_ held
   bool is_large(Id account) const;
   // Whether a large account's new post `p` belongs in `reader`'s home timeline (FeedService's
   // rules for a followed author; mutes and visibility are shown()'s).
@@ -234,8 +241,9 @@ class StreamHub : public PostListener, public store::BatchObserver {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
-  std::vector<Subscription> subscriptions_;      // GUARDED_BY(mutex_)
-  std::unordered_map<Id, size_t> readers_;       // GUARDED_BY(mutex_): personal streams per account
+  std::vector<Subscription> subscriptions_;      // GUARDED_BY(mutex_): all but kindred:status
+  // The personal ones again, by their reader: work for one reader reads only these.
+  std::unordered_map<Id, std::vector<Subscription>> by_reader_;  // GUARDED_BY(mutex_)
   std::deque<Work> queue_;                       // GUARDED_BY(mutex_)
   // kindred:status subscriptions by post, and the posts each subscriber follows that way.
   std::unordered_map<Id, std::unordered_map<const StreamSubscriber*, CountsSubscription>>
@@ -244,6 +252,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   LiveCounts* live_ = nullptr;                   // set before serving
   std::chrono::milliseconds counts_interval_{1000};
   int64_t large_account_followers_ = 10'000;
+  uint32_t next_slice_ = 0;                      // GUARDED_BY(mutex_)
   StreamCaps caps_;
   bool busy_ = false;                            // GUARDED_BY(mutex_)
   bool stopping_ = false;                        // GUARDED_BY(mutex_)

@@ -1,9 +1,10 @@
 // Live counts (social/posts/live_counts.h): a watched post's likes, unlikes, reblogs and replies
-// mark it changed, take_changed() gives each changed post once with its exact counts, and posts
-// nobody watches are never read.
+// move its version, read() gives exact counts, and posts nobody watches have no version.
 #include "social/posts/live_counts.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "social/posts/likes.h"
 #include "social/posts/reblogs.h"
@@ -38,12 +39,26 @@ class LiveCountsTest : public ::testing::Test {
     other_ = stack_->posts.create(ann_, np)->post.id;
   }
 
+  // The watched posts whose version moved since the last take (or since their watch began), with
+  // their counts now: what the streaming hub does for one reader.
   std::vector<ChangedCounts> take() {
-    auto changed = live_->take_changed();
+    std::vector<Id> moved;
+    for (Id id : {post_, other_}) {
+      const uint64_t v = live_->version(id);
+      if (v == 0) {
+        seen_.erase(id);
+        continue;
+      }
+      auto it = seen_.emplace(id, 1).first;  // a watch begins at version 1
+      if (it->second != v) moved.push_back(id);
+      it->second = v;
+    }
+    auto changed = live_->read(moved);
     EXPECT_TRUE(changed.has_value()) << changed.error().to_string();
     if (!changed.has_value()) return {};
     return std::move(*changed);
   }
+  std::map<Id, uint64_t> seen_;
 
   kindred::testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
@@ -57,6 +72,7 @@ class LiveCountsTest : public ::testing::Test {
 
 TEST_F(LiveCountsTest, NothingWatchedNothingTaken) {
   ASSERT_TRUE(likes_->favourite({bob_.id}, post_).has_value());
+  EXPECT_EQ(live_->version(post_), 0u) << "not watched: no version";
   EXPECT_TRUE(take().empty());
   live_->watch(post_);
   EXPECT_TRUE(take().empty()) << "a like before the watch is not a change since";
@@ -111,6 +127,7 @@ TEST_F(LiveCountsTest, WatchesAreCountedAndADeletedPostIsLeftOut) {
   live_->unwatch(post_);  // one too many: harmless
 
   live_->watch(other_);
+  take();
   ASSERT_TRUE(likes_->favourite({bob_.id}, other_).has_value());
   ASSERT_TRUE(stack_->posts.remove({ann_.id}, other_).has_value());
   EXPECT_TRUE(take().empty()) << "a deleted post has no counts to send";

@@ -61,6 +61,7 @@ class Recorder : public StreamSubscriber {
         break;
     }
     got.push_back(what);
+    when.push_back(std::chrono::steady_clock::now());
   }
   // What it got so far (counts arrive on the hub's ticks, while a test reads).
   std::vector<std::string> seen() {
@@ -79,8 +80,16 @@ class Recorder : public StreamSubscriber {
     }
     return false;
   }
+  // The shortest time between two messages it got (a day when fewer than two).
+  std::chrono::steady_clock::duration shortest_gap() {
+    std::scoped_lock lock(mu);
+    std::chrono::steady_clock::duration gap = std::chrono::hours(24);
+    for (size_t i = 1; i < when.size(); ++i) gap = std::min(gap, when[i] - when[i - 1]);
+    return gap;
+  }
   std::mutex mu;
   std::vector<std::string> got;
+  std::vector<std::chrono::steady_clock::time_point> when;
 };
 
 class Hub : public ::testing::Test {
@@ -325,6 +334,25 @@ TEST_F(HubCounts, ManyLikesAreFewMessagesEndingWithTheExactCount) {
   const size_t before = bob->seen().size();
   std::this_thread::sleep_for(3 * kInterval);
   EXPECT_EQ(bob->seen().size(), before) << "unchanged counts are not sent again";
+}
+
+TEST_F(HubCounts, EachReaderGetsAtMostOneMessageAnInterval) {
+  const std::string post = say(ann_, "For Iris, a year on");
+  std::vector<std::shared_ptr<Recorder>> readers;
+  for (int i = 0; i < 12; ++i) {
+    readers.push_back(std::make_shared<Recorder>());
+    hub_->subscribe(readers.back(), Viewer{fans_[i].id}, counts_of(post));
+  }
+  for (const Account& fan : fans_) {  // likes for about 0.6 s
+    like(fan, post);
+    std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  }
+  for (auto& r : readers) {
+    ASSERT_TRUE(r->wait_last("kindred:status counts:40/0/0"));
+    EXPECT_GE(r->seen().size(), 3u) << "the counts moved while the likes came";
+    // A tick's timer may run a little early or late; never two in one slice's round.
+    EXPECT_GE(r->shortest_gap(), kInterval * 8 / 10);
+  }
 }
 
 TEST_F(HubCounts, RepliesCountAndUnsubscribingStopsThem) {
