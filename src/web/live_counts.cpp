@@ -27,11 +27,18 @@ class CountsReader : public social::StreamSubscriber {
       return;
     }
     if (item.event != social::StreamItem::Event::kCounts) return;
+    // One post's readers in one tick share their bytes (rendered once).
+    if (item.rendered != nullptr && !item.rendered->page.empty()) {
+      stream_.send(item.rendered->page);
+      return;
+    }
     boost::json::object counts{{"favourites_count", item.counts->favourites},
                                {"reblogs_count", item.counts->reblogs},
                                {"replies_count", item.counts->replies}};
     if (item.favourites_hidden) counts["favourites_count_hidden"] = true;
-    stream_.send("event: counts\ndata: " + boost::json::serialize(counts) + "\n\n");
+    std::string text = "event: counts\ndata: " + boost::json::serialize(counts) + "\n\n";
+    if (item.rendered != nullptr) item.rendered->page = text;
+    stream_.send(std::move(text));
   }
 
  private:

@@ -75,6 +75,23 @@ class Connection : public social::StreamSubscriber {
       : s_(s), stream_(std::move(stream)), caller_(std::move(caller)) {}
 
   void deliver(const social::StreamKey& key, const social::StreamItem& item) override {
+    // The same bytes as the subscriber before this one, when the hub says they are shared.
+    std::string* cached = nullptr;
+    if (item.rendered != nullptr) {
+      cached = stream_.is_websocket() ? &item.rendered->websocket : &item.rendered->event_stream;
+      if (!cached->empty()) {
+        stream_.send(*cached);
+        return;
+      }
+    }
+    std::string text = render(key, item);
+    if (cached != nullptr) *cached = text;
+    stream_.send(std::move(text));
+  }
+
+  // The message for `item` on `key` as Mastodon's streaming server sends it (a WebSocket JSON
+  // message, or an SSE event).
+  std::string render(const social::StreamKey& key, const social::StreamItem& item) const {
     std::string event;
     std::string payload;
     switch (item.event) {
@@ -119,17 +136,14 @@ class Connection : public social::StreamSubscriber {
         break;
       }
     }
-    if (!stream_.is_websocket()) {
-      stream_.send("event: " + event + "\ndata: " + payload + "\n\n");
-      return;
-    }
+    if (!stream_.is_websocket()) return "event: " + event + "\ndata: " + payload + "\n\n";
     json::array names{json::string(social::stream_name(key.name))};
     if (!key.tag.empty()) names.emplace_back(key.tag);
     if (key.name == social::StreamName::kList) names.emplace_back(key.list.to_string());
     if (social::stream_needs_post(key.name)) names.emplace_back(key.post.to_string());
     json::object message{{"stream", std::move(names)}, {"event", event}};
     if (item.event != social::StreamItem::Event::kFiltersChanged) message["payload"] = payload;
-    stream_.send(json::serialize(message));
+    return json::serialize(message);
   }
 
   // Why the reader may not follow a stream: a message and its HTTP status; none when it may.

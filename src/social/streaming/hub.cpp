@@ -126,12 +126,15 @@ void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, V
     LiveCounts* live = nullptr;
     {
       std::scoped_lock lock(mutex_);
-      auto& subs = counts_subs_[key.post];
-      if (subs.contains(subscriber.get())) return;
+      auto& readers = counts_subs_[key.post];
+      for (const auto& slice : readers.slices)
+        if (slice.contains(subscriber.get())) return;
       const Id post = key.post;
+      const uint32_t slice = next_slice_++ % kSlices;
       // Never sent (seen 0): its counts go out at its slice's next tick.
-      subs.emplace(subscriber.get(), CountsSubscription{subscriber, viewer, std::move(key), author,
-                                                        std::nullopt, 0, next_slice_++ % kSlices});
+      readers.slices[slice].emplace(subscriber.get(), CountsSubscription{subscriber, viewer, std::move(key),
+                                                                         author, std::nullopt, 0, slice});
+      ++readers.size;
       counts_of_[subscriber.get()].push_back(post);
       live = live_;
       if (live) live->watch(post);
@@ -148,8 +151,12 @@ void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& subscriber, V
 
 void StreamHub::forget_counts(const StreamSubscriber* subscriber, Id post) {
   auto it = counts_subs_.find(post);
-  if (it == counts_subs_.end() || it->second.erase(subscriber) == 0) return;
-  if (it->second.empty()) counts_subs_.erase(it);
+  if (it == counts_subs_.end()) return;
+  size_t erased = 0;
+  for (auto& slice : it->second.slices) erased += slice.erase(subscriber);
+  if (erased == 0) return;
+  it->second.size -= erased;
+  if (it->second.size == 0) counts_subs_.erase(it);
   if (auto of = counts_of_.find(subscriber); of != counts_of_.end()) {
     std::erase(of->second, post);
     if (of->second.empty()) counts_of_.erase(of);
@@ -253,6 +260,20 @@ void StreamHub::find_personal(const store::Batch& batch, const store::BatchOutco
 }
 
 void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) {
+  // Most writes (a like: its edges and counts) hold nothing a stream is told of: they are let
+  // through without the hub's lock, which every network thread would otherwise take per write.
+  const bool relevant =
+      std::any_of(batch.assoc_adds.begin(), batch.assoc_adds.end(),
+                  [](const store::Batch::AssocAdd& add) {
+                    const auto t = add.assoc.type;
+                    return t == store::AssocType::kHomeFeed || t == store::AssocType::kNotifications ||
+                           t == store::AssocType::kConversations || t == store::AssocType::kBlocks;
+                  }) ||
+      std::any_of(batch.object_puts.begin(), batch.object_puts.end(),
+                  [](const auto& put) { return put.type == store::ObjectType::kFilter; }) ||
+      std::any_of(batch.assoc_removes.begin(), batch.assoc_removes.end(),
+                  [](const store::Batch::AssocRemove& r) { return r.type == store::AssocType::kFilters; });
+  if (!relevant) return;
   std::vector<Work> found;
   {
     std::scoped_lock lock(mutex_);
@@ -595,9 +616,10 @@ void StreamHub::end_counts(const std::function<bool(const CountsSubscription&)>&
   std::vector<Ended> ended;
   {
     std::scoped_lock lock(mutex_);
-    for (const auto& [post, subs] : counts_subs_)
-      for (const auto& [id, sub] : subs)
-        if (drop(sub)) ended.push_back({id, sub.subscriber, sub.key});
+    for (const auto& [post, readers] : counts_subs_)
+      for (const auto& slice : readers.slices)
+        for (const auto& [id, sub] : slice)
+          if (drop(sub)) ended.push_back({id, sub.subscriber, sub.key});
     for (const Ended& e : ended) forget_counts(e.id, e.key.post);
   }
   for (const Ended& e : ended) {
@@ -616,10 +638,12 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
   std::vector<uint64_t> due_versions;
   {
     std::scoped_lock lock(mutex_);
-    for (const auto& [post, subs] : counts_subs_) {
+    for (const auto& [post, readers] : counts_subs_) {
+      const auto& subs = readers.slices[slice];
+      if (subs.empty()) continue;
       const uint64_t v = live.version(post);
       for (const auto& [id, sub] : subs) {
-        if (sub.slice != slice || sub.seen == v) continue;
+        if (sub.seen == v) continue;
         due.push_back(post);
         due_versions.push_back(v);
         break;
@@ -637,18 +661,21 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
     StreamKey key;
     PostCounts counts;
     bool hidden;
+    size_t rendered;  // in `rendered`: one per post and hidden-or-not, shared by its readers
   };
   std::vector<Out> out;
+  std::vector<std::unique_ptr<StreamItem::Rendered>> rendered;
   {
     std::scoped_lock lock(mutex_);
     size_t next = 0;  // counts come in due's order, deleted posts left out
     for (size_t d = 0; d < due.size(); ++d) {
       const ChangedCounts* c = nullptr;
       if (next < counts->size() && (*counts)[next].post_id == due[d]) c = &(*counts)[next++];
+      std::array<std::optional<size_t>, 2> shared;  // rendered bytes: [shown, hidden]
       auto it = counts_subs_.find(due[d]);
       if (it == counts_subs_.end()) continue;
-      for (auto& [id, sub] : it->second) {
-        if (sub.slice != slice || sub.seen == due_versions[d]) continue;
+      for (auto& [id, sub] : it->second.slices[slice]) {
+        if (sub.seen == due_versions[d]) continue;
         sub.seen = due_versions[d];
         if (c == nullptr) continue;  // deleted: its subscribers are told by handle(Removed)
         const bool hidden = c->favourites_hidden && sub.viewer.account_id != c->author_id;
@@ -656,7 +683,12 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
         if (hidden) shown.favourites = 0;
         if (sub.last == shown) continue;  // e.g. a like and its undoing within one interval
         sub.last = shown;
-        out.push_back({sub.subscriber, sub.key, shown, hidden});
+        auto& slot = shared[hidden ? 1 : 0];
+        if (!slot) {
+          slot = rendered.size();
+          rendered.push_back(std::make_unique<StreamItem::Rendered>());
+        }
+        out.push_back({sub.subscriber, sub.key, shown, hidden, *slot});
       }
     }
   }
@@ -667,6 +699,7 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
     item.event = StreamItem::Event::kCounts;
     item.counts = &o.counts;
     item.favourites_hidden = o.hidden;
+    item.rendered = rendered[o.rendered].get();
     s->deliver(o.key, item);
   }
 }

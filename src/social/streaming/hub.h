@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -83,6 +84,15 @@ struct StreamItem {
   const ConversationView* conversation = nullptr;  // kConversation
   const PostCounts* counts = nullptr;              // kCounts (favourites 0 when hidden)
   bool favourites_hidden = false;                  // kCounts: the author hid the like count
+  // Bytes as a renderer wrote them for this same item and key, given to several subscribers
+  // (kCounts: one post's readers in one tick who may see the same counts): the first renders, the
+  // others reuse. Null when each subscriber's item is its own. Written on the hub's thread only.
+  struct Rendered {
+    std::string websocket;     // the API's WebSocket message
+    std::string event_stream;  // the API's SSE event
+    std::string page;          // the web page's SSE event
+  };
+  Rendered* rendered = nullptr;
 };
 
 // Open streaming connections per account and per address, against caps set at start-up; shared
@@ -193,6 +203,11 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // one: the once-a-second messages of 10,000 readers go out as ten bursts of 1,000, not one of
   // 10,000 queued at once in front of the network threads' requests.
   static constexpr uint32_t kSlices = 10;
+  // A post's kindred:status subscriptions, by slice: a tick touches only its own.
+  struct PostReaders {
+    std::array<std::unordered_map<const StreamSubscriber*, CountsSubscription>, kSlices> slices;
+    size_t size = 0;
+  };
 
   void enqueue(Work work);
   // The home-feed, notification and conversation edges of `batch` that readers with a personal
@@ -246,8 +261,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   std::unordered_map<Id, std::vector<Subscription>> by_reader_;  // GUARDED_BY(mutex_)
   std::deque<Work> queue_;                       // GUARDED_BY(mutex_)
   // kindred:status subscriptions by post, and the posts each subscriber follows that way.
-  std::unordered_map<Id, std::unordered_map<const StreamSubscriber*, CountsSubscription>>
-      counts_subs_;                                                        // GUARDED_BY(mutex_)
+  std::unordered_map<Id, PostReaders> counts_subs_;                         // GUARDED_BY(mutex_)
   std::unordered_map<const StreamSubscriber*, std::vector<Id>> counts_of_;  // GUARDED_BY(mutex_)
   LiveCounts* live_ = nullptr;                   // set before serving
   std::chrono::milliseconds counts_interval_{1000};
