@@ -66,6 +66,9 @@ class LiveCounts : public PostListener {
   Deps deps_;
   mutable std::shared_mutex mu_;
   std::unordered_map<Id, std::unique_ptr<Entry>> entries_;  // GUARDED_BY(mu_)
+  // !entries_.empty(), read without the lock: a like of a server where nothing is open looks no
+  // further. A watch sets it before its first version is read, so no change after it is missed.
+  std::atomic<bool> any_watched_{false};
 };
 
 // The counts of each post in `ids` (one slot each, in order), as views_of reads them: one MultiGet.
