@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/store.h"
@@ -78,5 +79,26 @@ struct AnnounceConfig {
 // new id, or the list, on stdout. Exit codes: 0 done; 1 no store, a store error, or no such
 // announcement; 2 bad options (nothing changed). Needs the server stopped.
 int announce(const AnnounceConfig& config);
+
+}  // namespace kindred::app
+
+namespace kindred::app {
+
+struct RulesConfig {
+  std::string data_dir = "./data";
+  std::string action;  // "list", "add", "edit" or "remove"
+  std::string id;      // edit, remove: the rule's id
+  std::optional<std::string> text;  // add (required), edit: the rule, plain text
+  std::optional<std::string> hint;  // add, edit: more detail
+};
+
+// `kindred admin rules list|add|edit|remove`: the server's rules (GET /api/v1/instance/rules,
+// cited by reports), kept in <data_dir>/rules.json. list prints "id<TAB>text<TAB>hint" a line;
+// add prints the new id (ids go up and are never reused); remove keeps the rule in the file,
+// marked removed, so reports citing it still name it. Safe while the server runs: the file is
+// replaced atomically and the server reads it again when it changes. Exit codes: 0 done; 1 the
+// file cannot be read, parsed or written, or no such rule; 2 bad options (a blank text, one over
+// 300 characters, nothing to change). On any error the file is as it was.
+int rules(const RulesConfig& config);
 
 }  // namespace kindred::app

@@ -6,6 +6,7 @@
 
 #include "api/kindred/support_json.h"
 #include "api/mastodon/api.h"
+#include "api/mastodon/rules_file.h"
 #include "app/demo.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
@@ -60,6 +61,7 @@ struct Instance::Impl {
   std::unique_ptr<social::CommentHoldService> holds;
   std::unique_ptr<social::FilterService> filters;
   std::unique_ptr<social::DomainBlockService> domain_blocks;
+  std::unique_ptr<api::RulesFile> rules;
   std::unique_ptr<social::ReportService> reports;
   std::unique_ptr<social::ListService> list_service;
   std::unique_ptr<social::ConversationService> conversations;
@@ -245,7 +247,8 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.filters->load_owners());
   m.posts->set_filters(m.filters.get());
   m.domain_blocks = std::make_unique<social::DomainBlockService>(deps);
-  m.reports = std::make_unique<social::ReportService>(deps, *m.accounts, *m.posts);
+  m.rules = std::make_unique<api::RulesFile>(c.data_dir.empty() ? "" : c.data_dir + "/rules.json");
+  m.reports = std::make_unique<social::ReportService>(deps, *m.accounts, *m.posts, m.rules.get());
   m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
   m.conversations = std::make_unique<social::ConversationService>(deps, *m.accounts, *m.posts);
   m.feeds->set_conversations(m.conversations.get());
@@ -391,6 +394,7 @@ void Instance::stop() {
   m.filters.reset();
   m.domain_blocks.reset();
   m.reports.reset();
+  m.rules.reset();
   m.tags.reset();
   m.trends.reset();
   m.support.reset();  // reads preferences

@@ -222,6 +222,33 @@ int main(int argc, char** argv) {
   announce_cmd->add_option("--remove", announce.remove, "Remove the announcement with this id");
   announce_cmd->add_flag("--list", announce.list, "List the announcements (id, text)");
 
+  kindred::app::RulesConfig rules;
+  auto* rules_cmd = admin->add_subcommand(
+      "rules",
+      "List, add, edit or remove the server's rules (GET /api/v1/instance/rules, cited by "
+      "reports), kept in DATA_DIR/rules.json; fine while the server runs.");
+  rules_cmd->require_subcommand(1);
+  auto rules_action = [&rules, rules_cmd](const char* name, const char* what) {
+    auto* cmd = rules_cmd->add_subcommand(name, what);
+    cmd->add_option("--data-dir", rules.data_dir, "Directory of the server's data")
+        ->envname("KINDRED_DATA_DIR")
+        ->capture_default_str();
+    cmd->callback([&rules, name] { rules.action = name; });
+    return cmd;
+  };
+  rules_action("list", "Print the rules in force: id, text and hint, a line each.");
+  auto* rules_add = rules_action("add", "Add a rule at the end; prints its id.");
+  rules_add->add_option("--text", rules.text, "The rule, plain text (at most 300 characters)")
+      ->required();
+  rules_add->add_option("--hint", rules.hint, "More detail about the rule");
+  auto* rules_edit = rules_action("edit", "Change a rule's text or hint.");
+  rules_edit->add_option("id", rules.id, "The rule's id")->required();
+  rules_edit->add_option("--text", rules.text, "The new text");
+  rules_edit->add_option("--hint", rules.hint, "The new hint");
+  auto* rules_remove = rules_action(
+      "remove", "Remove a rule (reports that cited it keep naming it; its id is not reused).");
+  rules_remove->add_option("id", rules.id, "The rule's id")->required();
+
   CLI11_PARSE(cli, argc, argv);
   if (kindred::Status s = kindred::media::init_media(argv[0]); !s.is_ok()) {
     std::cerr << "kindred: " << s.to_string() << '\n';
@@ -238,6 +265,7 @@ int main(int argc, char** argv) {
   if (role_cmd->parsed()) return kindred::app::role(role);
   if (memorial_cmd->parsed()) return kindred::app::memorial(memorial);
   if (announce_cmd->parsed()) return kindred::app::announce(announce);
+  if (rules_cmd->parsed()) return kindred::app::rules(rules);
 
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);

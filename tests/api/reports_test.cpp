@@ -62,7 +62,7 @@ TEST_F(ReportsApi, BadReportsAreRefusedWithTheReason) {
       {{{"account_id", bob_id}, {"category", "rude"}}, 422, "'rude' is not a valid category"},
       {{{"account_id", bob_id}, {"comment", std::string(1001, 'x')}}, 422,
        "Validation failed: Comment is too long (maximum is 1000 characters)"},
-      {{{"account_id", bob_id}, {"rule_ids", boost::json::array{"1"}}}, 422, "Validation failed: Rule ids are invalid"},
+      {{{"account_id", bob_id}, {"rule_ids", boost::json::array{"1"}}}, 422, "Validation failed: Rule ids does not reference valid rules"},
       {{{"account_id", str(me(ann_), "id")}}, 422, "Validation failed: You cannot report yourself"},
   };
   for (const auto& c : cases) {

@@ -266,9 +266,8 @@ Result<std::string> read_text_file(const std::string& path) {
   return ss.str();
 }
 
-Status SupportFile::save(const std::vector<social::SupportResource>& directory) {
-  const std::string text = support_directory_to_json(directory);
-  const std::string tmp = path_ + ".tmp";
+Status write_text_file(const std::string& path, std::string_view text) {
+  const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return unavailable("cannot write", tmp);
   size_t done = 0;
@@ -290,18 +289,22 @@ Status SupportFile::save(const std::vector<social::SupportResource>& directory) 
     return s;
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-    Status s = unavailable("cannot rename onto", path_);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Status s = unavailable("cannot rename onto", path);
     ::unlink(tmp.c_str());
     return s;
   }
-  const std::string dir = std::filesystem::path(path_).parent_path().string();
+  const std::string dir = std::filesystem::path(path).parent_path().string();
   const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     (void)::fsync(dfd);
     ::close(dfd);
   }
   return Status::ok();
+}
+
+Status SupportFile::save(const std::vector<social::SupportResource>& directory) {
+  return write_text_file(path_, support_directory_to_json(directory));
 }
 
 Result<SupportFile::Loaded> SupportFile::load(const std::string& seed_path) {

@@ -62,5 +62,8 @@ class SupportFile final : public social::SupportDirectorySink {
 
 // Reads a whole file. Errors: Unavailable (naming the path).
 Result<std::string> read_text_file(const std::string& path);
+// Writes `text` as the whole file `path`: a temp file beside it, fsynced, renamed over the old
+// one, the directory fsynced; a crash leaves the old file or the new one. Errors: Unavailable.
+Status write_text_file(const std::string& path, std::string_view text);
 
 }  // namespace kindred::api

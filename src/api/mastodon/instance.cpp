@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/mastodon/default_images.h"
+#include "api/mastodon/entities/rules.h"
 #include "api/mastodon/handler.h"
 #include "social/identity/instance.h"
 
@@ -76,7 +77,7 @@ void register_instance_routes(http::Router& router, ApiServices& s) {
                       {"media_attachments", media_config(s.media.config())},
                       {"polls", polls_config()}}},
         {"contact_account", nullptr},
-        {"rules", json::array()}};
+        {"rules", entities::rules_json(s.reports.rules())}};
     return json_response(o);
   });
 
@@ -107,7 +108,7 @@ void register_instance_routes(http::Router& router, ApiServices& s) {
                       {"url", nullptr}}},
         {"api_versions", json::object{{"mastodon", 2}}},
         {"contact", json::object{{"email", c.contact_email}, {"account", nullptr}}},
-        {"rules", json::array()}};
+        {"rules", entities::rules_json(s.reports.rules())}};
     return json_response(o);
   });
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/mastodon/entities/rules.h"
 #include "api/mastodon/entities/startup.h"
 #include "api/mastodon/handler.h"
 
@@ -113,9 +114,11 @@ void register_instance_text_routes(http::Router& router, ApiServices& s) {
     }
     return json_response(out);
   });
-  // No rules yet, and no other server to moderate: empty lists, as such a Mastodon answers.
-  router.add(http::Method::kGet, "/api/v1/instance/rules",
-             [](http::Request&) { return json_response(json::array{}); });
+  // The admin's rules (the data directory's rules.json, read again when it changes).
+  router.add(http::Method::kGet, "/api/v1/instance/rules", [&s](http::Request&) {
+    return json_response(entities::rules_json(s.reports.rules()));
+  });
+  // No other server to moderate: an empty list, as such a Mastodon answers.
   router.add(http::Method::kGet, "/api/v1/instance/domain_blocks",
              [](http::Request&) { return json_response(json::array{}); });
   router.add(http::Method::kGet, "/api/v1/instance/extended_description",

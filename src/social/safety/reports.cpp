@@ -45,17 +45,29 @@ Result<Report> ReportService::file(const Viewer& reporter, const ReportRequest& 
     return Status::invalid_argument("Validation failed: You cannot report yourself");
   }
   Report r;
-  if (request.category.empty()) {
-    r.category = request.rule_ids.empty() ? ReportCategory::kOther : ReportCategory::kViolation;
+  if (!request.rule_ids.empty()) {
+    r.category = ReportCategory::kViolation;
+  } else if (request.category.empty()) {
+    r.category = ReportCategory::kOther;
   } else {
     auto c = parse_report_category(request.category);
     if (!c) return Status::invalid_argument("'" + request.category + "' is not a valid category");
     r.category = *c;
   }
   KINDRED_RETURN_IF_ERROR(check_length("Comment", request.comment, kMaxReportComment));
-  // The server has no rules yet (instance rules are kept by the safety issue's admin tools), so
-  // any rule id names nothing.
-  if (!request.rule_ids.empty()) return Status::invalid_argument("Validation failed: Rule ids are invalid");
+  if (!request.rule_ids.empty()) {
+    // As Mastodon's Report#validate_rule_ids: every id names a rule (removed ones too), once.
+    const std::vector<InstanceRule> all = rules_ ? rules_->rules() : std::vector<InstanceRule>{};
+    std::vector<Id> ids = request.rule_ids;
+    std::sort(ids.begin(), ids.end());
+    const bool repeated = std::adjacent_find(ids.begin(), ids.end()) != ids.end();
+    const bool unknown = std::any_of(ids.begin(), ids.end(), [&all](Id id) {
+      return std::none_of(all.begin(), all.end(), [id](const InstanceRule& x) { return x.id == id; });
+    });
+    if (repeated || unknown || ids.size() > kMaxReportStatuses)
+      return Status::invalid_argument("Validation failed: Rule ids does not reference valid rules");
+    r.rule_ids = request.rule_ids;
+  }
   if (request.status_ids.size() > kMaxReportStatuses) {
     return Status::invalid_argument("Validation failed: Too many statuses");
   }
@@ -77,6 +89,10 @@ Result<Report> ReportService::file(const Viewer& reporter, const ReportRequest& 
   b.add_assoc({store::kInstanceNode, AssocType::kOpenReports, r.id, r.id, {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return r;
+}
+
+std::vector<InstanceRule> ReportService::rules() const {
+  return rules_ ? rules_in_force(rules_->rules()) : std::vector<InstanceRule>{};
 }
 
 Result<Report> ReportService::get(const Viewer& viewer, Id report_id) const {
