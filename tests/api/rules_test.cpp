@@ -213,5 +213,42 @@ TEST_F(RulesApi, BadCommandsChangeNothing) {
   EXPECT_EQ(admin_rules("add", "", std::string(300, 'x')), 0);
 }
 
+TEST(RulesFileFormat, ReadsWhatItWritesAndNamesWhatIsWrong) {
+  auto all = api::rules_from_json(
+      R"([{"id": "2", "text": "Be kind", "hint": "No insults"}, {"id": 5, "text": "Gone", "removed": true}])");
+  ASSERT_TRUE(all.has_value()) << all.error().to_string();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, Id(2));
+  EXPECT_EQ((*all)[0].hint, "No insults");
+  EXPECT_EQ((*all)[1].id, Id(5));
+  EXPECT_EQ((*all)[1].hint, "");
+  EXPECT_TRUE((*all)[1].removed);
+  auto again = api::rules_from_json(api::rules_to_json(*all));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(api::rules_to_json(*again), api::rules_to_json(*all));
+  EXPECT_EQ(api::rules_to_json({}), "[]\n");
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"{}", "not a JSON array of rules"},
+      {"[1]", "rule 1: not an object"},
+      {R"([{"text": "Be kind"}])", "rule 1: no \"id\""},
+      {R"([{"id": "1"}])", "rule 1: no \"text\""},
+      {R"([{"id": "0", "text": "Be kind"}])", "rule 1: \"id\" is not a number of at least 1"},
+      {R"([{"id": -1, "text": "Be kind"}])", "rule 1: \"id\" is not a number of at least 1"},
+      {R"([{"id": "1", "text": 7}])", "rule 1: \"text\" is not a string"},
+      {R"([{"id": "1", "text": "a", "removed": "yes"}])", "rule 1: \"removed\" is not true or false"},
+      {R"([{"id": "1", "text": "a", "translations": {}}])", "rule 1: unknown field \"translations\""},
+      {R"([{"id": "1", "text": "a"}, {"id": "1", "text": "b"}])", "rule 1: the id is repeated"},
+      {"[{\"id\": \"4\", \"text\": \"" + std::string(301, 'x') + "\"}]",
+       "rule 4: Validation failed: Text is too long (maximum is 300 characters)"},
+  };
+  for (const auto& [text, message] : bad) {
+    auto r = api::rules_from_json(text);
+    ASSERT_FALSE(r.has_value()) << text;
+    EXPECT_EQ(r.error().message(), message) << text;
+  }
+  EXPECT_FALSE(api::rules_from_json("[").has_value());
+}
+
 }  // namespace
 }  // namespace kindred::testing
