@@ -174,9 +174,22 @@ int memorial(const VerifyConfig& c) {
 }
 
 int role(const RoleConfig& c) {
+  std::optional<social::Role> role =
+      c.role.empty() ? (c.off ? social::Role::kUser : social::Role::kAdmin) : social::parse_role(c.role);
+  if (!role || (c.off && *role != social::Role::kUser)) {
+    std::cerr << "kindred: --role takes moderator, admin or user (--off means user)\n";
+    return 1;
+  }
   return change_account(
-      c, [&c](social::AccountService& a) { return a.set_admin(c.username, !c.off); },
-      [](const social::Account& a) { return a.admin ? " is an admin" : " is not an admin"; });
+      c, [&c, r = *role](social::AccountService& a) { return a.set_role(c.username, r); },
+      [](const social::Account& a) {
+        switch (social::role_of(a)) {
+          case social::Role::kAdmin: return " is an admin";
+          case social::Role::kModerator: return " is a moderator";
+          case social::Role::kUser: break;
+        }
+        return " is neither an admin nor a moderator";
+      });
 }
 
 namespace {

@@ -35,12 +35,18 @@ struct VerifyConfig {
 // changed). Needs the server stopped (the store admits one process).
 int verify(const VerifyConfig& config);
 
-// data_dir, username, and `off` to take the role away instead of giving it.
-using RoleConfig = VerifyConfig;
+// data_dir, username, the role to give ("user", "moderator", "admin"; empty: "admin"), and
+// `off` (as before roles: "user").
+struct RoleConfig : VerifyConfig {
+  std::string role;
+};
 
-// `kindred admin role --username NAME [--off]`: gives (or takes away) the admin role of a local
-// account: with a token holding admin:read / admin:write it may use the admin API
-// (/api/v1/kindred/admin/...). Idempotent; prints the result on stdout. Exit codes as verify().
+// `kindred admin role --username NAME [--role moderator|admin|user] [--off]`: gives a local
+// account a role. With a token holding admin:read / admin:write, an admin may use the admin API
+// (/api/v1/admin/reports, /api/v1/kindred/admin/...), a moderator only its reports routes.
+// Without --role it gives the admin role, with --off it takes any role away. Idempotent; prints
+// the result on stdout. Exit codes as verify(); 1 also for an unknown role, or --off with a role
+// other than user.
 int role(const RoleConfig& config);
 // `kindred admin memorial --username NAME [--off]`: marks (or unmarks) a local account as a
 // memorial, at the family's request: its profile says "Remembering ...", nobody can sign into

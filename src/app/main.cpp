@@ -188,12 +188,14 @@ int main(int argc, char** argv) {
 
   kindred::app::RoleConfig role;
   auto* role_cmd = admin->add_subcommand(
-      "role", "Give (or with --off take away) an account's admin role, for the admin API.");
+      "role", "Give an account a role (moderator, admin, user) for the admin API; --off: user.");
   role_cmd->add_option("--data-dir", role.data_dir, "Directory of the embedded store")
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
   role_cmd->add_option("--username", role.username, "The account's username")->required();
-  role_cmd->add_flag("--off", role.off, "Take the role away instead of giving it");
+  role_cmd->add_flag("--off", role.off, "Take the role away instead of giving it (--role user)");
+  role_cmd->add_option("--role", role.role, "moderator, admin or user (default: admin)")
+      ->check(CLI::IsMember({"moderator", "admin", "user"}));
   kindred::app::VerifyConfig memorial;
   auto* memorial_cmd = admin->add_subcommand(
       "memorial",

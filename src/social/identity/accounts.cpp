@@ -195,9 +195,14 @@ Result<Account> AccountService::set_verified(std::string_view username, bool ver
 }
 
 Result<Account> AccountService::set_admin(std::string_view username, bool admin) {
+  return set_role(username, admin ? Role::kAdmin : Role::kUser);
+}
+
+Result<Account> AccountService::set_role(std::string_view username, Role role) {
   KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
-  return update(a.id, [admin](Account& account, store::Batch&) {
-    account.admin = admin;
+  return update(a.id, [role](Account& account, store::Batch&) {
+    account.admin = role == Role::kAdmin;  // what records before roles, and older builds, read
+    account.role = role;
     return Status::ok();
   });
 }

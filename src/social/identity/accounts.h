@@ -70,9 +70,12 @@ class AccountService {
   // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
   // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_verified(std::string_view username, bool verified);
-  // Gives or takes the admin role (`kindred admin role`) of the account named `username`.
-  // Idempotent. Errors: NotFound for an unknown username.
+  // Gives or takes the admin role (`kindred admin role`) of the account named `username`:
+  // set_role(username, admin ? kAdmin : kUser).
   Result<Account> set_admin(std::string_view username, bool admin);
+  // Gives the account named `username` the role `role` (`kindred admin role --role`), replacing
+  // its role. Idempotent. Errors: NotFound for an unknown username.
+  Result<Account> set_role(std::string_view username, Role role);
   // Sets or clears the memorial mark (`kindred admin memorial`, at the family's request) of the
   // account named `username`. A memorial account cannot be signed into, and its tokens stop
   // working (the API checks the mark on every request). Idempotent.

@@ -8,6 +8,22 @@ std::string Account::encode() const { return record::encode(*this); }
 Result<Account> Account::decode(std::string_view b) {
   return record::decode<Account>(b, "account");
 }
+std::string_view role_name(Role r) {
+  switch (r) {
+    case Role::kModerator: return "moderator";
+    case Role::kAdmin: return "admin";
+    case Role::kUser: break;
+  }
+  return "user";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  if (name == "user") return Role::kUser;
+  if (name == "moderator") return Role::kModerator;
+  if (name == "admin") return Role::kAdmin;
+  return std::nullopt;
+}
+
 std::string Post::encode() const { return record::encode(*this); }
 Result<Post> Post::decode(std::string_view b) { return record::decode<Post>(b, "status"); }
 std::string PostVersion::encode() const { return record::encode(*this); }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/id.h"
@@ -26,6 +28,13 @@ struct ProfileField {
 // v.may_end_here(), so records written before it still decode (with the field's default).
 // tests/social/model/records_test.cpp holds the bytes of each record as written today.
 
+// Who may moderate: Mastodon's default roles (the "everyone" role, Moderator and Admin). Values
+// are stored; never renumber.
+enum class Role : uint8_t { kUser = 0, kModerator = 1, kAdmin = 2 };
+std::string_view role_name(Role r);  // "user", "moderator", "admin"
+// "user", "moderator", "admin"; nullopt for anything else.
+std::optional<Role> parse_role(std::string_view name);
+
 struct Account {
   Id id;
   std::string username;  // as registered (case kept); unique case-insensitively
@@ -49,6 +58,9 @@ struct Account {
   // Opted in to search-engine indexing (Mastodon 4.2's `indexable`); off by default, so web
   // pages carry a robots noindex tag unless the account said yes. Appended last.
   bool indexable = false;
+  // The moderator role (`kindred admin role --role moderator`). `admin` above stays the admin
+  // role, as records written before roles have it; role_of() is the account's role. Appended last.
+  Role role = Role::kUser;
 
   bool operator==(const Account&) const = default;
   template <class V>
@@ -62,10 +74,17 @@ struct Account {
     v(admin);
     v.may_end_here();  // written before the indexing preference
     v(indexable);
+    v.may_end_here();  // written before the moderator role
+    v(record::upto(role, Role::kAdmin));
   }
   std::string encode() const;
   static Result<Account> decode(std::string_view bytes);
 };
+
+// The account's role: admin if `admin` is set (whatever `role` says), else `role`.
+inline Role role_of(const Account& a) { return a.admin ? Role::kAdmin : a.role; }
+// Whether the account may review reports (the admin API's reports routes): moderators and admins.
+inline bool is_staff(const Account& a) { return role_of(a) != Role::kUser; }
 
 enum class Visibility : uint8_t { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
 std::string_view visibility_name(Visibility v);

@@ -32,6 +32,7 @@ inline Account account() {
   a.fields = {{"Pronouns", "she/her"}, {"Site", "https://example.org"}};
   a.admin = true;
   a.indexable = true;
+  a.role = Role::kAdmin;
   return a;
 }
 

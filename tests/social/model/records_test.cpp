@@ -22,7 +22,8 @@ const std::map<std::string, std::string> kGolden = {
      "3616263642e6a70670c34353637656630312e6a7067020850726f6e6f756e73077368652f68657204536974651368"
      "747470733a2f2f6578616d706c652e6f7267"
      "01"    // admin
-     "01"},  // indexable
+     "01"    // indexable
+     "02"},  // role (admin)
     {"post",
      "018280fadceb9cddc8018180fadceb9cddc8011c4120796561722061676f20746f6461792e2023497269732040736"
      "16d183c703e4120796561722061676f20746f6461792e3c2f703e8380fadceb9cddc8018480fadceb9cddc8010104"
@@ -154,8 +155,43 @@ Result<T> decode_without_tail(const std::string& name, size_t tail) {
   return T::decode(bytes.substr(0, bytes.size() - tail));
 }
 
+TEST(RecordFormat, AccountWrittenBeforeRolesKeepsItsAdminFlagAsTheAdminRole) {
+  auto a = decode_without_tail<Account>("account", 1);  // role
+  ASSERT_TRUE(a.has_value()) << a.error().to_string();
+  EXPECT_TRUE(a->admin);
+  EXPECT_EQ(a->role, Role::kUser);  // the byte's default...
+  EXPECT_EQ(role_of(*a), Role::kAdmin);  // ...but the admin flag makes it an admin
+  EXPECT_TRUE(is_staff(*a));
+  EXPECT_TRUE(a->indexable);
+  // Without the admin flag such an account is a user; written again it reads back the same.
+  Account plain = *a;
+  plain.admin = false;
+  auto again = Account::decode(plain.encode());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(*again == plain);
+  EXPECT_EQ(role_of(*again), Role::kUser);
+  EXPECT_FALSE(is_staff(*again));
+}
+
+TEST(RecordFormat, AccountRolesReadBack) {
+  for (Role r : {Role::kUser, Role::kModerator, Role::kAdmin}) {
+    Account a = samples::account();
+    a.admin = r == Role::kAdmin;
+    a.role = r;
+    auto back = Account::decode(a.encode());
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(role_of(*back), r);
+    EXPECT_EQ(parse_role(role_name(r)), r);
+  }
+  EXPECT_FALSE(parse_role("owner").has_value());
+  // A role byte beyond the known ones is corrupt, not a new power.
+  std::string bytes = samples::account().encode();
+  bytes.back() = 3;
+  EXPECT_FALSE(Account::decode(bytes).has_value());
+}
+
 TEST(RecordFormat, AccountWrittenBeforeTheIndexingPreferenceIsNotIndexable) {
-  auto a = decode_without_tail<Account>("account", 1);
+  auto a = decode_without_tail<Account>("account", 2);  // indexable, role
   ASSERT_TRUE(a.has_value()) << a.error().to_string();
   EXPECT_FALSE(a->indexable);
   EXPECT_TRUE(a->admin);
@@ -167,16 +203,17 @@ TEST(RecordFormat, AccountWrittenBeforeTheIndexingPreferenceIsNotIndexable) {
 }
 
 TEST(RecordFormat, AccountWrittenBeforeTheAdminRoleIsNoAdmin) {
-  auto a = decode_without_tail<Account>("account", 2);
+  auto a = decode_without_tail<Account>("account", 3);  // admin, indexable, role
   ASSERT_TRUE(a.has_value());
   EXPECT_FALSE(a->admin);
+  EXPECT_EQ(role_of(*a), Role::kUser);
   EXPECT_FALSE(a->indexable);
   EXPECT_EQ(a->fields, samples::account().fields);
 }
 
 TEST(RecordFormat, AccountWrittenBeforeProfilePicturesHasNone) {
   const Account full = samples::account();
-  size_t tail = 2;  // admin, indexable
+  size_t tail = 3;  // admin, indexable, role
   tail += 1 + full.avatar.size() + 1 + full.header.size() + 1;
   for (const auto& f : full.fields) tail += 1 + f.name.size() + 1 + f.value.size();
   auto a = decode_without_tail<Account>("account", tail);

@@ -420,10 +420,21 @@ void write_account(JsonWriter& w, const social::AccountView& v, const ApiConfig&
         .member("follow_requests_count", int64_t{0})
         .member("indexable", a.indexable)  // Mastodon 4.2
         .end_object();
-    w.key("role")
-        .raw(R"({"id":"-99","name":"","permissions":"0","color":"","highlighted":false})");
+    w.key("role").raw(role_json(social::role_of(a)));
   }
   w.end_object();
+}
+
+std::string_view role_json(social::Role role) {
+  // Permissions are Mastodon's UserRole flags: administrator = 1, manage_reports = 1 << 4.
+  switch (role) {
+    case social::Role::kModerator:
+      return R"({"id":"1","name":"Moderator","permissions":"16","color":"","highlighted":true})";
+    case social::Role::kAdmin:
+      return R"({"id":"2","name":"Admin","permissions":"1","color":"","highlighted":true})";
+    case social::Role::kUser: break;
+  }
+  return R"({"id":"-99","name":"","permissions":"0","color":"","highlighted":false})";
 }
 
 void write_status(JsonWriter& w, const social::PostView& v, const ApiConfig& c, bool with_source) {

@@ -24,6 +24,10 @@ std::string iso_date(int64_t ms);
 // `key`: iso8601(ms), or null when `ms` is 0.
 void write_instant_or_null(JsonWriter& w, std::string_view key, int64_t ms);
 
+// Mastodon's Role entity of Mastodon's default roles: the "everyone" role (id "-99") for users,
+// Moderator ("1", permission manage_reports) and Admin ("2", administrator), as serialised JSON.
+std::string_view role_json(social::Role role);
+
 // Mastodon's Account; `kindred.verified` is Kindred's extension, and so is
 // `kindred.remembering` ("Remembering <name>", on memorial accounts only, beside Mastodon's
 // `memorial: true`). With `credential`, the
