@@ -35,6 +35,7 @@ enum class ObjectType : uint8_t {
   kScheduledStatus = 17,  // a post to publish later (social::ScheduledPost)
   kLoginSketch = 32,  // a week's logins as a HyperLogLog sketch (social::LoginSketch), by week node
   kPoll = 30,             // a post's poll (social::Poll), by its own id
+  kAuditEntry = 33,  // one moderator action (social::AuditEntry), by its own id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -88,6 +89,10 @@ enum class AssocType : uint16_t {
   kDomainBlocks = 82,     // account -> hash of a domain it blocks (position: when); data: the domain
   kReportsFiled = 80,     // account -> report it filed (position: the report id)
   kOpenReports = 81,      // kInstanceNode -> report not yet resolved (position: the report id)
+  // Moderation (social::ReportService's moderator side, social::AuditLog).
+  kAuditLog = 86,         // kInstanceNode -> audit entry (position: its id); counted
+  kReportsAgainst = 87,   // account -> report about it (position: the report id)
+  kResolvedReports = 88,  // kInstanceNode -> resolved report (position: the report id)
   // Lists (social::ListService).
   kLists = 58,           // account -> its list (position: the list id)
   kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)

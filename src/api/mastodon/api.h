@@ -168,6 +168,7 @@ void register_filter_routes(http::Router& router, ApiServices& s);
 void register_startup_routes(http::Router& router, ApiServices& s);
 void register_domain_block_routes(http::Router& router, ApiServices& s);
 void register_report_routes(http::Router& router, ApiServices& s);
+void register_admin_report_routes(http::Router& router, ApiServices& s);
 void register_list_routes(http::Router& router, ApiServices& s);
 void register_conversation_routes(http::Router& router, ApiServices& s);
 void register_tag_routes(http::Router& router, ApiServices& s);

@@ -1,6 +1,7 @@
 #include "social/safety/reports.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/record.h"
 #include "social/model/text.h"
@@ -17,6 +18,8 @@ void Report::field_list(V& v) {
     record::at_most(rule_ids, kMaxReportStatuses), comment,
     record::upto(category, ReportCategory::kViolation), forward, created_at_ms, action_taken,
     action_taken_at_ms);
+  v.may_end_here();  // written before moderation
+  v(assigned_account_id, action_taken_by_id, updated_at_ms);
 }
 std::string Report::encode() const { return record::encode(*this); }
 Result<Report> Report::decode(std::string_view b) { return record::decode<Report>(b, "report"); }
@@ -86,6 +89,7 @@ Result<Report> ReportService::file(const Viewer& reporter, const ReportRequest& 
   store::Batch b;
   b.put_object(ObjectType::kReport, r.id, r.encode());
   b.add_assoc({reporter.account_id, AssocType::kReportsFiled, r.id, r.id, {}});
+  b.add_assoc({target.id, AssocType::kReportsAgainst, r.id, r.id, {}});
   b.add_assoc({store::kInstanceNode, AssocType::kOpenReports, r.id, r.id, {}});
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   return r;
@@ -95,15 +99,176 @@ std::vector<InstanceRule> ReportService::rules() const {
   return rules_ ? rules_in_force(rules_->rules()) : std::vector<InstanceRule>{};
 }
 
-Result<Report> ReportService::get(const Viewer& viewer, Id report_id) const {
+Result<Report> ReportService::load(Id report_id) const {
   auto bytes = deps_.store.get_object(ObjectType::kReport, report_id);
   if (!bytes.has_value()) {
     if (bytes.error().is_not_found()) return Status::not_found("Record not found");
     return bytes.error();
   }
-  KINDRED_ASSIGN_OR_RETURN(Report r, Report::decode(*bytes));
+  return Report::decode(*bytes);
+}
+
+Result<Report> ReportService::get(const Viewer& viewer, Id report_id) const {
+  KINDRED_ASSIGN_OR_RETURN(Report r, load(report_id));
   if (r.reporter_id != viewer.account_id) return Status::not_found("Record not found");
   return r;
+}
+
+namespace {
+
+Status require_staff(const Account& a) {
+  if (!is_staff(a)) return Status::permission_denied("This action is not allowed");
+  return Status::ok();
+}
+
+bool matches(const Report& r, const ReportFilter& f) {
+  return r.action_taken == f.resolved &&
+         (f.account_id.is_none() || r.reporter_id == f.account_id) &&
+         (f.target_account_id.is_none() || r.target_account_id == f.target_account_id);
+}
+
+}  // namespace
+
+Result<std::vector<ReportView>> ReportService::views(const Account& moderator,
+                                                     const std::vector<Report>& reports) const {
+  std::vector<Id> account_ids;
+  std::vector<Id> status_ids;
+  for (const Report& r : reports) {
+    for (Id id : {r.reporter_id, r.target_account_id, r.assigned_account_id, r.action_taken_by_id})
+      if (!id.is_none()) account_ids.push_back(id);
+    status_ids.insert(status_ids.end(), r.status_ids.begin(), r.status_ids.end());
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto accounts, accounts_.views(account_ids));
+  std::unordered_map<Id, AccountView> by_id;
+  for (auto& a : accounts) by_id.emplace(a.account.id, std::move(a));
+  // Moderators see the reported posts whatever their visibility, as Mastodon's.
+  KINDRED_ASSIGN_OR_RETURN(auto posts, posts_.stored_posts(status_ids));
+  KINDRED_ASSIGN_OR_RETURN(auto post_views, posts_.views_of(Viewer{moderator.id}, std::move(posts)));
+  std::unordered_map<Id, PostView> post_by_id;
+  for (auto& p : post_views) post_by_id.emplace(p.post.id, std::move(p));
+  const std::vector<InstanceRule> all_rules =
+      rules_ ? rules_->rules() : std::vector<InstanceRule>{};
+
+  std::vector<ReportView> out;
+  for (const Report& r : reports) {
+    auto reporter = by_id.find(r.reporter_id);
+    auto target = by_id.find(r.target_account_id);
+    if (reporter == by_id.end() || target == by_id.end()) continue;  // an account is gone
+    ReportView v{r, reporter->second, target->second, {}, {}, {}, {}};
+    if (auto a = by_id.find(r.assigned_account_id); a != by_id.end()) v.assigned_account = a->second;
+    if (auto a = by_id.find(r.action_taken_by_id); a != by_id.end())
+      v.action_taken_by_account = a->second;
+    for (Id sid : r.status_ids)
+      if (auto p = post_by_id.find(sid); p != post_by_id.end()) v.statuses.push_back(p->second);
+    for (Id rid : r.rule_ids)
+      for (const InstanceRule& rule : all_rules)
+        if (rule.id == rid) v.rules.push_back(rule);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<Page<ReportView>> ReportService::list_for_moderator(const Account& moderator,
+                                                           const ReportFilter& filter,
+                                                           const ListQuery& q) const {
+  KINDRED_RETURN_IF_ERROR(require_staff(moderator));
+  // Walk the narrowest list that holds every match, keeping those that match the whole filter.
+  Id from = store::kInstanceNode;
+  AssocType type = filter.resolved ? AssocType::kResolvedReports : AssocType::kOpenReports;
+  if (!filter.target_account_id.is_none()) {
+    from = filter.target_account_id;
+    type = AssocType::kReportsAgainst;
+  } else if (!filter.account_id.is_none()) {
+    from = filter.account_id;
+    type = AssocType::kReportsFiled;
+  }
+  bool reverse = false;
+  store::RangeQuery rq = to_range_query(q, reverse);
+  std::vector<Report> found;
+  std::vector<Id> positions;
+  while (found.size() < q.limit) {
+    rq.limit = std::max<size_t>(q.limit - found.size(), 20);
+    KINDRED_ASSIGN_OR_RETURN(auto range, deps_.store.assoc_range(from, type, rq));
+    std::vector<Id> ids;
+    for (const auto& a : range.items) ids.push_back(a.to);
+    KINDRED_ASSIGN_OR_RETURN(auto bytes, deps_.store.get_objects(ObjectType::kReport, ids));
+    for (size_t i = 0; i < bytes.size() && found.size() < q.limit; ++i) {
+      if (!bytes[i]) continue;
+      KINDRED_ASSIGN_OR_RETURN(Report r, Report::decode(*bytes[i]));
+      if (!matches(r, filter)) continue;
+      found.push_back(std::move(r));
+      positions.push_back(range.items[i].position);
+    }
+    if (!range.more || range.items.empty()) break;
+    (rq.oldest_first ? rq.min_position : rq.max_position) = range.items.back().position;
+  }
+  if (reverse) {
+    std::reverse(found.begin(), found.end());
+    std::reverse(positions.begin(), positions.end());
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto vs, views(moderator, found));
+  Page<ReportView> page;
+  for (auto& v : vs) {
+    // views() skips reports whose accounts are gone; keep positions aligned.
+    const auto at = std::find_if(found.begin(), found.end(),
+                                 [&v](const Report& r) { return r.id == v.report.id; });
+    page.positions.push_back(positions[static_cast<size_t>(at - found.begin())]);
+    page.items.push_back(std::move(v));
+  }
+  return page;
+}
+
+Result<ReportView> ReportService::get_for_moderator(const Account& moderator, Id report_id) const {
+  KINDRED_RETURN_IF_ERROR(require_staff(moderator));
+  KINDRED_ASSIGN_OR_RETURN(Report r, load(report_id));
+  KINDRED_ASSIGN_OR_RETURN(auto vs, views(moderator, {r}));
+  if (vs.empty()) return Status::not_found("Record not found");
+  return std::move(vs.front());
+}
+
+Result<ReportView> ReportService::moderate(const Account& moderator, Id report_id,
+                                           ReportChange change) {
+  KINDRED_RETURN_IF_ERROR(require_staff(moderator));
+  Report r;
+  {
+    std::lock_guard lock(moderation_mu_);
+    KINDRED_ASSIGN_OR_RETURN(r, load(report_id));
+    const int64_t now = deps_.clock.now_ms();
+    store::Batch b;
+    AuditAction action = AuditAction::kAssignedToSelf;
+    switch (change) {
+      case ReportChange::kAssignToSelf:
+        r.assigned_account_id = moderator.id;
+        break;
+      case ReportChange::kUnassign:
+        r.assigned_account_id = Id();
+        action = AuditAction::kUnassigned;
+        break;
+      case ReportChange::kResolve:
+        r.action_taken = true;
+        r.action_taken_at_ms = now;
+        r.action_taken_by_id = moderator.id;
+        b.remove_assoc(store::kInstanceNode, AssocType::kOpenReports, r.id);
+        b.add_assoc({store::kInstanceNode, AssocType::kResolvedReports, r.id, r.id, {}});
+        action = AuditAction::kResolve;
+        break;
+      case ReportChange::kReopen:
+        r.action_taken = false;
+        r.action_taken_at_ms = 0;
+        r.action_taken_by_id = Id();
+        b.remove_assoc(store::kInstanceNode, AssocType::kResolvedReports, r.id);
+        b.add_assoc({store::kInstanceNode, AssocType::kOpenReports, r.id, r.id, {}});
+        action = AuditAction::kReopen;
+        break;
+    }
+    r.updated_at_ms = now;
+    b.put_object(ObjectType::kReport, r.id, r.encode());
+    audit_.record(b, moderator.id, action, AuditTarget::kReport, r.id);
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  }
+  KINDRED_ASSIGN_OR_RETURN(auto vs, views(moderator, {r}));
+  if (vs.empty()) return Status::not_found("Record not found");
+  return std::move(vs.front());
 }
 
 }  // namespace kindred::social
