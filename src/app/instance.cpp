@@ -208,6 +208,7 @@ Status Instance::start(std::ostream* access_log) {
   social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
+  KINDRED_RETURN_IF_ERROR(m.accounts->load_marks());  // suspensions, silences, deletions
   m.oauth = std::make_unique<social::OAuthService>(deps);
   m.sessions = std::make_unique<social::SessionService>(deps);
   m.blobs = std::make_unique<media::BlobStore>(c.data_dir + "/media");

@@ -93,6 +93,8 @@ enum class AssocType : uint16_t {
   kAuditLog = 86,         // kInstanceNode -> audit entry (position: its id); counted
   kReportsAgainst = 87,   // account -> report about it (position: the report id)
   kResolvedReports = 88,  // kInstanceNode -> resolved report (position: the report id)
+  kModeratedAccounts = 89,  // kInstanceNode -> account with a moderation or deletion mark
+                            // (social::is_marked; all held in memory); counted
   // Lists (social::ListService).
   kLists = 58,           // account -> its list (position: the list id)
   kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)

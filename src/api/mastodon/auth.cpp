@@ -85,7 +85,9 @@ Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed n
     }
     if (!account->approved)
       return Status::permission_denied("Your login is currently pending approval");
-    if (account->memorial) return Status::permission_denied("Your login is currently disabled");
+    // Mastodon refuses the tokens of a suspended, disabled or deleted account the same way.
+    if (account->memorial || account->disabled || social::is_hidden(*account))
+      return Status::permission_denied("Your login is currently disabled");
     s.activity.note_active(account->id);  // the weekly logins of /api/v1/instance/activity
     caller.account = std::move(*account);
   } else if (need == AuthNeed::kUser) {

@@ -124,7 +124,12 @@ Result<Account> AccountService::sign_in(std::string_view username_or_email, std:
   }
   // Verify even when there is no account, so the time taken does not tell.
   const bool ok = hasher_.verify(std::move(password), account ? account->password_hash : "");
-  if (!ok || !account) return Status::unauthenticated(std::string(kBadSignIn));
+  // A deleted account's password no longer opens anything (its name stays taken).
+  if (!ok || !account || account->deleted_at_ms != 0)
+    return Status::unauthenticated(std::string(kBadSignIn));
+  if (account->suspended_at_ms != 0)
+    return Status::permission_denied("Your account has been suspended");
+  if (account->disabled) return Status::permission_denied("Your login is currently disabled");
   if (account->memorial)
     return Status::permission_denied("This account is a memorial and cannot be signed into");
   return *account;
@@ -159,10 +164,75 @@ Result<Account> AccountService::update(Id id,
   KINDRED_RETURN_IF_ERROR(edit(a, b));
   a.id = id;
   add_account_name_index(b, &before, a);
+  if (is_marked(a) != is_marked(before)) {
+    if (is_marked(a))
+      b.add_assoc({store::kInstanceNode, AssocType::kModeratedAccounts, id, id, {}});
+    else
+      b.remove_assoc(store::kInstanceNode, AssocType::kModeratedAccounts, id);
+  }
   b.put_object(ObjectType::kAccount, id, a.encode());
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cache_.put(id, std::make_shared<const Account>(a));
+  if (is_marked(a) || is_marked(before)) note_marks(a);
   return a;
+}
+
+void AccountService::note_marks(const Account& a) {
+  std::unique_lock lock(marks_mu_);
+  if (is_marked(a))
+    marks_[a.id] = Marks{is_hidden(a), a.silenced, a.sensitized};
+  else
+    marks_.erase(a.id);
+  bool hidden = false;
+  for (const auto& [_, m] : marks_) hidden = hidden || m.hidden;
+  any_marks_.store(!marks_.empty(), std::memory_order_release);
+  any_hidden_.store(hidden, std::memory_order_release);
+}
+
+Status AccountService::load_marks() {
+  store::RangeQuery q;
+  q.limit = 1000;
+  for (;;) {
+    KINDRED_ASSIGN_OR_RETURN(auto page,
+                             deps_.store.assoc_range(store::kInstanceNode, AssocType::kModeratedAccounts, q));
+    for (const auto& item : page.items) {
+      KINDRED_ASSIGN_OR_RETURN(Account a, get(item.to));
+      note_marks(a);
+    }
+    if (!page.more) break;
+    q.max_position = page.items.back().position;
+  }
+  return Status::ok();
+}
+
+bool AccountService::hidden(Id id) const {
+  if (!any_hidden_.load(std::memory_order_acquire)) return false;
+  std::shared_lock lock(marks_mu_);
+  auto it = marks_.find(id);
+  return it != marks_.end() && it->second.hidden;
+}
+
+bool AccountService::silenced(Id id) const {
+  if (!any_marks_.load(std::memory_order_acquire)) return false;
+  std::shared_lock lock(marks_mu_);
+  auto it = marks_.find(id);
+  return it != marks_.end() && it->second.silenced;
+}
+
+bool AccountService::sensitized(Id id) const {
+  if (!any_marks_.load(std::memory_order_acquire)) return false;
+  std::shared_lock lock(marks_mu_);
+  auto it = marks_.find(id);
+  return it != marks_.end() && it->second.sensitized;
+}
+
+std::vector<Id> AccountService::marked() const {
+  std::shared_lock lock(marks_mu_);
+  std::vector<Id> out;
+  out.reserve(marks_.size());
+  for (const auto& [id, _] : marks_) out.push_back(id);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Status AccountService::change_password(Id id, std::string current, std::string next) {
@@ -231,6 +301,7 @@ std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id accou
 }
 
 Result<AccountView> AccountService::view(Id id) const {
+  if (hidden(id)) return Status::not_found("Record not found");
   KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
   return view_of(std::move(a));
 }
@@ -293,6 +364,7 @@ Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& id
   std::vector<Account> found;
   found.reserve(ids.size());
   for (Id id : ids) {
+    if (hidden(id)) continue;
     auto a = get(id);
     if (!a.has_value()) {
       if (a.error().is_not_found()) continue;

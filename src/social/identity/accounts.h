@@ -1,6 +1,9 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <shared_mutex>
+#include <unordered_map>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -50,9 +53,11 @@ class AccountService {
 
   // Errors: NotFound.
   Result<Account> get(Id id) const;
+  // The account's view; NotFound for a hidden one (suspended or deleted).
   Result<AccountView> view(Id id) const;
+  // The view of `account` as it is, hidden or not (the admin API, the account's own).
   Result<AccountView> view_of(Account account) const;
-  // Accounts in input order; missing ids are skipped.
+  // Accounts in input order; missing and hidden ids are skipped.
   Result<std::vector<AccountView>> views(const std::vector<Id>& ids) const;
   // Views of `accounts`, in order, with their counts read in one batch.
   Result<std::vector<AccountView>> views_of(std::vector<Account> accounts) const;
@@ -96,6 +101,20 @@ class AccountService {
   // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
   Result<Account> lookup(std::string_view acct) const;
 
+  // Moderation and deletion marks (Account::suspended_at_ms and the rest), held in memory for
+  // every read: one atomic load when no account has any. update() keeps them, and the
+  // kModeratedAccounts list, in step with the records it writes. load_marks() reads them at
+  // start-up, before serving.
+  Status load_marks();
+  // Suspended or deleted: gone from every answer (views, posts, lists, notifications).
+  bool hidden(Id id) const;
+  bool silenced(Id id) const;
+  bool sensitized(Id id) const;
+  // Whether any account is hidden (most instances: none), for callers' fast paths.
+  bool any_hidden() const { return any_hidden_.load(std::memory_order_acquire); }
+  // Every account with a mark, in id order (the admin API's filters walk it).
+  std::vector<Id> marked() const;
+
  private:
   Result<Account> store_new(Account a, bool check_email);
 
@@ -108,6 +127,15 @@ class AccountService {
   // Each account's newest post time (0: none), as last read or written. A delete racing a view
   // may leave a stale date until the entry is evicted; it is a date, not a count.
   mutable RecordCache<Id, int64_t> last_status_;
+  // The marks of every marked account (is_marked), by id.
+  struct Marks {
+    bool hidden = false, silenced = false, sensitized = false;
+  };
+  void note_marks(const Account& a);
+  mutable std::shared_mutex marks_mu_;
+  std::unordered_map<Id, Marks> marks_;
+  std::atomic<bool> any_marks_{false};
+  std::atomic<bool> any_hidden_{false};
   // Filled from exact counts on first use; a tombstone (after a change) means "look up each time",
   // so a count read just before a change can never be cached after it.
 };

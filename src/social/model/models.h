@@ -61,6 +61,13 @@ struct Account {
   // The moderator role (`kindred admin role --role moderator`). `admin` above stays the admin
   // role, as records written before roles have it; role_of() is the account's role. Appended last.
   Role role = Role::kUser;
+  // Moderation (Mastodon's admin actions) and deletion; appended last. Each mark is also an edge
+  // of kModeratedAccounts, so AccountService holds every marked account in memory.
+  int64_t suspended_at_ms = 0;  // suspended since (0: not): gone from every answer, restorable
+  bool silenced = false;        // limited: its posts leave public and hashtag timelines
+  bool sensitized = false;      // its photos are always marked sensitive
+  bool disabled = false;        // cannot sign in; its tokens and sessions stop working
+  int64_t deleted_at_ms = 0;    // deletion started (0: not): gone for good; the name stays taken
 
   bool operator==(const Account&) const = default;
   template <class V>
@@ -76,6 +83,8 @@ struct Account {
     v(indexable);
     v.may_end_here();  // written before the moderator role
     v(record::upto(role, Role::kAdmin));
+    v.may_end_here();  // written before moderation
+    v(suspended_at_ms, silenced, sensitized, disabled, deleted_at_ms);
   }
   std::string encode() const;
   static Result<Account> decode(std::string_view bytes);
@@ -85,6 +94,12 @@ struct Account {
 inline Role role_of(const Account& a) { return a.admin ? Role::kAdmin : a.role; }
 // Whether the account may review reports (the admin API's reports routes): moderators and admins.
 inline bool is_staff(const Account& a) { return role_of(a) != Role::kUser; }
+// Whether the account is gone from every answer: suspended, or deleted (or being deleted).
+inline bool is_hidden(const Account& a) { return a.suspended_at_ms != 0 || a.deleted_at_ms != 0; }
+// Whether the account carries any moderation or deletion mark (kModeratedAccounts).
+inline bool is_marked(const Account& a) {
+  return is_hidden(a) || a.silenced || a.sensitized || a.disabled;
+}
 
 enum class Visibility : uint8_t { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
 std::string_view visibility_name(Visibility v);

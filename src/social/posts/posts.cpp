@@ -149,6 +149,17 @@ Result<Page<AccountView>> accounts_along(const store::Store& store, const Accoun
 
 Result<std::vector<bool>> PostService::visible(const Viewer& viewer,
                                                const std::vector<const Post*>& posts) const {
+  KINDRED_ASSIGN_OR_RETURN(auto out, visible_by_rules(viewer, posts));
+  // A suspended or deleted account's posts are gone for everyone (one atomic load when no
+  // account is hidden).
+  if (accounts_.any_hidden())
+    for (size_t i = 0; i < posts.size(); ++i)
+      if (out[i] && accounts_.hidden(posts[i]->account_id)) out[i] = false;
+  return out;
+}
+
+Result<std::vector<bool>> PostService::visible_by_rules(const Viewer& viewer,
+                                                        const std::vector<const Post*>& posts) const {
   std::vector<bool> out(posts.size(), false);
   if (!viewer.signed_in()) {
     for (size_t i = 0; i < posts.size(); ++i)
@@ -339,7 +350,9 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   const Id me = viewer.account_id;
   std::vector<Id> ids, authors, mentioned, media_ids, own;
   ids.reserve(n);
-  for (const auto& p : posts) {
+  for (auto& p : posts) {
+    // A moderator marked the author's photos sensitive (Mastodon's "sensitive" action).
+    if (!p.sensitive && !p.media_ids.empty() && accounts_.sensitized(p.account_id)) p.sensitive = true;
     ids.push_back(p.id);
     if (std::find(authors.begin(), authors.end(), p.account_id) == authors.end())
       authors.push_back(p.account_id);

@@ -247,6 +247,9 @@ class PostService {
   Result<PostView> view_of(const Viewer& viewer, Post post) const;
 
  private:
+  // visible() before the authors' moderation marks: visibility, holds and blocks.
+  Result<std::vector<bool>> visible_by_rules(const Viewer& viewer,
+                                             const std::vector<const Post*>& posts) const;
   // Appends the replies under `node` that `viewer` may see, depth first, walking at most the
   // configured number of replies (`walked` counts them, hidden ones included).
   void collect_descendants(const Viewer& viewer, const Post& node, Id thread_author, size_t depth,

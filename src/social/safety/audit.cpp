@@ -12,8 +12,8 @@ using store::ObjectType;
 template <class V>
 void AuditEntry::field_list(V& v) {
   v.version(1);
-  v(id, account_id, record::upto(action, AuditAction::kReopen),
-    record::upto(target_type, AuditTarget::kReport), target_id, created_at_ms);
+  v(id, account_id, record::upto(action, AuditAction::kDestroy),
+    record::upto(target_type, AuditTarget::kAccount), target_id, created_at_ms);
 }
 std::string AuditEntry::encode() const { return record::encode(*this); }
 Result<AuditEntry> AuditEntry::decode(std::string_view b) {
@@ -25,12 +25,26 @@ std::string_view audit_action_name(AuditAction a) {
     case AuditAction::kUnassigned: return "unassigned";
     case AuditAction::kResolve: return "resolve";
     case AuditAction::kReopen: return "reopen";
+    case AuditAction::kWarn: return "warn";
+    case AuditAction::kSensitive: return "sensitive";
+    case AuditAction::kDisable: return "disable";
+    case AuditAction::kSilence: return "silence";
+    case AuditAction::kSuspend: return "suspend";
+    case AuditAction::kEnable: return "enable";
+    case AuditAction::kUnsensitive: return "unsensitive";
+    case AuditAction::kUnsilence: return "unsilence";
+    case AuditAction::kUnsuspend: return "unsuspend";
+    case AuditAction::kApprove: return "approve";
+    case AuditAction::kReject: return "reject";
+    case AuditAction::kDestroy: return "destroy";
     case AuditAction::kAssignedToSelf: break;
   }
   return "assigned_to_self";
 }
 
-std::string_view audit_target_name(AuditTarget) { return "Report"; }
+std::string_view audit_target_name(AuditTarget t) {
+  return t == AuditTarget::kAccount ? "Account" : "Report";
+}
 
 AuditEntry AuditLog::record(store::Batch& batch, Id actor, AuditAction action,
                             AuditTarget target_type, Id target) const {

@@ -14,12 +14,18 @@ namespace kindred::social {
 
 // What a moderator did; the names are those of Mastodon's Admin::ActionLog (`action`). Values are
 // stored; never renumber.
-enum class AuditAction : uint8_t { kAssignedToSelf = 0, kUnassigned = 1, kResolve = 2, kReopen = 3 };
+enum class AuditAction : uint8_t {
+  kAssignedToSelf = 0, kUnassigned = 1, kResolve = 2, kReopen = 3,
+  // On accounts (AuditTarget::kAccount).
+  kWarn = 4, kSensitive = 5, kDisable = 6, kSilence = 7, kSuspend = 8,
+  kEnable = 9, kUnsensitive = 10, kUnsilence = 11, kUnsuspend = 12,
+  kApprove = 13, kReject = 14, kDestroy = 15,
+};
 std::string_view audit_action_name(AuditAction a);  // "assigned_to_self", "unassigned", ...
 
 // What the action was about (Mastodon's `target_type`). Values are stored; never renumber.
-enum class AuditTarget : uint8_t { kReport = 0 };
-std::string_view audit_target_name(AuditTarget t);  // "Report"
+enum class AuditTarget : uint8_t { kReport = 0, kAccount = 1 };
+std::string_view audit_target_name(AuditTarget t);  // "Report", "Account"
 
 // One line of the audit log: who did what to which record, when.
 struct AuditEntry {

@@ -163,7 +163,7 @@ TEST(Models, AccountKeepsTheAdminRoleAndOlderAccountsAreNotAdmins) {
   EXPECT_EQ(back->fields, a.fields);
 
   std::string bytes = a.encode();
-  bytes.resize(bytes.size() - 3);  // as written before the admin role (indexable, role) existed
+  bytes.resize(bytes.size() - 3 - 5);  // as written before the admin role (indexable, role, moderation)
   auto old = Account::decode(bytes);
   ASSERT_TRUE(old.has_value()) << old.error().to_string();
   EXPECT_FALSE(old->admin);
@@ -182,7 +182,7 @@ TEST(Models, AccountKeepsTheIndexingPreferenceAndOlderAccountsAreNotIndexable) {
   EXPECT_TRUE(back->indexable);
 
   std::string bytes = a.encode();
-  bytes.resize(bytes.size() - 2);  // as written before the indexing preference (and role) existed
+  bytes.resize(bytes.size() - 2 - 5);  // as written before the indexing preference (role, moderation)
   auto old = Account::decode(bytes);
   ASSERT_TRUE(old.has_value()) << old.error().to_string();
   EXPECT_FALSE(old->indexable);

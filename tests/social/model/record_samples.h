@@ -33,6 +33,7 @@ inline Account account() {
   a.admin = true;
   a.indexable = true;
   a.role = Role::kAdmin;
+  a.silenced = true;
   return a;
 }
 

@@ -23,7 +23,8 @@ const std::map<std::string, std::string> kGolden = {
      "747470733a2f2f6578616d706c652e6f7267"
      "01"    // admin
      "01"    // indexable
-     "02"},  // role (admin)
+     "02"    // role (admin)
+     "0001000000"},  // moderation: suspended_at_ms, silenced, sensitized, disabled, deleted_at_ms
     {"post",
      "018280fadceb9cddc8018180fadceb9cddc8011c4120796561722061676f20746f6461792e2023497269732040736"
      "16d183c703e4120796561722061676f20746f6461792e3c2f703e8380fadceb9cddc8018480fadceb9cddc8010104"
@@ -155,8 +156,29 @@ Result<T> decode_without_tail(const std::string& name, size_t tail) {
   return T::decode(bytes.substr(0, bytes.size() - tail));
 }
 
+// The bytes of the moderation marks at the account's end (five fields, one byte each here).
+constexpr size_t kModeration = 5;
+
+TEST(RecordFormat, AccountWrittenBeforeModerationHasNoMarks) {
+  auto a = decode_without_tail<Account>("account", kModeration);
+  ASSERT_TRUE(a.has_value()) << a.error().to_string();
+  EXPECT_FALSE(is_marked(*a));
+  EXPECT_EQ(role_of(*a), Role::kAdmin);
+  auto full = Account::decode(unhex(golden("account")));
+  ASSERT_TRUE(full.has_value());
+  EXPECT_TRUE(full->silenced);
+  EXPECT_TRUE(is_marked(*full));
+  EXPECT_FALSE(is_hidden(*full));
+  Account gone = *full;
+  gone.deleted_at_ms = 1700000000000;
+  auto back = Account::decode(gone.encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(is_hidden(*back));
+  EXPECT_EQ(back->deleted_at_ms, gone.deleted_at_ms);
+}
+
 TEST(RecordFormat, AccountWrittenBeforeRolesKeepsItsAdminFlagAsTheAdminRole) {
-  auto a = decode_without_tail<Account>("account", 1);  // role
+  auto a = decode_without_tail<Account>("account", 1 + kModeration);  // role
   ASSERT_TRUE(a.has_value()) << a.error().to_string();
   EXPECT_TRUE(a->admin);
   EXPECT_EQ(a->role, Role::kUser);  // the byte's default...
@@ -186,12 +208,12 @@ TEST(RecordFormat, AccountRolesReadBack) {
   EXPECT_FALSE(parse_role("owner").has_value());
   // A role byte beyond the known ones is corrupt, not a new power.
   std::string bytes = samples::account().encode();
-  bytes.back() = 3;
+  bytes[bytes.size() - 1 - kModeration] = 3;
   EXPECT_FALSE(Account::decode(bytes).has_value());
 }
 
 TEST(RecordFormat, AccountWrittenBeforeTheIndexingPreferenceIsNotIndexable) {
-  auto a = decode_without_tail<Account>("account", 2);  // indexable, role
+  auto a = decode_without_tail<Account>("account", 2 + kModeration);  // indexable, role
   ASSERT_TRUE(a.has_value()) << a.error().to_string();
   EXPECT_FALSE(a->indexable);
   EXPECT_TRUE(a->admin);
@@ -203,7 +225,7 @@ TEST(RecordFormat, AccountWrittenBeforeTheIndexingPreferenceIsNotIndexable) {
 }
 
 TEST(RecordFormat, AccountWrittenBeforeTheAdminRoleIsNoAdmin) {
-  auto a = decode_without_tail<Account>("account", 3);  // admin, indexable, role
+  auto a = decode_without_tail<Account>("account", 3 + kModeration);  // admin, indexable, role
   ASSERT_TRUE(a.has_value());
   EXPECT_FALSE(a->admin);
   EXPECT_EQ(role_of(*a), Role::kUser);
@@ -213,7 +235,7 @@ TEST(RecordFormat, AccountWrittenBeforeTheAdminRoleIsNoAdmin) {
 
 TEST(RecordFormat, AccountWrittenBeforeProfilePicturesHasNone) {
   const Account full = samples::account();
-  size_t tail = 3;  // admin, indexable, role
+  size_t tail = 3 + kModeration;  // admin, indexable, role
   tail += 1 + full.avatar.size() + 1 + full.header.size() + 1;
   for (const auto& f : full.fields) tail += 1 + f.name.size() + 1 + f.value.size();
   auto a = decode_without_tail<Account>("account", tail);
