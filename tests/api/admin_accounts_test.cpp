@@ -13,6 +13,7 @@
 
 #include "app/admin.h"
 #include "support/api_fixture.h"
+#include "support/web_browser.h"
 
 namespace kindred::testing {
 namespace {
@@ -251,6 +252,21 @@ TEST_F(AdminAccountsApi, ASuspendedTrollDisappearsForEveryoneAndComesBackWhenUns
   EXPECT_EQ(str(w.at("target_account"), "id"), bob_.id);
   EXPECT_EQ(str(warned[0].at("account"), "id"), cat_.id);
   EXPECT_TRUE(w.at("appeal").is_null());
+}
+
+TEST_F(AdminAccountsApi, SuspendingOrDisablingSignsTheWebSessionOutAndRefusesSigningIn) {
+  for (std::string_view action : {"disable", "suspend"}) {
+    WebBrowser browser(instance().port());
+    ASSERT_TRUE(browser.sign_in("bob", kPassword)) << action;
+    ASSERT_EQ(browser.get("/settings/profile").status, 200) << action;
+    ASSERT_EQ(act(bob_, action, cat_token_).status, 200) << action;
+    // The session no longer opens pages that need one: back to signing in.
+    EXPECT_EQ(browser.get("/settings/profile").status / 100, 3) << action;
+    EXPECT_FALSE(browser.sign_in("bob", kPassword)) << action;
+    ASSERT_EQ(post(path(bob_, action == "disable" ? "enable" : "unsuspend"), {}, cat_token_).status, 200);
+  }
+  WebBrowser again(instance().port());
+  EXPECT_TRUE(again.sign_in("bob", kPassword));
 }
 
 TEST_F(AdminAccountsApi, ASuspensionSurvivesARestartMidSweep) {
