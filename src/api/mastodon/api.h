@@ -34,6 +34,8 @@
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
 #include "social/graph/domain_blocks.h"
+#include "social/safety/archive.h"
+#include "social/safety/data_lists.h"
 #include "social/safety/reports.h"
 #include "social/graph/tags.h"
 #include "social/posts/trends.h"
@@ -115,6 +117,10 @@ struct ApiServices {
   // Live updates (set by the instance; null: the streaming endpoints other than health are
   // not registered).
   social::StreamHub* streams = nullptr;
+  // A person's data in Mastodon's formats (set by the instance; null: the
+  // /api/v1/kindred/exports, imports and archive routes are not registered).
+  social::DataListService* data_lists = nullptr;
+  social::ArchiveService* archives = nullptr;
 };
 
 // Counts one password attempt against the account `username_or_email` names (case-insensitive)
@@ -189,5 +195,6 @@ void register_kindred_preference_routes(http::Router& router, ApiServices& s);
 void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 void register_kindred_hold_routes(http::Router& router, ApiServices& s);
 void register_kindred_comment_control_routes(http::Router& router, ApiServices& s);
+void register_kindred_data_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api
