@@ -311,6 +311,8 @@ Result<ImportResult> DataListService::import_csv(const Viewer& viewer, DataList 
       return s;
     }
   }
+  std::sort(result.refused.begin(), result.refused.end(),
+            [](const ImportRefusal& a, const ImportRefusal& b) { return a.line < b.line; });
   return result;
 }
 

@@ -44,7 +44,7 @@ struct ImportResult {
   size_t total = 0;     // rows in the file (header not counted)
   size_t imported = 0;  // rows now in force (applied now, or already so)
   size_t removed = 0;   // overwrite: follows, blocks, mutes or bookmarks the file did not name
-  std::vector<ImportRefusal> refused;  // at most kMaxRefusalsListed; `refused_count` has all
+  std::vector<ImportRefusal> refused;  // in line order, at most kMaxRefusalsListed; `refused_count` has all
   size_t refused_count = 0;
 };
 inline constexpr size_t kMaxRefusalsListed = 100;
