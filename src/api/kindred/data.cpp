@@ -17,32 +17,23 @@ constexpr size_t kMultipartOverhead = 64 * 1024;
 // The largest archive served (the response is built in memory).
 constexpr size_t kMaxArchiveBytes = size_t{4} << 30;
 
-const char* read_scope(social::DataList l) {
+// The scopes each list needs, as Mastodon's own routes for follows, blocks, mutes and bookmarks.
+struct ListScopes {
+  const char* read;
+  const char* write;
+};
+ListScopes scopes_of(social::DataList l) {
   switch (l) {
     case social::DataList::kFollowing:
-      return "read:follows";
+      return {"read:follows", "write:follows"};
     case social::DataList::kBlocking:
-      return "read:blocks";
+      return {"read:blocks", "write:blocks"};
     case social::DataList::kMuting:
-      return "read:mutes";
+      return {"read:mutes", "write:mutes"};
     case social::DataList::kBookmarks:
-      return "read:bookmarks";
+      return {"read:bookmarks", "write:bookmarks"};
   }
-  return "read";
-}
-
-const char* write_scope(social::DataList l) {
-  switch (l) {
-    case social::DataList::kFollowing:
-      return "write:follows";
-    case social::DataList::kBlocking:
-      return "write:blocks";
-    case social::DataList::kMuting:
-      return "write:mutes";
-    case social::DataList::kBookmarks:
-      return "write:bookmarks";
-  }
-  return "write";
+  return {"read", "write"};
 }
 
 std::string import_json(const social::ImportResult& r) {
@@ -85,7 +76,7 @@ void register_kindred_data_routes(http::Router& router, ApiServices& s) {
   router.add(Method::kGet, "/api/v1/kindred/exports/:file", [&s](http::Request& req) {
     auto list = social::parse_export_file(req.param("file"));
     if (!list) return error_response(404, "Record not found");
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, read_scope(*list)));
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, scopes_of(*list).read));
     API_TRY(std::string csv, s.data_lists->export_csv(caller.viewer(), *list));
     http::Response res;
     res.content_type = "text/csv; charset=utf-8";
@@ -107,7 +98,7 @@ void register_kindred_data_routes(http::Router& router, ApiServices& s) {
     auto list = social::parse_data_list(type.value_or(""));
     if (!list)
       return error_response(422, "Validation failed: Type must be one of following, blocking, muting, bookmarks");
-    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, write_scope(*list)));
+    API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, scopes_of(*list).write));
     API_TRY(auto mode_text, in.string("mode"));
     auto mode = social::parse_import_mode(mode_text.value_or("merge"));
     if (!mode) return error_response(422, "Validation failed: Mode must be merge or overwrite");
