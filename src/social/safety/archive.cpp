@@ -107,6 +107,19 @@ Result<std::string> ArchiveService::file_path(const Viewer& viewer) const {
   return dir_ + "/" + a->file;
 }
 
+Status ArchiveService::forget(Id account_id) {
+  std::scoped_lock lock(request_mu_);
+  KINDRED_ASSIGN_OR_RETURN(auto stored, load(account_id));
+  if (!stored) return Status::ok();
+  store::Batch b;
+  b.delete_object(ObjectType::kArchive, account_id);
+  b.remove_assoc(store::kInstanceNode, AssocType::kPendingArchives, account_id);
+  KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
+  std::error_code ec;
+  if (!stored->file.empty()) fs::remove(dir_ + "/" + stored->file, ec);
+  return Status::ok();
+}
+
 Result<size_t> ArchiveService::build_pending() {
   std::scoped_lock lock(build_mu_);
   size_t handled = 0;

@@ -80,6 +80,10 @@ class ArchiveService {
   // The path of the viewer's ready archive file. Errors: NotFound when none is ready.
   Result<std::string> file_path(const Viewer& viewer) const;
 
+  // Forgets `account_id`'s archive: its record, its place in the pending list and its file (for
+  // account deletion). Idempotent; an archive being built now is dropped once built.
+  Status forget(Id account_id);
+
   // Builds every pending archive now, on the caller's thread; returns how many were handled.
   // Errors: a store failure (what is left stays pending).
   Result<size_t> build_pending();

@@ -102,6 +102,23 @@ TEST_F(Archives, OneADayAndAFailedBuildDoesNotCount) {
   EXPECT_TRUE(std::filesystem::exists(*second));
 }
 
+TEST_F(Archives, ForgetRemovesTheRecordThePendingEntryAndTheFile) {
+  auto archives = service();
+  ASSERT_TRUE(archives->request(Viewer{ann_.id}).has_value());
+  ASSERT_TRUE(archives->build_pending().has_value());
+  auto path = archives->file_path(Viewer{ann_.id});
+  ASSERT_TRUE(path.has_value());
+  ASSERT_TRUE(archives->forget(ann_.id).is_ok());
+  EXPECT_FALSE(std::filesystem::exists(*path));
+  EXPECT_FALSE(archives->latest(Viewer{ann_.id})->has_value());
+  // A pending one is not built after it is forgotten.
+  ASSERT_TRUE(archives->request(Viewer{ann_.id}).has_value());
+  ASSERT_TRUE(archives->forget(ann_.id).is_ok());
+  EXPECT_TRUE(archives->forget(ann_.id).is_ok());  // idempotent
+  EXPECT_EQ(*archives->build_pending(), 0u);
+  EXPECT_EQ(renderer_.calls.load(), 1);
+}
+
 TEST_F(Archives, TheThreadBuildsWhatIsRequested) {
   auto archives = service();
   archives->start();
