@@ -36,7 +36,8 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text, size_t max_rows) {
         ++i;
         for (;;) {
           if (i >= text.size())
-            return Status::invalid_argument("Unclosed quoted field in line " + std::to_string(opened));
+            return Status::invalid_argument("Unclosed quoted field in line " +
+                                            std::to_string(opened));
           const char c = text[i++];
           if (c == '"') {
             if (i < text.size() && text[i] == '"') {
@@ -72,7 +73,8 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text, size_t max_rows) {
     if (i < text.size() && text[i] == '\r') {
       ++i;
       if (i < text.size() && text[i] != '\n')
-        return Status::invalid_argument("Unquoted fields do not allow \\r in line " + std::to_string(line));
+        return Status::invalid_argument("Unquoted fields do not allow \\r in line " +
+                                        std::to_string(line));
     }
     if (i < text.size() && text[i] == '\n') ++i;
     ++line;

@@ -21,7 +21,8 @@ Result<zip_t*> open_for_reading(const std::string& path) {
   int code = 0;
   zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &code);
   if (z) return z;
-  if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN) return Status::not_found(path + ": no such file");
+  if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN)
+    return Status::not_found(path + ": no such file");
   return Status::invalid_argument(path + ": not a zip file (" + error_text(code) + ")");
 }
 
@@ -79,7 +80,7 @@ Status ZipWriter::close() {
 }
 
 Result<std::vector<std::string>> zip_member_names(const std::string& path) {
-  KINDRED_ASSIGN_OR_RETURN(zip_t* z, open_for_reading(path));
+  KINDRED_ASSIGN_OR_RETURN(zip_t * z, open_for_reading(path));
   std::vector<std::string> names;
   const zip_int64_t n = zip_get_num_entries(z, 0);
   for (zip_int64_t i = 0; i < n; ++i)
@@ -91,7 +92,7 @@ Result<std::vector<std::string>> zip_member_names(const std::string& path) {
 
 Result<std::string> read_zip_member(const std::string& path, std::string_view name,
                                     size_t max_bytes) {
-  KINDRED_ASSIGN_OR_RETURN(zip_t* z, open_for_reading(path));
+  KINDRED_ASSIGN_OR_RETURN(zip_t * z, open_for_reading(path));
   const std::string member(name);
   zip_stat_t st;
   zip_stat_init(&st);

@@ -29,7 +29,8 @@ constexpr std::array<ExportInfo, 4> kExports = {{
 std::string size_text(const PageContext& c, int64_t bytes) {
   if (bytes >= 1'000'000) {
     const int64_t tenths = (bytes + 50'000) / 100'000;
-    return c.t("settings_data.megabytes", {{"n", c.number(tenths / 10) + "." + std::to_string(tenths % 10)}});
+    return c.t("settings_data.megabytes",
+               {{"n", c.number(tenths / 10) + "." + std::to_string(tenths % 10)}});
   }
   if (bytes >= 1000) return c.t("settings_data.kilobytes", {{"n", c.number((bytes + 500) / 1000)}});
   return c.plural("settings_data.bytes", bytes, {{"n", c.number(bytes)}});
@@ -39,14 +40,14 @@ std::string size_text(const PageContext& c, int64_t bytes) {
 struct ImportForm {
   std::string type = "following";
   std::string mode = "merge";
-  std::string error;                        // next to the file field
-  std::string archive_error;                // next to the archive button
+  std::string error;          // next to the file field
+  std::string archive_error;  // next to the archive button
   std::optional<social::ImportResult> result;
 };
 
 http::Response data_form(const PageContext& c, int status, const ImportForm& f) {
-  Data d = form_data(c, {"archive_url", "archive_size", "can_request", "archive_error", "import_error",
-                         "import_result", "has_refusals", "more_refused"});
+  Data d = form_data(c, {"archive_url", "archive_size", "can_request", "archive_error",
+                         "import_error", "import_result", "has_refusals", "more_refused"});
   if (!f.archive_error.empty()) d.set("archive_error", f.archive_error);
   Data exports = list();
   for (const auto& e : kExports) {
@@ -85,7 +86,8 @@ http::Response data_form(const PageContext& c, int status, const ImportForm& f) 
         d.set("archive_text", c.t("settings_data.your_archive_could_not_be_made"));
         break;
     }
-    if (!may) d.set("next_text", c.t("settings_data.you_can_ask_again", {{"when", time_text(c, next)}}));
+    if (!may)
+      d.set("next_text", c.t("settings_data.you_can_ask_again", {{"when", time_text(c, next)}}));
   }
   if (!d.find("next_text")) d.set("next_text", false);
 
@@ -111,8 +113,9 @@ http::Response data_form(const PageContext& c, int status, const ImportForm& f) 
       sentence += " " + c.plural("settings_data.removed", static_cast<int64_t>(r.removed),
                                  {{"n", c.number(static_cast<int64_t>(r.removed))}});
     if (r.refused_count)
-      sentence += " " + c.plural("settings_data.not_imported", static_cast<int64_t>(r.refused_count),
-                                 {{"n", c.number(static_cast<int64_t>(r.refused_count))}});
+      sentence +=
+          " " + c.plural("settings_data.not_imported", static_cast<int64_t>(r.refused_count),
+                         {{"n", c.number(static_cast<int64_t>(r.refused_count))}});
     d.set("import_result", sentence);
     Data refusals = list();
     for (size_t i = 0; i < r.refused.size() && i < kRefusalsShown; ++i) {
@@ -125,7 +128,9 @@ http::Response data_form(const PageContext& c, int status, const ImportForm& f) 
     d.set("has_refusals", !r.refused.empty());
     d.set("refusals", std::move(refusals));
     if (r.refused_count > kRefusalsShown)
-      d.set("more_refused", c.t("settings_data.and_more", {{"n", c.number(static_cast<int64_t>(r.refused_count - kRefusalsShown))}}));
+      d.set("more_refused",
+            c.t("settings_data.and_more",
+                {{"n", c.number(static_cast<int64_t>(r.refused_count - kRefusalsShown))}}));
   }
   if (!d.find("refusals")) d.set("refusals", list());
   return settings_page(c, Section::kData, status, c.render("settings_data", d));
@@ -220,12 +225,13 @@ void register_data_settings(const Routes& r) {
                       signed_in_page(r.s, r.assets, r.limiter, export_file));
   router.add_blocking(Method::kGet, "/settings/data/archive",
                       signed_in_page(r.s, r.assets, r.limiter, archive_file));
-  router.add(Method::kPost, "/settings/data/archive", action(r.s, r.assets, r.limiter, user, archive_post));
+  router.add(Method::kPost, "/settings/data/archive",
+             action(r.s, r.assets, r.limiter, user, archive_post));
   http::RouteOptions import_options;
   import_options.blocking = true;
   import_options.max_body_bytes = social::kMaxImportBytes + 64 * 1024;
-  router.add(Method::kPost, "/settings/data/import", action(r.s, r.assets, r.limiter, user, import_post),
-             import_options);
+  router.add(Method::kPost, "/settings/data/import",
+             action(r.s, r.assets, r.limiter, user, import_post), import_options);
 }
 
 }  // namespace kindred::web::settings

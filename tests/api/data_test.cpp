@@ -20,7 +20,8 @@ namespace bj = boost::json;
 using Ids = std::vector<std::string>;
 using Part = HttpClient::Part;
 
-constexpr std::string_view kFollowingHeader = "Account address,Show boosts,Notify on new posts,Languages\n";
+constexpr std::string_view kFollowingHeader =
+    "Account address,Show boosts,Notify on new posts,Languages\n";
 
 class DataApi : public ThreePeopleApi {
  protected:
@@ -33,7 +34,9 @@ class DataApi : public ThreePeopleApi {
     parts.push_back({"data", std::move(csv), std::move(filename), "text/csv"});
     return http().post_multipart("/api/v1/kindred/imports", parts, who.token);
   }
-  Ids following(const User& who) { return ids(get("/api/v1/accounts/" + who.id + "/following", who.token)); }
+  Ids following(const User& who) {
+    return ids(get("/api/v1/accounts/" + who.id + "/following", who.token));
+  }
   // A token of `who` with only `scope`.
   std::string scoped_token(const User& who, std::string scope) {
     const App app = create_app(scope);
@@ -87,7 +90,9 @@ TEST_F(DataApi, FollowingExportImportedByAFreshAccountGivesTheSameFollows) {
 
 TEST_F(DataApi, BlocksMutesAndBookmarksExportAsMastodonWritesThem) {
   ASSERT_EQ(post("/api/v1/accounts/" + bob_.id + "/block", {}, ann_.token).status, 200);
-  ASSERT_EQ(post("/api/v1/accounts/" + cat_.id + "/mute", {{"notifications", false}}, ann_.token).status, 200);
+  ASSERT_EQ(
+      post("/api/v1/accounts/" + cat_.id + "/mute", {{"notifications", false}}, ann_.token).status,
+      200);
   const std::string s1 = post_status(cat_, "first");
   clock().advance_ms(1000);
   const std::string s2 = post_status(cat_, "second");
@@ -146,14 +151,18 @@ TEST_F(DataApi, ImportAcceptsLocalAddressesAndRefusesOthersWithReasons) {
 }
 
 TEST_F(DataApi, BlockListWithoutHeaderAndMutesWithTheirNotificationSetting) {
-  Reply blocks = import(ann_, "bob@kindred.test\n\ncat\n", "blocking", "merge", "blocked_accounts.csv");
+  Reply blocks =
+      import(ann_, "bob@kindred.test\n\ncat\n", "blocking", "merge", "blocked_accounts.csv");
   ASSERT_EQ(blocks.status, 200) << blocks.body;
   EXPECT_EQ(num(json(blocks), "imported_items"), 2);
-  EXPECT_EQ(export_csv("blocked_accounts.csv", ann_.token).body, "cat@kindred.test\nbob@kindred.test\n");
+  EXPECT_EQ(export_csv("blocked_accounts.csv", ann_.token).body,
+            "cat@kindred.test\nbob@kindred.test\n");
 
-  Reply mutes = import(bob_, "Account address,Hide notifications\ncat@kindred.test,false\nann,true\n", "muting");
+  Reply mutes = import(
+      bob_, "Account address,Hide notifications\ncat@kindred.test,false\nann,true\n", "muting");
   ASSERT_EQ(mutes.status, 200) << mutes.body;
-  auto rel = json(get("/api/v1/accounts/relationships?id[]=" + cat_.id + "&id[]=" + ann_.id, bob_.token));
+  auto rel =
+      json(get("/api/v1/accounts/relationships?id[]=" + cat_.id + "&id[]=" + ann_.id, bob_.token));
   EXPECT_TRUE(rel.at(0).at("muting").as_bool());
   EXPECT_FALSE(rel.at(0).at("muting_notifications").as_bool());
   EXPECT_TRUE(rel.at(1).at("muting").as_bool());
@@ -193,7 +202,8 @@ TEST_F(DataApi, BookmarksImportFromUrisAndUrls) {
   auto j = json(r);
   EXPECT_EQ(num(j, "imported_items"), 2);
   EXPECT_EQ(num(j, "refused_items"), 2);
-  EXPECT_EQ(str(j.at("refused").at(0), "reason"), "There is no such post here, or you cannot see it.");
+  EXPECT_EQ(str(j.at("refused").at(0), "reason"),
+            "There is no such post here, or you cannot see it.");
   EXPECT_EQ(str(j.at("refused").at(1), "reason"),
             "That post is on another server; this server does not federate.");
   auto got = ids(get("/api/v1/bookmarks", bob_.token));
@@ -211,7 +221,8 @@ TEST_F(DataApi, BadImportsAreRefusedAndChangeNothing) {
   auto error_of = [&](const Reply& r) { return str(json(r), "error"); };
   Reply r = import(ann_, "bob\n", "lists");
   EXPECT_EQ(r.status, 422);
-  EXPECT_EQ(error_of(r), "Validation failed: Type must be one of following, blocking, muting, bookmarks");
+  EXPECT_EQ(error_of(r),
+            "Validation failed: Type must be one of following, blocking, muting, bookmarks");
   r = import(ann_, "bob\n", "following", "replace");
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(error_of(r), "Validation failed: Mode must be merge or overwrite");
@@ -220,7 +231,8 @@ TEST_F(DataApi, BadImportsAreRefusedAndChangeNothing) {
   EXPECT_EQ(error_of(r), "Validation failed: Data can't be blank");
   r = import(ann_, "bob\n\"cat,true\n", "following");
   EXPECT_EQ(r.status, 422);
-  EXPECT_EQ(error_of(r), "Validation failed: Invalid CSV file. Error: Unclosed quoted field in line 2");
+  EXPECT_EQ(error_of(r),
+            "Validation failed: Invalid CSV file. Error: Unclosed quoted field in line 2");
   r = import(ann_, "", "blocking");
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(error_of(r), "Validation failed: Empty CSV file");
@@ -235,14 +247,27 @@ TEST_F(DataApi, BadImportsAreRefusedAndChangeNothing) {
   unchanged();
 
   // Signed out, an app's own token, a token without the type's write scope.
-  EXPECT_EQ(http().post_multipart("/api/v1/kindred/imports", {{"type", "following"}, {"data", "bob\n", "a.csv", "text/csv"}}).status, 401);
-  EXPECT_EQ(http().post_multipart("/api/v1/kindred/imports", {{"type", "following"}, {"data", "bob\n", "a.csv", "text/csv"}},
-                                  default_app_token()).status, 422);
+  EXPECT_EQ(http()
+                .post_multipart("/api/v1/kindred/imports",
+                                {{"type", "following"}, {"data", "bob\n", "a.csv", "text/csv"}})
+                .status,
+            401);
+  EXPECT_EQ(http()
+                .post_multipart("/api/v1/kindred/imports",
+                                {{"type", "following"}, {"data", "bob\n", "a.csv", "text/csv"}},
+                                default_app_token())
+                .status,
+            422);
   const std::string blocks_only = scoped_token(ann_, "write:blocks");
-  EXPECT_EQ(http().post_multipart("/api/v1/kindred/imports", {{"type", "following"}, {"data", "bob\n", "a.csv", "text/csv"}},
-                                  blocks_only).status, 403);
+  EXPECT_EQ(http()
+                .post_multipart("/api/v1/kindred/imports",
+                                {{"type", "following"}, {"data", "bob\n", "a.csv", "text/csv"}},
+                                blocks_only)
+                .status,
+            403);
   unchanged();
-  Reply ok = http().post_multipart("/api/v1/kindred/imports", {{"type", "blocking"}, {"data", "bob\n", "a.csv", "text/csv"}},
+  Reply ok = http().post_multipart("/api/v1/kindred/imports",
+                                   {{"type", "blocking"}, {"data", "bob\n", "a.csv", "text/csv"}},
                                    blocks_only);
   EXPECT_EQ(ok.status, 200) << ok.body;
 }
@@ -272,22 +297,24 @@ std::string photo(uint64_t seed) {
 }
 
 TEST_F(DataApi, ArchiveHoldsOutboxActorLikesBookmarksAndPhotos) {
-  auto profile = http().patch_multipart(
-      "/api/v1/accounts/update_credentials",
-      {{"display_name", "Ann Example"},
-       {"note", "Gardener & photographer"},
-       {"fields_attributes[0][name]", "Pronouns"},
-       {"fields_attributes[0][value]", "she/her"},
-       {"avatar", photo(3), "me.jpg", "image/jpeg"}},
-      ann_.token);
+  auto profile = http().patch_multipart("/api/v1/accounts/update_credentials",
+                                        {{"display_name", "Ann Example"},
+                                         {"note", "Gardener & photographer"},
+                                         {"fields_attributes[0][name]", "Pronouns"},
+                                         {"fields_attributes[0][value]", "she/her"},
+                                         {"avatar", photo(3), "me.jpg", "image/jpeg"}},
+                                        ann_.token);
   ASSERT_EQ(profile.status, 200) << profile.body;
-  Reply up = http().post_multipart("/api/v1/media", {{"file", photo(1), "p.jpg", "image/jpeg"}, {"description", "a quiet lake"}},
-                                   ann_.token);
+  Reply up = http().post_multipart(
+      "/api/v1/media", {{"file", photo(1), "p.jpg", "image/jpeg"}, {"description", "a quiet lake"}},
+      ann_.token);
   ASSERT_EQ(up.status, 200) << up.body;
   const std::string media_url = str(json(up), "url");
   const std::string blob = media_url.substr(media_url.rfind('/') + 1);
-  Reply made = post("/api/v1/statuses", {{"status", "By the #lake"}, {"media_ids", bj::array{bj::string(str(json(up), "id"))}}},
-                    ann_.token);
+  Reply made =
+      post("/api/v1/statuses",
+           {{"status", "By the #lake"}, {"media_ids", bj::array{bj::string(str(json(up), "id"))}}},
+           ann_.token);
   ASSERT_EQ(made.status, 200) << made.body;
   const std::string photo_post = str(json(made), "id");
   const std::string quiet = post_status(ann_, "followers only", {{"visibility", "private"}});
@@ -342,7 +369,8 @@ TEST_F(DataApi, ArchiveHoldsOutboxActorLikesBookmarksAndPhotos) {
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(str(items[0], "type"), "Create");
   EXPECT_EQ(str(items[0].at("object"), "id"), "https://kindred.test/users/ann/statuses/" + quiet);
-  EXPECT_EQ(items[0].at("object").at("to"), bj::parse(R"(["https://kindred.test/users/ann/followers"])"));
+  EXPECT_EQ(items[0].at("object").at("to"),
+            bj::parse(R"(["https://kindred.test/users/ann/followers"])"));
   const auto& note = items[1].at("object");
   EXPECT_EQ(str(note, "type"), "Note");
   EXPECT_EQ(str(note, "id"), "https://kindred.test/users/ann/statuses/" + photo_post);
@@ -366,14 +394,17 @@ TEST_F(DataApi, ArchiveHoldsOutboxActorLikesBookmarksAndPhotos) {
   EXPECT_EQ(str(actor, "summary"), "<p>Gardener &amp; photographer</p>");
   EXPECT_EQ(str(actor, "outbox"), "outbox.json");
   EXPECT_EQ(str(actor.at("icon"), "url"), (*names)[1]);
-  EXPECT_EQ(actor.at("attachment"), bj::parse(R"([{"type":"PropertyValue","name":"Pronouns","value":"she/her"}])"));
+  EXPECT_EQ(actor.at("attachment"),
+            bj::parse(R"([{"type":"PropertyValue","name":"Pronouns","value":"she/her"}])"));
   EXPECT_FALSE(member((*names)[1]).empty());
 
   auto likes = bj::parse(member("likes.json"));
   EXPECT_EQ(str(likes, "id"), "likes.json");
-  EXPECT_EQ(likes.at("orderedItems"), (bj::array{bj::string("https://kindred.test/users/bob/statuses/" + bobs)}));
+  EXPECT_EQ(likes.at("orderedItems"),
+            (bj::array{bj::string("https://kindred.test/users/bob/statuses/" + bobs)}));
   auto bookmarks = bj::parse(member("bookmarks.json"));
-  EXPECT_EQ(bookmarks.at("orderedItems"), (bj::array{bj::string("https://kindred.test/users/cat/statuses/" + cats)}));
+  EXPECT_EQ(bookmarks.at("orderedItems"),
+            (bj::array{bj::string("https://kindred.test/users/cat/statuses/" + cats)}));
   EXPECT_EQ(num(bookmarks, "totalItems"), 1);
 }
 

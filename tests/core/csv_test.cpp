@@ -16,7 +16,8 @@ TEST(Csv, WritesRowsQuotingOnlyWhatNeedsIt) {
   append_csv_row(out, {"ann@kindred.test", "true", ""});
   append_csv_row(out, {"a,b", "say \"hi\"", "two\nlines"});
   EXPECT_EQ(out,
-            "Account address,Show boosts\nann@kindred.test,true,\n\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\n");
+            "Account address,Show boosts\nann@kindred.test,true,\n\"a,b\",\"say "
+            "\"\"hi\"\"\",\"two\nlines\"\n");
 }
 
 TEST(Csv, ReadsWhatItWritesAndSkipsBlankLines) {
@@ -30,7 +31,10 @@ TEST(Csv, ReadsWhatItWritesAndSkipsBlankLines) {
 }
 
 TEST(Csv, ReadsCrLfRowsAByteOrderMarkAndALastRowWithoutLineEnd) {
-  auto rows = parse_csv("\xEF\xBB\xBF" "a,b\r\nc,d", 10);
+  auto rows = parse_csv(
+      "\xEF\xBB\xBF"
+      "a,b\r\nc,d",
+      10);
   ASSERT_TRUE(rows.has_value());
   EXPECT_EQ(*rows, (Rows{{"a", "b"}, {"c", "d"}}));
   auto commas = parse_csv(",\n", 10);

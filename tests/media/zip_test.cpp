@@ -26,7 +26,8 @@ TEST(Zip, WritesMembersThatReadBackExactly) {
   ASSERT_TRUE(z.has_value()) << z.error().to_string();
   ASSERT_TRUE((*z)->add_file("outbox.json", dir.sub("a.json"), true).is_ok());
   ASSERT_TRUE((*z)->add_file("media_attachments/files/b.bin", dir.sub("b.bin"), false).is_ok());
-  EXPECT_EQ((*z)->add_file("outbox.json", dir.sub("a.json"), true).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*z)->add_file("outbox.json", dir.sub("a.json"), true).code(),
+            StatusCode::kInvalidArgument);
   ASSERT_TRUE((*z)->close().is_ok());
 
   auto names = zip_member_names(dir.sub("out.zip"));

@@ -42,8 +42,9 @@ class CollectionFile {
 };
 
 // Every page of `fetch` (newest first), until one comes back empty.
-Status each_post(const std::function<Result<social::Page<social::PostView>>(const social::ListQuery&)>& fetch,
-                 const std::function<Status(const social::PostView&)>& fn) {
+Status each_post(
+    const std::function<Result<social::Page<social::PostView>>(const social::ListQuery&)>& fetch,
+    const std::function<Status(const social::PostView&)>& fn) {
   social::ListQuery q;
   q.limit = kPage;
   for (;;) {
@@ -138,11 +139,13 @@ Status ArchiveFile::render(const social::Account& account, const std::string& pa
         json::object note;
         note["id"] = uri;
         note["type"] = "Note";
-        note["summary"] = p.spoiler_text.empty() ? json::value(nullptr) : json::value(p.spoiler_text);
+        note["summary"] =
+            p.spoiler_text.empty() ? json::value(nullptr) : json::value(p.spoiler_text);
         json::value reply_to = nullptr;
         if (!p.in_reply_to_id.is_none()) {
           auto parent_author = accounts_.get(p.in_reply_to_account_id);
-          if (parent_author.has_value()) reply_to = status_uri(parent_author->username, p.in_reply_to_id);
+          if (parent_author.has_value())
+            reply_to = status_uri(parent_author->username, p.in_reply_to_id);
         }
         note["inReplyTo"] = reply_to;
         note["published"] = entities::iso8601(p.created_at_ms);
@@ -176,7 +179,8 @@ Status ArchiveFile::render(const social::Account& account, const std::string& pa
                                       {"href", base + "/users/" + m.username},
                                       {"name", "@" + m.username + "@" + config_.domain}});
         for (const auto& t : p.tags)
-          tags.push_back(json::object{{"type", "Hashtag"}, {"href", base + "/tags/" + t}, {"name", "#" + t}});
+          tags.push_back(
+              json::object{{"type", "Hashtag"}, {"href", base + "/tags/" + t}, {"name", "#" + t}});
         note["tag"] = std::move(tags);
         activity["object"] = std::move(note);
         outbox.add(activity);
@@ -187,8 +191,10 @@ Status ArchiveFile::render(const social::Account& account, const std::string& pa
   KINDRED_RETURN_IF_ERROR(zip->add_file("outbox.json", outbox_path, true));
 
   // likes.json and bookmarks.json: the URIs of the posts, most recent first.
-  auto uri_list = [&](const std::string& name,
-                      const std::function<Result<social::Page<social::PostView>>(const social::ListQuery&)>& fetch) -> Status {
+  auto uri_list =
+      [&](const std::string& name,
+          const std::function<Result<social::Page<social::PostView>>(const social::ListQuery&)>&
+              fetch) -> Status {
     const std::string file = work_dir + "/" + name;
     CollectionFile list(file, name);
     KINDRED_RETURN_IF_ERROR(each_post(fetch, [&](const social::PostView& v) {
@@ -198,16 +204,18 @@ Status ArchiveFile::render(const social::Account& account, const std::string& pa
     KINDRED_RETURN_IF_ERROR(list.close(file));
     return zip->add_file(name, file, true);
   };
-  KINDRED_RETURN_IF_ERROR(uri_list("likes.json", [&](const social::ListQuery& q) { return likes_.favourites(self, q); }));
-  KINDRED_RETURN_IF_ERROR(uri_list("bookmarks.json", [&](const social::ListQuery& q) { return likes_.bookmarks(self, q); }));
+  KINDRED_RETURN_IF_ERROR(uri_list(
+      "likes.json", [&](const social::ListQuery& q) { return likes_.favourites(self, q); }));
+  KINDRED_RETURN_IF_ERROR(uri_list(
+      "bookmarks.json", [&](const social::ListQuery& q) { return likes_.bookmarks(self, q); }));
 
   // actor.json: the profile, its pictures beside it.
   json::object person;
-  person["@context"] = json::array{"https://www.w3.org/ns/activitystreams",
-                                   "https://w3id.org/security/v1",
-                                   json::object{{"schema", "http://schema.org#"},
-                                                {"PropertyValue", "schema:PropertyValue"},
-                                                {"value", "schema:value"}}};
+  person["@context"] =
+      json::array{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
+                  json::object{{"schema", "http://schema.org#"},
+                               {"PropertyValue", "schema:PropertyValue"},
+                               {"value", "schema:value"}}};
   person["id"] = actor;
   person["type"] = "Person";
   person["following"] = actor + "/following";
@@ -218,7 +226,8 @@ Status ArchiveFile::render(const social::Account& account, const std::string& pa
   person["bookmarks"] = "bookmarks.json";
   person["preferredUsername"] = account.username;
   person["name"] = account.display_name;
-  person["summary"] = account.note.empty() ? std::string() : "<p>" + social::html_escape(account.note) + "</p>";
+  person["summary"] =
+      account.note.empty() ? std::string() : "<p>" + social::html_escape(account.note) + "</p>";
   person["url"] = base + "/@" + account.username;
   person["manuallyApprovesFollowers"] = account.locked;
   person["discoverable"] = account.indexable;
@@ -227,7 +236,8 @@ Status ArchiveFile::render(const social::Account& account, const std::string& pa
   for (const auto& f : account.fields)
     fields.push_back(json::object{{"type", "PropertyValue"}, {"name", f.name}, {"value", f.value}});
   person["attachment"] = std::move(fields);
-  auto picture = [&](const std::string& blob, std::string_view key, std::string_view stem) -> Status {
+  auto picture = [&](const std::string& blob, std::string_view key,
+                     std::string_view stem) -> Status {
     if (blob.empty()) return Status::ok();
     const std::string member = std::string(stem) + extension_of(blob);
     KINDRED_RETURN_IF_ERROR(add_blob(blob, member));

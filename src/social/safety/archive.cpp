@@ -11,7 +11,9 @@ using store::AssocType;
 using store::ObjectType;
 
 std::string Archive::encode() const { return record::encode(*this); }
-Result<Archive> Archive::decode(std::string_view b) { return record::decode<Archive>(b, "archive"); }
+Result<Archive> Archive::decode(std::string_view b) {
+  return record::decode<Archive>(b, "archive");
+}
 
 std::string_view archive_state_name(ArchiveState s) {
   switch (s) {
@@ -127,8 +129,8 @@ Result<size_t> ArchiveService::build_pending() {
     store::RangeQuery q;
     q.limit = 16;
     q.oldest_first = true;
-    KINDRED_ASSIGN_OR_RETURN(auto range,
-                             deps_.store.assoc_range(store::kInstanceNode, AssocType::kPendingArchives, q));
+    KINDRED_ASSIGN_OR_RETURN(
+        auto range, deps_.store.assoc_range(store::kInstanceNode, AssocType::kPendingArchives, q));
     if (range.items.empty()) return handled;
     for (const auto& e : range.items) {
       KINDRED_RETURN_IF_ERROR(build(e.to, e.position));
@@ -147,7 +149,8 @@ Status ArchiveService::build(Id account_id, Id request_id) {
   const std::string previous = a.file;
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  const std::string name = "archive-" + account_id.to_string() + "-" + request_id.to_string() + ".zip";
+  const std::string name =
+      "archive-" + account_id.to_string() + "-" + request_id.to_string() + ".zip";
   const std::string work = dir_ + "/work-" + request_id.to_string();
   fs::remove_all(work, ec);
   fs::create_directories(work, ec);

@@ -34,7 +34,7 @@ constexpr std::string_view kHideNotifications = "Hide notifications";
 constexpr std::string_view kUri = "#uri";
 // Form::Import::KNOWN_FIRST_HEADERS: a first row starting so is a header row.
 constexpr std::array<std::string_view, 4> kKnownFirstHeaders = {kAddress, "#domain", kUri,
-                                                                 "List name"};
+                                                                "List name"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -94,7 +94,8 @@ std::string DataListService::address(const Account& a) const {
 Result<std::string> DataListService::export_csv(const Viewer& viewer, DataList list) const {
   std::string out;
   const int64_t now = deps_.clock.now_ms();
-  if (list == DataList::kFollowing) append_csv_row(out, {kAddress, "Show boosts", "Notify on new posts", "Languages"});
+  if (list == DataList::kFollowing)
+    append_csv_row(out, {kAddress, "Show boosts", "Notify on new posts", "Languages"});
   if (list == DataList::kMuting) append_csv_row(out, {kAddress, kHideNotifications});
   auto page = [&](const std::vector<store::Assoc>& edges) -> Status {
     if (list == DataList::kBookmarks) {
@@ -141,23 +142,27 @@ Result<std::string> DataListService::export_csv(const Viewer& viewer, DataList l
     }
     return Status::ok();
   };
-  KINDRED_RETURN_IF_ERROR(for_each_page(deps_.store, viewer.account_id, info(list).edge, kExportPage, page));
+  KINDRED_RETURN_IF_ERROR(
+      for_each_page(deps_.store, viewer.account_id, info(list).edge, kExportPage, page));
   return out;
 }
 
 Result<std::vector<DataListService::Row>> DataListService::read_rows(DataList list,
-                                                                    std::string_view csv) const {
-  if (csv.size() > kMaxImportBytes) return Status::invalid_argument("Validation failed: File is too large");
+                                                                     std::string_view csv) const {
+  if (csv.size() > kMaxImportBytes)
+    return Status::invalid_argument("Validation failed: File is too large");
   auto parsed = parse_csv(csv, kMaxImportRows + 2);
   if (!parsed.has_value())
-    return Status::invalid_argument("Validation failed: Invalid CSV file. Error: " + parsed.error().message());
+    return Status::invalid_argument("Validation failed: Invalid CSV file. Error: " +
+                                    parsed.error().message());
   std::vector<CsvRow>& rows = *parsed;
   if (rows.empty()) return Status::invalid_argument("Validation failed: Empty CSV file");
   // A header row when its first field is one Mastodon knows; otherwise the type's columns.
   std::vector<std::string> headers;
   size_t first = 0;
   const std::string_view lead = trim(rows[0][0]);
-  if (std::find(kKnownFirstHeaders.begin(), kKnownFirstHeaders.end(), lead) != kKnownFirstHeaders.end()) {
+  if (std::find(kKnownFirstHeaders.begin(), kKnownFirstHeaders.end(), lead) !=
+      kKnownFirstHeaders.end()) {
     for (const auto& h : rows[0]) headers.emplace_back(trim(h));
     first = 1;
   } else if (list == DataList::kBookmarks) {
@@ -172,7 +177,8 @@ Result<std::vector<DataListService::Row>> DataListService::read_rows(DataList li
   };
   const auto value_col = column(list == DataList::kBookmarks ? kUri : kAddress);
   if (!value_col)
-    return Status::invalid_argument("Validation failed: Incompatible with the selected import type");
+    return Status::invalid_argument(
+        "Validation failed: Incompatible with the selected import type");
   if (rows.size() - first > kMaxImportRows)
     return Status::invalid_argument("Validation failed: Data contains more than " +
                                     std::to_string(kMaxImportRows) + " rows");
@@ -195,7 +201,8 @@ Result<std::vector<DataListService::Row>> DataListService::read_rows(DataList li
 Result<Id> DataListService::account_of(std::string_view address) const {
   if (address.empty()) return Status::invalid_argument("The account address is empty.");
   const size_t at = address.find('@');
-  if (at != std::string_view::npos && ascii_lower(address.substr(at + 1)) != ascii_lower(deps_.config.domain))
+  if (at != std::string_view::npos &&
+      ascii_lower(address.substr(at + 1)) != ascii_lower(deps_.config.domain))
     return Status::invalid_argument("That account is on another server (" +
                                     std::string(address.substr(at + 1)) +
                                     "); this server does not federate.");
@@ -204,7 +211,8 @@ Result<Id> DataListService::account_of(std::string_view address) const {
     if (!a.error().is_not_found()) return a.error();
     return Status::invalid_argument("There is no account by that name here.");
   }
-  if (accounts_.hidden(a->id)) return Status::invalid_argument("There is no account by that name here.");
+  if (accounts_.hidden(a->id))
+    return Status::invalid_argument("There is no account by that name here.");
   return a->id;
 }
 
@@ -212,7 +220,8 @@ Result<Id> DataListService::post_of(std::string_view uri) const {
   if (uri.empty()) return Status::invalid_argument("The post address is empty.");
   const std::string base = deps_.config.base_url + "/";
   if (uri.substr(0, base.size()) != base)
-    return Status::invalid_argument("That post is on another server; this server does not federate.");
+    return Status::invalid_argument(
+        "That post is on another server; this server does not federate.");
   std::string_view rest = uri.substr(base.size());
   // <base>/users/<name>/statuses/<id> (the URI Mastodon exports) or <base>/@<name>/<id> (its URL).
   std::optional<Id> id;
@@ -223,7 +232,8 @@ Result<Id> DataListService::post_of(std::string_view uri) const {
     const size_t slash = rest.find('/');
     if (slash != std::string_view::npos) id = Id::parse(rest.substr(slash + 1));
   }
-  if (!id || id->is_none()) return Status::invalid_argument("That is not the address of a post here.");
+  if (!id || id->is_none())
+    return Status::invalid_argument("That is not the address of a post here.");
   return *id;
 }
 
@@ -282,13 +292,12 @@ Result<ImportResult> DataListService::import_csv(const Viewer& viewer, DataList 
   }
   if (mode == ImportMode::kOverwrite) {
     std::vector<Id> drop;
-    KINDRED_RETURN_IF_ERROR(for_each_page(
-        deps_.store, viewer.account_id, info(list).edge, kExportPage,
-        [&](const std::vector<store::Assoc>& edges) {
-          for (const auto& e : edges)
-            if (!named.count(e.to)) drop.push_back(e.to);
-          return Status::ok();
-        }));
+    KINDRED_RETURN_IF_ERROR(for_each_page(deps_.store, viewer.account_id, info(list).edge,
+                                          kExportPage, [&](const std::vector<store::Assoc>& edges) {
+                                            for (const auto& e : edges)
+                                              if (!named.count(e.to)) drop.push_back(e.to);
+                                            return Status::ok();
+                                          }));
     for (Id id : drop) {
       Status s = undo(viewer, list, id);
       if (s.is_ok()) {
@@ -303,9 +312,11 @@ Result<ImportResult> DataListService::import_csv(const Viewer& viewer, DataList 
     if (s.is_ok()) {
       ++result.imported;
     } else if (s.is_not_found()) {
-      refuse(*row, list == DataList::kBookmarks ? "There is no such post here, or you cannot see it."
-                                                : "There is no account by that name here.");
-    } else if (s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kInvalidArgument) {
+      refuse(*row, list == DataList::kBookmarks
+                       ? "There is no such post here, or you cannot see it."
+                       : "There is no account by that name here.");
+    } else if (s.code() == StatusCode::kPermissionDenied ||
+               s.code() == StatusCode::kInvalidArgument) {
       refuse(*row, s.message());
     } else {
       return s;

@@ -44,7 +44,8 @@ struct ImportResult {
   size_t total = 0;     // rows in the file (header not counted)
   size_t imported = 0;  // rows now in force (applied now, or already so)
   size_t removed = 0;   // overwrite: follows, blocks, mutes or bookmarks the file did not name
-  std::vector<ImportRefusal> refused;  // in line order, at most kMaxRefusalsListed; `refused_count` has all
+  std::vector<ImportRefusal>
+      refused;  // in line order, at most kMaxRefusalsListed; `refused_count` has all
   size_t refused_count = 0;
 };
 inline constexpr size_t kMaxRefusalsListed = 100;
@@ -57,7 +58,10 @@ class DataListService {
  public:
   DataListService(Deps deps, const AccountService& accounts, const PostService& posts,
                   RelationshipService& relationships, LikeService& likes)
-      : deps_(deps), accounts_(accounts), posts_(posts), relationships_(relationships),
+      : deps_(deps),
+        accounts_(accounts),
+        posts_(posts),
+        relationships_(relationships),
         likes_(likes) {}
 
   // The viewer's list as Mastodon's CSV, newest first: following_accounts.csv (header
@@ -84,7 +88,7 @@ class DataListService {
  private:
   struct Row {
     size_t line = 0;
-    std::string value;                      // account address or post URI
+    std::string value;                       // account address or post URI
     std::optional<bool> hide_notifications;  // muting only
   };
   Result<std::vector<Row>> read_rows(DataList list, std::string_view csv) const;

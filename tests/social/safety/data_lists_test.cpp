@@ -53,15 +53,18 @@ TEST_F(DataLists, ExportsLeaveOutRunOutMutesSuspendedAccountsAndGonePosts) {
   EXPECT_EQ(exported(0, DataList::kMuting),
             "Account address,Hide notifications\ncat@kindred.test,false\nbob@kindred.test,true\n");
   stack_->clock.advance_ms(61'000);
-  EXPECT_EQ(exported(0, DataList::kMuting), "Account address,Hide notifications\ncat@kindred.test,false\n");
+  EXPECT_EQ(exported(0, DataList::kMuting),
+            "Account address,Hide notifications\ncat@kindred.test,false\n");
   ASSERT_TRUE(stack_->accounts
-                  .update(people_[3].id, [&](Account& a, store::Batch&) {
-                    a.suspended_at_ms = stack_->clock.now_ms();
-                    return Status::ok();
-                  })
+                  .update(people_[3].id,
+                          [&](Account& a, store::Batch&) {
+                            a.suspended_at_ms = stack_->clock.now_ms();
+                            return Status::ok();
+                          })
                   .has_value());
-  EXPECT_EQ(exported(0, DataList::kFollowing),
-            "Account address,Show boosts,Notify on new posts,Languages\nbob@kindred.test,true,false,\n");
+  EXPECT_EQ(
+      exported(0, DataList::kFollowing),
+      "Account address,Show boosts,Notify on new posts,Languages\nbob@kindred.test,true,false,\n");
 
   NewPost p;
   p.text = "kept";
@@ -88,7 +91,8 @@ TEST_F(DataLists, ImportsApplyWhatTheyCanAndRefuseTheRestWithReasons) {
   EXPECT_EQ(exported(0, DataList::kBlocking), "cat@kindred.test\nbob@kindred.test\n");
 
   // Overwrite: what the file does not name is undone.
-  auto o = lists_->import_csv(as(0), DataList::kBlocking, ImportMode::kOverwrite, "dan@kindred.test\n");
+  auto o =
+      lists_->import_csv(as(0), DataList::kBlocking, ImportMode::kOverwrite, "dan@kindred.test\n");
   ASSERT_TRUE(o.has_value());
   EXPECT_EQ(o->removed, 2u);
   EXPECT_EQ(exported(0, DataList::kBlocking), "dan@kindred.test\n");
@@ -104,9 +108,11 @@ TEST_F(DataLists, ABadFileAppliesNothing) {
   }
   std::string many;
   for (size_t i = 0; i <= kMaxImportRows; ++i) many += "bob\n";
-  EXPECT_EQ(lists_->import_csv(as(0), DataList::kFollowing, ImportMode::kMerge, many).error().message(),
-            "Validation failed: Data contains more than 20000 rows");
-  EXPECT_EQ(exported(0, DataList::kFollowing), "Account address,Show boosts,Notify on new posts,Languages\n");
+  EXPECT_EQ(
+      lists_->import_csv(as(0), DataList::kFollowing, ImportMode::kMerge, many).error().message(),
+      "Validation failed: Data contains more than 20000 rows");
+  EXPECT_EQ(exported(0, DataList::kFollowing),
+            "Account address,Show boosts,Notify on new posts,Languages\n");
 }
 
 }  // namespace
