@@ -17,6 +17,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libicu-dev libdeflate-dev
   libxapian-dev
+  libzip-dev
   toot
   chromium fonts-noto-color-emoji
 )

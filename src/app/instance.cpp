@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "api/kindred/archive_file.h"
 #include "api/kindred/support_json.h"
 #include "api/mastodon/api.h"
 #include "api/mastodon/rules_file.h"
@@ -76,6 +77,9 @@ struct Instance::Impl {
   std::unique_ptr<search::XapianStatusIndex> search_index;
   std::unique_ptr<social::StatusIndexer> indexer;
   std::unique_ptr<social::SearchService> search;
+  std::unique_ptr<social::DataListService> data_lists;
+  std::unique_ptr<api::ArchiveFile> archive_file;
+  std::unique_ptr<social::ArchiveService> archives;
   http::Router router;
   std::unique_ptr<api::MastodonApi> api;
   std::unique_ptr<web::WebPages> web;
@@ -294,6 +298,15 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.polls->end_due().status());
   m.scheduled->add_due_work("ending polls", [p = m.polls.get()] { return p->end_due(); });
   m.scheduled->start();
+  // A person's data: CSV lists in and out, and archives built on a thread of their own (those
+  // a stop interrupted first), kept in DATA_DIR/archives.
+  m.data_lists = std::make_unique<social::DataListService>(deps, *m.accounts, *m.posts,
+                                                           *m.relationships, *m.likes);
+  m.archive_file = std::make_unique<api::ArchiveFile>(m.api_config, *m.accounts, *m.feeds,
+                                                      *m.likes, *m.media);
+  m.archives = std::make_unique<social::ArchiveService>(deps, *m.accounts, c.data_dir + "/archives");
+  m.archives->set_renderer(m.archive_file.get());
+  m.archives->start();
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -311,6 +324,8 @@ Status Instance::start(std::ostream* access_log) {
                             *m.activity, *m.discovery, *m.scheduled, *m.search, *m.polls};
   services.streams = m.hub.get();
   services.moderation = m.moderation.get();
+  services.data_lists = m.data_lists.get();
+  services.archives = m.archives.get();
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -321,7 +336,8 @@ Status Instance::start(std::ostream* access_log) {
                        *m.oauth,         *m.posts,       *m.likes,         *m.comments,
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
-                       *m.filters,       limiters,         *m.polls,         m.hub.get()},
+                       *m.filters,       limiters,         *m.polls,         m.hub.get(),
+                       m.data_lists.get(), m.archives.get()},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -383,6 +399,9 @@ void Instance::stop() {
   m.web.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
+  m.archives.reset();  // finishes the archive being built (reads posts, likes, photos)
+  m.archive_file.reset();
+  m.data_lists.reset();
   m.scheduled.reset();  // publishes through posts, ends polls
   m.polls.reset();
   if (m.posts) m.posts->set_listener(nullptr);

@@ -37,6 +37,7 @@ enum class ObjectType : uint8_t {
   kPoll = 30,             // a post's poll (social::Poll), by its own id
   kAuditEntry = 33,  // one moderator action (social::AuditEntry), by its own id
   kAccountWarning = 38,  // a moderator's action told to its account (social::AccountWarning)
+  kArchive = 34,     // an account's latest data archive (social::Archive), keyed by the account id
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -99,6 +100,9 @@ enum class AssocType : uint16_t {
   kPendingSweeps = 100,     // kInstanceNode -> account whose suspension (or its undoing) has not
                             // yet moved all of its edges (social::ModerationService)
   kAccountWarnings = 101,   // account -> warning it was given (position: the warning id)
+  // Data archives (social::ArchiveService).
+  kPendingArchives = 94,  // kInstanceNode -> account whose requested archive is not built yet
+                          // (position: the request's time id)
   // Lists (social::ListService).
   kLists = 58,           // account -> its list (position: the list id)
   kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)

@@ -22,7 +22,7 @@ struct SectionInfo {
   std::string_view summary;  // one sentence on the index
 };
 
-constexpr std::array<SectionInfo, 12> kSections = {{
+constexpr std::array<SectionInfo, 13> kSections = {{
     {Section::kIndex, "/settings", "settings.settings", ""},
     {Section::kProfile, "/settings/profile", "settings.profile",
      "settings.your_name_bio_profile_fields"},
@@ -45,6 +45,7 @@ constexpr std::array<SectionInfo, 12> kSections = {{
      "settings.your_posts_from_this_day"},
     {Section::kAppearance, "/settings/appearance", "settings.appearance",
      "settings.use_a_light_or_dark"},
+    {Section::kData, "/settings/data", "settings.your_data", "settings.download_your_lists_and"},
 }};
 
 const SectionInfo& info(Section s) {
@@ -59,7 +60,7 @@ struct DoneInfo {
   std::string_view sentence;  // a message key
 };
 
-constexpr std::array<DoneInfo, 11> kDone = {{
+constexpr std::array<DoneInfo, 12> kDone = {{
     {Done::kSaved, "saved", "settings.saved"},
     {Done::kPasswordChanged, "password",
      "settings.your_password_is_changed_every"},
@@ -72,6 +73,7 @@ constexpr std::array<DoneInfo, 11> kDone = {{
     {Done::kLimitsOff, "limits_off", "settings.limits_are_off"},
     {Done::kRemoved, "removed", "settings.removed"},
     {Done::kRangeAdded, "range_added", "settings.those_days_are_kept_out"},
+    {Done::kArchiveRequested, "archive_requested", "settings.your_archive_is_being_made"},
 }};
 
 // The sentence the request's ?done= names, or "".
@@ -178,6 +180,7 @@ void register_settings_pages(const Routes& r) {
   settings::register_filter_settings(r);
   settings::register_comment_settings(r);
   settings::register_care_settings(r);
+  settings::register_data_settings(r);
 }
 
 }  // namespace kindred::web

@@ -25,6 +25,7 @@ enum class Section {
   kSupport,
   kMemories,
   kAppearance,
+  kData,
 };
 
 // "/settings/profile" ("/settings" for the index).
@@ -43,6 +44,7 @@ enum class Done {
   kLimitsOff,
   kRemoved,
   kRangeAdded,
+  kArchiveRequested,
 };
 // 303 to `section`'s page with `?done=<code>`.
 http::Response done(Section section, Done what);
@@ -71,5 +73,6 @@ void register_account_settings(const Routes& r);  // profile, password, sessions
 void register_filter_settings(const Routes& r);   // filters
 void register_comment_settings(const Routes& r);  // hidden words, limits, people, comments
 void register_care_settings(const Routes& r);     // support, memories
+void register_data_settings(const Routes& r);     // your data: lists in and out, the archive
 
 }  // namespace kindred::web::settings

@@ -23,6 +23,8 @@
 #include "social/posts/comments.h"
 #include "social/posts/likes.h"
 #include "social/posts/posts.h"
+#include "social/safety/archive.h"
+#include "social/safety/data_lists.h"
 #include "social/streaming/hub.h"
 
 // Kindred's own web pages: server-rendered HTML, complete without JavaScript, beside the Mastodon
@@ -76,6 +78,9 @@ struct WebServices {
   SignInLimiters limiters;
   social::PollService& polls;
   social::StreamHub* streams = nullptr;  // live counts on the post page; null: off
+  // Your data (settings): CSV lists and the archive; null: the page is not there.
+  social::DataListService* data_lists = nullptr;
+  social::ArchiveService* archives = nullptr;
 };
 
 class Assets;

@@ -35,6 +35,8 @@
 #include "social/care/support.h"
 #include "social/graph/domain_blocks.h"
 #include "social/safety/moderation.h"
+#include "social/safety/archive.h"
+#include "social/safety/data_lists.h"
 #include "social/safety/reports.h"
 #include "social/graph/tags.h"
 #include "social/posts/trends.h"
@@ -119,6 +121,10 @@ struct ApiServices {
   // Moderation of accounts (set by the instance; null: the admin accounts routes are not
   // registered).
   social::ModerationService* moderation = nullptr;
+  // A person's data in Mastodon's formats (set by the instance; null: the
+  // /api/v1/kindred/exports, imports and archive routes are not registered).
+  social::DataListService* data_lists = nullptr;
+  social::ArchiveService* archives = nullptr;
 };
 
 // Counts one password attempt against the account `username_or_email` names (case-insensitive)
@@ -194,5 +200,6 @@ void register_kindred_preference_routes(http::Router& router, ApiServices& s);
 void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 void register_kindred_hold_routes(http::Router& router, ApiServices& s);
 void register_kindred_comment_control_routes(http::Router& router, ApiServices& s);
+void register_kindred_data_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api
