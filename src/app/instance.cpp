@@ -10,6 +10,7 @@
 #include "app/demo.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
+#include "social/identity/account_deletion.h"
 #include "social/search/indexer.h"
 #include "social/streaming/hub.h"
 #include "store/observed_store.h"
@@ -47,6 +48,7 @@ struct Instance::Impl {
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::ScheduledPostService> scheduled;
+  std::unique_ptr<social::AccountDeletion> deletion;
   std::unique_ptr<social::PollService> polls;
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::ReblogService> reblogs;
@@ -290,6 +292,15 @@ Status Instance::start(std::ostream* access_log) {
   KINDRED_RETURN_IF_ERROR(m.polls->end_due().status());
   m.scheduled->add_due_work("ending polls", [p = m.polls.get()] { return p->end_due(); });
   m.scheduled->start();
+  // Account deletions a crash (or a stop) interrupted go on where they stopped.
+  social::DeletionConfig dc;
+  dc.batch_edges = c.deletion_batch;
+  dc.pause = std::chrono::milliseconds(c.deletion_pause_ms);
+  m.deletion = std::make_unique<social::AccountDeletion>(deps, *m.accounts, *m.posts, *m.media,
+                                                         *m.oauth, *m.sessions, dc);
+  m.deletion->set_scheduled(m.scheduled.get());
+  KINDRED_RETURN_IF_ERROR(m.deletion->resume());
+  m.deletion->start_worker();
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -306,6 +317,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.notification_policies, *m.push, *m.announcements,
                             *m.activity, *m.discovery, *m.scheduled, *m.search, *m.polls};
   services.streams = m.hub.get();
+  services.deletion = m.deletion.get();
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -376,6 +388,8 @@ void Instance::stop() {
   m.server.reset();
   m.api.reset();
   m.web.reset();
+  // Stops between two batches; an unfinished deletion resumes at the next start.
+  m.deletion.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   m.scheduled.reset();  // publishes through posts, ends polls

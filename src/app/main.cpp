@@ -113,6 +113,16 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_EXACT_LIKE_NOTIFICATIONS")
       ->check(CLI::Range(size_t{0}, size_t{1'000'000}))
       ->capture_default_str();
+  serve->add_option("--deletion-batch", config.deletion_batch,
+                    "Account deletion: edges removed per store batch (it yields between batches)")
+      ->envname("KINDRED_DELETION_BATCH")
+      ->check(CLI::Range(size_t{8}, size_t{100'000}))
+      ->capture_default_str();
+  serve->add_option("--deletion-pause-ms", config.deletion_pause_ms,
+                    "Account deletion: pause between batches, in ms (tests lengthen it)")
+      ->envname("KINDRED_DELETION_PAUSE_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{10'000}))
+      ->capture_default_str();
   serve->add_option("--large-account-followers", config.large_account_followers,
                     "Followers above which an account's posts are merged into home feeds when "
                     "read instead of written into each follower's feed")

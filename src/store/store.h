@@ -95,6 +95,11 @@ enum class AssocType : uint16_t {
   kResolvedReports = 88,  // kInstanceNode -> resolved report (position: the report id)
   kModeratedAccounts = 89,  // kInstanceNode -> account with a moderation or deletion mark
                             // (social::is_marked; all held in memory); counted
+  // Account deletion (social::AccountDeletion).
+  kPendingDeletions = 90,  // kInstanceNode -> account whose deletion has not finished (position:
+                           // when it started); read at start-up to resume
+  kNotificationsSent = 91,  // account -> notification it caused (position: the notification's
+                            // id); data: the recipient's id (decimal)
   // Lists (social::ListService).
   kLists = 58,           // account -> its list (position: the list id)
   kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)
