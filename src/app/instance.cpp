@@ -328,7 +328,8 @@ Status Instance::start(std::ostream* access_log) {
                        *m.oauth,         *m.posts,       *m.likes,         *m.comments,
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
-                       *m.filters,       limiters,         *m.polls,         m.hub.get()},
+                       *m.filters,       limiters,         *m.polls,         m.hub.get(),
+                       m.deletion.get()},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -379,6 +380,7 @@ social::MediaService& Instance::media_for_test() { return *impl_->media; }
 social::FeedService& Instance::feeds_for_test() { return *impl_->feeds; }
 social::StatusIndexer& Instance::indexer_for_test() { return *impl_->indexer; }
 social::StreamHub& Instance::streams_for_test() { return *impl_->hub; }
+social::AccountDeletion& Instance::deletion_for_test() { return *impl_->deletion; }
 
 void Instance::stop() {
   Impl& m = *impl_;

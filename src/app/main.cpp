@@ -217,6 +217,18 @@ int main(int argc, char** argv) {
   memorial_cmd->add_option("--username", memorial.username, "The account's username")->required();
   memorial_cmd->add_flag("--off", memorial.off, "Clear the mark instead of setting it");
 
+  kindred::app::VerifyConfig delete_account;
+  auto* delete_account_cmd = admin->add_subcommand(
+      "delete-account",
+      "Delete an account for good, as its owner would: its posts, likes, follows, notifications, "
+      "tokens and the rest go (the username stays taken). Prints progress; needs the server "
+      "stopped. Run it again to go on after an interruption.");
+  delete_account_cmd->add_option("--data-dir", delete_account.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  delete_account_cmd->add_option("--username", delete_account.username, "The account's username")
+      ->required();
+
   kindred::app::AnnounceConfig announce;
   auto* announce_cmd = admin->add_subcommand(
       "announce",
@@ -276,6 +288,7 @@ int main(int argc, char** argv) {
 
   if (role_cmd->parsed()) return kindred::app::role(role);
   if (memorial_cmd->parsed()) return kindred::app::memorial(memorial);
+  if (delete_account_cmd->parsed()) return kindred::app::delete_account(delete_account);
   if (announce_cmd->parsed()) return kindred::app::announce(announce);
   if (rules_cmd->parsed()) return kindred::app::rules(rules);
 

@@ -22,7 +22,7 @@ struct SectionInfo {
   std::string_view summary;  // one sentence on the index
 };
 
-constexpr std::array<SectionInfo, 12> kSections = {{
+constexpr std::array<SectionInfo, 13> kSections = {{
     {Section::kIndex, "/settings", "settings.settings", ""},
     {Section::kProfile, "/settings/profile", "settings.profile",
      "settings.your_name_bio_profile_fields"},
@@ -45,6 +45,8 @@ constexpr std::array<SectionInfo, 12> kSections = {{
      "settings.your_posts_from_this_day"},
     {Section::kAppearance, "/settings/appearance", "settings.appearance",
      "settings.use_a_light_or_dark"},
+    {Section::kDelete, "/settings/delete", "settings.delete_your_account",
+     "settings.delete_your_account_for_good"},
 }};
 
 const SectionInfo& info(Section s) {
@@ -178,6 +180,7 @@ void register_settings_pages(const Routes& r) {
   settings::register_filter_settings(r);
   settings::register_comment_settings(r);
   settings::register_care_settings(r);
+  settings::register_delete_settings(r);
 }
 
 }  // namespace kindred::web

@@ -25,6 +25,7 @@ enum class Section {
   kSupport,
   kMemories,
   kAppearance,
+  kDelete,
 };
 
 // "/settings/profile" ("/settings" for the index).
@@ -71,5 +72,6 @@ void register_account_settings(const Routes& r);  // profile, password, sessions
 void register_filter_settings(const Routes& r);   // filters
 void register_comment_settings(const Routes& r);  // hidden words, limits, people, comments
 void register_care_settings(const Routes& r);     // support, memories
+void register_delete_settings(const Routes& r);   // deleting the account
 
 }  // namespace kindred::web::settings

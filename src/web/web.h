@@ -14,6 +14,7 @@
 #include "social/graph/feeds.h"
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
+#include "social/identity/account_deletion.h"
 #include "social/identity/accounts.h"
 #include "social/identity/oauth.h"
 #include "social/identity/preferences.h"
@@ -76,6 +77,7 @@ struct WebServices {
   SignInLimiters limiters;
   social::PollService& polls;
   social::StreamHub* streams = nullptr;  // live counts on the post page; null: off
+  social::AccountDeletion* deletion = nullptr;  // /settings/delete; null: the page says it is off
 };
 
 class Assets;
