@@ -711,7 +711,9 @@ Status PostService::purge(Id id, size_t batch_edges, const std::function<Status(
     // Not while update() rewrites it (a hold changed by its parent's author, say).
     std::lock_guard lock(update_locks_[id.value % update_locks_.size()]);
     auto bytes = deps_.store.get_object(ObjectType::kStatus, id);
-    if (!bytes.has_value()) return bytes.error().is_not_found() ? Status::ok() : bytes.error();
+    // Removed meanwhile (by its own removal racing this one): NotFound, as for a post absent.
+    if (!bytes.has_value())
+      return bytes.error().is_not_found() ? Status::not_found("Record not found") : bytes.error();
     KINDRED_ASSIGN_OR_RETURN(Post post, Post::decode(*bytes));
     KINDRED_RETURN_IF_ERROR(remove_record(post));
   }

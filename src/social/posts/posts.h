@@ -176,8 +176,8 @@ class PostService {
   // with `pace` called between batches (it may sleep; an error stops the purge, to be run again),
   // then its reblogs, then its record, lists and photos, then its versions. Until the record goes
   // the post stays on its author's kAuthored list, so a purge a crash interrupted is found there
-  // again. Idempotent: a post already gone is success. Errors: NotFound if `id` names no post;
-  // store errors; pace's.
+  // again. Errors: NotFound if `id` names no post (any more); store errors; pace's. The caller
+  // removes a stray kAuthored edge of a post NotFound here.
   Status purge(Id id, size_t batch_edges, const std::function<Status()>& pace);
 
   // Writes the viewer's reblog of `original` with `visibility` and returns it, or returns the
