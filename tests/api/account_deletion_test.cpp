@@ -120,6 +120,8 @@ TEST_F(AccountDeletionApi, GoneAtOnceAndEveryCountExactAfterwards) {
   const int refused = get("/api/v1/accounts/verify_credentials", ann_.token).status;
   EXPECT_TRUE(refused == 403 || refused == 401) << refused;
   EXPECT_EQ(get("/api/v1/accounts/" + ann_.id).status, 404);
+  EXPECT_EQ(get("/api/v1/accounts/lookup?acct=ann").status, 404);
+  EXPECT_EQ(http().get("/@ann").status, 404);  // the web profile
   EXPECT_EQ(get("/api/v1/statuses/" + anns).status, 404);
   EXPECT_EQ(get("/api/v1/statuses/" + comment).status, 404);
   EXPECT_EQ(password_grant(default_app(), "ann", kPassword).status, 400);
