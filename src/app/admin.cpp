@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "media/blob_store.h"
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
 #include "social/identity/oauth.h"
 #include "social/identity/sessions.h"

@@ -10,7 +10,7 @@
 #include "app/demo.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 #include "social/search/indexer.h"
 #include "social/streaming/hub.h"
 #include "store/observed_store.h"

@@ -14,7 +14,7 @@
 #include "social/graph/feeds.h"
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
 #include "social/identity/oauth.h"
 #include "social/identity/preferences.h"

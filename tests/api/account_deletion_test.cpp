@@ -8,7 +8,7 @@
 
 #include "app/admin.h"
 #include "media/synth.h"
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 #include "support/api_fixture.h"
 
 namespace kindred::testing {

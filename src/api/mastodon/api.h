@@ -7,7 +7,7 @@
 #include "core/clock.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
 #include "social/identity/activity.h"
 #include "social/identity/announcements.h"

@@ -704,8 +704,9 @@ Status PostService::purge(Id id, size_t batch_edges, const std::function<Status(
   // Likes and reblogs first, the record last: until the record goes the post stays on its
   // author's kAuthored list, so a purge a crash interrupted is found again and finishes.
   if (!reblog) {
-    KINDRED_RETURN_IF_ERROR(remove_likes(id, batch_edges, pace));
-    KINDRED_RETURN_IF_ERROR(remove_reblogs_of(*loaded));
+    // A like is two edges; a reblog about eight (its record's lists and its own).
+    KINDRED_RETURN_IF_ERROR(remove_likes(id, batch_edges / 2, pace));
+    KINDRED_RETURN_IF_ERROR(remove_reblogs_of(*loaded, batch_edges / 8, pace));
   }
   {
     // Not while update() rewrites it (a hold changed by its parent's author, say).
@@ -721,9 +722,10 @@ Status PostService::purge(Id id, size_t batch_edges, const std::function<Status(
   return Status::ok();
 }
 
-Status PostService::remove_reblogs_of(const Post& original) {
+Status PostService::remove_reblogs_of(const Post& original, size_t per_batch,
+                                     const std::function<Status()>& pace) {
   store::RangeQuery q;
-  q.limit = 1000;
+  q.limit = std::max<size_t>(1, per_batch);
   for (;;) {
     KINDRED_ASSIGN_OR_RETURN(auto page,
                              deps_.store.assoc_range(original.id, AssocType::kRebloggedBy, q));
@@ -747,6 +749,7 @@ Status PostService::remove_reblogs_of(const Post& original) {
       accounts_.note_post_removed(r.account_id);
     }
     if (!page.more) return Status::ok();
+    if (pace) KINDRED_RETURN_IF_ERROR(pace());
   }
 }
 

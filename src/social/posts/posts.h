@@ -172,12 +172,12 @@ class PostService {
   Result<PostView> remove_comment(const Viewer& viewer, Id post_id, Id comment_id);
 
   // Deletes the post `id` whoever wrote it, with no viewer (account deletion: its author is
-  // hidden already): as remove() does, but its likes go first, in batches of `batch_edges`
-  // with `pace` called between batches (it may sleep; an error stops the purge, to be run again),
-  // then its reblogs, then its record, lists and photos, then its versions. Until the record goes
-  // the post stays on its author's kAuthored list, so a purge a crash interrupted is found there
-  // again. Errors: NotFound if `id` names no post (any more); store errors; pace's. The caller
-  // removes a stray kAuthored edge of a post NotFound here.
+  // hidden already): as remove() does, but its likes go first, then its reblogs, in batches of
+  // at most `batch_edges` edges with `pace` called between batches (it may sleep; an error stops
+  // the purge, to be run again), then its record, lists and photos, then its versions. Until the
+  // record goes the post stays on its author's kAuthored list, so a purge a crash interrupted is
+  // found there again. Errors: NotFound if `id` names no post (any more); store errors; pace's.
+  // The caller removes a stray kAuthored edge of a post NotFound here.
   Status purge(Id id, size_t batch_edges, const std::function<Status()>& pace);
 
   // Writes the viewer's reblog of `original` with `visibility` and returns it, or returns the
@@ -282,8 +282,10 @@ class PostService {
   // Takes the likes of `post_id` off both sides, `batch_edges` a batch, `pace` (may be null)
   // between batches.
   Status remove_likes(Id post_id, size_t batch_edges, const std::function<Status()>& pace);
-  // Deletes, in bounded batches, the reblogs of a post just deleted.
-  Status remove_reblogs_of(const Post& original);
+  // Deletes, in bounded batches (`per_batch` reblogs, `pace`, if any, between batches), the
+  // reblogs of a post just deleted.
+  Status remove_reblogs_of(const Post& original, size_t per_batch = 1000,
+                           const std::function<Status()>& pace = nullptr);
   // The stored versions of `post_id` (none if never edited), oldest first, at most `limit`.
   Result<std::vector<PostVersion>> versions_of(Id post_id, size_t limit) const;
   // The photos of every stored version of `post_id` (those an edit took off among them).

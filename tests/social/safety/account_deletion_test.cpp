@@ -7,7 +7,7 @@
 
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/oauth.h"
 #include "social/identity/sessions.h"
 #include "social/posts/likes.h"

@@ -1,4 +1,4 @@
-#include "social/identity/account_deletion.h"
+#include "social/safety/account_deletion.h"
 
 #include <algorithm>
 #include <iostream>
