@@ -109,6 +109,9 @@ TEST_F(AccountDeletionApi, GoneAtOnceAndEveryCountExactAfterwards) {
   ASSERT_EQ(likes_of(bobs), 2);
   ASSERT_EQ(num(get("/api/v1/statuses/" + bobs, bob_.token), "replies_count"), 1);
   ASSERT_EQ(followers_of(bob_), 1);
+  auto scheduled = post("/api/v1/statuses",
+                        {{"status", "later"}, {"scheduled_at", "2024-03-01T13:00:00.000Z"}}, ann_.token);
+  ASSERT_EQ(scheduled.status, 200) << scheduled.body;
   const int64_t users = stats().at("user_count").as_int64();
 
   auto r = post_form(std::string(kDelete), "password=" + std::string("correct+horse+battery+staple"),
@@ -142,6 +145,24 @@ TEST_F(AccountDeletionApi, GoneAtOnceAndEveryCountExactAfterwards) {
   EXPECT_EQ(again.status, 422) << again.body;
   auto email = sign_up("ann2", {{"email", "ann@example.com"}});
   EXPECT_EQ(email.status, 200) << email.body;
+  // Nothing of it is left to publish or to find in its lists.
+  restart([&] {
+    auto store = app::open_existing_store(data_dir().string());
+    ASSERT_TRUE(store);
+    const Id ann(std::stoull(ann_.id));
+    for (auto [from, type] : {std::pair{ann, store::AssocType::kScheduledStatuses},
+                              std::pair{store::kInstanceNode, store::AssocType::kScheduledDue},
+                              std::pair{store::kInstanceNode, store::AssocType::kPendingDeletions},
+                              std::pair{ann, store::AssocType::kAuthored},
+                              std::pair{ann, store::AssocType::kFavourites},
+                              std::pair{ann, store::AssocType::kFollows},
+                              std::pair{ann, store::AssocType::kAccountTokens},
+                              std::pair{ann, store::AssocType::kNotificationsSent}}) {
+      auto n = store->assoc_count(from, type);
+      ASSERT_TRUE(n.has_value());
+      EXPECT_EQ(*n, 0) << static_cast<int>(type);
+    }
+  });
 }
 
 TEST_F(AccountDeletionApi, APhotoFileStaysWhileAnotherAccountUsesTheSameBytes) {
