@@ -13,6 +13,7 @@
 #include "social/posts/likes.h"
 #include "social/posts/posts.h"
 #include "social/posts/reblogs.h"
+#include "store/observed_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
@@ -30,7 +31,8 @@ class AccountDeletionTest : public ::testing::Test {
     auto s = store::open_rocksdb_store(o);
     ASSERT_TRUE(s.has_value()) << s.error().to_string();
     store_ = std::move(*s);
-    stack_.emplace(*store_, dir_.sub("media"), 1'700'000'000'000);
+    observed_ = std::make_unique<store::ObservedStore>(*store_);
+    stack_.emplace(*observed_, dir_.sub("media"), 1'700'000'000'000);
     likes_.emplace(stack_->deps, stack_->posts, stack_->accounts);
     reblogs_.emplace(stack_->deps, stack_->posts, stack_->accounts);
     relationships_.emplace(stack_->deps, stack_->accounts);
@@ -73,6 +75,7 @@ class AccountDeletionTest : public ::testing::Test {
 
   kindred::testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::ObservedStore> observed_;  // what the services write through
   std::optional<kindred::testing::SocialStack> stack_;
   std::optional<LikeService> likes_;
   std::optional<ReblogService> reblogs_;
@@ -208,6 +211,62 @@ TEST_F(AccountDeletionTest, APostWithManyLikesGoesInBoundedBatches) {
   int64_t likes_batches = 0;
   for (const auto& p : seen) likes_batches += p.step == "likes";
   EXPECT_EQ(likes_batches, 30);
+}
+
+// The largest batch of edge changes the services write.
+class LargestBatch : public store::BatchObserver {
+ public:
+  void batch_applied(const store::Batch& b, const store::BatchOutcome&) override {
+    largest = std::max(largest, b.assoc_adds.size() + b.assoc_removes.size());
+    ++batches;
+  }
+  size_t largest = 0;
+  size_t batches = 0;
+};
+
+TEST_F(AccountDeletionTest, NoBatchExceedsTheBoundWhateverTheCounts) {
+  // A post of ann's liked 5,000 times, and 3,000 posts ann liked (edges written directly: the
+  // likers and liked posts need not exist for their edges to be removed).
+  const Id anns = post(ann_, "liked by thousands");
+  const Id bobs = post(bob_, "one more");
+  like(ann_, bobs);
+  constexpr int kLikers = 5000, kLiked = 3000;
+  for (int chunk = 0; chunk < kLikers; chunk += 1000) {
+    store::Batch b;
+    for (int i = chunk; i < chunk + 1000; ++i) {
+      const Id liker(0x1000000 + static_cast<uint64_t>(i));
+      b.add_assoc({anns, AssocType::kFavouritedBy, liker, stack_->ids.next(), {}});
+      b.add_assoc({liker, AssocType::kFavourites, anns, stack_->ids.next(), {}});
+    }
+    ASSERT_TRUE(store_->apply(b).has_value());
+  }
+  for (int chunk = 0; chunk < kLiked; chunk += 1000) {
+    store::Batch b;
+    for (int i = chunk; i < chunk + 1000; ++i) {
+      const Id liked(0x2000000 + static_cast<uint64_t>(i));
+      const Id at = stack_->ids.next();
+      b.add_assoc({liked, AssocType::kFavouritedBy, ann_.id, at, {}});
+      b.add_assoc({ann_.id, AssocType::kFavourites, liked, at, {}});
+    }
+    ASSERT_TRUE(store_->apply(b).has_value());
+  }
+  ASSERT_EQ(likes_count(anns), kLikers);
+  ASSERT_EQ(count(ann_.id, AssocType::kFavourites), kLiked + 1);
+
+  AccountDeletion deletion(stack_->deps, stack_->accounts, stack_->posts, stack_->media, *oauth_,
+                           *sessions_);  // the default bound: 500 edges a batch
+  LargestBatch seen;
+  ASSERT_TRUE(deletion.start(ann_.id).is_ok());
+  observed_->set_observer(&seen);
+  ASSERT_TRUE(deletion.run(ann_.id, nullptr).is_ok());
+  observed_->set_observer(nullptr);
+  EXPECT_LE(seen.largest, 500u);
+  EXPECT_GE(seen.batches, size_t{(kLikers * 2 + kLiked * 2) / 500});
+  EXPECT_EQ(likes_count(anns), 0);
+  EXPECT_EQ(likes_count(bobs), 0);
+  EXPECT_EQ(count(ann_.id, AssocType::kFavourites), 0);
+  EXPECT_EQ(count(Id(0x1000000), AssocType::kFavourites), 0);
+  EXPECT_EQ(count(Id(0x2000000), AssocType::kFavouritedBy), 0);
 }
 
 TEST_F(AccountDeletionTest, AWrongPasswordChangesNothing) {
