@@ -7,7 +7,14 @@
 #include <functional>
 #include <iostream>
 
+#include "media/blob_store.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
+#include "social/identity/oauth.h"
+#include "social/identity/sessions.h"
+#include "social/photos/media.h"
+#include "social/posts/posts.h"
+#include "social/posts/scheduled.h"
 #include "social/identity/load_seed.h"
 #include "social/search/indexer.h"
 #include "search/xapian_index.h"
@@ -190,6 +197,66 @@ int role(const RoleConfig& c) {
         }
         return " is neither an admin nor a moderator";
       });
+}
+
+int delete_account(const VerifyConfig& c) {
+  auto store = open_existing_store(c.data_dir);
+  if (!store) return 1;
+  SystemClock clock;
+  IdGenerator ids(clock);
+  for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
+                    store::ObjectType::kToken, store::ObjectType::kMedia,
+                    store::ObjectType::kScheduledStatus, store::ObjectType::kPoll}) {
+    auto max = store->max_object_id(type);
+    if (max.has_value()) ids.observe(*max);
+  }
+  social::SocialConfig social_config;
+  social::Deps deps{*store, clock, ids, social_config};
+  social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
+  social::AccountService accounts(deps, hasher, social::RegistrationMode::kClosed);
+  media::BlobStore blobs(c.data_dir + "/media");
+  Status st = accounts.load_marks();
+  std::string name;
+  if (st.is_ok()) {
+    social::MediaService media(deps, blobs, social::MediaConfig{});
+    social::PostService posts(deps, accounts, media);
+    social::OAuthService oauth(deps);
+    social::SessionService sessions(deps);
+    social::ScheduledPostService scheduled(deps, posts, accounts, media);  // never started
+    social::AccountDeletion deletion(deps, accounts, posts, media, oauth, sessions);
+    deletion.set_scheduled(&scheduled);
+    auto account = accounts.lookup(c.username);
+    st = account.status();
+    if (st.is_ok()) {
+      name = account->username;
+      st = deletion.start(account->id);
+    }
+    if (st.is_ok()) {
+      std::string_view last_step;
+      st = deletion.run(account->id, [&](const social::DeletionProgress& p) {
+        if (p.step != last_step && !last_step.empty()) std::fputc('\n', stderr);
+        last_step = p.step;
+        std::fprintf(stderr, "\r%.*s: %lld removed  ", static_cast<int>(p.step.size()),
+                     p.step.data(), static_cast<long long>(p.removed));
+        std::fflush(stderr);
+      });
+      if (!last_step.empty()) std::fputc('\n', stderr);
+    }
+  }
+  Status closed = store->close();
+  if (!st.is_ok()) {
+    if (st.is_not_found())
+      std::cerr << "kindred: no account named '" << c.username << "'\n";
+    else
+      std::cerr << "kindred: " << st.to_string() << " (run it again to go on)\n";
+    return 1;
+  }
+  if (!closed.is_ok()) {
+    std::cerr << "kindred: " << closed.to_string() << '\n';
+    return 1;
+  }
+  std::cout << "@" << name << " is deleted" << std::endl;
+  return 0;
 }
 
 namespace {

@@ -53,6 +53,13 @@ int role(const RoleConfig& config);
 // it, and its existing tokens stop working. Same options, exit codes and conditions as verify.
 int memorial(const VerifyConfig& config);
 
+// `kindred admin delete-account --username NAME`: deletes a local account for good, as its owner
+// deleting it would (social::AccountDeletion): marks it deleted, then removes its posts, likes,
+// follows, notifications, tokens and the rest, printing progress on stderr, and prints
+// "@NAME is deleted" when done. The username stays taken. Resumes a deletion a crash
+// interrupted. Exit codes as verify(); needs the server stopped (the store admits one process).
+int delete_account(const VerifyConfig& config);
+
 // The store of `data_dir` for an admin command (the server stopped), or null after printing why
 // on stderr: no store there (one is never created), or it cannot be opened (the server holds it).
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);

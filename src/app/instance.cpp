@@ -11,6 +11,7 @@
 #include "app/demo.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
+#include "social/safety/account_deletion.h"
 #include "social/search/indexer.h"
 #include "social/streaming/hub.h"
 #include "store/observed_store.h"
@@ -48,6 +49,7 @@ struct Instance::Impl {
   std::unique_ptr<social::ProfileService> profiles;
   std::unique_ptr<social::PostService> posts;
   std::unique_ptr<social::ScheduledPostService> scheduled;
+  std::unique_ptr<social::AccountDeletion> deletion;
   std::unique_ptr<social::PollService> polls;
   std::unique_ptr<social::LikeService> likes;
   std::unique_ptr<social::ReblogService> reblogs;
@@ -307,6 +309,17 @@ Status Instance::start(std::ostream* access_log) {
   m.archives = std::make_unique<social::ArchiveService>(deps, *m.accounts, c.data_dir + "/archives");
   m.archives->set_renderer(m.archive_file.get());
   m.archives->start();
+  // Account deletions a crash (or a stop) interrupted go on where they stopped.
+  social::DeletionConfig dc;
+  dc.batch_edges = c.deletion_batch;
+  dc.pause = std::chrono::milliseconds(c.deletion_pause_ms);
+  m.deletion = std::make_unique<social::AccountDeletion>(deps, *m.accounts, *m.posts, *m.media,
+                                                         *m.oauth, *m.sessions, dc);
+  m.deletion->set_scheduled(m.scheduled.get());
+  m.deletion->set_archives(m.archives.get());
+  m.moderation->set_deleter([d = m.deletion.get()](Id id) { return d->start(id); });
+  KINDRED_RETURN_IF_ERROR(m.deletion->resume());
+  m.deletion->start_worker();
 
   if (c.demo) {
     KINDRED_RETURN_IF_ERROR(
@@ -326,6 +339,7 @@ Status Instance::start(std::ostream* access_log) {
   services.moderation = m.moderation.get();
   services.data_lists = m.data_lists.get();
   services.archives = m.archives.get();
+  services.deletion = m.deletion.get();
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -337,7 +351,7 @@ Status Instance::start(std::ostream* access_log) {
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
                        *m.filters,       limiters,         *m.polls,         m.hub.get(),
-                       m.data_lists.get(), m.archives.get()},
+                       m.data_lists.get(), m.archives.get(), m.deletion.get()},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -388,6 +402,7 @@ social::MediaService& Instance::media_for_test() { return *impl_->media; }
 social::FeedService& Instance::feeds_for_test() { return *impl_->feeds; }
 social::StatusIndexer& Instance::indexer_for_test() { return *impl_->indexer; }
 social::StreamHub& Instance::streams_for_test() { return *impl_->hub; }
+social::AccountDeletion& Instance::deletion_for_test() { return *impl_->deletion; }
 
 void Instance::stop() {
   Impl& m = *impl_;
@@ -397,6 +412,8 @@ void Instance::stop() {
   m.server.reset();
   m.api.reset();
   m.web.reset();
+  // Stops between two batches; an unfinished deletion resumes at the next start.
+  m.deletion.reset();
   // Finishes queued fan-outs and the uploads being processed (their results go to the store)
   // before it closes.
   m.archives.reset();  // finishes the archive being built (reads posts, likes, photos)

@@ -9,6 +9,7 @@
 #include "social/photos/media.h"
 
 namespace kindred::social {
+class AccountDeletion;
 class StatusIndexer;
 class StreamHub;
 }
@@ -42,6 +43,8 @@ class Instance {
   social::StatusIndexer& indexer_for_test();
   // The streaming hub, for tests that wait until it delivered what is queued.
   social::StreamHub& streams_for_test();
+  // Account deletion, for tests that wait until the background deletions are done.
+  social::AccountDeletion& deletion_for_test();
 
  private:
   struct Impl;

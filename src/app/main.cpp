@@ -113,6 +113,16 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_EXACT_LIKE_NOTIFICATIONS")
       ->check(CLI::Range(size_t{0}, size_t{1'000'000}))
       ->capture_default_str();
+  serve->add_option("--deletion-batch", config.deletion_batch,
+                    "Account deletion: edges removed per store batch (it yields between batches)")
+      ->envname("KINDRED_DELETION_BATCH")
+      ->check(CLI::Range(size_t{8}, size_t{100'000}))
+      ->capture_default_str();
+  serve->add_option("--deletion-pause-ms", config.deletion_pause_ms,
+                    "Account deletion: pause between batches, in ms (tests lengthen it)")
+      ->envname("KINDRED_DELETION_PAUSE_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{10'000}))
+      ->capture_default_str();
   serve->add_option("--large-account-followers", config.large_account_followers,
                     "Followers above which an account's posts are merged into home feeds when "
                     "read instead of written into each follower's feed")
@@ -207,6 +217,18 @@ int main(int argc, char** argv) {
   memorial_cmd->add_option("--username", memorial.username, "The account's username")->required();
   memorial_cmd->add_flag("--off", memorial.off, "Clear the mark instead of setting it");
 
+  kindred::app::VerifyConfig delete_account;
+  auto* delete_account_cmd = admin->add_subcommand(
+      "delete-account",
+      "Delete an account for good, as its owner would: its posts, likes, follows, notifications, "
+      "tokens and the rest go (the username stays taken). Prints progress; needs the server "
+      "stopped. Run it again to go on after an interruption.");
+  delete_account_cmd->add_option("--data-dir", delete_account.data_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  delete_account_cmd->add_option("--username", delete_account.username, "The account's username")
+      ->required();
+
   kindred::app::AnnounceConfig announce;
   auto* announce_cmd = admin->add_subcommand(
       "announce",
@@ -266,6 +288,7 @@ int main(int argc, char** argv) {
 
   if (role_cmd->parsed()) return kindred::app::role(role);
   if (memorial_cmd->parsed()) return kindred::app::memorial(memorial);
+  if (delete_account_cmd->parsed()) return kindred::app::delete_account(delete_account);
   if (announce_cmd->parsed()) return kindred::app::announce(announce);
   if (rules_cmd->parsed()) return kindred::app::rules(rules);
 

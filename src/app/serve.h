@@ -58,6 +58,10 @@ struct ServeConfig {
   size_t stream_queue_messages = 1024;
   // How often a kindred:status stream may send a post's counts (tests shorten it).
   int64_t stream_counts_interval_ms = 1000;
+  // Account deletion: edges removed per store batch, and a pause between batches (0: a yield
+  // only; tests lengthen it to catch a deletion midway).
+  size_t deletion_batch = 500;
+  int64_t deletion_pause_ms = 0;
 };
 
 // Raises this process's soft limit on open files to its hard limit (start-up, before serving) and

@@ -103,6 +103,11 @@ enum class AssocType : uint16_t {
   // Data archives (social::ArchiveService).
   kPendingArchives = 94,  // kInstanceNode -> account whose requested archive is not built yet
                           // (position: the request's time id)
+  // Account deletion (social::AccountDeletion).
+  kPendingDeletions = 90,  // kInstanceNode -> account whose deletion has not finished (position:
+                           // when it started); read at start-up to resume
+  kNotificationsSent = 91,  // account -> notification it caused (position: the notification's
+                            // id); data: the recipient's id (decimal)
   // Lists (social::ListService).
   kLists = 58,           // account -> its list (position: the list id)
   kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)

@@ -51,7 +51,8 @@ http::Response profile_page(const PageContext& c) {
   auto found = c.s.accounts.lookup(acct);
   if (!found.has_value()) return failure(c, found.error());
   // An account awaiting approval has no page, as it has no lookup (api/mastodon/accounts.cpp).
-  if (!found->approved) return not_found(c);
+  // Nor has a suspended or deleted one.
+  if (!found->approved || c.s.accounts.hidden(found->id)) return not_found(c);
   // The name in another case: the profile's own address.
   if (acct != found->username) return redirect_to(c, profile_path(*found));
   auto view = c.s.accounts.view_of(*found);

@@ -22,7 +22,7 @@ struct SectionInfo {
   std::string_view summary;  // one sentence on the index
 };
 
-constexpr std::array<SectionInfo, 13> kSections = {{
+constexpr std::array<SectionInfo, 14> kSections = {{
     {Section::kIndex, "/settings", "settings.settings", ""},
     {Section::kProfile, "/settings/profile", "settings.profile",
      "settings.your_name_bio_profile_fields"},
@@ -46,6 +46,8 @@ constexpr std::array<SectionInfo, 13> kSections = {{
     {Section::kAppearance, "/settings/appearance", "settings.appearance",
      "settings.use_a_light_or_dark"},
     {Section::kData, "/settings/data", "settings.your_data", "settings.download_your_lists_and"},
+    {Section::kDelete, "/settings/delete", "settings.delete_your_account",
+     "settings.delete_your_account_for_good"},
 }};
 
 const SectionInfo& info(Section s) {
@@ -181,6 +183,7 @@ void register_settings_pages(const Routes& r) {
   settings::register_comment_settings(r);
   settings::register_care_settings(r);
   settings::register_data_settings(r);
+  settings::register_delete_settings(r);
 }
 
 }  // namespace kindred::web

@@ -26,6 +26,7 @@ enum class Section {
   kMemories,
   kAppearance,
   kData,
+  kDelete,
 };
 
 // "/settings/profile" ("/settings" for the index).
@@ -74,5 +75,6 @@ void register_filter_settings(const Routes& r);   // filters
 void register_comment_settings(const Routes& r);  // hidden words, limits, people, comments
 void register_care_settings(const Routes& r);     // support, memories
 void register_data_settings(const Routes& r);     // your data: lists in and out, the archive
+void register_delete_settings(const Routes& r);   // deleting the account
 
 }  // namespace kindred::web::settings

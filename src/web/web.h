@@ -14,6 +14,7 @@
 #include "social/graph/feeds.h"
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
 #include "social/identity/oauth.h"
 #include "social/identity/preferences.h"
@@ -81,6 +82,7 @@ struct WebServices {
   // Your data (settings): CSV lists and the archive; null: the page is not there.
   social::DataListService* data_lists = nullptr;
   social::ArchiveService* archives = nullptr;
+  social::AccountDeletion* deletion = nullptr;  // /settings/delete; null: the page says it is off
 };
 
 class Assets;

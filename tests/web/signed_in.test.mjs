@@ -54,6 +54,7 @@ const PAGES = [
   { name: 'settings-support', path: () => '/settings/support' },
   { name: 'settings-memories', path: () => '/settings/memories' },
   { name: 'settings-appearance', path: () => '/settings/appearance' },
+  { name: 'settings-delete', path: () => '/settings/delete' },
 ];
 
 describe('every signed-in page, phone and desktop, light and dark', () => {

@@ -114,8 +114,9 @@ void register_account_routes(http::Router& router, ApiServices& s) {
     if (!acct || acct->empty()) return error_response(400, "param is missing or the value is empty: acct");
     API_TRY(social::Account a, s.accounts.lookup(*acct));
     // An account awaiting approval cannot be found by name (Mastodon's lookup scopes to
-    // approved users), so a pending sign-up does not reveal itself.
-    if (!a.approved) return error_response(404, "Record not found");
+    // approved users), so a pending sign-up does not reveal itself; nor is a suspended or deleted
+    // one found (gone from every answer).
+    if (!a.approved || s.accounts.hidden(a.id)) return error_response(404, "Record not found");
     API_TRY(social::AccountView v, s.accounts.view_of(std::move(a)));
     return json_text_response(entities::account_json(v, s.config));
   });

@@ -70,6 +70,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_kindred_support_routes(router, services_);
   register_streaming_routes(router, services_);
   register_kindred_preference_routes(router, services_);
+  register_kindred_account_deletion_routes(router, services_);
   register_kindred_memory_routes(router, services_);
   register_kindred_hold_routes(router, services_);
   register_kindred_comment_control_routes(router, services_);

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
+#include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
 #include "social/identity/activity.h"
 #include "social/identity/announcements.h"
@@ -125,6 +126,9 @@ struct ApiServices {
   // /api/v1/kindred/exports, imports and archive routes are not registered).
   social::DataListService* data_lists = nullptr;
   social::ArchiveService* archives = nullptr;
+  // Account deletion (set by the instance; null: POST /api/v1/kindred/account/delete answers
+  // 503).
+  social::AccountDeletion* deletion = nullptr;
 };
 
 // Counts one password attempt against the account `username_or_email` names (case-insensitive)
@@ -197,6 +201,7 @@ void register_search_routes(http::Router& router, ApiServices& s);
 void register_kindred_comment_routes(http::Router& router, ApiServices& s);
 void register_kindred_support_routes(http::Router& router, ApiServices& s);
 void register_kindred_preference_routes(http::Router& router, ApiServices& s);
+void register_kindred_account_deletion_routes(http::Router& router, ApiServices& s);
 void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 void register_kindred_hold_routes(http::Router& router, ApiServices& s);
 void register_kindred_comment_control_routes(http::Router& router, ApiServices& s);

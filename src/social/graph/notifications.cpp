@@ -186,6 +186,9 @@ Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const Notific
   n.type = type;
   n.from_account = from_account;
   n.status_id = post ? post->id : Id();
+  // The sender's index of what it caused, so deleting its account finds each one.
+  if (!from_account.is_none())
+    batch.add_assoc({from_account, AssocType::kNotificationsSent, n.id, n.id, recipient.to_string()});
   if (d == Delivery::kFilter) {
     KINDRED_RETURN_IF_ERROR(gate->add_filtered(batch, recipient, n));
     return Id();

@@ -235,6 +235,13 @@ std::vector<Id> AccountService::marked() const {
   return out;
 }
 
+Status AccountService::check_password(Id id, std::string password) const {
+  KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
+  if (!hasher_.verify(std::move(password), a.password_hash))
+    return Status::unauthenticated("Current password is invalid");
+  return Status::ok();
+}
+
 Status AccountService::change_password(Id id, std::string current, std::string next) {
   KINDRED_ASSIGN_OR_RETURN(Account a, get(id));
   if (!hasher_.verify(std::move(current), a.password_hash))

@@ -74,6 +74,9 @@ class AccountService {
   // Replaces the password after checking the current one. Errors: Unauthenticated for a wrong
   // current password; InvalidArgument for a new one too short or too long.
   Status change_password(Id id, std::string current, std::string next);
+  // Checks `password` against the account's current one (a deliberate act: account deletion).
+  // Errors: NotFound; Unauthenticated "Current password is invalid" for a wrong one.
+  Status check_password(Id id, std::string password) const;
   // Sets or clears the admin-given verified mark (`kindred admin verify`) of the account named
   // `username` (as lookup() takes it). Idempotent. Errors: NotFound for an unknown username.
   Result<Account> set_verified(std::string_view username, bool verified);

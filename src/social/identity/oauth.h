@@ -95,11 +95,12 @@ class OAuthService {
   Result<std::vector<AuthorizedApp>> authorized_apps(Id account_id) const;
   // Revokes every token `app_id` holds for `account_id`. Errors: NotFound if it holds none.
   Status revoke_app(Id account_id, Id app_id);
+  // Deletes the token `id` if it exists, with its push subscription (its grant cache entry is
+  // tombstoned). Idempotent (account deletion).
+  Status revoke_id(Id id);
 
  private:
   Deps deps_;
-  // Deletes the token `id` if it exists (its grant cache entry is tombstoned). Idempotent.
-  Status revoke_id(Id id);
   // Calls `visit` with each token issued for `account_id`, newest first, every page of them;
   // stops at the first error `visit` returns.
   Status for_each_account_token(Id account_id, const std::function<Status(const Token&)>& visit) const;

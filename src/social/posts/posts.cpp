@@ -632,6 +632,24 @@ Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& p
   }
   PostView before = std::move(*viewed);
 
+  KINDRED_RETURN_IF_ERROR(remove_record(post));
+  // The post is gone for everyone now; take its likes off the likers' lists in bounded batches.
+  KINDRED_RETURN_IF_ERROR(remove_likes(post.id, 1000, nullptr));
+  if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_reblogs_of(post));
+  if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_versions(post.id));
+  before.favourited = false;
+  if (post.is_reblog() && before.reblog) {
+    // Undone: the original as its reblogger now sees it.
+    auto original = std::make_shared<PostView>(*before.reblog);
+    original->reblogged = false;
+    original->reblogs_count = std::max<int64_t>(0, original->reblogs_count - 1);
+    before.reblogged = false;
+    before.reblog = std::move(original);
+  }
+  return before;
+}
+
+Status PostService::remove_record(const Post& post) {
   store::Batch b;
   add_post_removal(b, post);
   {
@@ -660,38 +678,55 @@ Result<PostView> PostService::remove_checked(const Viewer& viewer, const Post& p
   for (PostListener* l : listeners_) l->post_removed(post);
   KINDRED_RETURN_IF_ERROR(media_.collect_files(files));
   accounts_.note_post_removed(post.account_id);
-
-  // The post is gone for everyone now; take its likes off the likers' lists in bounded batches.
-  store::RangeQuery q;
-  q.limit = 1000;
-  for (;;) {
-    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(post.id, AssocType::kFavouritedBy, q));
-    if (page.items.empty()) break;
-    store::Batch likes;
-    for (const auto& a : page.items) {
-      likes.remove_assoc(post.id, AssocType::kFavouritedBy, a.to);
-      likes.remove_assoc(a.to, AssocType::kFavourites, post.id);
-    }
-    KINDRED_RETURN_IF_ERROR(deps_.store.apply(likes).status());
-    if (!page.more) break;
-  }
-  if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_reblogs_of(post));
-  if (!post.is_reblog()) KINDRED_RETURN_IF_ERROR(remove_versions(post.id));
-  before.favourited = false;
-  if (post.is_reblog() && before.reblog) {
-    // Undone: the original as its reblogger now sees it.
-    auto original = std::make_shared<PostView>(*before.reblog);
-    original->reblogged = false;
-    original->reblogs_count = std::max<int64_t>(0, original->reblogs_count - 1);
-    before.reblogged = false;
-    before.reblog = std::move(original);
-  }
-  return before;
+  return Status::ok();
 }
 
-Status PostService::remove_reblogs_of(const Post& original) {
+Status PostService::remove_likes(Id post_id, size_t batch_edges, const std::function<Status()>& pace) {
   store::RangeQuery q;
-  q.limit = 1000;
+  q.limit = std::max<size_t>(1, batch_edges);
+  for (;;) {
+    // Always the first page: each batch removes what the last one read.
+    KINDRED_ASSIGN_OR_RETURN(auto page, deps_.store.assoc_range(post_id, AssocType::kFavouritedBy, q));
+    if (page.items.empty()) return Status::ok();
+    store::Batch likes;
+    for (const auto& a : page.items) {
+      likes.remove_assoc(post_id, AssocType::kFavouritedBy, a.to);
+      likes.remove_assoc(a.to, AssocType::kFavourites, post_id);
+    }
+    KINDRED_RETURN_IF_ERROR(deps_.store.apply(likes).status());
+    if (!page.more) return Status::ok();
+    if (pace) KINDRED_RETURN_IF_ERROR(pace());
+  }
+}
+
+Status PostService::purge(Id id, size_t batch_edges, const std::function<Status()>& pace) {
+  KINDRED_ASSIGN_OR_RETURN(auto loaded, load(id));
+  const bool reblog = loaded->is_reblog();
+  // Likes and reblogs first, the record last: until the record goes the post stays on its
+  // author's kAuthored list, so a purge a crash interrupted is found again and finishes.
+  if (!reblog) {
+    // A like is two edges; a reblog about eight (its record's lists and its own).
+    KINDRED_RETURN_IF_ERROR(remove_likes(id, batch_edges / 2, pace));
+    KINDRED_RETURN_IF_ERROR(remove_reblogs_of(*loaded, batch_edges / 8, pace));
+  }
+  {
+    // Not while update() rewrites it (a hold changed by its parent's author, say).
+    std::lock_guard lock(update_locks_[id.value % update_locks_.size()]);
+    auto bytes = deps_.store.get_object(ObjectType::kStatus, id);
+    // Removed meanwhile (by its own removal racing this one): NotFound, as for a post absent.
+    if (!bytes.has_value())
+      return bytes.error().is_not_found() ? Status::not_found("Record not found") : bytes.error();
+    KINDRED_ASSIGN_OR_RETURN(Post post, Post::decode(*bytes));
+    KINDRED_RETURN_IF_ERROR(remove_record(post));
+  }
+  if (!reblog) KINDRED_RETURN_IF_ERROR(remove_versions(id));
+  return Status::ok();
+}
+
+Status PostService::remove_reblogs_of(const Post& original, size_t per_batch,
+                                     const std::function<Status()>& pace) {
+  store::RangeQuery q;
+  q.limit = std::max<size_t>(1, per_batch);
   for (;;) {
     KINDRED_ASSIGN_OR_RETURN(auto page,
                              deps_.store.assoc_range(original.id, AssocType::kRebloggedBy, q));
@@ -715,6 +750,7 @@ Status PostService::remove_reblogs_of(const Post& original) {
       accounts_.note_post_removed(r.account_id);
     }
     if (!page.more) return Status::ok();
+    if (pace) KINDRED_RETURN_IF_ERROR(pace());
   }
 }
 

@@ -171,6 +171,15 @@ class PostService {
   // the post is not the viewer's, or the comment is not a direct reply to it.
   Result<PostView> remove_comment(const Viewer& viewer, Id post_id, Id comment_id);
 
+  // Deletes the post `id` whoever wrote it, with no viewer (account deletion: its author is
+  // hidden already): as remove() does, but its likes go first, then its reblogs, in batches of
+  // at most `batch_edges` edges with `pace` called between batches (it may sleep; an error stops
+  // the purge, to be run again), then its record, lists and photos, then its versions. Until the
+  // record goes the post stays on its author's kAuthored list, so a purge a crash interrupted is
+  // found there again. Errors: NotFound if `id` names no post (any more); store errors; pace's.
+  // The caller removes a stray kAuthored edge of a post NotFound here.
+  Status purge(Id id, size_t batch_edges, const std::function<Status()>& pace);
+
   // Writes the viewer's reblog of `original` with `visibility` and returns it, or returns the
   // reblog they made already (idempotent). The rules of who may reblog what are the caller's
   // (ReblogService). REQUIRES: viewer.signed_in(); `original` is stored, visible to the viewer
@@ -270,8 +279,16 @@ class PostService {
   // thread_chain of the post `id` (of the original, for a reblog) if `viewer` may see it.
   // Errors: NotFound.
   Result<std::vector<Id>> visible_thread_chain(const Viewer& viewer, Id id) const;
-  // Deletes, in bounded batches, the reblogs of a post just deleted.
-  Status remove_reblogs_of(const Post& original);
+  // Deletes the record of `post` and takes it off every list, with its photos (their files
+  // unless something else uses them); tells the listeners. Its likes, reblogs and versions stay.
+  Status remove_record(const Post& post);
+  // Takes the likes of `post_id` off both sides, `batch_edges` a batch, `pace` (may be null)
+  // between batches.
+  Status remove_likes(Id post_id, size_t batch_edges, const std::function<Status()>& pace);
+  // Deletes, in bounded batches (`per_batch` reblogs, `pace`, if any, between batches), the
+  // reblogs of a post just deleted.
+  Status remove_reblogs_of(const Post& original, size_t per_batch = 1000,
+                           const std::function<Status()>& pace = nullptr);
   // The stored versions of `post_id` (none if never edited), oldest first, at most `limit`.
   Result<std::vector<PostVersion>> versions_of(Id post_id, size_t limit) const;
   // The photos of every stored version of `post_id` (those an edit took off among them).
