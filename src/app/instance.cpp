@@ -316,7 +316,8 @@ Status Instance::start(std::ostream* access_log) {
                        *m.oauth,         *m.posts,       *m.likes,         *m.comments,
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
-                       *m.filters,       limiters,         *m.polls,         m.hub.get()},
+                       *m.filters,       limiters,         *m.polls,         m.hub.get(),
+                       m.reports.get()},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

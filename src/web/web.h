@@ -23,6 +23,7 @@
 #include "social/posts/comments.h"
 #include "social/posts/likes.h"
 #include "social/posts/posts.h"
+#include "social/safety/reports.h"
 #include "social/streaming/hub.h"
 
 // Kindred's own web pages: server-rendered HTML, complete without JavaScript, beside the Mastodon
@@ -76,6 +77,8 @@ struct WebServices {
   SignInLimiters limiters;
   social::PollService& polls;
   social::StreamHub* streams = nullptr;  // live counts on the post page; null: off
+  // The moderation pages (/admin/...), for moderators and admins; null: not served.
+  social::ReportService* reports = nullptr;
 };
 
 class Assets;
@@ -89,6 +92,7 @@ class Assets;
 //   GET /@username/:id         one post with its comments and, on a support topic, its card
 //   GET /statuses/:id/live     that post's counts as they move (Server-Sent Events, for site.js)
 //   GET /auth/sign_in, /auth/sign_up   how to sign in today (the signed-in pages come next)
+//   GET /admin/reports, /admin/reports/:id, /admin/audit   the moderation pages (staff only)
 //   GET /assets/:file          stylesheets and scripts (content-hashed names, immutable)
 // and replaces the router's not-found answer: a browser (Accept: text/html) asking for a path
 // outside /api/ gets an HTML 404 page, everyone else the API's JSON.
