@@ -3,14 +3,17 @@
 // opens the queue, opens the report, resolves it and finds it under Resolved, and the audit log
 // says so in a sentence. By keyboard alone, with JavaScript on and off, focus visible at every
 // step. Every moderation page at phone and desktop size, light and dark: axe, CSP, console, and a
-// screenshot. A person who is not a moderator gets the 403 page and the navigation has no link.
+// screenshot; none scrolls sideways at 320 pixels. A person who is not a moderator gets the 403
+// page and the navigation has no link.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 import { PASSWORD, api, freshDataDir, kindredBin, registerUser, removeDataDir, startServer } from '../e2e/harness.mjs';
-import { SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage, signInWithForm, tabTo } from './browser.mjs';
+import {
+  SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage, sidewaysOverflow, signInWithForm, tabTo,
+} from './browser.mjs';
 import { postStatus, uploadPhoto } from './site.mjs';
 
 let server;
@@ -136,6 +139,24 @@ describe('every moderation page, phone and desktop, light and dark', () => {
       });
     }
   }
+});
+
+describe('at 320 pixels wide (what 400% zoom of a 1280-pixel window gives)', () => {
+  it('no moderation page scrolls sideways', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    try {
+      const page = await openPage(context);
+      await signInAs(page, 'cat');
+      for (const kind of PAGES) {
+        await page.goto(`${server.url}${kind.path()}`);
+        const overflow = await sidewaysOverflow(page);
+        assert.ok(overflow.scroll <= overflow.width, `${kind.name}: the page is ${overflow.scroll} px wide at ${overflow.width}`);
+        assert.deepEqual(overflow.wide, [], `${kind.name}: elements past the right edge`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('anyone else', () => {
