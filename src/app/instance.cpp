@@ -63,6 +63,7 @@ struct Instance::Impl {
   std::unique_ptr<social::DomainBlockService> domain_blocks;
   std::unique_ptr<api::RulesFile> rules;
   std::unique_ptr<social::ReportService> reports;
+  std::unique_ptr<social::ModerationService> moderation;
   std::unique_ptr<social::ListService> list_service;
   std::unique_ptr<social::ConversationService> conversations;
   std::unique_ptr<social::TrendService> trends;
@@ -250,6 +251,9 @@ Status Instance::start(std::ostream* access_log) {
   m.domain_blocks = std::make_unique<social::DomainBlockService>(deps);
   m.rules = std::make_unique<api::RulesFile>(c.data_dir.empty() ? "" : c.data_dir + "/rules.json");
   m.reports = std::make_unique<social::ReportService>(deps, *m.accounts, *m.posts, m.rules.get());
+  // Suspensions a crash interrupted go on moving their edges.
+  m.moderation = std::make_unique<social::ModerationService>(deps, *m.accounts, *m.posts, *m.reports);
+  KINDRED_RETURN_IF_ERROR(m.moderation->start());
   m.list_service = std::make_unique<social::ListService>(deps, *m.accounts, *m.feeds);
   m.conversations = std::make_unique<social::ConversationService>(deps, *m.accounts, *m.posts);
   m.feeds->set_conversations(m.conversations.get());
@@ -306,6 +310,7 @@ Status Instance::start(std::ostream* access_log) {
                             *m.notification_policies, *m.push, *m.announcements,
                             *m.activity, *m.discovery, *m.scheduled, *m.search, *m.polls};
   services.streams = m.hub.get();
+  services.moderation = m.moderation.get();
   m.api = std::make_unique<api::MastodonApi>(services, m.router);
   // The web pages beside the API, on the same social/ services (after the API: they replace its
   // not-found answer with one that gives browsers an HTML page).
@@ -395,6 +400,7 @@ void Instance::stop() {
   m.search_index.reset();
   m.filters.reset();
   m.domain_blocks.reset();
+  m.moderation.reset();
   m.reports.reset();
   m.rules.reset();
   m.tags.reset();

@@ -36,6 +36,7 @@ enum class ObjectType : uint8_t {
   kLoginSketch = 32,  // a week's logins as a HyperLogLog sketch (social::LoginSketch), by week node
   kPoll = 30,             // a post's poll (social::Poll), by its own id
   kAuditEntry = 33,  // one moderator action (social::AuditEntry), by its own id
+  kAccountWarning = 38,  // a moderator's action told to its account (social::AccountWarning)
 };
 
 // Typed, directed associations between ids, in the spirit of Facebook's TAO. Each is a set of
@@ -95,6 +96,9 @@ enum class AssocType : uint16_t {
   kResolvedReports = 88,  // kInstanceNode -> resolved report (position: the report id)
   kModeratedAccounts = 89,  // kInstanceNode -> account with a moderation or deletion mark
                             // (social::is_marked; all held in memory); counted
+  kPendingSweeps = 100,     // kInstanceNode -> account whose suspension (or its undoing) has not
+                            // yet moved all of its edges (social::ModerationService)
+  kAccountWarnings = 101,   // account -> warning it was given (position: the warning id)
   // Lists (social::ListService).
   kLists = 58,           // account -> its list (position: the list id)
   kListAccounts = 59,    // list -> member account (position: the member's id, Mastodon's order)

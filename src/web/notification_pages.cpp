@@ -74,6 +74,8 @@ std::string sentence(const PageContext& c, const social::NotificationGroup& g,
                               post ? post_path(post->author.account, post->post.id) : "")}});
     case social::NotificationType::kFollow:
       return c.plural_html("notifications.followed_you", g.count, {{"people", who}});
+    case social::NotificationType::kModerationWarning:
+      return c.plural_html("notifications.moderation_warning", g.count, {});
     case social::NotificationType::kFollowRequest:
       return c.plural_html("notifications.asked_to_follow_you_sentence", g.count, {{"people", who}});
     case social::NotificationType::kMention: {

@@ -30,7 +30,9 @@ inline std::optional<SignedIn> signed_in(const WebServices& s, const http::Reque
     return std::nullopt;
   }
   auto account = s.accounts.get(session->account_id);
-  if (!account.has_value() || !account->approved || account->memorial) {
+  // As the API's tokens: memorial, disabled, suspended and deleted accounts are signed out.
+  if (!account.has_value() || !account->approved || account->memorial || account->disabled ||
+      social::is_hidden(*account)) {
     stale = true;
     return std::nullopt;
   }

@@ -25,12 +25,6 @@ Result<social::SupportResource> resource_from_body(const http::Request& req) {
   return support_resource_from_json(v, /*with_id=*/false);
 }
 
-// Authenticates an admin-API call. REQUIRES: the route's scope. Errors as authenticate().
-Result<social::Account> admin_caller(ApiServices& s, const http::Request& req, const char* scope) {
-  KINDRED_ASSIGN_OR_RETURN(Caller caller, authenticate(s, req, AuthNeed::kUser, scope));
-  return std::move(*caller.account);
-}
-
 }  // namespace
 
 void register_kindred_support_routes(http::Router& router, ApiServices& s) {

@@ -14,17 +14,10 @@ constexpr const char* kWriteScope = "admin:write:reports";
 // Mastodon's LIMIT for admin reports; limit_param allows twice as many.
 constexpr size_t kDefaultLimit = 100;
 
-// A user token with `scope`; the role is the service's to check. Errors as authenticate().
-Result<social::Account> moderator_caller(ApiServices& s, const http::Request& req,
-                                         const char* scope) {
-  KINDRED_ASSIGN_OR_RETURN(Caller caller, authenticate(s, req, AuthNeed::kUser, scope));
-  return std::move(*caller.account);
-}
-
 void add_report_change(http::Router& router, ApiServices& s, const char* path,
                        social::ReportChange change) {
   router.add(http::Method::kPost, path, [&s, change](http::Request& req) {
-    API_TRY(social::Account moderator, moderator_caller(s, req, kWriteScope));
+    API_TRY(social::Account moderator, admin_caller(s, req, kWriteScope));
     API_TRY(Id id, path_id(req));
     API_TRY(social::ReportView v, s.reports.moderate(moderator, id, change));
     return json_text_response(entities::admin_report_json(v, s.config));
@@ -35,7 +28,7 @@ void add_report_change(http::Router& router, ApiServices& s, const char* path,
 
 void register_admin_report_routes(http::Router& router, ApiServices& s) {
   router.add(http::Method::kGet, "/api/v1/admin/reports", [&s](http::Request& req) {
-    API_TRY(social::Account moderator, moderator_caller(s, req, kReadScope));
+    API_TRY(social::Account moderator, admin_caller(s, req, kReadScope));
     API_TRY(Input in, Input::from(req));
     API_TRY(social::ListQuery q, parse_list_query(in, kDefaultLimit, 2 * kDefaultLimit));
     social::ReportFilter filter;
@@ -51,7 +44,7 @@ void register_admin_report_routes(http::Router& router, ApiServices& s) {
     return res;
   });
   router.add(http::Method::kGet, "/api/v1/admin/reports/:id", [&s](http::Request& req) {
-    API_TRY(social::Account moderator, moderator_caller(s, req, kReadScope));
+    API_TRY(social::Account moderator, admin_caller(s, req, kReadScope));
     API_TRY(Id id, path_id(req));
     API_TRY(social::ReportView v, s.reports.get_for_moderator(moderator, id));
     return json_text_response(entities::admin_report_json(v, s.config));

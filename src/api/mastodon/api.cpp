@@ -56,6 +56,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_domain_block_routes(router, services_);
   register_report_routes(router, services_);
   register_admin_report_routes(router, services_);
+  register_admin_account_routes(router, services_);
   register_list_routes(router, services_);
   register_conversation_routes(router, services_);
   register_tag_routes(router, services_);

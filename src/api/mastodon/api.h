@@ -34,6 +34,7 @@
 #include "social/graph/relationships.h"
 #include "social/care/support.h"
 #include "social/graph/domain_blocks.h"
+#include "social/safety/moderation.h"
 #include "social/safety/reports.h"
 #include "social/graph/tags.h"
 #include "social/posts/trends.h"
@@ -115,6 +116,9 @@ struct ApiServices {
   // Live updates (set by the instance; null: the streaming endpoints other than health are
   // not registered).
   social::StreamHub* streams = nullptr;
+  // Moderation of accounts (set by the instance; null: the admin accounts routes are not
+  // registered).
+  social::ModerationService* moderation = nullptr;
 };
 
 // Counts one password attempt against the account `username_or_email` names (case-insensitive)
@@ -169,6 +173,7 @@ void register_startup_routes(http::Router& router, ApiServices& s);
 void register_domain_block_routes(http::Router& router, ApiServices& s);
 void register_report_routes(http::Router& router, ApiServices& s);
 void register_admin_report_routes(http::Router& router, ApiServices& s);
+void register_admin_account_routes(http::Router& router, ApiServices& s);
 void register_list_routes(http::Router& router, ApiServices& s);
 void register_conversation_routes(http::Router& router, ApiServices& s);
 void register_tag_routes(http::Router& router, ApiServices& s);

@@ -97,4 +97,9 @@ Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed n
   return caller;
 }
 
+Result<social::Account> admin_caller(ApiServices& s, const http::Request& req, const char* scope) {
+  KINDRED_ASSIGN_OR_RETURN(Caller caller, authenticate(s, req, AuthNeed::kUser, scope));
+  return std::move(*caller.account);
+}
+
 }  // namespace kindred::api

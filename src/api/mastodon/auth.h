@@ -37,4 +37,8 @@ enum class AuthNeed { kOptional, kApp, kUser };
 Result<Caller> authenticate(ApiServices& s, const http::Request& req, AuthNeed need,
                             std::string_view scope);
 
+// The account of a user token with `scope`, for the admin API (whose service checks the role).
+// Errors as authenticate().
+Result<social::Account> admin_caller(ApiServices& s, const http::Request& req, const char* scope);
+
 }  // namespace kindred::api

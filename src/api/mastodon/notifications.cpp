@@ -3,6 +3,7 @@
 // unread_count) and read markers (/api/v1/markers).
 #include <algorithm>
 
+#include "api/mastodon/entities/admin.h"
 #include "api/mastodon/handler.h"
 #include "social/graph/notifications.h"
 
@@ -44,6 +45,10 @@ void write_notification(entities::JsonWriter& w, const social::NotificationView&
     w.key("status");
     entities::write_status(w, *v.status, c);
   }
+  if (v.warning) {
+    w.key("moderation_warning");
+    entities::write_account_warning(w, *v.warning, c);
+  }
   w.end_object();
 }
 
@@ -76,6 +81,10 @@ std::string grouped_json(const social::GroupedPage& page, const ApiConfig& c, bo
     for (Id a : g.sample_account_ids) w.string(a.to_string());
     w.end_array();
     if (!g.status_id.is_none()) w.member("status_id", g.status_id.to_string());
+    if (g.warning) {
+      w.key("moderation_warning");
+      entities::write_account_warning(w, *g.warning, c);
+    }
     w.end_object();
   }
   w.end_array();

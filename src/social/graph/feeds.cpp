@@ -474,6 +474,12 @@ Result<Id> FeedService::newest_post_of_large(Id account) const {
   return newest;
 }
 
+bool FeedService::silenced_for(const Viewer& viewer, const Post& p) const {
+  // A silenced (limited) account's posts leave the public and hashtag timelines, as Mastodon's
+  // PublicFeed leaves them out; its own author still sees them.
+  return p.account_id != viewer.account_id && posts_.accounts().silenced(p.account_id);
+}
+
 Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const ListQuery& q,
                                                     bool only_media) const {
   const Source src{store::kInstanceNode,
@@ -482,6 +488,7 @@ Result<Page<PostView>> FeedService::public_timeline(const Viewer& viewer, const 
     if (p.visibility != Visibility::kPublic || p.is_reblog()) return false;
     // Replies to others stay in their conversations, as on Mastodon's public timelines.
     if (!p.in_reply_to_account_id.is_none() && p.in_reply_to_account_id != p.account_id) return false;
+    if (silenced_for(viewer, p)) return false;
     return !r.mutes(p.account_id);
   });
 }
@@ -497,6 +504,7 @@ Result<Page<PostView>> FeedService::tag_timeline(const Viewer& viewer, std::stri
     if (only_media && p.media_ids.empty()) return false;
     // The node is a hash: make sure the post really uses this tag.
     if (std::find(p.tags.begin(), p.tags.end(), name) == p.tags.end()) return false;
+    if (silenced_for(viewer, p)) return false;
     return !r.mutes(p.account_id);
   });
 }

@@ -125,6 +125,9 @@ class FeedService : public PostListener {
   Status fan_out_to_tag_followers(const Post& p);
 
   Deps deps_;
+  // Whether `p` is by a silenced account and so left out of public timelines for `viewer`.
+  bool silenced_for(const Viewer& viewer, const Post& p) const;
+
   const PostService& posts_;
   const RelationshipService& relationships_;
   FeedConfig config_;

@@ -94,6 +94,7 @@ std::string_view notification_type_name(NotificationType t) {
     case NotificationType::kReblog: return "reblog";
     case NotificationType::kPoll: return "poll";
     case NotificationType::kUpdate: return "update";
+    case NotificationType::kModerationWarning: return "moderation_warning";
   }
   return "mention";
 }
@@ -101,7 +102,8 @@ std::string_view notification_type_name(NotificationType t) {
 std::optional<NotificationType> parse_notification_type(std::string_view name) {
   for (auto t : {NotificationType::kMention, NotificationType::kFavourite, NotificationType::kFollow,
                  NotificationType::kFollowRequest, NotificationType::kReblog,
-                 NotificationType::kPoll, NotificationType::kUpdate})
+                 NotificationType::kPoll, NotificationType::kUpdate,
+                 NotificationType::kModerationWarning})
     if (notification_type_name(t) == name) return t;
   return std::nullopt;
 }
@@ -192,6 +194,17 @@ Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const Notific
   return n.id;
 }
 
+Id add_warning_notification(store::Batch& batch, IdGenerator& ids, Id recipient, Id moderator,
+                            Id warning) {
+  Notification n;
+  n.id = ids.next();
+  n.type = NotificationType::kModerationWarning;
+  n.from_account = moderator;
+  n.status_id = warning;
+  batch.add_assoc({recipient, AssocType::kNotifications, n.id, n.id, encode_notification(n)});
+  return n.id;
+}
+
 Id request_node(Id recipient, Id sender) {
   // The same hash space as hashtags' nodes; a tag never holds ':'.
   return tag_node("notification-request:" + recipient.to_string() + ":" + sender.to_string());
@@ -208,6 +221,22 @@ Result<std::optional<NotificationView>> NotificationService::view_if_current(
     const Viewer& viewer, const Notification& n, AssocType list) const {
   using None = std::optional<NotificationView>;
   const Id me = viewer.account_id;
+  if (n.type == NotificationType::kModerationWarning) {
+    // From the server's moderators: never muted or blocked away.
+    NotificationView v;
+    v.notification = n;
+    auto warning = load_warning(deps_.store, n.status_id);
+    if (!warning.has_value()) {
+      if (warning.error().is_not_found()) return None();
+      return warning.error();
+    }
+    auto both = accounts_.views_with_hidden({n.from_account, me});
+    if (!both.has_value()) return both.error();
+    if (both->size() < 2) return None();
+    v.account = std::move((*both)[0]);
+    v.warning = WarningView{std::move(*warning), std::move((*both)[1])};
+    return std::optional<NotificationView>(std::move(v));
+  }
   KINDRED_ASSIGN_OR_RETURN(bool welcome, from_welcome(viewer, n.from_account));
   if (!welcome) return None();
   auto& s = deps_.store;
@@ -248,6 +277,7 @@ Result<std::optional<NotificationView>> NotificationService::view_if_current(
     case NotificationType::kMention:
     case NotificationType::kPoll:
     case NotificationType::kUpdate:
+    case NotificationType::kModerationWarning:
       break;
   }
   NotificationView v;
@@ -492,7 +522,7 @@ Result<GroupedPage> NotificationService::list_grouped(const Viewer& viewer,
         g.key = key;
         g.type = n.type;
         g.most_recent_id = g.page_min_id = g.page_max_id = n.id;
-        g.status_id = n.status_id;
+        if (n.type != NotificationType::kModerationWarning) g.status_id = n.status_id;
         if (e.list == AssocType::kLikeNotices && grouped) {
           // Every like of the post, counted exactly; samples are the newest likers.
           KINDRED_ASSIGN_OR_RETURN(g.count, likes_by_others(viewer, n.status_id));
@@ -504,6 +534,7 @@ Result<GroupedPage> NotificationService::list_grouped(const Viewer& viewer,
           if (!v) return true;
           g.count = 1;
           g.sample_account_ids.push_back(n.from_account);
+          g.warning = std::move(v->warning);
         }
         index.emplace(std::move(key), page.groups.size());
         page.groups.push_back(std::move(g));
@@ -569,7 +600,8 @@ Result<GroupedPage> NotificationService::get_group(const Viewer& viewer,
       g.type = v.notification.type;
       g.count = 1;
       g.most_recent_id = v.notification.id;
-      g.status_id = v.notification.status_id;
+      if (!v.warning) g.status_id = v.notification.status_id;
+      g.warning = std::move(v.warning);
       g.sample_account_ids.push_back(v.notification.from_account);
       break;
     }

@@ -9,6 +9,7 @@
 
 #include "social/posts/posts.h"
 #include "social/graph/relationships.h"
+#include "social/safety/warning.h"
 
 namespace kindred::social {
 
@@ -22,6 +23,8 @@ enum class NotificationType : uint8_t {
   // A post the recipient reblogged was edited (status_id); 10 leaves room for Mastodon's other
   // types before it.
   kUpdate = 10,
+  // A moderator acted on the recipient's account (status_id: the AccountWarning's id).
+  kModerationWarning = 11,
 };
 std::string_view notification_type_name(NotificationType t);
 // Errors: InvalidArgument for a name Mastodon has that Kindred does not send ("status"...
@@ -37,7 +40,7 @@ struct Notification {
   // Stored as the data of the recipient's kNotifications edge, whose key is the id.
   template <class V>
   void field_list(V& v) {
-    v(record::between(type, NotificationType::kMention, NotificationType::kUpdate), from_account,
+    v(record::between(type, NotificationType::kMention, NotificationType::kModerationWarning), from_account,
       status_id);
   }
 };
@@ -69,6 +72,11 @@ class NotificationGate {
 Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const NotificationGate* gate,
                             Id recipient, NotificationType type, Id from_account,
                             const Post* post = nullptr, Id id = Id());
+
+// Adds to `batch` the moderation_warning notification of `recipient` about `warning` (given by
+// `moderator`), past every notification policy (as Mastodon's). Returns its id.
+Id add_warning_notification(store::Batch& batch, IdGenerator& ids, Id recipient, Id moderator,
+                            Id warning);
 
 // The store node whose kRequestNotifications edges hold `recipient`'s filtered notifications from
 // `sender` (a hash of the pair).
@@ -107,10 +115,17 @@ class LikeNotices {
   std::array<Stripe, kStripes> stripes_;
 };
 
+// A moderation_warning's subject: the warning and the account it was given to.
+struct WarningView {
+  AccountWarning warning;
+  AccountView target;
+};
+
 struct NotificationView {
   Notification notification;
   AccountView account;           // who did it
   std::optional<PostView> status;
+  std::optional<WarningView> warning;  // kModerationWarning
 };
 
 struct NotificationQuery {
@@ -132,6 +147,7 @@ struct NotificationGroup {
   Id page_min_id, page_max_id;   // the group's oldest and newest notification in this page
   std::vector<Id> sample_account_ids;  // newest first, at most kSampleAccounts
   Id status_id;
+  std::optional<WarningView> warning;  // kModerationWarning
   static constexpr size_t kSampleAccounts = 8;
 };
 

@@ -257,7 +257,7 @@ Status AccountService::change_password(Id id, std::string current, std::string n
 }
 
 Result<Account> AccountService::set_verified(std::string_view username, bool verified) {
-  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup_with_hidden(username));
   return update(a.id, [verified](Account& account, store::Batch&) {
     account.verified = verified;
     return Status::ok();
@@ -269,7 +269,7 @@ Result<Account> AccountService::set_admin(std::string_view username, bool admin)
 }
 
 Result<Account> AccountService::set_role(std::string_view username, Role role) {
-  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup_with_hidden(username));
   return update(a.id, [role](Account& account, store::Batch&) {
     account.admin = role == Role::kAdmin;  // what records before roles, and older builds, read
     account.role = role;
@@ -278,7 +278,7 @@ Result<Account> AccountService::set_role(std::string_view username, Role role) {
 }
 
 Result<Account> AccountService::set_memorial(std::string_view username, bool memorial) {
-  KINDRED_ASSIGN_OR_RETURN(Account a, lookup(username));
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup_with_hidden(username));
   return update(a.id, [memorial](Account& account, store::Batch&) {
     account.memorial = memorial;
     return Status::ok();
@@ -350,6 +350,15 @@ Result<std::vector<AccountView>> AccountService::views_of(std::vector<Account> a
 }
 
 Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& ids) const {
+  if (!any_hidden()) return views_with_hidden(ids);
+  std::vector<Id> shown;
+  shown.reserve(ids.size());
+  for (Id id : ids)
+    if (!hidden(id)) shown.push_back(id);
+  return views_with_hidden(shown);
+}
+
+Result<std::vector<AccountView>> AccountService::views_with_hidden(const std::vector<Id>& ids) const {
   std::vector<Id> missing;
   for (Id id : ids)
     if (!cache_.find(id)) missing.push_back(id);
@@ -364,7 +373,6 @@ Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& id
   std::vector<Account> found;
   found.reserve(ids.size());
   for (Id id : ids) {
-    if (hidden(id)) continue;
     auto a = get(id);
     if (!a.has_value()) {
       if (a.error().is_not_found()) continue;
@@ -382,6 +390,12 @@ void AccountService::note_posted(Id account_id, int64_t at_ms) const {
 void AccountService::note_post_removed(Id account_id) const { last_status_.erase(account_id); }
 
 Result<Account> AccountService::lookup(std::string_view acct) const {
+  KINDRED_ASSIGN_OR_RETURN(Account a, lookup_with_hidden(acct));
+  if (is_hidden(a)) return Status::not_found("Record not found");
+  return a;
+}
+
+Result<Account> AccountService::lookup_with_hidden(std::string_view acct) const {
   if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);
   const size_t at = acct.find('@');
   if (at != std::string_view::npos) {

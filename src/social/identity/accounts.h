@@ -59,6 +59,8 @@ class AccountService {
   Result<AccountView> view_of(Account account) const;
   // Accounts in input order; missing and hidden ids are skipped.
   Result<std::vector<AccountView>> views(const std::vector<Id>& ids) const;
+  // views() with hidden accounts kept (what moderators see).
+  Result<std::vector<AccountView>> views_with_hidden(const std::vector<Id>& ids) const;
   // Views of `accounts`, in order, with their counts read in one batch.
   Result<std::vector<AccountView>> views_of(std::vector<Account> accounts) const;
   // Keep last_status_at current without a range read per view: PostService calls these when a
@@ -98,8 +100,11 @@ class AccountService {
   };
   std::optional<ViewerFlags> viewer_flags(Id account_id) const;
 
-  // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound.
+  // By username ("ann", "@ann" or "ann@this.domain"). Errors: NotFound, also for a hidden
+  // (suspended or deleted) account.
   Result<Account> lookup(std::string_view acct) const;
+  // lookup() with hidden accounts found too (the admin commands).
+  Result<Account> lookup_with_hidden(std::string_view acct) const;
 
   // Moderation and deletion marks (Account::suspended_at_ms and the rest), held in memory for
   // every read: one atomic load when no account has any. update() keeps them, and the

@@ -361,7 +361,8 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
     media_ids.insert(media_ids.end(), p.media_ids.begin(), p.media_ids.end());
     if (viewer.signed_in() && p.account_id == me) own.push_back(p.id);
   }
-  KINDRED_ASSIGN_OR_RETURN(auto author_views, accounts_.views(authors));
+  // Hidden authors included: who may see the posts is the caller's check (moderators see them).
+  KINDRED_ASSIGN_OR_RETURN(auto author_views, accounts_.views_with_hidden(authors));
   KINDRED_ASSIGN_OR_RETURN(auto counts, read_post_counts(deps_.store, ids));
   std::vector<const Post*> post_ptrs;
   for (const auto& p : posts) post_ptrs.push_back(&p);

@@ -211,6 +211,9 @@ class PostService {
   // not yet posted, are not (their files are served with Cache-Control: private).
   Result<bool> file_is_public(std::string_view blob) const;
 
+  // The accounts the posts' authors are (moderation marks: AccountService::silenced...).
+  const AccountService& accounts() const { return accounts_; }
+
   bool can_see(const Viewer& viewer, const Post& post) const;
   // can_see for each post, with the relationship lookups of all of them batched.
   Result<std::vector<bool>> visible(const Viewer& viewer, const std::vector<const Post*>& posts) const;

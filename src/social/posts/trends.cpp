@@ -196,7 +196,9 @@ Result<std::vector<PostView>> TrendService::statuses(const Viewer& viewer, size_
     KINDRED_ASSIGN_OR_RETURN(auto views, posts_.get_many(viewer, chunk));
     std::erase_if(views, [&](const PostView& v) {
       // Memorial accounts are not promoted to strangers; nor accounts not yet approved.
-      return !may_trend(v.post, now) || v.author.account.memorial || !v.author.account.approved;
+      // Nor silenced (limited) accounts, which reach only their followers.
+      return !may_trend(v.post, now) || v.author.account.memorial || !v.author.account.approved ||
+             v.author.account.silenced;
     });
     KINDRED_RETURN_IF_ERROR(posts_.drop_muted(viewer, views));
     for (auto& v : views) {

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <condition_variable>
+#include <functional>
+#include <deque>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,13 +17,9 @@
 #include "social/posts/posts.h"
 #include "social/safety/audit.h"
 #include "social/safety/reports.h"
+#include "social/safety/warning.h"
 
 namespace kindred::social {
-
-// What a moderator does to an account (Mastodon's POST /api/v1/admin/accounts/:id/action `type`).
-enum class AccountAction { kNone, kSensitive, kDisable, kSilence, kSuspend };
-// "none", "sensitive", "disable", "silence", "suspend"; nullopt for anything else.
-std::optional<AccountAction> parse_account_action(std::string_view name);
 
 // Undoing one (Mastodon's enable, unsensitive, unsilence, unsuspend routes), and the decisions on
 // an account awaiting approval.
@@ -66,6 +66,21 @@ struct AdminAccountView {
 // The person gets a `moderation_warning` notification for every action but none (as Mastodon).
 class ModerationService {
  public:
+  // `deletion` (may be null: DELETE refused) deletes accounts for good. Call start() once, before
+  // serving: it resumes the sweeps a crash interrupted and starts the sweeping thread.
+  ModerationService(Deps deps, AccountService& accounts, PostService& posts, ReportService& reports);
+  ~ModerationService();
+  ModerationService(const ModerationService&) = delete;
+  ModerationService& operator=(const ModerationService&) = delete;
+  Status start();
+  // Set once at start-up: what DELETE calls to delete a suspended account for good (returns once
+  // the deletion has started). Unset: DELETE answers 503.
+  void set_deleter(std::function<Status(Id)> deleter) { deleter_ = std::move(deleter); }
+  // Blocks until no sweep is queued or running (tests, the admin CLI).
+  void wait_idle();
+  // One warning, for the account it was given to or staff. Errors: NotFound.
+  Result<AccountWarning> warning(Id warning_id) const;
+
   // Accounts matching `filter`, newest first, paged by account id (max_id, since_id, min_id).
   Result<Page<AdminAccountView>> list(const Account& moderator, const AccountFilter& filter,
                                       const ListQuery& q) const;
@@ -84,6 +99,35 @@ class ModerationService {
   // The account's newest posts and comments, hidden or not, for a moderator reviewing a report.
   Result<std::vector<PostView>> recent_posts(const Account& moderator, Id account_id,
                                              size_t limit) const;
+
+ private:
+  // The admin view of one account, hidden or not.
+  Result<AdminAccountView> admin_view(Id account_id) const;
+  // Whether `moderator` may act on `target`: staff, not oneself, and of a higher role.
+  Status check_may_act(const Account& moderator, const Account& target) const;
+  // Changes the account's record with `edit`, writing `action`'s audit entry (and `extra`
+  // writes) in the same batch; queues a sweep when suspension changed.
+  Result<AdminAccountView> change(const Account& moderator, Id account_id, AuditAction action,
+                                  const std::function<Status(Account&, store::Batch&)>& edit);
+  // Writes `action`'s audit entry, then starts the deletion of the account; returns it as it was.
+  Result<AdminAccountView> delete_audited(const Account& moderator, Id account_id, AuditAction action);
+  void queue_sweep(Id account_id);
+  void sweep_loop();
+  // Moves the edges of `account_id` that count in other accounts' lists out (suspended) or back
+  // (not), in bounded batches; idempotent. Stops early if the account's state changes.
+  Status sweep(Id account_id);
+
+  Deps deps_;
+  AccountService& accounts_;
+  PostService& posts_;
+  ReportService& reports_;
+  std::function<Status(Id)> deleter_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Id> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::thread worker_;
 };
 
 }  // namespace kindred::social

@@ -138,7 +138,8 @@ Result<std::vector<ReportView>> ReportService::views(const Account& moderator,
       if (!id.is_none()) account_ids.push_back(id);
     status_ids.insert(status_ids.end(), r.status_ids.begin(), r.status_ids.end());
   }
-  KINDRED_ASSIGN_OR_RETURN(auto accounts, accounts_.views(account_ids));
+  // Moderators see suspended accounts too.
+  KINDRED_ASSIGN_OR_RETURN(auto accounts, accounts_.views_with_hidden(account_ids));
   std::unordered_map<Id, AccountView> by_id;
   for (auto& a : accounts) by_id.emplace(a.account.id, std::move(a));
   // Moderators see the reported posts whatever their visibility, as Mastodon's.

@@ -31,12 +31,48 @@ void write_admin_account(JsonWriter& w, const social::AccountView& v, const ApiC
       .raw(role_json(social::role_of(a)))
       .member("confirmed", true)
       .member("approved", a.approved)
-      .member("disabled", false)
-      .member("silenced", false)
-      .member("sensitized", false)
-      .member("suspended", false)
+      .member("disabled", a.disabled)
+      .member("silenced", a.silenced)
+      .member("sensitized", a.sensitized)
+      .member("suspended", social::is_hidden(a))
       .key("account");
   write_account(w, v, c);
+  w.end_object();
+}
+
+std::string admin_account_json(const social::AccountView& v, const ApiConfig& c) {
+  std::string out;
+  JsonWriter w(out);
+  write_admin_account(w, v, c);
+  return out;
+}
+
+std::string admin_accounts_json(const std::vector<social::AdminAccountView>& vs, const ApiConfig& c) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& v : vs) write_admin_account(w, v.view, c);
+  w.end_array();
+  return out;
+}
+
+void write_account_warning(JsonWriter& w, const social::WarningView& v, const ApiConfig& c) {
+  const social::AccountWarning& a = v.warning;
+  w.begin_object()
+      .member("id", a.id.to_string())
+      .member("action", social::account_action_name(a.action))
+      .member("text", a.text)
+      .key("status_ids");
+  if (a.status_ids.empty()) {
+    w.null();
+  } else {
+    w.begin_array();
+    for (Id id : a.status_ids) w.string(id.to_string());
+    w.end_array();
+  }
+  w.key("target_account");
+  write_account(w, v.target, c);
+  w.key("appeal").null().member("created_at", iso8601(a.created_at_ms));
   w.end_object();
 }
 
