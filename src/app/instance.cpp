@@ -322,7 +322,7 @@ Status Instance::start(std::ostream* access_log) {
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
                        *m.filters,       limiters,         *m.polls,         m.hub.get(),
-                       m.reports.get()},
+                       m.reports.get(),  m.moderation.get()},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

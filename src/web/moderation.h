@@ -18,8 +18,8 @@ enum class ModerationTab { kOpen, kResolved, kAudit };
 // The tabs as a rendered <nav>, `current` marked with aria-current.
 std::string moderation_nav(const PageContext& c, ModerationTab current);
 
-// The newest posts and comments (no reblogs) of `account_id`, at most `limit`, as the reader may
-// see them; none for an account hidden by moderation.
+// The newest posts and comments of `account_id`, at most `limit`, hidden or not, as the reader
+// (staff) reviews them (ModerationService::recent_posts).
 Result<std::vector<social::PostView>> recent_posts(const PageContext& c, Id account_id, size_t limit);
 
 // GET /admin/audit (audit_page.cpp).

@@ -1,17 +1,21 @@
 // The moderation pages, for moderators and admins (social::is_staff): /admin/reports, the queue
 // of open reports (and the resolved ones), newest first and paged; /admin/reports/:id, one report
 // with its comment, cited rules, the reported posts and the account's recent posts, and its forms
-// (assign to me, unassign, resolve, reopen). Anyone else signed in gets a 403 page; signed out,
-// the sign-in page. Built on social::ReportService as the admin API is.
+// (assign to me, unassign, resolve, reopen, and an action on the account: warn, mark sensitive,
+// disable, limit, suspend, with a note). Anyone else signed in gets a 403 page; signed out, the
+// sign-in page. Built on social::ReportService and social::ModerationService as the admin API is.
 #include "web/moderation.h"
 
 #include <algorithm>
 #include <array>
 
 #include "social/graph/feeds.h"
+#include "social/model/text.h"
+#include "social/safety/moderation.h"
 #include "web/escape.h"
 #include "web/people.h"
 #include "web/routes.h"
+#include "web/settings_pages.h"
 
 namespace kindred::web {
 
@@ -34,6 +38,41 @@ constexpr std::array<Change, 4> kChanges = {{
     {"resolve", social::ReportChange::kResolve, "resolved", "admin.report.done_resolved"},
     {"reopen", social::ReportChange::kReopen, "reopened", "admin.report.done_reopened"},
 }};
+
+// The actions on the reported account (Mastodon's POST /api/v1/admin/accounts/:id/action types),
+// as the form offers them, and the sentence each leaves on the report's page.
+struct AccountActionInfo {
+  social::AccountAction action;
+  std::string_view value;     // the form's value, Mastodon's type name
+  std::string_view label;     // message keys
+  std::string_view hint;
+  std::string_view done;      // the ?done= code
+  std::string_view sentence;
+};
+constexpr std::array<AccountActionInfo, 5> kAccountActions = {{
+    {social::AccountAction::kNone, "none", "admin.act.none", "admin.act.none_hint", "warned",
+     "admin.act.done_warned"},
+    {social::AccountAction::kSensitive, "sensitive", "admin.act.sensitive", "admin.act.sensitive_hint",
+     "sensitized", "admin.act.done_sensitized"},
+    {social::AccountAction::kDisable, "disable", "admin.act.disable", "admin.act.disable_hint",
+     "disabled", "admin.act.done_disabled"},
+    {social::AccountAction::kSilence, "silence", "admin.act.silence", "admin.act.silence_hint",
+     "silenced", "admin.act.done_silenced"},
+    {social::AccountAction::kSuspend, "suspend", "admin.act.suspend", "admin.act.suspend_hint",
+     "suspended", "admin.act.done_suspended"},
+}};
+
+// The note a moderator may add to an action, as the person will read it.
+constexpr size_t kMaxNoteChars = 5000;
+
+// The account-action form as sent, with what was wrong with it.
+struct ActForm {
+  std::string type;
+  std::string text;
+  std::string type_error;
+  std::string text_error;
+  std::string error;  // the action as a whole was refused
+};
 
 std::string_view category_key(social::ReportCategory category) {
   switch (category) {
@@ -137,7 +176,35 @@ std::string done_sentence(const PageContext& c) {
   if (!code) return "";
   for (const auto& ch : kChanges)
     if (ch.done == *code) return c.t(ch.sentence);
+  for (const auto& a : kAccountActions)
+    if (a.done == *code) return c.t(a.sentence);
   return "";
+}
+
+// The account-action form (admin_act.mustache) for `target`, refilled from `f`.
+std::string act_form_html(const PageContext& c, const social::Report& r, const social::Account& target,
+                          const ActForm& f) {
+  Data d;
+  d.set("heading", c.t("admin.act.heading", {{"name", name_of(target)}}));
+  d.set("id", r.id.to_string());
+  d.set("csrf", c.csrf());
+  d.set("text", f.text);
+  d.set("max_chars", std::to_string(kMaxNoteChars));
+  d.set("error", f.error.empty() ? Data(false) : Data(f.error));
+  d.set("type_error", f.type_error.empty() ? Data(false) : Data(f.type_error));
+  d.set("text_error", f.text_error.empty() ? Data(false) : Data(f.text_error));
+  d.set("resolves", !r.action_taken);
+  Data types = list();
+  for (const auto& a : kAccountActions) {
+    Data t;
+    t.set("value", std::string(a.value));
+    t.set("label", c.t(a.label));
+    t.set("hint", c.t(a.hint, {{"name", name_of(target)}}));
+    t.set("checked", f.type == a.value);
+    types.push_back(std::move(t));
+  }
+  d.set("types", std::move(types));
+  return c.render("admin_act", d);
 }
 
 std::string cards(const PageContext& c, const std::vector<social::PostView>& posts,
@@ -151,8 +218,8 @@ std::string cards(const PageContext& c, const std::vector<social::PostView>& pos
   return out;
 }
 
-http::Response report_page(const PageContext& c) {
-  if (!social::is_staff(c.me->account)) return forbidden_page(c);
+// The report's page; after a refused account action, with the form as sent and a 422.
+http::Response report_page_with(const PageContext& c, const ActForm& form, int status) {
   auto id = Id::parse(std::string(c.req.param("id")));
   if (!id) return not_found(c);
   auto view = c.s.reports->get_for_moderator(c.me->account, *id);
@@ -203,6 +270,8 @@ http::Response report_page(const PageContext& c) {
                                           {{"count", c.number(cited - static_cast<int64_t>(v.statuses.size()))}}))
                           : Data(false));
 
+  d.set("act_form", c.s.moderation ? Data(act_form_html(c, r, target, form)) : Data(false));
+
   auto recent = recent_posts(c, target.id, kRecentPosts);
   if (!recent.has_value()) return failure(c, recent.error());
   // The reported posts are shown above (and one id may name one element of the page).
@@ -219,7 +288,53 @@ http::Response report_page(const PageContext& c) {
                                {"site", c.s.config.title}});
   p.styles = {"post.css", "feed.css", "forms.css", "admin.css"};
   p.body_html = c.render("admin_report", d);
-  return page_response(c, 200, std::move(p));
+  return page_response(c, status, std::move(p));
+}
+
+http::Response report_page(const PageContext& c) {
+  if (!social::is_staff(c.me->account)) return forbidden_page(c);
+  return report_page_with(c, {}, 200);
+}
+
+// POST /admin/reports/:id/act: the chosen action on the reported account, with the report
+// resolved by it (as Mastodon's action with a report_id).
+http::Response act_post(const PageContext& c) {
+  if (!social::is_staff(c.me->account)) return forbidden_page(c);
+  auto id = Id::parse(std::string(c.req.param("id")));
+  if (!id) return not_found(c);
+  auto view = c.s.reports->get_for_moderator(c.me->account, *id);
+  if (!view.has_value()) return failure(c, view.error());
+  ActForm f;
+  f.type = c.field("type");
+  const std::optional<std::string> text = settings::text_field(c, "text");
+  f.text = text.value_or(c.field("text"));
+  const AccountActionInfo* chosen = nullptr;
+  for (const auto& a : kAccountActions)
+    if (a.value == f.type) chosen = &a;
+  if (!chosen) f.type_error = c.t("admin.act.choose");
+  if (!text)
+    f.text_error = c.t("admin.act.note_unreadable");
+  else if (!social::check_length("Note", *text, kMaxNoteChars).is_ok())
+    f.text_error = c.t("admin.act.note_too_long", {{"max", c.number(kMaxNoteChars)}});
+  if (!f.type_error.empty() || !f.text_error.empty()) return report_page_with(c, f, 422);
+  social::ActionRequest request;
+  request.type = chosen->action;
+  request.report_id = *id;
+  request.text = f.text;
+  auto done = c.s.moderation->act(c.me->account, view->report.target_account_id, request);
+  if (!done.has_value()) {
+    switch (done.error().code()) {
+      case StatusCode::kPermissionDenied:
+        f.error = c.t("admin.act.not_allowed");
+        return report_page_with(c, f, 403);
+      case StatusCode::kInvalidArgument:
+        f.error = c.t("admin.act.refused");
+        return report_page_with(c, f, 422);
+      default:
+        return failure(c, done.error());
+    }
+  }
+  return see_other(report_path(*id) + "?done=" + std::string(chosen->done));
 }
 
 }  // namespace
@@ -255,12 +370,13 @@ std::string moderation_nav(const PageContext& c, ModerationTab current) {
 }
 
 Result<std::vector<social::PostView>> recent_posts(const PageContext& c, Id account_id, size_t limit) {
+  if (c.s.moderation) return c.s.moderation->recent_posts(c.me->account, account_id, limit);
+  // Without the moderation service: the posts the moderator may see (none of a hidden account).
   social::ListQuery q;
   q.limit = limit;
   social::AccountPostsFilter filter;
   filter.exclude_reblogs = true;
   auto page = c.s.feeds.account_posts(c.viewer(), account_id, q, filter);
-  // A suspended or deleted account has no posts anyone may see.
   if (!page.has_value() && page.error().is_not_found()) return std::vector<social::PostView>{};
   if (!page.has_value()) return page.error();
   return std::move(page->items);
@@ -282,6 +398,8 @@ void register_moderation_pages(const Routes& r) {
                    return see_other(report_path(*id) + "?done=" + std::string(ch.done));
                  }));
   }
+  if (r.s.moderation)
+    r.router.add(Method::kPost, "/admin/reports/:id/act", action(r.s, r.assets, r.limiter, user, act_post));
   register_audit_page(r);
 }
 

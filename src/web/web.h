@@ -23,6 +23,7 @@
 #include "social/posts/comments.h"
 #include "social/posts/likes.h"
 #include "social/posts/posts.h"
+#include "social/safety/moderation.h"
 #include "social/safety/reports.h"
 #include "social/streaming/hub.h"
 
@@ -79,6 +80,7 @@ struct WebServices {
   social::StreamHub* streams = nullptr;  // live counts on the post page; null: off
   // The moderation pages (/admin/...), for moderators and admins; null: not served.
   social::ReportService* reports = nullptr;
+  social::ModerationService* moderation = nullptr;  // the account actions; null: none offered
 };
 
 class Assets;

@@ -101,6 +101,21 @@ TEST_F(AuditLogApi, EachActionIsAnEntryNewestFirst) {
   EXPECT_EQ(get(kAuditLog, cat_token_).body, r.body);
 }
 
+TEST_F(AuditLogApi, AnAccountActionNamesTheAccount) {
+  const std::string id = report();
+  Reply r = post("/api/v1/admin/accounts/" + bob_.id + "/action",
+                 {{"type", "suspend"}, {"report_id", id}, {"text", "cruelty"}}, cat_token_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Reply log = get(kAuditLog, dee_token_);
+  ASSERT_EQ(log.status, 200) << log.body;
+  // The suspension and the report it resolved, each its own line (as Mastodon logs them).
+  EXPECT_EQ(lines(log), (std::vector<std::string>{"resolve Report " + id + " cat",
+                                                  "suspend Account " + bob_.id + " cat"}));
+  // The suspended account is gone for everyone else, yet the line still names it.
+  const bj::value entries = json(log);
+  EXPECT_EQ(str(entries.as_array().at(1), "target_id"), bob_.id);
+}
+
 TEST_F(AuditLogApi, PagesByIdWithLinkHeaders) {
   const std::string id = report();
   for (const char* a : {"assign_to_self", "unassign", "resolve", "reopen", "resolve"})

@@ -240,5 +240,62 @@ TEST_F(ModerationPages, BadFormsAndAddressesChangeNothing) {
   EXPECT_EQ(log.body, "[]") << "nothing refused was written to the audit log";
 }
 
+TEST_F(ModerationPages, AnAccountActionFromTheReportResolvesItAndIsAudited) {
+  const std::string cruel = post_status(bob_, "a cruel comment");
+  post_status(bob_, "another unkind word");
+  const std::string id = report(cruel, "cruel");
+  auto cat = browser(cat_);
+  Reply page = cat->get("/admin/reports/" + id);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_TRUE(has(page.body, "action=\"/admin/reports/" + id + "/act#act\""));
+  for (const char* type : {"none", "sensitive", "disable", "silence", "suspend"})
+    EXPECT_TRUE(has(page.body, std::string("name=\"type\" value=\"") + type + "\"")) << type;
+  expect_see_other(cat->post("/admin/reports/" + id + "/act", {{"type", "suspend"}, {"text", "Cruelty under a memorial post."}}),
+                   "/admin/reports/" + id + "?done=suspended");
+  EXPECT_EQ(get("/api/v1/accounts/" + bob_.id, ann_.token).status, 404) << "suspended: gone for everyone";
+  EXPECT_EQ(admin_report(id).at("action_taken"), true) << "the action resolves the report";
+  page = cat->get("/admin/reports/" + id + "?done=suspended");
+  ASSERT_EQ(page.status, 200) << "a report about a suspended account still opens";
+  EXPECT_TRUE(has(page.body, "The account is suspended and the report resolved."));
+  EXPECT_TRUE(has(page.body, "(suspended)"));
+  EXPECT_TRUE(has(page.body, "a cruel comment")) << "the reported post, hidden from everyone else";
+  EXPECT_TRUE(has(page.body, "another unkind word")) << "the account's recent posts, hidden or not";
+  Reply log = cat->get("/admin/audit");
+  EXPECT_TRUE(has(log.body, "cat suspended @bob")) << log.body;
+}
+
+TEST_F(ModerationPages, ABadAccountActionSaysWhyAndChangesNothing) {
+  const std::string id = report("", "");
+  auto cat = browser(cat_);
+  cat->get("/admin/reports/" + id);
+  Reply r = cat->post("/admin/reports/" + id + "/act", {{"text", "kept"}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_TRUE(has(r.body, "<p class=\"field-error\" id=\"type-error\">Choose an action.</p>")) << r.body;
+  EXPECT_TRUE(has(r.body, ">kept</textarea>")) << "what was typed comes back";
+  r = cat->post("/admin/reports/" + id + "/act", {{"type", "obliterate"}});
+  EXPECT_EQ(r.status, 422);
+  r = cat->post("/admin/reports/" + id + "/act", {{"type", "suspend"}, {"text", std::string(5001, 'x')}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_TRUE(has(r.body, "The note is too long: at most 5,000 characters."));
+  EXPECT_EQ(get("/api/v1/accounts/" + bob_.id, ann_.token).status, 200);
+  EXPECT_EQ(admin_report(id).at("action_taken"), false);
+
+  // A moderator may not act against an admin: a sentence, nothing changed.
+  Reply about_dee = post("/api/v1/reports", {{"account_id", dee_.id}}, ann_.token);
+  ASSERT_EQ(about_dee.status, 200);
+  const std::string dee_report = str(json(about_dee), "id");
+  cat->get("/admin/reports/" + dee_report);
+  r = cat->post("/admin/reports/" + dee_report + "/act", {{"type", "suspend"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(has(r.body, "You cannot take an action against this account")) << r.body;
+  EXPECT_EQ(get("/api/v1/accounts/" + dee_.id, ann_.token).status, 200);
+  // Nor may anyone who is not staff.
+  auto ann = browser(ann_);
+  ann->get("/home");
+  EXPECT_EQ(ann->post("/admin/reports/" + id + "/act", {{"type", "suspend"}}).status, 403);
+  EXPECT_EQ(get("/api/v1/accounts/" + bob_.id, ann_.token).status, 200);
+  EXPECT_EQ(get("/api/v1/kindred/admin/audit_log", cat_admin_).body, "[]");
+}
+
 }  // namespace
 }  // namespace kindred::testing
