@@ -334,7 +334,8 @@ http::Response act_post(const PageContext& c) {
         return failure(c, done.error());
     }
   }
-  return see_other(report_path(*id) + "?done=" + std::string(chosen->done));
+  // The form's address names its place (#act, for a refusal's sentence); the notice is at the top.
+  return see_other(report_path(*id) + "?done=" + std::string(chosen->done) + "#main");
 }
 
 }  // namespace

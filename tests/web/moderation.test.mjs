@@ -176,3 +176,39 @@ describe('anyone else', () => {
     }
   });
 });
+
+describe('acting on the account', () => {
+  it('a moderator suspends the troll from the report by keyboard, without JavaScript', { timeout: 60_000 }, async () => {
+    const id = reports[2];
+    const context = await newContext(browser, { size: 'phone', scheme: 'dark', javaScriptEnabled: false });
+    try {
+      const page = await openPage(context);
+      await signInAs(page, 'cat');
+      await page.goto(`${server.url}/admin/reports/${id}`);
+      // Sending the form without a choice says so beside the choices, and changes nothing.
+      await tabTo(page, 'form.act-form button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.waitForLoadState('load');
+      assert.equal(await page.locator('#type-error').innerText(), 'Choose an action.');
+      await checkPage(page, 'moderation-act-error', { status: 422 });
+
+      await tabTo(page, '#act-text');
+      await page.keyboard.type('Cruelty under a memorial post.');
+      await tabTo(page, 'input[name="type"]');
+      // Arrow keys move through a radio group; Suspend is the last.
+      for (let i = 0; i < 4; ++i) await page.keyboard.press('ArrowDown');
+      assert.equal(await page.evaluate(() => document.activeElement.value), 'suspend');
+      await tabTo(page, 'form.act-form button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/admin/reports/${id}\\?done=suspended#main$`));
+      assert.match(await page.locator('p.notice').innerText(), /The account is suspended and the report resolved/);
+      assert.match(await page.locator('.report-facts').innerText(), /suspended/);
+      const profile = await api(server.url, 'GET', `/api/v1/accounts/${troll.id}`, { token: ann.token });
+      assert.equal(profile.status, 404, 'gone for everyone else');
+      await page.goto(`${server.url}/admin/audit`);
+      assert.match(await page.locator('ol.audit-list').innerText(), /cat suspended @troll/);
+    } finally {
+      await context.close();
+    }
+  });
+});

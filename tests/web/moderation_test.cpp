@@ -251,7 +251,7 @@ TEST_F(ModerationPages, AnAccountActionFromTheReportResolvesItAndIsAudited) {
   for (const char* type : {"none", "sensitive", "disable", "silence", "suspend"})
     EXPECT_TRUE(has(page.body, std::string("name=\"type\" value=\"") + type + "\"")) << type;
   expect_see_other(cat->post("/admin/reports/" + id + "/act", {{"type", "suspend"}, {"text", "Cruelty under a memorial post."}}),
-                   "/admin/reports/" + id + "?done=suspended");
+                   "/admin/reports/" + id + "?done=suspended#main");
   EXPECT_EQ(get("/api/v1/accounts/" + bob_.id, ann_.token).status, 404) << "suspended: gone for everyone";
   EXPECT_EQ(admin_report(id).at("action_taken"), true) << "the action resolves the report";
   page = cat->get("/admin/reports/" + id + "?done=suspended");
