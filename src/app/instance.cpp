@@ -351,7 +351,8 @@ Status Instance::start(std::ostream* access_log) {
                        *m.feeds,         *m.media,       *m.profiles,      *m.relationships,
                        *m.notifications, *m.preferences, *m.memories,      *m.holds,
                        *m.filters,       limiters,         *m.polls,         m.hub.get(),
-                       m.data_lists.get(), m.archives.get(), m.deletion.get()},
+                       m.data_lists.get(), m.archives.get(), m.deletion.get(),
+                       m.reports.get(),  m.moderation.get()},
       m.router);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

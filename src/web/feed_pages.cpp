@@ -129,6 +129,7 @@ std::string render_card(const PageContext& c, const social::PostView& entry, con
   d.set("comments", count_words(c, v.replies_count, "count.comments"));
   d.set("time", time_data(c, v.post.created_at_ms));
   d.set("extra", o.extra_html);
+  d.set("actions", o.actions);
   return c.render("card", d);
 }
 

@@ -216,6 +216,8 @@ http::Response page_response(const PageContext& c, int status, Page page) {
     me.set("url", profile_path(a));
     me.set("avatar", avatar_path(a));
     me.set("csrf", c.me->session.csrf);
+    // Moderators and admins have the moderation pages in the navigation.
+    me.set("staff", social::is_staff(a) && c.s.reports != nullptr);
     me.set("unread", false);
     social::NotificationQuery q;
     auto unread = c.s.notifications.unread_count(c.viewer(), q, 99, true);

@@ -166,6 +166,9 @@ void register_settings_pages(const Routes& r);
 // /home, /notifications, /memories, and what a person does to another from a profile:
 // follow, block, mute, restrict (people_pages.cpp).
 void register_people_pages(const Routes& r);
+// /admin/reports, /admin/reports/:id and its forms, /admin/audit: the moderation pages, for
+// moderators and admins (moderation_pages.cpp, audit_page.cpp).
+void register_moderation_pages(const Routes& r);
 
 // A comment being written, shown again with what was wrong with it (or a vote refused: the page
 // again with the reason beside the poll's form).

@@ -65,6 +65,7 @@ WebPages::WebPages(WebServices services, http::Router& router)
   const Routes routes{router, s_, a, l};
   register_settings_pages(routes);
   register_people_pages(routes);
+  if (s_.reports) register_moderation_pages(routes);
   router.add(Method::kGet, "/assets/:file", [&a](http::Request& req) { return a.serve(req); });
   // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, for a week.
   router.add(Method::kGet, "/favicon.ico", [&a](http::Request&) {

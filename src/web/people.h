@@ -23,6 +23,7 @@ struct CardOptions {
   std::string return_to;    // where the card's forms come back to (its own "#p-<id>" is added)
   std::string level = "2";  // the heading level of the author's name ("2" or "3")
   std::string extra_html;   // more forms under the card (a rendered template), may be empty
+  bool actions = true;      // the Like and Comment buttons (off where the reader reviews posts)
 };
 // One post of a list: its author (and who shared it), its first photo with its alt text ("N
 // photos" when several), a content warning or sensitive photo folded into <details>, the

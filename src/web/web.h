@@ -26,6 +26,8 @@
 #include "social/posts/posts.h"
 #include "social/safety/archive.h"
 #include "social/safety/data_lists.h"
+#include "social/safety/moderation.h"
+#include "social/safety/reports.h"
 #include "social/streaming/hub.h"
 
 // Kindred's own web pages: server-rendered HTML, complete without JavaScript, beside the Mastodon
@@ -83,6 +85,9 @@ struct WebServices {
   social::DataListService* data_lists = nullptr;
   social::ArchiveService* archives = nullptr;
   social::AccountDeletion* deletion = nullptr;  // /settings/delete; null: the page says it is off
+  // The moderation pages (/admin/...), for moderators and admins; null: not served.
+  social::ReportService* reports = nullptr;
+  social::ModerationService* moderation = nullptr;  // the account actions; null: none offered
 };
 
 class Assets;
@@ -96,6 +101,7 @@ class Assets;
 //   GET /@username/:id         one post with its comments and, on a support topic, its card
 //   GET /statuses/:id/live     that post's counts as they move (Server-Sent Events, for site.js)
 //   GET /auth/sign_in, /auth/sign_up   how to sign in today (the signed-in pages come next)
+//   GET /admin/reports, /admin/reports/:id, /admin/audit   the moderation pages (staff only)
 //   GET /assets/:file          stylesheets and scripts (content-hashed names, immutable)
 // and replaces the router's not-found answer: a browser (Accept: text/html) asking for a path
 // outside /api/ gets an HTML 404 page, everyone else the API's JSON.

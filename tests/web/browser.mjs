@@ -10,6 +10,7 @@
 //
 // Screenshots go to build/test-output/web/<name>-<phone|desktop>-<light|dark>.png (`make
 // screenshots` copies them to docs/screenshots/). KINDRED_CHROMIUM names another Chromium.
+import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -290,4 +291,32 @@ export async function sidewaysOverflow(page) {
     }
     return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
   });
+}
+
+// Signs `username` in through the sign-in form of the server at `url`, and waits until the page
+// after it has loaded.
+export async function signInWithForm(page, url, username, password) {
+  await page.goto(`${url}/auth/sign_in`);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((at) => !at.pathname.startsWith('/auth/'));
+}
+
+// Presses Tab until the focused element matches `selector` (at most `max` times); asserts that
+// each element focused on the way shows a focus ring.
+export async function tabTo(page, selector, max = 300) {
+  for (let i = 0; i < max; ++i) {
+    await page.keyboard.press('Tab');
+    const state = await page.evaluate((sel) => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return { done: false, visible: true };
+      const style = getComputedStyle(el);
+      const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+      return { done: el.matches(sel), visible, what: el.outerHTML.slice(0, 120) };
+    }, selector);
+    assert.ok(state.visible, `focus is visible on ${state.what}`);
+    if (state.done) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { PASSWORD, api, rebase, registerUser } from '../e2e/harness.mjs';
-import { SCHEMES, SIZES, checkPage, newContext, openPage, startAll, stopAll } from './browser.mjs';
+import { SCHEMES, SIZES, checkPage, newContext, openPage, signInWithForm, startAll, stopAll } from './browser.mjs';
 import { postStatus } from './site.mjs';
 
 let server;
@@ -28,13 +28,7 @@ before(async () => {
 
 after(() => stopAll({ server, browser }));
 
-async function signInAs(page, username) {
-  await page.goto(`${server.url}/auth/sign_in`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/auth/'));
-}
+const signInAs = (page, username) => signInWithForm(page, server.url, username, PASSWORD);
 
 describe('the vote form, phone and desktop, light and dark', () => {
   for (const size of Object.keys(SIZES)) {

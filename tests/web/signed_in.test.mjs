@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startServer } from '../e2e/harness.mjs';
-import { SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage, sidewaysOverflow, stopAll } from './browser.mjs';
+import {
+  SCHEMES, SIZES, checkPage, launchBrowser, newContext, openPage, sidewaysOverflow, signInWithForm, stopAll, tabTo,
+} from './browser.mjs';
 import { DEMO_PASSWORD, findDemoPages } from './site.mjs';
 
 let server;
@@ -21,13 +23,7 @@ before(async () => {
 
 after(() => stopAll({ server, browser }));
 
-async function signInAs(page, username) {
-  await page.goto(`${server.url}/auth/sign_in`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/auth/'));
-}
+const signInAs = (page, username) => signInWithForm(page, server.url, username, DEMO_PASSWORD);
 
 // name: the screenshot's name; path: a function (URLs are known once the demo runs).
 const PAGES = [
@@ -99,24 +95,6 @@ describe('at 320 pixels wide (what 400% zoom of a 1280-pixel window gives)', () 
     });
   }
 });
-
-// Presses Tab until the focused element matches `selector` (at most `max` times); asserts that
-// each element focused on the way shows a focus ring.
-async function tabTo(page, selector, max = 300) {
-  for (let i = 0; i < max; ++i) {
-    await page.keyboard.press('Tab');
-    const state = await page.evaluate((sel) => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return { done: false, visible: true };
-      const style = getComputedStyle(el);
-      const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-      return { done: el.matches(sel), visible, what: el.outerHTML.slice(0, 120) };
-    }, selector);
-    assert.ok(state.visible, `focus is visible on ${state.what}`);
-    if (state.done) return;
-  }
-  assert.fail(`Tab never reached ${selector}`);
-}
 
 describe('by keyboard alone', () => {
   for (const javaScriptEnabled of [true, false]) {

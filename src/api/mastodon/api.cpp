@@ -75,6 +75,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   register_kindred_hold_routes(router, services_);
   register_kindred_comment_control_routes(router, services_);
   register_kindred_data_routes(router, services_);
+  register_kindred_audit_log_routes(router, services_);
   router.set_not_found([](http::Request&) { return error_response(404, "Not found"); });
   // Browser-based Mastodon apps call from their own origin: as Mastodon's config/initializers/
   // cors.rb, any origin, no credentials, on the API, the token endpoints and discovery. Never on

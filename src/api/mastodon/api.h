@@ -206,5 +206,7 @@ void register_kindred_memory_routes(http::Router& router, ApiServices& s);
 void register_kindred_hold_routes(http::Router& router, ApiServices& s);
 void register_kindred_comment_control_routes(http::Router& router, ApiServices& s);
 void register_kindred_data_routes(http::Router& router, ApiServices& s);
+// GET /api/v1/kindred/admin/audit_log (api/kindred/audit_log.cpp).
+void register_kindred_audit_log_routes(http::Router& router, ApiServices& s);
 
 }  // namespace kindred::api
