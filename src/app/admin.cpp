@@ -225,7 +225,7 @@ int delete_account(const VerifyConfig& c) {
     social::ScheduledPostService scheduled(deps, posts, accounts, media);  // never started
     social::AccountDeletion deletion(deps, accounts, posts, media, oauth, sessions);
     deletion.set_scheduled(&scheduled);
-    auto account = accounts.lookup(c.username);
+    auto account = accounts.lookup_with_hidden(c.username);
     st = account.status();
     if (st.is_ok()) {
       name = account->username;

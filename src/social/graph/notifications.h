@@ -9,7 +9,7 @@
 
 #include "social/posts/posts.h"
 #include "social/graph/relationships.h"
-#include "social/safety/warning.h"
+#include "social/model/warning.h"
 
 namespace kindred::social {
 

@@ -17,7 +17,7 @@
 #include "social/posts/posts.h"
 #include "social/safety/audit.h"
 #include "social/safety/reports.h"
-#include "social/safety/warning.h"
+#include "social/model/warning.h"
 
 namespace kindred::social {
 

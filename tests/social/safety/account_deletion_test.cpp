@@ -145,7 +145,7 @@ TEST_F(AccountDeletionTest, EveryCountItTouchedDropsByExactlyItsShare) {
     EXPECT_EQ(count(ann_.id, type), 0) << static_cast<int>(type);
 
   // The name stays taken; the email and the rest of the profile are gone.
-  auto tomb = stack_->accounts.lookup("ann");
+  auto tomb = stack_->accounts.lookup_with_hidden("ann");
   ASSERT_TRUE(tomb.has_value());
   EXPECT_NE(tomb->deleted_at_ms, 0);
   EXPECT_TRUE(tomb->password_hash.empty());

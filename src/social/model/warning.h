@@ -19,6 +19,9 @@ std::optional<AccountAction> parse_account_action(std::string_view name);
 std::string_view account_action_name(AccountAction a);
 
 
+// At most as many posts as a report names (ReportService's kMaxReportStatuses).
+inline constexpr size_t kMaxWarningStatuses = 100;
+
 // What a moderator did to an account, as told to it (Mastodon's AccountWarning, the subject of
 // a `moderation_warning` notification). Stored by its id (ObjectType kAccountWarning).
 struct AccountWarning {
