@@ -154,6 +154,39 @@ TEST(PostgresStore, StoresOpeningOneNewDatabaseAtOnceMigrateItOnce) {
   EXPECT_EQ(*stores[0]->assoc_count(Id(1), AssocType::kFollows), kStores);
 }
 
+// A node whose connections the server ends (a restart, a failover, an administrator): the call
+// that finds its connection gone answers Unavailable, and the next connects afresh.
+TEST(PostgresStore, ConnectionsTheServerEndsAreReplaced) {
+  auto cluster = PgCluster::shared();
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().to_string();
+  auto conninfo = (*cluster)->create_database();
+  ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
+  auto store = open_postgres_store(PostgresOptions{*conninfo, 4});
+  ASSERT_TRUE(store.has_value()) << store.error().to_string();
+  Batch b;
+  b.add_assoc(Assoc{Id(1), AssocType::kFollows, Id(2), Id(10), ""});
+  ASSERT_TRUE((*store)->apply(b).has_value());
+  ASSERT_EQ(*(*store)->assoc_count(Id(1), AssocType::kFollows), 1);
+
+  const kindred::Status ended =
+      (*cluster)->psql(*conninfo,
+                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(ended.is_ok()) << ended.to_string();
+
+  auto first = (*store)->assoc_count(Id(1), AssocType::kFollows);
+  if (!first.has_value()) {
+    EXPECT_EQ(first.error().code(), StatusCode::kUnavailable) << first.error().to_string();
+  }
+  auto again = (*store)->assoc_count(Id(1), AssocType::kFollows);
+  ASSERT_TRUE(again.has_value()) << again.error().to_string();
+  EXPECT_EQ(*again, 1);
+  Batch more;
+  more.add_assoc(Assoc{Id(1), AssocType::kFollows, Id(3), Id(11), ""});
+  ASSERT_TRUE((*store)->apply(more).has_value());
+  EXPECT_EQ(*(*store)->assoc_count(Id(1), AssocType::kFollows), 2);
+}
+
 TEST(PostgresStore, AnEmptyConnectionStringIsInvalid) {
   EXPECT_EQ(open_postgres_store(PostgresOptions{}).status().code(), StatusCode::kInvalidArgument);
 }

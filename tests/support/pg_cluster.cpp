@@ -142,4 +142,9 @@ Result<std::string> PgCluster::create_database() {
   return "host=" + dir_.string() + " user=postgres dbname=" + name;
 }
 
+Status PgCluster::psql(const std::string& conninfo, const std::string& sql) {
+  return run({kBin + "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql}, false,
+             (dir_ / "setup.log").string());
+}
+
 }  // namespace kindred::testing

@@ -36,6 +36,11 @@ class PgCluster {
   // connection string for it. Errors: Internal (with createdb's output) if it fails.
   Result<std::string> create_database();
 
+  // Runs `sql` with psql on the database `conninfo` names (as create_database returned it), as the
+  // superuser: for what a test does behind a store's back (end its connections, say).
+  // Errors: Internal (with psql's output) if it fails.
+  Status psql(const std::string& conninfo, const std::string& sql);
+
  private:
   PgCluster() = default;
   Status start();
