@@ -11,7 +11,8 @@ say() { printf 'setup: %s\n' "$*"; }
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev librocksdb-dev libsodium-dev libcli11-dev
-  libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
+  libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql-15 libpq-dev
   wrk
   libvips-dev libimage-exiftool-perl libpcre2-dev
   libhowardhinnant-date-dev tzdata

@@ -15,6 +15,7 @@
 #include "social/search/indexer.h"
 #include "social/streaming/hub.h"
 #include "store/observed_store.h"
+#include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "web/web.h"
 
@@ -179,10 +180,24 @@ Status Instance::start(std::ostream* access_log) {
   if (!trusted_proxies.has_value())
     return Status::invalid_argument("--trusted-proxies: " + trusted_proxies.error().message());
 
-  store::StoreOptions so;
-  so.path = c.data_dir + "/store";
-  so.durability = c.sync ? store::Durability::kFsync : store::Durability::kWal;
-  KINDRED_ASSIGN_OR_RETURN(m.store, store::open_rocksdb_store(so));
+  if (c.store == "postgres") {
+    if (c.database_url.empty()) {
+      return Status::invalid_argument("--store postgres needs --database-url");
+    }
+    store::PostgresOptions po;
+    po.conninfo = c.database_url;
+    KINDRED_ASSIGN_OR_RETURN(m.store, store::open_postgres_store(po));
+  } else if (c.store == "rocksdb") {
+    if (!c.database_url.empty()) {
+      return Status::invalid_argument("--database-url needs --store postgres");
+    }
+    store::StoreOptions so;
+    so.path = c.data_dir + "/store";
+    so.durability = c.sync ? store::Durability::kFsync : store::Durability::kWal;
+    KINDRED_ASSIGN_OR_RETURN(m.store, store::open_rocksdb_store(so));
+  } else {
+    return Status::invalid_argument("--store must be rocksdb or postgres, got '" + c.store + "'");
+  }
 
   m.ids = std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,

@@ -29,6 +29,15 @@ int main(int argc, char** argv) {
   serve->add_option("--data-dir", config.data_dir, "Directory of the embedded store (created if missing)")
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
+  serve->add_option("--store", config.store,
+                    "Where records live: rocksdb (embedded, in --data-dir) or postgres (--database-url;"
+                    " first slice of issue 19, see docs/SCALING.md)")
+      ->envname("KINDRED_STORE")
+      ->check(CLI::IsMember({"rocksdb", "postgres"}))
+      ->capture_default_str();
+  serve->add_option("--database-url", config.database_url,
+                    "With --store postgres: the database, as a libpq connection string or URI")
+      ->envname("KINDRED_DATABASE_URL");
   serve->add_option("--base-url", config.base_url,
                     "Public URL of this instance, used in links (default: http://LISTEN)")
       ->envname("KINDRED_BASE_URL");

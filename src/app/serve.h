@@ -11,6 +11,10 @@ namespace kindred::app {
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   std::string data_dir = "./data";
+  // Where records live: "rocksdb" (the embedded store in data_dir/store, the default) or
+  // "postgres" (the database at database_url; media files and the search index stay in data_dir).
+  std::string store = "rocksdb";
+  std::string database_url;  // --store postgres: a libpq connection string or URI
   std::string base_url;                   // default: http://<listen>
   int threads = 0;                        // 0: one per core
   // Threads for blocking handlers (password hashing); 0: every handler runs on the pool of

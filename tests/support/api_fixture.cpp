@@ -86,6 +86,10 @@ void ApiTest::start_instance() {
   config.stream_queue_messages = options_.stream_queue_messages;
   config.stream_counts_interval_ms = options_.stream_counts_interval_ms;
   if (!options_.source_url.empty()) config.source_url = options_.source_url;
+  if (!options_.database_url.empty()) {
+    config.store = "postgres";
+    config.database_url = options_.database_url;
+  }
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);
   ASSERT_TRUE(started.is_ok()) << started.to_string();

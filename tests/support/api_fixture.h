@@ -46,6 +46,9 @@ struct ServerOptions {
   size_t streaming_per_address = 64;   // --streaming-connections-per-address
   size_t stream_queue_messages = 1024;
   int64_t stream_counts_interval_ms = 1000;  // --stream-queue-messages
+  // Non-empty: --store postgres --database-url this (support/pg_cluster.h makes one); records
+  // then live in PostgreSQL, media and the search index still in the data directory.
+  std::string database_url = "";
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.

@@ -1,0 +1,119 @@
+#include "store/postgres/pg_connection.h"
+
+#include <string>
+#include <utility>
+
+#include "store/postgres/pg_codec.h"
+
+namespace kindred::store::pg {
+
+Params& Params::int8(int64_t v) {
+  values_.push_back(int8_binary(v));
+  formats_.push_back(1);
+  return *this;
+}
+
+Params& Params::bytes(std::string_view v) {
+  values_.emplace_back(v);
+  formats_.push_back(1);
+  return *this;
+}
+
+Params& Params::int8_array(const std::vector<int64_t>& values) {
+  std::string text = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string(values[i]);
+  }
+  text += '}';
+  values_.push_back(std::move(text));
+  formats_.push_back(0);
+  return *this;
+}
+
+std::vector<const char*> Params::pointers() const {
+  std::vector<const char*> out;
+  out.reserve(values_.size());
+  for (const auto& v : values_) out.push_back(v.data());
+  return out;
+}
+
+std::vector<int> Params::lengths() const {
+  std::vector<int> out;
+  out.reserve(values_.size());
+  for (const auto& v : values_) out.push_back(static_cast<int>(v.size()));
+  return out;
+}
+
+int64_t Rows::int8(int row, int col) const {
+  return int8_from_binary(std::string_view(PQgetvalue(r_.get(), row, col),
+                                           static_cast<size_t>(PQgetlength(r_.get(), row, col))));
+}
+
+std::string_view Rows::bytes(int row, int col) const {
+  return std::string_view(PQgetvalue(r_.get(), row, col),
+                          static_cast<size_t>(PQgetlength(r_.get(), row, col)));
+}
+
+int64_t Rows::affected() const {
+  const char* n = PQcmdTuples(r_.get());
+  return n[0] == '\0' ? 0 : std::stoll(n);
+}
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo,
+                                                     const std::vector<Statement>& statements) {
+  PGconn* raw = PQconnectdb(conninfo.c_str());
+  if (raw == nullptr) return Status::internal("postgres: out of memory connecting");
+  std::unique_ptr<Connection> conn(new Connection(raw));
+  if (PQstatus(raw) != CONNECTION_OK) {
+    return Status::unavailable(std::string("postgres: cannot connect: ") + PQerrorMessage(raw));
+  }
+  // The server's notices ("relation already exists, skipping") are not errors; libpq would
+  // print them on stderr.
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
+  for (const Statement& s : statements) {
+    auto prepared = conn->check(PQprepare(raw, s.name, s.sql, 0, nullptr));
+    if (!prepared.has_value()) {
+      return Status(prepared.error().code(),
+                    "preparing " + std::string(s.name) + ": " + prepared.error().message());
+    }
+  }
+  return conn;
+}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+Result<Rows> Connection::run(const char* name, const Params& params) {
+  const auto pointers = params.pointers();
+  const auto lengths = params.lengths();
+  return check(PQexecPrepared(conn_, name, params.size(), pointers.data(), lengths.data(),
+                              params.formats().data(), /*resultFormat=*/1));
+}
+
+Result<Rows> Connection::exec(const std::string& sql) { return check(PQexec(conn_, sql.c_str())); }
+
+Result<Rows> Connection::check(PGresult* r) {
+  Rows rows(r);
+  const ExecStatusType st = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    last_sqlstate_.clear();
+    return rows;
+  }
+  const char* state = r == nullptr ? nullptr : PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  last_sqlstate_ = state == nullptr ? "" : state;
+  std::string message = r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  message = "postgres: " + (last_sqlstate_.empty() ? "" : last_sqlstate_ + " ") + message;
+  if (last_sqlstate_ == "23505") return Status::conflict(std::move(message));
+  // Lost connections (08...), shutdowns and failovers (57P..), read-only standbys (25006), and
+  // transactions to run again: another try, here or by the caller, may succeed.
+  if (last_sqlstate_.empty() || last_sqlstate_.starts_with("08") ||
+      last_sqlstate_.starts_with("57P") || last_sqlstate_ == "25006" ||
+      is_retryable(last_sqlstate_) || PQstatus(conn_) != CONNECTION_OK) {
+    return Status::unavailable(std::move(message));
+  }
+  return Status::internal(std::move(message));
+}
+
+}  // namespace kindred::store::pg

@@ -1,0 +1,54 @@
+#include "store/postgres/pg_pool.h"
+
+#include <utility>
+
+namespace kindred::store::pg {
+
+Result<Pool::Lease> Pool::acquire() {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return closed_ || !free_.empty() || open_ < max_connections_; });
+    if (closed_) return Status::unavailable("store closed");
+    if (!free_.empty()) {
+      auto conn = std::move(free_.back());
+      free_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+    ++open_;  // reserve the slot, then connect without holding the lock
+  }
+  auto conn = Connection::open(conninfo_, statements_);
+  if (!conn.has_value()) {
+    std::scoped_lock lock(mutex_);
+    --open_;
+    changed_.notify_all();
+    return conn.error();
+  }
+  return Lease(this, std::move(conn).value());
+}
+
+void Pool::give_back(std::unique_ptr<Connection> conn) {
+  // A connection left inside a transaction (a call failed midway) or broken is not reused.
+  if (!conn->is_ok() || conn->in_transaction()) conn.reset();
+  std::scoped_lock lock(mutex_);
+  if (conn != nullptr && !closed_) {
+    free_.push_back(std::move(conn));
+  } else {
+    --open_;
+  }
+  changed_.notify_all();
+}
+
+void Pool::close() {
+  std::vector<std::unique_ptr<Connection>> closing;
+  {
+    std::unique_lock lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+    open_ -= static_cast<int>(free_.size());
+    closing = std::move(free_);
+    free_.clear();
+    changed_.wait(lock, [&] { return open_ == 0; });
+  }
+}
+
+}  // namespace kindred::store::pg

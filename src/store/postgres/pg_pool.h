@@ -1,0 +1,71 @@
+#pragma once
+
+// A small pool of synchronous libpq connections, each used by one call at a time.
+//
+// This is the first slice's connection handling (issue 19): a call blocks its thread on each
+// round trip, as RocksDB calls block on I/O. The next step is a few long-lived non-blocking
+// connections per node driven from Asio, in pipeline mode where it pays (one round trip for a
+// whole batch, and concurrent likes of one post coalesced into one statement).
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/postgres/pg_connection.h"
+
+namespace kindred::store::pg {
+
+class Pool {
+ public:
+  // A connection lent to one caller; returned to the pool when destroyed (dropped instead if it
+  // broke, so the next caller connects afresh, e.g. to a new primary after a failover).
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (pool_ != nullptr && conn_ != nullptr) pool_->give_back(std::move(conn_));
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  Pool(std::string conninfo, std::vector<Statement> statements, int max_connections)
+      : conninfo_(std::move(conninfo)),
+        statements_(std::move(statements)),
+        max_connections_(max_connections) {}
+  ~Pool() { close(); }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // A free connection, a new one if fewer than max_connections are open, or else the next one
+  // given back. Errors: Unavailable after close() or if the server cannot be reached.
+  Result<Lease> acquire();
+
+  // Refuses further acquires, waits for every lent connection to come back, and closes them.
+  // Idempotent.
+  void close();
+
+ private:
+  void give_back(std::unique_ptr<Connection> conn);
+
+  const std::string conninfo_;
+  const std::vector<Statement> statements_;
+  const int max_connections_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::unique_ptr<Connection>> free_;  // GUARDED_BY(mutex_)
+  int open_ = 0;                                   // GUARDED_BY(mutex_): free and lent
+  bool closed_ = false;                            // GUARDED_BY(mutex_)
+};
+
+}  // namespace kindred::store::pg

@@ -1,0 +1,200 @@
+// The PostgreSQL backend: the conformance suite against a throwaway cluster (support/pg_cluster.h),
+// plus what only a shared database has: several stores, as several nodes would, writing the same
+// edges at once.
+
+#include "store/postgres/postgres_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/store_conformance.h"
+#include "support/pg_cluster.h"
+
+namespace {
+
+using kindred::Id;
+using kindred::Result;
+using kindred::StatusCode;
+using kindred::store::Assoc;
+using kindred::store::AssocType;
+using kindred::store::Batch;
+using kindred::store::open_postgres_store;
+using kindred::store::PostgresOptions;
+using kindred::store::RangeQuery;
+using kindred::testing::PgCluster;
+using kindred::testing::StoreBackend;
+using kindred::testing::StoreHarness;
+
+const ::testing::Environment* const kPgEnvironment =
+    ::testing::AddGlobalTestEnvironment(new kindred::testing::PgClusterEnvironment);
+
+// A fresh database in the binary's cluster.
+Result<std::string> fresh_database() {
+  KINDRED_ASSIGN_OR_RETURN(PgCluster * cluster, PgCluster::shared());
+  return cluster->create_database();
+}
+
+class PostgresHarness final : public StoreHarness {
+ public:
+  Result<std::unique_ptr<kindred::store::Store>> open() override {
+    if (conninfo_.empty()) {
+      KINDRED_ASSIGN_OR_RETURN(conninfo_, fresh_database());
+    }
+    return open_postgres_store(PostgresOptions{conninfo_, 8});
+  }
+
+ private:
+  std::string conninfo_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Postgres, Store,
+                         ::testing::Values(StoreBackend{
+                             "Postgres", [] { return std::make_unique<PostgresHarness>(); }}),
+                         kindred::testing::backend_name);
+
+// Two stores on one database (two nodes), four threads each, liking and unliking one hot post
+// with an overlapping set of accounts: every edge is counted once, whichever store added it,
+// and each store reads the same exact count.
+TEST(PostgresStore, TwoStoresWritingTheSameEdgesAtOnceKeepCountsExact) {
+  auto conninfo = fresh_database();
+  ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
+  auto a = open_postgres_store(PostgresOptions{*conninfo, 4});
+  auto b = open_postgres_store(PostgresOptions{*conninfo, 4});
+  ASSERT_TRUE(a.has_value()) << a.error().to_string();
+  ASSERT_TRUE(b.has_value()) << b.error().to_string();
+  kindred::store::Store* stores[] = {a->get(), b->get()};
+  constexpr int kThreadsPerStore = 4;
+  constexpr uint64_t kAccounts = 40;
+  constexpr int kRounds = 3;
+  const Id post(9000);
+  std::atomic<int64_t> net{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int s = 0; s < 2; ++s) {
+    for (int t = 0; t < kThreadsPerStore; ++t) {
+      threads.emplace_back([&, s, t] {
+        int64_t mine = 0;
+        for (int round = 0; round < kRounds; ++round) {
+          for (uint64_t k = 0; k < kAccounts; ++k) {
+            // Every thread likes every account's edge (the same edges at once), and the odd
+            // threads also unlike some, so adds and removes of one edge race.
+            const Id account((k + static_cast<uint64_t>(t)) % kAccounts + 1);
+            Batch batch;
+            const bool remove = t % 2 == 1 && k % 3 == 0;
+            if (remove) {
+              batch.remove_assoc(post, AssocType::kFavouritedBy, account);
+              batch.remove_assoc(account, AssocType::kFavourites, post);
+            } else {
+              batch.add_assoc(Assoc{post, AssocType::kFavouritedBy, account, account, ""});
+              batch.add_assoc(Assoc{account, AssocType::kFavourites, post, account, ""});
+            }
+            auto r = stores[s]->apply(batch);
+            if (!r.has_value()) {
+              ADD_FAILURE() << r.error().to_string();
+              ++failures;
+              continue;
+            }
+            const auto& flags = remove ? r->assoc_removed : r->assoc_added;
+            if (flags[0] != flags[1]) ++failures;
+            mine += flags[0] ? (remove ? -1 : 1) : 0;
+          }
+        }
+        net += mine;
+      });
+    }
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(failures.load(), 0);
+  RangeQuery all;
+  all.limit = 1000;
+  auto page = stores[0]->assoc_range(post, AssocType::kFavouritedBy, all);
+  ASSERT_TRUE(page.has_value());
+  for (auto* store : stores) {
+    EXPECT_EQ(*store->assoc_count(post, AssocType::kFavouritedBy), net.load());
+    EXPECT_EQ(*store->assoc_count(post, AssocType::kFavouritedBy),
+              static_cast<int64_t>(page->items.size()));
+  }
+  for (uint64_t k = 1; k <= kAccounts; ++k) {
+    const bool liked = *stores[1]->assoc_exists(post, AssocType::kFavouritedBy, Id(k));
+    EXPECT_EQ(*stores[0]->assoc_count(Id(k), AssocType::kFavourites), liked ? 1 : 0) << k;
+  }
+}
+
+// Opening stores on one fresh database at once applies the schema once; all of them work.
+TEST(PostgresStore, StoresOpeningOneNewDatabaseAtOnceMigrateItOnce) {
+  auto conninfo = fresh_database();
+  ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
+  constexpr int kStores = 4;
+  std::vector<std::unique_ptr<kindred::store::Store>> stores(kStores);
+  std::vector<std::string> errors(kStores);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStores; ++i) {
+    threads.emplace_back([&, i] {
+      auto s = open_postgres_store(PostgresOptions{*conninfo, 2});
+      if (s.has_value()) {
+        stores[static_cast<size_t>(i)] = std::move(s).value();
+      } else {
+        errors[static_cast<size_t>(i)] = s.error().to_string();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int i = 0; i < kStores; ++i) {
+    ASSERT_NE(stores[static_cast<size_t>(i)], nullptr) << errors[static_cast<size_t>(i)];
+    Batch b;
+    b.add_assoc(Assoc{Id(1), AssocType::kFollows, Id(100 + static_cast<uint64_t>(i)), Id(5), ""});
+    ASSERT_TRUE(stores[static_cast<size_t>(i)]->apply(b).has_value());
+  }
+  EXPECT_EQ(*stores[0]->assoc_count(Id(1), AssocType::kFollows), kStores);
+}
+
+// A node whose connections the server ends (a restart, a failover, an administrator): the call
+// that finds its connection gone answers Unavailable, and the next connects afresh.
+TEST(PostgresStore, ConnectionsTheServerEndsAreReplaced) {
+  auto cluster = PgCluster::shared();
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().to_string();
+  auto conninfo = (*cluster)->create_database();
+  ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
+  auto store = open_postgres_store(PostgresOptions{*conninfo, 4});
+  ASSERT_TRUE(store.has_value()) << store.error().to_string();
+  Batch b;
+  b.add_assoc(Assoc{Id(1), AssocType::kFollows, Id(2), Id(10), ""});
+  ASSERT_TRUE((*store)->apply(b).has_value());
+  ASSERT_EQ(*(*store)->assoc_count(Id(1), AssocType::kFollows), 1);
+
+  const kindred::Status ended =
+      (*cluster)->psql(*conninfo,
+                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(ended.is_ok()) << ended.to_string();
+
+  auto first = (*store)->assoc_count(Id(1), AssocType::kFollows);
+  if (!first.has_value()) {
+    EXPECT_EQ(first.error().code(), StatusCode::kUnavailable) << first.error().to_string();
+  }
+  auto again = (*store)->assoc_count(Id(1), AssocType::kFollows);
+  ASSERT_TRUE(again.has_value()) << again.error().to_string();
+  EXPECT_EQ(*again, 1);
+  Batch more;
+  more.add_assoc(Assoc{Id(1), AssocType::kFollows, Id(3), Id(11), ""});
+  ASSERT_TRUE((*store)->apply(more).has_value());
+  EXPECT_EQ(*(*store)->assoc_count(Id(1), AssocType::kFollows), 2);
+}
+
+TEST(PostgresStore, AnEmptyConnectionStringIsInvalid) {
+  EXPECT_EQ(open_postgres_store(PostgresOptions{}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(PostgresStore, AnUnreachableServerIsUnavailable) {
+  EXPECT_EQ(
+      open_postgres_store(PostgresOptions{"host=/nonexistent-kindred dbname=x", 1}).status().code(),
+      StatusCode::kUnavailable);
+}
+
+}  // namespace
