@@ -26,6 +26,8 @@ namespace kindred::app {
 
 namespace {
 constexpr int kSyncWriters = 64;
+// Connections each node opens to PostgreSQL (reads take one each; writes share a few).
+constexpr int kPostgresConnections = 16;
 // Descriptors kept out of the connection cap: the store's files, photos being read and written,
 // logs.
 constexpr size_t kReservedFiles = 512;
@@ -234,6 +236,7 @@ Status Instance::start(std::ostream* access_log) {
     }
     store::PostgresOptions po;
     po.conninfo = c.database_url;
+    po.max_connections = kPostgresConnections;
     KINDRED_ASSIGN_OR_RETURN(m.store, store::open_postgres_store(po));
     if (c.node_id >= 0) KINDRED_RETURN_IF_ERROR(claim_node_number(*m.store, c.node_id, c.data_dir));
   } else if (c.store == "rocksdb") {
@@ -432,6 +435,12 @@ Status Instance::start(std::ostream* access_log) {
   // with one fsync, so throughput grows with the writers in flight: run handlers on a pool wide
   // enough to keep many waiting at once, rather than inline on two network threads.
   if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+  // Over PostgreSQL every store call is a round trip, and writes wait for the standby: the same
+  // reasoning, and the store groups the writes that wait together into one statement.
+  if (c.store == "postgres") {
+    ho.inline_handlers = false;
+    ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+  }
   ho.max_body_bytes = c.max_body_bytes;
   ho.trusted_proxies = std::move(*trusted_proxies);
   ho.max_connections = c.max_connections;
