@@ -28,6 +28,9 @@ namespace {
 constexpr int kSyncWriters = 64;
 // Connections each node opens to PostgreSQL (reads take one each; writes share a few).
 constexpr int kPostgresConnections = 16;
+// How stale a node's caches may be with several nodes on one database (the bound the cluster
+// test checks: a token revoked on one node is refused on another within a second).
+constexpr int64_t kMultiNodeCacheMs = 500;
 // Descriptors kept out of the connection cap: the store's files, photos being read and written,
 // logs.
 constexpr size_t kReservedFiles = 512;
@@ -239,11 +242,16 @@ Status Instance::start(std::ostream* access_log) {
     po.max_connections = kPostgresConnections;
     KINDRED_ASSIGN_OR_RETURN(m.store, store::open_postgres_store(po));
     if (c.node_id >= 0) KINDRED_RETURN_IF_ERROR(claim_node_number(*m.store, c.node_id, c.data_dir));
+    // Other nodes write the same database: nothing cached here is answered from for longer than
+    // this, so a change on any node (a revoked token, a block, a suspension) holds on every node
+    // within it (docs/ARCHITECTURE.md, "Caches with several nodes").
+    social::CacheAge::set_max_ms(kMultiNodeCacheMs);
   } else if (c.store == "rocksdb") {
     if (!c.database_url.empty()) {
       return Status::invalid_argument("--database-url needs --store postgres");
     }
     if (c.node_id >= 0) return Status::invalid_argument("--node-id needs --store postgres");
+    social::CacheAge::set_max_ms(0);  // the only writer: caches are kept exact
     store::StoreOptions so;
     so.path = c.data_dir + "/store";
     so.durability = c.sync ? store::Durability::kFsync : store::Durability::kWal;
