@@ -18,6 +18,7 @@
 #include "social/identity/load_seed.h"
 #include "social/search/indexer.h"
 #include "search/xapian_index.h"
+#include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 
 namespace kindred::app {
@@ -287,6 +288,43 @@ int compact(const std::string& data_dir) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "compacted " << path << ": " << before << " -> " << bytes_on_disk(path)
             << " bytes in " << secs << " s" << std::endl;
+  return 0;
+}
+
+int copy_store(const std::string& data_dir, const std::string& database_url) {
+  const std::string path = data_dir + "/store";
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "kindred: no store at " << path << '\n';
+    return 1;
+  }
+  store::PostgresOptions po;
+  po.conninfo = database_url;
+  auto target = store::open_postgres_store(po);
+  if (!target.has_value()) {
+    std::cerr << "kindred: " << target.error().to_string() << '\n';
+    return 1;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  store::StoreOptions from;
+  from.path = path;
+  auto report = store::copy_rocksdb_store(from, **target);
+  Status closed = (*target)->close();
+  if (!report.has_value() || !closed.is_ok()) {
+    std::cerr << "kindred: "
+              << (report.has_value() ? closed.to_string()
+                                     : report.error().to_string() + " (is the server running?)")
+              << "\nRunning the copy again is safe: it finishes what was left.\n";
+    return 1;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "copied " << report->objects << " objects, " << report->edges << " edges and "
+            << report->keys << " keys in " << secs << " s; " << report->counts_checked
+            << " counts compared, " << report->counts_differing << " differ" << std::endl;
+  if (report->counts_differing > 0) {
+    std::cerr << "kindred: the copy's counts differ from the embedded store's (was the target "
+                 "database empty?)\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -67,6 +67,10 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);
+// Copies the embedded store in `data_dir` into the PostgreSQL database `database_url` (objects,
+// edges, keys; the database counts the edges) and compares every count. The server must be
+// stopped. 0 when the copy's counts all match; 1 otherwise (running it again is safe).
+int copy_store(const std::string& data_dir, const std::string& database_url);
 
 // `kindred admin search-reindex`: rebuilds the status search index (<data_dir>/search) from every
 // stored post, oldest first, with a progress bar on stderr (server stopped). Exit codes: 0 done;

@@ -194,6 +194,19 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
 
+  std::string copy_dir = "./data";
+  std::string copy_url;
+  auto* copy_cmd = admin->add_subcommand(
+      "copy-store",
+      "Copy the embedded store into PostgreSQL (to move an instance to --store postgres), then"
+      " compare every count. Stop the server first; running it again is safe.");
+  copy_cmd->add_option("--data-dir", copy_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  copy_cmd->add_option("--database-url", copy_url, "The PostgreSQL database, as a libpq string or URI")
+      ->envname("KINDRED_DATABASE_URL")
+      ->required();
+
   std::string reindex_dir = "./data";
   auto* reindex_cmd = admin->add_subcommand(
       "search-reindex", "Rebuild the status search index from every stored post.");
@@ -294,6 +307,7 @@ int main(int argc, char** argv) {
   }
 
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
+  if (copy_cmd->parsed()) return kindred::app::copy_store(copy_dir, copy_url);
   if (reindex_cmd->parsed()) return kindred::app::search_reindex(reindex_dir);
 
   if (seed_cmd->parsed()) return kindred::app::seed_load(seed);
