@@ -24,6 +24,11 @@
 namespace kindred::app {
 
 namespace {
+std::string admin_database_url;  // set once by main() before any command runs
+}  // namespace
+
+
+namespace {
 
 void progress(int64_t done, int64_t total, double seconds, const char* what = "accounts") {
   constexpr int kWidth = 30;
@@ -46,13 +51,20 @@ int seed_load(const SeedLoadConfig& c) {
   }
   store::StoreOptions so;
   so.path = c.data_dir + "/store";
-  auto store = store::open_rocksdb_store(so);
+  Result<std::unique_ptr<store::Store>> store = Status::internal("unopened");
+  if (admin_database_url.empty()) {
+    store = store::open_rocksdb_store(so);  // made if missing: seeding may start an instance
+  } else {
+    store::PostgresOptions po;
+    po.conninfo = admin_database_url;
+    store = store::open_postgres_store(po);
+  }
   if (!store.has_value()) {
     std::cerr << "kindred: " << store.error().to_string() << '\n';
     return 1;
   }
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kApp, store::ObjectType::kToken}) {
     auto max = (*store)->max_object_id(type);
     if (max.has_value()) ids.observe(*max);
@@ -113,7 +125,24 @@ int seed_load(const SeedLoadConfig& c) {
   return 0;
 }
 
+void set_admin_database_url(std::string url) { admin_database_url = std::move(url); }
+
+IdGenerator admin_ids(const Clock& clock) {
+  if (admin_database_url.empty()) return IdGenerator(clock);
+  return IdGenerator(clock, kAdminNodeId);
+}
+
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir) {
+  if (!admin_database_url.empty()) {
+    store::PostgresOptions po;
+    po.conninfo = admin_database_url;
+    auto store = store::open_postgres_store(po);
+    if (!store.has_value()) {
+      std::cerr << "kindred: " << store.error().to_string() << '\n';
+      return nullptr;
+    }
+    return std::move(*store);
+  }
   const std::string path = data_dir + "/store";
   // Never create an empty store by mistake: admin commands change an instance that exists.
   if (!std::filesystem::exists(path)) {
@@ -140,7 +169,7 @@ int change_account(const VerifyConfig& c,
   auto store = open_existing_store(c.data_dir);
   if (!store) return 1;
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   auto max = store->max_object_id(store::ObjectType::kAccount);
   if (max.has_value()) ids.observe(*max);
   social::SocialConfig social_config;
@@ -204,7 +233,7 @@ int delete_account(const VerifyConfig& c) {
   auto store = open_existing_store(c.data_dir);
   if (!store) return 1;
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
                     store::ObjectType::kToken, store::ObjectType::kMedia,
                     store::ObjectType::kScheduledStatus, store::ObjectType::kPoll}) {
@@ -337,7 +366,7 @@ int search_reindex(const std::string& data_dir) {
     return 1;
   }
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   social::SocialConfig social_config;
   social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
   social::Deps deps{*store, clock, ids, social_config};

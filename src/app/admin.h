@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
+#include "core/id.h"
 #include "store/store.h"
 
 namespace kindred::app {
@@ -63,6 +65,14 @@ int delete_account(const VerifyConfig& config);
 // The store of `data_dir` for an admin command (the server stopped), or null after printing why
 // on stderr: no store there (one is never created), or it cannot be opened (the server holds it).
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
+
+// `kindred admin --database-url URL ...`: the admin commands then work on that PostgreSQL
+// database instead of the embedded store in --data-dir (several nodes may be running), and the
+// ids they make carry kAdminNodeId, a node number no server takes.
+inline constexpr int kAdminNodeId = 63;
+void set_admin_database_url(std::string url);
+// An id generator for an admin command (kAdminNodeId's ids over PostgreSQL).
+IdGenerator admin_ids(const Clock& clock);
 
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.

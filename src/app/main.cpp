@@ -39,10 +39,11 @@ int main(int argc, char** argv) {
                     "With --store postgres: the database, as a libpq connection string or URI")
       ->envname("KINDRED_DATABASE_URL");
   serve->add_option("--node-id", config.node_id,
-                    "With --store postgres and more than one node: this node's number, 0-63, distinct"
-                    " per node (claimed in the database for this --data-dir)")
+                    "With --store postgres and more than one node: this node's number, 0-62, distinct"
+                    " per node (claimed in the database for this --data-dir; 63 is the admin"
+                    " commands')")
       ->envname("KINDRED_NODE_ID")
-      ->check(CLI::Range(0, 63));
+      ->check(CLI::Range(0, 62));
   serve->add_option("--base-url", config.base_url,
                     "Public URL of this instance, used in links (default: http://LISTEN)")
       ->envname("KINDRED_BASE_URL");
@@ -170,6 +171,11 @@ int main(int argc, char** argv) {
 
   auto* admin = cli.add_subcommand("admin", "Administration commands (run with the server stopped).");
   admin->require_subcommand(1);
+  std::string admin_database_url;
+  admin->add_option("--database-url", admin_database_url,
+                    "Work on this PostgreSQL database (--store postgres) instead of the embedded"
+                    " store in --data-dir; the servers may keep running")
+      ->envname("KINDRED_DATABASE_URL");
   kindred::app::SeedLoadConfig seed;
   auto* seed_cmd = admin->add_subcommand(
       "seed-load", "Create load-test accounts and access tokens straight in the store, in bulk.");
@@ -306,6 +312,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  kindred::app::set_admin_database_url(admin_database_url);
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
   if (copy_cmd->parsed()) return kindred::app::copy_store(copy_dir, copy_url);
   if (reindex_cmd->parsed()) return kindred::app::search_reindex(reindex_dir);
