@@ -1,0 +1,65 @@
+#include "core/shared_state.h"
+
+#include <charconv>
+
+namespace kindred {
+
+void LocalSharedState::sweep(int64_t now) {
+  if (now - last_sweep_ms_ < 1000 && now >= last_sweep_ms_) return;
+  std::erase_if(entries_, [&](const auto& kv) { return now >= kv.second.expires_ms; });
+  last_sweep_ms_ = now;
+}
+
+Result<SharedState::Count> LocalSharedState::incr_with_expiry(std::string_view key, int64_t window_ms) {
+  const int64_t now = clock_.now_ms();
+  std::scoped_lock lock(mutex_);
+  sweep(now);
+  Entry& e = entries_[std::string(key)];
+  int64_t count = 0;
+  if (now < e.expires_ms) {
+    std::from_chars(e.value.data(), e.value.data() + e.value.size(), count);
+  } else {
+    e.expires_ms = now + window_ms;
+  }
+  ++count;
+  e.value = std::to_string(count);
+  return Count{count, e.expires_ms - now};
+}
+
+Result<std::optional<std::string>> LocalSharedState::try_lock(std::string_view name, int64_t ttl_ms) {
+  const int64_t now = clock_.now_ms();
+  std::scoped_lock lock(mutex_);
+  sweep(now);
+  Entry& e = entries_[std::string(name)];
+  if (now < e.expires_ms) return std::optional<std::string>();
+  e.value = "local:" + std::to_string(next_token_++);
+  e.expires_ms = now + ttl_ms;
+  return std::optional<std::string>(e.value);
+}
+
+Status LocalSharedState::unlock(std::string_view name, std::string_view token) {
+  std::scoped_lock lock(mutex_);
+  auto it = entries_.find(std::string(name));
+  if (it != entries_.end() && it->second.value == token) entries_.erase(it);
+  return Status::ok();
+}
+
+Status LocalSharedState::publish(std::string_view channel, std::string_view bytes) {
+  std::vector<Handler> handlers;
+  {
+    std::scoped_lock lock(handlers_mutex_);
+    auto it = handlers_.find(channel);
+    if (it == handlers_.end()) return Status::ok();
+    handlers = it->second;
+  }
+  for (const Handler& h : handlers) h(bytes);
+  return Status::ok();
+}
+
+Status LocalSharedState::subscribe(std::string channel, Handler handler) {
+  std::scoped_lock lock(handlers_mutex_);
+  handlers_[std::move(channel)].push_back(std::move(handler));
+  return Status::ok();
+}
+
+}  // namespace kindred
