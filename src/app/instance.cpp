@@ -9,6 +9,7 @@
 #include "api/mastodon/api.h"
 #include "api/mastodon/rules_file.h"
 #include "app/demo.h"
+#include "cluster/redis_state.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
 #include "social/safety/account_deletion.h"
@@ -34,6 +35,9 @@ struct Instance::Impl {
   const Clock* clock;
   std::unique_ptr<IdGenerator> ids;
   std::unique_ptr<store::Store> store;
+  // What nodes share through Redis (--redis-url), or null on one node. Outlives every service
+  // that uses it (reset at the end of stop()).
+  std::unique_ptr<SharedState> shared;
   // What the services write through: the streaming hub watches its batches.
   std::unique_ptr<store::ObservedStore> observed;
   std::unique_ptr<social::StreamHub> hub;
@@ -197,6 +201,16 @@ Status Instance::start(std::ostream* access_log) {
     KINDRED_ASSIGN_OR_RETURN(m.store, store::open_rocksdb_store(so));
   } else {
     return Status::invalid_argument("--store must be rocksdb or postgres, got '" + c.store + "'");
+  }
+
+  if (!c.redis_url.empty()) {
+    // The embedded store serves one node: nothing to share.
+    if (c.store != "postgres") return Status::invalid_argument("--redis-url needs --store postgres");
+    cluster::RedisOptions ro;
+    ro.url = c.redis_url;
+    KINDRED_ASSIGN_OR_RETURN(m.shared, cluster::open_redis_state(ro));
+    m.api_config.limit_sharing = {m.shared.get(), c.cluster_nodes};
+    m.web_config.limit_sharing = m.api_config.limit_sharing;
   }
 
   m.ids = std::make_unique<IdGenerator>(*m.clock);
@@ -472,6 +486,7 @@ void Instance::stop() {
   m.posts.reset();
   m.profiles.reset();
   m.media.reset();
+  m.shared.reset();
   if (m.store) {
     Status s = m.store->close();
     (void)s;

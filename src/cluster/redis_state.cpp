@@ -279,18 +279,27 @@ class RedisState final : public SharedState {
       state_cv_.wait(lock, [&] { return stopping_ || !up_.load(); });
       if (stopping_) break;
       lock.unlock();
-      bool all = true;
+      // One connection failed: the others, idle meanwhile, are likely gone too (Redis restarted)
+      // and would each fail one more call. They are all made afresh.
       for (Conn& c : conns_) {
         std::scoped_lock cl(c.mu);
-        if (!c.ctx) c.ctx = connect(endpoint_, options_);
-        if (!c.ctx) all = false;
+        c.ctx.reset();
       }
-      lock.lock();
-      if (all) {
-        up_ = true;
-        std::cerr << "kindred redis: connected to " << describe() << '\n';
-      } else {
-        state_cv_.wait_for(lock, options_.retry_interval, [&] { return stopping_; });
+      for (;;) {
+        bool all = true;
+        for (Conn& c : conns_) {
+          std::scoped_lock cl(c.mu);
+          if (!c.ctx) c.ctx = connect(endpoint_, options_);
+          if (!c.ctx) all = false;
+        }
+        lock.lock();
+        if (all) {
+          up_ = true;
+          std::cerr << "kindred redis: connected to " << describe() << '\n';
+          break;
+        }
+        if (state_cv_.wait_for(lock, options_.retry_interval, [&] { return stopping_; })) break;
+        lock.unlock();
       }
     }
   }

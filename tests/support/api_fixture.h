@@ -49,6 +49,8 @@ struct ServerOptions {
   // Non-empty: --store postgres --database-url this (support/pg_cluster.h makes one); records
   // then live in PostgreSQL, media and the search index still in the data directory.
   std::string database_url = "";
+  std::string redis_url = "";  // --redis-url (with database_url)
+  int cluster_nodes = 1;       // --cluster-nodes
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
@@ -141,6 +143,8 @@ class ApiTest : public ::testing::Test {
   ManualClock& clock() { return clock_; }
   app::Instance& instance() { return *instance_; }
   HttpClient& http() { return *http_; }
+  // The configuration the instance serves with (another node of a cluster test starts from it).
+  app::ServeConfig serve_config() const;
 
  private:
   void start_instance();
