@@ -305,6 +305,8 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->add_listener(m.live_counts.get());
   m.likes->set_live_counts(m.live_counts.get());
   m.hub->set_live_counts(m.live_counts.get(), std::chrono::milliseconds(c.stream_counts_interval_ms));
+  // Several nodes: live updates reach readers on every node.
+  if (m.shared) m.hub->relay_through(*m.shared);
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Status search: posts written since the index's last commit are indexed again first.

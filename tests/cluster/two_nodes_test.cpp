@@ -121,11 +121,63 @@ TEST_F(TwoKindredNodes, RedisDownRequestsAreServedAndLimitsFallBackToEachNodesSh
   // Redis back: the shared limit is in force again on both nodes.
   ASSERT_TRUE(redis.start().is_ok());
   const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (guess(http()).header("X-RateLimit-Limit") != "25") {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the shared limit did not come back";
-    std::this_thread::sleep_for(20ms);
+  for (HttpClient* node : {&http(), b_.get()}) {
+    while (guess(*node).header("X-RateLimit-Limit") != "25") {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the shared limit did not come back";
+      std::this_thread::sleep_for(20ms);
+    }
   }
-  EXPECT_EQ(guess(*b_).header("X-RateLimit-Limit"), "25");
+}
+
+TEST_F(TwoKindredNodes, LiveUpdatesWrittenOnOneNodeReachReadersOnTheOther) {
+  User ann = register_user("ann");
+  User bob = register_user("bob");
+  ASSERT_EQ(post("/api/v1/accounts/" + ann.id + "/follow", {}, bob.token).status, 200);
+  auto bobs_home = stream_on_b(bob, "?stream=user");
+  auto anns_notices = stream_on_b(ann, "?stream=user:notification");
+  auto public_on_b = stream_on_b(bob, "?stream=public");
+  // And a reader on node A, who must hear each post once, not again through Redis.
+  auto public_on_a = std::make_unique<WsClient>();
+  ASSERT_TRUE(public_on_a->open(instance().port(), "/api/v1/streaming?stream=public",
+                                {{"Authorization", "Bearer " + bob.token}}));
+
+  clock().advance_ms(1000);
+  const std::string first = post_status(ann, "written on node A");
+  ASSERT_FALSE(first.empty());
+  for (WsClient* ws : {bobs_home.get(), public_on_b.get(), public_on_a.get()}) {
+    json::object m = parse(ws->next());
+    ASSERT_EQ(m.at("event"), "update") << json::serialize(m);
+    EXPECT_EQ(payload(m).at("id").as_string(), first);
+  }
+  clock().advance_ms(1000);
+  const std::string second = post_status(ann, "and another");
+  json::object next_on_a = parse(public_on_a->next());
+  ASSERT_EQ(next_on_a.at("event"), "update");
+  EXPECT_EQ(payload(next_on_a).at("id").as_string(), second) << "node A's reader got the first post twice";
+
+  // A like on node A: a notification on node B's stream, and the post's counts on B.
+  auto counts_on_b = stream_on_b(bob, "?stream=kindred:status&id=" + first);
+  json::object initial = parse(counts_on_b->next());
+  ASSERT_EQ(initial.at("event"), "kindred.counts") << json::serialize(initial);
+  EXPECT_EQ(payload(initial).at("favourites_count"), 0);
+  clock().advance_ms(1000);
+  ASSERT_EQ(post("/api/v1/statuses/" + first + "/favourite", {}, bob.token).status, 200);
+  json::object notice = parse(anns_notices->next());
+  ASSERT_EQ(notice.at("event"), "notification") << json::serialize(notice);
+  EXPECT_EQ(payload(notice).at("type"), "favourite");
+  json::object counts = parse(counts_on_b->next());
+  ASSERT_EQ(counts.at("event"), "kindred.counts") << json::serialize(counts);
+  EXPECT_EQ(payload(counts).at("favourites_count"), 1);
+  EXPECT_FALSE(counts_on_b->next(400ms).has_value()) << "no change, no message";
+
+  // A deletion on node A ends it on node B's public stream.
+  clock().advance_ms(1000);
+  ASSERT_EQ(del("/api/v1/statuses/" + second, ann.token).status, 200);
+  json::object deleted;
+  for (int i = 0; i < 3 && (deleted.empty() || deleted.at("event") != "delete"); ++i)
+    deleted = parse(public_on_b->next());
+  ASSERT_EQ(deleted.at("event"), "delete") << json::serialize(deleted);
+  EXPECT_EQ(deleted.at("payload").as_string(), second);
 }
 
 // The embedded store serves one node: there is nothing to share, and the flag is refused.
