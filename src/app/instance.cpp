@@ -241,7 +241,7 @@ Status Instance::start(std::ostream* access_log) {
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
   m.observed = std::make_unique<store::ObservedStore>(*m.store);
-  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config};
+  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config, m.shared.get()};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
   KINDRED_RETURN_IF_ERROR(m.accounts->load_marks());  // suspensions, silences, deletions

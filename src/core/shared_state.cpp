@@ -1,6 +1,7 @@
 #include "core/shared_state.h"
 
 #include <charconv>
+#include <thread>
 
 namespace kindred {
 
@@ -60,6 +61,48 @@ Status LocalSharedState::subscribe(std::string channel, Handler handler) {
   std::scoped_lock lock(handlers_mutex_);
   handlers_[std::move(channel)].push_back(std::move(handler));
   return Status::ok();
+}
+
+NodeLock& NodeLock::operator=(NodeLock&& other) noexcept {
+  if (this == &other) return *this;
+  release();
+  local_ = std::move(other.local_);
+  state_ = other.state_;
+  name_ = std::move(other.name_);
+  token_ = std::move(other.token_);
+  other.token_.clear();
+  return *this;
+}
+
+void NodeLock::release() {
+  if (!token_.empty()) {
+    (void)state_->unlock(name_, token_);  // unreachable: it frees itself when its TTL ends
+    token_.clear();
+  }
+  if (local_.owns_lock()) local_.unlock();
+}
+
+Result<NodeLock> NodeLock::acquire(std::mutex* local, SharedState* shared, std::string name,
+                                   int64_t ttl_ms, std::chrono::milliseconds wait) {
+  NodeLock lock;
+  if (local != nullptr) lock.local_ = std::unique_lock(*local);
+  if (shared == nullptr) return lock;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    auto token = shared->try_lock(name, ttl_ms);
+    if (!token.has_value()) return lock;  // unavailable: this node's lock alone
+    if (token->has_value()) {
+      lock.state_ = shared;
+      lock.name_ = std::move(name);
+      lock.token_ = std::move(**token);
+      return lock;
+    }
+    if (std::chrono::steady_clock::now() + pause > deadline)
+      return Status::unavailable("Busy: another server holds " + name + "; try again");
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace kindred

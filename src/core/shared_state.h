@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -58,6 +59,34 @@ class SharedState {
   // the service is down (the subscription is kept and made when it comes back).
   using Handler = std::function<void(std::string_view bytes)>;
   virtual Status subscribe(std::string channel, Handler handler) = 0;
+};
+
+// A lock held on this node (a mutex, when given) and, with shared state, on every node (`name` in
+// it, for at most `ttl_ms`: a node that dies holding it frees it then). While the shared state is
+// unavailable only the local mutex is held, which is what one node had before. Move-only; frees
+// the shared lock, then the mutex, when destroyed.
+class NodeLock {
+ public:
+  NodeLock() = default;
+  NodeLock(NodeLock&& other) noexcept { *this = std::move(other); }
+  NodeLock& operator=(NodeLock&& other) noexcept;
+  ~NodeLock() { release(); }
+
+  // Takes `local` (may be null), then `name` in `shared` (may be null), trying again every few
+  // milliseconds while another node holds it. Errors: Unavailable when another node held it for
+  // all of `wait` (the mutex is then released too).
+  static Result<NodeLock> acquire(std::mutex* local, SharedState* shared, std::string name,
+                                  int64_t ttl_ms = 10'000,
+                                  std::chrono::milliseconds wait = std::chrono::milliseconds(5'000));
+  // Whether the shared lock is held (false on one node, or while Redis is down).
+  bool shared() const { return !token_.empty(); }
+  void release();
+
+ private:
+  std::unique_lock<std::mutex> local_;
+  SharedState* state_ = nullptr;
+  std::string name_;
+  std::string token_;  // empty: no shared lock held
 };
 
 // The channel caches are invalidated on: what a node changed that others may hold (its format is

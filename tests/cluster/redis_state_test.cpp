@@ -17,14 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::RedisServer;
 
-std::unique_ptr<SharedState> open_or_die(const std::string& url) {
-  RedisOptions o;
-  o.url = url;
-  auto s = open_redis_state(o);
-  EXPECT_TRUE(s.has_value()) << s.status().to_string();
-  return s.has_value() ? std::move(*s) : nullptr;
-}
-
 // Waits until `pred` holds (at most `limit`).
 template <class P>
 bool eventually(P pred, std::chrono::milliseconds limit = 3000ms) {
@@ -60,18 +52,7 @@ struct Inbox {
   }
 };
 
-// One redis-server and two nodes' shared states over it.
-class TwoNodes : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(server.start().is_ok());
-    a = open_or_die(server.url());
-    b = open_or_die(server.url());
-    ASSERT_TRUE(a && b);
-  }
-  RedisServer server;
-  std::unique_ptr<SharedState> a, b;
-};
+class TwoNodes : public testing::TwoSharedStates {};
 
 TEST(RedisState, RejectsMalformedUrls) {
   for (const char* url : {"", "http://127.0.0.1:6379", "redis://", "redis://host:0", "redis://host:70000",
@@ -175,7 +156,7 @@ TEST_F(TwoNodes, PublishReachesEverySubscriberOnEveryNode) {
 TEST(RedisState, OverTcp) {
   RedisServer server(/*tcp=*/true);
   ASSERT_TRUE(server.start().is_ok());
-  auto a = open_or_die(server.url());
+  auto a = server.open_state();
   ASSERT_TRUE(a);
   EXPECT_TRUE(eventually([&] { return redis_state_connected(*a); }));
   auto c = a->incr_with_expiry("k", 1000);
@@ -222,7 +203,7 @@ TEST_F(TwoNodes, AnswersUnavailablePromptlyWhileDownAndRecovers) {
 
 TEST(RedisState, StartsWithoutRedisAndConnectsWhenItComes) {
   RedisServer server;
-  auto a = open_or_die(server.url());
+  auto a = server.open_state();
   ASSERT_TRUE(a);
   auto c = a->incr_with_expiry("k", 1000);
   ASSERT_FALSE(c.has_value());

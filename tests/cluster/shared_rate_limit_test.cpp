@@ -13,72 +13,60 @@ namespace {
 
 using testing::RedisServer;
 
-class SharedRateLimit : public ::testing::Test {
+class SharedRateLimit : public testing::TwoSharedStates {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(server.start().is_ok());
-    for (auto* s : {&state_a, &state_b}) {
-      cluster::RedisOptions o;
-      o.url = server.url();
-      auto opened = cluster::open_redis_state(o);
-      ASSERT_TRUE(opened.has_value()) << opened.status().to_string();
-      *s = std::move(*opened);
-    }
-  }
   SystemClock clock;
-  RedisServer server;
-  std::unique_ptr<SharedState> state_a, state_b;
 };
 
 TEST_F(SharedRateLimit, OneLimitForEveryNode) {
-  RateLimiter a(clock, 5, 60'000, {state_a.get(), 2}, "api");
-  RateLimiter b(clock, 5, 60'000, {state_b.get(), 2}, "api");
+  RateLimiter on_a(clock, 5, 60'000, {a.get(), 2}, "api");
+  RateLimiter on_b(clock, 5, 60'000, {b.get(), 2}, "api");
   for (int i = 0; i < 5; ++i) {
-    auto d = (i % 2 ? b : a).hit("ip:1");
+    auto d = (i % 2 ? on_b : on_a).hit("ip:1");
     EXPECT_TRUE(d.allowed) << i;
     EXPECT_EQ(d.limit, 5);
     EXPECT_EQ(d.remaining, 4 - i);
     EXPECT_GT(d.reset_ms, clock.now_ms());
     EXPECT_LE(d.reset_ms, clock.now_ms() + 60'000);
   }
-  EXPECT_FALSE(a.hit("ip:1").allowed);
-  EXPECT_FALSE(b.hit("ip:1").allowed);
+  EXPECT_FALSE(on_a.hit("ip:1").allowed);
+  EXPECT_FALSE(on_b.hit("ip:1").allowed);
   // Another key, and another limiter's counter for the same key, are their own.
-  EXPECT_TRUE(a.hit("ip:2").allowed);
-  RateLimiter media(clock, 5, 60'000, {state_a.get(), 2}, "media");
+  EXPECT_TRUE(on_a.hit("ip:2").allowed);
+  RateLimiter media(clock, 5, 60'000, {a.get(), 2}, "media");
   EXPECT_TRUE(media.hit("ip:1").allowed);
   // Nothing was counted in the nodes' own windows.
-  EXPECT_EQ(a.tracked_keys_for_test(), 0u);
+  EXPECT_EQ(on_a.tracked_keys_for_test(), 0u);
 }
 
 TEST_F(SharedRateLimit, RedisDownEachNodeAllowsItsShareAndAnswersPromptly) {
-  RateLimiter a(clock, 5, 60'000, {state_a.get(), 2}, "sign_in");
-  RateLimiter b(clock, 5, 60'000, {state_b.get(), 2}, "sign_in");
-  EXPECT_TRUE(a.hit("ip:1").allowed);
+  RateLimiter on_a(clock, 5, 60'000, {a.get(), 2}, "sign_in");
+  RateLimiter on_b(clock, 5, 60'000, {b.get(), 2}, "sign_in");
+  EXPECT_TRUE(on_a.hit("ip:1").allowed);
   server.kill();
   const auto t0 = std::chrono::steady_clock::now();
   // 5 / 2 nodes = 2 each, counted by each node alone.
-  EXPECT_TRUE(a.hit("ip:1").allowed);
-  EXPECT_TRUE(a.hit("ip:1").allowed);
-  auto refused = a.hit("ip:1");
+  EXPECT_TRUE(on_a.hit("ip:1").allowed);
+  EXPECT_TRUE(on_a.hit("ip:1").allowed);
+  auto refused = on_a.hit("ip:1");
   EXPECT_FALSE(refused.allowed);
   EXPECT_EQ(refused.limit, 2);
-  EXPECT_TRUE(b.hit("ip:1").allowed);
-  EXPECT_TRUE(b.hit("ip:1").allowed);
-  EXPECT_FALSE(b.hit("ip:1").allowed);
+  EXPECT_TRUE(on_b.hit("ip:1").allowed);
+  EXPECT_TRUE(on_b.hit("ip:1").allowed);
+  EXPECT_FALSE(on_b.hit("ip:1").allowed);
   const auto elapsed = std::chrono::steady_clock::now() - t0;
   EXPECT_LT(elapsed, std::chrono::milliseconds(300)) << "a hit waited for Redis";
 
   // Back: the shared count is in force again (Redis kept nothing, so it starts afresh).
   ASSERT_TRUE(server.start().is_ok());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (!cluster::redis_state_connected(*state_a) || !cluster::redis_state_connected(*state_b)) {
+  while (!cluster::redis_state_connected(*a) || !cluster::redis_state_connected(*b)) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE((i % 2 ? b : a).hit("ip:1").allowed) << i;
-  EXPECT_FALSE(a.hit("ip:1").allowed);
-  EXPECT_EQ(a.hit("ip:1").limit, 5);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE((i % 2 ? on_b : on_a).hit("ip:1").allowed) << i;
+  EXPECT_FALSE(on_a.hit("ip:1").allowed);
+  EXPECT_EQ(on_a.hit("ip:1").limit, 5);
 }
 
 TEST(SharedRateLimitShare, IsTheLimitOverTheNodesAndAtLeastOne) {

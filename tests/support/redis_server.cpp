@@ -1,5 +1,7 @@
 #include "support/redis_server.h"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -16,6 +18,8 @@
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "cluster/redis_state.h"
 
 extern char** environ;
 
@@ -115,6 +119,24 @@ void RedisServer::kill() {
   pid_ = -1;
   std::error_code ec;
   std::filesystem::remove(socket_path(), ec);
+}
+
+std::unique_ptr<SharedState> RedisServer::open_state() const {
+  cluster::RedisOptions o;
+  o.url = url();
+  auto opened = cluster::open_redis_state(o);
+  if (!opened.has_value()) {
+    ADD_FAILURE() << opened.status().to_string();
+    return nullptr;
+  }
+  return std::move(*opened);
+}
+
+void TwoSharedStates::SetUp() {
+  ASSERT_TRUE(server.start().is_ok());
+  a = server.open_state();
+  b = server.open_state();
+  ASSERT_TRUE(a && b);
 }
 
 std::string RedisServer::url() const {

@@ -5,12 +5,15 @@
 // its own (it is ready in a few milliseconds); kill() ends it as a crash would, start() brings it
 // back on the same socket and port (empty: Redis keeps nothing on disk).
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 
+#include "core/shared_state.h"
 #include "core/status.h"
 #include "support/temp_dir.h"
 
@@ -34,12 +37,23 @@ class RedisServer {
   std::string url() const;
   std::string socket_path() const { return dir_.sub("redis.sock"); }
   uint16_t port() const { return port_; }
+  // A node's shared state over this server (cluster::open_redis_state with default options); null,
+  // with a test failure recorded, if the URL is refused.
+  std::unique_ptr<SharedState> open_state() const;
 
  private:
   TempDir dir_;
   bool tcp_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
+};
+
+// A test with its own redis-server and two nodes' shared states over it.
+class TwoSharedStates : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  RedisServer server;
+  std::unique_ptr<SharedState> a, b;
 };
 
 }  // namespace kindred::testing
