@@ -12,6 +12,7 @@
 #include "api/mastodon/api.h"
 #include "api/mastodon/rules_file.h"
 #include "app/demo.h"
+#include "cluster/redis_state.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
 #include "social/safety/account_deletion.h"
@@ -42,6 +43,9 @@ struct Instance::Impl {
   const Clock* clock;
   std::unique_ptr<IdGenerator> ids;
   std::unique_ptr<store::Store> store;
+  // What nodes share through Redis (--redis-url), or null on one node. Outlives every service
+  // that uses it (reset at the end of stop()).
+  std::unique_ptr<SharedState> shared;
   // What the services write through: the streaming hub watches its batches.
   std::unique_ptr<store::ObservedStore> observed;
   std::unique_ptr<social::StreamHub> hub;
@@ -264,6 +268,16 @@ Status Instance::start(std::ostream* access_log) {
     return Status::invalid_argument("--store must be rocksdb or postgres, got '" + c.store + "'");
   }
 
+  if (!c.redis_url.empty()) {
+    // The embedded store serves one node: nothing to share.
+    if (c.store != "postgres") return Status::invalid_argument("--redis-url needs --store postgres");
+    cluster::RedisOptions ro;
+    ro.url = c.redis_url;
+    KINDRED_ASSIGN_OR_RETURN(m.shared, cluster::open_redis_state(ro));
+    m.api_config.limit_sharing = {m.shared.get(), c.cluster_nodes};
+    m.web_config.limit_sharing = m.api_config.limit_sharing;
+  }
+
   m.ids = c.node_id >= 0 ? std::make_unique<IdGenerator>(*m.clock, static_cast<uint64_t>(c.node_id))
                         : std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
@@ -293,7 +307,7 @@ Status Instance::start(std::ostream* access_log) {
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
   m.observed = std::make_unique<store::ObservedStore>(*m.store);
-  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config};
+  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config, m.shared.get()};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
   KINDRED_RETURN_IF_ERROR(m.accounts->load_marks());  // suspensions, silences, deletions
@@ -357,6 +371,8 @@ Status Instance::start(std::ostream* access_log) {
   m.posts->add_listener(m.live_counts.get());
   m.likes->set_live_counts(m.live_counts.get());
   m.hub->set_live_counts(m.live_counts.get(), std::chrono::milliseconds(c.stream_counts_interval_ms));
+  // Several nodes: live updates reach readers on every node.
+  if (m.shared) m.hub->relay_through(*m.shared);
   KINDRED_RETURN_IF_ERROR(m.start_support());
   KINDRED_RETURN_IF_ERROR(m.start_holds(deps));
   // Status search: posts written since the index's last commit are indexed again first.
@@ -544,6 +560,7 @@ void Instance::stop() {
   m.posts.reset();
   m.profiles.reset();
   m.media.reset();
+  m.shared.reset();
   if (m.store) {
     Status s = m.store->close();
     (void)s;

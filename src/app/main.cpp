@@ -44,6 +44,17 @@ int main(int argc, char** argv) {
                     " commands')")
       ->envname("KINDRED_NODE_ID")
       ->check(CLI::Range(0, 62));
+  serve->add_option("--redis-url", config.redis_url,
+                    "With --store postgres and several nodes: Redis for rate limits, locks and live"
+                    " updates shared between nodes, redis://HOST[:PORT][/DB] or unix:///PATH"
+                    " (docs/scaling-redis.md)")
+      ->envname("KINDRED_REDIS_URL");
+  serve->add_option("--cluster-nodes", config.cluster_nodes,
+                    "How many nodes serve the instance: while Redis is unreachable each allows this"
+                    " share of every rate limit")
+      ->envname("KINDRED_CLUSTER_NODES")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   serve->add_option("--base-url", config.base_url,
                     "Public URL of this instance, used in links (default: http://LISTEN)")
       ->envname("KINDRED_BASE_URL");

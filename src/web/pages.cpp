@@ -20,8 +20,8 @@ WebPages::WebPages(WebServices services, http::Router& router)
   }
   const Assets& a = *assets_;
   if (s_.config.rate_limits) {
-    page_limiter_ = std::make_unique<http::RateLimiter>(s_.clock, s_.config.page_limit,
-                                                        s_.config.page_period_ms);
+    page_limiter_ = std::make_unique<http::RateLimiter>(s_.clock, s_.config.page_limit, s_.config.page_period_ms,
+                                                        s_.config.limit_sharing, "page");
   }
   http::RateLimiter* l = page_limiter_.get();
   using http::Method;

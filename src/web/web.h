@@ -44,6 +44,7 @@ struct WebConfig {
   bool rate_limits = true;
   int64_t page_limit = 300;
   int64_t page_period_ms = 5 * 60 * 1000;
+  http::RateLimiter::Sharing limit_sharing;  // several nodes: one shared page limit
   social::RegistrationMode registrations = social::RegistrationMode::kOpen;
   size_t max_status_chars = 500;
 

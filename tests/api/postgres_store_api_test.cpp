@@ -21,22 +21,6 @@ namespace {
 const ::testing::Environment* const kPgEnvironment =
     ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
-// A fresh database's connection string, or one that names no server (so the instance fails to
-// start and says why) if the cluster could not give one.
-std::string fresh_database_url() {
-  auto cluster = PgCluster::shared();
-  if (!cluster.has_value()) {
-    ADD_FAILURE() << cluster.error().to_string();
-    return "host=/nonexistent-kindred-cluster dbname=none";
-  }
-  auto url = (*cluster)->create_database();
-  if (!url.has_value()) {
-    ADD_FAILURE() << url.error().to_string();
-    return "host=/nonexistent-kindred-cluster dbname=none";
-  }
-  return *url;
-}
-
 class PostgresApi : public ApiTest {
  protected:
   PostgresApi() : ApiTest({.database_url = remembered(fresh_database_url())}) {}

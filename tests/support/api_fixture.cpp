@@ -65,6 +65,13 @@ void ApiTest::restart(const std::function<void()>& while_stopped) {
 }
 
 void ApiTest::start_instance() {
+  instance_ = std::make_unique<app::Instance>(serve_config(), &clock_);
+  Status started = instance_->start(nullptr);
+  ASSERT_TRUE(started.is_ok()) << started.to_string();
+  http_ = std::make_unique<HttpClient>("127.0.0.1", instance_->port());
+}
+
+app::ServeConfig ApiTest::serve_config() const {
   app::ServeConfig config;
   config.listen = "127.0.0.1:0";
   config.data_dir = data_dir_.string();
@@ -92,10 +99,9 @@ void ApiTest::start_instance() {
     config.database_url = options_.database_url;
     config.node_id = options_.node_id;
   }
-  instance_ = std::make_unique<app::Instance>(config, &clock_);
-  Status started = instance_->start(nullptr);
-  ASSERT_TRUE(started.is_ok()) << started.to_string();
-  http_ = std::make_unique<HttpClient>("127.0.0.1", instance_->port());
+  config.redis_url = options_.redis_url;
+  config.cluster_nodes = options_.cluster_nodes;
+  return config;
 }
 
 void ThreePeopleApi::SetUp() {

@@ -50,6 +50,8 @@ struct ServerOptions {
   // then live in PostgreSQL, media and the search index still in the data directory.
   std::string database_url = "";
   int node_id = -1;  // --node-id (with database_url)
+  std::string redis_url = "";  // --redis-url (with database_url)
+  int cluster_nodes = 1;       // --cluster-nodes
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
@@ -142,6 +144,8 @@ class ApiTest : public ::testing::Test {
   ManualClock& clock() { return clock_; }
   app::Instance& instance() { return *instance_; }
   HttpClient& http() { return *http_; }
+  // The configuration the instance serves with (another node of a cluster test starts from it).
+  app::ServeConfig serve_config() const;
 
  private:
   void start_instance();

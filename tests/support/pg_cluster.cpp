@@ -147,4 +147,18 @@ Status PgCluster::psql(const std::string& conninfo, const std::string& sql) {
              (dir_ / "setup.log").string());
 }
 
+std::string fresh_database_url() {
+  auto cluster = PgCluster::shared();
+  if (!cluster.has_value()) {
+    ADD_FAILURE() << cluster.error().to_string();
+    return "host=/nonexistent-kindred-cluster dbname=none";
+  }
+  auto url = (*cluster)->create_database();
+  if (!url.has_value()) {
+    ADD_FAILURE() << url.error().to_string();
+    return "host=/nonexistent-kindred-cluster dbname=none";
+  }
+  return *url;
+}
+
 }  // namespace kindred::testing

@@ -52,6 +52,10 @@ class PgCluster {
   bool running_ = false;
 };
 
+// A fresh database's connection string in the shared cluster, or (recording a test failure) one
+// that names no server, so that an instance given it fails to start and says why.
+std::string fresh_database_url();
+
 // Registered by a test binary that uses PgCluster: stops the cluster after the last test.
 class PgClusterEnvironment : public ::testing::Environment {
  public:

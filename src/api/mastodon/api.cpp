@@ -33,7 +33,7 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   if (services_.config.rate_limits) {
     sign_in_account_limiter_ = std::make_unique<http::RateLimiter>(
         services_.clock, services_.config.sign_in_account_limit,
-        services_.config.sign_in_account_period_ms);
+        services_.config.sign_in_account_period_ms, services_.config.limit_sharing, "sign_in_account");
     services_.sign_in_account_limiter = sign_in_account_limiter_.get();
   }
   register_app_routes(router, services_);
@@ -92,14 +92,15 @@ MastodonApi::MastodonApi(ApiServices services, http::Router& router) : services_
   });
 
   if (!services_.config.rate_limits) return;
-  api_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, services_.config.api_limit,
-                                                     services_.config.api_period_ms);
-  signup_limiter_ = std::make_unique<http::RateLimiter>(
-      services_.clock, services_.config.signup_limit, services_.config.signup_period_ms);
-  sign_in_limiter_ = std::make_unique<http::RateLimiter>(
-      services_.clock, services_.config.sign_in_limit, services_.config.sign_in_period_ms);
-  media_limiter_ = std::make_unique<http::RateLimiter>(
-      services_.clock, services_.config.media_limit, services_.config.media_period_ms);
+  const auto& cfg = services_.config;
+  api_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, cfg.api_limit, cfg.api_period_ms,
+                                                     cfg.limit_sharing, "api");
+  signup_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, cfg.signup_limit, cfg.signup_period_ms,
+                                                        cfg.limit_sharing, "signup");
+  sign_in_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, cfg.sign_in_limit, cfg.sign_in_period_ms,
+                                                         cfg.limit_sharing, "sign_in");
+  media_limiter_ = std::make_unique<http::RateLimiter>(services_.clock, cfg.media_limit, cfg.media_period_ms,
+                                                       cfg.limit_sharing, "media");
   // As Mastodon's rack-attack: /api/* is limited per account when signed in, else per IP;
   // sign-ups are limited per IP on top, and so are sign-in attempts (token grants and the
   // authorization form), which would otherwise allow unlimited password guessing. Every decision

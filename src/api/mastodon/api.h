@@ -74,6 +74,8 @@ struct ApiConfig {
   int64_t sign_in_account_period_ms = 60 * 60 * 1000;
   int64_t media_limit = 30;                      // uploads per window per account
   int64_t media_period_ms = 30 * 60 * 1000;
+  // Several nodes: the limits count in shared counters (http::RateLimiter::Sharing).
+  http::RateLimiter::Sharing limit_sharing;
   // How long POST /api/v2/media waits for processing before answering 202 (url null).
   std::chrono::milliseconds media_wait{3000};
 };

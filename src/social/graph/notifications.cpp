@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/shared_state.h"
 
 namespace kindred::social {
 
@@ -155,6 +156,12 @@ Status LikeNotices::add_to(store::Batch& batch, const Post& post, Id liker, Id l
     if (d != Delivery::kAccept) return Status::ok();
   }
   if (!claim(post.id, like_id.ms())) return Status::ok();
+  if (deps_.shared != nullptr) {
+    // Several nodes: the first node to claim the post's interval moves its notice; Redis down,
+    // each node's own claim stands (and the move below drops any second notice it finds).
+    auto claimed = deps_.shared->try_lock("kindred:like-notice:" + post.id.to_string(), refresh_ms_);
+    if (claimed.has_value() && !claimed->has_value()) return Status::ok();
+  }
   store::RangeQuery q;
   q.limit = 8;  // normally one; more only if a move was lost between processes
   KINDRED_ASSIGN_OR_RETURN(auto old, deps_.store.assoc_range(post.id, AssocType::kLikeNoticeOf, q));
@@ -778,8 +785,10 @@ Result<Markers> NotificationService::markers(const Viewer& viewer) const {
 
 Result<Markers> NotificationService::set_markers(const Viewer& viewer, std::optional<Id> home,
                                                  std::optional<Id> notifications) {
-  // Read, change, write under a per-account lock, so two tabs saving at once both count.
-  std::lock_guard lock(markers_mutex(viewer.account_id));
+  // Read, change, write under a per-account lock (on every node), so two tabs saving at once
+  // both count.
+  KINDRED_ASSIGN_OR_RETURN(NodeLock lock, NodeLock::acquire(&markers_mutex(viewer.account_id), deps_.shared,
+                                                            "kindred:lock:markers:" + viewer.account_id.to_string()));
   KINDRED_ASSIGN_OR_RETURN(Markers m, markers(viewer));
   const int64_t now = deps_.clock.now_ms();
   auto set = [&](std::optional<Marker>& marker, std::optional<Id> id) {

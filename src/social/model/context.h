@@ -6,6 +6,10 @@
 #include "core/id.h"
 #include "store/store.h"
 
+namespace kindred {
+class SharedState;  // core/shared_state.h
+}
+
 namespace kindred::social {
 
 // Instance-wide rules the domain enforces. Constant after start-up.
@@ -42,6 +46,9 @@ struct Deps {
   const Clock& clock;
   IdGenerator& ids;
   const SocialConfig& config;
+  // Several nodes: locks and claims that must hold across them (core/shared_state.h); null on
+  // one node.
+  SharedState* shared = nullptr;
 };
 
 }  // namespace kindred::social

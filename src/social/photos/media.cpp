@@ -138,6 +138,16 @@ std::mutex& MediaService::media_lock(Id id) const {
   return media_locks_[std::hash<uint64_t>()(id.value) % media_locks_.size()];
 }
 
+std::string MediaService::media_lock_name(Id id) { return "kindred:lock:media:" + id.to_string(); }
+
+Result<NodeLock> MediaService::lock_media(Id id) const {
+  return NodeLock::acquire(&media_lock(id), deps_.shared, media_lock_name(id));
+}
+
+Result<NodeLock> MediaService::lock_files() {
+  return NodeLock::acquire(&files_mutex_, deps_.shared, "kindred:lock:media-files");
+}
+
 Id MediaService::blob_node(std::string_view blob) {
   // The first 16 hex digits of the content hash. Two files sharing a node (a 64-bit collision)
   // would only keep a file longer than needed, never delete one in use.
@@ -218,13 +228,15 @@ void MediaService::run_job(Job& job) {
     // Files and their references are written under files_mutex_, so a concurrent delete of a
     // file's last other user cannot remove it between this write (skipped when it exists) and
     // the new reference being counted.
-    std::scoped_lock files(files_mutex_);
-    auto written = write_files(*processed);
+    auto files = lock_files();
+    auto written = files.has_value() ? write_files(*processed)
+                                     : Result<std::pair<MediaFile, MediaFile>>(files.error());
     if (!written.has_value()) {
       failure = written.error();
     } else {
-      std::scoped_lock record(media_lock(job.media_id));
-      auto m = load(job.media_id);  // alt text may have been edited meanwhile
+      auto record = lock_media(job.media_id);
+      // (alt text may have been edited meanwhile)
+      auto m = record.has_value() ? load(job.media_id) : Result<Media>(record.error());
       if (!m.has_value()) {
         failure = m.error();  // deleted while processing
       } else {
@@ -253,8 +265,8 @@ void MediaService::run_job(Job& job) {
 
   std::scoped_lock lock(job.mutex);
   if (!failure.is_ok()) {
-    std::scoped_lock record(media_lock(job.media_id));
-    auto m = load(job.media_id);
+    auto record = lock_media(job.media_id);  // not had: the sweep removes the record later
+    auto m = record.has_value() ? load(job.media_id) : Result<Media>(record.error());
     if (m.has_value()) {
       store::Batch b;
       if (job.handed_off) {
@@ -304,7 +316,7 @@ Result<Media> MediaService::update(const Viewer& viewer, Id id, const MediaEdit&
   if (edit.focus) {
     KINDRED_ASSIGN_OR_RETURN(focus, parse_focus(*edit.focus));
   }
-  std::scoped_lock record(media_lock(id));
+  KINDRED_ASSIGN_OR_RETURN(NodeLock record, lock_media(id));
   KINDRED_ASSIGN_OR_RETURN(Media m, get_unattached(viewer, id));
   if (edit.description) m.description = *edit.description;
   if (focus) std::tie(m.focus_x, m.focus_y) = *focus;
@@ -317,7 +329,7 @@ Result<Media> MediaService::update(const Viewer& viewer, Id id, const MediaEdit&
 Status MediaService::remove_unattached(const Viewer& viewer, Id id) {
   std::vector<std::string> files;
   {
-    std::scoped_lock record(media_lock(id));
+    KINDRED_ASSIGN_OR_RETURN(NodeLock record, lock_media(id));
     KINDRED_ASSIGN_OR_RETURN(Media m, get_unattached(viewer, id));
     store::Batch b;
     b.delete_object(ObjectType::kMedia, m.id);
@@ -356,6 +368,13 @@ Result<MediaService::Attachment> MediaService::prepare_attachment(Id account_id,
   Attachment a;
   // In stripe order, so two posts attaching overlapping sets cannot deadlock.
   for (size_t s : stripes) a.locks_.emplace_back(media_locks_[s]);
+  // Several nodes: each record's lock on every node too, in id order (so no two nodes deadlock).
+  std::vector<Id> sorted = ids;
+  std::sort(sorted.begin(), sorted.end(), [](Id x, Id y) { return x.value < y.value; });
+  for (Id id : sorted) {
+    KINDRED_ASSIGN_OR_RETURN(NodeLock l, NodeLock::acquire(nullptr, deps_.shared, media_lock_name(id)));
+    a.node_locks_.push_back(std::move(l));
+  }
   for (Id id : ids) {
     auto m = load(id);
     if (!m.has_value()) {
@@ -439,7 +458,7 @@ std::vector<std::string> MediaService::add_post_media_removal(store::Batch& batc
 }
 
 Status MediaService::collect_files(const std::vector<std::string>& blobs) {
-  std::scoped_lock files(files_mutex_);
+  KINDRED_ASSIGN_OR_RETURN(NodeLock files, lock_files());
   return remove_unused_locked(blobs);
 }
 
@@ -460,7 +479,7 @@ Status MediaService::remove_unused_locked(const std::vector<std::string>& blobs)
 }
 
 Result<std::string> MediaService::store_profile_image(Id account_id, const media::EncodedImage& img) {
-  std::scoped_lock files(files_mutex_);
+  KINDRED_ASSIGN_OR_RETURN(NodeLock files, lock_files());
   KINDRED_ASSIGN_OR_RETURN(std::string name, blobs_.put(img.bytes, extension_for(img.mime_type)));
   store::Batch b;
   b.add_assoc({blob_node(name), AssocType::kBlobUsers, account_id, deps_.ids.next(), {}});

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/shared_state.h"
 #include "media/blob_store.h"
 #include "media/image.h"
 #include "social/model/context.h"
@@ -53,7 +54,8 @@ struct MediaEdit {
 //
 // Concurrency: one record is changed by one thread at a time (striped locks by media id), and a
 // file is only deleted while no writer can be adding a user of it (one lock for file changes).
-// The locks are per process: several nodes over one store would need the store to do this.
+// Several nodes (Deps::shared): each lock is also taken in the shared state, so that it holds
+// across nodes (NodeLock; while Redis is down, each node's own locks only).
 class MediaService {
  public:
   MediaService(Deps deps, media::BlobStore& blobs, MediaConfig config);
@@ -93,6 +95,7 @@ class MediaService {
    private:
     friend class MediaService;
     std::vector<std::unique_lock<std::mutex>> locks_;
+    std::vector<NodeLock> node_locks_;  // several nodes: the records' locks on every node
     std::vector<Media> media_;
   };
   // Validates `ids` for a new post by `account_id`: at most max_per_post, no repeats, each the
@@ -164,6 +167,11 @@ class MediaService {
   // collect_files with files_mutex_ held.
   Status remove_unused_locked(const std::vector<std::string>& blobs);
   std::mutex& media_lock(Id id) const;
+  static std::string media_lock_name(Id id);
+  // The record's lock, and the files' lock, on this node and (several nodes) on all of them.
+  // Errors: Unavailable when another node held it too long.
+  Result<NodeLock> lock_media(Id id) const;
+  Result<NodeLock> lock_files();
   Result<Media> load(Id id) const;
   Status check_upload(const std::string& bytes) const;
 

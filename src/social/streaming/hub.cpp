@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <iostream>
+#include <random>
 #include <type_traits>
 #include <utility>
 
+#include "core/codec.h"
 #include "social/care/filters.h"
 
 namespace kindred::social {
@@ -98,6 +100,10 @@ StreamHub::StreamHub(const store::Store& store, const PostService& posts,
 StreamHub::~StreamHub() { stop(); }
 
 void StreamHub::stop() {
+  if (relay_target_) {
+    std::scoped_lock lock(relay_target_->mutex);
+    relay_target_->hub = nullptr;
+  }
   {
     std::scoped_lock lock(mutex_);
     stopping_ = true;
@@ -203,7 +209,128 @@ size_t StreamHub::subscriptions(const StreamSubscriber* subscriber) const {
                                            [&](const Subscription& s) { return s.id == subscriber; }));
 }
 
+void StreamHub::relay_through(SharedState& shared) {
+  relay_ = &shared;
+  std::random_device rd;
+  origin_ = (static_cast<uint64_t>(rd()) << 32) | rd();
+  relay_target_ = std::make_shared<RelayTarget>();
+  relay_target_->hub = this;
+  Status s = shared.subscribe(std::string(kStreamChannel), [target = relay_target_](std::string_view bytes) {
+    std::scoped_lock lock(target->mutex);
+    if (target->hub != nullptr) target->hub->on_relayed(bytes);
+  });
+  if (!s.is_ok())
+    std::cerr << "kindred streaming: not yet subscribed to other nodes' updates (" << s.to_string()
+              << "); subscribing when Redis answers\n";
+}
+
+void StreamHub::publish_post(Relayed kind, const Post& post) {
+  RecordWriter w;
+  w.put_u64(origin_);
+  w.put_u64(static_cast<uint64_t>(kind));
+  w.put_str(post.encode());
+  (void)relay_->publish(kStreamChannel, w.bytes());  // Redis down: other nodes miss it
+}
+
+void StreamHub::publish_batch(const store::Batch& batch, const store::BatchOutcome& outcome) {
+  // What apply_batch reads: the edges it looks at that were added, the removals that mean a
+  // merge or a filter gone, and filters written.
+  RecordWriter w;
+  w.put_u64(origin_);
+  w.put_u64(static_cast<uint64_t>(Relayed::kBatch));
+  std::vector<const store::Assoc*> adds;
+  for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+    const store::Assoc& a = batch.assoc_adds[i].assoc;
+    if (a.type != store::AssocType::kHomeFeed && a.type != store::AssocType::kNotifications &&
+        a.type != store::AssocType::kConversations && a.type != store::AssocType::kBlocks)
+      continue;
+    if (i < outcome.assoc_added.size() && !outcome.assoc_added[i]) continue;
+    adds.push_back(&a);
+  }
+  w.put_u64(adds.size());
+  for (const store::Assoc* a : adds) {
+    w.put_u64(static_cast<uint64_t>(a->type));
+    w.put_u64(a->from.value);
+    w.put_u64(a->to.value);
+    w.put_u64(a->position.value);
+    w.put_str(a->data);
+  }
+  std::vector<const store::Batch::AssocRemove*> removes;
+  for (const auto& r : batch.assoc_removes)
+    if (r.type == store::AssocType::kRequestNotifications || r.type == store::AssocType::kFilters)
+      removes.push_back(&r);
+  w.put_u64(removes.size());
+  for (const auto* r : removes) {
+    w.put_u64(static_cast<uint64_t>(r->type));
+    w.put_u64(r->from.value);
+    w.put_u64(r->to.value);
+  }
+  std::vector<const store::Batch::ObjectPut*> puts;
+  for (const auto& put : batch.object_puts)
+    if (put.type == store::ObjectType::kFilter) puts.push_back(&put);
+  w.put_u64(puts.size());
+  for (const auto* put : puts) {
+    w.put_u64(put->id.value);
+    w.put_str(put->bytes);
+  }
+  (void)relay_->publish(kStreamChannel, w.bytes());
+}
+
+void StreamHub::on_relayed(std::string_view bytes) {
+  RecordReader r(bytes);
+  uint64_t origin = 0, kind = 0;
+  if (!r.get_u64(origin) || !r.get_u64(kind)) return;
+  if (origin == origin_) return;  // this node's: its subscribers had it
+  if (kind == static_cast<uint64_t>(Relayed::kBatch)) {
+    store::Batch batch;
+    uint64_t n = 0;
+    if (!r.get_u64(n)) return;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t type, from, to, position;
+      std::string data;
+      if (!r.get_u64(type) || !r.get_u64(from) || !r.get_u64(to) || !r.get_u64(position) || !r.get_str(data))
+        return;
+      batch.add_assoc({Id(from), static_cast<store::AssocType>(type), Id(to), Id(position), std::move(data)});
+    }
+    if (!r.get_u64(n)) return;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t type, from, to;
+      if (!r.get_u64(type) || !r.get_u64(from) || !r.get_u64(to)) return;
+      batch.remove_assoc(Id(from), static_cast<store::AssocType>(type), Id(to));
+    }
+    if (!r.get_u64(n)) return;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t id;
+      std::string put;
+      if (!r.get_u64(id) || !r.get_str(put)) return;
+      batch.put_object(store::ObjectType::kFilter, Id(id), std::move(put));
+    }
+    store::BatchOutcome outcome;  // only edges that were added were sent
+    outcome.assoc_added.assign(batch.assoc_adds.size(), true);
+    outcome.assoc_removed.assign(batch.assoc_removes.size(), true);
+    apply_batch(batch, outcome);
+    return;
+  }
+  std::string encoded;
+  if (!r.get_str(encoded)) return;
+  auto post = Post::decode(encoded);
+  if (!post.has_value()) return;
+  {
+    std::scoped_lock lock(mutex_);
+    const bool wanted = !subscriptions_.empty() ||
+                        (kind == static_cast<uint64_t>(Relayed::kRemoved) && !counts_subs_.empty());
+    if (!wanted) return;
+  }
+  switch (static_cast<Relayed>(kind)) {
+    case Relayed::kCreated: enqueue(Created{std::move(*post)}); break;
+    case Relayed::kRemoved: enqueue(Removed{std::move(*post)}); break;
+    case Relayed::kEdited: enqueue(Edited{std::move(*post)}); break;
+    case Relayed::kBatch: break;
+  }
+}
+
 void StreamHub::post_created(const Post& post) {
+  if (relay_) publish_post(Relayed::kCreated, post);
   {
     std::scoped_lock lock(mutex_);
     if (subscriptions_.empty()) return;
@@ -212,6 +339,7 @@ void StreamHub::post_created(const Post& post) {
 }
 
 void StreamHub::post_removed(const Post& post) {
+  if (relay_) publish_post(Relayed::kRemoved, post);
   {
     std::scoped_lock lock(mutex_);
     if (subscriptions_.empty() && counts_subs_.empty()) return;
@@ -221,6 +349,7 @@ void StreamHub::post_removed(const Post& post) {
 
 void StreamHub::post_edited(const Post& before, const Post& after) {
   (void)before;
+  if (relay_) publish_post(Relayed::kEdited, after);
   {
     std::scoped_lock lock(mutex_);
     if (subscriptions_.empty()) return;
@@ -274,6 +403,11 @@ void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutco
       std::any_of(batch.assoc_removes.begin(), batch.assoc_removes.end(),
                   [](const store::Batch::AssocRemove& r) { return r.type == store::AssocType::kFilters; });
   if (!relevant) return;
+  if (relay_) publish_batch(batch, outcome);
+  apply_batch(batch, outcome);
+}
+
+void StreamHub::apply_batch(const store::Batch& batch, const store::BatchOutcome& outcome) {
   std::vector<Work> found;
   {
     std::scoped_lock lock(mutex_);
@@ -636,6 +770,9 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
   // left with anything but the final counts.
   std::vector<Id> due;
   std::vector<uint64_t> due_versions;
+  // Several nodes: a like on another node moves no version here, so every watched post is read
+  // (once per interval) and its readers sent what differs from what they were sent last.
+  const bool poll = relay_ != nullptr;
   {
     std::scoped_lock lock(mutex_);
     for (const auto& [post, readers] : counts_subs_) {
@@ -643,7 +780,7 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
       if (subs.empty()) continue;
       const uint64_t v = live.version(post);
       for (const auto& [id, sub] : subs) {
-        if (sub.seen == v) continue;
+        if (sub.seen == v && !poll) continue;
         due.push_back(post);
         due_versions.push_back(v);
         break;
@@ -675,7 +812,7 @@ void StreamHub::tick(LiveCounts& live, uint32_t slice) {
       auto it = counts_subs_.find(due[d]);
       if (it == counts_subs_.end()) continue;
       for (auto& [id, sub] : it->second.slices[slice]) {
-        if (sub.seen == due_versions[d]) continue;
+        if (sub.seen == due_versions[d] && !poll) continue;
         sub.seen = due_versions[d];
         if (c == nullptr) continue;  // deleted: its subscribers are told by handle(Removed)
         const bool hidden = c->favourites_hidden && sub.viewer.account_id != c->author_id;

@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/shared_state.h"
 #include "social/graph/conversations.h"
 #include "social/graph/lists.h"
 #include "social/graph/notifications.h"
@@ -150,6 +151,18 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // hub gives them to their followers' `user` streams itself. Before serving.
   void set_large_account_followers(int64_t followers) { large_account_followers_ = followers; }
 
+  // Several nodes (docs/scaling-redis.md): what this node's writes tell the hub (posts created,
+  // edited and removed after they were written; home-feed, notification, conversation, block and
+  // filter changes after their batch was applied) is also published on kStreamChannel, and what
+  // other nodes publish there reaches this node's subscribers as if it had been written here
+  // (this node's own messages are skipped: its subscribers had them already). kindred:status
+  // readers are sent their post's counts when they differ from what they were last sent, read
+  // once per interval whether or not this node saw them move (likes on other nodes are not
+  // announced). Redis down: each node's readers hear of what their node writes only. Before
+  // serving; `shared` outlives the hub.
+  void relay_through(SharedState& shared);
+  static constexpr std::string_view kStreamChannel = "kindred:stream";
+
   // Adds `key` to what `subscriber` (reading as `viewer`) follows; idempotent. The hub holds it
   // weakly: a subscriber gone is forgotten. REQUIRES: a personal stream has a signed-in viewer;
   // a kindred:status post is one the viewer may see (checked by the caller).
@@ -209,6 +222,20 @@ class StreamHub : public PostListener, public store::BatchObserver {
     size_t size = 0;
   };
 
+  // The relay's end that outlives a stopped hub: the shared state's thread holds it, and stop()
+  // cuts it off (after a message being handled now is done).
+  struct RelayTarget {
+    std::mutex mutex;
+    StreamHub* hub = nullptr;  // GUARDED_BY(mutex)
+  };
+  enum class Relayed : uint8_t { kCreated = 1, kRemoved = 2, kEdited = 3, kBatch = 4 };
+  // Publishes `post` (kCreated, kRemoved, kEdited) or the part of a batch the hub reads.
+  void publish_post(Relayed kind, const Post& post);
+  void publish_batch(const store::Batch& batch, const store::BatchOutcome& outcome);
+  // A message from another node (a relay_through subscription).
+  void on_relayed(std::string_view bytes);
+  // batch_applied past its "anything for the hub?" check, for this node's batches and others'.
+  void apply_batch(const store::Batch& batch, const store::BatchOutcome& outcome);
   void enqueue(Work work);
   // The home-feed, notification and conversation edges of `batch` that readers with a personal
   // stream open are to hear of. REQUIRES: mutex_ held.
@@ -268,6 +295,9 @@ class StreamHub : public PostListener, public store::BatchObserver {
   int64_t large_account_followers_ = 10'000;
   uint32_t next_slice_ = 0;                      // GUARDED_BY(mutex_)
   StreamCaps caps_;
+  SharedState* relay_ = nullptr;  // set before serving; null on one node
+  uint64_t origin_ = 0;           // this hub's mark on what it publishes
+  std::shared_ptr<RelayTarget> relay_target_;
   bool busy_ = false;                            // GUARDED_BY(mutex_)
   bool stopping_ = false;                        // GUARDED_BY(mutex_)
   std::thread worker_;

@@ -1,0 +1,59 @@
+#pragma once
+
+// A throwaway redis-server for tests (Debian's redis-server): no persistence, listening on a Unix
+// socket in its own temporary directory and, when asked, on a loopback TCP port. Each test starts
+// its own (it is ready in a few milliseconds); kill() ends it as a crash would, start() brings it
+// back on the same socket and port (empty: Redis keeps nothing on disk).
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/shared_state.h"
+#include "core/status.h"
+#include "support/temp_dir.h"
+
+namespace kindred::testing {
+
+class RedisServer {
+ public:
+  // `tcp`: also listen on a free loopback port.
+  explicit RedisServer(bool tcp = false);
+  ~RedisServer();  // stops the server
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  // Starts the server and waits until it answers on its socket (at most 5 s).
+  // Errors: Internal with the server's log.
+  Status start();
+  // SIGKILL, then reaps it. Idempotent.
+  void kill();
+
+  // unix:///.../redis.sock, or redis://127.0.0.1:PORT with tcp.
+  std::string url() const;
+  std::string socket_path() const { return dir_.sub("redis.sock"); }
+  uint16_t port() const { return port_; }
+  // A node's shared state over this server (cluster::open_redis_state with default options); null,
+  // with a test failure recorded, if the URL is refused.
+  std::unique_ptr<SharedState> open_state() const;
+
+ private:
+  TempDir dir_;
+  bool tcp_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A test with its own redis-server and two nodes' shared states over it.
+class TwoSharedStates : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  RedisServer server;
+  std::unique_ptr<SharedState> a, b;
+};
+
+}  // namespace kindred::testing
