@@ -13,6 +13,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev librocksdb-dev libsodium-dev libcli11-dev
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 libpq-dev
+  patroni python3-etcd python3-psycopg2 etcd-server etcd-client haproxy redis-server
   wrk
   libvips-dev libimage-exiftool-perl libpcre2-dev
   libhowardhinnant-date-dev tzdata
