@@ -31,13 +31,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--store", config.store,
                     "Where records live: rocksdb (embedded, in --data-dir) or postgres (--database-url;"
-                    " first slice of issue 19, see docs/SCALING.md)")
+                    " see docs/SCALING.md)")
       ->envname("KINDRED_STORE")
       ->check(CLI::IsMember({"rocksdb", "postgres"}))
       ->capture_default_str();
   serve->add_option("--database-url", config.database_url,
                     "With --store postgres: the database, as a libpq connection string or URI")
       ->envname("KINDRED_DATABASE_URL");
+  serve->add_option("--node-id", config.node_id,
+                    "With --store postgres and more than one node: this node's number, 0-63, distinct"
+                    " per node (claimed in the database for this --data-dir)")
+      ->envname("KINDRED_NODE_ID")
+      ->check(CLI::Range(0, 63));
   serve->add_option("--base-url", config.base_url,
                     "Public URL of this instance, used in links (default: http://LISTEN)")
       ->envname("KINDRED_BASE_URL");

@@ -89,6 +89,7 @@ void ApiTest::start_instance() {
   if (!options_.database_url.empty()) {
     config.store = "postgres";
     config.database_url = options_.database_url;
+    config.node_id = options_.node_id;
   }
   instance_ = std::make_unique<app::Instance>(config, &clock_);
   Status started = instance_->start(nullptr);
