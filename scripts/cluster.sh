@@ -18,13 +18,14 @@
 #   CLUSTER_ACCESS_LOG   on|off (default off; on writes a JSON line per request to nodeN/kindred.log)
 #   CLUSTER_DEMO=1     seed the demo accounts and posts (node1 only, first start only)
 #   PATRONI_TTL / PATRONI_LOOP_WAIT / PATRONI_RETRY_TIMEOUT   failover timing (see
-#                      docs/scaling-cluster.md; the default is 30/10/10, Patroni's own)
+#                      docs/scaling-cluster.md; default 10/2/4, Patroni's own is 30/10/10)
 #
 # `up` waits until Patroni has a leader and a synchronous standby and both nodes answer through
 # HAProxy. `down` stops everything this script started (by the PIDs it recorded) and is
 # idempotent; `down --wipe` also removes CLUSTER_DIR. `status` prints what runs.
 # For the failover test: `kill-primary` SIGKILLs the primary's Patroni and every PostgreSQL
-# process of that member (a machine's death) and prints the member's name; `restart pgN` starts
+# process of that member (a machine's death) and prints the member's name (`kill pgN`: that
+# member, leader or not); `restart pgN` starts
 # that member's Patroni again (it rejoins as a standby, with pg_rewind when needed).
 set -euo pipefail
 
@@ -35,9 +36,12 @@ KINDRED_BIN=${KINDRED_BIN:-$REPO/build/release/kindred}
 case "$KINDRED_BIN" in /*) ;; *) KINDRED_BIN="$REPO/$KINDRED_BIN";; esac
 PGBIN=/usr/lib/postgresql/15/bin
 PY=/usr/bin/python3
-TTL=${PATRONI_TTL:-30}
-LOOP_WAIT=${PATRONI_LOOP_WAIT:-10}
-RETRY_TIMEOUT=${PATRONI_RETRY_TIMEOUT:-10}
+# Failover timing. Patroni's defaults (ttl 30, loop_wait 10, retry_timeout 10) brought writes
+# back 32-37 s after a primary's death here; 10/2/4 (loop_wait + 2 x retry_timeout <= ttl, as
+# Patroni requires) brought them back in 19-24 s over 10 kills (docs/scaling-cluster.md).
+TTL=${PATRONI_TTL:-10}
+LOOP_WAIT=${PATRONI_LOOP_WAIT:-2}
+RETRY_TIMEOUT=${PATRONI_RETRY_TIMEOUT:-4}
 
 ETCD_PORT=$BASE; ETCD_PEER=$((BASE + 1))
 PG_PORT=([1]=$((BASE + 10)) [2]=$((BASE + 11)))
@@ -269,7 +273,11 @@ start_patroni() {  # start_patroni pgN
     "${AS_PG[@]}" patroni "$CLUSTER_DIR/$1/patroni.yml"
 }
 
-node_has_flag() { "$KINDRED_BIN" serve --help 2>&1 | grep -q -- "$1"; }
+SERVE_HELP=""
+node_has_flag() {  # (the help is read whole first: grep -q would end the pipe early)
+  [[ -n $SERVE_HELP ]] || SERVE_HELP=$("$KINDRED_BIN" serve --help 2>&1 || true)
+  grep -q -- "$1" <<<"$SERVE_HELP"
+}
 
 start_node() {  # start_node N
   local n=$1 dir="$CLUSTER_DIR/node$1" flags=()
@@ -292,6 +300,11 @@ start_node() {  # start_node N
 }
 
 node_ready() { curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${NODE_PORT[$1]}/api/v1/instance"; }
+# haproxy_nodes_up: HAProxy's stats say both Kindred nodes are UP (CSV column 18 is the status).
+haproxy_nodes_up() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$HA_STATS/;csv" |
+    awk -F, '$1=="kindred_http" && ($2=="node1" || $2=="node2") && $18=="UP" {n++} END {exit n != 2}'
+}
 # node_started N: ready, or fails at once (exit 1) when the process is gone.
 node_started() {
   alive "node$1" || { say "node$1 exited"; tail -n 30 "$CLUSTER_DIR/node$1/kindred.log" >&2; exit 1; }
@@ -357,7 +370,7 @@ cmd_up() {
     start_node "$n"
     wait_for 120 "node$n" node_started "$n" || { tail -n 30 "$CLUSTER_DIR/node$n/kindred.log" >&2; exit 1; }
   done
-  wait_for 30 "both nodes through HAProxy" bash -c "curl -fsS --max-time 2 -o /dev/null $HTTP_URL/api/v1/instance && curl -fsS --max-time 2 -o /dev/null $HTTP_URL/api/v1/instance"
+  wait_for 30 "HAProxy to see both nodes up" haproxy_nodes_up
   say "up in $((SECONDS - t0)) s: $HTTP_URL (nodes :${NODE_PORT[1]} :${NODE_PORT[2]}), primary at 127.0.0.1:$HA_PG"
   cmd_env
 }
@@ -422,24 +435,27 @@ cmd_status() {
   if curl -fsS --max-time 2 -o /dev/null "$HTTP_URL/api/v1/instance"; then echo "haproxy $HTTP_URL  healthy"; else echo "haproxy $HTTP_URL  NOT answering"; fi
 }
 
-# kill-primary: a machine's death for the current leader: SIGKILL its Patroni and all its
-# PostgreSQL processes at once. Prints the member's name.
-cmd_kill_primary() {
-  local l; l=$(leader) || true
-  [[ -n $l ]] || die "no running leader to kill"
-  local n=${l#pg} pids=() pm
-  pids+=("$(cat "$(pidfile "$l")")")
+# kill pgN: a machine's death for that member: SIGKILL its Patroni and all its PostgreSQL
+# processes at once. kill-primary: the same for the current leader; prints its name.
+cmd_kill() {
+  local l=$1 pids=() pm kids
+  [[ $l == pg1 || $l == pg2 ]] || die "kill pg1|pg2"
+  [[ -f $(pidfile "$l") ]] && pids+=("$(cat "$(pidfile "$l")")")
   pm=$(head -n 1 "$CLUSTER_DIR/$l/data/postmaster.pid" 2>/dev/null || true)
-  if [[ -n $pm ]]; then
+  if [[ -n $pm ]] && kill -0 "$pm" 2>/dev/null; then
     pids+=("$pm")
     # the postmaster's children (backends, walsender, checkpointer, ...), by parent PID
     mapfile -t kids < <(ps -o pid= --ppid "$pm" | tr -d ' ')
     pids+=("${kids[@]}")
   fi
-  kill -KILL "${pids[@]}" 2>/dev/null || true
+  ((${#pids[@]})) && kill -KILL "${pids[@]}" 2>/dev/null || true
   rm -f "$(pidfile "$l")"
+}
+cmd_kill_primary() {
+  local l; l=$(leader) || true
+  [[ -n $l ]] || die "no running leader to kill"
+  cmd_kill "$l"
   echo "$l"
-  : "$n"
 }
 
 cmd_restart() {  # restart pgN: start that member's Patroni again
@@ -458,6 +474,7 @@ case "${1:-}" in
   view) cluster_view ;;
   has-sync) has_leader_and_sync ;;
   kill-primary) cmd_kill_primary ;;
+  kill) shift; cmd_kill "${1:-}" ;;
   restart) shift; cmd_restart "${1:-}" ;;
-  *) echo "usage: $0 up|down [--wipe]|status|env|leader|view|has-sync|kill-primary|restart pgN" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down [--wipe]|status|env|leader|view|has-sync|kill-primary|kill pgN|restart pgN" >&2; exit 2 ;;
 esac

@@ -18,6 +18,7 @@
 #include "social/identity/load_seed.h"
 #include "social/search/indexer.h"
 #include "search/xapian_index.h"
+#include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 
 namespace kindred::app {
@@ -43,15 +44,27 @@ int seed_load(const SeedLoadConfig& c) {
     std::cerr << "kindred: --accounts must be at least 1\n";
     return 2;
   }
-  store::StoreOptions so;
-  so.path = c.data_dir + "/store";
-  auto store = store::open_rocksdb_store(so);
+  Result<std::unique_ptr<store::Store>> store = Status::internal("unopened");
+  if (!c.database_url.empty()) {
+    // Several nodes may run on the database: the seeded ids carry a node number of their own.
+    if (c.node_id < 0) {
+      std::cerr << "kindred: --database-url needs --node-id (a number no running node uses)\n";
+      return 2;
+    }
+    store::PostgresOptions po;
+    po.conninfo = c.database_url;
+    store = store::open_postgres_store(po);
+  } else {
+    store::StoreOptions so;
+    so.path = c.data_dir + "/store";
+    store = store::open_rocksdb_store(so);
+  }
   if (!store.has_value()) {
     std::cerr << "kindred: " << store.error().to_string() << '\n';
     return 1;
   }
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = c.node_id >= 0 ? IdGenerator(clock, static_cast<uint64_t>(c.node_id)) : IdGenerator(clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kApp, store::ObjectType::kToken}) {
     auto max = (*store)->max_object_id(type);
     if (max.has_value()) ids.observe(*max);

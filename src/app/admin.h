@@ -11,6 +11,8 @@ namespace kindred::app {
 
 struct SeedLoadConfig {
   std::string data_dir = "./data";
+  std::string database_url;  // non-empty: seed the PostgreSQL database there instead of data_dir
+  int node_id = -1;          // with database_url: the node number the ids carry (no live node's)
   int64_t accounts = 1000;
   std::string tokens_out;  // one access token per line, account order
   std::string prefix = "load";

@@ -176,6 +176,13 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--data-dir", seed.data_dir, "Directory of the embedded store")
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
+  seed_cmd->add_option("--database-url", seed.database_url,
+                       "Seed this PostgreSQL database (a libpq connection string or URI) instead "
+                       "of --data-dir; needs --node-id");
+  seed_cmd->add_option("--node-id", seed.node_id,
+                       "With --database-url: the node number in the seeded ids, one no running "
+                       "node uses")
+      ->check(CLI::Range(0, 63));
   seed_cmd->add_option("--accounts", seed.accounts, "How many accounts to add")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}))
       ->capture_default_str();

@@ -53,6 +53,15 @@ function fail(what) {
 function cluster(...args) {
   return execFileSync('bash', [clusterScript, ...args], { encoding: 'utf8' }).trim();
 }
+// A leader and a synchronous standby, as Patroni reports them.
+async function hasSync() {
+  try {
+    cluster('has-sync');
+    return true;
+  } catch {
+    return false;
+  }
+}
 async function waitFor(what, probe, limitMs) {
   const t0 = now();
   for (;;) {
@@ -180,14 +189,7 @@ const syncCheckKeys = 1; // the one post of this check, by posters[0]
     say(`sync check: with ${standby} dead, a post got no acknowledgement for 8 s (${answered ? `answered ${answered.r.status}` : 'still waiting'}); members: ${view.replace(/\n/g, '; ')}`);
   }
   cluster('restart', standby);
-  const back = await waitFor('the standby back in sync', async () => {
-    try {
-      cluster('has-sync');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 180_000);
+  const back = await waitFor('the standby back in sync', hasSync, 180_000);
   const r = await pending;
   let ackAfter = null;
   if (r.status >= 200 && r.status < 300) {
@@ -300,14 +302,7 @@ for (let k = 1; k <= KILLS; k++) {
     return l !== '' && l !== dead;
   }, 120_000);
   cluster('restart', dead);
-  const synced = await waitFor('a synchronous standby again', async () => {
-    try {
-      cluster('has-sync');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 180_000);
+  const synced = await waitFor('a synchronous standby again', hasSync, 180_000);
   // The first write acknowledged that was sent after the kill.
   await waitFor('a write acknowledged after the kill', async () => stats.acks.slice(acksBefore).some((a) => a.sentAt >= killedAt), 120_000);
   const first = stats.acks.slice(acksBefore).filter((a) => a.sentAt >= killedAt).reduce((m, a) => Math.min(m, a.t), Infinity);
