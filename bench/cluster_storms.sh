@@ -32,6 +32,7 @@ SPREAD_POSTS=${SPREAD_POSTS:-200}
 READ_VIEWERS=${READ_VIEWERS:-2000}
 PGBENCH_CLIENTS=${PGBENCH_CLIENTS:-16}
 SEED_NODE_ID=${SEED_NODE_ID:-63}
+SEED_BATCH=${SEED_BATCH:-200}          # accounts per transaction (5,000 ran out of PostgreSQL lock slots)
 WORK=${WORK:-/tmp/kindred-cluster-bench}
 CLUSTER_RUNNING=${CLUSTER_RUNNING:-0}
 
@@ -70,7 +71,7 @@ raw "cluster: $("$REPO/scripts/cluster.sh" view | tr '\n' ';')  nodes $CLUSTER_N
 log "(a) seeding $ACCOUNTS accounts into the cluster's database ..."
 t0=$SECONDS
 "$KINDRED_BIN" admin seed-load --database-url "$CLUSTER_DATABASE_URL" --node-id "$SEED_NODE_ID" \
-  --accounts "$ACCOUNTS" --tokens-out "$TOKENS" --force >"$WORK/seed.log" 2>&1 ||
+  --accounts "$ACCOUNTS" --batch "$SEED_BATCH" --tokens-out "$TOKENS" --force >"$WORK/seed.log" 2>&1 ||
   { tail -n 20 "$WORK/seed.log" >&2; echo "seed-load failed" >&2; exit 1; }
 [ "$(wc -l <"$TOKENS")" = "$ACCOUNTS" ] || { echo "seed-load wrote $(wc -l <"$TOKENS") tokens, expected $ACCOUNTS" >&2; exit 1; }
 raw "seed: $ACCOUNTS accounts in $((SECONDS - t0)) s ($(tail -n 1 "$WORK/seed.log"))"

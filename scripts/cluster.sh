@@ -144,6 +144,9 @@ bootstrap:
         max_connections: 200
         max_wal_senders: 10
         max_replication_slots: 10
+        # PostgresStore takes an advisory lock per edge in a batch: room for large batches
+        # (kindred admin seed-load --batch 5000 ran out of the default 64 x max_connections).
+        max_locks_per_transaction: 256
         synchronous_commit: 'on'
         shared_buffers: 256MB
   initdb:
