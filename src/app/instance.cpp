@@ -26,6 +26,11 @@ namespace kindred::app {
 
 namespace {
 constexpr int kSyncWriters = 64;
+// Connections each node opens to PostgreSQL (reads take one each; writes share a few).
+constexpr int kPostgresConnections = 16;
+// How stale a node's caches may be with several nodes on one database (the bound the cluster
+// test checks: a token revoked on one node is refused on another within a second).
+constexpr int64_t kMultiNodeCacheMs = 500;
 // Descriptors kept out of the connection cap: the store's files, photos being read and written,
 // logs.
 constexpr size_t kReservedFiles = 512;
@@ -234,13 +239,19 @@ Status Instance::start(std::ostream* access_log) {
     }
     store::PostgresOptions po;
     po.conninfo = c.database_url;
+    po.max_connections = kPostgresConnections;
     KINDRED_ASSIGN_OR_RETURN(m.store, store::open_postgres_store(po));
     if (c.node_id >= 0) KINDRED_RETURN_IF_ERROR(claim_node_number(*m.store, c.node_id, c.data_dir));
+    // Other nodes write the same database: nothing cached here is answered from for longer than
+    // this, so a change on any node (a revoked token, a block, a suspension) holds on every node
+    // within it (docs/ARCHITECTURE.md, "Caches with several nodes").
+    social::CacheAge::set_max_ms(kMultiNodeCacheMs);
   } else if (c.store == "rocksdb") {
     if (!c.database_url.empty()) {
       return Status::invalid_argument("--database-url needs --store postgres");
     }
     if (c.node_id >= 0) return Status::invalid_argument("--node-id needs --store postgres");
+    social::CacheAge::set_max_ms(0);  // the only writer: caches are kept exact
     store::StoreOptions so;
     so.path = c.data_dir + "/store";
     so.durability = c.sync ? store::Durability::kFsync : store::Durability::kWal;
@@ -432,6 +443,12 @@ Status Instance::start(std::ostream* access_log) {
   // with one fsync, so throughput grows with the writers in flight: run handlers on a pool wide
   // enough to keep many waiting at once, rather than inline on two network threads.
   if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+  // Over PostgreSQL every store call is a round trip, and writes wait for the standby: the same
+  // reasoning, and the store groups the writes that wait together into one statement.
+  if (c.store == "postgres") {
+    ho.inline_handlers = false;
+    ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+  }
   ho.max_body_bytes = c.max_body_bytes;
   ho.trusted_proxies = std::move(*trusted_proxies);
   ho.max_connections = c.max_connections;
