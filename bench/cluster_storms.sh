@@ -134,6 +134,12 @@ for r in $(seq 1 "$RUNS"); do
   raw "read (cluster) run $r: $(fmt_run)"
 done
 READC=$(awk '{print $1}' "$WORK/read.txt" | median)
+log "    the same read storm on node 1 alone, not through HAProxy (what the proxy costs)"
+for r in $(seq 1 "$RUNS"); do
+  run_wrk read-node1 "$CLUSTER_NODE1_URL" "$BENCH/lua/reads.lua" "$WORK/viewers.txt" "$THREADS" "$POST"
+  raw "read (node 1 directly) run $r: $(fmt_run)"
+done
+READN1=$(awk '{print $1}' "$WORK/read-node1.txt" | median)
 
 # ---------------------------------------------------------------- (e) pgbench ceiling
 log "(e) pgbench through HAProxy's primary port, $PGBENCH_CLIENTS clients"
@@ -211,6 +217,7 @@ stop_kindred
   echo "| like storm, one post, through HAProxy | $(fmt_int "$LIKE1") | $(ratio "$LIKE1" "$PG1") of pgbench one row, $(ratio "$LIKE1" "$PG16") of 16 rows | >= 2,000/s, >= 0.5 x pgbench |"
   echo "| likes spread over $SPREAD_POSTS posts | $(fmt_int "$SPREAD") | $(ratio "$SPREAD" "$PGS") of pgbench spread | >= 3,000/s |"
   echo "| read storm through both nodes | $(fmt_int "$READC") | $(ratio "$READC" "$READE") of embedded | >= 0.5 x embedded |"
+  echo "| read storm on node 1 alone, not through HAProxy | $(fmt_int "$READN1") | $(ratio "$READN1" "$READE") of embedded | |"
   echo "| pgbench like transaction, one post, one count row | $(fmt_int "$PG1") | | |"
   echo "| pgbench like transaction, one post, 16 count rows | $(fmt_int "$PG16") | | |"
   echo "| pgbench like transaction, $SPREAD_POSTS posts | $(fmt_int "$PGS") | | |"
