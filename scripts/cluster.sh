@@ -16,6 +16,8 @@
 #   KINDRED_NODE_FLAGS extra `kindred serve` flags for both nodes (word-split)
 #   CLUSTER_RATE_LIMITS  on|off for the nodes (default off: every client is 127.0.0.1 here)
 #   CLUSTER_ACCESS_LOG   on|off (default off; on writes a JSON line per request to nodeN/kindred.log)
+#   CLUSTER_DB_ROUTE   haproxy (default: nodes reach the primary through HAProxy) or libpq
+#                      (a multi-host URI with target_session_attrs=read-write, no proxy hop)
 #   CLUSTER_DEMO=1     seed the demo accounts and posts (node1 only, first start only)
 #   PATRONI_TTL / PATRONI_LOOP_WAIT / PATRONI_RETRY_TIMEOUT   failover timing (see
 #                      docs/scaling-cluster.md; default 10/2/4, Patroni's own is 30/10/10)
@@ -52,7 +54,13 @@ NODE_PORT=([1]=$((BASE + 51)) [2]=$((BASE + 52)))
 SUPER_PASS=kindred-cluster-super
 REPL_PASS=kindred-cluster-repl
 APP_PASS=kindred-cluster-app
-DATABASE_URL="postgresql://kindred:$APP_PASS@127.0.0.1:$HA_PG/kindred?connect_timeout=5"
+# How nodes reach the primary: through HAProxy (default), or CLUSTER_DB_ROUTE=libpq: libpq's own
+# multi-host URI, which tries both members and keeps the one that accepts writes (one hop less).
+if [[ ${CLUSTER_DB_ROUTE:-haproxy} == libpq ]]; then
+  DATABASE_URL="postgresql://kindred:$APP_PASS@127.0.0.1:${PG_PORT[1]},127.0.0.1:${PG_PORT[2]}/kindred?connect_timeout=5&target_session_attrs=read-write"
+else
+  DATABASE_URL="postgresql://kindred:$APP_PASS@127.0.0.1:$HA_PG/kindred?connect_timeout=5"
+fi
 ADMIN_URL="postgresql://postgres:$SUPER_PASS@127.0.0.1:$HA_PG/postgres?connect_timeout=5"
 HTTP_URL="http://127.0.0.1:$HA_HTTP"
 
@@ -378,8 +386,9 @@ cmd_up() {
   cmd_env
 }
 
-cmd_env() {  # what the tests and benchmarks read (eval "$(scripts/cluster.sh env)")
-  cat <<EOF
+cmd_env() {  # what the tests and benchmarks read (eval "$(scripts/cluster.sh env)"), single-quoted
+  local k v
+  while IFS='=' read -r k v; do printf "%s='%s'\n" "$k" "$v"; done <<EOF
 CLUSTER_DIR=$CLUSTER_DIR
 CLUSTER_HTTP_URL=$HTTP_URL
 CLUSTER_NODE1_URL=http://127.0.0.1:${NODE_PORT[1]}
@@ -394,6 +403,7 @@ CLUSTER_PG1_PORT=${PG_PORT[1]}
 CLUSTER_PG2_PORT=${PG_PORT[2]}
 EOF
 }
+
 
 pg_stop_leftover() {  # a PostgreSQL whose Patroni is gone (killed) still holds its data dir
   local n=$1 pidf="$CLUSTER_DIR/pg$1/data/postmaster.pid"

@@ -13,7 +13,7 @@ export function clusterEnv() {
   const env = {};
   for (const line of out.trim().split('\n')) {
     const i = line.indexOf('=');
-    if (i > 0) env[line.slice(0, i)] = line.slice(i + 1);
+    if (i > 0) env[line.slice(0, i)] = line.slice(i + 1).replace(/^'(.*)'$/, '$1');
   }
   return env;
 }
