@@ -4,8 +4,8 @@
 # side in one run with the same cluster's raw PostgreSQL ceiling (pgbench) and the embedded
 # single node's read storm:
 #
-#   (a) seed ACCOUNTS load-test accounts into the cluster's database (kindred admin seed-load
-#       --database-url, ids with node number SEED_NODE_ID, which no running node uses)
+#   (a) seed ACCOUNTS load-test accounts into the cluster's database (kindred admin
+#       --database-url URL seed-load: ids with the admin commands' node number, 63)
 #   (b) like storm on one post through HAProxy (every like a distinct account), favourites_count
 #       and favourited_by checked against the likes sent
 #   (c) likes spread over SPREAD_POSTS posts through HAProxy (every like a distinct account)
@@ -31,7 +31,6 @@ ACCOUNTS=${ACCOUNTS:-30000}         # seeded accounts (likers of both like storm
 SPREAD_POSTS=${SPREAD_POSTS:-200}
 READ_VIEWERS=${READ_VIEWERS:-2000}
 PGBENCH_CLIENTS=${PGBENCH_CLIENTS:-16}
-SEED_NODE_ID=${SEED_NODE_ID:-63}
 SEED_BATCH=${SEED_BATCH:-200}          # accounts per transaction (5,000 ran out of PostgreSQL lock slots)
 WORK=${WORK:-/tmp/kindred-cluster-bench}
 CLUSTER_RUNNING=${CLUSTER_RUNNING:-0}
@@ -70,7 +69,7 @@ raw "cluster: $("$REPO/scripts/cluster.sh" view | tr '\n' ';')  nodes $CLUSTER_N
 # ---------------------------------------------------------------- (a) seed
 log "(a) seeding $ACCOUNTS accounts into the cluster's database ..."
 t0=$SECONDS
-"$KINDRED_BIN" admin seed-load --database-url "$CLUSTER_DATABASE_URL" --node-id "$SEED_NODE_ID" \
+"$KINDRED_BIN" admin --database-url "$CLUSTER_DATABASE_URL" seed-load \
   --accounts "$ACCOUNTS" --batch "$SEED_BATCH" --tokens-out "$TOKENS" --force >"$WORK/seed.log" 2>&1 ||
   { tail -n 20 "$WORK/seed.log" >&2; echo "seed-load failed" >&2; exit 1; }
 [ "$(wc -l <"$TOKENS")" = "$ACCOUNTS" ] || { echo "seed-load wrote $(wc -l <"$TOKENS") tokens, expected $ACCOUNTS" >&2; exit 1; }

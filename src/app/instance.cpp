@@ -237,6 +237,10 @@ Status Instance::start(std::ostream* access_log) {
     if (c.database_url.empty()) {
       return Status::invalid_argument("--store postgres needs --database-url");
     }
+    // Records live in the database; media, the search index and the instance texts stay here.
+    std::error_code made;
+    std::filesystem::create_directories(c.data_dir, made);
+    if (made) return Status::unavailable("cannot create " + c.data_dir + ": " + made.message());
     store::PostgresOptions po;
     po.conninfo = c.database_url;
     po.max_connections = kPostgresConnections;

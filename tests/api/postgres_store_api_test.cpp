@@ -39,8 +39,44 @@ std::string fresh_database_url() {
 
 class PostgresApi : public ApiTest {
  protected:
-  PostgresApi() : ApiTest({.database_url = fresh_database_url()}) {}
+  PostgresApi() : ApiTest({.database_url = remembered(fresh_database_url())}) {}
+  // The test's database (the base class is built first, so it cannot be a member set there).
+  static std::string remembered(std::string url) { return url_ = std::move(url); }
+  static inline std::string url_;
 };
+
+// While the database's connections die (a failover), a like answers 503, never 404 ("Record not
+// found" would be final to a client), and the same like sent again lands once.
+TEST_F(PostgresApi, ALikeWhileTheDatabaseGoesAwayIsUnavailableNeverNotFound) {
+  User ann = register_user("ann");
+  User bob = register_user("bob");
+  const std::string photo = post_status(ann, "a photo");
+  ASSERT_FALSE(photo.empty());
+  ASSERT_EQ(get("/api/v1/statuses/" + photo, bob.token).status, 200);  // post and token cached
+  auto cluster = PgCluster::shared();
+  ASSERT_TRUE(cluster.has_value());
+  ASSERT_TRUE((*cluster)
+                  ->psql(url_,
+                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                         " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                  .is_ok());
+  int unavailable = 0;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    Reply liked = post("/api/v1/statuses/" + photo + "/favourite", {}, bob.token);
+    ASSERT_NE(liked.status, 404) << liked.body;
+    if (liked.status == 200) {
+      EXPECT_EQ(num(json(liked), "favourites_count"), 1);
+      break;
+    }
+    EXPECT_EQ(liked.status, 503) << liked.body;
+    EXPECT_TRUE(json(liked).as_object().contains("error")) << liked.body;
+    ++unavailable;
+  }
+  EXPECT_GE(unavailable, 1) << "the first like after the connections died found one dead";
+  Reply status = get("/api/v1/statuses/" + photo, bob.token);
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(num(json(status), "favourites_count"), 1);
+}
 
 TEST_F(PostgresApi, PeoplePostLikeAndFollowAndItAllSurvivesARestart) {
   User ann = register_user("ann");

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "app/admin.h"
 #include "app/instance.h"
 #include "app/serve.h"
 #include "support/api_fixture.h"
@@ -153,6 +154,27 @@ TEST_F(TwoNodesApi, AnAccountDeletedOnOneNodeIsGoneOnTheOtherWithinASecond) {
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   const auto took =
       time_until([&] { return get2("/api/v1/accounts/" + ann.id, bob.token).status == 404; });
+  EXPECT_LE(took, kPromise);
+}
+
+// `kindred admin --database-url`: an admin command works on the shared database while both
+// nodes run, and both nodes see its change within a second (the moderation marks and the account
+// are read again once older than the bound).
+TEST_F(TwoNodesApi, AnAdminCommandOnTheDatabaseReachesBothRunningNodes) {
+  User sam = register_user("sam");
+  app::set_admin_database_url(current_database);
+  app::RoleConfig moderator;
+  moderator.username = "sam";
+  moderator.role = "moderator";
+  const int made = app::role(moderator);
+  app::set_admin_database_url("");
+  ASSERT_EQ(made, 0);
+  const auto took = time_until([&] {
+    Reply a = get("/api/v1/accounts/verify_credentials", sam.token);
+    Reply b = get2("/api/v1/accounts/verify_credentials", sam.token);
+    return a.status == 200 && b.status == 200 && a.json().at("role").at("name") == "Moderator" &&
+           b.json().at("role").at("name") == "Moderator";
+  });
   EXPECT_LE(took, kPromise);
 }
 

@@ -84,10 +84,13 @@ const std::vector<pg::Statement>& statements() {
       {"assoc_count",
        "SELECT coalesce(sum(count), 0)::bigint FROM kindred_assoc_counts"
        " WHERE from_id = $1::bigint AND type = $2::bigint"},
+      // The lists' froms and types as two sets: the rows of every pair are read (an index scan
+      // with array keys) and the caller keeps the pairs it asked for. Cheaper to plan and run
+      // than a join with the exact pairs (28 against 53 us a call, measured with
+      // pg_stat_statements in the like storm), and a page asks about few froms and types.
       {"assoc_counts",
-       "SELECT c.from_id, c.type::bigint, sum(c.count)::bigint FROM kindred_assoc_counts c"
-       " JOIN (SELECT DISTINCT f, t FROM unnest($1::bigint[], $2::bigint[]) AS u(f, t)) q"
-       " ON c.from_id = q.f AND c.type = q.t GROUP BY c.from_id, c.type"},
+       "SELECT from_id, type::bigint, sum(count)::bigint FROM kindred_assoc_counts"
+       " WHERE from_id = ANY($1::bigint[]) AND type = ANY($2::bigint[]) GROUP BY from_id, type"},
       // Positions between two inclusive bounds; newest first is the index's forward order.
       {"range_newest",
        "SELECT to_id, position, data FROM kindred_assocs WHERE from_id = $1::bigint"
@@ -450,8 +453,15 @@ class PostgresStore final : public Store {
       froms.push_back(to_db(from.value));
       types.push_back(type_of(type));
     }
-    KINDRED_ASSIGN_OR_RETURN(
-        auto rows, conn->run("assoc_counts", Params().int8_array(froms).int8_array(types)));
+    const auto distinct = [](std::vector<int64_t> v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      return v;
+    };
+    KINDRED_ASSIGN_OR_RETURN(auto rows,
+                             conn->run("assoc_counts", Params()
+                                                           .int8_array(distinct(froms))
+                                                           .int8_array(distinct(types))));
     std::map<std::pair<int64_t, int64_t>, int64_t> found;
     for (int r = 0; r < rows.count(); ++r) {
       found[{rows.int8(r, 0), rows.int8(r, 1)}] = rows.int8(r, 2);
