@@ -15,30 +15,7 @@ namespace kindred {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The keys a node's handler for one kind was given, in order.
-struct Heard {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::string> keys;
-  Invalidation::Handler handler() {
-    return [this](std::string_view key) {
-      {
-        std::scoped_lock lock(mu);
-        keys.emplace_back(key);
-      }
-      cv.notify_all();
-    };
-  }
-  bool wait_for(size_t n) {
-    std::unique_lock lock(mu);
-    return cv.wait_for(lock, 3s, [&] { return keys.size() >= n; });
-  }
-  std::vector<std::string> snapshot() {
-    std::scoped_lock lock(mu);
-    return keys;
-  }
-};
+using Heard = testing::Inbox;
 
 class Invalidations : public testing::TwoSharedStates {};
 
