@@ -12,6 +12,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "store/store.h"
 
@@ -62,9 +63,9 @@ void setup_writes(const benchmark::State& state) {
 void setup_reads(const benchmark::State&) { open_run(Durability::kWal, kPreloadedFavourites); }
 
 void teardown(const benchmark::State&) {
-  (void)run->store->close();
+  if (run->store != nullptr) (void)run->store->close();
   std::error_code ec;
-  std::filesystem::remove_all(run->dir, ec);
+  if (!run->dir.empty()) std::filesystem::remove_all(run->dir, ec);
   delete run;
   run = nullptr;
 }
@@ -133,6 +134,54 @@ BENCHMARK(BM_AssocExistsHotStatus)
     ->Teardown(teardown)
     ->Threads(1)
     ->Threads(2)
+    ->UseRealTime();
+
+// The same favourites over PostgreSQL, when KINDRED_BENCH_DATABASE_URL names a database (bench/
+// pg_store.sh starts one with synchronous_commit on): range(0) is the store's max_group, 1 for
+// each batch in its own statement and 256 for concurrent batches grouped into one. Each run likes
+// a status of its own, so runs do not see each other's edges.
+std::atomic<uint64_t> pg_status{1'000};
+Id pg_hot;
+
+void setup_postgres(const benchmark::State& state) {
+  const char* url = ::getenv("KINDRED_BENCH_DATABASE_URL");
+  run = new Run;
+  kindred::store::PostgresOptions options;
+  options.conninfo = url == nullptr ? "" : url;
+  options.max_connections = 16;
+  options.max_group = static_cast<int>(state.range(0));
+  auto opened = kindred::store::open_postgres_store(options);
+  if (opened.has_value()) run->store = std::move(opened).value();
+  pg_hot = Id(pg_status.fetch_add(1) << 20);
+}
+
+void BM_FavouriteHotStatusPostgres(benchmark::State& state) {
+  if (run->store == nullptr) {
+    state.SkipWithError("set KINDRED_BENCH_DATABASE_URL (bench/pg_store.sh)");
+    return;
+  }
+  for (auto _ : state) {
+    const Id account(run->next_account.fetch_add(1));
+    Batch b;
+    b.add_assoc({pg_hot, AssocType::kFavouritedBy, account, account, ""});
+    b.add_assoc({account, AssocType::kFavourites, pg_hot, account, ""});
+    auto r = run->store->apply(b);
+    if (!r.has_value()) {
+      state.SkipWithError(r.error().to_string().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FavouriteHotStatusPostgres)
+    ->ArgName("max_group")
+    ->Arg(1)
+    ->Arg(256)
+    ->Setup(setup_postgres)
+    ->Teardown(teardown)
+    ->Threads(1)
+    ->Threads(16)
+    ->Threads(64)
     ->UseRealTime();
 
 }  // namespace

@@ -18,9 +18,15 @@
 #include "social/identity/load_seed.h"
 #include "social/search/indexer.h"
 #include "search/xapian_index.h"
+#include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 
 namespace kindred::app {
+
+namespace {
+std::string admin_database_url;  // set once by main() before any command runs
+}  // namespace
+
 
 namespace {
 
@@ -45,13 +51,20 @@ int seed_load(const SeedLoadConfig& c) {
   }
   store::StoreOptions so;
   so.path = c.data_dir + "/store";
-  auto store = store::open_rocksdb_store(so);
+  Result<std::unique_ptr<store::Store>> store = Status::internal("unopened");
+  if (admin_database_url.empty()) {
+    store = store::open_rocksdb_store(so);  // made if missing: seeding may start an instance
+  } else {
+    store::PostgresOptions po;
+    po.conninfo = admin_database_url;
+    store = store::open_postgres_store(po);
+  }
   if (!store.has_value()) {
     std::cerr << "kindred: " << store.error().to_string() << '\n';
     return 1;
   }
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kApp, store::ObjectType::kToken}) {
     auto max = (*store)->max_object_id(type);
     if (max.has_value()) ids.observe(*max);
@@ -112,7 +125,24 @@ int seed_load(const SeedLoadConfig& c) {
   return 0;
 }
 
+void set_admin_database_url(std::string url) { admin_database_url = std::move(url); }
+
+IdGenerator admin_ids(const Clock& clock) {
+  if (admin_database_url.empty()) return IdGenerator(clock);
+  return IdGenerator(clock, kAdminNodeId);
+}
+
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir) {
+  if (!admin_database_url.empty()) {
+    store::PostgresOptions po;
+    po.conninfo = admin_database_url;
+    auto store = store::open_postgres_store(po);
+    if (!store.has_value()) {
+      std::cerr << "kindred: " << store.error().to_string() << '\n';
+      return nullptr;
+    }
+    return std::move(*store);
+  }
   const std::string path = data_dir + "/store";
   // Never create an empty store by mistake: admin commands change an instance that exists.
   if (!std::filesystem::exists(path)) {
@@ -139,7 +169,7 @@ int change_account(const VerifyConfig& c,
   auto store = open_existing_store(c.data_dir);
   if (!store) return 1;
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   auto max = store->max_object_id(store::ObjectType::kAccount);
   if (max.has_value()) ids.observe(*max);
   social::SocialConfig social_config;
@@ -203,7 +233,7 @@ int delete_account(const VerifyConfig& c) {
   auto store = open_existing_store(c.data_dir);
   if (!store) return 1;
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
                     store::ObjectType::kToken, store::ObjectType::kMedia,
                     store::ObjectType::kScheduledStatus, store::ObjectType::kPoll}) {
@@ -290,6 +320,43 @@ int compact(const std::string& data_dir) {
   return 0;
 }
 
+int copy_store(const std::string& data_dir, const std::string& database_url) {
+  const std::string path = data_dir + "/store";
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "kindred: no store at " << path << '\n';
+    return 1;
+  }
+  store::PostgresOptions po;
+  po.conninfo = database_url;
+  auto target = store::open_postgres_store(po);
+  if (!target.has_value()) {
+    std::cerr << "kindred: " << target.error().to_string() << '\n';
+    return 1;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  store::StoreOptions from;
+  from.path = path;
+  auto report = store::copy_rocksdb_store(from, **target);
+  Status closed = (*target)->close();
+  if (!report.has_value() || !closed.is_ok()) {
+    std::cerr << "kindred: "
+              << (report.has_value() ? closed.to_string()
+                                     : report.error().to_string() + " (is the server running?)")
+              << "\nRunning the copy again is safe: it finishes what was left.\n";
+    return 1;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "copied " << report->objects << " objects, " << report->edges << " edges and "
+            << report->keys << " keys in " << secs << " s; " << report->counts_checked
+            << " counts compared, " << report->counts_differing << " differ" << std::endl;
+  if (report->counts_differing > 0) {
+    std::cerr << "kindred: the copy's counts differ from the embedded store's (was the target "
+                 "database empty?)\n";
+    return 1;
+  }
+  return 0;
+}
+
 int search_reindex(const std::string& data_dir) {
   auto store = open_existing_store(data_dir);
   if (!store) return 1;
@@ -299,7 +366,7 @@ int search_reindex(const std::string& data_dir) {
     return 1;
   }
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   social::SocialConfig social_config;
   social::PasswordHasher hasher(1, true);  // unused: nobody signs in here
   social::Deps deps{*store, clock, ids, social_config};

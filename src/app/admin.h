@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
+#include "core/id.h"
 #include "store/store.h"
 
 namespace kindred::app {
@@ -64,9 +66,21 @@ int delete_account(const VerifyConfig& config);
 // on stderr: no store there (one is never created), or it cannot be opened (the server holds it).
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
 
+// `kindred admin --database-url URL ...`: the admin commands then work on that PostgreSQL
+// database instead of the embedded store in --data-dir (several nodes may be running), and the
+// ids they make carry kAdminNodeId, a node number no server takes.
+inline constexpr int kAdminNodeId = 63;
+void set_admin_database_url(std::string url);
+// An id generator for an admin command (kAdminNodeId's ids over PostgreSQL).
+IdGenerator admin_ids(const Clock& clock);
+
 // `kindred admin compact`: flushes and fully compacts the store (server stopped), printing its
 // size on disk before and after. Returns the exit code.
 int compact(const std::string& data_dir);
+// Copies the embedded store in `data_dir` into the PostgreSQL database `database_url` (objects,
+// edges, keys; the database counts the edges) and compares every count. The server must be
+// stopped. 0 when the copy's counts all match; 1 otherwise (running it again is safe).
+int copy_store(const std::string& data_dir, const std::string& database_url);
 
 // `kindred admin search-reindex`: rebuilds the status search index (<data_dir>/search) from every
 // stored post, oldest first, with a progress bar on stderr (server stopped). Exit codes: 0 done;

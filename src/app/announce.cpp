@@ -58,7 +58,7 @@ int announce(const AnnounceConfig& c) {
   auto store = open_existing_store(c.data_dir);
   if (!store) return 1;
   SystemClock clock;
-  IdGenerator ids(clock);
+  IdGenerator ids = admin_ids(clock);
   social::SocialConfig social_config;
   social::AnnouncementService announcements(social::Deps{*store, clock, ids, social_config});
   Status done;

@@ -2,6 +2,9 @@
 
 #include <sys/resource.h>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <thread>
 
 #include "api/kindred/archive_file.h"
@@ -25,6 +28,11 @@ namespace kindred::app {
 
 namespace {
 constexpr int kSyncWriters = 64;
+// Connections each node opens to PostgreSQL (reads take one each; writes share a few).
+constexpr int kPostgresConnections = 16;
+// How stale a node's caches may be with several nodes on one database (the bound the cluster
+// test checks: a token revoked on one node is refused on another within a second).
+constexpr int64_t kMultiNodeCacheMs = 500;
 // Descriptors kept out of the connection cap: the store's files, photos being read and written,
 // logs.
 constexpr size_t kReservedFiles = 512;
@@ -158,6 +166,51 @@ struct Instance::Impl {
   }
 };
 
+// This data directory's identity as a node: a random id kept in `<data_dir>/node-identity`,
+// made on first start.
+Result<Id> node_identity(const std::string& data_dir) {
+  const std::string path = data_dir + "/node-identity";
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Status::internal("cannot create " + data_dir + ": " + ec.message());
+  if (std::ifstream in(path); in) {
+    std::string text;
+    std::getline(in, text);
+    auto id = Id::parse(text);
+    if (!id || id->is_none()) return Status::corruption(path + " does not hold a node identity");
+    return *id;
+  }
+  std::random_device rd;
+  const uint64_t value = ((uint64_t{rd()} << 32) | rd()) | 1;  // never zero
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << value << "\n";
+    out.flush();
+    if (!out) return Status::internal("cannot write " + temp);
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return Status::internal("cannot write " + path + ": " + ec.message());
+  return Id(value);
+}
+
+// Claims node number `node` on the shared database for this data directory: a restart of the
+// same node finds its own claim; another node (another data directory) claiming the same number
+// is refused, since two nodes with one number could issue the same ids.
+Status claim_node_number(store::Store& store, int node, const std::string& data_dir) {
+  KINDRED_ASSIGN_OR_RETURN(Id identity, node_identity(data_dir));
+  store::Batch claim;
+  claim.claim_key(store::KeyspaceType::kNodeNumber, "node:" + std::to_string(node), identity);
+  auto done = store.apply(claim);
+  if (!done.has_value() && done.error().code() == StatusCode::kConflict) {
+    return Status::invalid_argument(
+        "--node-id " + std::to_string(node) +
+        " is held by another node (another --data-dir) on this database; give each node its own"
+        " number");
+  }
+  return done.has_value() ? Status::ok() : done.error();
+}
+
 bool split_listen(const std::string& listen, std::string& host, uint16_t& port) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) return false;
@@ -191,13 +244,25 @@ Status Instance::start(std::ostream* access_log) {
     if (c.database_url.empty()) {
       return Status::invalid_argument("--store postgres needs --database-url");
     }
+    // Records live in the database; media, the search index and the instance texts stay here.
+    std::error_code made;
+    std::filesystem::create_directories(c.data_dir, made);
+    if (made) return Status::unavailable("cannot create " + c.data_dir + ": " + made.message());
     store::PostgresOptions po;
     po.conninfo = c.database_url;
+    po.max_connections = kPostgresConnections;
     KINDRED_ASSIGN_OR_RETURN(m.store, store::open_postgres_store(po));
+    if (c.node_id >= 0) KINDRED_RETURN_IF_ERROR(claim_node_number(*m.store, c.node_id, c.data_dir));
+    // Other nodes write the same database: nothing cached here is answered from for longer than
+    // this, so a change on any node (a revoked token, a block, a suspension) holds on every node
+    // within it (docs/ARCHITECTURE.md, "Caches with several nodes").
+    social::CacheAge::set_max_ms(kMultiNodeCacheMs);
   } else if (c.store == "rocksdb") {
     if (!c.database_url.empty()) {
       return Status::invalid_argument("--database-url needs --store postgres");
     }
+    if (c.node_id >= 0) return Status::invalid_argument("--node-id needs --store postgres");
+    social::CacheAge::set_max_ms(0);  // the only writer: caches are kept exact
     store::StoreOptions so;
     so.path = c.data_dir + "/store";
     so.durability = c.sync ? store::Durability::kFsync : store::Durability::kWal;
@@ -217,7 +282,8 @@ Status Instance::start(std::ostream* access_log) {
   }
 
   m.invalidation = std::make_unique<Invalidation>(m.shared.get());
-  m.ids = std::make_unique<IdGenerator>(*m.clock);
+  m.ids = c.node_id >= 0 ? std::make_unique<IdGenerator>(*m.clock, static_cast<uint64_t>(c.node_id))
+                        : std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
                     store::ObjectType::kToken, store::ObjectType::kAuthCode,
                     store::ObjectType::kMedia, store::ObjectType::kScheduledStatus,
@@ -401,6 +467,12 @@ Status Instance::start(std::ostream* access_log) {
   // with one fsync, so throughput grows with the writers in flight: run handlers on a pool wide
   // enough to keep many waiting at once, rather than inline on two network threads.
   if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+  // Over PostgreSQL every store call is a round trip, and writes wait for the standby: the same
+  // reasoning, and the store groups the writes that wait together into one statement.
+  if (c.store == "postgres") {
+    ho.inline_handlers = false;
+    ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+  }
   ho.max_body_bytes = c.max_body_bytes;
   ho.trusted_proxies = std::move(*trusted_proxies);
   ho.max_connections = c.max_connections;

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--store", config.store,
                     "Where records live: rocksdb (embedded, in --data-dir) or postgres (--database-url;"
-                    " first slice of issue 19, see docs/SCALING.md)")
+                    " see docs/SCALING.md)")
       ->envname("KINDRED_STORE")
       ->check(CLI::IsMember({"rocksdb", "postgres"}))
       ->capture_default_str();
@@ -49,6 +49,12 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_CLUSTER_NODES")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve->add_option("--node-id", config.node_id,
+                    "With --store postgres and more than one node: this node's number, 0-62, distinct"
+                    " per node (claimed in the database for this --data-dir; 63 is the admin"
+                    " commands')")
+      ->envname("KINDRED_NODE_ID")
+      ->check(CLI::Range(0, 62));
   serve->add_option("--base-url", config.base_url,
                     "Public URL of this instance, used in links (default: http://LISTEN)")
       ->envname("KINDRED_BASE_URL");
@@ -176,6 +182,11 @@ int main(int argc, char** argv) {
 
   auto* admin = cli.add_subcommand("admin", "Administration commands (run with the server stopped).");
   admin->require_subcommand(1);
+  std::string admin_database_url;
+  admin->add_option("--database-url", admin_database_url,
+                    "Work on this PostgreSQL database (--store postgres) instead of the embedded"
+                    " store in --data-dir; the servers may keep running")
+      ->envname("KINDRED_DATABASE_URL");
   kindred::app::SeedLoadConfig seed;
   auto* seed_cmd = admin->add_subcommand(
       "seed-load", "Create load-test accounts and access tokens straight in the store, in bulk.");
@@ -199,6 +210,19 @@ int main(int argc, char** argv) {
   compact_cmd->add_option("--data-dir", compact_dir, "Directory of the embedded store")
       ->envname("KINDRED_DATA_DIR")
       ->capture_default_str();
+
+  std::string copy_dir = "./data";
+  std::string copy_url;
+  auto* copy_cmd = admin->add_subcommand(
+      "copy-store",
+      "Copy the embedded store into PostgreSQL (to move an instance to --store postgres), then"
+      " compare every count. Stop the server first; running it again is safe.");
+  copy_cmd->add_option("--data-dir", copy_dir, "Directory of the embedded store")
+      ->envname("KINDRED_DATA_DIR")
+      ->capture_default_str();
+  copy_cmd->add_option("--database-url", copy_url, "The PostgreSQL database, as a libpq string or URI")
+      ->envname("KINDRED_DATABASE_URL")
+      ->required();
 
   std::string reindex_dir = "./data";
   auto* reindex_cmd = admin->add_subcommand(
@@ -299,7 +323,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  kindred::app::set_admin_database_url(admin_database_url);
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
+  if (copy_cmd->parsed()) return kindred::app::copy_store(copy_dir, copy_url);
   if (reindex_cmd->parsed()) return kindred::app::search_reindex(reindex_dir);
 
   if (seed_cmd->parsed()) return kindred::app::seed_load(seed);

@@ -13,10 +13,14 @@ std::optional<Id> Id::parse(std::string_view text) {
 }
 
 Id IdGenerator::next() {
-  const uint64_t floor = Id::at_ms(clock_.now_ms()).value;
+  // The first id of this millisecond that is this node's (every id when step_ is 1).
+  const uint64_t floor = Id::at_ms(clock_.now_ms()).value + node_;
   uint64_t last = last_.load(std::memory_order_relaxed);
   for (;;) {
-    const uint64_t candidate = last >= floor ? last + 1 : floor;
+    // The next of this node's ids above `last` (last may be another node's id, from observe()).
+    const uint64_t above = last - last % step_ + node_;
+    const uint64_t next_own = above > last ? above : above + step_;
+    const uint64_t candidate = next_own >= floor ? next_own : floor;
     if (last_.compare_exchange_weak(last, candidate, std::memory_order_relaxed)) return Id(candidate);
   }
 }

@@ -165,6 +165,7 @@ enum class KeyspaceType : uint8_t {
   kIdempotency = 6,   // "<account id>:<Idempotency-Key>" -> status id
   kSessionHash = 7,   // hash of a web session's cookie -> session id
   kConversationKey = 10,  // "<account>/<thread>/<participant ids>" -> conversation id
+  kNodeNumber = 11,       // "node:<N>" -> the identity of the node (data dir) that holds N
 };
 
 struct Assoc {

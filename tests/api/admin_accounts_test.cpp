@@ -23,34 +23,16 @@ namespace bj = boost::json;
 constexpr std::string_view kAccounts = "/api/v1/admin/accounts";
 constexpr std::string_view kAdminScopes = "read write follow admin:read admin:write";
 
-class AdminAccountsApi : public ThreePeopleApi {
+class AdminAccountsApi : public StaffApi {
  protected:
   void SetUp() override {
-    ThreePeopleApi::SetUp();
+    StaffApi::SetUp();
     if (HasFatalFailure()) return;
-    dee_ = register_user("dee");
     eve_ = register_user("eve");
-    restart([&] {
-      ASSERT_EQ(set_role("cat", "moderator"), 0);
-      ASSERT_EQ(set_role("dee", "admin"), 0);
-    });
-    admin_app_ = create_app(std::string(kAdminScopes), std::string(kOutOfBand), "Admin App");
-    cat_token_ = token_for(cat_);
-    dee_token_ = token_for(dee_);
+    cat_token_ = token_for(cat_, kAdminScopes);  // with follow: the tests act as people too
+    dee_token_ = token_for(dee_, kAdminScopes);
   }
 
-  int set_role(std::string username, std::string role) {
-    app::RoleConfig c;
-    c.data_dir = data_dir().string();
-    c.username = std::move(username);
-    c.role = std::move(role);
-    return app::role(c);
-  }
-  std::string token_for(const User& u) {
-    Reply r = password_grant(admin_app_, u.username, kPassword, kAdminScopes);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(json(r), "access_token");
-  }
   std::string path(const User& u, std::string_view action = "") {
     std::string p = std::string(kAccounts) + "/" + u.id;
     if (!action.empty()) p += "/" + std::string(action);
@@ -77,9 +59,7 @@ class AdminAccountsApi : public ThreePeopleApi {
     EXPECT_TRUE(want()) << what;
   }
 
-  User dee_, eve_;
-  App admin_app_;
-  std::string cat_token_, dee_token_;
+  User eve_;
 };
 
 TEST_F(AdminAccountsApi, AnAccountAsModeratorsSeeItAndTheListsFilters) {

@@ -18,38 +18,15 @@ namespace {
 namespace bj = boost::json;
 
 constexpr std::string_view kReports = "/api/v1/admin/reports";
-constexpr std::string_view kAdminScopes = "read write admin:read admin:write";
 
-class AdminReportsApi : public ThreePeopleApi {
+class AdminReportsApi : public StaffApi {
  protected:
   void SetUp() override {
-    ThreePeopleApi::SetUp();
+    StaffApi::SetUp();
     if (HasFatalFailure()) return;
-    dee_ = register_user("dee");
-    restart([&] {
-      ASSERT_EQ(set_role("cat", "moderator"), 0);
-      ASSERT_EQ(set_role("dee", "admin"), 0);
-    });
-    admin_app_ = create_app(std::string(kAdminScopes) + " admin:read:reports admin:write:reports",
-                            std::string(kOutOfBand), "Admin App");
-    cat_token_ = token_for(cat_, kAdminScopes);
-    dee_token_ = token_for(dee_, kAdminScopes);
-    ann_admin_scopes_ = token_for(ann_, kAdminScopes);
+    ann_admin_scopes_ = token_for(ann_);
   }
 
-  int set_role(std::string username, std::string role, bool off = false) {
-    app::RoleConfig c;
-    c.data_dir = data_dir().string();
-    c.username = std::move(username);
-    c.role = std::move(role);
-    c.off = off;
-    return app::role(c);
-  }
-  std::string token_for(const User& u, std::string_view scope) {
-    Reply r = password_grant(admin_app_, u.username, kPassword, scope);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(json(r), "access_token");
-  }
   // Ann (or `by`) reports Bob (or `about`); returns the report's id.
   std::string report(const bj::object& extra = {}, const User* by = nullptr,
                      const User* about = nullptr) {
@@ -111,9 +88,7 @@ class AdminReportsApi : public ThreePeopleApi {
     return lines;
   }
 
-  User dee_;
-  App admin_app_;
-  std::string cat_token_, dee_token_, ann_admin_scopes_;
+  std::string ann_admin_scopes_;
 };
 
 TEST_F(AdminReportsApi, AReportAsModeratorsSeeIt) {
@@ -250,7 +225,7 @@ TEST_F(AdminReportsApi, OnlyModeratorsAndAdminsWithAdminScopes) {
   EXPECT_EQ(get(one, "not-a-token").status, 401);
   for (const auto& a : actions) EXPECT_EQ(act(id, a, "").status, 401) << a;
   // The reporter, with every admin scope but no role: 403 in Mastodon's words; so is Bob.
-  const std::string bob_admin_scopes = token_for(bob_, kAdminScopes);
+  const std::string bob_admin_scopes = token_for(bob_);
   for (const std::string& token : {ann_admin_scopes_, bob_admin_scopes}) {
     std::vector<Reply> replies = {get(kReports, token), get(one, token)};
     for (const auto& a : actions) replies.push_back(act(id, a, token));

@@ -17,36 +17,9 @@ namespace {
 namespace bj = boost::json;
 
 constexpr std::string_view kAuditLog = "/api/v1/kindred/admin/audit_log";
-constexpr std::string_view kAdminScopes = "read write admin:read admin:write";
 
-class AuditLogApi : public ThreePeopleApi {
+class AuditLogApi : public StaffApi {
  protected:
-  void SetUp() override {
-    ThreePeopleApi::SetUp();
-    if (HasFatalFailure()) return;
-    dee_ = register_user("dee");
-    restart([&] {
-      ASSERT_EQ(set_role("cat", "moderator"), 0);
-      ASSERT_EQ(set_role("dee", "admin"), 0);
-    });
-    admin_app_ = create_app(std::string(kAdminScopes) + " admin:read:reports admin:write:reports",
-                            std::string(kOutOfBand), "Admin App");
-    cat_token_ = token_for(cat_, kAdminScopes);
-    dee_token_ = token_for(dee_, kAdminScopes);
-  }
-
-  int set_role(std::string username, std::string role) {
-    app::RoleConfig c;
-    c.data_dir = data_dir().string();
-    c.username = std::move(username);
-    c.role = std::move(role);
-    return app::role(c);
-  }
-  std::string token_for(const User& u, std::string_view scope) {
-    Reply r = password_grant(admin_app_, u.username, kPassword, scope);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(json(r), "access_token");
-  }
   // Ann reports Bob; returns the report's id.
   std::string report() {
     Reply r = post("/api/v1/reports", {{"account_id", bob_.id}}, ann_.token);
@@ -69,10 +42,6 @@ class AuditLogApi : public ThreePeopleApi {
                     " " + str(e.at("account"), "username"));
     return out;
   }
-
-  User dee_;
-  App admin_app_;
-  std::string cat_token_, dee_token_;
 };
 
 TEST_F(AuditLogApi, EachActionIsAnEntryNewestFirst) {
@@ -155,7 +124,7 @@ TEST_F(AuditLogApi, OnlyStaffWithAdminRead) {
   EXPECT_EQ(get(kAuditLog, "not-a-token").status, 401);
   // Ann and Bob, with every admin scope but no role: 403 in Mastodon's words.
   for (const User* u : {&ann_, &bob_}) {
-    Reply r = get(kAuditLog, token_for(*u, kAdminScopes));
+    Reply r = get(kAuditLog, token_for(*u));
     EXPECT_EQ(r.status, 403) << u->username;
     EXPECT_EQ(r.body, R"({"error":"This action is not allowed"})");
   }

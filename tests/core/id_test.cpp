@@ -53,6 +53,37 @@ TEST(IdGenerator, IsUniqueAcrossThreads) {
   EXPECT_EQ(all.size(), 80000u);
 }
 
+// Two nodes on one database, one clock, each observing the other's ids now and then (as a node
+// does at start-up): neither ever issues an id the other issued, and each stays increasing.
+TEST(IdGenerator, NodesNeverIssueEachOthersIds) {
+  ManualClock clock(1'700'000'000'000);
+  IdGenerator a(clock, 1), b(clock, 2);
+  std::set<Id> all;
+  Id last_a, last_b;
+  for (int i = 0; i < 5000; ++i) {
+    if (i % 1000 == 999) clock.advance_ms(1);
+    if (i % 700 == 0) a.observe(last_b);
+    Id x = a.next(), y = b.next();
+    EXPECT_GT(x, last_a);
+    EXPECT_GT(y, last_b);
+    EXPECT_EQ(x.value % IdGenerator::kMaxNodes, 1u);
+    EXPECT_EQ(y.value % IdGenerator::kMaxNodes, 2u);
+    last_a = x;
+    last_b = y;
+    all.insert(x);
+    all.insert(y);
+  }
+  EXPECT_EQ(all.size(), 10000u);
+  // The clock steps back: ids keep increasing, still the node's own.
+  clock.advance_ms(-1000);
+  Id z = a.next();
+  EXPECT_GT(z, last_a);
+  EXPECT_EQ(z.value % IdGenerator::kMaxNodes, 1u);
+  // The first id of a millisecond is the node's first id in it.
+  clock.advance_ms(5000);
+  EXPECT_EQ(b.next(), Id(Id::at_ms(clock.now_ms()).value + 2));
+}
+
 TEST(Record, RoundTripsAndRejectsTruncation) {
   RecordWriter w;
   w.put_u64(300);

@@ -13,8 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/rocksdb/rocksdb_store.h"
 #include "store/store_conformance.h"
 #include "support/pg_cluster.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -198,3 +200,92 @@ TEST(PostgresStore, AnUnreachableServerIsUnavailable) {
 }
 
 }  // namespace
+
+namespace copying {
+
+using kindred::store::copy_rocksdb_store;
+using kindred::store::KeyspaceType;
+using kindred::store::ObjectType;
+using kindred::store::open_rocksdb_store;
+using kindred::store::StoreOptions;
+using kindred::testing::TempDir;
+
+// `kindred admin copy-store`: an embedded store's objects, edges (positions and data) and keys
+// arrive in PostgreSQL, which counts the edges itself; the counts match, and copying again (an
+// interrupted copy finished) changes nothing.
+TEST(PostgresCopy, AnEmbeddedStoreArrivesWholeAndCountsMatch) {
+  TempDir dir;
+  StoreOptions embedded{dir.sub("store")};
+  {
+    auto source = open_rocksdb_store(embedded);
+    ASSERT_TRUE(source.has_value()) << source.error().to_string();
+    Batch b;
+    b.put_object(ObjectType::kStatus, Id(10), "a post");
+    b.put_object(ObjectType::kAccount, Id(20), "an account");
+    for (uint64_t liker = 100; liker < 2600; ++liker) {
+      b.add_assoc({Id(10), AssocType::kFavouritedBy, Id(liker), Id(liker * 7), liker % 3 ? "" : "d"});
+    }
+    b.claim_key(KeyspaceType::kUsername, "ann", Id(20));
+    ASSERT_TRUE((*source)->apply(b).has_value());
+    Batch unlike;
+    for (uint64_t liker = 100; liker < 200; ++liker) {
+      unlike.remove_assoc(Id(10), AssocType::kFavouritedBy, Id(liker));
+    }
+    ASSERT_TRUE((*source)->apply(unlike).has_value());
+    ASSERT_TRUE((*source)->close().is_ok());
+  }
+  auto url = fresh_database();
+  ASSERT_TRUE(url.has_value()) << url.error().to_string();
+  auto target = open_postgres_store(PostgresOptions{*url, 4});
+  ASSERT_TRUE(target.has_value()) << target.error().to_string();
+  for (int run = 0; run < 2; ++run) {
+    auto report = copy_rocksdb_store(embedded, **target);
+    ASSERT_TRUE(report.has_value()) << report.error().to_string();
+    EXPECT_EQ(report->objects, 2u);
+    EXPECT_EQ(report->edges, 2400u);
+    EXPECT_EQ(report->keys, 1u);
+    EXPECT_EQ(report->counts_checked, 1u);
+    EXPECT_EQ(report->counts_differing, 0u);
+    EXPECT_EQ(*(*target)->assoc_count(Id(10), AssocType::kFavouritedBy), 2400);
+  }
+  EXPECT_EQ(*(*target)->get_object(ObjectType::kStatus, Id(10)), "a post");
+  EXPECT_EQ(*(*target)->lookup_key(KeyspaceType::kUsername, "ann"), Id(20));
+  auto edge = (*target)->get_assoc(Id(10), AssocType::kFavouritedBy, Id(300));
+  ASSERT_TRUE(edge.has_value());
+  EXPECT_EQ(edge->position, Id(2100));
+  EXPECT_EQ(edge->data, "d");
+  EXPECT_FALSE(*(*target)->assoc_exists(Id(10), AssocType::kFavouritedBy, Id(150)));
+  RangeQuery newest;
+  newest.limit = 2;
+  auto page = (*target)->assoc_range(Id(10), AssocType::kFavouritedBy, newest);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].to, Id(2599));
+  EXPECT_EQ(page->items[1].to, Id(2598));
+}
+
+// A key the target already gives to another id stops the copy with Conflict, and says so.
+TEST(PostgresCopy, AKeyTakenInTheTargetStopsTheCopy) {
+  TempDir dir;
+  StoreOptions embedded{dir.sub("store")};
+  {
+    auto source = open_rocksdb_store(embedded);
+    ASSERT_TRUE(source.has_value());
+    Batch b;
+    b.claim_key(KeyspaceType::kUsername, "ann", Id(20));
+    ASSERT_TRUE((*source)->apply(b).has_value());
+  }
+  auto url = fresh_database();
+  ASSERT_TRUE(url.has_value());
+  auto target = open_postgres_store(PostgresOptions{*url, 4});
+  ASSERT_TRUE(target.has_value());
+  Batch other;
+  other.claim_key(KeyspaceType::kUsername, "ann", Id(99));
+  ASSERT_TRUE((*target)->apply(other).has_value());
+  auto report = copy_rocksdb_store(embedded, **target);
+  ASSERT_FALSE(report.has_value());
+  EXPECT_EQ(report.error().code(), StatusCode::kConflict);
+  EXPECT_EQ(*(*target)->lookup_key(KeyspaceType::kUsername, "ann"), Id(99));
+}
+
+}  // namespace copying

@@ -379,6 +379,20 @@ TEST_P(Store, AddingAndRemovingOneEdgeInOneBatchLeavesItAbsent) {
   EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "");
 }
 
+TEST_P(Store, AddingAndRemovingAPresentEdgeInOneBatchRemovesItOnce) {
+  ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10), edge(1, kLikedBy, 3, 11)}))),
+            "OK");
+  Batch b = adding({edge(1, kLikedBy, 2, 20), edge(1, kLikedBy, 2, 21)});
+  b.remove_assoc(Id(1), kLikedBy, Id(2));
+  b.remove_assoc(Id(1), kLikedBy, Id(2));
+  auto outcome = store().apply(b);
+  ASSERT_EQ(status_of(outcome), "OK");
+  EXPECT_EQ(outcome->assoc_added, (std::vector<bool>{false, false}));
+  EXPECT_EQ(outcome->assoc_removed, (std::vector<bool>{true, false}));
+  EXPECT_EQ(*store().assoc_count(Id(1), kLikedBy), 1);
+  EXPECT_EQ(walk(*store().assoc_range(Id(1), kLikedBy, newest(10))), "(3@11)");
+}
+
 TEST_P(Store, ReAddingARemovedEdgeCountsItAgain) {
   ASSERT_EQ(status_of(store().apply(adding({edge(1, kLikedBy, 2, 10)}))), "OK");
   Batch remove;

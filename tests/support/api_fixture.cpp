@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "app/admin.h"
 #include "http/form.h"
 
 namespace kindred::testing {
@@ -96,6 +97,7 @@ app::ServeConfig ApiTest::serve_config() const {
   if (!options_.database_url.empty()) {
     config.store = "postgres";
     config.database_url = options_.database_url;
+    config.node_id = options_.node_id;
   }
   config.redis_url = options_.redis_url;
   config.cluster_nodes = options_.cluster_nodes;
@@ -108,6 +110,35 @@ void ThreePeopleApi::SetUp() {
   ann_ = register_user("ann");
   bob_ = register_user("bob");
   cat_ = register_user("cat");
+}
+
+void StaffApi::SetUp() {
+  ThreePeopleApi::SetUp();
+  if (HasFatalFailure()) return;
+  dee_ = register_user("dee");
+  restart([&] {
+    ASSERT_EQ(set_role("cat", "moderator"), 0);
+    ASSERT_EQ(set_role("dee", "admin"), 0);
+  });
+  if (HasFatalFailure()) return;
+  admin_app_ = create_app(std::string(kAdminAppScopes), std::string(kOutOfBand), "Admin App");
+  cat_token_ = token_for(cat_);
+  dee_token_ = token_for(dee_);
+}
+
+int StaffApi::set_role(std::string username, std::string role, bool off) {
+  app::RoleConfig c;
+  c.data_dir = data_dir().string();
+  c.username = std::move(username);
+  c.role = std::move(role);
+  c.off = off;
+  return app::role(c);
+}
+
+std::string StaffApi::token_for(const User& u, std::string_view scope) {
+  Reply r = password_grant(admin_app_, u.username, kPassword, scope);
+  EXPECT_EQ(r.status, 200) << r.body;
+  return str(json(r), "access_token");
 }
 
 std::string ApiTest::local_path(std::string_view url) {

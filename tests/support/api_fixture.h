@@ -51,6 +51,7 @@ struct ServerOptions {
   std::string database_url = "";
   std::string redis_url = "";  // --redis-url (with database_url)
   int cluster_nodes = 1;       // --cluster-nodes
+  int node_id = -1;  // --node-id (with database_url)
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
@@ -165,6 +166,27 @@ class ThreePeopleApi : public ApiTest {
   explicit ThreePeopleApi(ServerOptions options = {}) : ApiTest(options) {}
   void SetUp() override;
   User ann_, bob_, cat_;
+};
+
+// ThreePeopleApi with staff, for the admin API's tests: Dee is an admin and Cat a moderator
+// (given with `kindred admin role` while the server is stopped), each with a token of the
+// admin app holding kStaffTokenScopes.
+class StaffApi : public ThreePeopleApi {
+ protected:
+  // What the admin app may grant, and what the staff tokens hold.
+  static constexpr std::string_view kAdminAppScopes =
+      "read write follow admin:read admin:write admin:read:reports admin:write:reports";
+  static constexpr std::string_view kStaffTokenScopes = "read write admin:read admin:write";
+
+  void SetUp() override;
+  // `kindred admin role` on this instance's data directory; its exit code.
+  int set_role(std::string username, std::string role, bool off = false);
+  // A token of the admin app for `u` with `scope`; records a failure unless it is granted.
+  std::string token_for(const User& u, std::string_view scope = kStaffTokenScopes);
+
+  User dee_;
+  App admin_app_;
+  std::string cat_token_, dee_token_;
 };
 
 // The reply's body as JSON; records a failure (showing the body) when it is not JSON.

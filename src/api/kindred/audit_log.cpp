@@ -8,18 +8,11 @@
 
 namespace kindred::api {
 
-namespace {
-
-// As Mastodon's admin lists (reports, accounts): 100 a page, at most 200.
-constexpr size_t kDefaultLimit = 100;
-
-}  // namespace
-
 void register_kindred_audit_log_routes(http::Router& router, ApiServices& s) {
   router.add(http::Method::kGet, "/api/v1/kindred/admin/audit_log", [&s](http::Request& req) {
     API_TRY(Caller caller, authenticate(s, req, AuthNeed::kUser, "admin:read"));
     API_TRY(Input in, Input::from(req));
-    API_TRY(social::ListQuery q, parse_list_query(in, kDefaultLimit, 2 * kDefaultLimit));
+    API_TRY(social::ListQuery q, parse_admin_list_query(in));
     API_TRY(auto page, social::read_audit_log(s.reports.audit_log(), s.accounts, *caller.account, q));
     auto res = json_text_response(entities::audit_entries_json(page.items, s.config));
     add_link_header(res, s.config.base_url, req, page.positions, q.limit);

@@ -14,7 +14,6 @@ namespace {
 constexpr const char* kReadScope = "admin:read:accounts";
 constexpr const char* kWriteScope = "admin:write:accounts";
 // Mastodon's LIMIT for admin accounts; limit_param allows twice as many.
-constexpr size_t kDefaultLimit = 100;
 
 // The string filters both versions share (username, display_name, email); ip and by_domain
 // match nothing Kindred keeps (no addresses stored, every account local), so given, they match
@@ -80,7 +79,7 @@ void add_list(http::Router& router, ApiServices& s, const char* path, FilterRead
   router.add(http::Method::kGet, path, [&s, read](http::Request& req) {
     API_TRY(social::Account moderator, admin_caller(s, req, kReadScope));
     API_TRY(Input in, Input::from(req));
-    API_TRY(social::ListQuery q, parse_list_query(in, kDefaultLimit, 2 * kDefaultLimit));
+    API_TRY(social::ListQuery q, parse_admin_list_query(in));
     bool nothing = false;
     auto filter = read(in, nothing);
     // Mastodon answers an unknown filter value with 400.

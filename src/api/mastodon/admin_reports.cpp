@@ -12,7 +12,6 @@ namespace {
 constexpr const char* kReadScope = "admin:read:reports";
 constexpr const char* kWriteScope = "admin:write:reports";
 // Mastodon's LIMIT for admin reports; limit_param allows twice as many.
-constexpr size_t kDefaultLimit = 100;
 
 void add_report_change(http::Router& router, ApiServices& s, const char* path,
                        social::ReportChange change) {
@@ -30,7 +29,7 @@ void register_admin_report_routes(http::Router& router, ApiServices& s) {
   router.add(http::Method::kGet, "/api/v1/admin/reports", [&s](http::Request& req) {
     API_TRY(social::Account moderator, admin_caller(s, req, kReadScope));
     API_TRY(Input in, Input::from(req));
-    API_TRY(social::ListQuery q, parse_list_query(in, kDefaultLimit, 2 * kDefaultLimit));
+    API_TRY(social::ListQuery q, parse_admin_list_query(in));
     social::ReportFilter filter;
     API_TRY(std::optional<bool> resolved, in.boolean("resolved"));
     filter.resolved = resolved.value_or(false);

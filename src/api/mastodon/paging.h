@@ -13,6 +13,13 @@ namespace kindred::api {
 // and is clamped to 1..`max_limit`. Errors: InvalidArgument for non-numeric values.
 Result<social::ListQuery> parse_list_query(const Input& in, size_t default_limit, size_t max_limit);
 
+// The admin lists' paging (reports, accounts, the audit log), as Mastodon's admin controllers:
+// 100 by default, at most 200.
+inline constexpr size_t kAdminDefaultLimit = 100;
+inline Result<social::ListQuery> parse_admin_list_query(const Input& in) {
+  return parse_list_query(in, kAdminDefaultLimit, 2 * kAdminDefaultLimit);
+}
+
 // Adds Mastodon's Link header for a page whose items have cursors `positions` (newest first):
 // rel="next" (older, max_id = last cursor) when the page is full, rel="prev" (newer, min_id =
 // first cursor) when it is not empty. Other query parameters of the request are kept.

@@ -51,14 +51,16 @@ Result<CommentHoldService::Compiled> CommentHoldService::compiled_of(Id account_
   {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(account_id);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end() && CacheAge::fresh(it->second.expiry)) return it->second;
   }
   KINDRED_ASSIGN_OR_RETURN(HiddenWords words, load_words(account_id));
   auto matcher = std::make_shared<const PhraseMatcher>(PhraseMatcher::build(words.words));
   std::lock_guard lock(cache_mu_);
   if (cache_.size() >= kMatcherCacheEntries) cache_.clear();
   // A write meanwhile put the newer words: keep them.
-  auto [it, inserted] = cache_.try_emplace(account_id, Compiled{std::move(words), std::move(matcher)});
+  Compiled loaded{std::move(words), std::move(matcher), CacheAge::expiry_from_now()};
+  auto [it, inserted] = cache_.try_emplace(account_id, loaded);
+  if (!inserted && !CacheAge::fresh(it->second.expiry)) it->second = std::move(loaded);
   return it->second;
 }
 
@@ -100,7 +102,8 @@ Result<HiddenWords> CommentHoldService::set_hidden_words(Id account_id, HiddenWo
   auto matcher = std::make_shared<const PhraseMatcher>(PhraseMatcher::build(out.words));
   std::lock_guard lock(cache_mu_);
   if (cache_.size() >= kMatcherCacheEntries) cache_.clear();
-  cache_.insert_or_assign(account_id, Compiled{out, std::move(matcher)});
+  cache_.insert_or_assign(account_id,
+                          Compiled{out, std::move(matcher), CacheAge::expiry_from_now()});
   return out;
 }
 

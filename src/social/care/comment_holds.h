@@ -101,6 +101,7 @@ class CommentHoldService : public ReplyScreen {
   struct Compiled {
     HiddenWords words;
     std::shared_ptr<const PhraseMatcher> matcher;  // of words.words
+    int64_t expiry = 0;                             // CacheAge: when the cached entry goes stale
   };
   // The author's words and their compiled matcher, through the cache.
   Result<Compiled> compiled_of(Id account_id) const;

@@ -143,8 +143,9 @@ Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::load_locke
 
 Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::snapshot(Id account) const {
   // Most people have no filters: known in memory, with no store read, lock or cache entry per
-  // reader (a like storm brings a new reader with every request).
-  {
+  // reader (a like storm brings a new reader with every request). With several nodes another
+  // node may have added the account's first filter, so the cache (bounded) answers instead.
+  if (!CacheAge::bounded()) {
     std::shared_lock lock(owners_mu_);
     if (!owners_.contains(account)) {
       static const std::shared_ptr<const Snapshot> kNone = std::make_shared<const Snapshot>();

@@ -441,9 +441,20 @@ Result<Page<PostView>> FeedService::list_timeline(const Viewer& viewer, const Li
   });
 }
 
+// REQUIRES: large_mutex_ held. With several nodes (CacheAge bounded), another node may have
+// found a new large account or noted a newer post of one: forget both once older than the bound.
+void FeedService::expire_large_if_stale() const {
+  if (!CacheAge::bounded() || CacheAge::fresh(large_expiry_)) return;
+  large_loaded_ = false;
+  large_.clear();
+  large_newest_.clear();
+  large_expiry_ = CacheAge::expiry_from_now();
+}
+
 Result<std::vector<Id>> FeedService::large_accounts() const {
   {
     std::scoped_lock lock(large_mutex_);
+    expire_large_if_stale();
     if (large_loaded_) return large_;
   }
   store::RangeQuery all;
@@ -462,6 +473,7 @@ Result<std::vector<Id>> FeedService::large_accounts() const {
 Result<Id> FeedService::newest_post_of_large(Id account) const {
   {
     std::scoped_lock lock(large_mutex_);
+    expire_large_if_stale();
     if (auto it = large_newest_.find(account); it != large_newest_.end()) return it->second;
   }
   store::RangeQuery q;

@@ -143,11 +143,14 @@ class FeedService : public PostListener {
 
   // Large accounts and their newest posts, so that a home page reads only the large accounts'
   // lists that can reach it (most cannot: their newest post is older than the page). The store
-  // stays the truth; this process is its only writer, so what it notes here is complete.
+  // stays the truth; a single node is its only writer, so what it notes here is complete; with
+  // several nodes both are forgotten once older than CacheAge's bound.
   mutable std::mutex large_mutex_;
   mutable bool large_loaded_ = false;                // GUARDED_BY(large_mutex_)
   mutable std::vector<Id> large_;                    // GUARDED_BY(large_mutex_)
   mutable std::unordered_map<Id, Id> large_newest_;  // GUARDED_BY(large_mutex_)
+  mutable int64_t large_expiry_ = 0;                 // GUARDED_BY(large_mutex_), CacheAge
+  void expire_large_if_stale() const;
 };
 
 }  // namespace kindred::social

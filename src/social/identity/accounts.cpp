@@ -189,23 +189,64 @@ void AccountService::note_marks(const Account& a) {
   any_hidden_.store(hidden, std::memory_order_release);
 }
 
-Status AccountService::load_marks() {
+Result<std::unordered_map<Id, AccountService::Marks>> AccountService::read_marks() const {
+  std::unordered_map<Id, Marks> out;
   store::RangeQuery q;
   q.limit = 1000;
   for (;;) {
-    KINDRED_ASSIGN_OR_RETURN(auto page,
-                             deps_.store.assoc_range(store::kInstanceNode, AssocType::kModeratedAccounts, q));
-    for (const auto& item : page.items) {
-      KINDRED_ASSIGN_OR_RETURN(Account a, get(item.to));
-      note_marks(a);
+    KINDRED_ASSIGN_OR_RETURN(
+        auto page, deps_.store.assoc_range(store::kInstanceNode, AssocType::kModeratedAccounts, q));
+    std::vector<Id> ids;
+    for (const auto& item : page.items) ids.push_back(item.to);
+    // From the store, not the cache: with several nodes the cache may be a bound behind.
+    KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kAccount, ids));
+    for (const auto& blob : blobs) {
+      if (!blob) continue;
+      KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blob));
+      if (is_marked(a)) out[a.id] = Marks{is_hidden(a), a.silenced, a.sensitized};
     }
     if (!page.more) break;
     q.max_position = page.items.back().position;
   }
+  return out;
+}
+
+void AccountService::replace_marks(std::unordered_map<Id, Marks> marks) const {
+  std::unique_lock lock(marks_mu_);
+  marks_ = std::move(marks);
+  bool hidden = false;
+  for (const auto& [_, m] : marks_) hidden = hidden || m.hidden;
+  any_marks_.store(!marks_.empty(), std::memory_order_release);
+  any_hidden_.store(hidden, std::memory_order_release);
+}
+
+Status AccountService::load_marks() {
+  KINDRED_ASSIGN_OR_RETURN(auto marks, read_marks());
+  replace_marks(std::move(marks));
+  if (CacheAge::bounded()) marks_expiry_.store(CacheAge::expiry_from_now(), std::memory_order_relaxed);
   return Status::ok();
 }
 
+void AccountService::refresh_marks_if_stale() const {
+  // Another node may have marked an account: read the marks again once they are older than the
+  // cache bound. One thread reads; the others answer from the marks they have meanwhile.
+  if (!CacheAge::bounded() || CacheAge::fresh(marks_expiry_.load(std::memory_order_relaxed))) return;
+  std::unique_lock reading(marks_refresh_mu_, std::try_to_lock);
+  if (!reading.owns_lock() || CacheAge::fresh(marks_expiry_.load(std::memory_order_relaxed))) return;
+  const int64_t expiry = CacheAge::expiry_from_now();
+  auto marks = read_marks();
+  if (!marks.has_value()) return;  // the store is unreachable: try again on the next read
+  replace_marks(std::move(*marks));
+  marks_expiry_.store(expiry, std::memory_order_relaxed);
+}
+
+bool AccountService::any_hidden() const {
+  refresh_marks_if_stale();
+  return any_hidden_.load(std::memory_order_acquire);
+}
+
 bool AccountService::hidden(Id id) const {
+  refresh_marks_if_stale();
   if (!any_hidden_.load(std::memory_order_acquire)) return false;
   std::shared_lock lock(marks_mu_);
   auto it = marks_.find(id);
@@ -213,6 +254,7 @@ bool AccountService::hidden(Id id) const {
 }
 
 bool AccountService::silenced(Id id) const {
+  refresh_marks_if_stale();
   if (!any_marks_.load(std::memory_order_acquire)) return false;
   std::shared_lock lock(marks_mu_);
   auto it = marks_.find(id);
@@ -220,6 +262,7 @@ bool AccountService::silenced(Id id) const {
 }
 
 bool AccountService::sensitized(Id id) const {
+  refresh_marks_if_stale();
   if (!any_marks_.load(std::memory_order_acquire)) return false;
   std::shared_lock lock(marks_mu_);
   auto it = marks_.find(id);
@@ -227,6 +270,7 @@ bool AccountService::sensitized(Id id) const {
 }
 
 std::vector<Id> AccountService::marked() const {
+  refresh_marks_if_stale();
   std::shared_lock lock(marks_mu_);
   std::vector<Id> out;
   out.reserve(marks_.size());

@@ -119,7 +119,7 @@ class AccountService {
   bool silenced(Id id) const;
   bool sensitized(Id id) const;
   // Whether any account is hidden (most instances: none), for callers' fast paths.
-  bool any_hidden() const { return any_hidden_.load(std::memory_order_acquire); }
+  bool any_hidden() const;
   // Every account with a mark, in id order (the admin API's filters walk it).
   std::vector<Id> marked() const;
 
@@ -140,10 +140,16 @@ class AccountService {
     bool hidden = false, silenced = false, sensitized = false;
   };
   void note_marks(const Account& a);
+  Result<std::unordered_map<Id, Marks>> read_marks() const;
+  void replace_marks(std::unordered_map<Id, Marks> marks) const;
+  // With CacheAge bounded (several nodes): reads the marks again once they are older than it.
+  void refresh_marks_if_stale() const;
   mutable std::shared_mutex marks_mu_;
-  std::unordered_map<Id, Marks> marks_;
-  std::atomic<bool> any_marks_{false};
-  std::atomic<bool> any_hidden_{false};
+  mutable std::unordered_map<Id, Marks> marks_;
+  mutable std::atomic<bool> any_marks_{false};
+  mutable std::atomic<bool> any_hidden_{false};
+  mutable std::mutex marks_refresh_mu_;
+  mutable std::atomic<int64_t> marks_expiry_{0};
   // Filled from exact counts on first use; a tombstone (after a change) means "look up each time",
   // so a count read just before a change can never be cached after it.
 };

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "social/identity/account_names.h"
+#include "social/model/record_cache.h"
 
 namespace kindred::social {
 
@@ -28,7 +29,7 @@ bool is_emoji(std::string_view name) {
 }
 
 Result<AnnouncementList> AnnouncementService::load() const {
-  if (cached_) return *cached_;
+  if (cached_ && CacheAge::fresh(cached_expiry_)) return *cached_;
   auto bytes = deps_.store.get_object(ObjectType::kAnnouncements, store::kInstanceNode);
   AnnouncementList list;
   if (bytes.has_value()) {
@@ -37,6 +38,7 @@ Result<AnnouncementList> AnnouncementService::load() const {
     return bytes.error();
   }
   cached_ = list;
+  cached_expiry_ = CacheAge::expiry_from_now();
   return list;
 }
 
@@ -46,6 +48,7 @@ Status AnnouncementService::save(const AnnouncementList& list) {
   cached_.reset();
   KINDRED_RETURN_IF_ERROR(deps_.store.apply(b).status());
   cached_ = list;
+  cached_expiry_ = CacheAge::expiry_from_now();
   return Status::ok();
 }
 

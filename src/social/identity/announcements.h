@@ -97,6 +97,7 @@ class AnnouncementService {
   Deps deps_;
   mutable std::mutex mu_;  // guards cached_ and every read-change-write of the list record
   mutable std::optional<AnnouncementList> cached_;
+  mutable int64_t cached_expiry_ = 0;  // CacheAge: when cached_ goes stale
 };
 
 }  // namespace kindred::social

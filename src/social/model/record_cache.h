@@ -1,6 +1,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -14,13 +16,44 @@
 
 namespace kindred::social {
 
+// How long anything social/ caches may be answered from, process-wide. 0 (the default): for
+// ever; this process is the store's only writer and every cache is kept in step with its writes.
+// With several nodes on one database (--store postgres), another node can change what this one
+// cached, so instance.cpp sets a bound: a cached record, grant, session, mark or snapshot older
+// than it is loaded again, and a change made on any node is seen on every node within it
+// (docs/ARCHITECTURE.md, "Caches with several nodes").
+class CacheAge {
+ public:
+  static void set_max_ms(int64_t ms) { max_ms_.store(ms, std::memory_order_relaxed); }
+  static int64_t max_ms() { return max_ms_.load(std::memory_order_relaxed); }
+  static bool bounded() { return max_ms() > 0; }
+  // A monotonic clock in milliseconds (only read when bounded).
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  // When something loaded now stops being fresh; 0 when unbounded (never).
+  static int64_t expiry_from_now() {
+    const int64_t max = max_ms();
+    return max > 0 ? now_ms() + max : 0;
+  }
+  // Whether something with this expiry may still be answered from.
+  static bool fresh(int64_t expiry) { return expiry == 0 || now_ms() < expiry; }
+
+ private:
+  static inline std::atomic<int64_t> max_ms_{0};
+};
+
 // A bounded, sharded in-memory cache of immutable records (decoded posts, accounts, token
 // grants) in front of the store. Each shard holds at most capacity/kShards entries; a full shard
 // drops its live entries (not its tombstones) and starts over, so memory stays bounded whatever
 // the traffic. Thread-safe; a lock is held only for one map operation.
 //
 // Deletion leaves a tombstone, and loads are inserted only where nothing is cached yet, so a
-// reader that loaded a record just before it was deleted cannot put it back.
+// reader that loaded a record just before it was deleted cannot put it back. With CacheAge
+// bounded, an entry (tombstones too) older than the bound is a miss and is replaced by the
+// next load.
 template <class Key, class T, class Hash = std::hash<Key>>
 class RecordCache {
  public:
@@ -31,8 +64,8 @@ class RecordCache {
     const Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
     auto it = s.map.find(key);
-    if (it == s.map.end()) return std::nullopt;
-    return it->second;
+    if (it == s.map.end() || !CacheAge::fresh(it->second.expiry)) return std::nullopt;
+    return it->second.value;
   }
 
   // Caches a freshly loaded record unless something (a newer record or a tombstone) is there.
@@ -40,7 +73,10 @@ class RecordCache {
     Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
     make_room(s);
-    s.map.emplace(key, std::move(value));
+    auto [it, fresh] = s.map.try_emplace(key, Entry{value, CacheAge::expiry_from_now()});
+    if (!fresh && !CacheAge::fresh(it->second.expiry)) {
+      it->second = Entry{std::move(value), CacheAge::expiry_from_now()};
+    }
   }
 
   // Caches a record just written, replacing whatever was cached.
@@ -48,7 +84,7 @@ class RecordCache {
     Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
     make_room(s);
-    s.map.insert_or_assign(key, std::move(value));
+    s.map.insert_or_assign(key, Entry{std::move(value), CacheAge::expiry_from_now()});
   }
 
   // Forgets the key: the next find misses and the caller reloads.
@@ -72,9 +108,13 @@ class RecordCache {
 
  private:
   static constexpr size_t kShards = 16;
+  struct Entry {
+    std::shared_ptr<const T> value;  // null: a tombstone
+    int64_t expiry;                  // CacheAge::expiry_from_now() when cached
+  };
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<Key, std::shared_ptr<const T>, Hash> map;  // GUARDED_BY(mutex)
+    std::unordered_map<Key, Entry, Hash> map;  // GUARDED_BY(mutex)
   };
 
   Shard& shard(const Key& key) { return shards_[Hash()(key) % kShards]; }
@@ -83,7 +123,9 @@ class RecordCache {
   // REQUIRES: s.mutex held.
   void make_room(Shard& s) {
     if (s.map.size() < shard_capacity_) return;
-    std::erase_if(s.map, [](const auto& kv) { return kv.second != nullptr; });
+    std::erase_if(s.map, [](const auto& kv) {
+      return kv.second.value != nullptr || !CacheAge::fresh(kv.second.expiry);
+    });
   }
 
   const size_t shard_capacity_;

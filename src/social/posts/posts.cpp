@@ -298,7 +298,10 @@ Result<Post> PostService::update(Id id, const std::function<Status(Post&, store:
 
 Result<Post> PostService::get_visible_post(const Viewer& viewer, Id id) const {
   KINDRED_ASSIGN_OR_RETURN(auto post, load(id));
-  if (!can_see(viewer, *post)) return Status::not_found("Record not found");
+  // A store that cannot answer (a failover) is Unavailable, never "not found": a client must
+  // not take a passing failure for a final answer.
+  KINDRED_ASSIGN_OR_RETURN(auto seen, visible(viewer, {post.get()}));
+  if (!seen.front()) return Status::not_found("Record not found");
   return *post;
 }
 

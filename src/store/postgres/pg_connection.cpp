@@ -31,6 +31,28 @@ Params& Params::int8_array(const std::vector<int64_t>& values) {
   return *this;
 }
 
+Params& Params::bytea_array(const std::vector<std::string_view>& values) {
+  // PostgreSQL's binary array: dimensions, a has-nulls flag, the element type (bytea is oid 17),
+  // each dimension's length and lower bound, then each element as its length and bytes.
+  constexpr int32_t kByteaOid = 17;
+  std::string out;
+  const auto put32 = [&out](int64_t v) { out += int8_binary(v).substr(4); };
+  put32(values.empty() ? 0 : 1);
+  put32(0);
+  put32(kByteaOid);
+  if (!values.empty()) {
+    put32(static_cast<int64_t>(values.size()));
+    put32(1);
+  }
+  for (std::string_view v : values) {
+    put32(static_cast<int64_t>(v.size()));
+    out += v;
+  }
+  values_.push_back(std::move(out));
+  formats_.push_back(1);
+  return *this;
+}
+
 std::vector<const char*> Params::pointers() const {
   std::vector<const char*> out;
   out.reserve(values_.size());

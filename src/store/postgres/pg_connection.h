@@ -23,6 +23,8 @@ class Params {
   Params& bytes(std::string_view v);
   // A bigint[] literal of `values` (already in their stored form).
   Params& int8_array(const std::vector<int64_t>& values);
+  // A bytea[] of `values`, in binary.
+  Params& bytea_array(const std::vector<std::string_view>& values);
 
   int size() const { return static_cast<int>(values_.size()); }
   std::vector<const char*> pointers() const;

@@ -14,6 +14,9 @@ struct PostgresOptions {
   std::string conninfo;
   // At most this many connections are open at once; calls beyond it wait for one to be free.
   int max_connections = 8;
+  // Concurrent batches without keys written together in one statement, at most (1: each alone;
+  // for measuring what grouping gives).
+  int max_group = 256;
 };
 
 // Opens the PostgreSQL store in the database `options.conninfo` names, first bringing its schema

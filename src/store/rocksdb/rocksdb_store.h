@@ -18,4 +18,19 @@ namespace kindred::store {
 // another store holding the directory (the message says which).
 Result<std::unique_ptr<Store>> open_rocksdb_store(const StoreOptions& options);
 
+struct CopyReport {
+  size_t objects = 0, edges = 0, keys = 0;
+  size_t counts_checked = 0;    // non-zero counts of the source compared with the target's
+  size_t counts_differing = 0;  // of those, how many the target counts otherwise
+};
+
+// Copies everything in the embedded store at `from.path` into `to` (e.g. a PostgreSQL store):
+// objects, edges with their positions and data, and keys, from one snapshot, in batches of 1,000;
+// the target counts the edges itself, and every non-zero count of the source is then compared
+// with the target's. Copying again is harmless (puts replace, edges and claims are idempotent),
+// so an interrupted copy is finished by running it again. Run it with the instance stopped.
+// Errors: as open_rocksdb_store; Corruption for undecodable rows; whatever `to` answers
+// (Conflict if a key names another id in `to`).
+Result<CopyReport> copy_rocksdb_store(const StoreOptions& from, Store& to);
+
 }  // namespace kindred::store

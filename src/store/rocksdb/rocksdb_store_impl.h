@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +72,13 @@ class RocksDbStore final : public Store {
   Result<Id> max_object_id(ObjectType type) const override;
   Status compact() override;
   Status close() override;
+
+  // Everything stored, to `sink` in batches of at most `batch_items` changes: every object, every
+  // edge (with its position and data) and every key; counts are left out (a store that applies
+  // the edges counts them). Reads one consistent snapshot. Stops at the first error `sink` returns.
+  Status dump(const std::function<Status(const Batch&)>& sink, size_t batch_items) const;
+  // Every count, to `sink` as (from, type, count), from one snapshot.
+  Status dump_counts(const std::function<Status(Id, AssocType, int64_t)>& sink) const;
 
  private:
   using EdgeStates = std::unordered_map<std::string, std::optional<Id>>;  // edge key -> position
