@@ -13,6 +13,7 @@
 #include "api/mastodon/rules_file.h"
 #include "app/demo.h"
 #include "cluster/redis_state.h"
+#include "core/invalidation.h"
 #include "http/server.h"
 #include "search/xapian_index.h"
 #include "social/safety/account_deletion.h"
@@ -46,6 +47,8 @@ struct Instance::Impl {
   // What nodes share through Redis (--redis-url), or null on one node. Outlives every service
   // that uses it (reset at the end of stop()).
   std::unique_ptr<SharedState> shared;
+  // Cache invalidation after commit, through `shared` (docs/scaling-redis.md).
+  std::unique_ptr<Invalidation> invalidation;
   // What the services write through: the streaming hub watches its batches.
   std::unique_ptr<store::ObservedStore> observed;
   std::unique_ptr<social::StreamHub> hub;
@@ -278,6 +281,7 @@ Status Instance::start(std::ostream* access_log) {
     m.web_config.limit_sharing = m.api_config.limit_sharing;
   }
 
+  m.invalidation = std::make_unique<Invalidation>(m.shared.get());
   m.ids = c.node_id >= 0 ? std::make_unique<IdGenerator>(*m.clock, static_cast<uint64_t>(c.node_id))
                         : std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
@@ -307,7 +311,7 @@ Status Instance::start(std::ostream* access_log) {
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
   m.observed = std::make_unique<store::ObservedStore>(*m.store);
-  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config, m.shared.get()};
+  social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config, m.shared.get(), m.invalidation.get()};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
   KINDRED_RETURN_IF_ERROR(m.accounts->load_marks());  // suspensions, silences, deletions
@@ -560,6 +564,7 @@ void Instance::stop() {
   m.posts.reset();
   m.profiles.reset();
   m.media.reset();
+  m.invalidation.reset();
   m.shared.reset();
   if (m.store) {
     Status s = m.store->close();

@@ -15,6 +15,7 @@ namespace kindred::cluster {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Inbox;
 using testing::RedisServer;
 
 // Waits until `pred` holds (at most `limit`).
@@ -27,30 +28,6 @@ bool eventually(P pred, std::chrono::milliseconds limit = 3000ms) {
   }
   return true;
 }
-
-// What a subscriber heard, in order.
-struct Inbox {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::string> got;
-  SharedState::Handler handler() {
-    return [this](std::string_view bytes) {
-      {
-        std::scoped_lock lock(mu);
-        got.emplace_back(bytes);
-      }
-      cv.notify_all();
-    };
-  }
-  bool wait_for(size_t n, std::chrono::milliseconds limit = 3000ms) {
-    std::unique_lock lock(mu);
-    return cv.wait_for(lock, limit, [&] { return got.size() >= n; });
-  }
-  std::vector<std::string> snapshot() {
-    std::scoped_lock lock(mu);
-    return got;
-  }
-};
 
 class TwoNodes : public testing::TwoSharedStates {};
 

@@ -32,8 +32,8 @@ struct WithRedis {
 };
 
 // Node A is ApiTest's instance (get(), post(), register_user() talk to it); node B serves the same
-// database and Redis from its own data directory. Both read one ManualClock, so ids written on
-// the two nodes could meet in one millisecond: tests write on B only after moving the clock.
+// database and Redis from its own data directory. Both read one ManualClock; their ids never meet
+// (--node-id 1 and 2).
 class TwoKindredNodes : public WithRedis, public ApiTest {
  protected:
   TwoKindredNodes()
@@ -41,7 +41,8 @@ class TwoKindredNodes : public WithRedis, public ApiTest {
                  .stream_counts_interval_ms = 100,
                  .database_url = fresh_database_url(),
                  .redis_url = redis.url(),
-                 .cluster_nodes = 2}) {}
+                 .cluster_nodes = 2,
+                 .node_id = 1}) {}
 
   void SetUp() override {
     ASSERT_TRUE(redis.start().is_ok());
@@ -49,6 +50,7 @@ class TwoKindredNodes : public WithRedis, public ApiTest {
     if (HasFatalFailure()) return;
     app::ServeConfig config = serve_config();
     config.data_dir = b_dir_.path().string();
+    config.node_id = 2;
     node_b_ = std::make_unique<app::Instance>(config, &clock());
     Status started = node_b_->start(nullptr);
     ASSERT_TRUE(started.is_ok()) << started.to_string();

@@ -8,10 +8,16 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/shared_state.h"
 #include "core/status.h"
@@ -46,6 +52,31 @@ class RedisServer {
   bool tcp_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
+};
+
+// What a subscriber or an invalidation handler was given, in order, for tests to wait on.
+struct Inbox {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> got;  // GUARDED_BY(mu)
+  std::function<void(std::string_view)> handler() {
+    return [this](std::string_view bytes) {
+      {
+        std::scoped_lock lock(mu);
+        got.emplace_back(bytes);
+      }
+      cv.notify_all();
+    };
+  }
+  // Whether `n` had come within `limit`.
+  bool wait_for(size_t n, std::chrono::milliseconds limit = std::chrono::seconds(3)) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, limit, [&] { return got.size() >= n; });
+  }
+  std::vector<std::string> snapshot() {
+    std::scoped_lock lock(mu);
+    return got;
+  }
 };
 
 // A test with its own redis-server and two nodes' shared states over it.

@@ -7,7 +7,8 @@
 #include "store/store.h"
 
 namespace kindred {
-class SharedState;  // core/shared_state.h
+class SharedState;   // core/shared_state.h
+class Invalidation;  // core/invalidation.h
 }
 
 namespace kindred::social {
@@ -49,6 +50,9 @@ struct Deps {
   // Several nodes: locks and claims that must hold across them (core/shared_state.h); null on
   // one node.
   SharedState* shared = nullptr;
+  // What a service changed that other nodes may cache, told after commit (one node: this one's
+  // handlers only). Never null once the instance is built; null in tests that build services alone.
+  Invalidation* invalidation = nullptr;
 };
 
 }  // namespace kindred::social
