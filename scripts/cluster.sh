@@ -20,7 +20,7 @@
 #                      (a multi-host URI with target_session_attrs=read-write, no proxy hop)
 #   CLUSTER_DEMO=1     seed the demo accounts and posts (node1 only, first start only)
 #   PATRONI_TTL / PATRONI_LOOP_WAIT / PATRONI_RETRY_TIMEOUT   failover timing (see
-#                      docs/scaling-cluster.md; default 10/2/4, Patroni's own is 30/10/10)
+#                      docs/scaling/cluster.md; default 10/2/4, Patroni's own is 30/10/10)
 #
 # `up` waits until Patroni has a leader and a synchronous standby and both nodes answer through
 # HAProxy. `down` stops everything this script started (by the PIDs it recorded) and is
@@ -40,7 +40,7 @@ PGBIN=/usr/lib/postgresql/15/bin
 PY=/usr/bin/python3
 # Failover timing. Patroni's defaults (ttl 30, loop_wait 10, retry_timeout 10) brought writes
 # back 32-37 s after a primary's death here; 10/2/4 (loop_wait + 2 x retry_timeout <= ttl, as
-# Patroni requires) brought them back in 19-24 s over 10 kills (docs/scaling-cluster.md).
+# Patroni requires) brought them back in 19-24 s over 10 kills (docs/scaling/cluster.md).
 TTL=${PATRONI_TTL:-10}
 LOOP_WAIT=${PATRONI_LOOP_WAIT:-2}
 RETRY_TIMEOUT=${PATRONI_RETRY_TIMEOUT:-4}

@@ -47,7 +47,7 @@ struct Instance::Impl {
   // What nodes share through Redis (--redis-url), or null on one node. Outlives every service
   // that uses it (reset at the end of stop()).
   std::unique_ptr<SharedState> shared;
-  // Cache invalidation after commit, through `shared` (docs/scaling-redis.md).
+  // Cache invalidation after commit, through `shared` (docs/scaling/redis.md).
   std::unique_ptr<Invalidation> invalidation;
   // What the services write through: the streaming hub watches its batches.
   std::unique_ptr<store::ObservedStore> observed;

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   serve->add_option("--redis-url", config.redis_url,
                     "With --store postgres and several nodes: Redis for rate limits, locks and live"
                     " updates shared between nodes, redis://HOST[:PORT][/DB] or unix:///PATH"
-                    " (docs/scaling-redis.md)")
+                    " (docs/scaling/redis.md)")
       ->envname("KINDRED_REDIS_URL");
   serve->add_option("--cluster-nodes", config.cluster_nodes,
                     "How many nodes serve the instance: while Redis is unreachable each allows this"

@@ -90,7 +90,7 @@ class NodeLock {
 };
 
 // The channel caches are invalidated on: what a node changed that others may hold (its format is
-// the publisher's and the subscriber's business; see docs/scaling-redis.md).
+// the publisher's and the subscriber's business; see docs/scaling/redis.md).
 inline constexpr std::string_view kInvalidateChannel = "kindred:invalidate";
 
 // This process alone: counters, locks and subscribers in memory. Publish calls this process's

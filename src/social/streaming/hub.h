@@ -151,7 +151,7 @@ class StreamHub : public PostListener, public store::BatchObserver {
   // hub gives them to their followers' `user` streams itself. Before serving.
   void set_large_account_followers(int64_t followers) { large_account_followers_ = followers; }
 
-  // Several nodes (docs/scaling-redis.md): what this node's writes tell the hub (posts created,
+  // Several nodes (docs/scaling/redis.md): what this node's writes tell the hub (posts created,
   // edited and removed after they were written; home-feed, notification, conversation, block and
   // filter changes after their batch was applied) is also published on kStreamChannel, and what
   // other nodes publish there reaches this node's subscribers as if it had been written here
