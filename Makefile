@@ -15,7 +15,7 @@ FUZZ_TIME   ?= 30
 CTEST_FLAGS := --output-on-failure --no-tests=error -j $(JOBS)
 
 .NOTPARALLEL:
-.PHONY: setup configure build build-server run test test-unit test-asan test-fuzz test-e2e test-web screenshots asan bench fuzz clean
+.PHONY: setup configure build build-server run test test-unit test-asan test-fuzz test-e2e test-web screenshots asan bench fuzz clean test-cluster test-failover bench-cluster
 
 setup:
 	scripts/setup.sh
@@ -70,6 +70,31 @@ screenshots: build-server
 	  cp build/test-output/web/*.jpeg $(SCREENSHOTS_DIR)/ && \
 	  echo "screenshots: $$(ls build/test-output/web/*.jpeg | wc -l) copied to $(SCREENSHOTS_DIR)/"; \
 	  exit $$status
+
+# The cluster on this one machine (scripts/cluster.sh: etcd, two PostgreSQL under Patroni, HAProxy,
+# Redis, two Kindred nodes; state in CLUSTER_DIR, default build/cluster/, wiped first), the
+# cluster test (tests/cluster/cluster.test.mjs), and the cluster stopped again, also on failure.
+# See docs/SCALING.md.
+CLUSTER_DIR ?= build/cluster
+export CLUSTER_DIR
+test-cluster: build-server
+	scripts/cluster.sh down --wipe
+	status=0; scripts/cluster.sh up && \
+	  node --test --test-concurrency=1 tests/cluster/cluster.test.mjs || status=$$?; \
+	  scripts/cluster.sh down; exit $$status
+
+# The failover test: like and post storms through HAProxy while the primary is SIGKILLed 10 times
+# (FAILOVER_KILLS); every acknowledged write is checked after each failover. Figures in
+# build/cluster-failover.txt.
+test-failover: build-server
+	scripts/cluster.sh down --wipe
+	status=0; scripts/cluster.sh up && \
+	  node tests/cluster/failover.mjs || status=$$?; \
+	  scripts/cluster.sh down; exit $$status
+
+# Throughput on the cluster, side by side (bench/cluster_storms.sh starts and stops it).
+bench-cluster: build-server
+	bash bench/cluster_storms.sh
 
 bench: build
 	@if [[ -f bench/run.sh ]]; then bash bench/run.sh; else echo "bench: no bench/run.sh yet"; fi

@@ -14,6 +14,7 @@ packages=(
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 libpq-dev
   redis-server libhiredis-dev
+  patroni python3-etcd python3-psycopg2 etcd-server etcd-client haproxy
   wrk
   libvips-dev libimage-exiftool-perl libpcre2-dev
   libhowardhinnant-date-dev tzdata

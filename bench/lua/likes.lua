@@ -6,7 +6,8 @@
 --   FIRST   0-based line of the first token of this run's block
 --   COUNT   tokens in the block; thread k of THREADS gets the k-th contiguous slice of it
 --   THREADS the -t value (wrk does not tell the script)
---   POST_ID the status to like
+--   POST_ID the status to like, or @FILE: a file of status ids, one per line, liked in turn
+--           (likes spread over many posts; each thread starts at its own place in the list)
 --   MODE    "storm" (default): a timed run; a thread whose slice runs out stops itself (wrk still
 --           waits out -d, so the rate is then understated: run.sh warns).
 --           "fill": untimed; each thread likes with its whole slice, then sends harmless
@@ -43,14 +44,20 @@ local function next_token()
   return t
 end
 
+local function like(t)
+  if not posts then return like_head .. t .. like_tail end
+  next_post = next_post % #posts + 1
+  return "POST /api/v1/statuses/" .. posts[next_post] .. like_mid .. t .. like_tail
+end
+
 function request()
   if verify_pending then
     verify_pending = false
     peeked = next_token()
-    return like_head .. (peeked or "verify") .. like_tail
+    return like(peeked or "verify")
   end
   local t = next_token()
-  if t then return like_head .. t .. like_tail end
+  if t then return like(t) end
   if exhausted == 0 then
     exhausted = 1
     if mode ~= "fill" then wrk.thread:stop()
@@ -86,6 +93,14 @@ function init(args)
   fh:seek("set", slice_first * width)
 
   local host = wrk.headers["Host"]
+  if post_id:sub(1, 1) == "@" then
+    posts = {}
+    for l in io.lines(post_id:sub(2)) do if #l > 0 then posts[#posts + 1] = l end end
+    if #posts == 0 then error("no status ids in " .. post_id:sub(2)) end
+    next_post = (tid * 7919) % #posts
+    post_id = posts[1]
+  end
+  like_mid = "/favourite HTTP/1.1\r\nHost: " .. host .. "\r\nContent-Length: 0\r\nAuthorization: Bearer "
   like_head = "POST /api/v1/statuses/" .. post_id .. "/favourite HTTP/1.1\r\nHost: " .. host ..
               "\r\nContent-Length: 0\r\nAuthorization: Bearer "
   like_tail = "\r\n\r\n"

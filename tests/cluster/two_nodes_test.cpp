@@ -41,9 +41,9 @@ class TwoKindredNodes : public WithRedis, public ApiTest {
       : ApiTest({.rate_limits = true,
                  .stream_counts_interval_ms = 100,
                  .database_url = fresh_database_url(),
+                 .node_id = 1,
                  .redis_url = redis.url(),
-                 .cluster_nodes = 2,
-                 .node_id = 1}) {}
+                 .cluster_nodes = 2}) {}
 
   void SetUp() override {
     ASSERT_TRUE(redis.start().is_ok());
