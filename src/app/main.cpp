@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   serve->add_option("--database-url", config.database_url,
                     "With --store postgres: the database, as a libpq connection string or URI")
       ->envname("KINDRED_DATABASE_URL");
+  serve->add_option("--node-id", config.node_id,
+                    "With --store postgres and more than one node: this node's number, 0-62, distinct"
+                    " per node (claimed in the database for this --data-dir; 63 is the admin"
+                    " commands')")
+      ->envname("KINDRED_NODE_ID")
+      ->check(CLI::Range(0, 62));
   serve->add_option("--redis-url", config.redis_url,
                     "With --store postgres and several nodes: Redis for rate limits, locks and live"
                     " updates shared between nodes, redis://HOST[:PORT][/DB] or unix:///PATH"
@@ -49,12 +55,6 @@ int main(int argc, char** argv) {
       ->envname("KINDRED_CLUSTER_NODES")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  serve->add_option("--node-id", config.node_id,
-                    "With --store postgres and more than one node: this node's number, 0-62, distinct"
-                    " per node (claimed in the database for this --data-dir; 63 is the admin"
-                    " commands')")
-      ->envname("KINDRED_NODE_ID")
-      ->check(CLI::Range(0, 62));
   serve->add_option("--base-url", config.base_url,
                     "Public URL of this instance, used in links (default: http://LISTEN)")
       ->envname("KINDRED_BASE_URL");

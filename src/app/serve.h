@@ -15,6 +15,10 @@ struct ServeConfig {
   // "postgres" (the database at database_url; media files and the search index stay in data_dir).
   std::string store = "rocksdb";
   std::string database_url;  // --store postgres: a libpq connection string or URI
+  // --store postgres: this node's number, 0..63, distinct among the nodes on one database (the
+  // low bits of every id it issues); claimed in the database for this data_dir at start-up, so a
+  // second node given the same number refuses to start. -1: ids use every bit (one node only).
+  int node_id = -1;
   // Several nodes over one database: what they share that need not be durable (rate limits,
   // locks, live updates) goes through Redis at this URL (redis://HOST:PORT[/DB] or
   // unix:///PATH); empty: each node keeps it alone. Only with --store postgres.
@@ -22,10 +26,6 @@ struct ServeConfig {
   // How many nodes serve the instance: while Redis is unreachable each node allows its share of
   // every rate limit (the limit divided by this, at least 1).
   int cluster_nodes = 1;
-  // --store postgres: this node's number, 0..63, distinct among the nodes on one database (the
-  // low bits of every id it issues); claimed in the database for this data_dir at start-up, so a
-  // second node given the same number refuses to start. -1: ids use every bit (one node only).
-  int node_id = -1;
   std::string base_url;                   // default: http://<listen>
   int threads = 0;                        // 0: one per core
   // Threads for blocking handlers (password hashing); 0: every handler runs on the pool of

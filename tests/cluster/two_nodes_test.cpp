@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/instance.h"
+#include "media/synth.h"
 #include "support/api_fixture.h"
 #include "support/pg_cluster.h"
 #include "support/redis_server.h"
@@ -40,9 +41,9 @@ class TwoKindredNodes : public WithRedis, public ApiTest {
       : ApiTest({.rate_limits = true,
                  .stream_counts_interval_ms = 100,
                  .database_url = fresh_database_url(),
+                 .node_id = 1,
                  .redis_url = redis.url(),
-                 .cluster_nodes = 2,
-                 .node_id = 1}) {}
+                 .cluster_nodes = 2}) {}
 
   void SetUp() override {
     ASSERT_TRUE(redis.start().is_ok());
@@ -214,6 +215,36 @@ TEST_F(TwoKindredNodes, ReadMarkersSavedOnBothNodesAtOnceAllCount) {
   json::object home = json::parse(markers.body).at("home").as_object();
   EXPECT_EQ(home.at("version").to_number<int64_t>(), kThreads * kEach);
   EXPECT_EQ(home.at("last_read_id").as_string(), read_up_to);
+}
+
+// A photo's record is locked on every node (NodeLock in MediaService): uploaded and processed on
+// node A, its alt text edited and the photo attached to a post on node B, with the locks taken in
+// Redis each time; and an upload on A while Redis is down still works (the node's locks alone).
+TEST_F(TwoKindredNodes, APhotoUploadedOnOneNodeIsEditedAndPostedOnTheOther) {
+  User ann = register_user("ann");
+  media::SynthSpec spec;
+  spec.width = 320;
+  spec.height = 240;
+  auto jpeg = media::synthesize_image(spec);
+  ASSERT_TRUE(jpeg.has_value()) << jpeg.status().to_string();
+  Reply uploaded = http().post_multipart("/api/v2/media", {{"file", *jpeg, "p.jpg", "image/jpeg"}}, ann.token);
+  ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+  const std::string media_id(uploaded.json().at("id").as_string());
+  clock().advance_ms(1000);
+  Reply edited = b_->request("PUT", "/api/v1/media/" + media_id, R"({"description":"Iris on the beach"})",
+                             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + ann.token}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.json().at("description").as_string(), "Iris on the beach");
+  Reply posted = b_->post_json("/api/v1/statuses", R"({"status":"a photo","media_ids":[")" + media_id + R"("]})",
+                               ann.token);
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  json::object attached = posted.json().at("media_attachments").at(0).as_object();
+  EXPECT_EQ(attached.at("id").as_string(), media_id);
+  EXPECT_EQ(attached.at("description").as_string(), "Iris on the beach");
+
+  redis.kill();
+  Reply while_down = http().post_multipart("/api/v2/media", {{"file", *jpeg, "q.jpg", "image/jpeg"}}, ann.token);
+  EXPECT_EQ(while_down.status, 200) << while_down.body;
 }
 
 // The embedded store serves one node: there is nothing to share, and the flag is refused.

@@ -49,9 +49,9 @@ struct ServerOptions {
   // Non-empty: --store postgres --database-url this (support/pg_cluster.h makes one); records
   // then live in PostgreSQL, media and the search index still in the data directory.
   std::string database_url = "";
+  int node_id = -1;  // --node-id (with database_url)
   std::string redis_url = "";  // --redis-url (with database_url)
   int cluster_nodes = 1;       // --cluster-nodes
-  int node_id = -1;  // --node-id (with database_url)
 };
 
 // A registered OAuth application, as POST /api/v1/apps answered.
