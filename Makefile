@@ -35,9 +35,9 @@ run: build-server
 	exec $(RELEASE_DIR)/kindred serve --listen $(LISTEN) --data-dir $(DATA_DIR) --base-url $(BASE_URL) --demo
 
 # Unit tests (release), the same unit tests under ASan+UBSan, 30 s of fuzzing (10 s for each
-# libFuzzer target, when clang is installed), then the end-to-end tests
-# against the release binary.
-test: test-unit test-asan test-fuzz test-e2e
+# libFuzzer target, when clang is installed), the end-to-end tests against the release binary,
+# then the cluster test (two nodes over Patroni, HAProxy and Redis on this machine, about 40 s).
+test: test-unit test-asan test-fuzz test-e2e test-cluster
 
 test-unit: build
 	ctest --test-dir $(RELEASE_DIR) $(CTEST_FLAGS)
