@@ -25,8 +25,14 @@ namespace kindred::app {
 
 namespace {
 std::string admin_database_url;  // set once by main() before any command runs
-}  // namespace
 
+// The PostgreSQL store at `url` (the schema brought up to date).
+Result<std::unique_ptr<store::Store>> open_database(const std::string& url) {
+  store::PostgresOptions po;
+  po.conninfo = url;
+  return store::open_postgres_store(po);
+}
+}  // namespace
 
 namespace {
 
@@ -55,9 +61,7 @@ int seed_load(const SeedLoadConfig& c) {
   if (admin_database_url.empty()) {
     store = store::open_rocksdb_store(so);  // made if missing: seeding may start an instance
   } else {
-    store::PostgresOptions po;
-    po.conninfo = admin_database_url;
-    store = store::open_postgres_store(po);
+    store = open_database(admin_database_url);
   }
   if (!store.has_value()) {
     std::cerr << "kindred: " << store.error().to_string() << '\n';
@@ -134,9 +138,7 @@ IdGenerator admin_ids(const Clock& clock) {
 
 std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir) {
   if (!admin_database_url.empty()) {
-    store::PostgresOptions po;
-    po.conninfo = admin_database_url;
-    auto store = store::open_postgres_store(po);
+    auto store = open_database(admin_database_url);
     if (!store.has_value()) {
       std::cerr << "kindred: " << store.error().to_string() << '\n';
       return nullptr;
@@ -326,9 +328,7 @@ int copy_store(const std::string& data_dir, const std::string& database_url) {
     std::cerr << "kindred: no store at " << path << '\n';
     return 1;
   }
-  store::PostgresOptions po;
-  po.conninfo = database_url;
-  auto target = store::open_postgres_store(po);
+  auto target = open_database(database_url);
   if (!target.has_value()) {
     std::cerr << "kindred: " << target.error().to_string() << '\n';
     return 1;

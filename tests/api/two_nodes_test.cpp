@@ -26,14 +26,7 @@ const ::testing::Environment* const kPgEnvironment =
 
 // A fresh database for each test's two nodes: made for node 1, remembered for node 2.
 std::string current_database;
-const std::string& fresh_database() {
-  current_database = "host=/nonexistent-kindred-cluster dbname=none";
-  auto cluster = PgCluster::shared();
-  if (!cluster.has_value()) return current_database;
-  auto made = (*cluster)->create_database();
-  if (made.has_value()) current_database = *made;
-  return current_database;
-}
+const std::string& fresh_database() { return current_database = fresh_database_url(); }
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kPromise = std::chrono::milliseconds(1000);

@@ -368,8 +368,6 @@ class PostgresStore final : public Store {
     } else {
       for (Writer* w : group) w->status = s;
     }
-    groups_.fetch_add(1, std::memory_order_relaxed);
-    grouped_batches_.fetch_add(group.size(), std::memory_order_relaxed);
     lock.lock();
     --leaders_;
     for (Writer* w : group) w->done = true;
@@ -615,8 +613,6 @@ class PostgresStore final : public Store {
   std::list<Writer*> waiting_;  // GUARDED_BY(writers_mu_), oldest first
   int leaders_ = 0;             // GUARDED_BY(writers_mu_)
   std::atomic<bool> closed_{false};
-  std::atomic<uint64_t> groups_{0};
-  std::atomic<uint64_t> grouped_batches_{0};
   const uint64_t slot_base_ = std::random_device{}();
   mutable std::atomic<uint64_t> slot_turn_{0};
 
