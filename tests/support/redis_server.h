@@ -54,29 +54,37 @@ class RedisServer {
   pid_t pid_ = -1;
 };
 
-// What a subscriber or an invalidation handler was given, in order, for tests to wait on.
-struct Inbox {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::string> got;  // GUARDED_BY(mu)
+// What a subscriber or an invalidation handler was given, in order, for tests to wait on. Its
+// handlers share what they fill, so a message arriving after the test's Inbox is gone (the
+// fixture's nodes outlive the test body) is harmless.
+class Inbox {
+ public:
   std::function<void(std::string_view)> handler() {
-    return [this](std::string_view bytes) {
+    return [box = box_](std::string_view bytes) {
       {
-        std::scoped_lock lock(mu);
-        got.emplace_back(bytes);
+        std::scoped_lock lock(box->mu);
+        box->got.emplace_back(bytes);
       }
-      cv.notify_all();
+      box->cv.notify_all();
     };
   }
   // Whether `n` had come within `limit`.
   bool wait_for(size_t n, std::chrono::milliseconds limit = std::chrono::seconds(3)) {
-    std::unique_lock lock(mu);
-    return cv.wait_for(lock, limit, [&] { return got.size() >= n; });
+    std::unique_lock lock(box_->mu);
+    return box_->cv.wait_for(lock, limit, [&] { return box_->got.size() >= n; });
   }
   std::vector<std::string> snapshot() {
-    std::scoped_lock lock(mu);
-    return got;
+    std::scoped_lock lock(box_->mu);
+    return box_->got;
   }
+
+ private:
+  struct Box {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::string> got;  // GUARDED_BY(mu)
+  };
+  std::shared_ptr<Box> box_ = std::make_shared<Box>();
 };
 
 // A test with its own redis-server and two nodes' shared states over it.
