@@ -310,7 +310,9 @@ Status Instance::start(std::ostream* access_log) {
   m.api_config.media_wait = std::chrono::milliseconds(c.media_wait_ms);
 
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
-  m.observed = std::make_unique<store::ObservedStore>(*m.store);
+  // Over the network each read is a round trip: a request reads each count once (the embedded
+  // store's counts are in memory already).
+  m.observed = std::make_unique<store::ObservedStore>(*m.store, /*remember_counts=*/c.store == "postgres");
   social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config, m.shared.get(), m.invalidation.get()};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
@@ -469,9 +471,10 @@ Status Instance::start(std::ostream* access_log) {
   if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
   // Over PostgreSQL every store call is a round trip, and writes wait for the standby: the same
   // reasoning, and the store groups the writes that wait together into one statement.
+  // --workers, given, sets the pool's width.
   if (c.store == "postgres") {
     ho.inline_handlers = false;
-    ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
+    ho.worker_threads = c.workers > 0 ? c.workers : kSyncWriters;
   }
   ho.max_body_bytes = c.max_body_bytes;
   ho.trusted_proxies = std::move(*trusted_proxies);

@@ -17,6 +17,7 @@
 #include <exception>
 #include <iostream>
 
+#include "core/request_scope.h"
 #include "http/framing.h"
 #include "http/internal.h"
 #include "http/stream_session.h"
@@ -327,6 +328,7 @@ void Session::on_request() {
 
 void Session::run_handler() {
   try {
+    const RequestScope scope;
     res_ = ctx_.router.handle(req_);
   } catch (const std::exception& e) {
     std::cerr << "kindred http: handler for " << method_name(req_.method) << ' ' << req_.path

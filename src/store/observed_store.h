@@ -1,7 +1,11 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include "core/request_scope.h"
 #include "store/store.h"
 
 namespace kindred::store {
@@ -17,13 +21,23 @@ class BatchObserver {
 
 // A Store that forwards every call to `inner` and tells its observer of each batch applied.
 // Thread-safe as `inner` is.
+//
+// With `remember_counts` (a store over the network, where each read is a round trip), a count
+// read inside a request (core's RequestScope) is read once for that request: a second read gives
+// what the first did, unless the request's own writes touched that list, which forgets it. Most
+// requests read the viewer's flags (five counts) twice, checking visibility and then building the
+// view. Another request's write landing between the two reads is seen by the next request, as if
+// this one had read both at the first; nothing outlives the request.
 class ObservedStore final : public Store {
  public:
-  explicit ObservedStore(Store& inner) : inner_(inner) {}
+  explicit ObservedStore(Store& inner, bool remember_counts = false)
+      : inner_(inner), remember_counts_(remember_counts) {}
   // Start-up and shut-down only (null: none). Not owned; must outlive its being set.
   void set_observer(BatchObserver* observer) { observer_.store(observer); }
 
   Result<BatchOutcome> apply(const Batch& batch) override {
+    // Forgotten first: a write that fails may still have landed (a connection lost at commit).
+    if (RequestCounts* counts = request_counts()) counts->forget(batch);
     auto outcome = inner_.apply(batch);
     if (outcome.has_value()) {
       if (BatchObserver* o = observer_.load()) o->batch_applied(batch, *outcome);
@@ -40,6 +54,10 @@ class ObservedStore final : public Store {
   Result<Id> lookup_key(KeyspaceType space, std::string_view key) const override {
     return inner_.lookup_key(space, key);
   }
+  Result<std::string> get_keyed_object(KeyspaceType space, std::string_view key,
+                                       ObjectType type) const override {
+    return inner_.get_keyed_object(space, key, type);
+  }
   Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override {
     return inner_.get_assoc(from, type, to);
   }
@@ -51,11 +69,33 @@ class ObservedStore final : public Store {
     return inner_.assocs_exist(from, type, tos);
   }
   Result<int64_t> assoc_count(Id from, AssocType type) const override {
-    return inner_.assoc_count(from, type);
+    RequestCounts* counts = request_counts();
+    if (counts == nullptr) return inner_.assoc_count(from, type);
+    if (auto known = counts->find(from, type)) return *known;
+    KINDRED_ASSIGN_OR_RETURN(int64_t n, inner_.assoc_count(from, type));
+    counts->remember(from, type, n);
+    return n;
   }
   Result<std::vector<int64_t>> assoc_counts(
       const std::vector<std::pair<Id, AssocType>>& lists) const override {
-    return inner_.assoc_counts(lists);
+    RequestCounts* counts = request_counts();
+    if (counts == nullptr) return inner_.assoc_counts(lists);
+    std::vector<int64_t> out(lists.size());
+    std::vector<size_t> unknown;
+    for (size_t i = 0; i < lists.size(); ++i) {
+      if (auto known = counts->find(lists[i].first, lists[i].second)) out[i] = *known;
+      else unknown.push_back(i);
+    }
+    if (unknown.empty()) return out;
+    std::vector<std::pair<Id, AssocType>> ask;
+    ask.reserve(unknown.size());
+    for (size_t i : unknown) ask.push_back(lists[i]);
+    KINDRED_ASSIGN_OR_RETURN(auto read, inner_.assoc_counts(ask));
+    for (size_t k = 0; k < unknown.size(); ++k) {
+      out[unknown[k]] = read[k];
+      counts->remember(ask[k].first, ask[k].second, read[k]);
+    }
+    return out;
   }
   Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override {
     return inner_.assoc_range(from, type, q);
@@ -65,7 +105,53 @@ class ObservedStore final : public Store {
   Status close() override { return inner_.close(); }
 
  private:
+  // The counts this thread's current request has read through one ObservedStore.
+  struct RequestCounts {
+    static constexpr size_t kMaxEntries = 512;  // a long page's lists; past it, forgotten whole
+    struct Entry {
+      Id from;
+      AssocType type;
+      int64_t count;
+    };
+    uint64_t request = 0;
+    const ObservedStore* owner = nullptr;
+    std::vector<Entry> entries;
+
+    std::optional<int64_t> find(Id from, AssocType type) const {
+      for (const Entry& e : entries)
+        if (e.from == from && e.type == type) return e.count;
+      return std::nullopt;
+    }
+    void remember(Id from, AssocType type, int64_t count) {
+      if (entries.size() >= kMaxEntries) entries.clear();
+      entries.push_back({from, type, count});
+    }
+    void forget(Id from, AssocType type) {
+      std::erase_if(entries, [&](const Entry& e) { return e.from == from && e.type == type; });
+    }
+    void forget(const Batch& batch) {
+      if (entries.empty()) return;
+      for (const auto& a : batch.assoc_adds) forget(a.assoc.from, a.assoc.type);
+      for (const auto& r : batch.assoc_removes) forget(r.from, r.type);
+    }
+  };
+
+  // Null when counts are not remembered or no request is being answered on this thread.
+  RequestCounts* request_counts() const {
+    if (!remember_counts_) return nullptr;
+    const uint64_t request = RequestScope::current();
+    if (request == 0) return nullptr;
+    thread_local RequestCounts counts;
+    if (counts.request != request || counts.owner != this) {
+      counts.request = request;
+      counts.owner = this;
+      counts.entries.clear();
+    }
+    return &counts;
+  }
+
   Store& inner_;
+  const bool remember_counts_;
   std::atomic<BatchObserver*> observer_{nullptr};
 };
 

@@ -294,6 +294,14 @@ class Store {
 
   // Errors: NotFound if the key names nothing.
   virtual Result<Id> lookup_key(KeyspaceType space, std::string_view key) const = 0;
+  // The object of `type` that `key` names in `space` (lookup_key, then get_object), in one round
+  // trip where the backend can: a request with a token not seen before reads its record so. Not
+  // found if the key or the object is missing.
+  virtual Result<std::string> get_keyed_object(KeyspaceType space, std::string_view key,
+                                               ObjectType type) const {
+    KINDRED_ASSIGN_OR_RETURN(Id id, lookup_key(space, key));
+    return get_object(type, id);
+  }
 
   // The edge if present. Errors: NotFound if absent.
   virtual Result<Assoc> get_assoc(Id from, AssocType type, Id to) const = 0;

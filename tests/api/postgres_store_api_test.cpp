@@ -41,7 +41,9 @@ TEST_F(PostgresApi, ALikeWhileTheDatabaseGoesAwayIsUnavailableNeverNotFound) {
   ASSERT_TRUE(cluster.has_value());
   ASSERT_TRUE((*cluster)
                   ->psql(url_,
-                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                         // Waits (up to 5 s) until each backend has ended: the like must
+                         // not reach a backend still winding down.
+                         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
                   .is_ok());
   int unavailable = 0;

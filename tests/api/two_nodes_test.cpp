@@ -138,6 +138,26 @@ TEST_F(TwoNodesApi, ABlockOnOneNodeHoldsOnTheOtherWithinASecond) {
   EXPECT_EQ(get("/api/v1/statuses/" + photo, bob.token).json().at("favourites_count").as_int64(), 0);
 }
 
+// A viewer without filters costs no filter read on either node, yet their first filter, made on
+// one node, applies on the other at once (the exact count, not a cached "none", says so).
+TEST_F(TwoNodesApi, AFirstFilterMadeOnOneNodeAppliesOnTheOtherAtOnce) {
+  User ann = register_user("ann");
+  User bob = register_user("bob");
+  const std::string photo = post_status(bob, "Category theory at the lighthouse");
+  auto filtered = [&] { return get2("/api/v1/statuses/" + photo, ann.token).json().at("filtered"); };
+  ASSERT_EQ(boost::json::serialize(filtered()), "[]");
+  boost::json::object filter{{"title", "Cats"},
+                             {"context", boost::json::array{"home", "public"}},
+                             {"filter_action", "warn"},
+                             {"keywords_attributes",
+                              boost::json::array{boost::json::object{{"keyword", "cat"}, {"whole_word", false}}}}};
+  ASSERT_EQ(post("/api/v2/filters", filter, ann.token).status, 200);
+  const auto results = filtered().as_array();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].at("filter").at("title").as_string(), "Cats");
+  EXPECT_EQ(boost::json::serialize(results[0].at("keyword_matches")), R"(["Cat"])");
+}
+
 TEST_F(TwoNodesApi, AnAccountDeletedOnOneNodeIsGoneOnTheOtherWithinASecond) {
   User ann = register_user("ann");
   User bob = register_user("bob");

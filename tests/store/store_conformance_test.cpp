@@ -206,6 +206,39 @@ TEST_P(Store, KeysInDifferentSpacesAreIndependent) {
             StatusCode::kNotFound);
 }
 
+// The key and the object it names, read together: a token's hash to its record.
+TEST_P(Store, KeyedObjectIsTheObjectItsKeyNamesOfThatTypeOnly) {
+  Batch b;
+  b.claim_key(KeyspaceType::kTokenHash, std::string("h\0sh", 4), Id(7));
+  b.put_object(ObjectType::kToken, Id(7), std::string("tok\0en", 6));
+  b.put_object(ObjectType::kAccount, Id(8), "account eight");
+  b.claim_key(KeyspaceType::kSessionHash, "s", Id(8));
+  ASSERT_EQ(status_of(store().apply(b)), "OK");
+  auto got = store().get_keyed_object(KeyspaceType::kTokenHash, std::string("h\0sh", 4), ObjectType::kToken);
+  ASSERT_EQ(status_of(got), "OK");
+  EXPECT_EQ(*got, std::string("tok\0en", 6));
+  // An unknown key, a key in another space, and a key whose id holds no object of the type.
+  EXPECT_EQ(store().get_keyed_object(KeyspaceType::kTokenHash, "nope", ObjectType::kToken).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store().get_keyed_object(KeyspaceType::kSessionHash, std::string("h\0sh", 4), ObjectType::kToken)
+                .status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store().get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kWebSession).status().code(),
+            StatusCode::kNotFound);
+  // The object gone (the key still claimed): not found; the key released: not found.
+  Batch gone;
+  gone.delete_object(ObjectType::kToken, Id(7));
+  ASSERT_EQ(status_of(store().apply(gone)), "OK");
+  EXPECT_EQ(store().get_keyed_object(KeyspaceType::kTokenHash, std::string("h\0sh", 4), ObjectType::kToken)
+                .status().code(),
+            StatusCode::kNotFound);
+  Batch released;
+  released.release_key(KeyspaceType::kSessionHash, "s");
+  ASSERT_EQ(status_of(store().apply(released)), "OK");
+  EXPECT_EQ(store().get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kAccount).status().code(),
+            StatusCode::kNotFound);
+}
+
 TEST_P(Store, ClaimingAKeyHeldByAnotherIdConflictsAndAppliesNothing) {
   Batch first;
   first.claim_key(KeyspaceType::kUsername, "alice", Id(3));

@@ -341,13 +341,15 @@ std::optional<AccountService::ViewerFlags> AccountService::viewer_flags(Id accou
                                           {account_id, AssocType::kBlockedBy},
                                           {account_id, AssocType::kBookmarks},
                                           {account_id, AssocType::kMutes},
-                                          {account_id, AssocType::kMutedConversations}});
+                                          {account_id, AssocType::kMutedConversations},
+                                          {account_id, AssocType::kFilters}});
   if (!counts.has_value()) return std::nullopt;
   ViewerFlags f;
   f.any_blocks = (*counts)[0] > 0 || (*counts)[1] > 0;
   f.any_bookmarks = (*counts)[2] > 0;
   f.any_mutes = (*counts)[3] > 0;
   f.any_thread_mutes = (*counts)[4] > 0;
+  f.any_filters = (*counts)[5] > 0;
   return f;
 }
 

@@ -196,22 +196,19 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
     }
     return **cached;
   }
-  auto id = deps_.store.lookup_key(KeyspaceType::kTokenHash, hash);
-  if (!id.has_value()) {
-    if (id.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
-    return id.error();
+  // The key and the record in one read (one round trip over the network).
+  auto bytes = deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken);
+  if (!bytes.has_value()) {
+    if (bytes.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
+    return bytes.error();
   }
-  auto token = load<Token>(deps_.store, ObjectType::kToken, *id);
-  if (!token.has_value()) {
-    if (token.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
-    return token.error();
-  }
-  if (expired(*token)) {
-    KINDRED_RETURN_IF_ERROR(revoke_id(token->id));
+  KINDRED_ASSIGN_OR_RETURN(Token token, Token::decode(*bytes));
+  if (expired(token)) {
+    KINDRED_RETURN_IF_ERROR(revoke_id(token.id));
     return Status::unauthenticated("The access token expired");
   }
-  KINDRED_ASSIGN_OR_RETURN(auto scopes, parse_scopes(token->scopes));
-  auto grant = std::make_shared<const TokenGrant>(TokenGrant{std::move(*token), std::move(scopes)});
+  KINDRED_ASSIGN_OR_RETURN(auto scopes, parse_scopes(token.scopes));
+  auto grant = std::make_shared<const TokenGrant>(TokenGrant{std::move(token), std::move(scopes)});
   cache_.insert_if_absent(hash, grant);
   return *grant;
 }

@@ -69,11 +69,11 @@ Result<WebSession> SessionService::authenticate(std::string_view secret) {
     if (!*cached) return bad_session();
     found = *cached;
   } else {
-    auto id = deps_.store.lookup_key(KeyspaceType::kSessionHash, hash);
-    if (!id.has_value()) return id.error().is_not_found() ? bad_session() : id.error();
-    auto s = load(deps_.store, *id);
-    if (!s.has_value()) return s.error().is_not_found() ? bad_session() : s.error();
-    found = std::make_shared<const WebSession>(std::move(*s));
+    // The key and the record in one read (one round trip over the network).
+    auto bytes = deps_.store.get_keyed_object(KeyspaceType::kSessionHash, hash, ObjectType::kWebSession);
+    if (!bytes.has_value()) return bytes.error().is_not_found() ? bad_session() : bytes.error();
+    KINDRED_ASSIGN_OR_RETURN(WebSession s, WebSession::decode(*bytes));
+    found = std::make_shared<const WebSession>(std::move(s));
     cache_.insert_if_absent(hash, found);
   }
   const int64_t now = deps_.clock.now_ms();

@@ -7,66 +7,12 @@
 #include <atomic>
 
 #include "store/rocksdb/rocksdb_store.h"
+#include "support/counting_store.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
 
 namespace kindred::social {
 namespace {
-
-// The real store, counting the reads that reach it.
-class CountingStore final : public store::Store {
- public:
-  explicit CountingStore(store::Store& inner) : inner_(inner) {}
-  Result<store::BatchOutcome> apply(const store::Batch& b) override { return inner_.apply(b); }
-  Result<std::string> get_object(store::ObjectType t, Id id) const override {
-    ++reads;
-    return inner_.get_object(t, id);
-  }
-  Result<std::vector<std::optional<std::string>>> get_objects(store::ObjectType t,
-                                                              const std::vector<Id>& ids) const override {
-    ++reads;
-    return inner_.get_objects(t, ids);
-  }
-  Result<Id> lookup_key(store::KeyspaceType s, std::string_view k) const override {
-    ++reads;
-    return inner_.lookup_key(s, k);
-  }
-  Result<store::Assoc> get_assoc(Id f, store::AssocType t, Id to) const override {
-    ++reads;
-    return inner_.get_assoc(f, t, to);
-  }
-  Result<bool> assoc_exists(Id f, store::AssocType t, Id to) const override {
-    ++reads;
-    return inner_.assoc_exists(f, t, to);
-  }
-  Result<std::vector<bool>> assocs_exist(Id f, store::AssocType t, const std::vector<Id>& tos) const override {
-    ++reads;
-    return inner_.assocs_exist(f, t, tos);
-  }
-  Result<int64_t> assoc_count(Id f, store::AssocType t) const override {
-    ++count_reads;
-    return inner_.assoc_count(f, t);
-  }
-  Result<std::vector<int64_t>> assoc_counts(
-      const std::vector<std::pair<Id, store::AssocType>>& lists) const override {
-    ++reads;
-    return inner_.assoc_counts(lists);
-  }
-  Result<store::RangePage> assoc_range(Id f, store::AssocType t, const store::RangeQuery& q) const override {
-    ++reads;
-    return inner_.assoc_range(f, t, q);
-  }
-  Result<Id> max_object_id(store::ObjectType t) const override { return inner_.max_object_id(t); }
-  Status compact() override { return inner_.compact(); }
-  Status close() override { return inner_.close(); }
-
-  mutable std::atomic<int> reads{0};
-  // Single counts, which the RocksDB store answers from its exact in-memory counts.
-  mutable std::atomic<int> count_reads{0};
-
- private:
-  store::Store& inner_;
-};
 
 class Filters : public ::testing::Test {
  protected:
@@ -110,7 +56,7 @@ class Filters : public ::testing::Test {
 
   kindred::testing::TempDir dir_;
   std::unique_ptr<store::Store> real_;
-  std::optional<CountingStore> store_;
+  std::optional<testing::CountingStore> store_;
   std::optional<kindred::testing::SocialStack> stack_;
   std::optional<FilterService> filters_;
   Account ann_;
