@@ -152,8 +152,8 @@ Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::snapshot(I
   if (auto cached = cache_.find(account); cached && *cached) return *cached;
   if (CacheAge::bounded()) {
     // With several nodes another node may have added the account's first filter, so the exact
-    // count says instead: the request has read it already with the viewer's other flags
-    // (AccountService::viewer_flags), and a store over the network reads a count once per request.
+    // count says instead. The request has read it already with the viewer's other flags
+    // (AccountService::viewer_flags), and over PostgreSQL a request reads each count once.
     KINDRED_ASSIGN_OR_RETURN(int64_t filters, deps_.store.assoc_count(account, AssocType::kFilters));
     if (filters == 0) return kNone;
   }

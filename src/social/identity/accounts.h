@@ -91,16 +91,15 @@ class AccountService {
   // working (the API checks the mark on every request). Idempotent.
   // Errors: NotFound for an unknown username.
   Result<Account> set_memorial(std::string_view username, bool memorial);
-  // Whether an account has any block (either way), bookmark, mute or filter at all, so most
-  // reads can skip the per-post lookups. Read from the store's counts each time (cheap: the store
-  // keeps counts it reads often in memory; over PostgreSQL one statement, read once per request),
-  // so never stale. nullopt if the store failed: callers then look up.
+  // Whether an account has any block (either way), bookmark or mute at all, so most reads can
+  // skip the per-post lookups. Read from the store's counts each time (cheap: the store keeps
+  // counts it reads often in memory; over PostgreSQL one statement, read once per request), so
+  // never stale. nullopt if the store failed: callers then look up.
   struct ViewerFlags {
     bool any_blocks = false;
     bool any_bookmarks = false;
     bool any_mutes = false;
     bool any_thread_mutes = false;  // conversations muted (kMutedConversations)
-    bool any_filters = false;       // FilterService reads this count too (kFilters)
   };
   std::optional<ViewerFlags> viewer_flags(Id account_id) const;
 
