@@ -471,10 +471,9 @@ Status Instance::start(std::ostream* access_log) {
   if (c.sync) ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
   // Over PostgreSQL every store call is a round trip, and writes wait for the standby: the same
   // reasoning, and the store groups the writes that wait together into one statement.
-  // --workers, given, sets the pool's width.
   if (c.store == "postgres") {
     ho.inline_handlers = false;
-    ho.worker_threads = c.workers > 0 ? c.workers : kSyncWriters;
+    ho.worker_threads = std::max(ho.worker_threads, kSyncWriters);
   }
   ho.max_body_bytes = c.max_body_bytes;
   ho.trusted_proxies = std::move(*trusted_proxies);
