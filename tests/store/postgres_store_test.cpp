@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@ using kindred::StatusCode;
 using kindred::store::Assoc;
 using kindred::store::AssocType;
 using kindred::store::Batch;
+using kindred::store::ObjectType;
 using kindred::store::open_postgres_store;
 using kindred::store::PostgresOptions;
 using kindred::store::RangeQuery;
@@ -189,8 +191,66 @@ TEST(PostgresStore, ConnectionsTheServerEndsAreReplaced) {
   EXPECT_EQ(*(*store)->assoc_count(Id(1), AssocType::kFollows), 2);
 }
 
+// Every connection busy (here the only one, its statement waiting on a lock another session
+// holds): a call waits for a free one at most acquire_timeout_ms, then answers Unavailable
+// without sending anything; once the lock goes, the store serves again.
+TEST(PostgresStore, ACallFindingEveryConnectionBusyGivesUpAfterTheWait) {
+  auto cluster = PgCluster::shared();
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().to_string();
+  auto conninfo = (*cluster)->create_database();
+  ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
+  PostgresOptions options{*conninfo, 1};
+  options.acquire_timeout_ms = 300;
+  auto store = open_postgres_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error().to_string();
+  Batch b;
+  b.put_object(ObjectType::kAccount, Id(1), "ann");
+  ASSERT_TRUE((*store)->apply(b).has_value());
+
+  // Waits (in the server, reading the lock table live) until a lock on kindred_objects is in
+  // the state `granted`.
+  const auto wait_for_lock = [&](const char* granted) {
+    ASSERT_TRUE((*cluster)
+                    ->psql(*conninfo, std::string("DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM pg_locks"
+                                                  " WHERE relation = 'kindred_objects'::regclass AND granted = ") +
+                                          granted + ") LOOP PERFORM pg_sleep(0.01); END LOOP; END $$;")
+                    .is_ok());
+  };
+  std::thread locker([&] {
+    EXPECT_TRUE((*cluster)
+                    ->psql(*conninfo,
+                           "BEGIN; LOCK TABLE kindred_objects IN ACCESS EXCLUSIVE MODE;"
+                           " SELECT pg_sleep(3); COMMIT;")
+                    .is_ok());
+  });
+  wait_for_lock("true");
+  std::thread blocked([&] {
+    auto held = (*store)->get_object(ObjectType::kAccount, Id(1));  // waits for the lock
+    EXPECT_TRUE(held.has_value()) << held.status().to_string();
+  });
+  wait_for_lock("false");  // the store's one connection waits on it
+  const auto start = std::chrono::steady_clock::now();
+  auto waited = (*store)->assoc_count(Id(1), AssocType::kFollows);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(waited.has_value());
+  EXPECT_EQ(waited.error().code(), StatusCode::kUnavailable) << waited.error().to_string();
+  EXPECT_NE(waited.error().message().find("no connection came free"), std::string::npos);
+  EXPECT_GE(took, std::chrono::milliseconds(250));
+  locker.join();
+  blocked.join();
+  auto after = (*store)->get_object(ObjectType::kAccount, Id(1));
+  ASSERT_TRUE(after.has_value()) << after.status().to_string();
+  EXPECT_EQ(*after, "ann");
+}
+
 TEST(PostgresStore, AnEmptyConnectionStringIsInvalid) {
   EXPECT_EQ(open_postgres_store(PostgresOptions{}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(PostgresStore, AZeroConnectionWaitIsInvalid) {
+  PostgresOptions options{"host=/nonexistent-kindred dbname=x", 1};
+  options.acquire_timeout_ms = 0;
+  EXPECT_EQ(open_postgres_store(options).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(PostgresStore, AnUnreachableServerIsUnavailable) {

@@ -516,11 +516,15 @@ TEST_P(Store, CountsStayExactUnderEightThreadsAddingAndRemoving) {
         }
         auto r = store().apply(b);
         if (!r.has_value()) {
+          ADD_FAILURE() << r.status().to_string();
           ++failures;
           continue;
         }
         const auto& flags = add ? r->assoc_added : r->assoc_removed;
-        if (flags[0] != flags[1]) ++failures;  // the two directions must move together
+        if (flags[0] != flags[1]) {  // the two directions must move together
+          ADD_FAILURE() << "directions moved apart: " << flags[0] << " " << flags[1] << " add " << add;
+          ++failures;
+        }
         mine += flags[0] ? (add ? 1 : -1) : 0;
       }
       net += mine;

@@ -7,8 +7,14 @@ namespace kindred::store::pg {
 Result<Pool::Lease> Pool::acquire() {
   {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return closed_ || !free_.empty() || open_ < max_connections_; });
+    const bool ready = changed_.wait_for(lock, limits_.acquire_timeout, [&] {
+      return closed_ || !free_.empty() || open_ < limits_.max_connections;
+    });
     if (closed_) return Status::unavailable("store closed");
+    if (!ready) {
+      return Status::unavailable("postgres: no connection came free within " +
+                                 std::to_string(limits_.acquire_timeout.count()) + " ms");
+    }
     if (!free_.empty()) {
       auto conn = std::move(free_.back());
       free_.pop_back();

@@ -7,6 +7,7 @@
 // connections per node driven from Asio, in pipeline mode where it pays (one round trip for a
 // whole batch, and concurrent likes of one post coalesced into one statement).
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -38,16 +39,21 @@ class Pool {
     std::unique_ptr<Connection> conn_;
   };
 
-  Pool(std::string conninfo, std::vector<Statement> statements, int max_connections)
-      : conninfo_(std::move(conninfo)),
-        statements_(std::move(statements)),
-        max_connections_(max_connections) {}
+  struct Limits {
+    int max_connections = 8;
+    // A caller waits this long at most for a connection to come free (then Unavailable).
+    std::chrono::milliseconds acquire_timeout{10'000};
+  };
+
+  Pool(std::string conninfo, std::vector<Statement> statements, Limits limits)
+      : conninfo_(std::move(conninfo)), statements_(std::move(statements)), limits_(limits) {}
   ~Pool() { close(); }
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
   // A free connection, a new one if fewer than max_connections are open, or else the next one
-  // given back. Errors: Unavailable after close() or if the server cannot be reached.
+  // given back within acquire_timeout. Errors: Unavailable after close(), if the server cannot
+  // be reached, or if no connection came free in time (every one busy with slow statements).
   Result<Lease> acquire();
 
   // Refuses further acquires, waits for every lent connection to come back, and closes them.
@@ -59,7 +65,7 @@ class Pool {
 
   const std::string conninfo_;
   const std::vector<Statement> statements_;
-  const int max_connections_;
+  const Limits limits_;
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -17,6 +17,13 @@ struct PostgresOptions {
   // Concurrent batches without keys written together in one statement, at most (1: each alone;
   // for measuring what grouping gives).
   int max_group = 256;
+  // A call waits at most this long for a free connection, then fails Unavailable (before it has
+  // sent anything): while the database hangs (a standby gone under synchronous_mode_strict
+  // holds every commit), requests beyond the connections answer 503 instead of queueing on.
+  // There is no statement timeout: PostgreSQL answers a commit whose wait for the synchronous
+  // standby is cancelled as committed (with a warning), which would acknowledge a write the
+  // standby may not have.
+  int acquire_timeout_ms = 10'000;
 };
 
 // Opens the PostgreSQL store in the database `options.conninfo` names, first bringing its schema
