@@ -208,19 +208,23 @@ TEST(PostgresStore, ACallFindingEveryConnectionBusyGivesUpAfterTheWait) {
   ASSERT_TRUE((*store)->apply(b).has_value());
 
   // Waits (in the server, reading the lock table live) until a lock on kindred_objects is in
-  // the state `granted`.
+  // the state `granted`; fails after 10 s rather than hang.
   const auto wait_for_lock = [&](const char* granted) {
     ASSERT_TRUE((*cluster)
-                    ->psql(*conninfo, std::string("DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM pg_locks"
-                                                  " WHERE relation = 'kindred_objects'::regclass AND granted = ") +
-                                          granted + ") LOOP PERFORM pg_sleep(0.01); END LOOP; END $$;")
-                    .is_ok());
+                    ->psql(*conninfo,
+                           std::string("DO $$ DECLARE i int := 0; BEGIN WHILE NOT EXISTS (SELECT 1 FROM pg_locks"
+                                       " WHERE relation = 'kindred_objects'::regclass AND granted = ") +
+                               granted +
+                               ") LOOP i := i + 1; IF i > 1000 THEN RAISE EXCEPTION 'lock not seen'; END IF;"
+                               " PERFORM pg_sleep(0.01); END LOOP; END $$;")
+                    .is_ok())
+        << "the lock on kindred_objects never reached granted = " << granted;
   };
   std::thread locker([&] {
     EXPECT_TRUE((*cluster)
                     ->psql(*conninfo,
                            "BEGIN; LOCK TABLE kindred_objects IN ACCESS EXCLUSIVE MODE;"
-                           " SELECT pg_sleep(3); COMMIT;")
+                           " SELECT pg_sleep(5); COMMIT;")
                     .is_ok());
   });
   wait_for_lock("true");

@@ -225,6 +225,9 @@ TEST_P(Store, KeyedObjectIsTheObjectItsKeyNamesOfThatTypeOnly) {
             StatusCode::kNotFound);
   EXPECT_EQ(store().get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kWebSession).status().code(),
             StatusCode::kNotFound);
+  auto eight = store().get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kAccount);
+  ASSERT_EQ(status_of(eight), "OK");
+  EXPECT_EQ(*eight, "account eight");
   // The object gone (the key still claimed): not found; the key released: not found.
   Batch gone;
   gone.delete_object(ObjectType::kToken, Id(7));

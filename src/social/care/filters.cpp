@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/request_scope.h"
 #include "social/posts/posts.h"
 #include "social/model/text.h"
 
@@ -150,10 +151,12 @@ Result<std::shared_ptr<const FilterService::Snapshot>> FilterService::snapshot(I
     if (!owners_.contains(account)) return kNone;
   }
   if (auto cached = cache_.find(account); cached && *cached) return *cached;
-  if (CacheAge::bounded()) {
+  if (CacheAge::bounded() && RequestScope::current() != 0) {
     // With several nodes another node may have added the account's first filter, so the exact
     // count says instead. The request has read it already with the viewer's other flags
     // (AccountService::viewer_flags), and over PostgreSQL a request reads each count once.
+    // Outside a request (the streaming hub deciding what each subscriber is shown) no other read
+    // shares the count: the snapshot is loaded and kept for the age bound instead.
     KINDRED_ASSIGN_OR_RETURN(int64_t filters, deps_.store.assoc_count(account, AssocType::kFilters));
     if (filters == 0) return kNone;
   }

@@ -61,11 +61,12 @@ const std::vector<pg::Statement>& statements() {
       // changed: kind 1 added, -1 removed.
       //
       // Before any edge is touched, the statement takes a transaction advisory lock for each pair
-      // of accounts or things its edges join ($15, sorted: WriteSet::pair_locks), through the
-      // `locks` CTE that both edge sub-statements wait on. Without it a batch adding both
-      // directions of a like could meet one removing them between its two rows, and add one
-      // direction only (read committed takes each row's latest state); the conformance test
-      // CountsStayExactUnderEightThreadsAddingAndRemoving saw it in one run in five.
+      // of accounts or things that one of its batches joins by two or more edges ($15, sorted:
+      // WriteSet::pair_lock), through the `locks` CTE that both edge sub-statements wait on.
+      // Without it a batch adding both directions of a like could meet one removing them between
+      // its two rows, and add one direction only (read committed takes each row's latest state);
+      // the conformance test CountsStayExactUnderEightThreadsAddingAndRemoving saw it in one run
+      // in five. Only such pairs: every lock lives in PostgreSQL's shared lock table until commit.
       {"write",
        "WITH locks AS (SELECT count(pg_advisory_xact_lock(k)) AS n FROM unnest($15::bigint[]) AS k),"
        " put AS (INSERT INTO kindred_objects (id, type, bytes)"
@@ -222,6 +223,7 @@ class WriteSet {
       put_types_.push_back(type_of(p.type));
       put_bytes_.push_back(p.bytes);
     }
+    std::vector<int64_t> batch_pairs;  // one per edge written
     // Removes first, so that an add of an edge the batch also removes is left out.
     for (size_t i = 0; i < batch.assoc_removes.size(); ++i) {
       const auto& r = batch.assoc_removes[i];
@@ -231,7 +233,7 @@ class WriteSet {
       remove_from_.push_back(to_db(r.from.value));
       remove_types_.push_back(type_of(r.type));
       remove_to_.push_back(to_db(r.to.value));
-      pair_locks_.push_back(pair_lock(r.from, r.to));
+      batch_pairs.push_back(pair_lock(r.from, r.to));
     }
     for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
       const Assoc& a = batch.assoc_adds[i].assoc;
@@ -246,8 +248,15 @@ class WriteSet {
       add_to_.push_back(to_db(a.to.value));
       add_positions_.push_back(to_db(a.position.value));
       add_data_.push_back(a.data);
-      pair_locks_.push_back(pair_lock(a.from, a.to));
+      batch_pairs.push_back(pair_lock(a.from, a.to));
     }
+    // A pair the batch joins by two or more edges (a like's two directions) is locked; an edge
+    // alone on its pair needs no lock (any interleaving with another batch is some order of the
+    // two), so a batch of many unrelated edges (a fan-out, a seed) takes none.
+    std::sort(batch_pairs.begin(), batch_pairs.end());
+    for (size_t i = 1; i < batch_pairs.size(); ++i)
+      if (batch_pairs[i] == batch_pairs[i - 1] && (pair_locks_.empty() || pair_locks_.back() != batch_pairs[i]))
+        pair_locks_.push_back(batch_pairs[i]);
     ++batches_;
   }
 
@@ -329,7 +338,7 @@ class WriteSet {
   std::vector<int64_t> put_ids_, put_types_, delete_ids_, delete_types_;
   std::vector<std::string_view> put_bytes_, add_data_;
   std::vector<int64_t> add_from_, add_types_, add_to_, add_positions_;
-  std::vector<int64_t> pair_locks_;  // one per edge, in the order added
+  std::vector<int64_t> pair_locks_;  // pairs some batch joins by two or more edges
   std::vector<int64_t> remove_from_, remove_types_, remove_to_;
 };
 
