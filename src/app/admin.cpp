@@ -32,9 +32,6 @@ Result<std::unique_ptr<store::Store>> open_database(const std::string& url) {
   po.conninfo = url;
   return store::open_postgres_store(po);
 }
-}  // namespace
-
-namespace {
 
 void progress(int64_t done, int64_t total, double seconds, const char* what = "accounts") {
   constexpr int kWidth = 30;

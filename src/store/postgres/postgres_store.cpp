@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/mix.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/pg_codec.h"
 #include "store/postgres/pg_connection.h"
@@ -255,8 +256,7 @@ class WriteSet {
     // two), so a batch of many unrelated edges (a fan-out, a seed) takes none.
     std::sort(batch_pairs.begin(), batch_pairs.end());
     for (size_t i = 1; i < batch_pairs.size(); ++i)
-      if (batch_pairs[i] == batch_pairs[i - 1] && (pair_locks_.empty() || pair_locks_.back() != batch_pairs[i]))
-        pair_locks_.push_back(batch_pairs[i]);
+      if (batch_pairs[i] == batch_pairs[i - 1]) pair_locks_.push_back(batch_pairs[i]);  // params() dedups
     ++batches_;
   }
 
@@ -265,14 +265,7 @@ class WriteSet {
   // The advisory lock key of the pair an edge joins, whichever its direction (a like's two rows
   // share one). Two pairs may share a key: they then wait for each other, nothing worse.
   static int64_t pair_lock(Id a, Id b) {
-    uint64_t lo = std::min(a.value, b.value), hi = std::max(a.value, b.value);
-    uint64_t x = lo * 0x9E3779B97F4A7C15ULL ^ (hi + 0x632BE59BD9B4E019ULL + (lo << 6) + (lo >> 2));
-    x ^= x >> 31;  // splitmix64's finaliser
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBULL;
-    x ^= x >> 31;
-    return static_cast<int64_t>(x);
+    return static_cast<int64_t>(mix64(mix64(std::min(a.value, b.value)) ^ std::max(a.value, b.value)));
   }
 
   Params params(int64_t slot) const {

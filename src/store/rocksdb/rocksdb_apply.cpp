@@ -27,29 +27,20 @@
 #include <string>
 #include <vector>
 
+#include "core/mix.h"
 #include "store/rocksdb/encoding.h"
 #include "store/rocksdb/rocksdb_store_impl.h"
 
 namespace kindred::store::rocksdb_detail {
 namespace {
 
-// splitmix64's finaliser: spreads nearby ids over all stripes.
-uint64_t mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 size_t edge_stripe(Id from, AssocType type, Id to) {
-  return mix(mix(from.value ^ (uint64_t{static_cast<uint16_t>(type)} << 48)) ^ to.value) %
+  return mix64(mix64(from.value ^ (uint64_t{static_cast<uint16_t>(type)} << 48)) ^ to.value) %
          kLockStripes;
 }
 
 size_t key_stripe(KeyspaceType space, std::string_view key) {
-  return mix(std::hash<std::string_view>{}(key) ^ static_cast<uint64_t>(space)) % kLockStripes;
+  return mix64(std::hash<std::string_view>{}(key) ^ static_cast<uint64_t>(space)) % kLockStripes;
 }
 
 // Locks the given stripes in ascending order, each once; unlocks on destruction.
