@@ -295,6 +295,9 @@ start_node() {  # start_node N
   mkdir -p "$dir/data"
   node_has_flag --node-id && flags+=(--node-id "$n")
   node_has_flag --redis-url && flags+=(--redis-url "redis://127.0.0.1:$REDIS_PORT")
+  # Every node must know how many there are: a node trusts its store cache only while it hears
+  # them all (docs/SCALING.md, "Caches").
+  node_has_flag --cluster-nodes && flags+=(--cluster-nodes 2)
   if [[ ${CLUSTER_DEMO:-0} == 1 && $n == 1 && ! -f $CLUSTER_DIR/demo.done ]]; then
     flags+=(--demo); touch "$CLUSTER_DIR/demo.done"
   fi

@@ -7,6 +7,8 @@
 #include <functional>
 #include <iostream>
 
+#include "cluster/redis_state.h"
+#include "core/invalidation.h"
 #include "media/blob_store.h"
 #include "social/safety/account_deletion.h"
 #include "social/identity/accounts.h"
@@ -18,6 +20,8 @@
 #include "social/identity/load_seed.h"
 #include "social/search/indexer.h"
 #include "search/xapian_index.h"
+#include "store/cached_store.h"
+#include "store/forwarding_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 
@@ -25,12 +29,39 @@ namespace kindred::app {
 
 namespace {
 std::string admin_database_url;  // set once by main() before any command runs
+std::string admin_redis_url;     // likewise
 
-// The PostgreSQL store at `url` (the schema brought up to date).
+// The database, and what tells the running nodes of each write (through their Redis), as their
+// own writes do: their caches drop what it changed (store/cached_store.h). Reads are never
+// answered from memory here (no heartbeats, so never trusted): an admin command reads fresh.
+class TellingDatabase final : public store::ForwardingStore {
+ public:
+  TellingDatabase(std::unique_ptr<store::Store> database, std::unique_ptr<SharedState> shared)
+      : ForwardingStore(cached_),
+        database_(std::move(database)),
+        shared_(std::move(shared)),
+        invalidation_(shared_.get()),
+        cached_(*database_, invalidation_) {}
+
+ private:
+  std::unique_ptr<store::Store> database_;
+  std::unique_ptr<SharedState> shared_;
+  Invalidation invalidation_;
+  store::CachedStore cached_;
+};
+
+// The PostgreSQL store at `url` (the schema brought up to date); with --redis-url, one whose
+// writes reach the running nodes' caches.
 Result<std::unique_ptr<store::Store>> open_database(const std::string& url) {
   store::PostgresOptions po;
   po.conninfo = url;
-  return store::open_postgres_store(po);
+  KINDRED_ASSIGN_OR_RETURN(auto database, store::open_postgres_store(po));
+  if (admin_redis_url.empty()) return database;
+  cluster::RedisOptions ro;
+  ro.url = admin_redis_url;
+  KINDRED_ASSIGN_OR_RETURN(auto shared, cluster::open_redis_state(ro));
+  return std::unique_ptr<store::Store>(
+      std::make_unique<TellingDatabase>(std::move(database), std::move(shared)));
 }
 
 void progress(int64_t done, int64_t total, double seconds, const char* what = "accounts") {
@@ -127,6 +158,7 @@ int seed_load(const SeedLoadConfig& c) {
 }
 
 void set_admin_database_url(std::string url) { admin_database_url = std::move(url); }
+void set_admin_redis_url(std::string url) { admin_redis_url = std::move(url); }
 
 IdGenerator admin_ids(const Clock& clock) {
   if (admin_database_url.empty()) return IdGenerator(clock);

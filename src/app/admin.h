@@ -71,6 +71,10 @@ std::unique_ptr<store::Store> open_existing_store(const std::string& data_dir);
 // ids they make carry kAdminNodeId, a node number no server takes.
 inline constexpr int kAdminNodeId = 63;
 void set_admin_database_url(std::string url);
+// `kindred admin --redis-url URL` (with --database-url): the cluster's Redis, through which each
+// write the command makes is named to the running nodes, whose caches drop what it changed. Without
+// it the nodes may answer from what they remembered for up to CachedStore's age bound (30 s).
+void set_admin_redis_url(std::string url);
 // An id generator for an admin command (kAdminNodeId's ids over PostgreSQL).
 IdGenerator admin_ids(const Clock& clock);
 

@@ -19,6 +19,7 @@
 #include "social/safety/account_deletion.h"
 #include "social/search/indexer.h"
 #include "social/streaming/hub.h"
+#include "store/cached_store.h"
 #include "store/observed_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/rocksdb/rocksdb_store.h"
@@ -44,11 +45,14 @@ struct Instance::Impl {
   const Clock* clock;
   std::unique_ptr<IdGenerator> ids;
   std::unique_ptr<store::Store> store;
-  // What nodes share through Redis (--redis-url), or null on one node. Outlives every service
-  // that uses it (reset at the end of stop()).
+  // What nodes share through Redis (--redis-url), or null on one node. Declared before, so
+  // destroyed after, every service that uses it.
   std::unique_ptr<SharedState> shared;
   // Cache invalidation after commit, through `shared` (docs/scaling/redis.md).
   std::unique_ptr<Invalidation> invalidation;
+  // With several nodes and Redis: what this node remembers of the database until a write on any
+  // node invalidates it (store/cached_store.h), between `store` and `observed`.
+  std::unique_ptr<store::CachedStore> cached;
   // What the services write through: the streaming hub watches its batches.
   std::unique_ptr<store::ObservedStore> observed;
   std::unique_ptr<social::StreamHub> hub;
@@ -231,6 +235,12 @@ Instance::Instance(ServeConfig config, const Clock* clock) : impl_(std::make_uni
 
 Instance::~Instance() { stop(); }
 
+std::optional<Instance::StoreCacheState> Instance::store_cache() const {
+  if (!impl_->cached) return std::nullopt;
+  const auto stats = impl_->cached->stats();
+  return StoreCacheState{impl_->invalidation->trust().trusted, stats.hits, stats.misses};
+}
+
 Status Instance::start(std::ostream* access_log) {
   Impl& m = *impl_;
   const ServeConfig& c = m.config;
@@ -282,6 +292,12 @@ Status Instance::start(std::ostream* access_log) {
   }
 
   m.invalidation = std::make_unique<Invalidation>(m.shared.get());
+  if (m.shared) {
+    // Heartbeats tell each node whether it has heard every node lately, which is what lets the
+    // store cache answer without asking the database (core/invalidation.h).
+    m.invalidation->start_heartbeats({.expected_nodes = c.cluster_nodes});
+    m.cached = std::make_unique<store::CachedStore>(*m.store, *m.invalidation);
+  }
   m.ids = c.node_id >= 0 ? std::make_unique<IdGenerator>(*m.clock, static_cast<uint64_t>(c.node_id))
                         : std::make_unique<IdGenerator>(*m.clock);
   for (auto type : {store::ObjectType::kAccount, store::ObjectType::kStatus, store::ObjectType::kApp,
@@ -312,7 +328,8 @@ Status Instance::start(std::ostream* access_log) {
   m.set_urls(m.port);  // provisional until the server has bound (port 0)
   // Over the network each read is a round trip: a request reads each count once (the embedded
   // store's counts are in memory already).
-  m.observed = std::make_unique<store::ObservedStore>(*m.store, /*remember_counts=*/c.store == "postgres");
+  m.observed = std::make_unique<store::ObservedStore>(m.cached ? *m.cached : *m.store,
+                                                      /*remember_counts=*/c.store == "postgres");
   social::Deps deps{*m.observed, *m.clock, *m.ids, m.social_config, m.shared.get(), m.invalidation.get()};
   m.hasher = std::make_unique<social::PasswordHasher>(1, c.fast_password_hashing);
   m.accounts = std::make_unique<social::AccountService>(deps, *m.hasher, c.registrations);
@@ -566,8 +583,8 @@ void Instance::stop() {
   m.posts.reset();
   m.profiles.reset();
   m.media.reset();
-  m.invalidation.reset();
-  m.shared.reset();
+  // `shared`, `invalidation`, `cached` and `observed` stay until the Impl goes: services not reset
+  // above still write through them when destroyed (the activity counts are saved then).
   if (m.store) {
     Status s = m.store->close();
     (void)s;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "app/serve.h"
@@ -31,6 +32,15 @@ class Instance {
   // opened.
   Status start(std::ostream* access_log);
   uint16_t port() const;
+
+  // The store cache of a node with Redis (store/cached_store.h): whether it answers from memory
+  // now, and how often it has. Absent without one (one node, or no --redis-url).
+  struct StoreCacheState {
+    bool trusted = false;
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+  };
+  std::optional<StoreCacheState> store_cache() const;
   std::string url() const;
   // Blocks until SIGINT or SIGTERM.
   void wait_for_signal();

@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
                     " (docs/scaling/redis.md)")
       ->envname("KINDRED_REDIS_URL");
   serve->add_option("--cluster-nodes", config.cluster_nodes,
-                    "How many nodes serve the instance: while Redis is unreachable each allows this"
-                    " share of every rate limit")
+                    "How many nodes serve the instance: each answers from its store cache only while"
+                    " it hears this many through Redis, and while Redis is unreachable each allows"
+                    " this share of every rate limit")
       ->envname("KINDRED_CLUSTER_NODES")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -187,6 +188,11 @@ int main(int argc, char** argv) {
                     "Work on this PostgreSQL database (--store postgres) instead of the embedded"
                     " store in --data-dir; the servers may keep running")
       ->envname("KINDRED_DATABASE_URL");
+  std::string admin_redis_url;
+  admin->add_option("--redis-url", admin_redis_url,
+                    "With --database-url: the running nodes' Redis, so that they hear of every"
+                    " change at once (without it they may answer from memory for up to 30 s)")
+      ->envname("KINDRED_REDIS_URL");
   kindred::app::SeedLoadConfig seed;
   auto* seed_cmd = admin->add_subcommand(
       "seed-load", "Create load-test accounts and access tokens straight in the store, in bulk.");
@@ -324,6 +330,7 @@ int main(int argc, char** argv) {
   }
 
   kindred::app::set_admin_database_url(admin_database_url);
+  kindred::app::set_admin_redis_url(admin_redis_url);
   if (compact_cmd->parsed()) return kindred::app::compact(compact_dir);
   if (copy_cmd->parsed()) return kindred::app::copy_store(copy_dir, copy_url);
   if (reindex_cmd->parsed()) return kindred::app::search_reindex(reindex_dir);

@@ -1,11 +1,16 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/shared_state.h"
@@ -21,6 +26,15 @@ namespace kindred {
 // Nothing is kept for a node that is not subscribed at that moment: while Redis is down, or for a
 // node that just came back, caches must rely on their own bound (a TTL, a version check). One node
 // (no shared state): handlers run on this node only. Thread-safe.
+//
+// Trust. A cache that keeps entries until they are invalidated (store::CachedStore) must know
+// that no invalidation can have been missed. With start_heartbeats(), every node publishes a
+// heartbeat every `period`; this node is trusted while, at its last check (one per period), it had
+// heard within `timeout` its own heartbeat (its subscription works) and those of at least
+// `expected_nodes` nodes in all, and no node it heard within `forget` has gone quiet. A node whose
+// publish fails stops its heartbeats for 4 x timeout, so the others stop trusting before it can
+// heartbeat again. Every loss of trust, and every node heard anew, moves the epoch: entries a
+// cache filled in an earlier epoch are never answered from again.
 class Invalidation {
  public:
   // `shared` may be null (one node); borrowed, outlives this.
@@ -37,16 +51,58 @@ class Invalidation {
   // REQUIRES: kind holds no '\n'.
   Status publish(std::string_view kind, std::string_view key);
 
+  struct Trust {
+    bool trusted = false;
+    uint64_t epoch = 0;
+  };
+  // Whether entries filled in `epoch` may be answered from now. Never trusted without shared
+  // state or before start_heartbeats(); lapses on its own if the checks stop (a stalled thread).
+  Trust trust() const {
+    const int64_t until = trusted_until_ms_.load(std::memory_order_acquire);
+    return {until != 0 && now_ms() < until, epoch_.load(std::memory_order_acquire)};
+  }
+
+  struct HeartbeatOptions {
+    int expected_nodes = 1;  // --cluster-nodes: fewer heard is not trusted
+    std::chrono::milliseconds period{50};
+    std::chrono::milliseconds timeout{250};
+    std::chrono::milliseconds forget{5000};  // a node quiet this long is taken as gone
+  };
+  // Starts the heartbeat thread (stopped by the destructor). No-op without shared state.
+  // REQUIRES: called at most once.
+  void start_heartbeats(HeartbeatOptions options);
+
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
  private:
   struct Target;  // what the subscription holds: outlives this if a message is in flight
   void run(std::string_view kind, std::string_view key);
   void on_message(std::string_view bytes);
+  void heard(uint64_t origin);
+  void heartbeat_loop();
+  void check_trust();
+  void lose_trust();
 
   SharedState* shared_;
   uint64_t origin_ = 0;
   std::shared_ptr<Target> target_;
   std::mutex mutex_;
   std::map<std::string, std::vector<Handler>, std::less<>> handlers_;  // GUARDED_BY(mutex_)
+
+  HeartbeatOptions heartbeat_;
+  std::atomic<int64_t> trusted_until_ms_{0};  // 0: not trusted
+  std::atomic<uint64_t> epoch_{1};
+  std::atomic<int64_t> quiet_until_ms_{0};  // no heartbeats before this (a publish failed)
+  std::mutex heard_mutex_;
+  std::unordered_map<uint64_t, int64_t> last_heard_ms_;  // GUARDED_BY(heard_mutex_), by origin
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // GUARDED_BY(stop_mutex_)
+  std::thread heartbeats_;
 };
 
 }  // namespace kindred

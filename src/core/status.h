@@ -75,7 +75,7 @@ class [[nodiscard]] Status {
   std::shared_ptr<const Rep> rep_;
 };
 
-// Shaped like std::expected<T, Status>: has_value(), value(), error(), *, ->.
+// Shaped like std::expected<T, Status>: has_value(), value(), value_or(), error(), *, ->.
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -97,6 +97,11 @@ class [[nodiscard]] Result {
   const Status& error() const { return std::get<1>(v_); }
   // The status: OK when a value is held.
   Status status() const { return has_value() ? Status::ok() : error(); }
+  // The value, or `fallback` on an error (as std::expected::value_or).
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
+  }
 
  private:
   std::variant<T, Status> v_;

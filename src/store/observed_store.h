@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/request_scope.h"
+#include "store/forwarding_store.h"
+#include "store/fresh_reads.h"
 #include "store/store.h"
 
 namespace kindred::store {
@@ -27,11 +29,12 @@ class BatchObserver {
 // what the first did, unless the request's own writes touched that list, which forgets it. Most
 // requests read the viewer's flags (five counts) twice, checking visibility and then building the
 // view. Another request's write landing between the two reads is seen by the next request, as if
-// this one had read both at the first; nothing outlives the request.
-class ObservedStore final : public Store {
+// this one had read both at the first; nothing outlives the request. Reads under FreshReads are
+// neither answered from nor remembered.
+class ObservedStore final : public ForwardingStore {
  public:
   explicit ObservedStore(Store& inner, bool remember_counts = false)
-      : inner_(inner), remember_counts_(remember_counts) {}
+      : ForwardingStore(inner), inner_(inner), remember_counts_(remember_counts) {}
   // Start-up and shut-down only (null: none). Not owned; must outlive its being set.
   void set_observer(BatchObserver* observer) { observer_.store(observer); }
 
@@ -44,32 +47,8 @@ class ObservedStore final : public Store {
     }
     return outcome;
   }
-  Result<std::string> get_object(ObjectType type, Id id) const override {
-    return inner_.get_object(type, id);
-  }
-  Result<std::vector<std::optional<std::string>>> get_objects(
-      ObjectType type, const std::vector<Id>& ids) const override {
-    return inner_.get_objects(type, ids);
-  }
-  Result<Id> lookup_key(KeyspaceType space, std::string_view key) const override {
-    return inner_.lookup_key(space, key);
-  }
-  Result<std::string> get_keyed_object(KeyspaceType space, std::string_view key,
-                                       ObjectType type) const override {
-    return inner_.get_keyed_object(space, key, type);
-  }
-  Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override {
-    return inner_.get_assoc(from, type, to);
-  }
-  Result<bool> assoc_exists(Id from, AssocType type, Id to) const override {
-    return inner_.assoc_exists(from, type, to);
-  }
-  Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
-                                         const std::vector<Id>& tos) const override {
-    return inner_.assocs_exist(from, type, tos);
-  }
   Result<int64_t> assoc_count(Id from, AssocType type) const override {
-    RequestCounts* counts = request_counts();
+    RequestCounts* counts = FreshReads::active() ? nullptr : request_counts();
     if (counts == nullptr) return inner_.assoc_count(from, type);
     if (auto known = counts->find(from, type)) return *known;
     KINDRED_ASSIGN_OR_RETURN(int64_t n, inner_.assoc_count(from, type));
@@ -78,7 +57,7 @@ class ObservedStore final : public Store {
   }
   Result<std::vector<int64_t>> assoc_counts(
       const std::vector<std::pair<Id, AssocType>>& lists) const override {
-    RequestCounts* counts = request_counts();
+    RequestCounts* counts = FreshReads::active() ? nullptr : request_counts();
     if (counts == nullptr) return inner_.assoc_counts(lists);
     std::vector<int64_t> out(lists.size());
     std::vector<size_t> unknown;
@@ -97,12 +76,6 @@ class ObservedStore final : public Store {
     }
     return out;
   }
-  Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override {
-    return inner_.assoc_range(from, type, q);
-  }
-  Result<Id> max_object_id(ObjectType type) const override { return inner_.max_object_id(type); }
-  Status compact() override { return inner_.compact(); }
-  Status close() override { return inner_.close(); }
 
  private:
   // The counts this thread's current request has read through one ObservedStore.

@@ -168,6 +168,12 @@ enum class KeyspaceType : uint8_t {
   kNodeNumber = 11,       // "node:<N>" -> the identity of the node (data dir) that holds N
 };
 
+// An object found through a unique key (Store::get_keyed_object): its id and its bytes.
+struct KeyedObject {
+  Id id;
+  std::string bytes;
+};
+
 struct Assoc {
   Id from;
   AssocType type{};
@@ -297,10 +303,11 @@ class Store {
   // The object of `type` that `key` names in `space` (lookup_key, then get_object), in one round
   // trip where the backend can: a request with a token not seen before reads its record so. Not
   // found if the key or the object is missing.
-  virtual Result<std::string> get_keyed_object(KeyspaceType space, std::string_view key,
+  virtual Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
                                                ObjectType type) const {
     KINDRED_ASSIGN_OR_RETURN(Id id, lookup_key(space, key));
-    return get_object(type, id);
+    KINDRED_ASSIGN_OR_RETURN(std::string bytes, get_object(type, id));
+    return KeyedObject{id, std::move(bytes)};
   }
 
   // The edge if present. Errors: NotFound if absent.

@@ -1,7 +1,9 @@
 // Two Kindred nodes on one PostgreSQL database (`--store postgres --node-id`), each a real server
 // on loopback: what one node writes, the other reads, and what one node cached is not answered
 // from after another node changed it for longer than the stated bound (CacheAge, 500 ms; the
-// promise is one second: a revoked token, a block, a suspension).
+// promise is one second: a revoked token, a block, a suspension). Each test runs twice: the nodes
+// alone (every read asks the database), and with Redis, where each node's store cache keeps what
+// it read until a write on any node names it (store/cached_store.h).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -16,6 +18,7 @@
 #include "support/api_fixture.h"
 #include "support/http_client.h"
 #include "support/pg_cluster.h"
+#include "support/redis_server.h"
 #include "support/temp_dir.h"
 
 namespace kindred::testing {
@@ -31,12 +34,25 @@ const std::string& fresh_database() { return current_database = fresh_database_u
 using Clock = std::chrono::steady_clock;
 constexpr auto kPromise = std::chrono::milliseconds(1000);
 
+// Constructed before ApiTest, which is told its URL. Started only for the "WithRedis" runs.
+struct MaybeRedis {
+  RedisServer redis;
+  static bool on() { return ::testing::WithParamInterface<bool>::GetParam(); }
+};
+
 // Node 1 is the fixture's server; node 2 another server on the same database, node number 2.
-class TwoNodesApi : public ApiTest {
+class TwoNodesApi : public MaybeRedis, public ApiTest, public ::testing::WithParamInterface<bool> {
  protected:
-  TwoNodesApi() : ApiTest({.database_url = fresh_database(), .node_id = 1}) {}
+  TwoNodesApi()
+      : ApiTest({.database_url = fresh_database(),
+                 .node_id = 1,
+                 .redis_url = on() ? redis.url() : "",
+                 .cluster_nodes = on() ? 2 : 1}) {}
 
   void SetUp() override {
+    if (on()) {
+      ASSERT_TRUE(redis.start().is_ok());
+    }
     ApiTest::SetUp();
     app::ServeConfig config;
     config.listen = "127.0.0.1:0";
@@ -48,10 +64,23 @@ class TwoNodesApi : public ApiTest {
     config.store = "postgres";
     config.database_url = current_database;
     config.node_id = 2;
+    if (on()) {
+      config.redis_url = redis.url();
+      config.cluster_nodes = 2;
+    }
     node2_ = std::make_unique<app::Instance>(config, &clock2_);
     Status started = node2_->start(nullptr);
     ASSERT_TRUE(started.is_ok()) << started.to_string();
     http2_ = std::make_unique<HttpClient>("127.0.0.1", node2_->port());
+    if (on()) {
+      // Both nodes answer from their store caches once each has heard both.
+      const auto until = Clock::now() + std::chrono::seconds(5);
+      while (!(instance().store_cache()->trusted && node2_->store_cache()->trusted) && Clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      ASSERT_TRUE(instance().store_cache()->trusted && node2_->store_cache()->trusted);
+    } else {
+      ASSERT_FALSE(node2_->store_cache().has_value());
+    }
   }
   void TearDown() override {
     http2_.reset();
@@ -86,7 +115,7 @@ class TwoNodesApi : public ApiTest {
   std::unique_ptr<HttpClient> http2_;
 };
 
-TEST_F(TwoNodesApi, WhatOneNodeWritesTheOtherReadsAndCountsStayExact) {
+TEST_P(TwoNodesApi, WhatOneNodeWritesTheOtherReadsAndCountsStayExact) {
   User ann = register_user("ann");
   User bob = register_user("bob");
   const std::string photo = post_status(ann, "a photo");
@@ -107,9 +136,21 @@ TEST_F(TwoNodesApi, WhatOneNodeWritesTheOtherReadsAndCountsStayExact) {
   const std::string id = std::string(written.json().at("id").as_string());
   EXPECT_EQ(std::stoull(id) % IdGenerator::kMaxNodes, 2u);
   EXPECT_EQ(get("/api/v1/statuses/" + id, bob.token).status, 200);
+  // A count node 2 has read (and, with Redis, remembers) moves when node 1 likes.
+  User cat = register_user("cat");
+  ASSERT_EQ(get2("/api/v1/statuses/" + photo, cat.token).json().at("favourites_count").as_int64(), 1);
+  ASSERT_EQ(post("/api/v1/statuses/" + photo + "/favourite", {}, cat.token).status, 200);
+  const auto took = time_until([&] {
+    return get2("/api/v1/statuses/" + photo, cat.token).json().at("favourites_count").as_int64() == 2;
+  });
+  EXPECT_LE(took, kPromise);
+  EXPECT_EQ(get2("/api/v1/statuses/" + photo, cat.token).json().at("favourited"), true);
+  if (on()) {
+    EXPECT_GT(node2_->store_cache()->hits, 0u);
+  }
 }
 
-TEST_F(TwoNodesApi, ATokenRevokedOnOneNodeIsRefusedOnTheOtherWithinASecond) {
+TEST_P(TwoNodesApi, ATokenRevokedOnOneNodeIsRefusedOnTheOtherWithinASecond) {
   User ann = register_user("ann");
   // Node 2 has authenticated (and cached) the token.
   ASSERT_EQ(get2("/api/v1/accounts/verify_credentials", ann.token).status, 200);
@@ -124,7 +165,7 @@ TEST_F(TwoNodesApi, ATokenRevokedOnOneNodeIsRefusedOnTheOtherWithinASecond) {
   RecordProperty("revoked_token_refused_on_node_2_ms", std::to_string(took.count()));
 }
 
-TEST_F(TwoNodesApi, ABlockOnOneNodeHoldsOnTheOtherWithinASecond) {
+TEST_P(TwoNodesApi, ABlockOnOneNodeHoldsOnTheOtherWithinASecond) {
   User ann = register_user("ann");
   User bob = register_user("bob");
   const std::string photo = post_status(bob, "bob's photo");
@@ -140,7 +181,7 @@ TEST_F(TwoNodesApi, ABlockOnOneNodeHoldsOnTheOtherWithinASecond) {
 
 // A viewer without filters costs no filter read on either node, yet their first filter, made on
 // one node, applies on the other at once (the exact count, not a cached "none", says so).
-TEST_F(TwoNodesApi, AFirstFilterMadeOnOneNodeAppliesOnTheOtherAtOnce) {
+TEST_P(TwoNodesApi, AFirstFilterMadeOnOneNodeAppliesOnTheOtherAtOnce) {
   User ann = register_user("ann");
   User bob = register_user("bob");
   const std::string photo = post_status(bob, "Category theory at the lighthouse");
@@ -158,7 +199,7 @@ TEST_F(TwoNodesApi, AFirstFilterMadeOnOneNodeAppliesOnTheOtherAtOnce) {
   EXPECT_EQ(boost::json::serialize(results[0].at("keyword_matches")), R"(["Cat"])");
 }
 
-TEST_F(TwoNodesApi, AnAccountDeletedOnOneNodeIsGoneOnTheOtherWithinASecond) {
+TEST_P(TwoNodesApi, AnAccountDeletedOnOneNodeIsGoneOnTheOtherWithinASecond) {
   User ann = register_user("ann");
   User bob = register_user("bob");
   ASSERT_EQ(get2("/api/v1/accounts/" + ann.id, bob.token).status, 200);  // cached on node 2
@@ -173,14 +214,20 @@ TEST_F(TwoNodesApi, AnAccountDeletedOnOneNodeIsGoneOnTheOtherWithinASecond) {
 // `kindred admin --database-url`: an admin command works on the shared database while both
 // nodes run, and both nodes see its change within a second (the moderation marks and the account
 // are read again once older than the bound).
-TEST_F(TwoNodesApi, AnAdminCommandOnTheDatabaseReachesBothRunningNodes) {
+TEST_P(TwoNodesApi, AnAdminCommandOnTheDatabaseReachesBothRunningNodes) {
   User sam = register_user("sam");
+  // Both nodes have read (and cached) Sam's account.
+  ASSERT_EQ(get("/api/v1/accounts/verify_credentials", sam.token).status, 200);
+  ASSERT_EQ(get2("/api/v1/accounts/verify_credentials", sam.token).status, 200);
   app::set_admin_database_url(current_database);
+  // With Redis, the command is given it as the nodes are, and they hear of its writes.
+  app::set_admin_redis_url(on() ? redis.url() : "");
   app::RoleConfig moderator;
   moderator.username = "sam";
   moderator.role = "moderator";
   const int made = app::role(moderator);
   app::set_admin_database_url("");
+  app::set_admin_redis_url("");
   ASSERT_EQ(made, 0);
   const auto took = time_until([&] {
     Reply a = get("/api/v1/accounts/verify_credentials", sam.token);
@@ -190,6 +237,11 @@ TEST_F(TwoNodesApi, AnAdminCommandOnTheDatabaseReachesBothRunningNodes) {
   });
   EXPECT_LE(took, kPromise);
 }
+
+INSTANTIATE_TEST_SUITE_P(Nodes, TwoNodesApi, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return std::string(param.param ? "WithRedis" : "Alone");
+                         });
 
 }  // namespace
 }  // namespace kindred::testing

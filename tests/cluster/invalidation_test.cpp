@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -52,6 +53,51 @@ TEST_F(Invalidations, RedisDownThisNodesHandlersStillRunAndPublishSaysUnavailabl
   EXPECT_EQ(heard.snapshot(), std::vector<std::string>{"k"});
 }
 
+bool eventually(const std::function<bool()>& holds, std::chrono::milliseconds within = 5000ms) {
+  const auto end = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < end) {
+    if (holds()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return holds();
+}
+
+constexpr Invalidation::HeartbeatOptions kQuick{
+    .expected_nodes = 2, .period = 20ms, .timeout = 150ms, .forget = 2000ms};
+
+// Trust: a cache may answer from memory only while every node is heard through Redis.
+TEST_F(Invalidations, TrustComesWhenEveryNodeIsHeardGoesWithRedisAndComesBackInANewEpoch) {
+  Invalidation on_a(a.get()), on_b(b.get());
+  EXPECT_FALSE(on_a.trust().trusted) << "no heartbeats yet";
+  on_a.start_heartbeats(kQuick);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(on_a.trust().trusted) << "two nodes expected, one heard";
+  on_b.start_heartbeats(kQuick);
+  ASSERT_TRUE(eventually([&] { return on_a.trust().trusted && on_b.trust().trusted; }));
+  const uint64_t before = on_a.trust().epoch;
+  server.kill();
+  ASSERT_TRUE(eventually([&] { return !on_a.trust().trusted && !on_b.trust().trusted; }, 1000ms));
+  ASSERT_TRUE(server.start().is_ok());
+  ASSERT_TRUE(eventually([&] { return on_a.trust().trusted && on_b.trust().trusted; }, 10'000ms));
+  EXPECT_NE(on_a.trust().epoch, before) << "what was kept before Redis died is not answered from";
+}
+
+TEST_F(Invalidations, ANodeWhosePublishFailedStaysQuietSoTheOthersCannotTrustMeanwhile) {
+  Invalidation on_a(a.get()), on_b(b.get());
+  on_a.start_heartbeats(kQuick);
+  on_b.start_heartbeats(kQuick);
+  ASSERT_TRUE(eventually([&] { return on_a.trust().trusted && on_b.trust().trusted; }));
+  server.kill();
+  const auto failed = std::chrono::steady_clock::now();
+  ASSERT_EQ(on_a.publish("store", "x").code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(on_a.trust().trusted);
+  ASSERT_TRUE(eventually([&] { return !on_b.trust().trusted; }, 1000ms)) << "B notices Redis gone";
+  ASSERT_TRUE(server.start().is_ok());
+  // B trusts again only once A heartbeats again: not before A's quiet time (4 x timeout).
+  ASSERT_TRUE(eventually([&] { return on_b.trust().trusted; }, 10'000ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - failed, 4 * kQuick.timeout);
+}
+
 TEST(Invalidation, OneNodeRunsItsHandlers) {
   Invalidation one(nullptr);
   Heard heard;
@@ -59,6 +105,10 @@ TEST(Invalidation, OneNodeRunsItsHandlers) {
   ASSERT_TRUE(one.publish("account", "42").is_ok());
   ASSERT_TRUE(one.publish("other", "x").is_ok());
   EXPECT_EQ(heard.snapshot(), std::vector<std::string>{"42"});
+  // Nothing to hear other nodes through: never trusted, so no cache keeps anything by it.
+  one.start_heartbeats(kQuick);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_FALSE(one.trust().trusted);
 }
 
 }  // namespace

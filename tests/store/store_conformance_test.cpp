@@ -216,7 +216,8 @@ TEST_P(Store, KeyedObjectIsTheObjectItsKeyNamesOfThatTypeOnly) {
   ASSERT_EQ(status_of(store().apply(b)), "OK");
   auto got = store().get_keyed_object(KeyspaceType::kTokenHash, std::string("h\0sh", 4), ObjectType::kToken);
   ASSERT_EQ(status_of(got), "OK");
-  EXPECT_EQ(*got, std::string("tok\0en", 6));
+  EXPECT_EQ(got->id, Id(7));
+  EXPECT_EQ(got->bytes, std::string("tok\0en", 6));
   // An unknown key, a key in another space, and a key whose id holds no object of the type.
   EXPECT_EQ(store().get_keyed_object(KeyspaceType::kTokenHash, "nope", ObjectType::kToken).status().code(),
             StatusCode::kNotFound);
@@ -227,7 +228,8 @@ TEST_P(Store, KeyedObjectIsTheObjectItsKeyNamesOfThatTypeOnly) {
             StatusCode::kNotFound);
   auto eight = store().get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kAccount);
   ASSERT_EQ(status_of(eight), "OK");
-  EXPECT_EQ(*eight, "account eight");
+  EXPECT_EQ(eight->id, Id(8));
+  EXPECT_EQ(eight->bytes, "account eight");
   // The object gone (the key still claimed): not found; the key released: not found.
   Batch gone;
   gone.delete_object(ObjectType::kToken, Id(7));

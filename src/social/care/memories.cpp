@@ -1,5 +1,6 @@
 #include "social/care/memories.h"
 #include "social/model/text.h"
+#include "store/fresh_reads.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -132,6 +133,7 @@ Result<HiddenRange> MemoryService::hide_range(const Viewer& viewer, const NewHid
   if (days_since_epoch(*end) - days_since_epoch(*start) + 1 > kMaxHiddenRangeDays)
     return Status::invalid_argument("Validation failed: Date range must be at most ten years long");
   KINDRED_RETURN_IF_ERROR(check_length("Note", in.note, kMaxNoteChars));
+  const store::FreshReads fresh;  // the limit as stored now
   KINDRED_ASSIGN_OR_RETURN(
       int64_t n, deps_.store.assoc_count(viewer.account_id, AssocType::kMemoryHiddenRanges));
   if (n >= static_cast<int64_t>(kMaxHiddenRanges))

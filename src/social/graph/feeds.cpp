@@ -6,6 +6,7 @@
 #include "social/graph/conversations.h"
 #include "social/graph/lists.h"
 #include "social/model/text.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -554,6 +555,8 @@ Result<PostView> FeedService::pin(const Viewer& viewer, Id post_id) {
     return Status::invalid_argument("Validation failed: Direct posts cannot be pinned");
   if (post.is_reblog())
     return Status::invalid_argument("Validation failed: A boost cannot be pinned");
+  // Checked and written together: read the store as it is now, not a cache (store/fresh_reads.h).
+  const store::FreshReads fresh;
   KINDRED_ASSIGN_OR_RETURN(bool pinned, deps_.store.assoc_exists(viewer.account_id,
                                                                  AssocType::kPinned, post.id));
   if (!pinned) {

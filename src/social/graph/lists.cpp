@@ -4,6 +4,7 @@
 
 #include "social/graph/feeds.h"
 #include "social/model/text.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -65,6 +66,7 @@ Status apply_edit(List& l, const ListEdit& e) {
 }  // namespace
 
 Status add_list_removals(const store::Store& store, store::Batch& b, Id follower, Id followee) {
+  const store::FreshReads fresh;  // the lists as stored now: a cached 0 would leave members behind
   KINDRED_ASSIGN_OR_RETURN(int64_t count, store.assoc_count(follower, AssocType::kLists));
   if (count == 0) return Status::ok();
   KINDRED_ASSIGN_OR_RETURN(
@@ -129,6 +131,8 @@ Result<List> ListService::create(Id owner, const ListEdit& edit) {
   if (!edit.title) return Status::invalid_argument("Validation failed: Title can't be blank");
   KINDRED_RETURN_IF_ERROR(apply_edit(l, edit));
   std::scoped_lock lock(lock_for(owner));
+  // Checked and written together: read the store as it is now, not a cache (store/fresh_reads.h).
+  const store::FreshReads fresh;
   KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(owner, AssocType::kLists));
   if (count >= static_cast<int64_t>(kMaxListsPerAccount))
     return Status::invalid_argument(
@@ -183,6 +187,8 @@ Result<Page<AccountView>> ListService::members(Id owner, Id list_id, const ListQ
 
 Status ListService::add_members(Id owner, Id list_id, const std::vector<Id>& accounts) {
   std::scoped_lock lock(lock_for(owner));
+  // Checked and written together: read the store as it is now, not a cache (store/fresh_reads.h).
+  const store::FreshReads fresh;
   KINDRED_RETURN_IF_ERROR(get(owner, list_id).status());
   if (accounts.empty()) return Status::ok();
   // As Mastodon: every account must exist (Account.find), then each must be followed by the

@@ -7,6 +7,7 @@
 
 #include "social/identity/account_names.h"
 #include "social/model/record_cache.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -152,6 +153,8 @@ Status AnnouncementService::react(const Viewer& viewer, Id id, std::string_view 
   if (!is_emoji(name))
     return Status::invalid_argument("Validation failed: Name is not a recognized emoji");
   std::scoped_lock lock(mu_);
+  // Checked and written together: read the store as it is now, not a cache (store/fresh_reads.h).
+  const store::FreshReads fresh;
   KINDRED_ASSIGN_OR_RETURN(AnnouncementList list, load());
   auto it = std::find_if(list.items.begin(), list.items.end(),
                          [id](const Announcement& a) { return a.id == id; });

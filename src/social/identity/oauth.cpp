@@ -8,6 +8,7 @@
 #include "social/identity/scopes.h"
 #include "social/identity/secrets.h"
 #include "social/model/text.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -168,6 +169,8 @@ Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std
 }
 
 Status OAuthService::trim_app_tokens(Id app_id) {
+  // Checked and written together: read the store as it is now, not a cache (store/fresh_reads.h).
+  const store::FreshReads fresh;
   KINDRED_ASSIGN_OR_RETURN(int64_t count, deps_.store.assoc_count(app_id, AssocType::kAppTokens));
   const auto keep = static_cast<int64_t>(deps_.config.app_tokens_per_app);
   if (count <= keep) return Status::ok();
@@ -197,12 +200,12 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
     return **cached;
   }
   // The key and the record in one read (one round trip over the network).
-  auto bytes = deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken);
-  if (!bytes.has_value()) {
-    if (bytes.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
-    return bytes.error();
+  auto keyed = deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken);
+  if (!keyed.has_value()) {
+    if (keyed.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
+    return keyed.error();
   }
-  KINDRED_ASSIGN_OR_RETURN(Token token, Token::decode(*bytes));
+  KINDRED_ASSIGN_OR_RETURN(Token token, Token::decode(keyed->bytes));
   if (expired(token)) {
     KINDRED_RETURN_IF_ERROR(revoke_id(token.id));
     return Status::unauthenticated("The access token expired");

@@ -70,9 +70,9 @@ Result<WebSession> SessionService::authenticate(std::string_view secret) {
     found = *cached;
   } else {
     // The key and the record in one read (one round trip over the network).
-    auto bytes = deps_.store.get_keyed_object(KeyspaceType::kSessionHash, hash, ObjectType::kWebSession);
-    if (!bytes.has_value()) return bytes.error().is_not_found() ? bad_session() : bytes.error();
-    KINDRED_ASSIGN_OR_RETURN(WebSession s, WebSession::decode(*bytes));
+    auto keyed = deps_.store.get_keyed_object(KeyspaceType::kSessionHash, hash, ObjectType::kWebSession);
+    if (!keyed.has_value()) return keyed.error().is_not_found() ? bad_session() : keyed.error();
+    KINDRED_ASSIGN_OR_RETURN(WebSession s, WebSession::decode(keyed->bytes));
     found = std::make_shared<const WebSession>(std::move(s));
     cache_.insert_if_absent(hash, found);
   }

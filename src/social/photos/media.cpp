@@ -8,6 +8,7 @@
 #include <set>
 
 #include "social/model/text.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -463,6 +464,8 @@ Status MediaService::collect_files(const std::vector<std::string>& blobs) {
 }
 
 Status MediaService::remove_unused_locked(const std::vector<std::string>& blobs) {
+  // A file is removed when nothing uses it: the users as stored now, not as a cache remembers.
+  const store::FreshReads fresh;
   Status first;
   for (const auto& blob : blobs) {
     if (blob.empty()) continue;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/record.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -390,6 +391,8 @@ Result<PostView> CommentService::pin(const Viewer& viewer, Id comment_id) {
   auto& [comment, parent] = both;
   {
     std::scoped_lock lock(pin_locks_[std::hash<Id>()(parent.id) % pin_locks_.size()]);
+    // Checked and written together: read the store as it is now, not a cache (store/fresh_reads.h).
+    const store::FreshReads fresh;
     KINDRED_ASSIGN_OR_RETURN(
         bool already, deps_.store.assoc_exists(parent.id, AssocType::kCommentPins, comment.id));
     if (!already) {

@@ -7,6 +7,7 @@
 #include "social/posts/polls.h"
 #include "social/posts/post_rules.h"
 #include "social/posts/posts.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -164,6 +165,8 @@ Result<PostView> PostService::edit(const Viewer& viewer, Id id, const PostEdit& 
 
     post.edited_at_ms = deps_.clock.now_ms();
     store::Batch b;
+    // Whether the original is kept yet: as stored now (the post's lock is held).
+    const store::FreshReads fresh;
     KINDRED_ASSIGN_OR_RETURN(int64_t versions, deps_.store.assoc_count(id, AssocType::kStatusEdits));
     if (versions == 0) {
       // The first edit keeps the original as the first version.

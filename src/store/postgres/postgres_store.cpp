@@ -51,7 +51,7 @@ const std::vector<pg::Statement>& statements() {
       // lookup_key and get_object in one. (Under Citus the two tables are distributed by
       // different columns, so this join is not co-located: the store would run the two.)
       {"get_keyed_object",
-       "SELECT o.bytes FROM kindred_keys k JOIN kindred_objects o ON o.id = k.id AND o.type = $3::bigint"
+       "SELECT k.id, o.bytes FROM kindred_keys k JOIN kindred_objects o ON o.id = k.id AND o.type = $3::bigint"
        " WHERE k.key = $1::bytea AND k.space = $2::bigint"},
       // Everything a batch (or a group of batches, see Writer) writes but its keys, in one
       // statement: object puts and deletes, edge adds and removes, and the changed lists' counts,
@@ -445,14 +445,14 @@ class PostgresStore final : public Store {
     return Id(pg::from_db(rows.int8(0, 0)));
   }
 
-  Result<std::string> get_keyed_object(KeyspaceType space, std::string_view key,
+  Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
                                        ObjectType type) const override {
     KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     KINDRED_ASSIGN_OR_RETURN(
         auto rows,
         conn->run("get_keyed_object", Params().bytes(key).int8(type_of(space)).int8(type_of(type))));
     if (rows.count() == 0) return Status::not_found("no such key or object");
-    return std::string(rows.bytes(0, 0));
+    return KeyedObject{Id(pg::from_db(rows.int8(0, 0))), std::string(rows.bytes(0, 1))};
   }
 
   Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override {
