@@ -21,6 +21,10 @@ struct ServerOptions {
   // routes added as blocking, which run on a pool of `worker_threads`. With `inline_handlers`
   // false, every handler runs on the pool.
   bool inline_handlers = true;
+  // With `inline_handlers` false: a request for which this answers true still runs inline (a
+  // read the store can answer from memory, over a database where most handlers wait on it).
+  // Called on the io thread; must be quick. Empty: never.
+  std::function<bool(const Request&)> run_inline;
   int worker_threads = 4;
   size_t max_header_bytes = 16 * 1024;  // larger request line + headers get 431 and a close
   // Larger bodies get 413 without being buffered. The default for routes that set no

@@ -318,7 +318,8 @@ void Session::on_request() {
                [self = shared_from_this(), stream] { self->run_stream_handler(*stream); });
     return;
   }
-  if (ctx_.options.inline_handlers && !ctx_.router.is_blocking(req_)) {
+  if ((ctx_.options.inline_handlers || (ctx_.options.run_inline && ctx_.options.run_inline(req_))) &&
+      !ctx_.router.is_blocking(req_)) {
     // Inline: the handler runs on this io thread, saving two thread hand-offs per request.
     run_handler();
     return;

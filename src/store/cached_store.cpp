@@ -189,6 +189,25 @@ void CachedStore::invalidated(std::string_view bytes) {
   for (auto& [space, key] : touched->keys) keys_.erase({space, std::move(key)});
 }
 
+template <class F>
+auto CachedStore::timed(F&& read) const {
+  const int64_t start = Invalidation::now_ms();
+  auto result = read();
+  const int64_t end = Invalidation::now_ms();
+  // Not found is an answer; any other error is the database in trouble.
+  const bool failed = !result.has_value() && !result.error().is_not_found();
+  if (failed || end - start > kSlowReadMs) trouble_ms_.store(end, std::memory_order_relaxed);
+  return result;
+}
+
+Result<Assoc> CachedStore::get_assoc(Id from, AssocType type, Id to) const {
+  return timed([&] { return inner_.get_assoc(from, type, to); });
+}
+
+Result<RangePage> CachedStore::assoc_range(Id from, AssocType type, const RangeQuery& q) const {
+  return timed([&] { return inner_.assoc_range(from, type, q); });
+}
+
 std::optional<uint64_t> CachedStore::usable_epoch() const {
   if (FreshReads::active() || closed_.load(std::memory_order_acquire)) return std::nullopt;
   const Invalidation::Trust t = invalidation_.trust();
@@ -215,7 +234,7 @@ Result<BatchOutcome> CachedStore::apply(const Batch& batch) {
 
 Result<std::string> CachedStore::get_object(ObjectType type, Id id) const {
   const auto epoch = usable_epoch();
-  if (!epoch) return inner_.get_object(type, id);
+  if (!epoch) return timed([&] { return inner_.get_object(type, id); });
   const ObjectKey key{type, id};
   const int64_t now = Invalidation::now_ms();
   std::string out;
@@ -228,7 +247,7 @@ Result<std::string> CachedStore::get_object(ObjectType type, Id id) const {
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t gen = objects_.generation(key);
-  KINDRED_ASSIGN_OR_RETURN(out, inner_.get_object(type, id));
+  KINDRED_ASSIGN_OR_RETURN(out, timed([&] { return inner_.get_object(type, id); }));
   if (still_trusted(*epoch)) objects_.fill(key, gen, *epoch, now, [&](std::string& v) { v = out; });
   return out;
 }
@@ -236,7 +255,7 @@ Result<std::string> CachedStore::get_object(ObjectType type, Id id) const {
 Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
     ObjectType type, const std::vector<Id>& ids) const {
   const auto epoch = usable_epoch();
-  if (!epoch) return inner_.get_objects(type, ids);
+  if (!epoch) return timed([&] { return inner_.get_objects(type, ids); });
   const int64_t now = Invalidation::now_ms();
   std::vector<std::optional<std::string>> out(ids.size());
   std::vector<size_t> missing;
@@ -256,7 +275,7 @@ Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
     ask.push_back(ids[i]);
     gens.push_back(objects_.generation({type, ids[i]}));
   }
-  KINDRED_ASSIGN_OR_RETURN(auto read, inner_.get_objects(type, ask));
+  KINDRED_ASSIGN_OR_RETURN(auto read, timed([&] { return inner_.get_objects(type, ask); }));
   const bool trusted = still_trusted(*epoch);
   for (size_t k = 0; k < missing.size(); ++k) {
     if (trusted && read[k]) {
@@ -269,7 +288,7 @@ Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
 
 Result<Id> CachedStore::lookup_key(KeyspaceType space, std::string_view key) const {
   const auto epoch = usable_epoch();
-  if (!epoch) return inner_.lookup_key(space, key);
+  if (!epoch) return timed([&] { return inner_.lookup_key(space, key); });
   const KeyKey k{space, std::string(key)};
   const int64_t now = Invalidation::now_ms();
   Id id;
@@ -282,7 +301,7 @@ Result<Id> CachedStore::lookup_key(KeyspaceType space, std::string_view key) con
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t gen = keys_.generation(k);
-  KINDRED_ASSIGN_OR_RETURN(id, inner_.lookup_key(space, key));
+  KINDRED_ASSIGN_OR_RETURN(id, timed([&] { return inner_.lookup_key(space, key); }));
   if (still_trusted(*epoch)) keys_.fill(k, gen, *epoch, now, [&](Id& v) { v = id; });
   return id;
 }
@@ -290,7 +309,7 @@ Result<Id> CachedStore::lookup_key(KeyspaceType space, std::string_view key) con
 Result<KeyedObject> CachedStore::get_keyed_object(KeyspaceType space, std::string_view key,
                                                   ObjectType type) const {
   const auto epoch = usable_epoch();
-  if (!epoch) return inner_.get_keyed_object(space, key, type);
+  if (!epoch) return timed([&] { return inner_.get_keyed_object(space, key, type); });
   const KeyKey k{space, std::string(key)};
   const int64_t now = Invalidation::now_ms();
   Id id;
@@ -305,7 +324,8 @@ Result<KeyedObject> CachedStore::get_keyed_object(KeyspaceType space, std::strin
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t gen = keys_.generation(k);
-  KINDRED_ASSIGN_OR_RETURN(KeyedObject found, inner_.get_keyed_object(space, key, type));
+  KINDRED_ASSIGN_OR_RETURN(KeyedObject found,
+                           timed([&] { return inner_.get_keyed_object(space, key, type); }));
   // Only the key is kept: the object's shard generation was not taken before the read (its id
   // was not known), so the object is kept by the next read, through get_object.
   if (still_trusted(*epoch)) keys_.fill(k, gen, *epoch, now, [&](Id& v) { v = found.id; });
@@ -321,7 +341,7 @@ Result<bool> CachedStore::assoc_exists(Id from, AssocType type, Id to) const {
 Result<std::vector<bool>> CachedStore::assocs_exist(Id from, AssocType type,
                                                     const std::vector<Id>& tos) const {
   const auto epoch = usable_epoch();
-  if (!epoch) return inner_.assocs_exist(from, type, tos);
+  if (!epoch) return timed([&] { return inner_.assocs_exist(from, type, tos); });
   const ListKey list{from, type};
   const int64_t now = Invalidation::now_ms();
   std::vector<bool> out(tos.size());
@@ -345,7 +365,7 @@ Result<std::vector<bool>> CachedStore::assocs_exist(Id from, AssocType type,
   std::vector<Id> ask;
   for (size_t i : missing) ask.push_back(tos[i]);
   const uint64_t gen = lists_.generation(list);
-  KINDRED_ASSIGN_OR_RETURN(auto read, inner_.assocs_exist(from, type, ask));
+  KINDRED_ASSIGN_OR_RETURN(auto read, timed([&] { return inner_.assocs_exist(from, type, ask); }));
   for (size_t k = 0; k < missing.size(); ++k) out[missing[k]] = read[k];
   if (still_trusted(*epoch)) {
     lists_.fill(list, gen, *epoch, now, [&](ListState& s) {
@@ -368,7 +388,7 @@ Result<int64_t> CachedStore::assoc_count(Id from, AssocType type) const {
 Result<std::vector<int64_t>> CachedStore::assoc_counts(
     const std::vector<std::pair<Id, AssocType>>& lists) const {
   const auto epoch = usable_epoch();
-  if (!epoch) return inner_.assoc_counts(lists);
+  if (!epoch) return timed([&] { return inner_.assoc_counts(lists); });
   const int64_t now = Invalidation::now_ms();
   std::vector<int64_t> out(lists.size());
   std::vector<size_t> missing;
@@ -389,7 +409,7 @@ Result<std::vector<int64_t>> CachedStore::assoc_counts(
     ask.push_back(lists[i]);
     gens.push_back(lists_.generation({lists[i].first, lists[i].second}));
   }
-  KINDRED_ASSIGN_OR_RETURN(auto read, inner_.assoc_counts(ask));
+  KINDRED_ASSIGN_OR_RETURN(auto read, timed([&] { return inner_.assoc_counts(ask); }));
   const bool trusted = still_trusted(*epoch);
   for (size_t k = 0; k < missing.size(); ++k) {
     out[missing[k]] = read[k];

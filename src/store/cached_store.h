@@ -61,18 +61,14 @@ class CachedStore final : public Store {
   Result<Id> lookup_key(KeyspaceType space, std::string_view key) const override;
   Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
                                        ObjectType type) const override;
-  Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override {
-    return inner_.get_assoc(from, type, to);
-  }
+  Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override;
   Result<bool> assoc_exists(Id from, AssocType type, Id to) const override;
   Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
                                          const std::vector<Id>& tos) const override;
   Result<int64_t> assoc_count(Id from, AssocType type) const override;
   Result<std::vector<int64_t>> assoc_counts(
       const std::vector<std::pair<Id, AssocType>>& lists) const override;
-  Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override {
-    return inner_.assoc_range(from, type, q);
-  }
+  Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override;
   Result<Id> max_object_id(ObjectType type) const override { return inner_.max_object_id(type); }
   Status compact() override { return inner_.compact(); }
   // Later reads go to `inner`, which answers Unavailable.
@@ -88,6 +84,11 @@ class CachedStore final : public Store {
   };
   Stats stats() const {
     return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed)};
+  }
+  // Whether every read passed to the store in the last second answered within 50 ms and without
+  // an error: a caller that must not wait long (a network thread) may then risk a miss.
+  bool answering_quickly() const {
+    return Invalidation::now_ms() - trouble_ms_.load(std::memory_order_relaxed) > kTroubleMemoryMs;
   }
 
   // What an invalidation message names: exposed for the tests of its encoding.
@@ -171,6 +172,11 @@ class CachedStore final : public Store {
   bool still_trusted(uint64_t epoch) const;
   int64_t oldest_ms(int64_t now) const { return now - options_.max_age_ms; }
   void invalidated(std::string_view bytes);
+  // Runs one read of the store, noting it if it was slow or failed (answering_quickly).
+  template <class F>
+  auto timed(F&& read) const;
+  static constexpr int64_t kSlowReadMs = 50;
+  static constexpr int64_t kTroubleMemoryMs = 1000;
 
   // What the invalidation handler holds (handlers cannot be removed): null once this is gone.
   struct Link {
@@ -186,6 +192,7 @@ class CachedStore final : public Store {
   mutable Map<KeyKey, Id> keys_;
   mutable Map<ListKey, ListState> lists_;
   std::atomic<bool> closed_{false};
+  mutable std::atomic<int64_t> trouble_ms_{-kTroubleMemoryMs - 1};  // last slow or failed read
   mutable std::atomic<uint64_t> hits_{0};
   mutable std::atomic<uint64_t> misses_{0};
 };

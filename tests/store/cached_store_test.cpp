@@ -259,6 +259,26 @@ TEST_F(CachedStoreTest, BoundedMemory) {
   EXPECT_GT(reads() - before, 5000 - 1024) << "at most 1,024 lists are remembered";
 }
 
+// Whether a read may be risked on a thread that must not wait long (the server's network
+// threads): not within a second of a read that was slow or failed. Not found is an answer.
+TEST_F(CachedStoreTest, ASlowOrFailedReadIsRememberedForASecond) {
+  RacingStore racing(*counting_);
+  Node node(shared_, racing, 1);
+  EXPECT_TRUE(node.cached.answering_quickly());
+  EXPECT_TRUE(node.cached.get_object(ObjectType::kStatus, Id(12345)).status().is_not_found());
+  EXPECT_TRUE(node.cached.assoc_range(kPost, AssocType::kFavouritedBy, {}).has_value());
+  EXPECT_TRUE(node.cached.answering_quickly());
+  racing.during_read = [] { std::this_thread::sleep_for(60ms); };
+  (void)node.cached.get_object(ObjectType::kStatus, Id(12345));
+  EXPECT_FALSE(node.cached.answering_quickly());
+  EXPECT_TRUE(eventually([&] { return node.cached.answering_quickly(); }, 2000ms));
+  // A store that fails: closed under the cache.
+  ASSERT_TRUE(real_->close().is_ok());
+  EXPECT_EQ(node.cached.assoc_range(kPost, AssocType::kFavouritedBy, {}).status().code(),
+            StatusCode::kUnavailable);
+  EXPECT_FALSE(node.cached.answering_quickly());
+}
+
 TEST(CachedStoreMessage, NamesWhatABatchTouchedOnceEach) {
   Batch b;
   b.put_object(ObjectType::kStatus, Id(1), "x");
