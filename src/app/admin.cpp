@@ -42,6 +42,13 @@ class TellingDatabase final : public store::ForwardingStore {
         shared_(std::move(shared)),
         invalidation_(shared_.get()),
         cached_(*database_, invalidation_) {}
+  ~TellingDatabase() override {
+    // Heartbeat-less, this command cannot make the nodes stop trusting: say so instead.
+    if (const uint64_t n = cached_.unpublished(); n > 0) {
+      std::cerr << "kindred: " << n << " write(s) could not be named to the running nodes (Redis"
+                << " unreachable); they may answer what they remembered for up to 30 s\n";
+    }
+  }
 
  private:
   std::unique_ptr<store::Store> database_;

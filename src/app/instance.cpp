@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <filesystem>
+#include <iostream>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -293,6 +294,11 @@ Status Instance::start(std::ostream* access_log) {
 
   m.invalidation = std::make_unique<Invalidation>(m.shared.get());
   if (m.shared) {
+    if (c.cluster_nodes == 1) {
+      std::cerr << "kindred: --redis-url with --cluster-nodes 1: if more nodes serve this database,"
+                   " give each --cluster-nodes N (a node that never reaches Redis would otherwise go"
+                   " unnoticed by the others' store caches)\n";
+    }
     // Heartbeats tell each node whether it has heard every node lately, which is what lets the
     // store cache answer without asking the database (core/invalidation.h).
     m.invalidation->start_heartbeats({.expected_nodes = c.cluster_nodes});
@@ -560,6 +566,8 @@ void Instance::stop() {
   m.scheduled.reset();  // publishes through posts, ends polls
   m.polls.reset();
   if (m.posts) m.posts->set_listener(nullptr);
+  // The other nodes stop counting this one (and this one its store cache) once it serves nothing.
+  if (m.invalidation) m.invalidation->stop_heartbeats();
   // Delivers nothing more (it reads lists, feeds, posts); writes still coming are ignored.
   if (m.hub) m.hub->stop();
   if (m.likes) m.likes->set_trends(nullptr);

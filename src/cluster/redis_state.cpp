@@ -206,6 +206,10 @@ class RedisState final : public SharedState {
     return run({"PUBLISH", channel, bytes}, r);
   }
 
+  uint64_t subscription_generation() const override {
+    return subscription_generation_.load(std::memory_order_acquire);
+  }
+
   Status subscribe(std::string channel, Handler handler) override {
     std::unique_lock lock(state_mutex_);
     auto& list = handlers_[channel];
@@ -339,6 +343,7 @@ class RedisState final : public SharedState {
         std::scoped_lock lock(state_mutex_);
         subscribed_.insert(std::move(channel));
       }
+      subscription_generation_.fetch_add(1, std::memory_order_acq_rel);
       state_cv_.notify_all();
       return;
     }
@@ -362,6 +367,7 @@ class RedisState final : public SharedState {
       return stopping_;
     };
     const auto drop = [&] {
+      subscription_generation_.fetch_add(1, std::memory_order_acq_rel);
       c.reset();
       asked.clear();
       std::scoped_lock lock(state_mutex_);
@@ -431,6 +437,7 @@ class RedisState final : public SharedState {
   std::set<std::string> subscribed_;                            // GUARDED_BY(state_mutex_): confirmed
   std::thread reconnector_;
   std::thread subscriber_;
+  std::atomic<uint64_t> subscription_generation_{0};
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/invalidation.h"
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <random>
@@ -32,12 +33,7 @@ constexpr std::string_view kHeartbeat = "heartbeat";
 }  // namespace
 
 Invalidation::~Invalidation() {
-  {
-    std::scoped_lock lock(stop_mutex_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (heartbeats_.joinable()) heartbeats_.join();
+  stop_heartbeats();
   if (!target_) return;
   std::scoped_lock lock(target_->mutex);
   target_->self = nullptr;
@@ -72,7 +68,8 @@ Status Invalidation::publish(std::string_view kind, std::string_view key) {
   if (!s.is_ok()) {
     // The others may not have heard: go quiet long enough that they stop trusting their caches
     // before this node's next heartbeat could reassure them.
-    quiet_until_ms_.store(now_ms() + 4 * heartbeat_.timeout.count(), std::memory_order_release);
+    quiet_until_ms_.store(now_ms() + 4 * timeout_ms_.load(std::memory_order_acquire),
+                          std::memory_order_release);
     lose_trust();
   }
   return s;
@@ -80,17 +77,32 @@ Status Invalidation::publish(std::string_view kind, std::string_view key) {
 
 void Invalidation::start_heartbeats(HeartbeatOptions options) {
   if (shared_ == nullptr) return;
-  heartbeat_ = options;
+  heartbeat_ = options;  // before the thread: only it reads the rest of the options
+  timeout_ms_.store(options.timeout.count(), std::memory_order_release);
+  last_generation_ = shared_->subscription_generation();
   heartbeats_ = std::thread([this] { heartbeat_loop(); });
 }
 
+void Invalidation::stop_heartbeats() {
+  {
+    std::scoped_lock lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (heartbeats_.joinable()) heartbeats_.join();
+  lose_trust();
+}
+
 void Invalidation::heartbeat_loop() {
-  const std::string beat = std::to_string(origin_) + "\n" + std::string(kHeartbeat) + "\n";
+  const std::string head = std::to_string(origin_) + "\n" + std::string(kHeartbeat) + "\n";
   std::unique_lock lock(stop_mutex_);
   while (!stopping_) {
     lock.unlock();
-    if (now_ms() >= quiet_until_ms_.load(std::memory_order_acquire)) {
-      (void)shared_->publish(kInvalidateChannel, beat);  // a lost heartbeat is what others notice
+    const int64_t now = now_ms();
+    if (now >= quiet_until_ms_.load(std::memory_order_acquire)) {
+      // Stamped with when it was sent: this node's own heartbeat, heard back late, shows its
+      // subscription lagging behind what was published.
+      (void)shared_->publish(kInvalidateChannel, head + std::to_string(now));  // a lost one is noticed
     }
     check_trust();
     lock.lock();
@@ -98,21 +110,38 @@ void Invalidation::heartbeat_loop() {
   }
 }
 
-void Invalidation::heard(uint64_t origin) {
-  const int64_t now = now_ms();
+void Invalidation::heard(uint64_t origin, std::string_view stamp) {
+  int64_t at = now_ms();
+  if (origin == origin_) {
+    // Our own heartbeat: counted from when it was sent (same clock), so a backlog on the
+    // subscription makes this node stop trusting.
+    int64_t sent = 0;
+    auto [end, ec] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), sent);
+    if (ec != std::errc() || end != stamp.data() + stamp.size()) return;
+    at = std::min(at, sent);
+  }
   std::scoped_lock lock(heard_mutex_);
-  auto [it, first] = last_heard_ms_.try_emplace(origin, now);
+  auto [it, first] = last_heard_ms_.try_emplace(origin, at);
   // A node heard for the first time, or again after a silence, may have written meanwhile
   // without being heard: nothing cached before now is answered from again.
-  if (first || now - it->second > heartbeat_.timeout.count()) {
+  if (first || at - it->second > timeout_ms_.load(std::memory_order_acquire)) {
     epoch_.fetch_add(1, std::memory_order_acq_rel);
   }
-  it->second = now;
+  it->second = std::max(it->second, at);
 }
 
 void Invalidation::check_trust() {
   const int64_t now = now_ms();
+  const int64_t timeout = heartbeat_.timeout.count();
   bool ok = now >= quiet_until_ms_.load(std::memory_order_acquire);
+  // The subscription was lost or made again since the last check: what was published meanwhile
+  // never arrived.
+  const uint64_t generation = shared_->subscription_generation();
+  if (generation != last_generation_) {
+    last_generation_ = generation;
+    ok = false;
+  }
+  int64_t oldest = now;  // the least recently heard of the nodes that count
   {
     std::scoped_lock lock(heard_mutex_);
     int fresh = 0;
@@ -123,9 +152,10 @@ void Invalidation::check_trust() {
         it = last_heard_ms_.erase(it);
         continue;
       }
-      if (age <= heartbeat_.timeout.count()) {
+      if (age <= timeout) {
         ++fresh;
         self = self || it->first == origin_;
+        oldest = std::min(oldest, it->second);
       } else {
         ok = false;  // a node went quiet: it may be writing unheard
       }
@@ -138,10 +168,11 @@ void Invalidation::check_trust() {
     return;
   }
   const int64_t until = trusted_until_ms_.load(std::memory_order_acquire);
-  // Lapsed since the last check (this thread stalled): readers stopped trusting meanwhile, and
-  // what they missed is unknown.
-  if (until != 0 && until <= now) epoch_.fetch_add(1, std::memory_order_acq_rel);
-  trusted_until_ms_.store(now + heartbeat_.timeout.count(), std::memory_order_release);
+  // Trusted again after a loss, or lapsed since the last check (this thread stalled): what was
+  // missed meanwhile is unknown, so nothing kept before counts.
+  if (until == 0 || until <= now) epoch_.fetch_add(1, std::memory_order_acq_rel);
+  // Trusted until the least recently heard node would count as quiet.
+  trusted_until_ms_.store(oldest + timeout, std::memory_order_release);
 }
 
 void Invalidation::lose_trust() {
@@ -159,7 +190,7 @@ void Invalidation::on_message(std::string_view bytes) {
   if (ec != std::errc() || end != bytes.data() + first) return;
   const std::string_view kind = bytes.substr(first + 1, second - first - 1);
   if (kind == kHeartbeat) {
-    heard(origin);
+    heard(origin, bytes.substr(second + 1));
     return;
   }
   if (origin == origin_) return;  // ran when published

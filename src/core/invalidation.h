@@ -30,11 +30,13 @@ namespace kindred {
 // Trust. A cache that keeps entries until they are invalidated (store::CachedStore) must know
 // that no invalidation can have been missed. With start_heartbeats(), every node publishes a
 // heartbeat every `period`; this node is trusted while, at its last check (one per period), it had
-// heard within `timeout` its own heartbeat (its subscription works) and those of at least
-// `expected_nodes` nodes in all, and no node it heard within `forget` has gone quiet. A node whose
-// publish fails stops its heartbeats for 4 x timeout, so the others stop trusting before it can
-// heartbeat again. Every loss of trust, and every node heard anew, moves the epoch: entries a
-// cache filled in an earlier epoch are never answered from again.
+// heard within `timeout` of its sending its own heartbeat (its subscription works and is not
+// lagging) and those of at least `expected_nodes` nodes in all, no node it heard within `forget`
+// has gone quiet, and its subscription was not lost or remade since the last check
+// (SharedState::subscription_generation). A node whose publish fails stops its heartbeats for 4 x
+// timeout, so the others stop trusting before it can heartbeat again. Every loss of trust, every
+// return of it, and every node heard anew moves the epoch: entries a cache filled in an earlier
+// epoch are never answered from again.
 class Invalidation {
  public:
   // `shared` may be null (one node); borrowed, outlives this.
@@ -58,8 +60,11 @@ class Invalidation {
   // Whether entries filled in `epoch` may be answered from now. Never trusted without shared
   // state or before start_heartbeats(); lapses on its own if the checks stop (a stalled thread).
   Trust trust() const {
+    const uint64_t epoch = epoch_.load(std::memory_order_acquire);
     const int64_t until = trusted_until_ms_.load(std::memory_order_acquire);
-    return {until != 0 && now_ms() < until, epoch_.load(std::memory_order_acquire)};
+    // The epoch read again: trust lost (or regained) between the two reads is not trusted.
+    const bool same = epoch_.load(std::memory_order_acquire) == epoch;
+    return {same && until != 0 && now_ms() < until, epoch};
   }
 
   struct HeartbeatOptions {
@@ -68,9 +73,11 @@ class Invalidation {
     std::chrono::milliseconds timeout{250};
     std::chrono::milliseconds forget{5000};  // a node quiet this long is taken as gone
   };
-  // Starts the heartbeat thread (stopped by the destructor). No-op without shared state.
-  // REQUIRES: called at most once.
+  // Starts the heartbeat thread (stopped by stop_heartbeats or the destructor). No-op without
+  // shared state. REQUIRES: called at most once, before any message can arrive that matters.
   void start_heartbeats(HeartbeatOptions options);
+  // Stops heartbeating (the other nodes soon stop counting this one) and trusting. Idempotent.
+  void stop_heartbeats();
 
   static int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -82,7 +89,7 @@ class Invalidation {
   struct Target;  // what the subscription holds: outlives this if a message is in flight
   void run(std::string_view kind, std::string_view key);
   void on_message(std::string_view bytes);
-  void heard(uint64_t origin);
+  void heard(uint64_t origin, std::string_view stamp);
   void heartbeat_loop();
   void check_trust();
   void lose_trust();
@@ -93,7 +100,9 @@ class Invalidation {
   std::mutex mutex_;
   std::map<std::string, std::vector<Handler>, std::less<>> handlers_;  // GUARDED_BY(mutex_)
 
-  HeartbeatOptions heartbeat_;
+  HeartbeatOptions heartbeat_;              // set before the heartbeat thread, read by it
+  std::atomic<int64_t> timeout_ms_{250};    // heartbeat_.timeout, for the other threads
+  uint64_t last_generation_ = 0;            // the heartbeat thread's: the subscription's last
   std::atomic<int64_t> trusted_until_ms_{0};  // 0: not trusted
   std::atomic<uint64_t> epoch_{1};
   std::atomic<int64_t> quiet_until_ms_{0};  // no heartbeats before this (a publish failed)

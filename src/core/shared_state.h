@@ -59,6 +59,9 @@ class SharedState {
   // the service is down (the subscription is kept and made when it comes back).
   using Handler = std::function<void(std::string_view bytes)>;
   virtual Status subscribe(std::string channel, Handler handler) = 0;
+  // Moves every time the subscriptions are lost or made again (a reconnect): messages published
+  // meanwhile were not delivered, and a subscriber that must know (Invalidation) watches this.
+  virtual uint64_t subscription_generation() const { return 0; }
 };
 
 // A lock held on this node (a mutex, when given) and, with shared state, on every node (`name` in

@@ -228,7 +228,7 @@ Result<BatchOutcome> CachedStore::apply(const Batch& batch) {
   Status told = invalidation_.publish(kInvalidationKind, encode(touched_by(batch)));
   // Not told: the Invalidation has stopped trusting and gone quiet, so the other nodes stop
   // trusting their caches before they could miss this (core/invalidation.h).
-  (void)told;
+  if (!told.is_ok()) unpublished_.fetch_add(1, std::memory_order_relaxed);
   return outcome;
 }
 

@@ -85,6 +85,8 @@ class CachedStore final : public Store {
   Stats stats() const {
     return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed)};
   }
+  // Batches whose invalidation could not be published (Redis unreachable).
+  uint64_t unpublished() const { return unpublished_.load(std::memory_order_relaxed); }
   // Whether every read passed to the store in the last second answered within 50 ms and without
   // an error: a caller that must not wait long (a network thread) may then risk a miss.
   bool answering_quickly() const {
@@ -193,6 +195,7 @@ class CachedStore final : public Store {
   mutable Map<ListKey, ListState> lists_;
   std::atomic<bool> closed_{false};
   mutable std::atomic<int64_t> trouble_ms_{-kTroubleMemoryMs - 1};  // last slow or failed read
+  std::atomic<uint64_t> unpublished_{0};
   mutable std::atomic<uint64_t> hits_{0};
   mutable std::atomic<uint64_t> misses_{0};
 };

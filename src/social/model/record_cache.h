@@ -12,7 +12,9 @@
 
 #include "core/id.h"
 #include "core/status.h"
+#include "store/fresh_reads.h"
 #include "store/store.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -38,8 +40,11 @@ class CacheAge {
     const int64_t max = max_ms();
     return max > 0 ? now_ms() + max : 0;
   }
-  // Whether something with this expiry may still be answered from.
-  static bool fresh(int64_t expiry) { return expiry == 0 || now_ms() < expiry; }
+  // Whether something with this expiry may still be answered from: never under store::FreshReads
+  // (a check just before a write that depends on it reads the store).
+  static bool fresh(int64_t expiry) {
+    return !store::FreshReads::active() && (expiry == 0 || now_ms() < expiry);
+  }
 
  private:
   static inline std::atomic<int64_t> max_ms_{0};

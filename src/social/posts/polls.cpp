@@ -7,6 +7,7 @@
 #include "social/graph/notifications.h"
 #include "social/identity/account_names.h"
 #include "social/model/text.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -163,6 +164,7 @@ Result<PollView> PollService::vote(const Viewer& viewer, Id poll_id, const std::
   const Id me = viewer.account_id;
   {
     std::scoped_lock lock(vote_locks_[std::hash<uint64_t>()(poll.id.value ^ (me.value * 0x9E3779B97F4A7C15ULL)) % kStripes]);
+    const store::FreshReads fresh;  // the votes as stored now: they decide what is written
     KINDRED_ASSIGN_OR_RETURN(bool voted, deps_.store.assoc_exists(poll.id, AssocType::kPollVoters, me));
     std::vector<bool> chosen(poll.options.size(), false);
     if (voted) {

@@ -6,6 +6,7 @@
 
 #include "social/posts/polls.h"
 #include "social/posts/post_rules.h"
+#include "store/fresh_reads.h"
 
 namespace kindred::social {
 
@@ -91,6 +92,7 @@ Status ScheduledPostService::check_time(Id account_id, int64_t at_ms, Id except)
 
 Result<Id> ScheduledPostService::free_slot(int64_t at_ms, Id id) const {
   const uint64_t base = Id::at_ms(at_ms).value;
+  const store::FreshReads fresh;  // a slot taken on another node a moment ago is taken
   for (uint64_t k = 0; k <= 0xFFFF; ++k) {
     const Id slot(base + ((id.value + k) & 0xFFFF));
     KINDRED_ASSIGN_OR_RETURN(bool taken, deps_.store.assoc_exists(store::kInstanceNode, AssocType::kScheduledDue, slot));
