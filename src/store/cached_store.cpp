@@ -128,11 +128,30 @@ void CachedStore::Map<K, V>::fill(const K& key, uint64_t generation, uint64_t ep
                                   F&& fill) {
   Shard& s = shard(key);
   std::scoped_lock lock(s.mutex);
-  if (s.generation != generation) return;  // an invalidation raced the read: keep nothing
+  // An invalidation raced the read, or a write of ours is in flight: keep nothing.
+  if (s.generation != generation || s.writing > 0) return;
   if (s.map.size() >= shard_capacity_ && !s.map.contains(key)) s.map.clear();
   Entry& e = s.map[key];
   if (e.epoch != epoch || e.read_ms < now_ms - max_age_ms_) e = Entry{V(), epoch, now_ms};
   fill(e.value);
+}
+
+template <class K, class V>
+void CachedStore::Map<K, V>::begin_write(const K& key) {
+  Shard& s = shard(key);
+  std::scoped_lock lock(s.mutex);
+  ++s.writing;
+  ++s.generation;
+  s.map.erase(key);
+}
+
+template <class K, class V>
+void CachedStore::Map<K, V>::end_write(const K& key) {
+  Shard& s = shard(key);
+  std::scoped_lock lock(s.mutex);
+  --s.writing;
+  ++s.generation;
+  s.map.erase(key);
 }
 
 template <class K, class V>
@@ -221,11 +240,21 @@ bool CachedStore::still_trusted(uint64_t epoch) const {
 }
 
 Result<BatchOutcome> CachedStore::apply(const Batch& batch) {
+  if (batch.empty()) return inner_.apply(batch);
+  const Touched touched = touched_by(batch);
+  const auto each = [&](auto&& objects, auto&& lists, auto&& keys) {
+    for (const auto& [type, id] : touched.objects) objects(ObjectKey{type, id});
+    for (const auto& [from, type] : touched.lists) lists(ListKey{from, type});
+    for (const auto& [space, key] : touched.keys) keys(KeyKey{space, key});
+  };
+  each([&](const ObjectKey& k) { objects_.begin_write(k); }, [&](const ListKey& k) { lists_.begin_write(k); },
+       [&](const KeyKey& k) { keys_.begin_write(k); });
   auto outcome = inner_.apply(batch);
-  if (batch.empty()) return outcome;
   // Named whatever the outcome: a write that failed may still have landed (a connection lost at
   // commit). This node's entries are dropped before publish returns.
-  Status told = invalidation_.publish(kInvalidationKind, encode(touched_by(batch)));
+  Status told = invalidation_.publish(kInvalidationKind, encode(touched));
+  each([&](const ObjectKey& k) { objects_.end_write(k); }, [&](const ListKey& k) { lists_.end_write(k); },
+       [&](const KeyKey& k) { keys_.end_write(k); });
   // Not told: the Invalidation has stopped trusting and gone quiet, so the other nodes stop
   // trusting their caches before they could miss this (core/invalidation.h).
   if (!told.is_ok()) unpublished_.fetch_add(1, std::memory_order_relaxed);

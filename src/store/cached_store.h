@@ -27,7 +27,9 @@ namespace kindred::store {
 //   invalidation, core/invalidation.h) after it committed and before apply returns: this node's
 //   entries are dropped at once, the other nodes' when the message reaches them.
 // - A value read from the store is kept only if nothing touching its shard was invalidated while
-//   it was being read, so a read that raced a write cannot put back what the write replaced.
+//   it was being read, and none of this node's writes to the shard was in flight, so a read that
+//   raced a write cannot put back what the write replaced, and this node's readers never see a
+//   count go back (one read the store after a commit, another keeping what it read before).
 // - Entries are answered from only while the Invalidation trusts that no message was missed
 //   (every node heard recently; see Invalidation::trust), and only in the trust epoch they were
 //   read in. Without that trust every read goes to the store, as if this cache were not there.
@@ -148,6 +150,10 @@ class CachedStore final : public Store {
     template <class F>
     void fill(const K& key, uint64_t generation, uint64_t epoch, int64_t now_ms, F&& fill);
     void erase(const K& key);
+    // Around this node's own write of `key`: while one is in flight nothing is kept in its shard
+    // (a reader may see the store before or after the commit), and what was kept is dropped.
+    void begin_write(const K& key);
+    void end_write(const K& key);
     void clear();
 
    private:
@@ -159,6 +165,7 @@ class CachedStore final : public Store {
     struct Shard {
       mutable std::mutex mutex;
       uint64_t generation = 0;               // GUARDED_BY(mutex); moves on every invalidation
+      int writing = 0;                       // GUARDED_BY(mutex); this node's writes in flight
       std::unordered_map<K, Entry, Hash> map;  // GUARDED_BY(mutex)
     };
     Shard& shard(const K& key) { return shards_[Hash()(key) % kShards]; }
