@@ -31,6 +31,10 @@ class BatchObserver {
 // view. Another request's write landing between the two reads is seen by the next request, as if
 // this one had read both at the first; nothing outlives the request. Reads under FreshReads are
 // neither answered from nor remembered.
+//
+// Likewise, an edge the request's own batch wrote is known to exist (added) or not (removed)
+// right after the batch, so a view built after the write (a like's answer: "favourited")
+// asks nothing: another request changing that edge since is seen by the next request, as above.
 class ObservedStore final : public ForwardingStore {
  public:
   explicit ObservedStore(Store& inner, bool remember_counts = false)
@@ -43,9 +47,37 @@ class ObservedStore final : public ForwardingStore {
     if (RequestCounts* counts = request_counts()) counts->forget(batch);
     auto outcome = inner_.apply(batch);
     if (outcome.has_value()) {
+      if (RequestCounts* counts = request_counts()) counts->written(batch);
       if (BatchObserver* o = observer_.load()) o->batch_applied(batch, *outcome);
     }
     return outcome;
+  }
+  Result<bool> assoc_exists(Id from, AssocType type, Id to) const override {
+    RequestCounts* counts = FreshReads::active() ? nullptr : request_counts();
+    if (counts != nullptr) {
+      if (auto known = counts->find_edge(from, type, to)) return *known;
+    }
+    return inner_.assoc_exists(from, type, to);
+  }
+  Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
+                                         const std::vector<Id>& tos) const override {
+    RequestCounts* counts = FreshReads::active() ? nullptr : request_counts();
+    if (counts == nullptr || counts->edges.empty()) return inner_.assocs_exist(from, type, tos);
+    std::vector<bool> out(tos.size());
+    std::vector<Id> ask;
+    std::vector<size_t> unknown;
+    for (size_t i = 0; i < tos.size(); ++i) {
+      if (auto known = counts->find_edge(from, type, tos[i])) {
+        out[i] = *known;
+      } else {
+        unknown.push_back(i);
+        ask.push_back(tos[i]);
+      }
+    }
+    if (ask.empty()) return out;
+    KINDRED_ASSIGN_OR_RETURN(auto read, inner_.assocs_exist(from, type, ask));
+    for (size_t k = 0; k < unknown.size(); ++k) out[unknown[k]] = read[k];
+    return out;
   }
   Result<int64_t> assoc_count(Id from, AssocType type) const override {
     RequestCounts* counts = FreshReads::active() ? nullptr : request_counts();
@@ -81,14 +113,46 @@ class ObservedStore final : public ForwardingStore {
   // The counts this thread's current request has read through one ObservedStore.
   struct RequestCounts {
     static constexpr size_t kMaxEntries = 512;  // a long page's lists; past it, forgotten whole
+    // A batch writing more edges than this (a fan-out, an import) is not remembered edge by
+    // edge: the views after such writes ask about few of them.
+    static constexpr size_t kMaxBatchEdges = 16;
     struct Entry {
       Id from;
       AssocType type;
       int64_t count;
     };
+    struct Edge {
+      Id from;
+      AssocType type;
+      Id to;
+      bool exists;
+    };
     uint64_t request = 0;
     const ObservedStore* owner = nullptr;
     std::vector<Entry> entries;
+    std::vector<Edge> edges;  // written by the request's own batches, last state each
+
+    std::optional<bool> find_edge(Id from, AssocType type, Id to) const {
+      for (const Edge& e : edges)
+        if (e.from == from && e.type == type && e.to == to) return e.exists;
+      return std::nullopt;
+    }
+    void set_edge(Id from, AssocType type, Id to, bool exists) {
+      for (Edge& e : edges) {
+        if (e.from == from && e.type == type && e.to == to) {
+          e.exists = exists;
+          return;
+        }
+      }
+      if (edges.size() >= kMaxEntries) edges.clear();
+      edges.push_back({from, type, to, exists});
+    }
+    // After `batch` was applied: its adds come before its removes.
+    void written(const Batch& batch) {
+      if (batch.assoc_adds.size() + batch.assoc_removes.size() > kMaxBatchEdges) return;
+      for (const auto& a : batch.assoc_adds) set_edge(a.assoc.from, a.assoc.type, a.assoc.to, true);
+      for (const auto& r : batch.assoc_removes) set_edge(r.from, r.type, r.to, false);
+    }
 
     std::optional<int64_t> find(Id from, AssocType type) const {
       for (const Entry& e : entries)
@@ -103,6 +167,14 @@ class ObservedStore final : public ForwardingStore {
       std::erase_if(entries, [&](const Entry& e) { return e.from == from && e.type == type; });
     }
     void forget(const Batch& batch) {
+      if (!edges.empty()) {
+        for (const auto& a : batch.assoc_adds)
+          std::erase_if(edges, [&](const Edge& e) {
+            return e.from == a.assoc.from && e.type == a.assoc.type && e.to == a.assoc.to;
+          });
+        for (const auto& r : batch.assoc_removes)
+          std::erase_if(edges, [&](const Edge& e) { return e.from == r.from && e.type == r.type && e.to == r.to; });
+      }
       if (entries.empty()) return;
       for (const auto& a : batch.assoc_adds) forget(a.assoc.from, a.assoc.type);
       for (const auto& r : batch.assoc_removes) forget(r.from, r.type);
@@ -119,6 +191,7 @@ class ObservedStore final : public ForwardingStore {
       counts.request = request;
       counts.owner = this;
       counts.entries.clear();
+      counts.edges.clear();
     }
     return &counts;
   }

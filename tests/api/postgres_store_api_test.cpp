@@ -29,8 +29,8 @@ class PostgresApi : public ApiTest {
   static inline std::string url_;
 };
 
-// While the database's connections die (a failover), a like answers 503, never 404 ("Record not
-// found" would be final to a client), and the same like sent again lands once.
+// While the database's connections die (a failover), a like answers 503 at worst, never 404
+// ("Record not found" would be final to a client), and the same like sent again lands once.
 TEST_F(PostgresApi, ALikeWhileTheDatabaseGoesAwayIsUnavailableNeverNotFound) {
   User ann = register_user("ann");
   User bob = register_user("bob");
@@ -58,7 +58,10 @@ TEST_F(PostgresApi, ALikeWhileTheDatabaseGoesAwayIsUnavailableNeverNotFound) {
     EXPECT_TRUE(json(liked).as_object().contains("error")) << liked.body;
     ++unavailable;
   }
-  EXPECT_GE(unavailable, 1) << "the first like after the connections died found one dead";
+  // Reads that meet a dead connection are sent again on a new one, and the pool then drops the
+  // other idle connections, so the like may land at once; a write that meets one is 503 (the
+  // store's ConnectionsTheServerEndsAreReplaced).
+  EXPECT_LE(unavailable, 1);
   Reply status = get("/api/v1/statuses/" + photo, bob.token);
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(num(json(status), "favourites_count"), 1);

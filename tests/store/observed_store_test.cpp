@@ -133,5 +133,47 @@ TEST_F(RequestCounts, EachThreadsRequestIsItsOwn) {
   EXPECT_EQ(*observed().assoc_count(kPost, AssocType::kFavouritedBy), 0);
 }
 
+// A like's answer says "favourited" without asking: the request's own batch just wrote the edge.
+TEST_F(RequestCounts, EdgesTheRequestsOwnBatchWroteAreKnownWithoutAsking) {
+  const RequestScope request;
+  like(kPost, Id(1));
+  const int before = counting_->reads.load();
+  EXPECT_TRUE(*observed().assoc_exists(kPost, AssocType::kFavouritedBy, Id(1)));
+  // Mixed with edges it did not write: only those are asked about.
+  EXPECT_EQ(*observed().assocs_exist(kPost, AssocType::kFavouritedBy, {Id(2), Id(1)}),
+            (std::vector<bool>{false, true}));
+  EXPECT_EQ(counting_->reads.load(), before + 1);
+  // A removal is known too, and so is the last of a batch that adds and removes one edge.
+  Batch both;
+  both.add_assoc({kPost, AssocType::kFavouritedBy, Id(3), Id(3), {}});
+  both.remove_assoc(kPost, AssocType::kFavouritedBy, Id(3));
+  both.remove_assoc(kPost, AssocType::kFavouritedBy, Id(1));
+  ASSERT_TRUE(observed().apply(both).has_value());
+  EXPECT_EQ(*observed().assocs_exist(kPost, AssocType::kFavouritedBy, {Id(1), Id(3)}),
+            (std::vector<bool>{false, false}));
+  EXPECT_EQ(counting_->reads.load(), before + 1);
+}
+
+TEST_F(RequestCounts, EdgesOfAFailedBatchOrAnotherRequestAreAsked) {
+  {
+    const RequestScope request;
+    like(kPost, Id(1));
+    // A failed batch naming the edge: it may have landed or not, so it is asked again.
+    Batch bad;
+    bad.remove_assoc(kPost, AssocType::kFavouritedBy, Id(1));
+    bad.add_assoc({kPost, AssocType::kFavouritedBy, Id(0), Id(1), {}});
+    ASSERT_FALSE(observed().apply(bad).has_value());
+    const int before = counting_->reads.load();
+    EXPECT_TRUE(*observed().assoc_exists(kPost, AssocType::kFavouritedBy, Id(1)));
+    EXPECT_EQ(counting_->reads.load(), before + 1);
+  }
+  // The next request asks: another writer may have removed it since.
+  Batch theirs;
+  theirs.remove_assoc(kPost, AssocType::kFavouritedBy, Id(1));
+  ASSERT_TRUE(real_->apply(theirs).has_value());
+  const RequestScope next;
+  EXPECT_FALSE(*observed().assoc_exists(kPost, AssocType::kFavouritedBy, Id(1)));
+}
+
 }  // namespace
 }  // namespace kindred::store

@@ -1,6 +1,7 @@
 #include "social/posts/likes.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace kindred::social {
 
@@ -33,10 +34,13 @@ Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id like
   // list names every liker; after that only the post's one like notice moves up now and then
   // (LikeNotices), so a post liked 1.6 million times writes no notification per like. Both read
   // from the store's in-memory count and edge caches.
-  if (liker != liked.account_id) {
+  const bool bounded = CacheAge::bounded();
+  if (liker != liked.account_id && !(bounded && past_exact_likes_.find(liked.id))) {
     KINDRED_ASSIGN_OR_RETURN(int64_t likes,
                              deps_.store.assoc_count(liked.id, AssocType::kFavouritedBy));
-    if (likes < static_cast<int64_t>(deps_.config.exact_like_notifications)) {
+    const bool exact = likes < static_cast<int64_t>(deps_.config.exact_like_notifications);
+    if (!exact && bounded) past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
+    if (exact) {
       KINDRED_ASSIGN_OR_RETURN(bool again,
                                deps_.store.assoc_exists(liked.id, AssocType::kFavouritedBy, liker));
       if (!again) {

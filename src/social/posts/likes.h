@@ -1,6 +1,7 @@
 #pragma once
 
 #include "social/graph/notifications.h"
+#include "social/model/record_cache.h"
 #include "social/posts/live_counts.h"
 #include "social/posts/posts.h"
 #include "social/posts/trends.h"
@@ -50,6 +51,12 @@ class LikeService {
   const PostService& posts_;
   const AccountService& accounts_;
   LikeNotices notices_;
+  // With several nodes (CacheAge bounded): posts whose likes were counted past
+  // SocialConfig::exact_like_notifications within the bound, so that a storm's likes do not each
+  // read the post's count, which every like elsewhere has just changed, before writing. An unlike
+  // taking a post back under the line is seen within the bound. One node reads its exact count
+  // from memory and keeps nothing here.
+  RecordCache<Id, bool> past_exact_likes_{4096};
   TrendService* trends_ = nullptr;
   LiveCounts* live_ = nullptr;
 };

@@ -34,12 +34,24 @@ Result<Pool::Lease> Pool::acquire() {
 
 void Pool::give_back(std::unique_ptr<Connection> conn) {
   // A connection left inside a transaction (a call failed midway) or broken is not reused.
-  if (!conn->is_ok() || conn->in_transaction()) conn.reset();
+  const bool broke = !conn->is_ok();
+  if (broke || conn->in_transaction()) conn.reset();
+  std::vector<std::unique_ptr<Connection>> dropped;  // closed once the lock is let go
   std::scoped_lock lock(mutex_);
   if (conn != nullptr && !closed_) {
     free_.push_back(std::move(conn));
   } else {
     --open_;
+  }
+  if (broke && !free_.empty()) {
+    // A lost connection most often means the server went (a restart, a failover), and then the
+    // idle ones are gone too, which libpq learns only by using each: the next callers would
+    // each meet one. They are closed instead, and the next callers connect afresh.
+    open_ -= static_cast<int>(free_.size());
+    dropped = std::move(free_);
+    free_.clear();
+    changed_.notify_all();
+    return;
   }
   // One connection (or one slot to open one) came free: one waiter can use it. Waking them all
   // cost a like storm half its CPU in context switches (64 handler threads, 16 connections).

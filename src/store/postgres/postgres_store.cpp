@@ -415,20 +415,18 @@ class PostgresStore final : public Store {
   }
 
   Result<std::string> get_object(ObjectType type, Id id) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     KINDRED_ASSIGN_OR_RETURN(
-        auto rows, conn->run("get_object", Params().int8(to_db(id.value)).int8(type_of(type))));
+        auto rows, read("get_object", Params().int8(to_db(id.value)).int8(type_of(type))));
     if (rows.count() == 0) return Status::not_found("no such object");
     return std::string(rows.bytes(0, 0));
   }
 
   Result<std::vector<std::optional<std::string>>> get_objects(
       ObjectType type, const std::vector<Id>& ids) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     std::vector<std::optional<std::string>> out(ids.size());
     if (ids.empty()) return out;
     KINDRED_ASSIGN_OR_RETURN(
-        auto rows, conn->run("get_objects", Params().int8_array(db_ids(ids)).int8(type_of(type))));
+        auto rows, read("get_objects", Params().int8_array(db_ids(ids)).int8(type_of(type))));
     std::unordered_map<uint64_t, std::string_view> found;
     for (int r = 0; r < rows.count(); ++r) found[pg::from_db(rows.int8(r, 0))] = rows.bytes(r, 1);
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -438,26 +436,23 @@ class PostgresStore final : public Store {
   }
 
   Result<Id> lookup_key(KeyspaceType space, std::string_view key) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     KINDRED_ASSIGN_OR_RETURN(auto rows,
-                             conn->run("lookup_key", Params().bytes(key).int8(type_of(space))));
+                             read("lookup_key", Params().bytes(key).int8(type_of(space))));
     if (rows.count() == 0) return Status::not_found("no such key");
     return Id(pg::from_db(rows.int8(0, 0)));
   }
 
   Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
                                        ObjectType type) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     KINDRED_ASSIGN_OR_RETURN(
         auto rows,
-        conn->run("get_keyed_object", Params().bytes(key).int8(type_of(space)).int8(type_of(type))));
+        read("get_keyed_object", Params().bytes(key).int8(type_of(space)).int8(type_of(type))));
     if (rows.count() == 0) return Status::not_found("no such key or object");
     return KeyedObject{Id(pg::from_db(rows.int8(0, 0))), std::string(rows.bytes(0, 1))};
   }
 
   Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
-    KINDRED_ASSIGN_OR_RETURN(auto rows, conn->run("get_assoc", edge_params(from, type, to)));
+    KINDRED_ASSIGN_OR_RETURN(auto rows, read("get_assoc", edge_params(from, type, to)));
     if (rows.count() == 0) return Status::not_found("no such association");
     return Assoc{from, type, to, Id(pg::from_db(rows.int8(0, 0))), std::string(rows.bytes(0, 1))};
   }
@@ -469,12 +464,11 @@ class PostgresStore final : public Store {
 
   Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
                                          const std::vector<Id>& tos) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     std::vector<bool> out(tos.size(), false);
     if (tos.empty()) return out;
     KINDRED_ASSIGN_OR_RETURN(
         auto rows,
-        conn->run("assocs_exist",
+        read("assocs_exist",
                   Params().int8(to_db(from.value)).int8(type_of(type)).int8_array(db_ids(tos))));
     std::unordered_map<uint64_t, bool> found;
     for (int r = 0; r < rows.count(); ++r) found[pg::from_db(rows.int8(r, 0))] = true;
@@ -483,15 +477,13 @@ class PostgresStore final : public Store {
   }
 
   Result<int64_t> assoc_count(Id from, AssocType type) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     KINDRED_ASSIGN_OR_RETURN(
-        auto rows, conn->run("assoc_count", Params().int8(to_db(from.value)).int8(type_of(type))));
+        auto rows, read("assoc_count", Params().int8(to_db(from.value)).int8(type_of(type))));
     return rows.int8(0, 0);
   }
 
   Result<std::vector<int64_t>> assoc_counts(
       const std::vector<std::pair<Id, AssocType>>& lists) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     std::vector<int64_t> out(lists.size(), 0);
     if (lists.empty()) return out;
     std::vector<int64_t> froms, types;
@@ -505,7 +497,7 @@ class PostgresStore final : public Store {
       return v;
     };
     KINDRED_ASSIGN_OR_RETURN(auto rows,
-                             conn->run("assoc_counts", Params()
+                             read("assoc_counts", Params()
                                                            .int8_array(distinct(froms))
                                                            .int8_array(distinct(types))));
     std::map<std::pair<int64_t, int64_t>, int64_t> found;
@@ -519,7 +511,6 @@ class PostgresStore final : public Store {
   }
 
   Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
     RangePage page;
     // Exclusive bounds become inclusive ones; nothing lies above the largest id.
     constexpr uint64_t kMaxId = std::numeric_limits<uint64_t>::max();
@@ -527,7 +518,7 @@ class PostgresStore final : public Store {
     const int64_t low = to_db(q.min_position.value) + (q.min_position.is_none() ? 0 : 1);
     const int64_t high = q.max_position.is_none() ? to_db(kMaxId) : to_db(q.max_position.value) - 1;
     const auto limit = static_cast<int64_t>(std::min<size_t>(q.limit, INT64_MAX - 1));
-    KINDRED_ASSIGN_OR_RETURN(auto rows, conn->run(q.oldest_first ? "range_oldest" : "range_newest",
+    KINDRED_ASSIGN_OR_RETURN(auto rows, read(q.oldest_first ? "range_oldest" : "range_newest",
                                                   Params()
                                                       .int8(to_db(from.value))
                                                       .int8(type_of(type))
@@ -544,8 +535,7 @@ class PostgresStore final : public Store {
   }
 
   Result<Id> max_object_id(ObjectType type) const override {
-    KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
-    KINDRED_ASSIGN_OR_RETURN(auto rows, conn->run("max_object_id", Params().int8(type_of(type))));
+    KINDRED_ASSIGN_OR_RETURN(auto rows, read("max_object_id", Params().int8(type_of(type))));
     if (rows.count() == 0) return Id();
     return Id(pg::from_db(rows.int8(0, 0)));
   }
@@ -566,6 +556,17 @@ class PostgresStore final : public Store {
   }
 
  private:
+  // Runs a read-only statement. A connection found broken (the server restarted, failed over,
+  // or ended it) is replaced and the statement sent once more, as a read always may be: without
+  // it each of a node's idle connections answered one request 503 after a failover.
+  Result<pg::Rows> read(const char* statement, const Params& params) const {
+    for (int attempt = 1;; ++attempt) {
+      KINDRED_ASSIGN_OR_RETURN(auto conn, pool_.acquire());
+      auto rows = conn->run(statement, params);
+      if (rows.has_value() || conn->is_ok() || attempt == 2) return rows;
+    }
+  }
+
   static std::vector<int64_t> db_ids(const std::vector<Id>& ids) {
     std::vector<int64_t> out;
     out.reserve(ids.size());
