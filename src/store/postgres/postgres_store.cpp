@@ -23,6 +23,7 @@
 #include "store/postgres/pg_codec.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_pool.h"
+#include "store/postgres/read_groups.h"
 
 namespace kindred::store {
 namespace {
@@ -91,6 +92,21 @@ const std::vector<pg::Statement>& statements() {
        "   ON CONFLICT (from_id, type, slot) DO UPDATE"
        "   SET count = kindred_assoc_counts.count + EXCLUDED.count)"
        " SELECT kind, from_id, type::bigint, to_id FROM changed"},
+      // The grouped forms of get_keyed_object, get_object and assoc_counts: one statement
+      // answers every call of a group (ReadGroups), each by its place in the arrays (`i`, from 1).
+      // The generic plans are nested loops over the arrays with an index scan each.
+      {"get_keyed_objects",
+       "SELECT q.i, k.id, o.bytes FROM unnest($1::bytea[], $2::bigint[], $3::bigint[])"
+       " WITH ORDINALITY AS q(key, space, type, i)"
+       " JOIN kindred_keys k ON k.key = q.key AND k.space = q.space"
+       " JOIN kindred_objects o ON o.id = k.id AND o.type = q.type"},
+      {"get_objects_of",
+       "SELECT q.i, o.bytes FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS q(id, type, i)"
+       " JOIN kindred_objects o ON o.id = q.id AND o.type = q.type"},
+      {"assoc_counts_of",
+       "SELECT q.i, (SELECT coalesce(sum(c.count), 0) FROM kindred_assoc_counts c"
+       "   WHERE c.from_id = q.f AND c.type = q.t)::bigint"
+       " FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS q(f, t, i)"},
       {"get_assoc",
        "SELECT position, data FROM kindred_assocs WHERE from_id = $1::bigint"
        " AND type = $2::bigint AND to_id = $3::bigint"},
@@ -415,10 +431,12 @@ class PostgresStore final : public Store {
   }
 
   Result<std::string> get_object(ObjectType type, Id id) const override {
-    KINDRED_ASSIGN_OR_RETURN(
-        auto rows, read("get_object", Params().int8(to_db(id.value)).int8(type_of(type))));
-    if (rows.count() == 0) return Status::not_found("no such object");
-    return std::string(rows.bytes(0, 0));
+    ObjectCall call;
+    call.type = type;
+    call.id = id;
+    KINDRED_RETURN_IF_ERROR(object_groups_.run(call, [this](auto& calls) { answer(calls); }));
+    if (!call.found) return Status::not_found("no such object");
+    return std::move(*call.found);
   }
 
   Result<std::vector<std::optional<std::string>>> get_objects(
@@ -444,11 +462,13 @@ class PostgresStore final : public Store {
 
   Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
                                        ObjectType type) const override {
-    KINDRED_ASSIGN_OR_RETURN(
-        auto rows,
-        read("get_keyed_object", Params().bytes(key).int8(type_of(space)).int8(type_of(type))));
-    if (rows.count() == 0) return Status::not_found("no such key or object");
-    return KeyedObject{Id(pg::from_db(rows.int8(0, 0))), std::string(rows.bytes(0, 1))};
+    KeyedCall call;
+    call.space = space;
+    call.key = key;
+    call.type = type;
+    KINDRED_RETURN_IF_ERROR(keyed_groups_.run(call, [this](auto& calls) { answer(calls); }));
+    if (!call.found) return Status::not_found("no such key or object");
+    return std::move(*call.found);
   }
 
   Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override {
@@ -484,30 +504,11 @@ class PostgresStore final : public Store {
 
   Result<std::vector<int64_t>> assoc_counts(
       const std::vector<std::pair<Id, AssocType>>& lists) const override {
-    std::vector<int64_t> out(lists.size(), 0);
-    if (lists.empty()) return out;
-    std::vector<int64_t> froms, types;
-    for (const auto& [from, type] : lists) {
-      froms.push_back(to_db(from.value));
-      types.push_back(type_of(type));
-    }
-    const auto distinct = [](std::vector<int64_t> v) {
-      std::sort(v.begin(), v.end());
-      v.erase(std::unique(v.begin(), v.end()), v.end());
-      return v;
-    };
-    KINDRED_ASSIGN_OR_RETURN(auto rows,
-                             read("assoc_counts", Params()
-                                                           .int8_array(distinct(froms))
-                                                           .int8_array(distinct(types))));
-    std::map<std::pair<int64_t, int64_t>, int64_t> found;
-    for (int r = 0; r < rows.count(); ++r) {
-      found[{rows.int8(r, 0), rows.int8(r, 1)}] = rows.int8(r, 2);
-    }
-    for (size_t i = 0; i < lists.size(); ++i) {
-      if (auto it = found.find({froms[i], types[i]}); it != found.end()) out[i] = it->second;
-    }
-    return out;
+    if (lists.empty()) return std::vector<int64_t>{};
+    CountsCall call;
+    call.lists = &lists;
+    KINDRED_RETURN_IF_ERROR(count_groups_.run(call, [this](auto& calls) { answer(calls); }));
+    return std::move(call.counts);
   }
 
   Result<RangePage> assoc_range(Id from, AssocType type, const RangeQuery& q) const override {
@@ -565,6 +566,125 @@ class PostgresStore final : public Store {
       auto rows = conn->run(statement, params);
       if (rows.has_value() || conn->is_ok() || attempt == 2) return rows;
     }
+  }
+
+  // Reads that concurrent calls share (ReadGroups): each call's request and answer.
+  struct KeyedCall : pg::GroupedCall {
+    KeyspaceType space{};
+    std::string_view key;
+    ObjectType type{};
+    std::optional<KeyedObject> found;
+  };
+  struct ObjectCall : pg::GroupedCall {
+    ObjectType type{};
+    Id id;
+    std::optional<std::string> found;
+  };
+  struct CountsCall : pg::GroupedCall {
+    const std::vector<std::pair<Id, AssocType>>* lists = nullptr;
+    std::vector<int64_t> counts;
+  };
+
+  template <class Call>
+  static void fail(std::vector<Call*>& calls, const Status& s) {
+    for (Call* c : calls) c->status = s;
+  }
+
+  void answer(std::vector<KeyedCall*>& calls) const {
+    if (calls.size() == 1) {  // the plainer statement
+      KeyedCall& c = *calls[0];
+      auto rows = read("get_keyed_object",
+                       Params().bytes(c.key).int8(type_of(c.space)).int8(type_of(c.type)));
+      if (!rows.has_value()) return fail(calls, rows.error());
+      if (rows->count() > 0) c.found = KeyedObject{Id(pg::from_db(rows->int8(0, 0))), std::string(rows->bytes(0, 1))};
+      return;
+    }
+    std::vector<std::string_view> keys;
+    std::vector<int64_t> spaces, types;
+    for (const KeyedCall* c : calls) {
+      keys.push_back(c->key);
+      spaces.push_back(type_of(c->space));
+      types.push_back(type_of(c->type));
+    }
+    auto rows = read("get_keyed_objects", Params().bytea_array(keys).int8_array(spaces).int8_array(types));
+    if (!rows.has_value()) return fail(calls, rows.error());
+    for (int r = 0; r < rows->count(); ++r) {
+      calls[static_cast<size_t>(rows->int8(r, 0) - 1)]->found =
+          KeyedObject{Id(pg::from_db(rows->int8(r, 1))), std::string(rows->bytes(r, 2))};
+    }
+  }
+
+  void answer(std::vector<ObjectCall*>& calls) const {
+    if (calls.size() == 1) {
+      ObjectCall& c = *calls[0];
+      auto rows = read("get_object", Params().int8(to_db(c.id.value)).int8(type_of(c.type)));
+      if (!rows.has_value()) return fail(calls, rows.error());
+      if (rows->count() > 0) c.found = std::string(rows->bytes(0, 0));
+      return;
+    }
+    std::vector<int64_t> ids, types;
+    for (const ObjectCall* c : calls) {
+      ids.push_back(to_db(c->id.value));
+      types.push_back(type_of(c->type));
+    }
+    auto rows = read("get_objects_of", Params().int8_array(ids).int8_array(types));
+    if (!rows.has_value()) return fail(calls, rows.error());
+    for (int r = 0; r < rows->count(); ++r) {
+      calls[static_cast<size_t>(rows->int8(r, 0) - 1)]->found = std::string(rows->bytes(r, 1));
+    }
+  }
+
+  void answer(std::vector<CountsCall*>& calls) const {
+    if (calls.size() == 1) {
+      auto counts = read_counts(*calls[0]->lists);
+      if (!counts.has_value()) return fail(calls, counts.error());
+      calls[0]->counts = std::move(*counts);
+      return;
+    }
+    std::vector<int64_t> froms, types;
+    for (CountsCall* c : calls) {
+      c->counts.assign(c->lists->size(), 0);
+      for (const auto& [from, type] : *c->lists) {
+        froms.push_back(to_db(from.value));
+        types.push_back(type_of(type));
+      }
+    }
+    auto rows = read("assoc_counts_of", Params().int8_array(froms).int8_array(types));
+    if (!rows.has_value()) return fail(calls, rows.error());
+    // Row i (from 1) answers the i-th list of the calls taken in order.
+    std::vector<std::pair<CountsCall*, size_t>> place;
+    place.reserve(froms.size());
+    for (CountsCall* c : calls)
+      for (size_t k = 0; k < c->lists->size(); ++k) place.emplace_back(c, k);
+    for (int r = 0; r < rows->count(); ++r) {
+      const auto& [c, k] = place[static_cast<size_t>(rows->int8(r, 0) - 1)];
+      c->counts[k] = rows->int8(r, 1);
+    }
+  }
+
+  // One call's counts with the "assoc_counts" statement.
+  Result<std::vector<int64_t>> read_counts(const std::vector<std::pair<Id, AssocType>>& lists) const {
+    std::vector<int64_t> out(lists.size(), 0);
+    std::vector<int64_t> froms, types;
+    for (const auto& [from, type] : lists) {
+      froms.push_back(to_db(from.value));
+      types.push_back(type_of(type));
+    }
+    const auto distinct = [](std::vector<int64_t> v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      return v;
+    };
+    KINDRED_ASSIGN_OR_RETURN(
+        auto rows, read("assoc_counts", Params().int8_array(distinct(froms)).int8_array(distinct(types))));
+    std::map<std::pair<int64_t, int64_t>, int64_t> found;
+    for (int r = 0; r < rows.count(); ++r) {
+      found[{rows.int8(r, 0), rows.int8(r, 1)}] = rows.int8(r, 2);
+    }
+    for (size_t i = 0; i < lists.size(); ++i) {
+      if (auto it = found.find({froms[i], types[i]}); it != found.end()) out[i] = it->second;
+    }
+    return out;
   }
 
   static std::vector<int64_t> db_ids(const std::vector<Id>& ids) {
@@ -655,6 +775,12 @@ class PostgresStore final : public Store {
     bool done = false;  // GUARDED_BY(writers_mu_)
   };
   static constexpr int kLeaders = 4;     // groups in flight at once per store
+  // Groups of one kind of read in flight at once, and calls in one group at most.
+  static constexpr int kReadLeaders = 2;
+  static constexpr size_t kMaxReadGroup = 64;
+  mutable pg::ReadGroups<KeyedCall> keyed_groups_{kReadLeaders, kMaxReadGroup};
+  mutable pg::ReadGroups<ObjectCall> object_groups_{kReadLeaders, kMaxReadGroup};
+  mutable pg::ReadGroups<CountsCall> count_groups_{kReadLeaders, kMaxReadGroup};
   static constexpr uint64_t kCountSlots = 16;
 
   std::mutex writers_mu_;

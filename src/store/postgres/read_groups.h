@@ -1,0 +1,101 @@
+#pragma once
+
+// Concurrent calls of one kind answered together, by one statement.
+//
+// Over a network each read is a round trip and a statement: in the cluster's like storm every
+// like read a token, an account and two sets of counts, each its own statement through HAProxy,
+// and PostgreSQL spent most of its CPU on the statements' fixed costs rather than the rows. A
+// ReadGroups lets up to `max_leaders` groups of one kind be in flight at once; a call arriving
+// while they are all out waits, and the next leader takes every call waiting (up to
+// `max_group`) into one statement. A call that finds a leader slot free goes at once, so a quiet
+// node pays nothing; the busier the node, the more each statement carries.
+//
+// Each call waits on a semaphore of its own: the leader wakes exactly the calls it answered and
+// the next leader, never every waiter (waking them all cost the pool's like storm half its CPU).
+
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <semaphore>
+#include <vector>
+
+#include "core/status.h"
+
+namespace kindred::store::pg {
+
+template <class Call>
+class ReadGroups;
+
+// A call in a group: derive from it (the request and the place for the answer). The leader
+// sets `status` (and the answer) of each call it took before the call is woken.
+struct GroupedCall {
+  Status status = Status::ok();
+
+ private:
+  template <class Call>
+  friend class ReadGroups;
+  std::binary_semaphore wake{0};
+  bool lead = false;  // GUARDED_BY(the ReadGroups' mutex)
+};
+
+template <class Call>
+class ReadGroups {
+ public:
+  ReadGroups(int max_leaders, size_t max_group) : max_leaders_(max_leaders), max_group_(max_group) {}
+
+  // Answers `call`, alone or with others: `answer(calls)` is run by one of the callers, on its
+  // thread, with every call of its group (`call` among them if it leads) and must set each one's
+  // status and answer. Returns `call`'s status.
+  template <class F>
+  Status run(Call& call, F&& answer) {
+    {
+      std::scoped_lock lock(mu_);
+      waiting_.push_back(&call);
+      promote_locked();
+    }
+    call.wake.acquire();
+    if (!call.lead) return call.status;  // answered by another call's leader
+    std::vector<Call*> group{&call};
+    {
+      std::scoped_lock lock(mu_);
+      while (!waiting_.empty() && group.size() < max_group_) {
+        group.push_back(waiting_.front());
+        waiting_.pop_front();
+      }
+    }
+    answer(group);
+    {
+      std::scoped_lock lock(mu_);
+      --leaders_;
+      promote_locked();
+    }
+    for (size_t i = 1; i < group.size(); ++i) group[i]->wake.release();  // not touched after this
+    return call.status;
+  }
+
+  // Calls waiting for a leader (for tests).
+  size_t waiting() const {
+    std::scoped_lock lock(mu_);
+    return waiting_.size();
+  }
+
+ private:
+  // Makes the oldest waiting calls leaders while slots are free, and wakes them.
+  void promote_locked() {
+    while (leaders_ < max_leaders_ && !waiting_.empty()) {
+      Call* next = waiting_.front();
+      waiting_.pop_front();
+      next->lead = true;
+      ++leaders_;
+      next->wake.release();
+    }
+  }
+
+  const int max_leaders_;
+  const size_t max_group_;
+  mutable std::mutex mu_;
+  std::deque<Call*> waiting_;  // GUARDED_BY(mu_), oldest first
+  int leaders_ = 0;            // GUARDED_BY(mu_)
+};
+
+}  // namespace kindred::store::pg
