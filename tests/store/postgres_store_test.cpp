@@ -207,9 +207,9 @@ TEST(PostgresStore, ConnectionsTheServerEndsAreReplaced) {
   EXPECT_EQ(*(*store)->assoc_count(Id(1), AssocType::kFollows), 2);
 }
 
-// Many threads reading at once through two connections: their reads of one kind wait behind
-// each other and go as one statement (pg::ReadGroups), present and absent alike, and each call
-// gets its own answer.
+// Many threads reading at once through two connections: their reads of one kind (objects, keyed
+// objects, edges, counts) wait behind each other and go as one statement (pg::ReadGroups),
+// present and absent alike, and each call gets its own answer.
 TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
   auto conninfo = fresh_database();
   ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
@@ -235,7 +235,7 @@ TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
       for (int n = 0; n < 300; ++n) {
         const int i = 1 + (n * 7 + t * 13) % kItems;
         const int j = 1 + (i * 11) % kItems;
-        switch (n % 3) {
+        switch (n % 4) {
           case 0: {
             auto got = (*store)->get_object(ObjectType::kStatus, Id(i));
             if (got.has_value() ? (i % 2 != 0 || *got != "status " + std::to_string(i))
@@ -250,6 +250,16 @@ TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
             if (got.has_value() ? (!there || got->id != Id(i) || got->bytes != "account " + std::to_string(i))
                                 : (there || !got.error().is_not_found()))
               ++wrong;
+            break;
+          }
+          case 2: {
+            // i follows 1000 .. 1000 + i % 5 - 1.
+            auto got = (*store)->assocs_exist(Id(i), AssocType::kFollows, {Id(1003), Id(1000), Id(7)});
+            if (!got.has_value()) {
+              ++failed;
+            } else if (*got != std::vector<bool>{i % 5 > 3, i % 5 > 0, false}) {
+              ++wrong;
+            }
             break;
           }
           default: {

@@ -92,7 +92,7 @@ const std::vector<pg::Statement>& statements() {
        "   ON CONFLICT (from_id, type, slot) DO UPDATE"
        "   SET count = kindred_assoc_counts.count + EXCLUDED.count)"
        " SELECT kind, from_id, type::bigint, to_id FROM changed"},
-      // The grouped forms of get_keyed_object, get_object and assoc_counts: one statement
+      // The grouped forms of get_keyed_object, get_object, assoc_counts and assocs_exist: one statement
       // answers every call of a group (ReadGroups), each by its place in the arrays (`i`, from 1).
       // The generic plans are nested loops over the arrays with an index scan each.
       {"get_keyed_objects",
@@ -107,6 +107,9 @@ const std::vector<pg::Statement>& statements() {
        "SELECT q.i, (SELECT coalesce(sum(c.count), 0) FROM kindred_assoc_counts c"
        "   WHERE c.from_id = q.f AND c.type = q.t)::bigint"
        " FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS q(f, t, i)"},
+      {"assocs_exist_of",
+       "SELECT q.i FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q(f, t, o, i)"
+       " WHERE EXISTS (SELECT 1 FROM kindred_assocs a WHERE a.from_id = q.f AND a.type = q.t AND a.to_id = q.o)"},
       {"get_assoc",
        "SELECT position, data FROM kindred_assocs WHERE from_id = $1::bigint"
        " AND type = $2::bigint AND to_id = $3::bigint"},
@@ -484,16 +487,13 @@ class PostgresStore final : public Store {
 
   Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
                                          const std::vector<Id>& tos) const override {
-    std::vector<bool> out(tos.size(), false);
-    if (tos.empty()) return out;
-    KINDRED_ASSIGN_OR_RETURN(
-        auto rows,
-        read("assocs_exist",
-                  Params().int8(to_db(from.value)).int8(type_of(type)).int8_array(db_ids(tos))));
-    std::unordered_map<uint64_t, bool> found;
-    for (int r = 0; r < rows.count(); ++r) found[pg::from_db(rows.int8(r, 0))] = true;
-    for (size_t i = 0; i < tos.size(); ++i) out[i] = found.count(tos[i].value) > 0;
-    return out;
+    if (tos.empty()) return std::vector<bool>{};
+    ExistsCall call;
+    call.from = from;
+    call.type = type;
+    call.tos = &tos;
+    KINDRED_RETURN_IF_ERROR(exists_groups_.run(call, [this](auto& calls) { answer(calls); }));
+    return std::move(call.exist);
   }
 
   Result<int64_t> assoc_count(Id from, AssocType type) const override {
@@ -585,6 +585,13 @@ class PostgresStore final : public Store {
     std::vector<int64_t> counts;
   };
 
+  struct ExistsCall : pg::GroupedCall {
+    Id from;
+    AssocType type{};
+    const std::vector<Id>* tos = nullptr;
+    std::vector<bool> exist;
+  };
+
   template <class Call>
   static void fail(std::vector<Call*>& calls, const Status& s) {
     for (Call* c : calls) c->status = s;
@@ -659,6 +666,36 @@ class PostgresStore final : public Store {
     for (int r = 0; r < rows->count(); ++r) {
       const auto& [c, k] = place[static_cast<size_t>(rows->int8(r, 0) - 1)];
       c->counts[k] = rows->int8(r, 1);
+    }
+  }
+
+  void answer(std::vector<ExistsCall*>& calls) const {
+    for (ExistsCall* c : calls) c->exist.assign(c->tos->size(), false);
+    if (calls.size() == 1) {
+      const ExistsCall& c = *calls[0];
+      auto rows = read("assocs_exist",
+                       Params().int8(to_db(c.from.value)).int8(type_of(c.type)).int8_array(db_ids(*c.tos)));
+      if (!rows.has_value()) return fail(calls, rows.error());
+      std::unordered_set<uint64_t> found;
+      for (int r = 0; r < rows->count(); ++r) found.insert(pg::from_db(rows->int8(r, 0)));
+      for (size_t i = 0; i < c.tos->size(); ++i) calls[0]->exist[i] = found.count((*c.tos)[i].value) > 0;
+      return;
+    }
+    std::vector<int64_t> froms, types, tos;
+    std::vector<std::pair<ExistsCall*, size_t>> place;  // the edge at each place (from 1)
+    for (ExistsCall* c : calls) {
+      for (size_t k = 0; k < c->tos->size(); ++k) {
+        froms.push_back(to_db(c->from.value));
+        types.push_back(type_of(c->type));
+        tos.push_back(to_db((*c->tos)[k].value));
+        place.emplace_back(c, k);
+      }
+    }
+    auto rows = read("assocs_exist_of", Params().int8_array(froms).int8_array(types).int8_array(tos));
+    if (!rows.has_value()) return fail(calls, rows.error());
+    for (int r = 0; r < rows->count(); ++r) {
+      const auto& [c, k] = place[static_cast<size_t>(rows->int8(r, 0) - 1)];
+      c->exist[k] = true;
     }
   }
 
@@ -781,6 +818,7 @@ class PostgresStore final : public Store {
   mutable pg::ReadGroups<KeyedCall> keyed_groups_{kReadLeaders, kMaxReadGroup};
   mutable pg::ReadGroups<ObjectCall> object_groups_{kReadLeaders, kMaxReadGroup};
   mutable pg::ReadGroups<CountsCall> count_groups_{kReadLeaders, kMaxReadGroup};
+  mutable pg::ReadGroups<ExistsCall> exists_groups_{kReadLeaders, kMaxReadGroup};
   static constexpr uint64_t kCountSlots = 16;
 
   std::mutex writers_mu_;
