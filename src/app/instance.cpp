@@ -250,6 +250,10 @@ Status Instance::start(std::ostream* access_log) {
   auto trusted_proxies = http::parse_cidrs(c.trusted_proxies);
   if (!trusted_proxies.has_value())
     return Status::invalid_argument("--trusted-proxies: " + trusted_proxies.error().message());
+  if (c.proxy_protocol && trusted_proxies->empty()) {
+    return Status::invalid_argument(
+        "--proxy-protocol on needs --trusted-proxies: only a trusted proxy may name the client");
+  }
 
   if (c.store == "postgres") {
     if (c.database_url.empty()) {
@@ -511,6 +515,7 @@ Status Instance::start(std::ostream* access_log) {
   }
   ho.max_body_bytes = c.max_body_bytes;
   ho.trusted_proxies = std::move(*trusted_proxies);
+  ho.proxy_protocol = c.proxy_protocol;
   ho.max_connections = c.max_connections;
   if (ho.max_connections == 0) {
     rlimit files{};

@@ -88,6 +88,13 @@ int main(int argc, char** argv) {
                     "Reverse proxies whose X-Forwarded-For names the client, as addresses or CIDR "
                     "blocks: 127.0.0.1,10.0.0.0/8,fd00::/8 (default: none; the peer is the client)")
       ->envname("KINDRED_TRUSTED_PROXIES");
+  std::string proxy_protocol = "off";
+  serve->add_option("--proxy-protocol", proxy_protocol,
+                    "Accept a PROXY protocol v1 line (HAProxy's send-proxy) at the start of a "
+                    "connection from a trusted proxy, naming the client: on|off")
+      ->envname("KINDRED_PROXY_PROTOCOL")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   serve->add_option("--max-connections", config.max_connections,
                     "Connections open at once; beyond it new ones get 503 (0: the open-file limit "
                     "less 512)")
@@ -348,6 +355,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     config.access_log = parse_on_off(access_log);
     config.rate_limits = parse_on_off(rate_limits);
+    config.proxy_protocol = parse_on_off(proxy_protocol);
     static const std::map<std::string, kindred::social::RegistrationMode> kModes = {
         {"open", kindred::social::RegistrationMode::kOpen},
         {"approval", kindred::social::RegistrationMode::kApproval},

@@ -38,6 +38,9 @@ struct ServeConfig {
   // Reverse proxies (comma-separated addresses or CIDR blocks) whose X-Forwarded-For names the
   // client; rate limits and the access log then see the client, not the proxy.
   std::string trusted_proxies;
+  // Connections from those proxies may begin with a PROXY protocol v1 line naming the client
+  // (HAProxy in TCP mode with send-proxy): --proxy-protocol.
+  bool proxy_protocol = false;
   bool sync = false;
   size_t max_characters = 500;
   size_t max_body_bytes = 1024 * 1024;  // every request but uploads

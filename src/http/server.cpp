@@ -123,13 +123,16 @@ void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
     peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
   std::string ip = peer.to_string();
   // A trusted proxy carries many people's connections: only the total cap applies to it.
-  std::string key = in_cidrs(peer, options.trusted_proxies) ? std::string() : rate_limit_key(ip);
+  const bool trusted = in_cidrs(peer, options.trusted_proxies);
+  std::string key = trusted ? std::string() : rate_limit_key(ip);
   auto admission = ctx->admit(key);
   if (admission != detail::ServerContext::Admission::kAdmitted) {
     refuse(socket, admission);
     ctx->log_refusal(ip, admission);
   } else {
-    std::make_shared<detail::Session>(std::move(socket), *ctx, std::move(ip), std::move(key))->start();
+    std::make_shared<detail::Session>(std::move(socket), *ctx, std::move(ip), std::move(key),
+                                      trusted && options.proxy_protocol)
+        ->start();
   }
   do_accept();
 }

@@ -45,6 +45,11 @@ struct ServerOptions {
   // Reverse proxies whose X-Forwarded-For is believed (see client_address()); Request::remote_ip
   // is then the client they name. Empty: the socket's peer is the client.
   std::vector<Cidr> trusted_proxies;
+  // A connection from a trusted proxy may begin with a PROXY protocol v1 line (HAProxy's
+  // `send-proxy`, http/proxy_protocol.h) naming the client, which is then the connection's peer:
+  // a proxy in TCP mode passes requests through without parsing them, and clients keep their
+  // own addresses (rate limits). Connections from anyone else are plain HTTP.
+  bool proxy_protocol = false;
   // Long-lived streams (Router::add_stream): what one connection may have queued and not yet
   // taken before it is dropped (http/stream.h), how long a WebSocket may stay silent (a ping
   // goes out halfway; no answer closes it), and how often an event stream gets a comment line.

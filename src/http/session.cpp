@@ -1,5 +1,7 @@
 #include "http/session.h"
 
+#include "http/proxy_protocol.h"
+
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -117,11 +119,12 @@ void ServerContext::log_refusal(std::string_view peer, Admission why) {
 }
 
 Session::Session(tcp::socket&& socket, ServerContext& ctx, std::string remote_ip,
-                 std::string address_key)
+                 std::string address_key, bool may_have_proxy_header)
     : ctx_(ctx),
       stream_(std::move(socket)),
       remote_ip_(std::move(remote_ip)),
-      address_key_(std::move(address_key)) {}
+      address_key_(std::move(address_key)),
+      may_have_proxy_header_(may_have_proxy_header) {}
 
 Session::~Session() {
   if (!handed_over_) ctx_.release(address_key_);
@@ -176,7 +179,36 @@ void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
   if (closing_) return;
   if (ec) return close();  // idle timeout, peer closed, reset
   buffer_.commit(n);
+  if (may_have_proxy_header_ && !take_proxy_header()) return;
   start_request();
+}
+
+bool Session::take_proxy_header() {
+  const auto* bytes = static_cast<const char*>(buffer_.data().data());
+  const ProxyHeader h = parse_proxy_header(std::string_view(bytes, buffer_.size()));
+  switch (h.kind) {
+    case ProxyHeader::Kind::kIncomplete:
+      // The line's start came alone: read on, within the first request's deadline.
+      stream_.async_read_some(buffer_.prepare(kReadChunk),
+                              beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+      return false;
+    case ProxyHeader::Kind::kInvalid:
+      // As HAProxy does with a broken PROXY line: no answer, since the bytes after it cannot
+      // be trusted to be HTTP at all.
+      close();
+      return false;
+    case ProxyHeader::Kind::kParsed:
+      buffer_.consume(h.length);
+      // The client the proxy names; X-Forwarded-For is then read from its point of view (a
+      // client that is no trusted proxy is not believed). Per-address connection caps stay the
+      // proxy's (uncapped): the proxy bounds its own connections.
+      if (!h.source.empty()) remote_ip_ = h.source;
+      break;
+    case ProxyHeader::Kind::kAbsent:
+      break;
+  }
+  may_have_proxy_header_ = false;
+  return true;
 }
 
 void Session::start_request() {

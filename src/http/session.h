@@ -90,9 +90,11 @@ struct ServerContext {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // REQUIRES: `socket` uses a strand of the server's io_context as executor, and was admitted
-  // (ServerContext::admit) under `address_key`; `remote_ip` is its peer's address.
+  // (ServerContext::admit) under `address_key`; `remote_ip` is its peer's address. With
+  // `may_have_proxy_header` (a trusted proxy's connection, ServerOptions::proxy_protocol), a
+  // PROXY line at the start names the client instead.
   Session(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx, std::string remote_ip,
-          std::string address_key);
+          std::string address_key, bool may_have_proxy_header = false);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -114,6 +116,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void do_read();
   void on_first_bytes(boost::beast::error_code ec, std::size_t n);
+  // Takes a PROXY line from the start of the buffer (may_have_proxy_header): true when the
+  // request can be read, false when more bytes are being read or the line was broken (closed).
+  bool take_proxy_header();
   void start_request();
   void parse_buffered();
   void on_header(boost::beast::error_code ec, std::size_t n);
@@ -148,6 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_ip_;
   std::string address_key_;  // what ctx_.admit() counted this connection under
   bool served_a_request_ = false;
+  bool may_have_proxy_header_ = false;  // until the connection's first bytes are read
   bool abortive_close_armed_ = false;  // SO_LINGER 0 while a large response is being written  // after the first, the idle timeout replaces the first deadline
 
   // The request being served and its answer. While a handler runs on a worker only that worker

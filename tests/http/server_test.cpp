@@ -462,6 +462,7 @@ class RawConnection {
   }
   bool closed() const { return closed_; }
   void close() { socket_.close(); }
+  void send(std::string_view bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
 
  private:
   boost::asio::io_context ioc_;
@@ -802,6 +803,80 @@ TEST_F(ServerTest, ListensOnLocalhostAndIpv6Loopback) {
   if (!s.is_ok()) GTEST_SKIP() << "no IPv6 loopback here: " << s.to_string();
   auto r = HttpClient("::1", v6.port()).get("/inspect/6");
   EXPECT_EQ(r.body, "6|/inspect/6||none|::1|GET") << r.status << r.error;
+}
+
+// --proxy-protocol: a trusted proxy (HAProxy in TCP mode, send-proxy) names the client in a PROXY
+// line before the request; that client is then the request's address.
+class ProxyProtocolTest : public ServerTest {
+ protected:
+  void start_with(bool proxy_protocol) {
+    ServerOptions options;
+    options.trusted_proxies = *parse_cidrs("127.0.0.1");
+    options.proxy_protocol = proxy_protocol;
+    start(options);
+  }
+  static constexpr std::string_view kInspect =
+      "GET /inspect/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  // The remote_ip field of /inspect's answer, or the whole answer if it is not a 200.
+  static std::string remote_ip_in(const std::string& answer) {
+    if (answer.rfind("HTTP/1.1 200", 0) != 0) return answer;
+    const std::string body = answer.substr(answer.find("\r\n\r\n") + 4);
+    size_t at = 0;
+    for (int field = 0; field < 4; ++field) at = body.find('|', at) + 1;
+    return body.substr(at, body.find('|', at) - at);
+  }
+};
+
+TEST_F(ProxyProtocolTest, TheClientTheProxyNamesIsTheRequestsAddress) {
+  start_with(true);
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange(
+                "PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" + std::string(kInspect))),
+            "203.0.113.7");
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange(
+                "PROXY TCP6 2001:db8::7 2001:db8::1 56324 80\r\n" + std::string(kInspect))),
+            "2001:db8::7");
+  // The proxy's own connection (a health check): the peer stays the client.
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange("PROXY UNKNOWN\r\n" + std::string(kInspect))), "127.0.0.1");
+  // No line at all: plain HTTP from the proxy's address.
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange(std::string(kInspect))), "127.0.0.1");
+  // The named client is no trusted proxy: what it writes in X-Forwarded-For is not believed.
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange(
+                "PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n"
+                "GET /inspect/7 HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.1\r\n"
+                "Connection: close\r\n\r\n")),
+            "203.0.113.7");
+}
+
+TEST_F(ProxyProtocolTest, ALineArrivingInPiecesIsReadWhole) {
+  start_with(true);
+  RawConnection c(server_->port());
+  c.send("PROXY TCP4 203.0");
+  std::this_thread::sleep_for(milliseconds(50));
+  c.send(".113.9 127.0.0.1 4");
+  std::this_thread::sleep_for(milliseconds(50));
+  c.send("0000 80\r\n" + std::string(kInspect));
+  EXPECT_EQ(remote_ip_in(c.read_until_closed()), "203.0.113.9");
+}
+
+TEST_F(ProxyProtocolTest, ABrokenLineClosesTheConnectionUnanswered) {
+  start_with(true);
+  for (std::string_view bad : {"PROXY TCP4 203.0.113.7 127.0.0.1 56324\r\n",   // a port missing
+                               "PROXY TCP4 2001:db8::7 127.0.0.1 1 2\r\n",     // not IPv4
+                               "PROXY TCP5 203.0.113.7 127.0.0.1 1 2\r\n",     // no such family
+                               "PROXY TCP4 203.0.113.7 127.0.0.1 1 65536\r\n",  // no such port
+                               "PROXY  TCP4 203.0.113.7 127.0.0.1 1 2\r\n"}) {   // two spaces
+    EXPECT_EQ(client_->raw_exchange(std::string(bad) + std::string(kInspect)), "") << bad;
+  }
+  // Longer than the protocol's 107 bytes without ending.
+  EXPECT_EQ(client_->raw_exchange("PROXY TCP4 " + std::string(120, '1')), "");
+  EXPECT_EQ(client_->get("/hello").status, 200);  // the server serves on
+}
+
+TEST_F(ProxyProtocolTest, WithoutTheOptionAPROXYLineIsABadRequest) {
+  start_with(false);
+  const std::string answer =
+      client_->raw_exchange("PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" + std::string(kInspect));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
 }
 
 }  // namespace
