@@ -1,10 +1,9 @@
 #include "http/proxy_protocol.h"
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <vector>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace kindred::http {
 namespace {
@@ -32,7 +31,7 @@ bool is_port(std::string_view s) {
   return ec == std::errc() && end == s.data() + s.size() && port <= 65535;
 }
 
-// The address in `s` if it is one of `family` (4 or 6), written as the protocol asks.
+// Whether `s` is an address of `family` (4 or 6), written as the protocol asks.
 bool is_address(std::string_view s, int family) {
   boost::system::error_code ec;
   const auto a = boost::asio::ip::make_address(std::string(s), ec);
@@ -48,7 +47,8 @@ ProxyHeader parse_proxy_header(std::string_view bytes) {
   if (bytes.substr(0, prefix) != kSignature.substr(0, prefix)) return h;  // kAbsent
   const size_t crlf = bytes.substr(0, kMaxLine).find("\r\n");
   if (crlf == std::string_view::npos) {
-    h.kind = bytes.size() >= kMaxLine ? ProxyHeader::Kind::kInvalid : ProxyHeader::Kind::kIncomplete;
+    h.kind =
+        bytes.size() >= kMaxLine ? ProxyHeader::Kind::kInvalid : ProxyHeader::Kind::kIncomplete;
     return h;
   }
   h.kind = ProxyHeader::Kind::kInvalid;
@@ -66,7 +66,13 @@ ProxyHeader parse_proxy_header(std::string_view bytes) {
   if (!is_port(words[3]) || !is_port(words[4])) return h;
   h.kind = ProxyHeader::Kind::kParsed;
   h.length = crlf + 2;
-  h.source = boost::asio::ip::make_address(std::string(words[1])).to_string();
+  auto source = boost::asio::ip::make_address(std::string(words[1]));
+  // As the server takes a socket's peer: an IPv4-mapped IPv6 address is its IPv4 address, so
+  // one client has one rate-limit key whichever way it arrived.
+  if (source.is_v6() && source.to_v6().is_v4_mapped()) {
+    source = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, source.to_v6());
+  }
+  h.source = source.to_string();
   return h;
 }
 

@@ -1,7 +1,5 @@
 #include "http/session.h"
 
-#include "http/proxy_protocol.h"
-
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 #include "core/request_scope.h"
 #include "http/framing.h"
 #include "http/internal.h"
+#include "http/proxy_protocol.h"
 #include "http/stream_session.h"
 #include "http/wire.h"
 
@@ -189,8 +188,9 @@ bool Session::take_proxy_header() {
   switch (h.kind) {
     case ProxyHeader::Kind::kIncomplete:
       // The line's start came alone: read on, within the first request's deadline.
-      stream_.async_read_some(buffer_.prepare(kReadChunk),
-                              beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+      stream_.async_read_some(
+          buffer_.prepare(kReadChunk),
+          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
       return false;
     case ProxyHeader::Kind::kInvalid:
       // As HAProxy does with a broken PROXY line: no answer, since the bytes after it cannot

@@ -173,7 +173,9 @@ class ObservedStore final : public ForwardingStore {
             return e.from == a.assoc.from && e.type == a.assoc.type && e.to == a.assoc.to;
           });
         for (const auto& r : batch.assoc_removes)
-          std::erase_if(edges, [&](const Edge& e) { return e.from == r.from && e.type == r.type && e.to == r.to; });
+          std::erase_if(edges, [&](const Edge& e) {
+            return e.from == r.from && e.type == r.type && e.to == r.to;
+          });
       }
       if (entries.empty()) return;
       for (const auto& a : batch.assoc_adds) forget(a.assoc.from, a.assoc.type);

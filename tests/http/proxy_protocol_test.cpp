@@ -19,6 +19,7 @@ TEST(ProxyHeader, ALineNamesTheClientAndItsLength) {
   const auto six = parse_proxy_header("PROXY TCP6 2001:DB8:0::1 ::1 1 2\r\n");
   EXPECT_EQ(six.kind, Kind::kParsed);
   EXPECT_EQ(six.source, "2001:db8::1");  // written the one way
+  EXPECT_EQ(parse_proxy_header("PROXY TCP6 ::ffff:192.0.2.9 ::1 1 2\r\n").source, "192.0.2.9");
   const auto unknown = parse_proxy_header("PROXY UNKNOWN ff:: 1 2 3\r\nGET");
   EXPECT_EQ(unknown.kind, Kind::kParsed);
   EXPECT_EQ(unknown.length, 26u);
@@ -35,11 +36,12 @@ TEST(ProxyHeader, HTTPIsAbsentAndABeginningIsIncomplete) {
 }
 
 TEST(ProxyHeader, WhatBreaksTheProtocolIsInvalid) {
-  for (const char* bad : {"PROXY TCP4 192.0.2.1 192.0.2.2 1\r\n", "PROXY TCP4 192.0.2.1 192.0.2.2 1 2 3\r\n",
-                          "PROXY TCP4 ::1 192.0.2.2 1 2\r\n", "PROXY TCP6 192.0.2.1 ::1 1 2\r\n",
-                          "PROXY TCP4 192.0.2.1 192.0.2.2 01 2\r\n", "PROXY TCP4 192.0.2.1 192.0.2.2 1 x\r\n",
-                          "PROXY UDP4 192.0.2.1 192.0.2.2 1 2\r\n", "PROXY \r\n",
-                          "PROXY TCP4 192.0.2.1  192.0.2.2 1 2\r\n", "PROXY TCP4 host 192.0.2.2 1 2\r\n"}) {
+  for (const char* bad :
+       {"PROXY TCP4 192.0.2.1 192.0.2.2 1\r\n", "PROXY TCP4 192.0.2.1 192.0.2.2 1 2 3\r\n",
+        "PROXY TCP4 ::1 192.0.2.2 1 2\r\n", "PROXY TCP6 192.0.2.1 ::1 1 2\r\n",
+        "PROXY TCP4 192.0.2.1 192.0.2.2 01 2\r\n", "PROXY TCP4 192.0.2.1 192.0.2.2 1 x\r\n",
+        "PROXY UDP4 192.0.2.1 192.0.2.2 1 2\r\n", "PROXY \r\n",
+        "PROXY TCP4 192.0.2.1  192.0.2.2 1 2\r\n", "PROXY TCP4 host 192.0.2.2 1 2\r\n"}) {
     EXPECT_EQ(parse_proxy_header(bad).kind, Kind::kInvalid) << bad;
   }
   EXPECT_EQ(parse_proxy_header("PROXY UNKNOWN" + std::string(100, ' ')).kind, Kind::kInvalid);

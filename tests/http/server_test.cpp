@@ -829,14 +829,15 @@ class ProxyProtocolTest : public ServerTest {
 
 TEST_F(ProxyProtocolTest, TheClientTheProxyNamesIsTheRequestsAddress) {
   start_with(true);
-  EXPECT_EQ(remote_ip_in(client_->raw_exchange(
-                "PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" + std::string(kInspect))),
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange("PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" +
+                                               std::string(kInspect))),
             "203.0.113.7");
-  EXPECT_EQ(remote_ip_in(client_->raw_exchange(
-                "PROXY TCP6 2001:db8::7 2001:db8::1 56324 80\r\n" + std::string(kInspect))),
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange("PROXY TCP6 2001:db8::7 2001:db8::1 56324 80\r\n" +
+                                               std::string(kInspect))),
             "2001:db8::7");
   // The proxy's own connection (a health check): the peer stays the client.
-  EXPECT_EQ(remote_ip_in(client_->raw_exchange("PROXY UNKNOWN\r\n" + std::string(kInspect))), "127.0.0.1");
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange("PROXY UNKNOWN\r\n" + std::string(kInspect))),
+            "127.0.0.1");
   // No line at all: plain HTTP from the proxy's address.
   EXPECT_EQ(remote_ip_in(client_->raw_exchange(std::string(kInspect))), "127.0.0.1");
   // The named client is no trusted proxy: what it writes in X-Forwarded-For is not believed.
@@ -860,11 +861,11 @@ TEST_F(ProxyProtocolTest, ALineArrivingInPiecesIsReadWhole) {
 
 TEST_F(ProxyProtocolTest, ABrokenLineClosesTheConnectionUnanswered) {
   start_with(true);
-  for (std::string_view bad : {"PROXY TCP4 203.0.113.7 127.0.0.1 56324\r\n",   // a port missing
-                               "PROXY TCP4 2001:db8::7 127.0.0.1 1 2\r\n",     // not IPv4
-                               "PROXY TCP5 203.0.113.7 127.0.0.1 1 2\r\n",     // no such family
+  for (std::string_view bad : {"PROXY TCP4 203.0.113.7 127.0.0.1 56324\r\n",    // a port missing
+                               "PROXY TCP4 2001:db8::7 127.0.0.1 1 2\r\n",      // not IPv4
+                               "PROXY TCP5 203.0.113.7 127.0.0.1 1 2\r\n",      // no such family
                                "PROXY TCP4 203.0.113.7 127.0.0.1 1 65536\r\n",  // no such port
-                               "PROXY  TCP4 203.0.113.7 127.0.0.1 1 2\r\n"}) {   // two spaces
+                               "PROXY  TCP4 203.0.113.7 127.0.0.1 1 2\r\n"}) {  // two spaces
     EXPECT_EQ(client_->raw_exchange(std::string(bad) + std::string(kInspect)), "") << bad;
   }
   // Longer than the protocol's 107 bytes without ending.
@@ -872,10 +873,22 @@ TEST_F(ProxyProtocolTest, ABrokenLineClosesTheConnectionUnanswered) {
   EXPECT_EQ(client_->get("/hello").status, 200);  // the server serves on
 }
 
+// Only a trusted proxy's line is read: anyone else writing one is not believed.
+TEST_F(ProxyProtocolTest, AnUntrustedPeersLineIsABadRequest) {
+  ServerOptions options;
+  options.trusted_proxies = *parse_cidrs("10.0.0.0/8");
+  options.proxy_protocol = true;
+  start(options);
+  const std::string answer = client_->raw_exchange("PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" +
+                                                   std::string(kInspect));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  EXPECT_EQ(remote_ip_in(client_->raw_exchange(std::string(kInspect))), "127.0.0.1");
+}
+
 TEST_F(ProxyProtocolTest, WithoutTheOptionAPROXYLineIsABadRequest) {
   start_with(false);
-  const std::string answer =
-      client_->raw_exchange("PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" + std::string(kInspect));
+  const std::string answer = client_->raw_exchange("PROXY TCP4 203.0.113.7 127.0.0.1 56324 80\r\n" +
+                                                   std::string(kInspect));
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
 }
 

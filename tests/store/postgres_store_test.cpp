@@ -181,7 +181,8 @@ TEST(PostgresStore, ConnectionsTheServerEndsAreReplaced) {
     std::vector<std::thread> readers;
     for (int i = 0; i < 4; ++i) {
       readers.emplace_back([&] {
-        for (int k = 0; k < 50; ++k) ASSERT_TRUE((*store)->assoc_count(Id(1), AssocType::kFollows).has_value());
+        for (int k = 0; k < 50; ++k)
+          ASSERT_TRUE((*store)->assoc_count(Id(1), AssocType::kFollows).has_value());
       });
     }
     for (auto& t : readers) t.join();
@@ -226,7 +227,8 @@ TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
     Batch b;
     if (i % 2 == 0) b.put_object(ObjectType::kStatus, Id(i), "status " + std::to_string(i));
     if (i % 3 != 0) b.put_object(ObjectType::kAccount, Id(i), "account " + std::to_string(i));
-    if (i % 4 != 0) b.claim_key(kindred::store::KeyspaceType::kUsername, "user" + std::to_string(i), Id(i));
+    if (i % 4 != 0)
+      b.claim_key(kindred::store::KeyspaceType::kUsername, "user" + std::to_string(i), Id(i));
     for (int f = 0; f < i % 5; ++f) {
       b.add_assoc(Assoc{Id(i), AssocType::kFollows, Id(1000 + f), Id(10 + f), ""});
     }
@@ -251,14 +253,16 @@ TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
             auto got = (*store)->get_keyed_object(kindred::store::KeyspaceType::kUsername,
                                                   "user" + std::to_string(i), ObjectType::kAccount);
             const bool there = i % 4 != 0 && i % 3 != 0;
-            if (got.has_value() ? (!there || got->id != Id(i) || got->bytes != "account " + std::to_string(i))
-                                : (there || !got.error().is_not_found()))
+            if (got.has_value()
+                    ? (!there || got->id != Id(i) || got->bytes != "account " + std::to_string(i))
+                    : (there || !got.error().is_not_found()))
               ++wrong;
             break;
           }
           case 2: {
             // i follows 1000 .. 1000 + i % 5 - 1.
-            auto got = (*store)->assocs_exist(Id(i), AssocType::kFollows, {Id(1003), Id(1000), Id(7)});
+            auto got =
+                (*store)->assocs_exist(Id(i), AssocType::kFollows, {Id(1003), Id(1000), Id(7)});
             if (!got.has_value()) {
               ++failed;
             } else if (*got != std::vector<bool>{i % 5 > 3, i % 5 > 0, false}) {
@@ -271,15 +275,18 @@ TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
             RangeQuery q;
             q.limit = 2;
             q.oldest_first = n % 2 == 0;
-            if (q.oldest_first) q.min_position = Id(10);
-            else q.max_position = Id(14);
+            if (q.oldest_first)
+              q.min_position = Id(10);
+            else
+              q.max_position = Id(14);
             auto got = (*store)->assoc_range(Id(i), AssocType::kFollows, q);
             // Positions 10 .. 10 + i % 5 - 1: oldest first from above 10 (11, 12, ...), newest
             // first from below 14 (13, 12, ...).
             std::vector<uint64_t> want;
             const int count = i % 5;
             if (q.oldest_first) {
-              for (int p = 11; p < 10 + count && want.size() < 2; ++p) want.push_back(static_cast<uint64_t>(p));
+              for (int p = 11; p < 10 + count && want.size() < 2; ++p)
+                want.push_back(static_cast<uint64_t>(p));
             } else {
               for (int p = std::min(13, 10 + count - 1); p >= 10 && want.size() < 2; --p)
                 want.push_back(static_cast<uint64_t>(p));
@@ -299,8 +306,9 @@ TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {
             break;
           }
           default: {
-            auto got = (*store)->assoc_counts(
-                {{Id(i), AssocType::kFollows}, {Id(j), AssocType::kFollows}, {Id(i), AssocType::kBlocks}});
+            auto got = (*store)->assoc_counts({{Id(i), AssocType::kFollows},
+                                               {Id(j), AssocType::kFollows},
+                                               {Id(i), AssocType::kBlocks}});
             if (!got.has_value()) {
               ++failed;
             } else if (*got != std::vector<int64_t>{i % 5, j % 5, 0}) {
@@ -342,7 +350,8 @@ TEST(PgConnection, EveryStatementsGenericPlanFindsRowsByIndex) {
         const uint64_t id = 100'000 + static_cast<uint64_t>(chunk * 1000 + k);
         b.put_object(ObjectType::kAccount, Id(id), "someone");
         b.add_assoc(Assoc{Id(id), AssocType::kFollows, Id(1), Id(id), ""});
-        if (chunk < 10) b.claim_key(kindred::store::KeyspaceType::kUsername, "user" + std::to_string(id), Id(id));
+        if (chunk < 10)
+          b.claim_key(kindred::store::KeyspaceType::kUsername, "user" + std::to_string(id), Id(id));
       }
       ASSERT_TRUE((*store)->apply(b).has_value());
     }
@@ -390,7 +399,8 @@ TEST(PgConnection, StatementsRunOnOneGenericPlan) {
   ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
   namespace pg = kindred::store::pg;
   auto conn = pg::Connection::open(
-      *conninfo, {{"pick", "SELECT x FROM generate_series(1, 100) AS x WHERE x = ANY($1::bigint[])"}});
+      *conninfo,
+      {{"pick", "SELECT x FROM generate_series(1, 100) AS x WHERE x = ANY($1::bigint[])"}});
   ASSERT_TRUE(conn.has_value()) << conn.error().to_string();
   for (int i = 0; i < 10; ++i) {
     auto rows = (*conn)->run("pick", pg::Params().int8_array({i + 1, i + 2}));
@@ -398,7 +408,8 @@ TEST(PgConnection, StatementsRunOnOneGenericPlan) {
     EXPECT_EQ(rows->count(), 2);
   }
   auto plans = (*conn)->exec(
-      "SELECT generic_plans::text, custom_plans::text FROM pg_prepared_statements WHERE name = 'pick'");
+      "SELECT generic_plans::text, custom_plans::text FROM pg_prepared_statements WHERE name = "
+      "'pick'");
   ASSERT_TRUE(plans.has_value()) << plans.error().to_string();
   ASSERT_EQ(plans->count(), 1);
   EXPECT_EQ(plans->bytes(0, 0), "10");

@@ -81,11 +81,13 @@ TEST(ReadGroups, CallsArrivingWhileTheLeadersAreOutGoTogetherEachWithItsOwnAnswe
   std::vector<Square> calls(11);
   std::vector<std::thread> threads;
   calls[0].in = 1;
-  threads.emplace_back([&] { EXPECT_TRUE(groups.run(calls[0], [&](auto& g) { answer(g); }).is_ok()); });
+  threads.emplace_back(
+      [&] { EXPECT_TRUE(groups.run(calls[0], [&](auto& g) { answer(g); }).is_ok()); });
   answer.wait_for_groups(1);  // the first call leads, and its statement hangs
   for (int i = 1; i < 11; ++i) {
     calls[i].in = i + 1;
-    threads.emplace_back([&, i] { EXPECT_TRUE(groups.run(calls[i], [&](auto& g) { answer(g); }).is_ok()); });
+    threads.emplace_back(
+        [&, i] { EXPECT_TRUE(groups.run(calls[i], [&](auto& g) { answer(g); }).is_ok()); });
   }
   wait_queued(groups, 10);
   answer.release();
@@ -122,7 +124,8 @@ TEST(ReadGroups, AGroupTakesAtMostMaxGroupAndNoMoreLeadersThanAllowedAreOut) {
     threads.emplace_back([&, i] { EXPECT_TRUE(groups.run(calls[i], answer).is_ok()); });
   }
   // Every call either in one of the (two) groups out, or waiting behind them.
-  while (groups.waiting() + taken.load() < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (groups.waiting() + taken.load() < 20)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   {
     std::scoped_lock lock(mu);
     released = true;

@@ -39,7 +39,8 @@ Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id like
     KINDRED_ASSIGN_OR_RETURN(int64_t likes,
                              deps_.store.assoc_count(liked.id, AssocType::kFavouritedBy));
     const bool exact = likes < static_cast<int64_t>(deps_.config.exact_like_notifications);
-    if (!exact && bounded) past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
+    if (!exact && bounded)
+      past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
     if (exact) {
       KINDRED_ASSIGN_OR_RETURN(bool again,
                                deps_.store.assoc_exists(liked.id, AssocType::kFavouritedBy, liker));

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,11 +26,12 @@ class Pool {
   // broke, so the next caller connects afresh, e.g. to a new primary after a failover).
   class Lease {
    public:
-    Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Pool* pool, std::unique_ptr<Connection> conn, uint64_t epoch)
+        : pool_(pool), conn_(std::move(conn)), epoch_(epoch) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
-      if (pool_ != nullptr && conn_ != nullptr) pool_->give_back(std::move(conn_));
+      if (pool_ != nullptr && conn_ != nullptr) pool_->give_back(std::move(conn_), epoch_);
     }
     Connection& operator*() { return *conn_; }
     Connection* operator->() { return conn_.get(); }
@@ -37,6 +39,7 @@ class Pool {
    private:
     Pool* pool_;
     std::unique_ptr<Connection> conn_;
+    uint64_t epoch_;  // the pool's epoch when the connection was opened
   };
 
   struct Limits {
@@ -61,7 +64,7 @@ class Pool {
   void close();
 
  private:
-  void give_back(std::unique_ptr<Connection> conn);
+  void give_back(std::unique_ptr<Connection> conn, uint64_t epoch);
 
   const std::string conninfo_;
   const std::vector<Statement> statements_;
@@ -69,8 +72,15 @@ class Pool {
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<std::unique_ptr<Connection>> free_;  // GUARDED_BY(mutex_)
-  int open_ = 0;                                   // GUARDED_BY(mutex_): free and lent
+  struct Idle {
+    std::unique_ptr<Connection> conn;
+    uint64_t epoch;
+  };
+  std::vector<Idle> free_;  // GUARDED_BY(mutex_)
+  int open_ = 0;            // GUARDED_BY(mutex_): free and lent
+  // Moves on when a connection comes back broken: idle connections opened before are closed
+  // (the server they reached is likely gone), those opened since are kept.
+  uint64_t epoch_ = 0;                             // GUARDED_BY(mutex_)
   bool closed_ = false;                            // GUARDED_BY(mutex_)
 };
 

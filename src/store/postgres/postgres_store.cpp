@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <list>
-#include <mutex>
-#include <random>
 #include <cstdint>
 #include <limits>
+#include <list>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <optional>
+#include <random>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -263,7 +263,8 @@ class PostgresStore final : public Store {
  public:
   explicit PostgresStore(const PostgresOptions& options)
       : pool_(options.conninfo, pg::store_statements(),
-              pg::Pool::Limits{options.max_connections, std::chrono::milliseconds(options.acquire_timeout_ms)}),
+              pg::Pool::Limits{options.max_connections,
+                               std::chrono::milliseconds(options.acquire_timeout_ms)}),
         max_group_(static_cast<size_t>(options.max_group)) {}
   ~PostgresStore() override { pool_.close(); }
 
@@ -413,12 +414,12 @@ class PostgresStore final : public Store {
     const int64_t high = q.max_position.is_none() ? to_db(kMaxId) : to_db(q.max_position.value) - 1;
     const auto limit = static_cast<int64_t>(std::min<size_t>(q.limit, INT64_MAX - 1));
     KINDRED_ASSIGN_OR_RETURN(auto rows, read(q.oldest_first ? "range_oldest" : "range_newest",
-                                                  Params()
-                                                      .int8(to_db(from.value))
-                                                      .int8(type_of(type))
-                                                      .int8(low)
-                                                      .int8(high)
-                                                      .int8(limit + 1)));
+                                             Params()
+                                                 .int8(to_db(from.value))
+                                                 .int8(type_of(type))
+                                                 .int8(low)
+                                                 .int8(high)
+                                                 .int8(limit + 1)));
     const int n = rows.count();
     page.more = static_cast<size_t>(n) > q.limit;
     for (int r = 0; r < n && static_cast<size_t>(r) < q.limit; ++r) {
@@ -496,7 +497,8 @@ class PostgresStore final : public Store {
       auto rows = read("get_keyed_object",
                        Params().bytes(c.key).int8(type_of(c.space)).int8(type_of(c.type)));
       if (!rows.has_value()) return fail(calls, rows.error());
-      if (rows->count() > 0) c.found = KeyedObject{Id(pg::from_db(rows->int8(0, 0))), std::string(rows->bytes(0, 1))};
+      if (rows->count() > 0)
+        c.found = KeyedObject{Id(pg::from_db(rows->int8(0, 0))), std::string(rows->bytes(0, 1))};
       return;
     }
     std::vector<std::string_view> keys;
@@ -506,7 +508,9 @@ class PostgresStore final : public Store {
       spaces.push_back(type_of(c->space));
       types.push_back(type_of(c->type));
     }
-    auto rows = read("get_keyed_objects", Params().bytea_array(keys).int8_array(spaces).int8_array(types));
+    Params params;
+    params.bytea_array(keys).int8_array(spaces).int8_array(types);
+    auto rows = read("get_keyed_objects", params);
     if (!rows.has_value()) return fail(calls, rows.error());
     for (int r = 0; r < rows->count(); ++r) {
       calls[static_cast<size_t>(rows->int8(r, 0) - 1)]->found =
@@ -566,12 +570,14 @@ class PostgresStore final : public Store {
     for (ExistsCall* c : calls) c->exist.assign(c->tos->size(), false);
     if (calls.size() == 1) {
       const ExistsCall& c = *calls[0];
-      auto rows = read("assocs_exist",
-                       Params().int8(to_db(c.from.value)).int8(type_of(c.type)).int8_array(db_ids(*c.tos)));
+      Params params;
+      params.int8(to_db(c.from.value)).int8(type_of(c.type)).int8_array(db_ids(*c.tos));
+      auto rows = read("assocs_exist", params);
       if (!rows.has_value()) return fail(calls, rows.error());
       std::unordered_set<uint64_t> found;
       for (int r = 0; r < rows->count(); ++r) found.insert(pg::from_db(rows->int8(r, 0)));
-      for (size_t i = 0; i < c.tos->size(); ++i) calls[0]->exist[i] = found.count((*c.tos)[i].value) > 0;
+      for (size_t i = 0; i < c.tos->size(); ++i)
+        calls[0]->exist[i] = found.count((*c.tos)[i].value) > 0;
       return;
     }
     std::vector<int64_t> froms, types, tos;
@@ -584,7 +590,8 @@ class PostgresStore final : public Store {
         place.emplace_back(c, k);
       }
     }
-    auto rows = read("assocs_exist_of", Params().int8_array(froms).int8_array(types).int8_array(tos));
+    auto rows =
+        read("assocs_exist_of", Params().int8_array(froms).int8_array(types).int8_array(tos));
     if (!rows.has_value()) return fail(calls, rows.error());
     for (int r = 0; r < rows->count(); ++r) {
       const auto& [c, k] = place[static_cast<size_t>(rows->int8(r, 0) - 1)];
@@ -593,7 +600,8 @@ class PostgresStore final : public Store {
   }
 
   // One call's counts with the "assoc_counts" statement.
-  Result<std::vector<int64_t>> read_counts(const std::vector<std::pair<Id, AssocType>>& lists) const {
+  Result<std::vector<int64_t>> read_counts(
+      const std::vector<std::pair<Id, AssocType>>& lists) const {
     std::vector<int64_t> out(lists.size(), 0);
     std::vector<int64_t> froms, types;
     for (const auto& [from, type] : lists) {
@@ -606,7 +614,8 @@ class PostgresStore final : public Store {
       return v;
     };
     KINDRED_ASSIGN_OR_RETURN(
-        auto rows, read("assoc_counts", Params().int8_array(distinct(froms)).int8_array(distinct(types))));
+        auto rows,
+        read("assoc_counts", Params().int8_array(distinct(froms)).int8_array(distinct(types))));
     std::map<std::pair<int64_t, int64_t>, int64_t> found;
     for (int r = 0; r < rows.count(); ++r) {
       found[{rows.int8(r, 0), rows.int8(r, 1)}] = rows.int8(r, 2);

@@ -41,7 +41,8 @@ struct GroupedCall {
 template <class Call>
 class ReadGroups {
  public:
-  ReadGroups(int max_leaders, size_t max_group) : max_leaders_(max_leaders), max_group_(max_group) {}
+  ReadGroups(int max_leaders, size_t max_group)
+      : max_leaders_(max_leaders), max_group_(max_group) {}
 
   // Answers `call`, alone or with others: `answer(calls)` is run by one of the callers, on its
   // thread, with every call of its group (`call` among them if it leads) and must set each one's
@@ -63,7 +64,13 @@ class ReadGroups {
         waiting_.pop_front();
       }
     }
-    answer(group);
+    try {
+      answer(group);
+    } catch (...) {
+      // Out of memory building the statement, most likely: the group fails, and the slot and
+      // the calls are handed back as after any answer, or the kind would stop for good.
+      for (Call* c : group) c->status = Status::internal("postgres: a grouped read failed");
+    }
     {
       std::scoped_lock lock(mu_);
       --leaders_;

@@ -23,7 +23,8 @@ const std::vector<Statement>& store_statements() {
       // lookup_key and get_object in one. (Under Citus the two tables are distributed by
       // different columns, so this join is not co-located: the store would run the two.)
       {"get_keyed_object",
-       "SELECT k.id, o.bytes FROM kindred_keys k JOIN kindred_objects o ON o.id = k.id AND o.type = $3::bigint"
+       "SELECT k.id, o.bytes FROM kindred_keys k"
+       " JOIN kindred_objects o ON o.id = k.id AND o.type = $3::bigint"
        " WHERE k.key = $1::bytea AND k.space = $2::bigint"},
       // Everything a batch (or a group of batches, see Writer) writes but its keys, in one
       // statement: object puts and deletes, edge adds and removes, and the changed lists' counts,
@@ -41,19 +42,22 @@ const std::vector<Statement>& store_statements() {
       // the conformance test CountsStayExactUnderEightThreadsAddingAndRemoving saw it in one run
       // in five. Only such pairs: every lock lives in PostgreSQL's shared lock table until commit.
       {"write",
-       "WITH locks AS (SELECT count(pg_advisory_xact_lock(k)) AS n FROM unnest($15::bigint[]) AS k),"
+       "WITH locks AS (SELECT count(pg_advisory_xact_lock(k)) AS n"
+       "   FROM unnest($15::bigint[]) AS k),"
        " put AS (INSERT INTO kindred_objects (id, type, bytes)"
        "   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])"
        "   ON CONFLICT (id, type) DO UPDATE SET bytes = EXCLUDED.bytes),"
        " unput AS (DELETE FROM kindred_objects o"
        "   USING unnest($4::bigint[], $5::bigint[]) AS u(i, t) WHERE o.id = u.i AND o.type = u.t),"
        " added AS (INSERT INTO kindred_assocs (from_id, type, to_id, position, data)"
-       "   SELECT * FROM unnest($6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bytea[])"
+       "   SELECT * FROM unnest($6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],"
+       "     $10::bytea[])"
        "   WHERE (SELECT n FROM locks) IS NOT NULL"
        "   ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING from_id, type, to_id),"
        " removed AS (DELETE FROM kindred_assocs a"
        "   USING unnest($11::bigint[], $12::bigint[], $13::bigint[]) AS u(f, t, o)"
-       "   WHERE a.from_id = u.f AND a.type = u.t AND a.to_id = u.o AND (SELECT n FROM locks) IS NOT NULL"
+       "   WHERE a.from_id = u.f AND a.type = u.t AND a.to_id = u.o"
+       "     AND (SELECT n FROM locks) IS NOT NULL"
        "   RETURNING a.from_id, a.type, a.to_id),"
        " changed AS (SELECT 1::bigint AS kind, from_id, type, to_id FROM added"
        "   UNION ALL SELECT -1::bigint, from_id, type, to_id FROM removed),"
@@ -63,23 +67,25 @@ const std::vector<Statement>& store_statements() {
        "   ON CONFLICT (from_id, type, slot) DO UPDATE"
        "   SET count = kindred_assoc_counts.count + EXCLUDED.count)"
        " SELECT kind, from_id, type::bigint, to_id FROM changed"},
-      // The grouped forms of get_keyed_object, get_object, assoc_counts and assocs_exist: one statement
-      // answers every call of a group (ReadGroups), each by its place in the arrays (`i`, from 1).
-      // The generic plans are nested loops over the arrays with an index scan each.
+      // The grouped forms of get_keyed_object, get_object, assoc_counts and assocs_exist: one
+      // statement answers every call of a group (ReadGroups), each by its place in the arrays
+      // (`i`, from 1). The generic plans are nested loops over the arrays with an index scan each.
       {"get_keyed_objects",
        "SELECT q.i, k.id, o.bytes FROM unnest($1::bytea[], $2::bigint[], $3::bigint[])"
        " WITH ORDINALITY AS q(key, space, type, i)"
        " JOIN kindred_keys k ON k.key = q.key AND k.space = q.space"
        " JOIN kindred_objects o ON o.id = k.id AND o.type = q.type"},
       {"get_objects_of",
-       "SELECT q.i, o.bytes FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS q(id, type, i)"
+       "SELECT q.i, o.bytes FROM unnest($1::bigint[], $2::bigint[])"
+       " WITH ORDINALITY AS q(id, type, i)"
        " JOIN kindred_objects o ON o.id = q.id AND o.type = q.type"},
       {"assoc_counts_of",
        "SELECT q.i, (SELECT coalesce(sum(c.count), 0) FROM kindred_assoc_counts c"
        "   WHERE c.from_id = q.f AND c.type = q.t)::bigint"
        " FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS q(f, t, i)"},
       {"assocs_exist_of",
-       "SELECT q.i FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q(f, t, o, i),"
+       "SELECT q.i FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])"
+       " WITH ORDINALITY AS q(f, t, o, i),"
        " LATERAL (SELECT 1 FROM kindred_assocs a"
        "   WHERE a.from_id = q.f AND a.type = q.t AND a.to_id = q.o LIMIT 1) e"},
       {"get_assoc",
