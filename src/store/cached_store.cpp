@@ -13,6 +13,10 @@ namespace kindred::store {
 
 namespace {
 
+// What a remembered absence answers (the store's own words differ by backend; callers test
+// is_not_found only).
+constexpr std::string_view kNoSuchObject = "no such object";
+
 // Little-endian, fixed width: nodes agree on the bytes whatever their machines.
 void put_uint(std::string& out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -224,7 +228,28 @@ Result<Assoc> CachedStore::get_assoc(Id from, AssocType type, Id to) const {
 }
 
 Result<RangePage> CachedStore::assoc_range(Id from, AssocType type, const RangeQuery& q) const {
-  return timed([&] { return inner_.assoc_range(from, type, q); });
+  // Only the newest edge is remembered: a page of one, newest first, without bounds.
+  const bool newest =
+      q.limit == 1 && !q.oldest_first && q.max_position.value == 0 && q.min_position.value == 0;
+  const auto epoch = newest ? usable_epoch() : std::nullopt;
+  if (!epoch) return timed([&] { return inner_.assoc_range(from, type, q); });
+  const ListKey list{from, type};
+  const int64_t now = Invalidation::now_ms();
+  RangePage out;
+  if (lists_.find(list, *epoch, oldest_ms(now), [&](const ListState& s) {
+        if (!s.newest) return false;
+        out = *s.newest;
+        return true;
+      })) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return out;
+  }
+  misses_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t gen = lists_.generation(list);
+  KINDRED_ASSIGN_OR_RETURN(out, timed([&] { return inner_.assoc_range(from, type, q); }));
+  if (still_trusted(*epoch))
+    lists_.fill(list, gen, *epoch, now, [&](ListState& s) { s.newest = out; });
+  return out;
 }
 
 std::optional<uint64_t> CachedStore::usable_epoch() const {
@@ -266,19 +291,25 @@ Result<std::string> CachedStore::get_object(ObjectType type, Id id) const {
   if (!epoch) return timed([&] { return inner_.get_object(type, id); });
   const ObjectKey key{type, id};
   const int64_t now = Invalidation::now_ms();
-  std::string out;
-  if (objects_.find(key, *epoch, oldest_ms(now), [&](const std::string& v) {
+  std::optional<std::string> out;
+  if (objects_.find(key, *epoch, oldest_ms(now), [&](const std::optional<std::string>& v) {
         out = v;
         return true;
       })) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    return out;
+    if (!out) return Status::not_found(std::string(kNoSuchObject));
+    return std::move(*out);
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t gen = objects_.generation(key);
-  KINDRED_ASSIGN_OR_RETURN(out, timed([&] { return inner_.get_object(type, id); }));
-  if (still_trusted(*epoch)) objects_.fill(key, gen, *epoch, now, [&](std::string& v) { v = out; });
-  return out;
+  auto read = timed([&] { return inner_.get_object(type, id); });
+  if (read.has_value()) {
+    out = *read;
+  } else if (!read.error().is_not_found()) {
+    return read.error();
+  }
+  if (still_trusted(*epoch)) objects_.fill(key, gen, *epoch, now, [&](auto& v) { v = out; });
+  return read;
 }
 
 Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
@@ -289,10 +320,11 @@ Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
   std::vector<std::optional<std::string>> out(ids.size());
   std::vector<size_t> missing;
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (!objects_.find({type, ids[i]}, *epoch, oldest_ms(now), [&](const std::string& v) {
-          out[i] = v;
-          return true;
-        }))
+    if (!objects_.find({type, ids[i]}, *epoch, oldest_ms(now),
+                       [&](const std::optional<std::string>& v) {
+                         out[i] = v;
+                         return true;
+                       }))
       missing.push_back(i);
   }
   hits_.fetch_add(ids.size() - missing.size(), std::memory_order_relaxed);
@@ -307,9 +339,7 @@ Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
   KINDRED_ASSIGN_OR_RETURN(auto read, timed([&] { return inner_.get_objects(type, ask); }));
   const bool trusted = still_trusted(*epoch);
   for (size_t k = 0; k < missing.size(); ++k) {
-    if (trusted && read[k]) {
-      objects_.fill({type, ask[k]}, gens[k], *epoch, now, [&](std::string& v) { v = *read[k]; });
-    }
+    if (trusted) objects_.fill({type, ask[k]}, gens[k], *epoch, now, [&](auto& v) { v = read[k]; });
     out[missing[k]] = std::move(read[k]);
   }
   return out;

@@ -19,8 +19,9 @@ namespace kindred::store {
 
 // A node's memory of what it read from a store that other nodes write too (PostgreSQL), kept
 // until a write anywhere invalidates it, so that a read of something unchanged costs no round
-// trip. It remembers objects by (type, id), keys by (space, key), and per list (from, type) its
-// count and whether some edges exist; not ranges or edges' data.
+// trip. It remembers objects by (type, id), present or absent, keys by (space, key), and per
+// list (from, type) its count, whether some edges exist, and its newest edge (a range of one,
+// newest first, without bounds: an account's latest post); not other ranges.
 //
 // Exactness rests on three things:
 // - Every batch applied through any node's CachedStore names what it touched ("store"
@@ -36,9 +37,10 @@ namespace kindred::store {
 // Entries also age out after `max_age_ms` whatever happens, which bounds what a writer outside
 // the nodes (an admin command run against the database) can leave stale.
 //
-// Absent objects and keys are not remembered. Reads under store::FreshReads pass straight
-// through. Memory is bounded: each of the three maps keeps at most its limit (a full shard starts
-// over). Thread-safe.
+// An absent object is remembered like a present one (the batch that creates it names it); an
+// absent key is not, so that guessed tokens cannot crowd out real ones. Reads under
+// store::FreshReads pass straight through. Memory is bounded: each of the three maps keeps at most
+// its limit (a full shard starts over). Thread-safe.
 class CachedStore final : public Store {
  public:
   struct Options {
@@ -130,6 +132,7 @@ class CachedStore final : public Store {
   struct ListState {
     std::optional<int64_t> count;
     std::vector<std::pair<Id, bool>> members;  // edges to these ids: present or not
+    std::optional<RangePage> newest;           // the newest edge, if read (a page of one)
   };
 
   // One of the three maps: sharded, each shard with its own lock and invalidation generation.
@@ -197,7 +200,7 @@ class CachedStore final : public Store {
   Invalidation& invalidation_;
   std::shared_ptr<Link> link_;
   const Options options_;
-  mutable Map<ObjectKey, std::string> objects_;
+  mutable Map<ObjectKey, std::optional<std::string>> objects_;  // nullopt: known to be absent
   mutable Map<KeyKey, Id> keys_;
   mutable Map<ListKey, ListState> lists_;
   std::atomic<bool> closed_{false};

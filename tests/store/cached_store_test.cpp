@@ -122,10 +122,10 @@ TEST_F(CachedStoreTest, ARepeatedReadIsAnsweredFromMemory) {
   const int before = reads();
   read_all();
   EXPECT_EQ(reads() - before, 6);
-  // Again and again: only the absent object is read, since absence is never remembered.
+  // Again and again: nothing reaches the store, the absent object included.
   read_all();
   read_all();
-  EXPECT_EQ(reads() - before, 8);
+  EXPECT_EQ(reads() - before, 6);
   EXPECT_GT(b.stats().hits, 0u);
 }
 
@@ -156,6 +156,100 @@ TEST_F(CachedStoreTest, AWriteOnOneNodeIsSeenOnTheOtherAtOnce) {
   apply(a_->cached, gone);
   EXPECT_TRUE(b.get_object(ObjectType::kStatus, kPost).status().is_not_found());
   EXPECT_EQ(b.assoc_count(kPost, AssocType::kFavouritedBy).value_or(-1), 1);
+}
+
+TEST_F(CachedStoreTest, AnAbsentObjectIsRememberedUntilSomeNodeCreatesIt) {
+  start_two_nodes();
+  CachedStore& b = b_->cached;
+  const int before = reads();
+  EXPECT_TRUE(b.get_object(ObjectType::kNotificationPolicy, kAlice).status().is_not_found());
+  EXPECT_TRUE(b.get_object(ObjectType::kNotificationPolicy, kAlice).status().is_not_found());
+  auto many = b.get_objects(ObjectType::kNotificationPolicy, {kAlice, kBob});
+  ASSERT_TRUE(many.has_value());
+  EXPECT_FALSE((*many)[0].has_value());
+  EXPECT_FALSE((*many)[1].has_value());
+  // Kept by get_objects too: Bob's absence costs nothing the second time.
+  EXPECT_TRUE(b.get_object(ObjectType::kNotificationPolicy, kBob).status().is_not_found());
+  EXPECT_EQ(reads() - before, 2);
+
+  Batch create;
+  create.put_object(ObjectType::kNotificationPolicy, kAlice, "alice's policy");
+  create.put_object(ObjectType::kNotificationPolicy, kBob, "bob's policy");
+  apply(a_->cached, create);
+  EXPECT_EQ(b.get_object(ObjectType::kNotificationPolicy, kAlice).value_or(""), "alice's policy");
+  many = b.get_objects(ObjectType::kNotificationPolicy, {kAlice, kBob});
+  ASSERT_TRUE(many.has_value());
+  EXPECT_EQ((*many)[1].value_or(""), "bob's policy");
+
+  // And absent again once deleted, on the node that deleted it and on the other.
+  Batch gone;
+  gone.delete_object(ObjectType::kNotificationPolicy, kAlice);
+  apply(b, gone);
+  EXPECT_TRUE(
+      a_->cached.get_object(ObjectType::kNotificationPolicy, kAlice).status().is_not_found());
+  EXPECT_TRUE(b.get_object(ObjectType::kNotificationPolicy, kAlice).status().is_not_found());
+  // An absent key is not remembered (guessed tokens must not crowd out real ones).
+  const int keys_before = reads();
+  EXPECT_TRUE(b.lookup_key(KeyspaceType::kTokenHash, "guess").status().is_not_found());
+  EXPECT_TRUE(b.lookup_key(KeyspaceType::kTokenHash, "guess").status().is_not_found());
+  EXPECT_EQ(reads() - keys_before, 2);
+}
+
+TEST_F(CachedStoreTest, AListsNewestEdgeIsRememberedUntilTheListChanges) {
+  start_two_nodes();
+  Batch posts;
+  posts.add_assoc({kAlice, AssocType::kAuthored, Id(1001), Id(1001), {}});
+  posts.add_assoc({kAlice, AssocType::kAuthored, Id(1002), Id(1002), {}});
+  apply(a_->cached, posts);
+  CachedStore& b = b_->cached;
+  RangeQuery newest;
+  newest.limit = 1;
+  const auto newest_of = [&](Id from) {
+    auto page = b.assoc_range(from, AssocType::kAuthored, newest);
+    EXPECT_TRUE(page.has_value());
+    if (!page.has_value() || page->items.empty()) return std::pair<Id, bool>{Id(), false};
+    return std::pair<Id, bool>{page->items[0].to, page->more};
+  };
+  const int before = reads();
+  EXPECT_EQ(newest_of(kAlice), (std::pair<Id, bool>{Id(1002), true}));
+  EXPECT_EQ(newest_of(kAlice), (std::pair<Id, bool>{Id(1002), true}));
+  EXPECT_EQ(newest_of(kBob), (std::pair<Id, bool>{Id(), false}));  // an empty list, remembered too
+  EXPECT_EQ(newest_of(kBob), (std::pair<Id, bool>{Id(), false}));
+  EXPECT_EQ(reads() - before, 2);
+  // Other ranges always go to the store.
+  RangeQuery two;
+  two.limit = 2;
+  RangeQuery older;
+  older.limit = 1;
+  older.max_position = Id(1002);
+  RangeQuery oldest;
+  oldest.limit = 1;
+  oldest.oldest_first = true;
+  for (const RangeQuery& q : {two, older, oldest}) {
+    ASSERT_TRUE(b.assoc_range(kAlice, AssocType::kAuthored, q).has_value());
+    ASSERT_TRUE(b.assoc_range(kAlice, AssocType::kAuthored, q).has_value());
+  }
+  EXPECT_EQ(reads() - before, 8);
+
+  // A new post on the other node, then its deletion: seen at once.
+  Batch post;
+  post.add_assoc({kAlice, AssocType::kAuthored, Id(1003), Id(1003), {}});
+  apply(a_->cached, post);
+  EXPECT_EQ(newest_of(kAlice).first, Id(1003));
+  Batch removed;
+  removed.remove_assoc(kAlice, AssocType::kAuthored, Id(1003));
+  apply(a_->cached, removed);
+  EXPECT_EQ(newest_of(kAlice).first, Id(1002));
+  Batch first;
+  first.add_assoc({kBob, AssocType::kAuthored, Id(1004), Id(1004), {}});
+  apply(a_->cached, first);
+  EXPECT_EQ(newest_of(kBob), (std::pair<Id, bool>{Id(1004), false}));
+  // A count read does not lose the newest edge, nor the other way round.
+  const int counted = reads();
+  EXPECT_EQ(b.assoc_count(kAlice, AssocType::kAuthored).value_or(-1), 2);
+  EXPECT_EQ(newest_of(kAlice).first, Id(1002));
+  EXPECT_EQ(b.assoc_count(kAlice, AssocType::kAuthored).value_or(-1), 2);
+  EXPECT_EQ(reads() - counted, 1);
 }
 
 TEST_F(CachedStoreTest, AReadThatRacedAWriteKeepsNothing) {
