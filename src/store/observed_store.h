@@ -47,7 +47,7 @@ class ObservedStore final : public ForwardingStore {
     if (RequestCounts* counts = request_counts()) counts->forget(batch);
     auto outcome = inner_.apply(batch);
     if (outcome.has_value()) {
-      if (RequestCounts* counts = request_counts()) counts->written(batch);
+      if (RequestCounts* counts = request_counts()) counts->written(batch, *outcome);
       if (BatchObserver* o = observer_.load()) o->batch_applied(batch, *outcome);
     }
     return outcome;
@@ -147,10 +147,17 @@ class ObservedStore final : public ForwardingStore {
       if (edges.size() >= kMaxEntries) edges.clear();
       edges.push_back({from, type, to, exists});
     }
-    // After `batch` was applied: its adds come before its removes.
-    void written(const Batch& batch) {
+    // After `batch` was applied: its adds come before its removes. A conditional add that was
+    // not written leaves its edge unknown (forget(batch) dropped it before the write).
+    void written(const Batch& batch, const BatchOutcome& outcome) {
       if (batch.assoc_adds.size() + batch.assoc_removes.size() > kMaxBatchEdges) return;
-      for (const auto& a : batch.assoc_adds) set_edge(a.assoc.from, a.assoc.type, a.assoc.to, true);
+      for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+        const auto& a = batch.assoc_adds[i];
+        if (a.only_if_added != Batch::kAlways &&
+            (i >= outcome.assoc_added.size() || !outcome.assoc_added[i]))
+          continue;
+        set_edge(a.assoc.from, a.assoc.type, a.assoc.to, true);
+      }
       for (const auto& r : batch.assoc_removes) set_edge(r.from, r.type, r.to, false);
     }
 

@@ -186,6 +186,12 @@ struct Assoc {
 // releases, key claims, object puts, object deletes, edge adds, edge removes (so adding and
 // removing one edge in a batch leaves it absent). Adding an edge that exists already keeps its old
 // position and data. Ids must not be zero.
+//
+// An edge added with add_assoc_if_added is written only if an earlier add of the batch (its
+// condition) really added its edge, as BatchOutcome::assoc_added tells: a like's notification is
+// written with the like, only if the like is new, without reading first whether it was. The
+// condition must be an earlier, unconditional add, and neither edge may appear anywhere else in the
+// batch (InvalidArgument otherwise).
 struct Batch {
   struct ObjectPut {
     ObjectType type;
@@ -196,8 +202,10 @@ struct Batch {
     ObjectType type;
     Id id;
   };
+  static constexpr size_t kAlways = SIZE_MAX;
   struct AssocAdd {
     Assoc assoc;
+    size_t only_if_added = kAlways;  // else the index in assoc_adds of this add's condition
   };
   struct AssocRemove {
     Id from;
@@ -226,6 +234,15 @@ struct Batch {
   }
   void delete_object(ObjectType type, Id id) { object_deletes.push_back({type, id}); }
   void add_assoc(Assoc a) { assoc_adds.push_back({std::move(a)}); }
+  // Adds `a` only if assoc_adds[condition] adds its edge (see above).
+  void add_assoc_if_added(Assoc a, size_t condition) {
+    assoc_adds.push_back({std::move(a), condition});
+  }
+  bool has_conditions() const {
+    for (const auto& a : assoc_adds)
+      if (a.only_if_added != kAlways) return true;
+    return false;
+  }
   void remove_assoc(Id from, AssocType type, Id to) { assoc_removes.push_back({from, type, to}); }
   void claim_key(KeyspaceType space, std::string key, Id id) {
     key_claims.push_back({space, std::move(key), id});
@@ -238,6 +255,37 @@ struct Batch {
            assoc_removes.empty() && key_claims.empty() && key_releases.empty();
   }
 };
+
+// InvalidArgument unless every conditional add of `batch` meets the rules above.
+inline Status check_conditions(const Batch& batch) {
+  if (!batch.has_conditions()) return Status::ok();
+  const auto same = [](const Assoc& a, Id from, AssocType type, Id to) {
+    return a.from == from && a.type == type && a.to == to;
+  };
+  for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
+    const Batch::AssocAdd& add = batch.assoc_adds[i];
+    if (add.only_if_added == Batch::kAlways) continue;
+    const size_t c = add.only_if_added;
+    if (c >= i || batch.assoc_adds[c].only_if_added != Batch::kAlways) {
+      return Status::invalid_argument("an edge's condition must be an earlier unconditional add");
+    }
+    const Assoc& cond = batch.assoc_adds[c].assoc;
+    const Assoc& a = add.assoc;
+    for (const auto& r : batch.assoc_removes) {
+      if (same(cond, r.from, r.type, r.to) || same(a, r.from, r.type, r.to)) {
+        return Status::invalid_argument("a conditional edge or its condition is also removed");
+      }
+    }
+    for (size_t j = 0; j < batch.assoc_adds.size(); ++j) {
+      const Assoc& other = batch.assoc_adds[j].assoc;
+      if ((j != i && same(other, a.from, a.type, a.to)) ||
+          (j != c && same(other, cond.from, cond.type, cond.to))) {
+        return Status::invalid_argument("a conditional edge or its condition is added twice");
+      }
+    }
+  }
+  return Status::ok();
+}
 
 // What a batch changed: for each assoc add/remove in order, whether the edge set changed
 // (an add of an existing edge or a remove of a missing one changes nothing and no count).

@@ -77,6 +77,22 @@ TEST_F(NotificationRequestsApi, ARequestGathersOneSendersFilteredNotifications) 
       0u);
 }
 
+TEST_F(NotificationRequestsApi, LikingAgainAddsNothingToTheRequest) {
+  const std::string photo = post_status(ann_, "the garden");
+  const std::string like = "/api/v1/statuses/" + photo + "/favourite";
+  ASSERT_EQ(post(like, {}, bob_.token).status, 200);
+  tick();
+  ASSERT_EQ(post(like, {}, bob_.token).status, 200);
+  EXPECT_EQ(requests_of(ann_), (Strings{"bob:1"}));
+  // A second post's like joins the same request.
+  const std::string other = post_status(ann_, "the shed");
+  tick();
+  ASSERT_EQ(post("/api/v1/statuses/" + other + "/favourite", {}, bob_.token).status, 200);
+  ASSERT_EQ(post("/api/v1/statuses/" + other + "/favourite", {}, bob_.token).status, 200);
+  EXPECT_EQ(requests_of(ann_), (Strings{"bob:2"}));
+  EXPECT_EQ(notification_kinds(ann_), (Strings{}));
+}
+
 TEST_F(NotificationRequestsApi, ListPagesNewestFirstWithLinks) {
   post_status(bob_, "@ann one");
   tick();

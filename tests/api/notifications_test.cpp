@@ -49,6 +49,20 @@ TEST_F(NotificationsApi, MentionsFollowsAndLikes) {
   EXPECT_EQ(get("/api/v1/notifications?limit=x", ann_.token).status, 422);
 }
 
+TEST_F(NotificationsApi, LikingAgainNotifiesNoOneAgain) {
+  const std::string photo = post_status(ann_, "a photo of the sea");
+  const std::string like = "/api/v1/statuses/" + photo + "/favourite";
+  ASSERT_EQ(post(like, {}, bob_.token).status, 200);
+  tick();
+  ASSERT_EQ(post(like, {}, bob_.token).status, 200);  // written with the like, only if it is new
+  tick();
+  ASSERT_EQ(post(like, {}, bob_.token).status, 200);
+  EXPECT_EQ(notification_kinds(ann_), (Strings{"favourite:bob"}));
+  EXPECT_EQ(json(get("/api/v1/statuses/" + photo, ann_.token)).at("favourites_count").as_int64(),
+            1);
+  EXPECT_EQ(get("/api/v1/notifications/unread_count", ann_.token).body, R"({"count":1})");
+}
+
 TEST_F(NotificationsApi, UndoneActionsAndDeletedPostsDisappear) {
   const std::string photo = post_status(ann_, "photo");
   ASSERT_EQ(post("/api/v1/accounts/" + ann_.id + "/follow", {}, bob_.token).status, 200);

@@ -5,10 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -490,6 +490,149 @@ TEST_P(Store, ABatchAddsBothDirectionsOfARelationAtomically) {
   EXPECT_EQ(outcome->assoc_added, (std::vector<bool>{true, true}));
   EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 1);
   EXPECT_EQ(*store().assoc_count(Id(7), kLikes), 1);
+}
+
+// ---- Conditional edges (Batch::add_assoc_if_added) ----
+
+// A like with its notification: the notification's edges are written only if the like is new.
+Batch like_with_notice(uint64_t post, uint64_t liker, uint64_t notice, uint64_t recipient) {
+  Batch b;
+  b.add_assoc(edge(post, kLikedBy, liker, notice));
+  b.add_assoc(edge(liker, kLikes, post, notice));
+  b.add_assoc_if_added(edge(recipient, AssocType::kNotifications, notice, notice, "n"), 0);
+  b.add_assoc_if_added(edge(liker, AssocType::kNotificationsSent, notice, notice), 0);
+  return b;
+}
+
+TEST_P(Store, AConditionalEdgeIsWrittenOnlyIfItsConditionAddedItsEdge) {
+  auto first = store().apply(like_with_notice(50, 7, 1001, 9));
+  ASSERT_EQ(status_of(first), "OK");
+  EXPECT_EQ(first->assoc_added, (std::vector<bool>{true, true, true, true}));
+  // Liking again: the like changes nothing, so neither does its notification.
+  auto again = store().apply(like_with_notice(50, 7, 1002, 9));
+  ASSERT_EQ(status_of(again), "OK");
+  EXPECT_EQ(again->assoc_added, (std::vector<bool>{false, false, false, false}));
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 1);
+  EXPECT_EQ(*store().assoc_count(Id(7), AssocType::kNotificationsSent), 1);
+  EXPECT_FALSE(*store().assoc_exists(Id(9), AssocType::kNotifications, Id(1002)));
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
+            "(1001@1001:n)");
+  // Unliked and liked again: a new like, a new notification.
+  Batch unlike;
+  unlike.remove_assoc(Id(50), kLikedBy, Id(7));
+  unlike.remove_assoc(Id(7), kLikes, Id(50));
+  ASSERT_EQ(status_of(store().apply(unlike)), "OK");
+  auto third = store().apply(like_with_notice(50, 7, 1003, 9));
+  ASSERT_EQ(status_of(third), "OK");
+  EXPECT_EQ(third->assoc_added, (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 2);
+  // A conditional edge that exists already is not added twice, nor counted.
+  Batch b;
+  b.add_assoc(edge(51, kLikedBy, 7, 1004));
+  b.add_assoc_if_added(edge(9, AssocType::kNotifications, 1001, 1004), 0);
+  auto present = store().apply(b);
+  ASSERT_EQ(status_of(present), "OK");
+  EXPECT_EQ(present->assoc_added, (std::vector<bool>{true, false}));
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 2);
+  // After a reopen, the same.
+  reopen();
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 2);
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
+            "(1003@1003:n)(1001@1001:n)");
+}
+
+TEST_P(Store, ConditionsOutsideTheRulesAreRejectedAndNothingIsApplied) {
+  const auto rejected = [&](const Batch& b, const std::string& why) {
+    auto r = store().apply(b);
+    ASSERT_FALSE(r.has_value()) << why;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << why;
+  };
+  Batch later;  // the condition comes after the edge
+  later.add_assoc_if_added(edge(9, AssocType::kNotifications, 1, 1), 1);
+  later.add_assoc(edge(50, kLikedBy, 7, 1));
+  rejected(later, "a later condition");
+  Batch itself;
+  itself.add_assoc(edge(50, kLikedBy, 7, 1));
+  itself.add_assoc_if_added(edge(9, AssocType::kNotifications, 1, 1), 1);
+  rejected(itself, "its own condition");
+  Batch chained;
+  chained.add_assoc(edge(50, kLikedBy, 7, 1));
+  chained.add_assoc_if_added(edge(9, AssocType::kNotifications, 1, 1), 0);
+  chained.add_assoc_if_added(edge(9, AssocType::kNotifications, 2, 2), 1);
+  rejected(chained, "a conditional condition");
+  Batch removed = like_with_notice(50, 7, 1, 9);
+  removed.remove_assoc(Id(50), kLikedBy, Id(7));
+  rejected(removed, "the condition also removed");
+  Batch removed_too = like_with_notice(50, 7, 1, 9);
+  removed_too.remove_assoc(Id(9), AssocType::kNotifications, Id(1));
+  rejected(removed_too, "the conditional edge also removed");
+  Batch twice = like_with_notice(50, 7, 1, 9);
+  twice.add_assoc(edge(9, AssocType::kNotifications, 1, 1));
+  rejected(twice, "the conditional edge added twice");
+  Batch cond_twice = like_with_notice(50, 7, 1, 9);
+  cond_twice.add_assoc(edge(50, kLikedBy, 7, 2));
+  rejected(cond_twice, "the condition added twice");
+  Batch with_object = like_with_notice(50, 7, 1, 9);
+  with_object.put_object(ObjectType::kStatus, Id(50), "post");
+  with_object.assoc_adds[2].only_if_added = 5;
+  rejected(with_object, "a condition past the end");
+  EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 0);
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 0);
+  EXPECT_EQ(status_of(store().get_object(ObjectType::kStatus, Id(50))).find("OK"),
+            std::string::npos);
+}
+
+// 8 threads like and unlike a few posts as a few people, each like with its notification: every
+// like that was new wrote exactly one notification, whatever the interleaving (and, on a backend
+// that writes concurrent batches together, whatever the grouping).
+TEST_P(Store, ConcurrentLikesWriteOneNotificationPerNewLike) {
+  constexpr int kThreads = 8;
+  constexpr int kOpsPerThread = 150;
+  constexpr uint64_t kPosts = 3, kLikers = 5;
+  std::atomic<uint64_t> next_notice{100'000};
+  std::array<std::atomic<int64_t>, kPosts> new_likes{};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(static_cast<uint64_t>(t) + 11);
+      for (int i = 0; i < kOpsPerThread; ++i) {
+        const uint64_t p = rng() % kPosts, post = 10 + p, liker = 20 + rng() % kLikers;
+        const bool like = rng() % 3 != 0;
+        Batch b;
+        if (like) {
+          b = like_with_notice(post, liker, next_notice.fetch_add(1), 30 + p);
+        } else {
+          b.remove_assoc(Id(post), kLikedBy, Id(liker));
+          b.remove_assoc(Id(liker), kLikes, Id(post));
+        }
+        auto r = store().apply(b);
+        if (!r.has_value()) {
+          ADD_FAILURE() << r.status().to_string();
+          ++failures;
+          continue;
+        }
+        if (!like) continue;
+        const auto& added = r->assoc_added;
+        if (added[0] != added[2] || added[0] != added[3]) {
+          ADD_FAILURE() << "a notification moved apart from its like: " << added[0] << added[2]
+                        << added[3];
+          ++failures;
+        }
+        if (added[0]) ++new_likes[p];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(failures.load(), 0);
+  for (uint64_t p = 0; p < kPosts; ++p) {
+    auto count = store().assoc_count(Id(30 + p), AssocType::kNotifications);
+    ASSERT_EQ(status_of(count), "OK");
+    EXPECT_EQ(*count, new_likes[p].load()) << "post " << p;
+    auto page = store().assoc_range(Id(30 + p), AssocType::kNotifications, newest(100000));
+    ASSERT_EQ(status_of(page), "OK");
+    EXPECT_EQ(static_cast<int64_t>(page->items.size()), *count);
+  }
 }
 
 // 8 threads add and remove a small shared set of edges (contended) and edges of their own

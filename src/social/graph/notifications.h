@@ -68,7 +68,8 @@ class NotificationGate {
 // so the two are written together), where `gate` (may be null: accepted) puts it. `id`, when
 // given, is the notification's id (a like's notification takes the like's id); otherwise a new
 // one. Nothing when the recipient is the actor. Returns the id when the notification went into
-// the recipient's notifications, Id() when it was filtered, dropped or not written.
+// the recipient's notifications, Id() when it was filtered, dropped or not written. Adds edges
+// only (a like makes them conditional on its own edge, Batch::add_assoc_if_added).
 Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const NotificationGate* gate,
                             Id recipient, NotificationType type, Id from_account,
                             const Post* post = nullptr, Id id = Id());

@@ -42,13 +42,19 @@ Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id like
     if (!exact && bounded)
       past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
     if (exact) {
-      KINDRED_ASSIGN_OR_RETURN(bool again,
-                               deps_.store.assoc_exists(liked.id, AssocType::kFavouritedBy, liker));
-      if (!again) {
-        KINDRED_RETURN_IF_ERROR(add_notification(b, deps_.ids, gate, liked.account_id,
-                                                 NotificationType::kFavourite, liker, &liked, at)
-                                    .status());
+      // Written with the like, only if the like is new (b's first edge, added by favourite()):
+      // liking again notifies no one, and nothing is read first to tell.
+      store::Batch notice;
+      KINDRED_RETURN_IF_ERROR(add_notification(notice, deps_.ids, gate, liked.account_id,
+                                               NotificationType::kFavourite, liker, &liked, at)
+                                  .status());
+      // (A notification, filtered or not, is edges only: add_notification.)
+      if (!notice.object_puts.empty() || !notice.object_deletes.empty() ||
+          !notice.assoc_removes.empty() || !notice.key_claims.empty() ||
+          !notice.key_releases.empty()) {
+        return Status::internal("a like's notification writes more than edges");
       }
+      for (auto& add : notice.assoc_adds) b.add_assoc_if_added(std::move(add.assoc), 0);
     }
   }
   return notices_.add_to(b, liked, liker, at, gate);

@@ -56,7 +56,7 @@ Status check_ids(const Batch& batch) {
   for (const auto& claim : batch.key_claims) {
     if (claim.id.is_none()) return Status::invalid_argument("key claim names id zero");
   }
-  return Status::ok();
+  return check_conditions(batch);
 }
 
 struct EdgeKey {
@@ -150,6 +150,21 @@ class WriteSet {
     }
     for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
       const Assoc& a = batch.assoc_adds[i].assoc;
+      if (const size_t c = batch.assoc_adds[i].only_if_added; c != Batch::kAlways) {
+        // Once in the batch, and so in the set (check_conditions), as is its condition.
+        edges_.try_emplace(edge_key(a), Edge{&outcome}).first->second.add = i;
+        const Assoc& cond = batch.assoc_adds[c].assoc;
+        if_from_.push_back(to_db(a.from.value));
+        if_types_.push_back(type_of(a.type));
+        if_to_.push_back(to_db(a.to.value));
+        if_positions_.push_back(to_db(a.position.value));
+        if_data_.push_back(a.data);
+        if_cond_from_.push_back(to_db(cond.from.value));
+        if_cond_types_.push_back(type_of(cond.type));
+        if_cond_to_.push_back(to_db(cond.to.value));
+        batch_pairs.push_back(pair_lock(a.from, a.to));
+        continue;
+      }
       auto [it, fresh] = edges_.try_emplace(edge_key(a), Edge{&outcome});
       if (!fresh) {
         if (it->second.outcome == &outcome && it->second.add == kNone) it->second.add = i;
@@ -193,6 +208,9 @@ class WriteSet {
     std::sort(locks.begin(), locks.end());
     locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
     p.int8_array(locks);
+    p.int8_array(if_from_).int8_array(if_types_).int8_array(if_to_).int8_array(if_positions_);
+    p.bytea_array(if_data_);
+    p.int8_array(if_cond_from_).int8_array(if_cond_types_).int8_array(if_cond_to_);
     return p;
   }
 
@@ -245,6 +263,10 @@ class WriteSet {
   std::vector<int64_t> add_from_, add_types_, add_to_, add_positions_;
   std::vector<int64_t> pair_locks_;  // pairs some batch joins by two or more edges
   std::vector<int64_t> remove_from_, remove_types_, remove_to_;
+  // Conditional adds, each with the edge whose adding it waits on.
+  std::vector<int64_t> if_from_, if_types_, if_to_, if_positions_;
+  std::vector<std::string_view> if_data_;
+  std::vector<int64_t> if_cond_from_, if_cond_types_, if_cond_to_;
 };
 
 // Indices of `items` in the order `key` sorts them, ties in batch order. Each kind of change is

@@ -32,7 +32,8 @@ const std::vector<Statement>& store_statements() {
       // statement is atomic on its own, so a batch without keys needs no BEGIN or COMMIT: one
       // round trip. Its sub-statements share one snapshot and must not touch one row twice, so
       // callers pass each object and each edge at most once (WriteSet). Returns the edges that
-      // changed: kind 1 added, -1 removed.
+      // changed: kind 1 added, -1 removed. Conditional adds ($16-$23, Batch::add_assoc_if_added)
+      // are inserted only where their condition's edge is among those `added` inserted.
       //
       // Before any edge is touched, the statement takes a transaction advisory lock for each pair
       // of accounts or things that one of its batches joins by two or more edges ($15, sorted:
@@ -54,12 +55,20 @@ const std::vector<Statement>& store_statements() {
        "     $10::bytea[])"
        "   WHERE (SELECT n FROM locks) IS NOT NULL"
        "   ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING from_id, type, to_id),"
+       " added_if AS (INSERT INTO kindred_assocs (from_id, type, to_id, position, data)"
+       "   SELECT c.f, c.t, c.o, c.p, c.d FROM unnest($16::bigint[], $17::bigint[],"
+       "     $18::bigint[], $19::bigint[], $20::bytea[], $21::bigint[], $22::bigint[],"
+       "     $23::bigint[]) AS c(f, t, o, p, d, cf, ct, co)"
+       "   WHERE EXISTS (SELECT 1 FROM added a"
+       "     WHERE a.from_id = c.cf AND a.type = c.ct AND a.to_id = c.co)"
+       "   ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING from_id, type, to_id),"
        " removed AS (DELETE FROM kindred_assocs a"
        "   USING unnest($11::bigint[], $12::bigint[], $13::bigint[]) AS u(f, t, o)"
        "   WHERE a.from_id = u.f AND a.type = u.t AND a.to_id = u.o"
        "     AND (SELECT n FROM locks) IS NOT NULL"
        "   RETURNING a.from_id, a.type, a.to_id),"
        " changed AS (SELECT 1::bigint AS kind, from_id, type, to_id FROM added"
+       "   UNION ALL SELECT 1::bigint, from_id, type, to_id FROM added_if"
        "   UNION ALL SELECT -1::bigint, from_id, type, to_id FROM removed),"
        " counted AS (INSERT INTO kindred_assoc_counts (from_id, type, slot, count)"
        "   SELECT from_id, type, $14::bigint, sum(kind)::bigint FROM changed"

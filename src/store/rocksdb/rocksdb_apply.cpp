@@ -88,7 +88,7 @@ Status validate(const Batch& batch) {
   for (const auto& claim : batch.key_claims) {
     if (claim.id.is_none()) return Status::invalid_argument("key claim names id zero");
   }
-  return Status::ok();
+  return check_conditions(batch);
 }
 
 // Sorted and de-duplicated.
@@ -180,6 +180,10 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
   outcome.assoc_added.reserve(batch.assoc_adds.size());
   for (const auto& add : batch.assoc_adds) {
     const Assoc& a = add.assoc;
+    if (add.only_if_added != Batch::kAlways && !outcome.assoc_added[add.only_if_added]) {
+      outcome.assoc_added.push_back(false);  // its condition added nothing: not written
+      continue;
+    }
     const std::string k = edge_key(a.from, a.type, a.to);
     auto& position = edges.at(k);
     outcome.assoc_added.push_back(!position.has_value());
