@@ -183,6 +183,7 @@ CachedStore::CachedStore(Store& inner, Invalidation& invalidation, Options optio
       link_(std::make_shared<Link>()),
       options_(options),
       objects_(options.max_objects, options.max_age_ms),
+      absent_(options.max_absent_objects, options.max_age_ms),
       keys_(options.max_keys, options.max_age_ms),
       lists_(options.max_lists, options.max_age_ms) {
   link_->self = this;
@@ -203,11 +204,15 @@ void CachedStore::invalidated(std::string_view bytes) {
     // Not from a node of this version: nothing it names can be trusted to have been dropped.
     std::cerr << "kindred: an unreadable store invalidation; the cache starts over\n";
     objects_.clear();
+    absent_.clear();
     keys_.clear();
     lists_.clear();
     return;
   }
-  for (const auto& [type, id] : touched->objects) objects_.erase({type, id});
+  for (const auto& [type, id] : touched->objects) {
+    objects_.erase({type, id});
+    absent_.erase({type, id});
+  }
   for (const auto& [from, type] : touched->lists) lists_.erase({from, type});
   for (auto& [space, key] : touched->keys) keys_.erase({space, std::move(key)});
 }
@@ -272,14 +277,23 @@ Result<BatchOutcome> CachedStore::apply(const Batch& batch) {
     for (const auto& [from, type] : touched.lists) lists(ListKey{from, type});
     for (const auto& [space, key] : touched.keys) keys(KeyKey{space, key});
   };
-  each([&](const ObjectKey& k) { objects_.begin_write(k); }, [&](const ListKey& k) { lists_.begin_write(k); },
-       [&](const KeyKey& k) { keys_.begin_write(k); });
+  each(
+      [&](const ObjectKey& k) {
+        objects_.begin_write(k);
+        absent_.begin_write(k);
+      },
+      [&](const ListKey& k) { lists_.begin_write(k); },
+      [&](const KeyKey& k) { keys_.begin_write(k); });
   auto outcome = inner_.apply(batch);
   // Named whatever the outcome: a write that failed may still have landed (a connection lost at
   // commit). This node's entries are dropped before publish returns.
   Status told = invalidation_.publish(kInvalidationKind, encode(touched));
-  each([&](const ObjectKey& k) { objects_.end_write(k); }, [&](const ListKey& k) { lists_.end_write(k); },
-       [&](const KeyKey& k) { keys_.end_write(k); });
+  each(
+      [&](const ObjectKey& k) {
+        objects_.end_write(k);
+        absent_.end_write(k);
+      },
+      [&](const ListKey& k) { lists_.end_write(k); }, [&](const KeyKey& k) { keys_.end_write(k); });
   // Not told: the Invalidation has stopped trusting and gone quiet, so the other nodes stop
   // trusting their caches before they could miss this (core/invalidation.h).
   if (!told.is_ok()) unpublished_.fetch_add(1, std::memory_order_relaxed);
@@ -291,24 +305,28 @@ Result<std::string> CachedStore::get_object(ObjectType type, Id id) const {
   if (!epoch) return timed([&] { return inner_.get_object(type, id); });
   const ObjectKey key{type, id};
   const int64_t now = Invalidation::now_ms();
-  std::optional<std::string> out;
-  if (objects_.find(key, *epoch, oldest_ms(now), [&](const std::optional<std::string>& v) {
+  std::string out;
+  if (objects_.find(key, *epoch, oldest_ms(now), [&](const std::string& v) {
         out = v;
         return true;
       })) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    if (!out) return Status::not_found(std::string(kNoSuchObject));
-    return std::move(*out);
+    return out;
+  }
+  if (absent_.find(key, *epoch, oldest_ms(now), [](bool) { return true; })) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return Status::not_found(std::string(kNoSuchObject));
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t gen = objects_.generation(key);
+  const uint64_t absent_gen = absent_.generation(key);
   auto read = timed([&] { return inner_.get_object(type, id); });
+  if (!still_trusted(*epoch)) return read;
   if (read.has_value()) {
-    out = *read;
-  } else if (!read.error().is_not_found()) {
-    return read.error();
+    objects_.fill(key, gen, *epoch, now, [&](std::string& v) { v = *read; });
+  } else if (read.error().is_not_found()) {
+    absent_.fill(key, absent_gen, *epoch, now, [](bool& v) { v = true; });
   }
-  if (still_trusted(*epoch)) objects_.fill(key, gen, *epoch, now, [&](auto& v) { v = out; });
   return read;
 }
 
@@ -320,26 +338,33 @@ Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
   std::vector<std::optional<std::string>> out(ids.size());
   std::vector<size_t> missing;
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (!objects_.find({type, ids[i]}, *epoch, oldest_ms(now),
-                       [&](const std::optional<std::string>& v) {
+    const ObjectKey key{type, ids[i]};
+    if (!objects_.find(key, *epoch, oldest_ms(now),
+                       [&](const std::string& v) {
                          out[i] = v;
                          return true;
-                       }))
+                       }) &&
+        !absent_.find(key, *epoch, oldest_ms(now), [](bool) { return true; }))
       missing.push_back(i);
   }
   hits_.fetch_add(ids.size() - missing.size(), std::memory_order_relaxed);
   if (missing.empty()) return out;
   misses_.fetch_add(missing.size(), std::memory_order_relaxed);
   std::vector<Id> ask;
-  std::vector<uint64_t> gens;
+  std::vector<std::pair<uint64_t, uint64_t>> gens;  // objects_, absent_
   for (size_t i : missing) {
     ask.push_back(ids[i]);
-    gens.push_back(objects_.generation({type, ids[i]}));
+    gens.emplace_back(objects_.generation({type, ids[i]}), absent_.generation({type, ids[i]}));
   }
   KINDRED_ASSIGN_OR_RETURN(auto read, timed([&] { return inner_.get_objects(type, ask); }));
   const bool trusted = still_trusted(*epoch);
   for (size_t k = 0; k < missing.size(); ++k) {
-    if (trusted) objects_.fill({type, ask[k]}, gens[k], *epoch, now, [&](auto& v) { v = read[k]; });
+    if (trusted && read[k]) {
+      objects_.fill({type, ask[k]}, gens[k].first, *epoch, now,
+                    [&](std::string& v) { v = *read[k]; });
+    } else if (trusted) {
+      absent_.fill({type, ask[k]}, gens[k].second, *epoch, now, [](bool& v) { v = true; });
+    }
     out[missing[k]] = std::move(read[k]);
   }
   return out;

@@ -37,14 +37,15 @@ namespace kindred::store {
 // Entries also age out after `max_age_ms` whatever happens, which bounds what a writer outside
 // the nodes (an admin command run against the database) can leave stale.
 //
-// An absent object is remembered like a present one (the batch that creates it names it); an
-// absent key is not, so that guessed tokens cannot crowd out real ones. Reads under
-// store::FreshReads pass straight through. Memory is bounded: each of the three maps keeps at most
+// An absent object is remembered too (the batch that creates it names it), in a map of its own
+// so that guessed ids cannot crowd out objects read; an absent key is not remembered. Reads under
+// store::FreshReads pass straight through. Memory is bounded: each of the four maps keeps at most
 // its limit (a full shard starts over). Thread-safe.
 class CachedStore final : public Store {
  public:
   struct Options {
     size_t max_objects = 262'144;
+    size_t max_absent_objects = 65'536;
     size_t max_keys = 262'144;
     size_t max_lists = 262'144;
     size_t max_members_per_list = 64;  // edges remembered as present or absent, per list
@@ -200,7 +201,10 @@ class CachedStore final : public Store {
   Invalidation& invalidation_;
   std::shared_ptr<Link> link_;
   const Options options_;
-  mutable Map<ObjectKey, std::optional<std::string>> objects_;  // nullopt: known to be absent
+  mutable Map<ObjectKey, std::string> objects_;
+  // Objects known to be absent, apart (and smaller), so that guessed ids filling it start only it
+  // over, never the objects read.
+  mutable Map<ObjectKey, bool> absent_;
   mutable Map<KeyKey, Id> keys_;
   mutable Map<ListKey, ListState> lists_;
   std::atomic<bool> closed_{false};

@@ -244,6 +244,13 @@ TEST_F(StreamingApi, ALikeSendsANotification) {
   EXPECT_EQ(n.at("type"), "favourite");
   EXPECT_EQ(str(n.at("account").at("id")), bob_.id);
   EXPECT_EQ(str(n.at("status").at("id")), a1);
+  // Liking again sends nothing: the next event is the mention that follows it.
+  ASSERT_EQ(post("/api/v1/statuses/" + a1 + "/favourite", {}, bob_.token).status, 200);
+  say(cat_, "@ann hello");
+  settle();
+  m = next(*ws);
+  EXPECT_EQ(m.at("event"), "notification");
+  EXPECT_EQ(payload(m).at("type"), "mention");
 }
 
 TEST_F(StreamingApi, AcceptingANotificationRequestSendsNotificationsMerged) {

@@ -355,6 +355,27 @@ TEST_F(CachedStoreTest, BoundedMemory) {
   EXPECT_GT(reads() - before, 5000 - 1024) << "at most 1,024 lists are remembered";
 }
 
+TEST_F(CachedStoreTest, GuessedIdsDoNotCrowdOutObjectsRead) {
+  Invalidation inv(&shared_);
+  inv.start_heartbeats({.expected_nodes = 1, .period = 10ms, .timeout = 500ms, .forget = 2000ms});
+  CachedStore::Options o;
+  o.max_absent_objects = 1024;  // 4 per shard
+  CachedStore node(*counting_, inv, o);
+  ASSERT_TRUE(eventually([&] { return inv.trust().trusted; }));
+  apply(node, seed());
+  ASSERT_EQ(node.get_object(ObjectType::kStatus, kPost).value_or(""), "post v1");
+  for (uint64_t i = 1; i <= 5000; ++i) {
+    ASSERT_TRUE(node.get_object(ObjectType::kStatus, Id(1'000'000 + i)).status().is_not_found());
+  }
+  const int before = reads();
+  EXPECT_EQ(node.get_object(ObjectType::kStatus, kPost).value_or(""), "post v1");
+  EXPECT_EQ(reads() - before, 0) << "the object read is still remembered";
+  for (uint64_t i = 1; i <= 5000; ++i) {
+    ASSERT_TRUE(node.get_object(ObjectType::kStatus, Id(1'000'000 + i)).status().is_not_found());
+  }
+  EXPECT_GT(reads() - before, 5000 - 1024) << "at most 1,024 absences are remembered";
+}
+
 // Whether a read may be risked on a thread that must not wait long (the server's network
 // threads): not within a second of a read that was slow or failed. Not found is an answer.
 TEST_F(CachedStoreTest, ASlowOrFailedReadIsRememberedForASecond) {

@@ -12,23 +12,26 @@ Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   KINDRED_ASSIGN_OR_RETURN(Id target, posts_.action_target(viewer, post));
   const Id at = deps_.ids.next();
   store::Batch b;
+  const size_t like_edge = b.assoc_adds.size();
   b.add_assoc({target, AssocType::kFavouritedBy, viewer.account_id, at, {}});
   b.add_assoc({viewer.account_id, AssocType::kFavourites, target, at, {}});
   std::optional<Post> original;
   if (target == post.id) {
-    KINDRED_RETURN_IF_ERROR(add_like_notices(b, post, viewer.account_id, at));
+    KINDRED_RETURN_IF_ERROR(add_like_notices(b, like_edge, post, viewer.account_id, at));
   } else {
     KINDRED_ASSIGN_OR_RETURN(original, posts_.get_visible_post(viewer, target));
-    KINDRED_RETURN_IF_ERROR(add_like_notices(b, *original, viewer.account_id, at));
+    KINDRED_RETURN_IF_ERROR(add_like_notices(b, like_edge, *original, viewer.account_id, at));
   }
   KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
   // Only a new like counts towards trends: liking again changes nothing.
-  if (trends_ && outcome.assoc_added[0]) trends_->liked(original ? *original : post, viewer.account_id);
+  if (trends_ && outcome.assoc_added[like_edge])
+    trends_->liked(original ? *original : post, viewer.account_id);
   if (live_) live_->changed(target);
   return posts_.view_of(viewer, std::move(post));
 }
 
-Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id liker, Id at) {
+Status LikeService::add_like_notices(store::Batch& b, size_t like_edge, const Post& liked, Id liker,
+                                     Id at) {
   const NotificationGate* gate = posts_.notification_gate();
   // The post's first likes each get a notification of their own (with the like's id), so the v1
   // list names every liker; after that only the post's one like notice moves up now and then
@@ -42,7 +45,7 @@ Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id like
     if (!exact && bounded)
       past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
     if (exact) {
-      // Written with the like, only if the like is new (b's first edge, added by favourite()):
+      // Written with the like, only if the like is new (b's edge `like_edge`, the liked post's):
       // liking again notifies no one, and nothing is read first to tell.
       store::Batch notice;
       KINDRED_RETURN_IF_ERROR(add_notification(notice, deps_.ids, gate, liked.account_id,
@@ -54,7 +57,7 @@ Status LikeService::add_like_notices(store::Batch& b, const Post& liked, Id like
           !notice.key_releases.empty()) {
         return Status::internal("a like's notification writes more than edges");
       }
-      for (auto& add : notice.assoc_adds) b.add_assoc_if_added(std::move(add.assoc), 0);
+      for (auto& add : notice.assoc_adds) b.add_assoc_if_added(std::move(add.assoc), like_edge);
     }
   }
   return notices_.add_to(b, liked, liker, at, gate);

@@ -42,8 +42,9 @@ class LikeService {
   void set_live_counts(LiveCounts* live) { live_ = live; }
 
  private:
-  // Adds to `b` (a like's batch) what tells `liked`'s author of the like `at` by `liker`.
-  Status add_like_notices(store::Batch& b, const Post& liked, Id liker, Id at);
+  // Adds to `b` (a like's batch, whose add `like_edge` is the like's edge from `liked`) what
+  // tells `liked`'s author of the like `at` by `liker`.
+  Status add_like_notices(store::Batch& b, size_t like_edge, const Post& liked, Id liker, Id at);
   // The viewer's posts along `type` (kFavourites, kBookmarks), newest first.
   Result<Page<PostView>> saved(const Viewer& viewer, store::AssocType type, const ListQuery& q) const;
 

@@ -391,17 +391,25 @@ void StreamHub::find_personal(const store::Batch& batch, const store::BatchOutco
 void StreamHub::batch_applied(const store::Batch& batch, const store::BatchOutcome& outcome) {
   // Most writes (a like: its edges and counts) hold nothing a stream is told of: they are let
   // through without the hub's lock, which every network thread would otherwise take per write.
+  // A conditional edge that was not written (a repeated like's notification) is nothing.
+  const auto watched = [&](size_t i) {
+    const store::Batch::AssocAdd& add = batch.assoc_adds[i];
+    const auto t = add.assoc.type;
+    if (t != store::AssocType::kHomeFeed && t != store::AssocType::kNotifications &&
+        t != store::AssocType::kConversations && t != store::AssocType::kBlocks)
+      return false;
+    return add.only_if_added == store::Batch::kAlways ||
+           (i < outcome.assoc_added.size() && outcome.assoc_added[i]);
+  };
+  bool any_watched = false;
+  for (size_t i = 0; i < batch.assoc_adds.size() && !any_watched; ++i) any_watched = watched(i);
   const bool relevant =
-      std::any_of(batch.assoc_adds.begin(), batch.assoc_adds.end(),
-                  [](const store::Batch::AssocAdd& add) {
-                    const auto t = add.assoc.type;
-                    return t == store::AssocType::kHomeFeed || t == store::AssocType::kNotifications ||
-                           t == store::AssocType::kConversations || t == store::AssocType::kBlocks;
-                  }) ||
+      any_watched ||
       std::any_of(batch.object_puts.begin(), batch.object_puts.end(),
                   [](const auto& put) { return put.type == store::ObjectType::kFilter; }) ||
-      std::any_of(batch.assoc_removes.begin(), batch.assoc_removes.end(),
-                  [](const store::Batch::AssocRemove& r) { return r.type == store::AssocType::kFilters; });
+      std::any_of(
+          batch.assoc_removes.begin(), batch.assoc_removes.end(),
+          [](const store::Batch::AssocRemove& r) { return r.type == store::AssocType::kFilters; });
   if (!relevant) return;
   if (relay_) publish_batch(batch, outcome);
   apply_batch(batch, outcome);
