@@ -43,8 +43,8 @@ class RacingStore final : public ForwardingStore {
 
 // One node: its invalidation (heartbeats on the shared state) and its cache over the store.
 struct Node {
-  Node(SharedState& shared, Store& store, int expected_nodes)
-      : invalidation(&shared), cached(store, invalidation) {
+  Node(SharedState& shared, Store& store, int expected_nodes, CachedStore::Options options = {})
+      : invalidation(&shared), cached(store, invalidation, options) {
     // A generous timeout: a loaded machine (sanitizers, a parallel ctest) must not make a node
     // look quiet where a test counts reads.
     invalidation.start_heartbeats({.expected_nodes = expected_nodes, .period = 10ms, .timeout = 500ms,
@@ -343,12 +343,11 @@ TEST_F(CachedStoreTest, EntriesAgeOutWhateverHappens) {
 }
 
 TEST_F(CachedStoreTest, BoundedMemory) {
-  Invalidation inv(&shared_);
-  inv.start_heartbeats({.expected_nodes = 1, .period = 10ms, .timeout = 500ms, .forget = 2000ms});
   CachedStore::Options o;
   o.max_lists = 1024;  // 4 per shard
-  CachedStore node(*counting_, inv, o);
-  ASSERT_TRUE(eventually([&] { return inv.trust().trusted; }));
+  Node one(shared_, *counting_, 1, o);
+  ASSERT_TRUE(eventually([&] { return trusted(one); }));
+  CachedStore& node = one.cached;
   for (uint64_t i = 1; i <= 5000; ++i) ASSERT_TRUE(node.assoc_count(Id(i), AssocType::kFavouritedBy).has_value());
   const int before = reads();
   for (uint64_t i = 1; i <= 5000; ++i) ASSERT_TRUE(node.assoc_count(Id(i), AssocType::kFavouritedBy).has_value());
@@ -356,12 +355,11 @@ TEST_F(CachedStoreTest, BoundedMemory) {
 }
 
 TEST_F(CachedStoreTest, GuessedIdsDoNotCrowdOutObjectsRead) {
-  Invalidation inv(&shared_);
-  inv.start_heartbeats({.expected_nodes = 1, .period = 10ms, .timeout = 500ms, .forget = 2000ms});
   CachedStore::Options o;
   o.max_absent_objects = 1024;  // 4 per shard
-  CachedStore node(*counting_, inv, o);
-  ASSERT_TRUE(eventually([&] { return inv.trust().trusted; }));
+  Node one(shared_, *counting_, 1, o);
+  ASSERT_TRUE(eventually([&] { return trusted(one); }));
+  CachedStore& node = one.cached;
   apply(node, seed());
   ASSERT_EQ(node.get_object(ObjectType::kStatus, kPost).value_or(""), "post v1");
   for (uint64_t i = 1; i <= 5000; ++i) {
