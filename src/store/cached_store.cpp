@@ -300,32 +300,48 @@ Result<BatchOutcome> CachedStore::apply(const Batch& batch) {
   return outcome;
 }
 
+bool CachedStore::find_object(const ObjectKey& key, uint64_t epoch, int64_t now,
+                              std::optional<std::string>& out) const {
+  if (objects_.find(key, epoch, oldest_ms(now), [&](const std::string& v) {
+        out = v;
+        return true;
+      }))
+    return true;
+  out.reset();
+  return absent_.find(key, epoch, oldest_ms(now), [](bool) { return true; });
+}
+
+CachedStore::ObjectGenerations CachedStore::object_generations(const ObjectKey& key) const {
+  return {objects_.generation(key), absent_.generation(key)};
+}
+
+void CachedStore::keep_object(const ObjectKey& key, ObjectGenerations gens, uint64_t epoch,
+                              int64_t now, const std::optional<std::string>& bytes) const {
+  if (bytes) {
+    objects_.fill(key, gens.present, epoch, now, [&](std::string& v) { v = *bytes; });
+  } else {
+    absent_.fill(key, gens.absent, epoch, now, [](bool& v) { v = true; });
+  }
+}
+
 Result<std::string> CachedStore::get_object(ObjectType type, Id id) const {
   const auto epoch = usable_epoch();
   if (!epoch) return timed([&] { return inner_.get_object(type, id); });
   const ObjectKey key{type, id};
   const int64_t now = Invalidation::now_ms();
-  std::string out;
-  if (objects_.find(key, *epoch, oldest_ms(now), [&](const std::string& v) {
-        out = v;
-        return true;
-      })) {
+  std::optional<std::string> known;
+  if (find_object(key, *epoch, now, known)) {
     hits_.fetch_add(1, std::memory_order_relaxed);
-    return out;
-  }
-  if (absent_.find(key, *epoch, oldest_ms(now), [](bool) { return true; })) {
-    hits_.fetch_add(1, std::memory_order_relaxed);
-    return Status::not_found(std::string(kNoSuchObject));
+    if (!known) return Status::not_found(std::string(kNoSuchObject));
+    return std::move(*known);
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
-  const uint64_t gen = objects_.generation(key);
-  const uint64_t absent_gen = absent_.generation(key);
+  const ObjectGenerations gens = object_generations(key);
   auto read = timed([&] { return inner_.get_object(type, id); });
-  if (!still_trusted(*epoch)) return read;
-  if (read.has_value()) {
-    objects_.fill(key, gen, *epoch, now, [&](std::string& v) { v = *read; });
-  } else if (read.error().is_not_found()) {
-    absent_.fill(key, absent_gen, *epoch, now, [](bool& v) { v = true; });
+  const bool answered = read.has_value() || read.error().is_not_found();
+  if (answered && still_trusted(*epoch)) {
+    keep_object(key, gens, *epoch, now,
+                read.has_value() ? std::optional<std::string>(*read) : std::nullopt);
   }
   return read;
 }
@@ -338,33 +354,21 @@ Result<std::vector<std::optional<std::string>>> CachedStore::get_objects(
   std::vector<std::optional<std::string>> out(ids.size());
   std::vector<size_t> missing;
   for (size_t i = 0; i < ids.size(); ++i) {
-    const ObjectKey key{type, ids[i]};
-    if (!objects_.find(key, *epoch, oldest_ms(now),
-                       [&](const std::string& v) {
-                         out[i] = v;
-                         return true;
-                       }) &&
-        !absent_.find(key, *epoch, oldest_ms(now), [](bool) { return true; }))
-      missing.push_back(i);
+    if (!find_object({type, ids[i]}, *epoch, now, out[i])) missing.push_back(i);
   }
   hits_.fetch_add(ids.size() - missing.size(), std::memory_order_relaxed);
   if (missing.empty()) return out;
   misses_.fetch_add(missing.size(), std::memory_order_relaxed);
   std::vector<Id> ask;
-  std::vector<std::pair<uint64_t, uint64_t>> gens;  // objects_, absent_
+  std::vector<ObjectGenerations> gens;
   for (size_t i : missing) {
     ask.push_back(ids[i]);
-    gens.emplace_back(objects_.generation({type, ids[i]}), absent_.generation({type, ids[i]}));
+    gens.push_back(object_generations({type, ids[i]}));
   }
   KINDRED_ASSIGN_OR_RETURN(auto read, timed([&] { return inner_.get_objects(type, ask); }));
   const bool trusted = still_trusted(*epoch);
   for (size_t k = 0; k < missing.size(); ++k) {
-    if (trusted && read[k]) {
-      objects_.fill({type, ask[k]}, gens[k].first, *epoch, now,
-                    [&](std::string& v) { v = *read[k]; });
-    } else if (trusted) {
-      absent_.fill({type, ask[k]}, gens[k].second, *epoch, now, [](bool& v) { v = true; });
-    }
+    if (trusted) keep_object({type, ask[k]}, gens[k], *epoch, now, read[k]);
     out[missing[k]] = std::move(read[k]);
   }
   return out;

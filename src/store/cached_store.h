@@ -180,6 +180,19 @@ class CachedStore final : public Store {
     std::array<Shard, kShards> shards_;
   };
 
+  // An object remembered as present (`out` its bytes) or absent (`out` empty).
+  bool find_object(const ObjectKey& key, uint64_t epoch, int64_t now,
+                   std::optional<std::string>& out) const;
+  struct ObjectGenerations {
+    uint64_t present;  // objects_'s shard
+    uint64_t absent;   // absent_'s shard
+  };
+  // Taken before reading the store for `key`, for keep_object.
+  ObjectGenerations object_generations(const ObjectKey& key) const;
+  // Keeps what was read of `key` (nullopt: absent) unless an invalidation raced the read.
+  void keep_object(const ObjectKey& key, ObjectGenerations gens, uint64_t epoch, int64_t now,
+                   const std::optional<std::string>& bytes) const;
+
   // The trust this read may use, or none (no trust, or FreshReads): read the store only.
   std::optional<uint64_t> usable_epoch() const;
   bool still_trusted(uint64_t epoch) const;

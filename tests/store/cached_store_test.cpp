@@ -78,6 +78,12 @@ class CachedStoreTest : public ::testing::Test {
     ASSERT_TRUE(eventually([&] { return trusted(*a_) && trusted(*b_); }));
   }
   static bool trusted(const Node& n) { return n.invalidation.trust().trusted; }
+  // One node alone, with `options`, trusting its cache.
+  std::unique_ptr<Node> start_one_node(CachedStore::Options options) {
+    auto one = std::make_unique<Node>(shared_, *counting_, 1, options);
+    EXPECT_TRUE(eventually([&] { return trusted(*one); }));
+    return one;
+  }
   int reads() const { return counting_->reads.load() + counting_->count_reads.load(); }
   void apply(Store& through, const Batch& b) { ASSERT_TRUE(through.apply(b).has_value()); }
 
@@ -345,9 +351,8 @@ TEST_F(CachedStoreTest, EntriesAgeOutWhateverHappens) {
 TEST_F(CachedStoreTest, BoundedMemory) {
   CachedStore::Options o;
   o.max_lists = 1024;  // 4 per shard
-  Node one(shared_, *counting_, 1, o);
-  ASSERT_TRUE(eventually([&] { return trusted(one); }));
-  CachedStore& node = one.cached;
+  auto one = start_one_node(o);
+  CachedStore& node = one->cached;
   for (uint64_t i = 1; i <= 5000; ++i) ASSERT_TRUE(node.assoc_count(Id(i), AssocType::kFavouritedBy).has_value());
   const int before = reads();
   for (uint64_t i = 1; i <= 5000; ++i) ASSERT_TRUE(node.assoc_count(Id(i), AssocType::kFavouritedBy).has_value());
@@ -357,9 +362,8 @@ TEST_F(CachedStoreTest, BoundedMemory) {
 TEST_F(CachedStoreTest, GuessedIdsDoNotCrowdOutObjectsRead) {
   CachedStore::Options o;
   o.max_absent_objects = 1024;  // 4 per shard
-  Node one(shared_, *counting_, 1, o);
-  ASSERT_TRUE(eventually([&] { return trusted(one); }));
-  CachedStore& node = one.cached;
+  auto one = start_one_node(o);
+  CachedStore& node = one->cached;
   apply(node, seed());
   ASSERT_EQ(node.get_object(ObjectType::kStatus, kPost).value_or(""), "post v1");
   for (uint64_t i = 1; i <= 5000; ++i) {
