@@ -175,6 +175,12 @@ void Server::Impl::teardown() {
   // Handlers still running post their responses to the (stopped) io_context when done: wait for
   // them before it goes away.
   if (workers) workers->join();
+  if (ctx) {
+    // Handles held elsewhere (the stream hub's thread) may hold a connection right now: wait for
+    // them, and let none reach one again, so the last owners of connections are destroyed below.
+    std::scoped_lock gate(ctx->stream_gate->mutex);
+    ctx->stream_gate->open = false;
+  }
   ioc.reset();  // destroys pending handlers, hence sessions, hence their sockets
   workers.reset();
   ctx.reset();

@@ -380,7 +380,7 @@ void Session::run_stream_handler(const StreamHandler& handler) {
   auto stream = std::make_shared<StreamSession>(ctx_, websocket_upgrade_);
   StreamAnswer answer;
   try {
-    answer = handler(req_, Stream(stream));
+    answer = handler(req_, Stream(stream, ctx_.stream_gate));
   } catch (const std::exception& e) {
     std::cerr << "kindred http: stream handler for " << req_.path << " threw: " << e.what() << '\n';
     answer = StreamAnswer{};

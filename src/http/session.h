@@ -71,6 +71,8 @@ struct ServerContext {
   // starts and removes itself in its destructor.
   std::unordered_map<const StreamSession*, std::weak_ptr<StreamSession>>
       streams;  // GUARDED_BY(sessions_mutex)
+  // Closed by the server's teardown before its network goes (see StreamGate).
+  std::shared_ptr<StreamGate> stream_gate = std::make_shared<StreamGate>();
 
  private:
   std::mutex connections_mutex_;

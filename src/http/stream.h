@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,7 +17,16 @@ namespace kindred::http {
 
 namespace detail {
 class StreamSession;
-}
+
+// Lets handles reach their connections only while the server can still destroy them safely. A
+// handle holds the gate shared while it holds its connection; the server closes it (exclusively)
+// before tearing its network down, so a connection's last owner is never a thread outside the
+// server once its I/O context and context are gone.
+struct StreamGate {
+  std::shared_mutex mutex;
+  bool open = true;  // GUARDED_BY(mutex)
+};
+}  // namespace detail
 
 // WebSocket close codes (RFC 6455 §7.4.1) the server and stream handlers use.
 inline constexpr uint16_t kCloseGoingAway = 1001;       // the server is stopping
@@ -32,7 +42,8 @@ inline constexpr uint16_t kCloseTryAgainLater = 1013;    // too slow a reader: m
 class Stream {
  public:
   Stream() = default;
-  explicit Stream(std::weak_ptr<detail::StreamSession> session) : session_(std::move(session)) {}
+  Stream(std::weak_ptr<detail::StreamSession> session, std::shared_ptr<detail::StreamGate> gate)
+      : session_(std::move(session)), gate_(std::move(gate)) {}
   // Queues one text message (for SSE, the caller's whole "event: ...\ndata: ...\n\n" block).
   // False when the connection is gone, closing, or was just dropped for passing the bound.
   bool send(std::string text) const;
@@ -45,7 +56,13 @@ class Stream {
   size_t queued_messages() const;
 
  private:
+  // Calls `use` with the connection while the gate is open and the connection alive; else
+  // returns `otherwise`.
+  template <typename T, typename F>
+  T with_session(T otherwise, F use) const;
+
   std::weak_ptr<detail::StreamSession> session_;
+  std::shared_ptr<detail::StreamGate> gate_;
 };
 
 // What a stream route answers to an opening request.

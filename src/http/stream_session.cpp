@@ -15,28 +15,38 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-bool Stream::send(std::string text) const {
+template <typename T, typename F>
+T Stream::with_session(T otherwise, F use) const {
+  if (!gate_) return otherwise;
+  std::shared_lock gate(gate_->mutex);
+  if (!gate_->open) return otherwise;
+  // Released before the gate: a last reference dropped here destroys the connection while the
+  // server still has what its destructor needs.
   auto s = session_.lock();
-  return s && s->send(std::move(text));
+  return s ? use(*s) : otherwise;
+}
+
+bool Stream::send(std::string text) const {
+  return with_session(false, [&](detail::StreamSession& s) { return s.send(std::move(text)); });
 }
 
 void Stream::close(uint16_t code, std::string reason) const {
-  if (auto s = session_.lock()) s->close(code, std::move(reason));
+  with_session(false, [&](detail::StreamSession& s) {
+    s.close(code, std::move(reason));
+    return true;
+  });
 }
 
 bool Stream::is_websocket() const {
-  auto s = session_.lock();
-  return s && s->is_websocket();
+  return with_session(false, [](detail::StreamSession& s) { return s.is_websocket(); });
 }
 
 bool Stream::is_open() const {
-  auto s = session_.lock();
-  return s && s->is_open();
+  return with_session(false, [](detail::StreamSession& s) { return s.is_open(); });
 }
 
 size_t Stream::queued_messages() const {
-  auto s = session_.lock();
-  return s ? s->queued_messages() : 0;
+  return with_session(size_t{0}, [](detail::StreamSession& s) { return s.queued_messages(); });
 }
 
 namespace detail {

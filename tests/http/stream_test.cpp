@@ -1,6 +1,7 @@
 // Long-lived streams (Router::add_stream): WebSocket and Server-Sent Events over the real server.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -127,6 +128,45 @@ TEST_F(StreamTest, StoppingTheServerClosesWebSocketsWith1001) {
   ASSERT_TRUE(ws.wait_closed());
   EXPECT_EQ(ws.close_code(), kCloseGoingAway);
   EXPECT_EQ(closed(), 1);
+}
+
+// The stream hub sends from a thread of its own; its handle may hold a connection at the very
+// moment the server tears down (ASan caught the last reference dropped after the server's
+// context was freed). Handles used throughout a stop must stay safe, and fail once it is done.
+TEST_F(StreamTest, HandlesUsedFromAnotherThreadDuringStopStaySafe) {
+  for (int round = 0; round < 5; ++round) {
+    {
+      std::scoped_lock lock(mutex_);
+      streams_.clear();
+    }
+    start();
+    std::vector<std::unique_ptr<WsClient>> clients;
+    for (size_t i = 0; i < 4; ++i) {
+      clients.push_back(std::make_unique<WsClient>());
+      ASSERT_TRUE(clients.back()->open(server_->port(), "/ws"));
+      EXPECT_EQ(clients.back()->next(), "hello ws");
+    }
+    std::vector<Stream> handles;
+    for (size_t i = 0; i < clients.size(); ++i) handles.push_back(stream(i));
+    std::atomic<bool> done{false};
+    std::thread sender([&] {
+      while (!done.load()) {
+        for (const Stream& h : handles) {
+          h.send("tick");
+          (void)h.is_open();
+        }
+      }
+    });
+    server_->stop();
+    server_.reset();
+    done.store(true);
+    sender.join();
+    for (const Stream& h : handles) {
+      EXPECT_FALSE(h.send("after the stop"));
+      EXPECT_FALSE(h.is_open());
+      EXPECT_EQ(h.queued_messages(), 0U);
+    }
+  }
 }
 
 TEST_F(StreamTest, ServerSentEventsAreAChunkedTextEventStream) {
