@@ -192,6 +192,13 @@ struct Assoc {
 // written with the like, only if the like is new, without reading first whether it was. The
 // condition must be an earlier, unconditional add, and neither edge may appear anywhere else in the
 // batch (InvalidArgument otherwise).
+//
+// A conditional add may also ask that the condition's list held fewer than `fewer_than` edges
+// before the batch (a post's first likes each notify; later ones do not), again without a read
+// first. "Before" is as the store saw the list when it applied the batch: on PostgreSQL the
+// statement's snapshot, counting the same list's conditions ahead of it in a grouped statement.
+// Writers adding to the list at the same moment on other connections or nodes are not counted, so
+// near the line a few more than `fewer_than` may pass, as with a count read first.
 struct Batch {
   struct ObjectPut {
     ObjectType type;
@@ -203,9 +210,12 @@ struct Batch {
     Id id;
   };
   static constexpr size_t kAlways = SIZE_MAX;
+  static constexpr int64_t kAnyCount = INT64_MAX;
   struct AssocAdd {
     Assoc assoc;
     size_t only_if_added = kAlways;  // else the index in assoc_adds of this add's condition
+    // With a condition: written only if the condition's list held fewer edges before the batch.
+    int64_t only_if_fewer_than = kAnyCount;
   };
   struct AssocRemove {
     Id from;
@@ -234,13 +244,14 @@ struct Batch {
   }
   void delete_object(ObjectType type, Id id) { object_deletes.push_back({type, id}); }
   void add_assoc(Assoc a) { assoc_adds.push_back({std::move(a)}); }
-  // Adds `a` only if assoc_adds[condition] adds its edge (see above).
-  void add_assoc_if_added(Assoc a, size_t condition) {
-    assoc_adds.push_back({std::move(a), condition});
+  // Adds `a` only if assoc_adds[condition] adds its edge and its list held fewer than
+  // `fewer_than` edges before the batch (see above).
+  void add_assoc_if_added(Assoc a, size_t condition, int64_t fewer_than = kAnyCount) {
+    assoc_adds.push_back({std::move(a), condition, fewer_than});
   }
   bool has_conditions() const {
     for (const auto& a : assoc_adds)
-      if (a.only_if_added != kAlways) return true;
+      if (a.only_if_added != kAlways || a.only_if_fewer_than != kAnyCount) return true;
     return false;
   }
   void remove_assoc(Id from, AssocType type, Id to) { assoc_removes.push_back({from, type, to}); }
@@ -264,7 +275,15 @@ inline Status check_conditions(const Batch& batch) {
   };
   for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
     const Batch::AssocAdd& add = batch.assoc_adds[i];
-    if (add.only_if_added == Batch::kAlways) continue;
+    if (add.only_if_fewer_than < 0) {
+      return Status::invalid_argument("an edge's count condition must not be negative");
+    }
+    if (add.only_if_added == Batch::kAlways) {
+      if (add.only_if_fewer_than != Batch::kAnyCount) {
+        return Status::invalid_argument("an edge's count condition needs an edge condition");
+      }
+      continue;
+    }
     const size_t c = add.only_if_added;
     if (c >= i || batch.assoc_adds[c].only_if_added != Batch::kAlways) {
       return Status::invalid_argument("an edge's condition must be an earlier unconditional add");

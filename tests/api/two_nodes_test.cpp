@@ -15,6 +15,7 @@
 #include "app/admin.h"
 #include "app/instance.h"
 #include "app/serve.h"
+#include "social/model/record_cache.h"
 #include "support/api_fixture.h"
 #include "support/http_client.h"
 #include "support/pg_cluster.h"
@@ -44,10 +45,13 @@ struct MaybeRedis {
 class TwoNodesApi : public MaybeRedis, public ApiTest, public ::testing::WithParamInterface<bool> {
  protected:
   TwoNodesApi()
-      : ApiTest({.database_url = fresh_database(),
+      : ApiTest({.exact_like_notifications = kLine,
+                 .database_url = fresh_database(),
                  .node_id = 1,
                  .redis_url = on() ? redis.url() : "",
                  .cluster_nodes = on() ? 2 : 1}) {}
+  // A post's first two likes notify one by one (--exact-like-notifications), on both nodes.
+  static constexpr size_t kLine = 2;
 
   void SetUp() override {
     if (on()) {
@@ -64,6 +68,7 @@ class TwoNodesApi : public MaybeRedis, public ApiTest, public ::testing::WithPar
     config.store = "postgres";
     config.database_url = current_database;
     config.node_id = 2;
+    config.exact_like_notifications = kLine;
     if (on()) {
       config.redis_url = redis.url();
       config.cluster_nodes = 2;
@@ -148,6 +153,37 @@ TEST_P(TwoNodesApi, WhatOneNodeWritesTheOtherReadsAndCountsStayExact) {
   if (on()) {
     EXPECT_GT(node2_->store_cache()->hits, 0u);
   }
+}
+
+// Neither node reads the post's like count before a like: the write itself decides whether the
+// like notifies (below the line) or not, so the line holds whichever node each like reaches.
+TEST_P(TwoNodesApi, APostsFirstLikesNotifyOnWhicheverNodeTheyReach) {
+  User ann = register_user("ann");
+  const std::string photo = post_status(ann, "a photo");
+  std::vector<User> fans;
+  for (const char* name : {"bob", "cat", "dan", "eve"}) fans.push_back(register_user(name));
+  const auto like = [&](size_t fan, int node) {
+    const std::string target = "/api/v1/statuses/" + photo + "/favourite";
+    Reply r = node == 1 ? post(target, {}, fans[fan].token) : post2(target, fans[fan].token);
+    EXPECT_EQ(r.status, 200) << r.body;
+  };
+  like(0, 2);
+  like(1, 1);
+  like(1, 2);  // again, on the other node: nothing new
+  like(2, 2);  // past the line: no notification of its own
+  like(3, 1);
+  EXPECT_EQ(notification_kinds(ann), (std::vector<std::string>{"favourite:cat", "favourite:bob"}));
+  EXPECT_EQ(get("/api/v1/statuses/" + photo, ann.token).json().at("favourites_count").as_int64(),
+            4);
+  // Three likes taken back bring the post under the line again: past the bound in which each node
+  // remembers the post as past it (CacheAge), the next new like notifies.
+  for (size_t fan : {0, 2, 3}) {
+    Reply r = post2("/api/v1/statuses/" + photo + "/unfavourite", fans[fan].token);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(social::CacheAge::max_ms() + 50));
+  like(2, 1);
+  EXPECT_EQ(notification_kinds(ann), (std::vector<std::string>{"favourite:dan", "favourite:cat"}));
 }
 
 TEST_P(TwoNodesApi, ATokenRevokedOnOneNodeIsRefusedOnTheOtherWithinASecond) {

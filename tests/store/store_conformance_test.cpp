@@ -541,6 +541,89 @@ TEST_P(Store, AConditionalEdgeIsWrittenOnlyIfItsConditionAddedItsEdge) {
             "(1003@1003:n)(1001@1001:n)");
 }
 
+// The same, with a line: the notification is written only while the post had fewer likes.
+Batch like_under_line(uint64_t post, uint64_t liker, uint64_t notice, uint64_t recipient,
+                      int64_t line) {
+  Batch b;
+  b.add_assoc(edge(post, kLikedBy, liker, notice));
+  b.add_assoc(edge(liker, kLikes, post, notice));
+  b.add_assoc_if_added(edge(recipient, AssocType::kNotifications, notice, notice, "n"), 0, line);
+  b.add_assoc_if_added(edge(liker, AssocType::kNotificationsSent, notice, notice), 0, line);
+  return b;
+}
+
+TEST_P(Store, ACountConditionWritesAnEdgeOnlyWhileItsListIsUnderTheLine) {
+  const std::vector<bool> all{true, true, true, true}, like_only{true, true, false, false},
+      nothing{false, false, false, false};
+  for (uint64_t liker = 1; liker <= 4; ++liker) {
+    auto r = store().apply(like_under_line(50, liker, 1000 + liker, 9, 3));
+    ASSERT_EQ(status_of(r), "OK");
+    // Held 0, 1 and 2 likes before: notified; held 3: not.
+    EXPECT_EQ(r->assoc_added, liker <= 3 ? all : like_only) << "liker " << liker;
+  }
+  EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 4);
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 3);
+  EXPECT_FALSE(*store().assoc_exists(Id(4), AssocType::kNotificationsSent, Id(1004)));
+  // Liking again changes nothing, under the line or not.
+  auto again = store().apply(like_under_line(50, 1, 1005, 9, 100));
+  ASSERT_EQ(status_of(again), "OK");
+  EXPECT_EQ(again->assoc_added, nothing);
+  // Two unlikes take the post back under the line: the next new like notifies again.
+  for (uint64_t liker : {2, 3}) {
+    Batch unlike;
+    unlike.remove_assoc(Id(50), kLikedBy, Id(liker));
+    unlike.remove_assoc(Id(liker), kLikes, Id(50));
+    ASSERT_EQ(status_of(store().apply(unlike)), "OK");
+  }
+  // What the like of `post` by `liker` (notice and line as named) added.
+  const auto outcome = [&](uint64_t post, uint64_t liker, uint64_t notice, int64_t line) {
+    auto r = store().apply(like_under_line(post, liker, notice, 9, line));
+    return r.has_value() ? r->assoc_added : std::vector<bool>{};
+  };
+  EXPECT_EQ(outcome(50, 5, 1006, 3), all);
+  EXPECT_EQ(outcome(50, 6, 1007, 3), like_only);
+  // A line of 0 lets nothing through; another post's list is counted on its own.
+  EXPECT_EQ(outcome(51, 1, 1008, 0), like_only);
+  EXPECT_EQ(outcome(52, 1, 1009, 1), all);
+  reopen();
+  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 5);
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
+            "(1009@1009:n)(1006@1006:n)(1003@1003:n)(1002@1002:n)(1001@1001:n)");
+}
+
+// Many likes of one post at once, under a line: the notifications written are the outcomes
+// said, at least the line's worth, and past it by no more than the writers racing at the line.
+TEST_P(Store, ConcurrentLikesUnderALineNotifyAboutTheLine) {
+  constexpr int kThreads = 8;
+  constexpr uint64_t kLikesPerThread = 40;
+  constexpr int64_t kLine = 100;
+  std::atomic<int64_t> told{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = 0; i < kLikesPerThread; ++i) {
+        const uint64_t liker = 1000 + static_cast<uint64_t>(t) * kLikesPerThread + i;
+        auto r = store().apply(like_under_line(70, liker, 100'000 + liker, 9, kLine));
+        if (!r.has_value() || !r->assoc_added[0] || r->assoc_added[2] != r->assoc_added[3]) {
+          ADD_FAILURE() << (r.has_value() ? "a new like's outcome is inconsistent"
+                                          : r.status().to_string());
+          ++failures;
+          continue;
+        }
+        if (r->assoc_added[2]) ++told;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(failures.load(), 0);
+  EXPECT_EQ(*store().assoc_count(Id(70), kLikedBy), kThreads * int64_t{kLikesPerThread});
+  const int64_t notified = *store().assoc_count(Id(9), AssocType::kNotifications);
+  EXPECT_EQ(notified, told.load());
+  EXPECT_GE(notified, kLine);
+  EXPECT_LT(notified, kLine + kThreads);
+}
+
 TEST_P(Store, ConditionsOutsideTheRulesAreRejectedAndNothingIsApplied) {
   const auto rejected = [&](const Batch& b, const std::string& why) {
     auto r = store().apply(b);
@@ -576,6 +659,11 @@ TEST_P(Store, ConditionsOutsideTheRulesAreRejectedAndNothingIsApplied) {
   with_object.put_object(ObjectType::kStatus, Id(50), "post");
   with_object.assoc_adds[2].only_if_added = 5;
   rejected(with_object, "a condition past the end");
+  rejected(like_under_line(50, 7, 1, 9, -1), "a negative line");
+  Batch line_alone;
+  line_alone.add_assoc(edge(50, kLikedBy, 7, 1));
+  line_alone.assoc_adds[0].only_if_fewer_than = 10;
+  rejected(line_alone, "a line without a condition");
   EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 0);
   EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 0);
   EXPECT_EQ(status_of(store().get_object(ObjectType::kStatus, Id(50))).find("OK"),

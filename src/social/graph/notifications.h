@@ -69,8 +69,9 @@ class NotificationGate {
 // given, is the notification's id (a like's notification takes the like's id); otherwise a new
 // one. Nothing when the recipient is the actor. Returns the id when the notification is to go
 // into the recipient's notifications, Id() when it was filtered, dropped or not written. Adds
-// edges only; a like makes them conditional on its own edge (Batch::add_assoc_if_added), so with
-// the like already there they are not written even when an id is returned.
+// edges only; a like makes them conditional on its own edge and on its post's like count
+// (Batch::add_assoc_if_added), so with the like already there, or the post past the line, they are
+// not written even when an id is returned.
 Result<Id> add_notification(store::Batch& batch, IdGenerator& ids, const NotificationGate* gate,
                             Id recipient, NotificationType type, Id from_account,
                             const Post* post = nullptr, Id id = Id());

@@ -16,51 +16,61 @@ Result<PostView> LikeService::favourite(const Viewer& viewer, Id post_id) {
   b.add_assoc({target, AssocType::kFavouritedBy, viewer.account_id, at, {}});
   b.add_assoc({viewer.account_id, AssocType::kFavourites, target, at, {}});
   std::optional<Post> original;
-  if (target == post.id) {
-    KINDRED_RETURN_IF_ERROR(add_like_notices(b, like_edge, post, viewer.account_id, at));
-  } else {
+  if (target != post.id) {
     KINDRED_ASSIGN_OR_RETURN(original, posts_.get_visible_post(viewer, target));
-    KINDRED_RETURN_IF_ERROR(add_like_notices(b, like_edge, *original, viewer.account_id, at));
   }
+  const Post& liked = original ? *original : post;
+  KINDRED_ASSIGN_OR_RETURN(const size_t notice_edge,
+                           add_like_notices(b, like_edge, liked, viewer.account_id, at));
   KINDRED_ASSIGN_OR_RETURN(store::BatchOutcome outcome, deps_.store.apply(b));
+  const bool new_like = outcome.assoc_added[like_edge];
+  // A new like that wrote no notification of its own found the post past the line.
+  if (new_like && notice_edge != store::Batch::kAlways && !outcome.assoc_added[notice_edge] &&
+      CacheAge::bounded()) {
+    past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
+  }
   // Only a new like counts towards trends: liking again changes nothing.
-  if (trends_ && outcome.assoc_added[like_edge])
-    trends_->liked(original ? *original : post, viewer.account_id);
+  if (trends_ && new_like) trends_->liked(liked, viewer.account_id);
   if (live_) live_->changed(target);
   return posts_.view_of(viewer, std::move(post));
 }
 
-Status LikeService::add_like_notices(store::Batch& b, size_t like_edge, const Post& liked, Id liker,
-                                     Id at) {
+Result<size_t> LikeService::add_like_notices(store::Batch& b, size_t like_edge, const Post& liked,
+                                             Id liker, Id at) {
   const NotificationGate* gate = posts_.notification_gate();
   // The post's first likes each get a notification of their own (with the like's id), so the v1
   // list names every liker; after that only the post's one like notice moves up now and then
-  // (LikeNotices), so a post liked 1.6 million times writes no notification per like. Both read
-  // from the store's in-memory count and edge caches.
-  const bool bounded = CacheAge::bounded();
-  if (liker != liked.account_id && !(bounded && past_exact_likes_.find(liked.id))) {
+  // (LikeNotices), so a post liked 1.6 million times writes no notification per like. The
+  // notification's edges are written with the like only if the like is new and the post had fewer
+  // likes than the line before it (Batch::add_assoc_if_added), so over PostgreSQL nothing is read
+  // to tell. One node reads the post's count from memory first, which spares a storm past the
+  // line building and checking edges it will not write.
+  const auto line = static_cast<int64_t>(deps_.config.exact_like_notifications);
+  bool past_line = false;
+  if (liker != liked.account_id && CacheAge::bounded()) {
+    past_line = past_exact_likes_.find(liked.id).has_value();
+  } else if (liker != liked.account_id) {
     KINDRED_ASSIGN_OR_RETURN(int64_t likes,
                              deps_.store.assoc_count(liked.id, AssocType::kFavouritedBy));
-    const bool exact = likes < static_cast<int64_t>(deps_.config.exact_like_notifications);
-    if (!exact && bounded)
-      past_exact_likes_.insert_if_absent(liked.id, std::make_shared<const bool>(true));
-    if (exact) {
-      // Written with the like, only if the like is new (b's edge `like_edge`, the liked post's):
-      // liking again notifies no one, and nothing is read first to tell.
-      store::Batch notice;
-      KINDRED_RETURN_IF_ERROR(add_notification(notice, deps_.ids, gate, liked.account_id,
-                                               NotificationType::kFavourite, liker, &liked, at)
-                                  .status());
-      // (A notification, filtered or not, is edges only: add_notification.)
-      if (!notice.object_puts.empty() || !notice.object_deletes.empty() ||
-          !notice.assoc_removes.empty() || !notice.key_claims.empty() ||
-          !notice.key_releases.empty()) {
-        return Status::internal("a like's notification writes more than edges");
-      }
-      for (auto& add : notice.assoc_adds) b.add_assoc_if_added(std::move(add.assoc), like_edge);
-    }
+    past_line = likes >= line;
   }
-  return notices_.add_to(b, liked, liker, at, gate);
+  size_t notice_edge = store::Batch::kAlways;
+  if (liker != liked.account_id && !past_line) {
+    store::Batch notice;
+    KINDRED_RETURN_IF_ERROR(add_notification(notice, deps_.ids, gate, liked.account_id,
+                                             NotificationType::kFavourite, liker, &liked, at)
+                                .status());
+    // (A notification, filtered or not, is edges only: add_notification.)
+    if (!notice.object_puts.empty() || !notice.object_deletes.empty() ||
+        !notice.assoc_removes.empty() || !notice.key_claims.empty() ||
+        !notice.key_releases.empty()) {
+      return Status::internal("a like's notification writes more than edges");
+    }
+    if (!notice.assoc_adds.empty()) notice_edge = b.assoc_adds.size();
+    for (auto& add : notice.assoc_adds) b.add_assoc_if_added(std::move(add.assoc), like_edge, line);
+  }
+  KINDRED_RETURN_IF_ERROR(notices_.add_to(b, liked, liker, at, gate));
+  return notice_edge;
 }
 
 Result<PostView> LikeService::unfavourite(const Viewer& viewer, Id post_id) {

@@ -43,8 +43,11 @@ class LikeService {
 
  private:
   // Adds to `b` (a like's batch, whose add `like_edge` is the like's edge from `liked`) what
-  // tells `liked`'s author of the like `at` by `liker`.
-  Status add_like_notices(store::Batch& b, size_t like_edge, const Post& liked, Id liker, Id at);
+  // tells `liked`'s author of the like `at` by `liker`. Returns the index in b.assoc_adds of the
+  // like's own notification's first edge (written only if the post is under the line), or
+  // Batch::kAlways when it has none.
+  Result<size_t> add_like_notices(store::Batch& b, size_t like_edge, const Post& liked, Id liker,
+                                  Id at);
   // The viewer's posts along `type` (kFavourites, kBookmarks), newest first.
   Result<Page<PostView>> saved(const Viewer& viewer, store::AssocType type, const ListQuery& q) const;
 
@@ -52,11 +55,11 @@ class LikeService {
   const PostService& posts_;
   const AccountService& accounts_;
   LikeNotices notices_;
-  // With several nodes (CacheAge bounded): posts whose likes were counted past
-  // SocialConfig::exact_like_notifications within the bound, so that a storm's likes do not each
-  // read the post's count, which every like elsewhere has just changed, before writing. An unlike
-  // taking a post back under the line is seen within the bound. One node reads its exact count
-  // from memory and keeps nothing here.
+  // With several nodes (CacheAge bounded): posts found past SocialConfig::exact_like_notifications
+  // within the bound (a new like wrote no notification), so that a storm's likes do not each ask
+  // PostgreSQL for the post's count in their write. An unlike taking a post back under the line
+  // is seen within the bound. One node's store reads its exact count from memory and keeps
+  // nothing here.
   RecordCache<Id, bool> past_exact_likes_{4096};
   TrendService* trends_ = nullptr;
   LiveCounts* live_ = nullptr;

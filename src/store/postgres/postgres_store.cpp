@@ -162,6 +162,7 @@ class WriteSet {
         if_cond_from_.push_back(to_db(cond.from.value));
         if_cond_types_.push_back(type_of(cond.type));
         if_cond_to_.push_back(to_db(cond.to.value));
+        if_fewer_than_.push_back(batch.assoc_adds[i].only_if_fewer_than);
         batch_pairs.push_back(pair_lock(a.from, a.to));
         continue;
       }
@@ -211,6 +212,7 @@ class WriteSet {
     p.int8_array(if_from_).int8_array(if_types_).int8_array(if_to_).int8_array(if_positions_);
     p.bytea_array(if_data_);
     p.int8_array(if_cond_from_).int8_array(if_cond_types_).int8_array(if_cond_to_);
+    p.int8_array(if_fewer_than_);
     return p;
   }
 
@@ -266,7 +268,7 @@ class WriteSet {
   // Conditional adds, each with the edge whose adding it waits on.
   std::vector<int64_t> if_from_, if_types_, if_to_, if_positions_;
   std::vector<std::string_view> if_data_;
-  std::vector<int64_t> if_cond_from_, if_cond_types_, if_cond_to_;
+  std::vector<int64_t> if_cond_from_, if_cond_types_, if_cond_to_, if_fewer_than_;
 };
 
 // Indices of `items` in the order `key` sorts them, ties in batch order. Each kind of change is

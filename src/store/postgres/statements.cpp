@@ -32,8 +32,11 @@ const std::vector<Statement>& store_statements() {
       // statement is atomic on its own, so a batch without keys needs no BEGIN or COMMIT: one
       // round trip. Its sub-statements share one snapshot and must not touch one row twice, so
       // callers pass each object and each edge at most once (WriteSet). Returns the edges that
-      // changed: kind 1 added, -1 removed. Conditional adds ($16-$23, Batch::add_assoc_if_added)
-      // are inserted only where their condition's edge is among those `added` inserted.
+      // changed: kind 1 added, -1 removed. Conditional adds ($16-$24, Batch::add_assoc_if_added)
+      // are inserted only where their condition's edge is among those `added` inserted and, with
+      // a count condition ($24 below the largest bigint), where the condition's list held fewer
+      // edges in the statement's snapshot, plus one for each other condition edge of the list
+      // ranked ahead of it in the statement (several batches' likes of one post, grouped).
       //
       // Before any edge is touched, the statement takes a transaction advisory lock for each pair
       // of accounts or things that one of its batches joins by two or more edges ($15, sorted:
@@ -56,11 +59,15 @@ const std::vector<Statement>& store_statements() {
        "   WHERE (SELECT n FROM locks) IS NOT NULL"
        "   ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING from_id, type, to_id),"
        " added_if AS (INSERT INTO kindred_assocs (from_id, type, to_id, position, data)"
-       "   SELECT c.f, c.t, c.o, c.p, c.d FROM unnest($16::bigint[], $17::bigint[],"
-       "     $18::bigint[], $19::bigint[], $20::bytea[], $21::bigint[], $22::bigint[],"
-       "     $23::bigint[]) AS c(f, t, o, p, d, cf, ct, co)"
-       "   WHERE EXISTS (SELECT 1 FROM added a"
-       "     WHERE a.from_id = c.cf AND a.type = c.ct AND a.to_id = c.co)"
+       "   SELECT c.f, c.t, c.o, c.p, c.d FROM (SELECT u.*, dense_rank() OVER"
+       "       (PARTITION BY u.cf, u.ct, u.b = 9223372036854775807 ORDER BY u.co) - 1 AS r"
+       "     FROM unnest($16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[],"
+       "       $20::bytea[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])"
+       "       AS u(f, t, o, p, d, cf, ct, co, b)"
+       "     WHERE EXISTS (SELECT 1 FROM added a"
+       "       WHERE a.from_id = u.cf AND a.type = u.ct AND a.to_id = u.co)) c"
+       "   WHERE c.b = 9223372036854775807 OR (SELECT coalesce(sum(n.count), 0)"
+       "     FROM kindred_assoc_counts n WHERE n.from_id = c.cf AND n.type = c.ct) + c.r < c.b"
        "   ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING from_id, type, to_id),"
        " removed AS (DELETE FROM kindred_assocs a"
        "   USING unnest($11::bigint[], $12::bigint[], $13::bigint[]) AS u(f, t, o)"

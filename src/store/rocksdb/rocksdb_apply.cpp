@@ -177,12 +177,37 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
   }
 
   std::map<std::pair<Id, AssocType>, int64_t> count_deltas;  // (from, type) -> net change
+  // Count conditions (Batch::AssocAdd::only_if_fewer_than): each list's count before the batch,
+  // and the conditions of the list already met in it (each counts as one edge ahead).
+  std::map<std::pair<Id, AssocType>, int64_t> count_before;
+  std::map<std::pair<Id, AssocType>, std::vector<size_t>> limited_conditions;
+  const auto under_count = [&](const Batch::AssocAdd& add) -> Result<bool> {
+    if (add.only_if_fewer_than == Batch::kAnyCount) return true;
+    const Assoc& cond = batch.assoc_adds[add.only_if_added].assoc;
+    const std::pair<Id, AssocType> list{cond.from, cond.type};
+    auto before = count_before.find(list);
+    if (before == count_before.end()) {
+      KINDRED_ASSIGN_OR_RETURN(auto counts, read_counts({list}));
+      before = count_before.emplace(list, counts.front()).first;
+    }
+    auto& ahead = limited_conditions[list];
+    size_t rank = std::find(ahead.begin(), ahead.end(), add.only_if_added) - ahead.begin();
+    if (rank == ahead.size()) ahead.push_back(add.only_if_added);
+    return before->second + static_cast<int64_t>(rank) < add.only_if_fewer_than;
+  };
   outcome.assoc_added.reserve(batch.assoc_adds.size());
   for (const auto& add : batch.assoc_adds) {
     const Assoc& a = add.assoc;
     if (add.only_if_added != Batch::kAlways && !outcome.assoc_added[add.only_if_added]) {
       outcome.assoc_added.push_back(false);  // its condition added nothing: not written
       continue;
+    }
+    if (add.only_if_added != Batch::kAlways) {
+      KINDRED_ASSIGN_OR_RETURN(const bool under, under_count(add));
+      if (!under) {
+        outcome.assoc_added.push_back(false);  // its condition's list was full: not written
+        continue;
+      }
     }
     const std::string k = edge_key(a.from, a.type, a.to);
     auto& position = edges.at(k);

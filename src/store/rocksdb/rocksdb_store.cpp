@@ -290,6 +290,11 @@ Result<std::vector<int64_t>> RocksDbStore::assoc_counts(
     const std::vector<std::pair<Id, AssocType>>& lists) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
+  return read_counts(lists);
+}
+
+Result<std::vector<int64_t>> RocksDbStore::read_counts(
+    const std::vector<std::pair<Id, AssocType>>& lists) const {
   std::vector<int64_t> out(lists.size(), 0);
   // Misses: their slot, cache key and ticket (nullopt: a write is in flight, do not cache).
   std::vector<size_t> slots;

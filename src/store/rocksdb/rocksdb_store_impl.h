@@ -95,6 +95,9 @@ class RocksDbStore final : public Store {
                                                             std::vector<std::string> keys) const;
   // Also REQUIRE the stripes of every edge and key in `batch` to be held.
   Result<EdgeStates> read_edge_states(const Batch& batch) const;
+  // assoc_counts without admitting (the caller did): from the count cache, else RocksDB.
+  Result<std::vector<int64_t>> read_counts(
+      const std::vector<std::pair<Id, AssocType>>& lists) const;
   // assoc_range straight from RocksDB.
   Result<RangePage> read_range(Id from, AssocType type, const RangeQuery& q) const;
   Result<KeyStates> read_key_states(const Batch& batch) const;
