@@ -47,7 +47,11 @@ class ObservedStore final : public ForwardingStore {
     if (RequestCounts* counts = request_counts()) counts->forget(batch);
     auto outcome = inner_.apply(batch);
     if (outcome.has_value()) {
-      if (RequestCounts* counts = request_counts()) counts->written(batch, *outcome);
+      if (RequestCounts* counts = request_counts()) {
+        counts->written(batch, *outcome);
+        // What the write learned of its lists' counts answers the rest of the request.
+        for (const auto& c : outcome->counts_after) counts->remember(c.from, c.type, c.count);
+      }
       if (BatchObserver* o = observer_.load()) o->batch_applied(batch, *outcome);
     }
     return outcome;

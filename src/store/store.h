@@ -311,6 +311,17 @@ inline Status check_conditions(const Batch& batch) {
 struct BatchOutcome {
   std::vector<bool> assoc_added;
   std::vector<bool> assoc_removed;
+  // The counts of lists the batch changed, just after it, where a backend learns them as it
+  // writes (PostgreSQL's write statement); empty elsewhere, or for a list it did not learn.
+  // Exact for the batch's own change; a change other writers made at the same moment may be
+  // missing from it, as from a read just before the write. For the request that wrote (its
+  // answer's counts: store::ObservedStore), not for remembering across requests.
+  struct ListCount {
+    Id from;
+    AssocType type;
+    int64_t count;
+  };
+  std::vector<ListCount> counts_after;
 };
 
 // A newest-first (or oldest-first) window over one association list, by position.

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/request_scope.h"
+#include "store/forwarding_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/counting_store.h"
 #include "support/temp_dir.h"
@@ -77,6 +78,35 @@ TEST_F(RequestCounts, TheRequestsOwnWriteToAListIsSeenAtOnce) {
   ASSERT_TRUE(observed().apply(unlike).has_value());
   EXPECT_EQ(*observed().assoc_counts({{kPost, AssocType::kFavouritedBy}, {kAuthor, AssocType::kBlocks}}),
             (std::vector<int64_t>{0, 0}));
+  EXPECT_EQ(asked(), before + 1);
+}
+
+// A backend that answers a write with its lists' counts after it (PostgreSQL) spares the request
+// reading them again.
+TEST_F(RequestCounts, CountsAWriteAnsweredAreNotAskedAgain) {
+  // Answers every like as if the post then held 41 likes.
+  class Answering final : public ForwardingStore {
+   public:
+    explicit Answering(Store& inner) : ForwardingStore(inner) {}
+    Result<BatchOutcome> apply(const Batch& b) override {
+      auto outcome = ForwardingStore::apply(b);
+      if (outcome.has_value())
+        outcome->counts_after.push_back({kPost, AssocType::kFavouritedBy, 41});
+      return outcome;
+    }
+  };
+  Answering answering(*counting_);
+  ObservedStore observed(answering, /*remember_counts=*/true);
+  const RequestScope request;
+  Batch b;
+  b.add_assoc({kPost, AssocType::kFavouritedBy, Id(1), Id(1), {}});
+  ASSERT_TRUE(observed.apply(b).has_value());
+  const int before = asked();
+  EXPECT_EQ(*observed.assoc_count(kPost, AssocType::kFavouritedBy), 41);
+  EXPECT_EQ(asked(), before);
+  // Outside the request the store is asked, and says what it holds.
+  const RequestScope next;
+  EXPECT_EQ(*observed.assoc_count(kPost, AssocType::kFavouritedBy), 1);
   EXPECT_EQ(asked(), before + 1);
 }
 

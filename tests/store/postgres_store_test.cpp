@@ -135,6 +135,53 @@ TEST(PostgresStore, TwoStoresWritingTheSameEdgesAtOnceKeepCountsExact) {
 }
 
 // Opening stores on one fresh database at once applies the schema once; all of them work.
+// The write statement answers each changed list's count after it (BatchOutcome::counts_after):
+// its own slot's new count plus the list's other slots, which two stores (two nodes) writing in
+// turn fill. A list the batch left unchanged is not named.
+TEST(PostgresStore, AWriteAnswersTheCountsOfTheListsItChanged) {
+  auto conninfo = fresh_database();
+  ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();
+  auto a = open_postgres_store(PostgresOptions{*conninfo, 4});
+  auto b = open_postgres_store(PostgresOptions{*conninfo, 4});
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  kindred::store::Store* stores[] = {a->get(), b->get()};
+  const Id post(500), author(9);
+  // The count after the write of `list` in `outcome`, or -1 when not named.
+  const auto after = [](const kindred::store::BatchOutcome& outcome, Id from, AssocType type) {
+    for (const auto& c : outcome.counts_after)
+      if (c.from == from && c.type == type) return c.count;
+    return int64_t{-1};
+  };
+  for (uint64_t liker = 1; liker <= 12; ++liker) {
+    Batch like;
+    like.add_assoc(Assoc{post, AssocType::kFavouritedBy, Id(liker), Id(1000 + liker), ""});
+    like.add_assoc(Assoc{Id(liker), AssocType::kFavourites, post, Id(1000 + liker), ""});
+    like.add_assoc_if_added(
+        Assoc{author, AssocType::kNotifications, Id(1000 + liker), Id(1000 + liker), "n"}, 0, 5);
+    auto outcome = stores[liker % 2]->apply(like);
+    ASSERT_TRUE(outcome.has_value()) << outcome.status().to_string();
+    EXPECT_EQ(after(*outcome, post, AssocType::kFavouritedBy), static_cast<int64_t>(liker));
+    EXPECT_EQ(after(*outcome, Id(liker), AssocType::kFavourites), 1);
+    // The notification list moved for the first five likes only.
+    EXPECT_EQ(after(*outcome, author, AssocType::kNotifications),
+              liker <= 5 ? static_cast<int64_t>(liker) : -1);
+    EXPECT_EQ(*stores[(liker + 1) % 2]->assoc_count(post, AssocType::kFavouritedBy),
+              static_cast<int64_t>(liker));
+  }
+  // Liking again changes nothing, so no count is named.
+  Batch again;
+  again.add_assoc(Assoc{post, AssocType::kFavouritedBy, Id(3), Id(2000), ""});
+  auto repeated = stores[0]->apply(again);
+  ASSERT_TRUE(repeated.has_value());
+  EXPECT_TRUE(repeated->counts_after.empty());
+  // An unlike names the count it left.
+  Batch unlike;
+  unlike.remove_assoc(post, AssocType::kFavouritedBy, Id(3));
+  auto removed = stores[1]->apply(unlike);
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(after(*removed, post, AssocType::kFavouritedBy), 11);
+}
+
 TEST(PostgresStore, StoresOpeningOneNewDatabaseAtOnceMigrateItOnce) {
   auto conninfo = fresh_database();
   ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();

@@ -216,12 +216,28 @@ class WriteSet {
     return p;
   }
 
-  // Fills every batch's outcome from the rows "write" returned (kind, from, type, to).
+  // Fills every batch's outcome from the rows "write" returned (kind, from, type, to), and
+  // its counts_after from the kind 2 rows (kind, from, type, count).
   void settle(const pg::Rows& rows) {
     std::unordered_map<EdgeKey, int64_t, EdgeKeyHash> changed;
+    std::map<std::pair<uint64_t, uint16_t>, int64_t> counts;  // (from, type) -> count after
     for (int r = 0; r < rows.count(); ++r) {
-      changed[EdgeKey{pg::from_db(rows.int8(r, 1)), static_cast<uint16_t>(rows.int8(r, 2)),
-                      pg::from_db(rows.int8(r, 3))}] = rows.int8(r, 0);
+      const uint64_t from = pg::from_db(rows.int8(r, 1));
+      const auto type = static_cast<uint16_t>(rows.int8(r, 2));
+      if (rows.int8(r, 0) == 2) {
+        counts[{from, type}] = rows.int8(r, 3);
+        continue;
+      }
+      changed[EdgeKey{from, type, pg::from_db(rows.int8(r, 3))}] = rows.int8(r, 0);
+    }
+    for (const auto& [key, edge] : edges_) {
+      auto count = counts.find({key.from, key.type});
+      if (count == counts.end()) continue;
+      auto& after = edge.outcome->counts_after;
+      const bool known = std::any_of(after.begin(), after.end(), [&](const auto& c) {
+        return c.from.value == key.from && static_cast<uint16_t>(c.type) == key.type;
+      });
+      if (!known) after.push_back({Id(key.from), static_cast<AssocType>(key.type), count->second});
     }
     for (const auto& [key, edge] : edges_) {
       auto it = changed.find(key);
