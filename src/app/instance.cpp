@@ -559,6 +559,10 @@ void Instance::stop() {
   m.stopped = true;
   if (m.server) m.server->stop();
   m.server.reset();
+  // The hub's thread may still hold a stream's subscriber, whose rendering reads the API's
+  // services: it delivers nothing more (joined) before they go. Writes still coming (a deletion,
+  // scheduled posts) are ignored by it.
+  if (m.hub) m.hub->stop();
   m.api.reset();
   m.web.reset();
   // Stops between two batches; an unfinished deletion resumes at the next start.
@@ -573,8 +577,6 @@ void Instance::stop() {
   if (m.posts) m.posts->set_listener(nullptr);
   // The other nodes stop counting this one (and this one its store cache) once it serves nothing.
   if (m.invalidation) m.invalidation->stop_heartbeats();
-  // Delivers nothing more (it reads lists, feeds, posts); writes still coming are ignored.
-  if (m.hub) m.hub->stop();
   if (m.likes) m.likes->set_trends(nullptr);
   if (m.likes) m.likes->set_live_counts(nullptr);
   if (m.posts) m.posts->set_support(nullptr);

@@ -49,8 +49,10 @@ class ObservedStore final : public ForwardingStore {
     if (outcome.has_value()) {
       if (RequestCounts* counts = request_counts()) {
         counts->written(batch, *outcome);
-        // What the write learned of its lists' counts answers the rest of the request.
-        for (const auto& c : outcome->counts_after) counts->remember(c.from, c.type, c.count);
+        // What the write learned of its lists' counts answers the rest of the request (a small
+        // batch's: a fan-out's would crowd out what the request read).
+        if (batch.assoc_adds.size() + batch.assoc_removes.size() <= RequestCounts::kMaxBatchEdges)
+          for (const auto& c : outcome->counts_after) counts->remember(c.from, c.type, c.count);
       }
       if (BatchObserver* o = observer_.load()) o->batch_applied(batch, *outcome);
     }
@@ -119,7 +121,7 @@ class ObservedStore final : public ForwardingStore {
     static constexpr size_t kMaxEntries = 512;  // a long page's lists; past it, forgotten whole
     // A batch writing more edges than this (a fan-out, an import) is not remembered edge by
     // edge: the views after such writes ask about few of them.
-    static constexpr size_t kMaxBatchEdges = 16;
+    static constexpr size_t kMaxBatchEdges = BatchOutcome::kMaxCountedBatchEdges;
     struct Entry {
       Id from;
       AssocType type;

@@ -316,12 +316,14 @@ struct BatchOutcome {
   // Exact for the batch's own change; a change other writers made at the same moment may be
   // missing from it, as from a read just before the write. For the request that wrote (its
   // answer's counts: store::ObservedStore), not for remembering across requests.
+  // Given for batches of at most kMaxCountedBatchEdges edges (a like, not a fan-out).
   struct ListCount {
     Id from;
     AssocType type;
     int64_t count;
   };
   std::vector<ListCount> counts_after;
+  static constexpr size_t kMaxCountedBatchEdges = 16;
 };
 
 // A newest-first (or oldest-first) window over one association list, by position.

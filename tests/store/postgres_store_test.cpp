@@ -134,7 +134,6 @@ TEST(PostgresStore, TwoStoresWritingTheSameEdgesAtOnceKeepCountsExact) {
   }
 }
 
-// Opening stores on one fresh database at once applies the schema once; all of them work.
 // The write statement answers each changed list's count after it (BatchOutcome::counts_after):
 // its own slot's new count plus the list's other slots, which two stores (two nodes) writing in
 // turn fill. A list the batch left unchanged is not named.
@@ -180,8 +179,17 @@ TEST(PostgresStore, AWriteAnswersTheCountsOfTheListsItChanged) {
   auto removed = stores[1]->apply(unlike);
   ASSERT_TRUE(removed.has_value());
   EXPECT_EQ(after(*removed, post, AssocType::kFavouritedBy), 11);
+  // A batch of more edges than BatchOutcome::kMaxCountedBatchEdges (a fan-out) is told none.
+  Batch fanout;
+  for (uint64_t f = 1; f <= kindred::store::BatchOutcome::kMaxCountedBatchEdges + 1; ++f)
+    fanout.add_assoc(Assoc{Id(f), AssocType::kHomeFeed, post, post, ""});
+  auto spread = stores[0]->apply(fanout);
+  ASSERT_TRUE(spread.has_value());
+  EXPECT_TRUE(spread->counts_after.empty());
+  EXPECT_EQ(*stores[1]->assoc_count(Id(17), AssocType::kHomeFeed), 1);
 }
 
+// Opening stores on one fresh database at once applies the schema once; all of them work.
 TEST(PostgresStore, StoresOpeningOneNewDatabaseAtOnceMigrateItOnce) {
   auto conninfo = fresh_database();
   ASSERT_TRUE(conninfo.has_value()) << conninfo.error().to_string();

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -136,6 +137,13 @@ class WriteSet {
       put_types_.push_back(type_of(p.type));
       put_bytes_.push_back(p.bytes);
     }
+    // The counts after the write are asked for the lists of small batches only (a like, not a
+    // fan-out of a thousand home feeds).
+    if (batch.assoc_adds.size() + batch.assoc_removes.size() <=
+        BatchOutcome::kMaxCountedBatchEdges) {
+      for (const auto& a : batch.assoc_adds) want_count(a.assoc.from, a.assoc.type);
+      for (const auto& r : batch.assoc_removes) want_count(r.from, r.type);
+    }
     std::vector<int64_t> batch_pairs;  // one per edge written
     // Removes first, so that an add of an edge the batch also removes is left out.
     for (size_t i = 0; i < batch.assoc_removes.size(); ++i) {
@@ -213,6 +221,7 @@ class WriteSet {
     p.bytea_array(if_data_);
     p.int8_array(if_cond_from_).int8_array(if_cond_types_).int8_array(if_cond_to_);
     p.int8_array(if_fewer_than_);
+    p.int8_array(want_from_).int8_array(want_types_);
     return p;
   }
 
@@ -230,14 +239,15 @@ class WriteSet {
       }
       changed[EdgeKey{from, type, pg::from_db(rows.int8(r, 3))}] = rows.int8(r, 0);
     }
-    for (const auto& [key, edge] : edges_) {
-      auto count = counts.find({key.from, key.type});
-      if (count == counts.end()) continue;
-      auto& after = edge.outcome->counts_after;
-      const bool known = std::any_of(after.begin(), after.end(), [&](const auto& c) {
-        return c.from.value == key.from && static_cast<uint16_t>(c.type) == key.type;
-      });
-      if (!known) after.push_back({Id(key.from), static_cast<AssocType>(key.type), count->second});
+    if (!counts.empty()) {
+      std::set<std::tuple<const BatchOutcome*, uint64_t, uint16_t>> named;
+      for (const auto& [key, edge] : edges_) {
+        auto count = counts.find({key.from, key.type});
+        if (count == counts.end() || !named.emplace(edge.outcome, key.from, key.type).second)
+          continue;
+        edge.outcome->counts_after.push_back(
+            {Id(key.from), static_cast<AssocType>(key.type), count->second});
+      }
     }
     for (const auto& [key, edge] : edges_) {
       auto it = changed.find(key);
@@ -285,6 +295,14 @@ class WriteSet {
   std::vector<int64_t> if_from_, if_types_, if_to_, if_positions_;
   std::vector<std::string_view> if_data_;
   std::vector<int64_t> if_cond_from_, if_cond_types_, if_cond_to_, if_fewer_than_;
+  std::vector<int64_t> want_from_, want_types_;  // lists whose counts after are asked for
+  std::set<std::pair<uint64_t, uint16_t>> wanted_;
+
+  void want_count(Id from, AssocType type) {
+    if (!wanted_.emplace(from.value, static_cast<uint16_t>(type)).second) return;
+    want_from_.push_back(to_db(from.value));
+    want_types_.push_back(type_of(type));
+  }
 };
 
 // Indices of `items` in the order `key` sorts them, ties in batch order. Each kind of change is

@@ -32,14 +32,17 @@ const std::vector<Statement>& store_statements() {
       // statement is atomic on its own, so a batch without keys needs no BEGIN or COMMIT: one
       // round trip. Its sub-statements share one snapshot and must not touch one row twice, so
       // callers pass each object and each edge at most once (WriteSet). Returns the edges that
-      // changed: kind 1 added, -1 removed; then kind 2 rows, each a changed list's count after
-      // the statement (in the last column): its slot's new count plus the other slots as the
-      // snapshot saw them (BatchOutcome::counts_after). Conditional adds ($16-$24,
-      // Batch::add_assoc_if_added) are inserted only where their condition's edge is among those
-      // `added` inserted and, with a count condition ($24 below the largest bigint), where the
-      // condition's list held fewer edges in the statement's snapshot, plus one for each other
-      // condition edge of the list ranked ahead of it in the statement (several batches' likes of
-      // one post, grouped).
+      // changed: kind 1 added, -1 removed; then kind 2 rows, for each changed list among those
+      // asked for ($25, $26), its count after the statement (in the last column): the count its
+      // snapshot saw plus the statement's own change (BatchOutcome::counts_after; every
+      // sub-statement reads the snapshot, so the sum never sees the upsert). Conditional adds
+      // ($16-$24, Batch::add_assoc_if_added) are inserted only where their condition's edge is
+      // among those `added` inserted and, with a count condition ($24 below the largest bigint),
+      // where the condition's list held fewer edges in the statement's snapshot, plus one for each
+      // other condition edge of the list ranked ahead of it in the statement (several batches'
+      // likes of one post, grouped). Unconditional adds to the list in the same statement (a
+      // self-like, a like from a node that knows the post past the line) are not ranked: a few more
+      // may pass.
       //
       // Before any edge is touched, the statement takes a transaction advisory lock for each pair
       // of accounts or things that one of its batches joins by two or more edges ($15, sorted:
@@ -84,12 +87,15 @@ const std::vector<Statement>& store_statements() {
        "   SELECT from_id, type, $14::bigint, sum(kind)::bigint FROM changed"
        "   GROUP BY from_id, type HAVING sum(kind) <> 0 ORDER BY from_id, type"
        "   ON CONFLICT (from_id, type, slot) DO UPDATE"
-       "   SET count = kindred_assoc_counts.count + EXCLUDED.count"
-       "   RETURNING from_id, type, count)"
+       "   SET count = kindred_assoc_counts.count + EXCLUDED.count)"
        " SELECT kind, from_id, type::bigint, to_id FROM changed"
-       " UNION ALL SELECT 2::bigint, c.from_id, c.type::bigint, (c.count + coalesce((SELECT"
-       "   sum(n.count) FROM kindred_assoc_counts n WHERE n.from_id = c.from_id"
-       "   AND n.type = c.type AND n.slot <> $14::bigint), 0))::bigint FROM counted c"},
+       " UNION ALL SELECT 2::bigint, d.from_id, d.type::bigint, (d.delta + coalesce((SELECT"
+       "   sum(n.count) FROM kindred_assoc_counts n WHERE n.from_id = d.from_id"
+       "   AND n.type = d.type), 0))::bigint"
+       "   FROM (SELECT from_id, type, sum(kind) AS delta FROM changed GROUP BY from_id, type"
+       "     HAVING sum(kind) <> 0) d"
+       "   JOIN unnest($25::bigint[], $26::bigint[]) AS w(f, t) ON w.f = d.from_id AND w.t = "
+       "d.type"},
       // The grouped forms of get_keyed_object, get_object, assoc_counts and assocs_exist: one
       // statement answers every call of a group (ReadGroups), each by its place in the arrays
       // (`i`, from 1). The generic plans are nested loops over the arrays with an index scan each.
