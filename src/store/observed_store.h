@@ -51,7 +51,7 @@ class ObservedStore final : public ForwardingStore {
         counts->written(batch, *outcome);
         // What the write learned of its lists' counts answers the rest of the request (a small
         // batch's: a fan-out's would crowd out what the request read).
-        if (batch.assoc_adds.size() + batch.assoc_removes.size() <= RequestCounts::kMaxBatchEdges)
+        if (BatchOutcome::counts_after_given(batch))
           for (const auto& c : outcome->counts_after) counts->remember(c.from, c.type, c.count);
       }
       if (BatchObserver* o = observer_.load()) o->batch_applied(batch, *outcome);
@@ -119,9 +119,6 @@ class ObservedStore final : public ForwardingStore {
   // The counts this thread's current request has read through one ObservedStore.
   struct RequestCounts {
     static constexpr size_t kMaxEntries = 512;  // a long page's lists; past it, forgotten whole
-    // A batch writing more edges than this (a fan-out, an import) is not remembered edge by
-    // edge: the views after such writes ask about few of them.
-    static constexpr size_t kMaxBatchEdges = BatchOutcome::kMaxCountedBatchEdges;
     struct Entry {
       Id from;
       AssocType type;
@@ -154,9 +151,11 @@ class ObservedStore final : public ForwardingStore {
       edges.push_back({from, type, to, exists});
     }
     // After `batch` was applied: its adds come before its removes. A conditional add that was
-    // not written leaves its edge unknown (forget(batch) dropped it before the write).
+    // not written leaves its edge unknown (forget(batch) dropped it before the write). A batch
+    // of many edges (a fan-out, an import) is not remembered edge by edge: the views after such
+    // writes ask about few of them.
     void written(const Batch& batch, const BatchOutcome& outcome) {
-      if (batch.assoc_adds.size() + batch.assoc_removes.size() > kMaxBatchEdges) return;
+      if (!BatchOutcome::counts_after_given(batch)) return;
       for (size_t i = 0; i < batch.assoc_adds.size(); ++i) {
         const auto& a = batch.assoc_adds[i];
         if (a.only_if_added != Batch::kAlways &&

@@ -324,6 +324,10 @@ struct BatchOutcome {
   };
   std::vector<ListCount> counts_after;
   static constexpr size_t kMaxCountedBatchEdges = 16;
+  // Whether `batch` is small enough to be told its counts after.
+  static bool counts_after_given(const Batch& batch) {
+    return batch.assoc_adds.size() + batch.assoc_removes.size() <= kMaxCountedBatchEdges;
+  }
 };
 
 // A newest-first (or oldest-first) window over one association list, by position.

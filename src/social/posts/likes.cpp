@@ -45,17 +45,18 @@ Result<size_t> LikeService::add_like_notices(store::Batch& b, size_t like_edge, 
   // likes than the line before it (Batch::add_assoc_if_added), so over PostgreSQL nothing is read
   // to tell. One node reads the post's count from memory first, which spares a storm past the
   // line building and checking edges it will not write.
+  size_t notice_edge = store::Batch::kAlways;
+  if (liker == liked.account_id) return notice_edge;  // no notice of one's own like
   const auto line = static_cast<int64_t>(deps_.config.exact_like_notifications);
   bool past_line = false;
-  if (liker != liked.account_id && CacheAge::bounded()) {
+  if (CacheAge::bounded()) {
     past_line = past_exact_likes_.find(liked.id).has_value();
-  } else if (liker != liked.account_id) {
+  } else {
     KINDRED_ASSIGN_OR_RETURN(int64_t likes,
                              deps_.store.assoc_count(liked.id, AssocType::kFavouritedBy));
     past_line = likes >= line;
   }
-  size_t notice_edge = store::Batch::kAlways;
-  if (liker != liked.account_id && !past_line) {
+  if (!past_line) {
     store::Batch notice;
     KINDRED_RETURN_IF_ERROR(add_notification(notice, deps_.ids, gate, liked.account_id,
                                              NotificationType::kFavourite, liker, &liked, at)

@@ -139,8 +139,7 @@ class WriteSet {
     }
     // The counts after the write are asked for the lists of small batches only (a like, not a
     // fan-out of a thousand home feeds).
-    if (batch.assoc_adds.size() + batch.assoc_removes.size() <=
-        BatchOutcome::kMaxCountedBatchEdges) {
+    if (BatchOutcome::counts_after_given(batch)) {
       for (const auto& a : batch.assoc_adds) want_count(a.assoc.from, a.assoc.type);
       for (const auto& r : batch.assoc_removes) want_count(r.from, r.type);
     }
