@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/call_groups.h"
+
 namespace kindred::cluster {
 namespace {
 
@@ -201,9 +203,16 @@ class RedisState final : public SharedState {
     return run({"EVAL", kUnlockScript, "1", name, token}, r);
   }
 
+  // Concurrent publishes go together (CallGroups): a group's PUBLISH commands are written at
+  // once and their replies read after, one round trip. Each returns when Redis has answered its
+  // own, as alone: what this node publishes after a publish returned reaches the other nodes
+  // after it (Invalidation's heartbeats rely on that).
   Status publish(std::string_view channel, std::string_view bytes) override {
-    Reply r;
-    return run({"PUBLISH", channel, bytes}, r);
+    PublishCall call;
+    call.channel = channel;
+    call.bytes = bytes;
+    return publishes_.run(call,
+                          [&](const std::vector<PublishCall*>& group) { publish_group(group); });
   }
 
   uint64_t subscription_generation() const override {
@@ -243,9 +252,55 @@ class RedisState final : public SharedState {
     [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
   }
 
+  struct PublishCall : GroupedCall {
+    std::string_view channel;
+    std::string_view bytes;
+  };
+
+  void publish_group(const std::vector<PublishCall*>& group) {
+    std::vector<Reply> replies(group.size());
+    const Status sent = on_connection([&](redisContext* c) {
+      for (const PublishCall* p : group) {
+        const char* argv[3] = {"PUBLISH", p->channel.data(), p->bytes.data()};
+        const size_t lens[3] = {7, p->channel.size(), p->bytes.size()};
+        if (redisAppendCommandArgv(c, 3, argv, lens) != REDIS_OK) return false;
+      }
+      for (Reply& r : replies) {
+        void* reply = nullptr;
+        if (redisGetReply(c, &reply) != REDIS_OK || reply == nullptr || c->err != 0) {
+          if (reply != nullptr) freeReplyObject(reply);
+          return false;
+        }
+        r.reset(static_cast<redisReply*>(reply));
+      }
+      return true;
+    });
+    for (size_t i = 0; i < group.size(); ++i) {
+      group[i]->status =
+          !sent.is_ok() ? sent
+          : replies[i]->type == REDIS_REPLY_ERROR
+              ? Status::internal("Redis: " + std::string(replies[i]->str, replies[i]->len))
+              : Status::ok();
+    }
+  }
+
   // Runs a command on a free connection. Unavailable (at once) while Redis is down; a connection
   // that fails is dropped, and the reconnect thread is told.
   Status run(const std::vector<std::string_view>& args, Reply& out) {
+    KINDRED_RETURN_IF_ERROR(on_connection([&](redisContext* c) {
+      out = command(c, args);
+      return out != nullptr;
+    }));
+    if (out->type == REDIS_REPLY_ERROR)
+      return Status::internal("Redis: " + std::string(out->str, out->len));
+    return Status::ok();
+  }
+
+  // Runs `use(context)` on a free connection; `use` returns false when the connection failed.
+  // Unavailable (at once) while Redis is down; a connection that fails is dropped, and the
+  // reconnect thread is told.
+  template <class F>
+  Status on_connection(F&& use) {
     if (!up_.load(std::memory_order_relaxed)) return unavailable();
     const size_t n = conns_.size();
     const size_t start = next_conn_.fetch_add(1, std::memory_order_relaxed) % n;
@@ -264,8 +319,7 @@ class RedisState final : public SharedState {
       lock = std::unique_lock(conn->mu);
     }
     if (!conn->ctx) return unavailable();
-    out = command(conn->ctx.get(), args);
-    if (!out) {
+    if (!use(conn->ctx.get())) {
       conn->ctx.reset();
       lock.unlock();
       if (up_.exchange(false)) std::cerr << "kindred redis: lost " << describe() << "; retrying in the background\n";
@@ -273,7 +327,6 @@ class RedisState final : public SharedState {
       state_cv_.notify_all();
       return unavailable();
     }
-    if (out->type == REDIS_REPLY_ERROR) return Status::internal("Redis: " + std::string(out->str, out->len));
     return Status::ok();
   }
 
@@ -426,6 +479,8 @@ class RedisState final : public SharedState {
   std::vector<Conn> conns_;
   std::atomic<bool> up_{false};
   std::atomic<size_t> next_conn_{0};
+  // Publishes in flight at once: at most half the connections, so other calls find one free.
+  CallGroups<PublishCall> publishes_{static_cast<int>(std::max<size_t>(1, conns_.size() / 2)), 256};
   std::atomic<uint64_t> next_token_{1};
   std::string token_prefix_;
   int wake_fd_ = -1;

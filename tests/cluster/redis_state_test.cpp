@@ -130,6 +130,37 @@ TEST_F(TwoNodes, PublishReachesEverySubscriberOnEveryNode) {
   EXPECT_TRUE(elsewhere.snapshot().empty());
 }
 
+// Publishes from many threads at once go out in groups (one write, then the replies): each returns
+// OK once Redis answered it, every message arrives once on the other node, and one thread's
+// messages arrive in the order it published them.
+TEST_F(TwoNodes, ConcurrentPublishesEachArriveOnceInEachThreadsOrder) {
+  Inbox on_b;
+  ASSERT_TRUE(b->subscribe("kindred:test", on_b.handler()).is_ok());
+  constexpr int kThreads = 8, kEach = 200;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        if (!a->publish("kindred:test", std::to_string(t) + ":" + std::to_string(i)).is_ok())
+          ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_TRUE(on_b.wait_for(kThreads * kEach));
+  std::vector<int> next(kThreads, 0);
+  for (const std::string& m : on_b.snapshot()) {
+    const size_t colon = m.find(':');
+    ASSERT_NE(colon, std::string::npos) << m;
+    const int t = std::stoi(m.substr(0, colon)), i = std::stoi(m.substr(colon + 1));
+    ASSERT_EQ(i, next[t]) << "thread " << t << "'s messages out of order or repeated";
+    ++next[t];
+  }
+  EXPECT_EQ(next, std::vector<int>(kThreads, kEach));
+}
+
 TEST(RedisState, OverTcp) {
   RedisServer server(/*tcp=*/true);
   ASSERT_TRUE(server.start().is_ok());

@@ -267,7 +267,7 @@ TEST(PostgresStore, ConnectionsTheServerEndsAreReplaced) {
 }
 
 // Many threads reading at once through two connections: their reads of one kind (objects, keyed
-// objects, edges, counts) wait behind each other and go as one statement (pg::ReadGroups),
+// objects, edges, counts) wait behind each other and go as one statement (CallGroups),
 // present and absent alike, and each call gets its own answer. Ranges, read among them, are not
 // grouped (grouping them moved no storm; docs/SCALING.md).
 TEST(PostgresStore, ConcurrentReadsSharingAStatementEachGetTheirOwnAnswer) {

@@ -24,7 +24,7 @@
 #include "store/postgres/pg_codec.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_pool.h"
-#include "store/postgres/read_groups.h"
+#include "core/call_groups.h"
 #include "store/postgres/statements.h"
 
 namespace kindred::store {
@@ -519,24 +519,24 @@ class PostgresStore final : public Store {
     }
   }
 
-  // Reads that concurrent calls share (ReadGroups): each call's request and answer.
-  struct KeyedCall : pg::GroupedCall {
+  // Reads that concurrent calls share (CallGroups): each call's request and answer.
+  struct KeyedCall : GroupedCall {
     KeyspaceType space{};
     std::string_view key;
     ObjectType type{};
     std::optional<KeyedObject> found;
   };
-  struct ObjectCall : pg::GroupedCall {
+  struct ObjectCall : GroupedCall {
     ObjectType type{};
     Id id;
     std::optional<std::string> found;
   };
-  struct CountsCall : pg::GroupedCall {
+  struct CountsCall : GroupedCall {
     const std::vector<std::pair<Id, AssocType>>* lists = nullptr;
     std::vector<int64_t> counts;
   };
 
-  struct ExistsCall : pg::GroupedCall {
+  struct ExistsCall : GroupedCall {
     Id from;
     AssocType type{};
     const std::vector<Id>* tos = nullptr;
@@ -774,10 +774,10 @@ class PostgresStore final : public Store {
   // Groups of one kind of read in flight at once, and calls in one group at most.
   static constexpr int kReadLeaders = 2;
   static constexpr size_t kMaxReadGroup = 64;
-  mutable pg::ReadGroups<KeyedCall> keyed_groups_{kReadLeaders, kMaxReadGroup};
-  mutable pg::ReadGroups<ObjectCall> object_groups_{kReadLeaders, kMaxReadGroup};
-  mutable pg::ReadGroups<CountsCall> count_groups_{kReadLeaders, kMaxReadGroup};
-  mutable pg::ReadGroups<ExistsCall> exists_groups_{kReadLeaders, kMaxReadGroup};
+  mutable CallGroups<KeyedCall> keyed_groups_{kReadLeaders, kMaxReadGroup};
+  mutable CallGroups<ObjectCall> object_groups_{kReadLeaders, kMaxReadGroup};
+  mutable CallGroups<CountsCall> count_groups_{kReadLeaders, kMaxReadGroup};
+  mutable CallGroups<ExistsCall> exists_groups_{kReadLeaders, kMaxReadGroup};
   static constexpr uint64_t kCountSlots = 16;
 
   std::mutex writers_mu_;

@@ -97,7 +97,7 @@ const std::vector<Statement>& store_statements() {
        "   JOIN unnest($25::bigint[], $26::bigint[]) AS w(f, t) ON w.f = d.from_id AND w.t = "
        "d.type"},
       // The grouped forms of get_keyed_object, get_object, assoc_counts and assocs_exist: one
-      // statement answers every call of a group (ReadGroups), each by its place in the arrays
+      // statement answers every call of a group (CallGroups), each by its place in the arrays
       // (`i`, from 1). The generic plans are nested loops over the arrays with an index scan each.
       {"get_keyed_objects",
        "SELECT q.i, k.id, o.bytes FROM unnest($1::bytea[], $2::bigint[], $3::bigint[])"

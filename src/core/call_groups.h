@@ -1,30 +1,34 @@
 #pragma once
 
-// Concurrent calls of one kind answered together, by one statement.
+// Concurrent calls of one kind answered together, by one round trip.
 //
-// Over a network each read is a round trip and a statement: in the cluster's like storm every
-// like read a token, an account and two sets of counts, each its own statement through HAProxy,
-// and PostgreSQL spent most of its CPU on the statements' fixed costs rather than the rows. A
-// ReadGroups lets up to `max_leaders` groups of one kind be in flight at once; a call arriving
-// while they are all out waits, and the next leader takes every call waiting (up to
-// `max_group`) into one statement. A call that finds a leader slot free goes at once, so a quiet
-// node pays nothing; the busier the node, the more each statement carries.
+// Over a network each call is a round trip: in the cluster's like storm every like read a token,
+// an account and two sets of counts, each its own PostgreSQL statement through HAProxy, and
+// PostgreSQL spent most of its CPU on the statements' fixed costs rather than the rows (the
+// store's grouped reads); every like also published to Redis twice (cluster::RedisState, which
+// pipelines a group's PUBLISH commands). A CallGroups lets up to `max_leaders` groups of one kind
+// be in flight at once; a call arriving while they are all out waits, and the next leader takes
+// every call waiting (up to `max_group`) into one round trip. A call that finds a leader slot free
+// goes at once, so a quiet node pays nothing; the busier the node, the more each statement carries.
 //
-// Each call waits on a semaphore of its own: the leader wakes exactly the calls it answered and
+// Each call waits on a wake-up of its own: the leader wakes exactly the calls it answered and
 // the next leader, never every waiter (waking them all cost the pool's like storm half its CPU).
+// Not a std::binary_semaphore: libstdc++'s acquire spins through a dozen sched_yield calls before
+// it sleeps, and in the cluster's spread storm those yields were a sixth of a node's context
+// switches (perf's sched_switch, at 5f8c5b0).
 
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <mutex>
-#include <semaphore>
 #include <vector>
 
 #include "core/status.h"
 
-namespace kindred::store::pg {
+namespace kindred {
 
 template <class Call>
-class ReadGroups;
+class CallGroups;
 
 // A call in a group: derive from it (the request and the place for the answer). The leader
 // sets `status` (and the answer) of each call it took before the call is woken.
@@ -33,15 +37,36 @@ struct GroupedCall {
 
  private:
   template <class Call>
-  friend class ReadGroups;
-  std::binary_semaphore wake{0};
-  bool lead = false;  // GUARDED_BY(the ReadGroups' mutex)
+  friend class CallGroups;
+  // Sleeps until release(): at most one release per call and waiter.
+  class Wake {
+   public:
+    // Notifies under the lock: the waiter may return and destroy this call as soon as it can
+    // take the mutex.
+    void release() {
+      std::scoped_lock lock(mu_);
+      released_ = true;
+      cv_.notify_one();
+    }
+    void acquire() {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return released_; });
+      released_ = false;
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool released_ = false;  // GUARDED_BY(mu_)
+  };
+  Wake wake;
+  bool lead = false;  // GUARDED_BY(the CallGroups' mutex)
 };
 
 template <class Call>
-class ReadGroups {
+class CallGroups {
  public:
-  ReadGroups(int max_leaders, size_t max_group)
+  CallGroups(int max_leaders, size_t max_group)
       : max_leaders_(max_leaders), max_group_(max_group) {}
 
   // Answers `call`, alone or with others: `answer(calls)` is run by one of the callers, on its
@@ -105,4 +130,4 @@ class ReadGroups {
   int leaders_ = 0;            // GUARDED_BY(mu_)
 };
 
-}  // namespace kindred::store::pg
+}  // namespace kindred

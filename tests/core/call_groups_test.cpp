@@ -1,5 +1,5 @@
-// pg::ReadGroups: concurrent calls of one kind answered together, each with its own answer.
-#include "store/postgres/read_groups.h"
+// CallGroups: concurrent calls of one kind answered together, each with its own answer.
+#include "core/call_groups.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace kindred::store::pg {
+namespace kindred {
 namespace {
 
 struct Square : GroupedCall {
@@ -60,8 +60,8 @@ class Answerer {
   std::vector<size_t> sizes_;
 };
 
-TEST(ReadGroups, ACallAloneIsAnsweredAtOnceByItself) {
-  ReadGroups<Square> groups(2, 64);
+TEST(CallGroups, ACallAloneIsAnsweredAtOnceByItself) {
+  CallGroups<Square> groups(2, 64);
   Answerer answer;
   Square call;
   call.in = 7;
@@ -71,12 +71,12 @@ TEST(ReadGroups, ACallAloneIsAnsweredAtOnceByItself) {
 }
 
 // Waits until `n` calls are queued behind the leaders.
-void wait_queued(const ReadGroups<Square>& groups, size_t n) {
+void wait_queued(const CallGroups<Square>& groups, size_t n) {
   while (groups.waiting() < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-TEST(ReadGroups, CallsArrivingWhileTheLeadersAreOutGoTogetherEachWithItsOwnAnswer) {
-  ReadGroups<Square> groups(1, 64);
+TEST(CallGroups, CallsArrivingWhileTheLeadersAreOutGoTogetherEachWithItsOwnAnswer) {
+  CallGroups<Square> groups(1, 64);
   Answerer answer(/*hold=*/1);
   std::vector<Square> calls(11);
   std::vector<std::thread> threads;
@@ -96,8 +96,8 @@ TEST(ReadGroups, CallsArrivingWhileTheLeadersAreOutGoTogetherEachWithItsOwnAnswe
   EXPECT_EQ(answer.sizes(), (std::vector<size_t>{1, 10}));
 }
 
-TEST(ReadGroups, AGroupTakesAtMostMaxGroupAndNoMoreLeadersThanAllowedAreOut) {
-  ReadGroups<Square> groups(2, 3);
+TEST(CallGroups, AGroupTakesAtMostMaxGroupAndNoMoreLeadersThanAllowedAreOut) {
+  CallGroups<Square> groups(2, 3);
   std::atomic<int> out{0}, most{0};
   std::atomic<size_t> taken{0};  // calls in groups being answered
   std::mutex mu;
@@ -136,8 +136,8 @@ TEST(ReadGroups, AGroupTakesAtMostMaxGroupAndNoMoreLeadersThanAllowedAreOut) {
   EXPECT_LE(most.load(), 2);
 }
 
-TEST(ReadGroups, AFailedGroupFailsEachOfItsCalls) {
-  ReadGroups<Square> groups(1, 64);
+TEST(CallGroups, AFailedGroupFailsEachOfItsCalls) {
+  CallGroups<Square> groups(1, 64);
   Answerer slow(/*hold=*/1);
   Square first;
   std::thread leader([&] { EXPECT_TRUE(groups.run(first, [&](auto& g) { slow(g); }).is_ok()); });
@@ -162,4 +162,4 @@ TEST(ReadGroups, AFailedGroupFailsEachOfItsCalls) {
 }
 
 }  // namespace
-}  // namespace kindred::store::pg
+}  // namespace kindred
