@@ -152,6 +152,34 @@ enum class AssocType : uint16_t {
   kPollsDue = 85,          // kInstanceNode -> poll not yet ended (position: its end, to: the poll)
 };
 
+// Lists whose length nothing reads keep no count: a write to them moves no count, and asking
+// their count is an error (InvalidArgument), so a count is never answered that nobody keeps. A
+// like wrote four lists' counts; over PostgreSQL each was a count row to update (the author's
+// notifications a hot one), and the statement summed the rows again to tell the request its counts
+// after. Now it writes one, the post's. A list that someday needs its count must be counted from
+// its first edge: taken out of this set, its existing lists would count from zero (a migration
+// would have to count them first).
+inline constexpr AssocType kUncountedAssocTypes[] = {
+    AssocType::kFavourites,     // a person's likes: Mastodon shows no count of them
+    AssocType::kNotifications,  // unread counts walk the list (NotificationService::unread_count)
+    AssocType::kNotificationsSent,  // read only by account deletion, page by page
+};
+constexpr bool is_counted(AssocType type) {
+  for (AssocType t : kUncountedAssocTypes)
+    if (t == type) return false;
+  return true;
+}
+// InvalidArgument if any of `lists` keeps no count (assoc_count, assoc_counts).
+inline Status check_counted(const std::vector<std::pair<Id, AssocType>>& lists) {
+  for (const auto& [from, type] : lists) {
+    if (!is_counted(type)) {
+      return Status::invalid_argument("the list of kind " + std::to_string(static_cast<int>(type)) +
+                                      " keeps no count");
+    }
+  }
+  return Status::ok();
+}
+
 // The id that instance-wide associations hang from (no object has it: real ids carry a time).
 inline constexpr Id kInstanceNode{1};
 
@@ -290,6 +318,9 @@ inline Status check_conditions(const Batch& batch) {
     }
     const Assoc& cond = batch.assoc_adds[c].assoc;
     const Assoc& a = add.assoc;
+    if (add.only_if_fewer_than != Batch::kAnyCount && !is_counted(cond.type)) {
+      return Status::invalid_argument("an edge's count condition is on a list that keeps no count");
+    }
     for (const auto& r : batch.assoc_removes) {
       if (same(cond, r.from, r.type, r.to) || same(a, r.from, r.type, r.to)) {
         return Status::invalid_argument("a conditional edge or its condition is also removed");
@@ -400,7 +431,8 @@ class Store {
   // For each `to`, whether (from, type, to) exists; one slot per input.
   virtual Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
                                                  const std::vector<Id>& tos) const = 0;
-  // The exact number of edges (from, type, *).
+  // The exact number of edges (from, type, *). Errors: InvalidArgument for a list that keeps no
+  // count (is_counted).
   virtual Result<int64_t> assoc_count(Id from, AssocType type) const = 0;
   // assoc_count for each (from, type), one slot per input, read together (a page of statuses
   // needs dozens of counts; one batched read costs about as much as a few single ones).

@@ -1,6 +1,8 @@
 // POST /api/v1/kindred/account/delete and `kindred admin delete-account`: a person deletes their
 // account for good; it is gone from every answer at once, and every count it touched is exact
 // once the background work is done.
+#include "social/safety/account_deletion.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -8,8 +10,8 @@
 
 #include "app/admin.h"
 #include "media/synth.h"
-#include "social/safety/account_deletion.h"
 #include "support/api_fixture.h"
+#include "support/list_size.h"
 
 namespace kindred::testing {
 namespace {
@@ -158,7 +160,7 @@ TEST_F(AccountDeletionApi, GoneAtOnceAndEveryCountExactAfterwards) {
                               std::pair{ann, store::AssocType::kFollows},
                               std::pair{ann, store::AssocType::kAccountTokens},
                               std::pair{ann, store::AssocType::kNotificationsSent}}) {
-      auto n = store->assoc_count(from, type);
+      auto n = testing::list_size(*store, from, type);
       ASSERT_TRUE(n.has_value());
       EXPECT_EQ(*n, 0) << static_cast<int>(type);
     }

@@ -97,10 +97,10 @@ TEST(PostgresStore, TwoStoresWritingTheSameEdgesAtOnceKeepCountsExact) {
             const bool remove = t % 2 == 1 && k % 3 == 0;
             if (remove) {
               batch.remove_assoc(post, AssocType::kFavouritedBy, account);
-              batch.remove_assoc(account, AssocType::kFavourites, post);
+              batch.remove_assoc(account, AssocType::kBookmarks, post);
             } else {
               batch.add_assoc(Assoc{post, AssocType::kFavouritedBy, account, account, ""});
-              batch.add_assoc(Assoc{account, AssocType::kFavourites, post, account, ""});
+              batch.add_assoc(Assoc{account, AssocType::kBookmarks, post, account, ""});
             }
             auto r = stores[s]->apply(batch);
             if (!r.has_value()) {
@@ -130,7 +130,7 @@ TEST(PostgresStore, TwoStoresWritingTheSameEdgesAtOnceKeepCountsExact) {
   }
   for (uint64_t k = 1; k <= kAccounts; ++k) {
     const bool liked = *stores[1]->assoc_exists(post, AssocType::kFavouritedBy, Id(k));
-    EXPECT_EQ(*stores[0]->assoc_count(Id(k), AssocType::kFavourites), liked ? 1 : 0) << k;
+    EXPECT_EQ(*stores[0]->assoc_count(Id(k), AssocType::kBookmarks), liked ? 1 : 0) << k;
   }
 }
 
@@ -154,15 +154,19 @@ TEST(PostgresStore, AWriteAnswersTheCountsOfTheListsItChanged) {
   for (uint64_t liker = 1; liker <= 12; ++liker) {
     Batch like;
     like.add_assoc(Assoc{post, AssocType::kFavouritedBy, Id(liker), Id(1000 + liker), ""});
+    like.add_assoc(Assoc{Id(liker), AssocType::kBookmarks, post, Id(1000 + liker), ""});
     like.add_assoc(Assoc{Id(liker), AssocType::kFavourites, post, Id(1000 + liker), ""});
     like.add_assoc_if_added(
-        Assoc{author, AssocType::kNotifications, Id(1000 + liker), Id(1000 + liker), "n"}, 0, 5);
+        Assoc{author, AssocType::kRequestNotifications, Id(1000 + liker), Id(1000 + liker), "n"}, 0,
+        5);
     auto outcome = stores[liker % 2]->apply(like);
     ASSERT_TRUE(outcome.has_value()) << outcome.status().to_string();
     EXPECT_EQ(after(*outcome, post, AssocType::kFavouritedBy), static_cast<int64_t>(liker));
-    EXPECT_EQ(after(*outcome, Id(liker), AssocType::kFavourites), 1);
+    EXPECT_EQ(after(*outcome, Id(liker), AssocType::kBookmarks), 1);
+    EXPECT_EQ(after(*outcome, Id(liker), AssocType::kFavourites), -1)
+        << "a list that keeps no count";
     // The notification list moved for the first five likes only.
-    EXPECT_EQ(after(*outcome, author, AssocType::kNotifications),
+    EXPECT_EQ(after(*outcome, author, AssocType::kRequestNotifications),
               liker <= 5 ? static_cast<int64_t>(liker) : -1);
     EXPECT_EQ(*stores[(liker + 1) % 2]->assoc_count(post, AssocType::kFavouritedBy),
               static_cast<int64_t>(liker));
@@ -414,7 +418,7 @@ TEST(PgConnection, EveryStatementsGenericPlanFindsRowsByIndex) {
       Batch b;
       b.put_object(ObjectType::kStatus, Id(post), "a post");
       b.add_assoc(Assoc{Id(post), AssocType::kFavouritedBy, Id(5), Id(5), ""});
-      b.add_assoc(Assoc{Id(5), AssocType::kFavourites, Id(post), Id(post), ""});
+      b.add_assoc(Assoc{Id(5), AssocType::kBookmarks, Id(post), Id(post), ""});
       ASSERT_TRUE((*store)->apply(b).has_value());
     }
   }

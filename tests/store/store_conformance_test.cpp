@@ -29,8 +29,12 @@ using kindred::store::ObjectType;
 using kindred::store::RangePage;
 using kindred::store::RangeQuery;
 
+// A like's lists, as far as counts go. A liker's likes and the notifications keep no count
+// (store::is_counted), so counted lists of the same shapes stand in for them where a test counts.
 constexpr AssocType kLikedBy = AssocType::kFavouritedBy;
-constexpr AssocType kLikes = AssocType::kFavourites;
+constexpr AssocType kLikes = AssocType::kBookmarks;
+constexpr AssocType kNotices = AssocType::kRequestNotifications;
+constexpr AssocType kNoticesSent = AssocType::kHeldComments;
 
 // "OK" or the error text, so a failed expectation says why.
 template <class T>
@@ -499,8 +503,8 @@ Batch like_with_notice(uint64_t post, uint64_t liker, uint64_t notice, uint64_t 
   Batch b;
   b.add_assoc(edge(post, kLikedBy, liker, notice));
   b.add_assoc(edge(liker, kLikes, post, notice));
-  b.add_assoc_if_added(edge(recipient, AssocType::kNotifications, notice, notice, "n"), 0);
-  b.add_assoc_if_added(edge(liker, AssocType::kNotificationsSent, notice, notice), 0);
+  b.add_assoc_if_added(edge(recipient, kNotices, notice, notice, "n"), 0);
+  b.add_assoc_if_added(edge(liker, kNoticesSent, notice, notice), 0);
   return b;
 }
 
@@ -512,11 +516,10 @@ TEST_P(Store, AConditionalEdgeIsWrittenOnlyIfItsConditionAddedItsEdge) {
   auto again = store().apply(like_with_notice(50, 7, 1002, 9));
   ASSERT_EQ(status_of(again), "OK");
   EXPECT_EQ(again->assoc_added, (std::vector<bool>{false, false, false, false}));
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 1);
-  EXPECT_EQ(*store().assoc_count(Id(7), AssocType::kNotificationsSent), 1);
-  EXPECT_FALSE(*store().assoc_exists(Id(9), AssocType::kNotifications, Id(1002)));
-  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
-            "(1001@1001:n)");
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 1);
+  EXPECT_EQ(*store().assoc_count(Id(7), kNoticesSent), 1);
+  EXPECT_FALSE(*store().assoc_exists(Id(9), kNotices, Id(1002)));
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), kNotices, newest(10))), "(1001@1001:n)");
   // Unliked and liked again: a new like, a new notification.
   Batch unlike;
   unlike.remove_assoc(Id(50), kLikedBy, Id(7));
@@ -525,20 +528,19 @@ TEST_P(Store, AConditionalEdgeIsWrittenOnlyIfItsConditionAddedItsEdge) {
   auto third = store().apply(like_with_notice(50, 7, 1003, 9));
   ASSERT_EQ(status_of(third), "OK");
   EXPECT_EQ(third->assoc_added, (std::vector<bool>{true, true, true, true}));
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 2);
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 2);
   // A conditional edge that exists already is not added twice, nor counted.
   Batch b;
   b.add_assoc(edge(51, kLikedBy, 7, 1004));
-  b.add_assoc_if_added(edge(9, AssocType::kNotifications, 1001, 1004), 0);
+  b.add_assoc_if_added(edge(9, kNotices, 1001, 1004), 0);
   auto present = store().apply(b);
   ASSERT_EQ(status_of(present), "OK");
   EXPECT_EQ(present->assoc_added, (std::vector<bool>{true, false}));
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 2);
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 2);
   // After a reopen, the same.
   reopen();
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 2);
-  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
-            "(1003@1003:n)(1001@1001:n)");
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 2);
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), kNotices, newest(10))), "(1003@1003:n)(1001@1001:n)");
 }
 
 // The same, with a line: the notification is written only while the post had fewer likes.
@@ -547,8 +549,8 @@ Batch like_under_line(uint64_t post, uint64_t liker, uint64_t notice, uint64_t r
   Batch b;
   b.add_assoc(edge(post, kLikedBy, liker, notice));
   b.add_assoc(edge(liker, kLikes, post, notice));
-  b.add_assoc_if_added(edge(recipient, AssocType::kNotifications, notice, notice, "n"), 0, line);
-  b.add_assoc_if_added(edge(liker, AssocType::kNotificationsSent, notice, notice), 0, line);
+  b.add_assoc_if_added(edge(recipient, kNotices, notice, notice, "n"), 0, line);
+  b.add_assoc_if_added(edge(liker, kNoticesSent, notice, notice), 0, line);
   return b;
 }
 
@@ -562,8 +564,8 @@ TEST_P(Store, ACountConditionWritesAnEdgeOnlyWhileItsListIsUnderTheLine) {
     EXPECT_EQ(r->assoc_added, liker <= 3 ? all : like_only) << "liker " << liker;
   }
   EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 4);
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 3);
-  EXPECT_FALSE(*store().assoc_exists(Id(4), AssocType::kNotificationsSent, Id(1004)));
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 3);
+  EXPECT_FALSE(*store().assoc_exists(Id(4), kNoticesSent, Id(1004)));
   // Liking again changes nothing, under the line or not.
   auto again = store().apply(like_under_line(50, 1, 1005, 9, 100));
   ASSERT_EQ(status_of(again), "OK");
@@ -586,8 +588,8 @@ TEST_P(Store, ACountConditionWritesAnEdgeOnlyWhileItsListIsUnderTheLine) {
   EXPECT_EQ(outcome(51, 1, 1008, 0), like_only);
   EXPECT_EQ(outcome(52, 1, 1009, 1), all);
   reopen();
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 5);
-  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 5);
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), kNotices, newest(10))),
             "(1009@1009:n)(1006@1006:n)(1003@1003:n)(1002@1002:n)(1001@1001:n)");
 }
 
@@ -618,7 +620,7 @@ TEST_P(Store, ConcurrentLikesUnderALineNotifyAboutTheLine) {
   for (auto& th : threads) th.join();
   ASSERT_EQ(failures.load(), 0);
   EXPECT_EQ(*store().assoc_count(Id(70), kLikedBy), kThreads * int64_t{kLikesPerThread});
-  const int64_t notified = *store().assoc_count(Id(9), AssocType::kNotifications);
+  const int64_t notified = *store().assoc_count(Id(9), kNotices);
   EXPECT_EQ(notified, told.load());
   EXPECT_GE(notified, kLine);
   EXPECT_LT(notified, kLine + kThreads);
@@ -631,26 +633,26 @@ TEST_P(Store, ConditionsOutsideTheRulesAreRejectedAndNothingIsApplied) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << why;
   };
   Batch later;  // the condition comes after the edge
-  later.add_assoc_if_added(edge(9, AssocType::kNotifications, 1, 1), 1);
+  later.add_assoc_if_added(edge(9, kNotices, 1, 1), 1);
   later.add_assoc(edge(50, kLikedBy, 7, 1));
   rejected(later, "a later condition");
   Batch itself;
   itself.add_assoc(edge(50, kLikedBy, 7, 1));
-  itself.add_assoc_if_added(edge(9, AssocType::kNotifications, 1, 1), 1);
+  itself.add_assoc_if_added(edge(9, kNotices, 1, 1), 1);
   rejected(itself, "its own condition");
   Batch chained;
   chained.add_assoc(edge(50, kLikedBy, 7, 1));
-  chained.add_assoc_if_added(edge(9, AssocType::kNotifications, 1, 1), 0);
-  chained.add_assoc_if_added(edge(9, AssocType::kNotifications, 2, 2), 1);
+  chained.add_assoc_if_added(edge(9, kNotices, 1, 1), 0);
+  chained.add_assoc_if_added(edge(9, kNotices, 2, 2), 1);
   rejected(chained, "a conditional condition");
   Batch removed = like_with_notice(50, 7, 1, 9);
   removed.remove_assoc(Id(50), kLikedBy, Id(7));
   rejected(removed, "the condition also removed");
   Batch removed_too = like_with_notice(50, 7, 1, 9);
-  removed_too.remove_assoc(Id(9), AssocType::kNotifications, Id(1));
+  removed_too.remove_assoc(Id(9), kNotices, Id(1));
   rejected(removed_too, "the conditional edge also removed");
   Batch twice = like_with_notice(50, 7, 1, 9);
-  twice.add_assoc(edge(9, AssocType::kNotifications, 1, 1));
+  twice.add_assoc(edge(9, kNotices, 1, 1));
   rejected(twice, "the conditional edge added twice");
   Batch cond_twice = like_with_notice(50, 7, 1, 9);
   cond_twice.add_assoc(edge(50, kLikedBy, 7, 2));
@@ -664,10 +666,53 @@ TEST_P(Store, ConditionsOutsideTheRulesAreRejectedAndNothingIsApplied) {
   line_alone.add_assoc(edge(50, kLikedBy, 7, 1));
   line_alone.assoc_adds[0].only_if_fewer_than = 10;
   rejected(line_alone, "a line without a condition");
+  Batch uncounted_line;  // a line on a list that keeps no count
+  uncounted_line.add_assoc(edge(7, AssocType::kFavourites, 50, 1));
+  uncounted_line.add_assoc_if_added(edge(9, kNotices, 1, 1), 0, 10);
+  rejected(uncounted_line, "a line on a list that keeps no count");
   EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 0);
-  EXPECT_EQ(*store().assoc_count(Id(9), AssocType::kNotifications), 0);
+  EXPECT_EQ(*store().assoc_count(Id(9), kNotices), 0);
   EXPECT_EQ(status_of(store().get_object(ObjectType::kStatus, Id(50))).find("OK"),
             std::string::npos);
+}
+
+// The lists that keep no count (a liker's likes, notifications, notifications caused) hold
+// edges like any other: added, found, walked, removed, and a condition on them works. Asking their
+// count is refused, alone or among counted lists; the counted lists of the same batch count.
+TEST_P(Store, ListsThatKeepNoCountHoldEdgesAndRefuseToCount) {
+  Batch like;
+  like.add_assoc(edge(50, kLikedBy, 7, 100));
+  like.add_assoc(edge(7, AssocType::kFavourites, 50, 100));
+  like.add_assoc_if_added(edge(9, AssocType::kNotifications, 1001, 1001, "n"), 1);
+  like.add_assoc_if_added(edge(7, AssocType::kNotificationsSent, 1001, 1001), 1);
+  auto outcome = store().apply(like);
+  ASSERT_TRUE(outcome.has_value()) << status_of(outcome);
+  EXPECT_EQ(outcome->assoc_added, (std::vector<bool>{true, true, true, true}));
+  EXPECT_TRUE(*store().assoc_exists(Id(7), AssocType::kFavourites, Id(50)));
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))),
+            "(1001@1001:n)");
+  EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 1);
+  for (AssocType t : kindred::store::kUncountedAssocTypes) {
+    auto one = store().assoc_count(Id(7), t);
+    ASSERT_FALSE(one.has_value()) << static_cast<int>(t);
+    EXPECT_EQ(one.status().code(), StatusCode::kInvalidArgument);
+    auto many = store().assoc_counts({{Id(50), kLikedBy}, {Id(9), t}});
+    ASSERT_FALSE(many.has_value()) << static_cast<int>(t);
+    EXPECT_EQ(many.status().code(), StatusCode::kInvalidArgument);
+  }
+  for (const auto& c : outcome->counts_after)
+    EXPECT_TRUE(kindred::store::is_counted(c.type)) << static_cast<int>(c.type);
+
+  Batch unlike;
+  unlike.remove_assoc(Id(50), kLikedBy, Id(7));
+  unlike.remove_assoc(Id(7), AssocType::kFavourites, Id(50));
+  unlike.remove_assoc(Id(9), AssocType::kNotifications, Id(1001));
+  auto undone = store().apply(unlike);
+  ASSERT_TRUE(undone.has_value()) << status_of(undone);
+  EXPECT_EQ(undone->assoc_removed, (std::vector<bool>{true, true, true}));
+  EXPECT_FALSE(*store().assoc_exists(Id(7), AssocType::kFavourites, Id(50)));
+  EXPECT_EQ(walk(*store().assoc_range(Id(9), AssocType::kNotifications, newest(10))), "");
+  EXPECT_EQ(*store().assoc_count(Id(50), kLikedBy), 0);
 }
 
 // 8 threads like and unlike a few posts as a few people, each like with its notification: every
@@ -714,10 +759,10 @@ TEST_P(Store, ConcurrentLikesWriteOneNotificationPerNewLike) {
   for (auto& th : threads) th.join();
   ASSERT_EQ(failures.load(), 0);
   for (uint64_t p = 0; p < kPosts; ++p) {
-    auto count = store().assoc_count(Id(30 + p), AssocType::kNotifications);
+    auto count = store().assoc_count(Id(30 + p), kNotices);
     ASSERT_EQ(status_of(count), "OK");
     EXPECT_EQ(*count, new_likes[p].load()) << "post " << p;
-    auto page = store().assoc_range(Id(30 + p), AssocType::kNotifications, newest(100000));
+    auto page = store().assoc_range(Id(30 + p), kNotices, newest(100000));
     ASSERT_EQ(status_of(page), "OK");
     EXPECT_EQ(static_cast<int64_t>(page->items.size()), *count);
   }

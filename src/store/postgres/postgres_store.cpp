@@ -19,12 +19,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/call_groups.h"
 #include "core/mix.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/pg_codec.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_pool.h"
-#include "core/call_groups.h"
 #include "store/postgres/statements.h"
 
 namespace kindred::store {
@@ -298,6 +298,7 @@ class WriteSet {
   std::set<std::pair<uint64_t, uint16_t>> wanted_;
 
   void want_count(Id from, AssocType type) {
+    if (!is_counted(type)) return;
     if (!wanted_.emplace(from.value, static_cast<uint16_t>(type)).second) return;
     want_from_.push_back(to_db(from.value));
     want_types_.push_back(type_of(type));
@@ -448,6 +449,7 @@ class PostgresStore final : public Store {
   }
 
   Result<int64_t> assoc_count(Id from, AssocType type) const override {
+    KINDRED_RETURN_IF_ERROR(check_counted({{from, type}}));
     KINDRED_ASSIGN_OR_RETURN(
         auto rows, read("assoc_count", Params().int8(to_db(from.value)).int8(type_of(type))));
     return rows.int8(0, 0);
@@ -456,6 +458,7 @@ class PostgresStore final : public Store {
   Result<std::vector<int64_t>> assoc_counts(
       const std::vector<std::pair<Id, AssocType>>& lists) const override {
     if (lists.empty()) return std::vector<int64_t>{};
+    KINDRED_RETURN_IF_ERROR(check_counted(lists));
     CountsCall call;
     call.lists = &lists;
     KINDRED_RETURN_IF_ERROR(count_groups_.run(call, [this](auto& calls) { answer(calls); }));

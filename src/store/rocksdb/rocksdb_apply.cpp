@@ -217,7 +217,7 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     KINDRED_RETURN_IF_ERROR(batch_status(wb.Put(cf(kEdges), k, edge_value(a.position, a.data))));
     KINDRED_RETURN_IF_ERROR(
         batch_status(wb.Put(cf(kRanges), range_key(a.from, a.type, a.position, a.to), a.data)));
-    ++count_deltas[{a.from, a.type}];
+    if (is_counted(a.type)) ++count_deltas[{a.from, a.type}];
   }
   outcome.assoc_removed.reserve(batch.assoc_removes.size());
   for (const auto& r : batch.assoc_removes) {
@@ -229,7 +229,7 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     KINDRED_RETURN_IF_ERROR(
         batch_status(wb.Delete(cf(kRanges), range_key(r.from, r.type, *position, r.to))));
     position.reset();
-    --count_deltas[{r.from, r.type}];
+    if (is_counted(r.type)) --count_deltas[{r.from, r.type}];
   }
   // Edges whose existence this batch changes, with their new state.
   std::vector<EdgeKey> changed_edges;

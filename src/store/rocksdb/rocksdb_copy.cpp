@@ -127,7 +127,8 @@ Result<CopyReport> copy_rocksdb_store(const StoreOptions& from, Store& to) {
     return Status::ok();
   };
   KINDRED_RETURN_IF_ERROR(source->dump_counts([&](Id from_id, AssocType type, int64_t count) {
-    if (count == 0) return Status::ok();
+    // Counts a store kept before their lists stopped being counted (is_counted) are left.
+    if (count == 0 || !is_counted(type)) return Status::ok();
     lists.emplace_back(from_id, type);
     expected.push_back(count);
     return lists.size() >= 1000 ? compare() : Status::ok();

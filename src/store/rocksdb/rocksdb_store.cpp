@@ -288,6 +288,7 @@ Result<int64_t> RocksDbStore::assoc_count(Id from, AssocType type) const {
 
 Result<std::vector<int64_t>> RocksDbStore::assoc_counts(
     const std::vector<std::pair<Id, AssocType>>& lists) const {
+  KINDRED_RETURN_IF_ERROR(check_counted(lists));
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
   return read_counts(lists);

@@ -7,6 +7,7 @@
 #include "social/graph/relationships.h"
 #include "social/posts/likes.h"
 #include "store/rocksdb/rocksdb_store.h"
+#include "support/list_size.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
 
@@ -44,7 +45,7 @@ class NotificationPolicies : public ::testing::Test {
     EXPECT_TRUE(d.has_value());
     return d.has_value() ? *d : Delivery::kAccept;
   }
-  int64_t count(Id from, store::AssocType type) { return *store_->assoc_count(from, type); }
+  int64_t count(Id from, store::AssocType type) { return *testing::list_size(*store_, from, type); }
   Id mention(const Account& from) {
     NewPost np;
     np.text = "@ann hello";

@@ -1,4 +1,6 @@
 // AccountDeletion: an account deleted for good, every count it touched exact afterwards.
+#include "social/safety/account_deletion.h"
+
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -7,7 +9,6 @@
 
 #include "social/graph/notifications.h"
 #include "social/graph/relationships.h"
-#include "social/safety/account_deletion.h"
 #include "social/identity/oauth.h"
 #include "social/identity/sessions.h"
 #include "social/posts/likes.h"
@@ -15,6 +16,7 @@
 #include "social/posts/reblogs.h"
 #include "store/observed_store.h"
 #include "store/rocksdb/rocksdb_store.h"
+#include "support/list_size.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
 
@@ -66,7 +68,7 @@ class AccountDeletionTest : public ::testing::Test {
     ASSERT_TRUE(v.has_value()) << v.error().to_string();
   }
   int64_t count(Id from, AssocType type) {
-    auto n = store_->assoc_count(from, type);
+    auto n = testing::list_size(*store_, from, type);
     EXPECT_TRUE(n.has_value());
     return n.has_value() ? *n : -1;
   }
