@@ -295,6 +295,14 @@ has_leader_and_sync() {
 psql_admin() { PGCONNECT_TIMEOUT=5 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$ADMIN_URL" "$@"; }
 
 start_patroni() {  # start_patroni pgN
+  # A Patroni this script no longer knows (its pid file overwritten) would answer on the port and
+  # manage nothing of ours: the wait for a leader would time out with no reason given.
+  local holder=""
+  alive "$1" || holder=$(ss -Hltnp "sport = :${REST_PORT[${1#pg}]}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 || true)
+  if [[ -n $holder ]]; then
+    echo "cluster: ${REST_PORT[${1#pg}]} (Patroni's port for $1) is already in use by ${holder#pid=}: $(tr '\0' ' ' </proc/${holder#pid=}/cmdline 2>/dev/null); stop it first" >&2
+    return 1
+  fi
   start "$1" "$CLUSTER_DIR/$1/patroni.log" env PATH="$PGBIN:/usr/bin:/bin" HOME="$CLUSTER_DIR/$1" \
     "${AS_PG[@]}" patroni "$CLUSTER_DIR/$1/patroni.yml"
 }
@@ -456,7 +464,7 @@ cmd_status() {
   done
   echo
   if [[ -f $CLUSTER_DIR/pg1/patroni.yml ]]; then
-    patronictl -c "$CLUSTER_DIR/pg1/patroni.yml" list 2>/dev/null || echo "patronictl: no answer from etcd"
+    timeout 10 patronictl -c "$CLUSTER_DIR/pg1/patroni.yml" list 2>/dev/null || echo "patronictl: no answer from etcd within 10 s"
     psql_admin -tAc "SHOW synchronous_standby_names" 2>/dev/null | sed 's/^/synchronous_standby_names: /' || true
   fi
   echo

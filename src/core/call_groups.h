@@ -81,27 +81,33 @@ class CallGroups {
     }
     call.wake.acquire();
     if (!call.lead) return call.status;  // answered by another call's leader
-    std::vector<Call*> group{&call};
-    {
-      std::scoped_lock lock(mu_);
-      while (!waiting_.empty() && group.size() < max_group_) {
-        group.push_back(waiting_.front());
-        waiting_.pop_front();
-      }
-    }
+    std::vector<Call*> group;
     try {
+      group.push_back(&call);
+      {
+        std::scoped_lock lock(mu_);
+        // A call is taken off the queue only once it is in the group: a push that throws leaves
+        // it for the next leader.
+        while (!waiting_.empty() && group.size() < max_group_) {
+          group.push_back(waiting_.front());
+          waiting_.pop_front();
+        }
+      }
       answer(group);
     } catch (...) {
-      // Out of memory building the statement, most likely: the group fails, and the slot and
-      // the calls are handed back as after any answer, or the kind would stop for good.
-      for (Call* c : group) c->status = Status::internal("postgres: a grouped read failed");
+      // Out of memory building the group or its round trip, most likely: the group fails, and
+      // the slot and the calls are handed back as after any answer, or the kind would stop for
+      // good.
+      call.status = Status::internal("a grouped call failed");
+      for (Call* c : group) c->status = Status::internal("a grouped call failed");
     }
     {
       std::scoped_lock lock(mu_);
       --leaders_;
       promote_locked();
     }
-    for (size_t i = 1; i < group.size(); ++i) group[i]->wake.release();  // not touched after this
+    for (Call* c : group)  // not touched after this
+      if (c != &call) c->wake.release();
     return call.status;
   }
 

@@ -156,9 +156,9 @@ enum class AssocType : uint16_t {
 // their count is an error (InvalidArgument), so a count is never answered that nobody keeps. A
 // like wrote four lists' counts; over PostgreSQL each was a count row to update (the author's
 // notifications a hot one), and the statement summed the rows again to tell the request its counts
-// after. Now it writes one, the post's. A list that someday needs its count must be counted from
-// its first edge: taken out of this set, its existing lists would count from zero (a migration
-// would have to count them first).
+// after. Now it writes one, the post's. A list that someday needs its count must be counted
+// afresh: taken out of this set, its existing lists would go on from whatever count a store kept
+// before they stopped being counted (4ed3a29), stale, so a migration must count them first.
 inline constexpr AssocType kUncountedAssocTypes[] = {
     AssocType::kFavourites,     // a person's likes: Mastodon shows no count of them
     AssocType::kNotifications,  // unread counts walk the list (NotificationService::unread_count)

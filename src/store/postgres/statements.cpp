@@ -1,5 +1,6 @@
 #include "store/postgres/statements.h"
 
+#include <iterator>
 #include <string>
 
 #include "store/store.h"
@@ -10,6 +11,7 @@ namespace {
 // The write statement (see its comment in store_statements). Lists that keep no count
 // (store::is_counted) move no count rows and are never summed.
 const std::string& write_sql() {
+  static_assert(std::size(kUncountedAssocTypes) > 0, "the counted step's NOT IN () needs a type");
   static const std::string kSql = [] {
     std::string uncounted;
     for (AssocType t : kUncountedAssocTypes) {
