@@ -149,6 +149,12 @@ Context connect(const Endpoint& e, const RedisOptions& o) {
 
 Status unavailable() { return Status::unavailable("Redis is unreachable"); }
 
+// OK, or Internal with the text of an error reply.
+Status reply_status(const redisReply& r) {
+  if (r.type == REDIS_REPLY_ERROR) return Status::internal("Redis: " + std::string(r.str, r.len));
+  return Status::ok();
+}
+
 class RedisState final : public SharedState {
  public:
   RedisState(Endpoint endpoint, RedisOptions options)
@@ -276,11 +282,7 @@ class RedisState final : public SharedState {
       return true;
     });
     for (size_t i = 0; i < group.size(); ++i) {
-      group[i]->status =
-          !sent.is_ok() ? sent
-          : replies[i]->type == REDIS_REPLY_ERROR
-              ? Status::internal("Redis: " + std::string(replies[i]->str, replies[i]->len))
-              : Status::ok();
+      group[i]->status = sent.is_ok() ? reply_status(*replies[i]) : sent;
     }
   }
 
@@ -291,9 +293,7 @@ class RedisState final : public SharedState {
       out = command(c, args);
       return out != nullptr;
     }));
-    if (out->type == REDIS_REPLY_ERROR)
-      return Status::internal("Redis: " + std::string(out->str, out->len));
-    return Status::ok();
+    return reply_status(*out);
   }
 
   // Runs `use(context)` on a free connection; `use` returns false when the connection failed.

@@ -9,7 +9,8 @@
 // pipelines a group's PUBLISH commands). A CallGroups lets up to `max_leaders` groups of one kind
 // be in flight at once; a call arriving while they are all out waits, and the next leader takes
 // every call waiting (up to `max_group`) into one round trip. A call that finds a leader slot free
-// goes at once, so a quiet node pays nothing; the busier the node, the more each statement carries.
+// goes at once, so a quiet node pays nothing; the busier the node, the more each round trip
+// carries.
 //
 // Each call waits on a wake-up of its own: the leader wakes exactly the calls it answered and
 // the next leader, never every waiter (waking them all cost the pool's like storm half its CPU).
