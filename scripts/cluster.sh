@@ -6,7 +6,7 @@
 #   HAProxy :BASE+30   ->  the current primary (Patroni's REST /primary health check)
 #   HAProxy :BASE+31   ->  Kindred node1, node2 (HTTP, roundrobin; health check /api/v1/instance)
 #   Redis   :BASE+40       (no persistence; passed as --redis-url when the binary has the flag)
-#   Kindred :BASE+51, :BASE+52 (--store postgres through the HAProxy primary port)
+#   Kindred :BASE+51, :BASE+52 (--store postgres; libpq's multi-host URI finds the primary)
 #
 # Environment:
 #   CLUSTER_DIR        state (data, configs, logs, pids); default build/cluster
@@ -16,8 +16,8 @@
 #   KINDRED_NODE_FLAGS extra `kindred serve` flags for both nodes (word-split)
 #   CLUSTER_RATE_LIMITS  on|off for the nodes (default off: every client is 127.0.0.1 here)
 #   CLUSTER_ACCESS_LOG   on|off (default off; on writes a JSON line per request to nodeN/kindred.log)
-#   CLUSTER_DB_ROUTE   haproxy (default: nodes reach the primary through HAProxy) or libpq
-#                      (a multi-host URI with target_session_attrs=read-write, no proxy hop)
+#   CLUSTER_DB_ROUTE   libpq (default: a multi-host URI with target_session_attrs=read-write, no
+#                      proxy hop) or haproxy (nodes reach the primary through HAProxy's port)
 #   CLUSTER_DEMO=1     seed the demo accounts and posts (node1 only, first start only)
 #   PATRONI_TTL / PATRONI_LOOP_WAIT / PATRONI_RETRY_TIMEOUT   failover timing (see
 #                      docs/scaling/cluster.md; default 10/2/4, Patroni's own is 30/10/10)
@@ -54,9 +54,10 @@ NODE_PORT=([1]=$((BASE + 51)) [2]=$((BASE + 52)))
 SUPER_PASS=kindred-cluster-super
 REPL_PASS=kindred-cluster-repl
 APP_PASS=kindred-cluster-app
-# How nodes reach the primary: through HAProxy (default), or CLUSTER_DB_ROUTE=libpq: libpq's own
-# multi-host URI, which tries both members and keeps the one that accepts writes (one hop less).
-if [[ ${CLUSTER_DB_ROUTE:-haproxy} == libpq ]]; then
+# How nodes reach the primary: libpq's own multi-host URI (default), which tries both members and
+# keeps the one that accepts writes, or CLUSTER_DB_ROUTE=haproxy: HAProxy's primary port, one hop
+# more for every statement (docs/SCALING.md, "Connections": about a tenth fewer spread likes).
+if [[ ${CLUSTER_DB_ROUTE:-libpq} == libpq ]]; then
   DATABASE_URL="postgresql://kindred:$APP_PASS@127.0.0.1:${PG_PORT[1]},127.0.0.1:${PG_PORT[2]}/kindred?connect_timeout=5&target_session_attrs=read-write"
 else
   DATABASE_URL="postgresql://kindred:$APP_PASS@127.0.0.1:$HA_PG/kindred?connect_timeout=5"
