@@ -786,7 +786,10 @@ class PostgresStore final : public Store {
   void wake_front() {
     if (leaders_ < kLeaders && !waiting_.empty()) waiting_.front()->wake.notify_one();
   }
-  static constexpr int kLeaders = 4;     // groups in flight at once per store
+  // Groups in flight at once per store. Fewer groups carry more batches each: in the cluster's
+  // spread storm 4 wrote 3.6 likes a statement and 2 wrote 5.9, and PostgreSQL's CPU a like fell
+  // by about a fifth (each statement's planning, executor start and commit are paid once).
+  static constexpr int kLeaders = 2;
   // Groups of one kind of read in flight at once, and calls in one group at most.
   static constexpr int kReadLeaders = 2;
   static constexpr size_t kMaxReadGroup = 64;
