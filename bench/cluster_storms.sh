@@ -17,7 +17,7 @@
 #
 #   bash bench/cluster_storms.sh                       # starts the cluster (wiped) and stops it
 #   CLUSTER_RUNNING=1 bash bench/cluster_storms.sh     # on a cluster already up (left running)
-#   ACCOUNTS=90000 DURATION=10 RUNS=1 CONNS=64 bash bench/cluster_storms.sh
+#   ACCOUNTS=140000 DURATION=10 RUNS=1 CONNS=64 bash bench/cluster_storms.sh
 #
 # Load is wrk over loopback (bench/lua/likes.lua, reads.lua), fixed threads and connections;
 # figures are medians of RUNS runs. Writes the table to $WORK/results.md and prints it.
@@ -27,8 +27,8 @@ RUNS=${RUNS:-1}
 DURATION=${DURATION:-10}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
-ACCOUNTS=${ACCOUNTS:-90000}         # seeded accounts (likers of both like storms and viewers): at
-                                    # 3,000 likes/s a 10 s run needs 30,000 for each storm
+ACCOUNTS=${ACCOUNTS:-140000}        # seeded accounts (likers of both like storms and viewers): at
+                                    # 7,000 likes/s a 10 s run needs 70,000 for each storm (half each)
 SPREAD_POSTS=${SPREAD_POSTS:-200}
 READ_VIEWERS=${READ_VIEWERS:-2000}
 PGBENCH_CLIENTS=${PGBENCH_CLIENTS:-16}
