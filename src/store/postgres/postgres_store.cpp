@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <list>
 #include <map>
@@ -366,16 +367,24 @@ class PostgresStore final : public Store {
     ++leaders_;
     wake_front();  // another writer may be at the front now, with a slot to lead in
     lock.unlock();
-    Status s = write_group(set);
-    if (!s.is_ok() && group.size() > 1 && s.code() != StatusCode::kUnavailable) {
-      // Which batch failed? Each is written alone, so one cannot fail the others.
-      for (Writer* w : group) {
-        WriteSet alone;
-        alone.add(*w->batch, *w->outcome);
-        w->status = write_group(alone);
+    // Nothing may escape between taking the slot and giving it back: a slot never given back,
+    // or a member never woken, would stall every later writer of the node.
+    try {
+      Status s = write_group(set);
+      if (!s.is_ok() && group.size() > 1 && s.code() != StatusCode::kUnavailable) {
+        // Which batch failed? Each is written alone, so one cannot fail the others.
+        for (Writer* w : group) {
+          WriteSet alone;
+          alone.add(*w->batch, *w->outcome);
+          w->status = write_group(alone);
+        }
+      } else {
+        for (Writer* w : group) w->status = s;
       }
-    } else {
-      for (Writer* w : group) w->status = s;
+    } catch (const std::exception& e) {
+      // (The write may have landed: as a connection lost at commit, its outcome is not known.)
+      for (Writer* w : group)
+        w->status = Status::internal(std::string("write failed: ") + e.what());
     }
     lock.lock();
     --leaders_;
