@@ -14,6 +14,8 @@
 #                      PostgreSQL BASE+10/11, etcd BASE+0 (peer BASE+1), HAProxy stats BASE+32
 #   KINDRED_BIN        default build/release/kindred
 #   KINDRED_NODE_FLAGS extra `kindred serve` flags for both nodes (word-split)
+#   CLUSTER_NODE_THREADS network threads per node (default: half the cores, at least one: the two
+#                      nodes share this machine; a --threads in KINDRED_NODE_FLAGS wins)
 #   CLUSTER_RATE_LIMITS  on|off for the nodes (default off: every client is 127.0.0.1 here)
 #   CLUSTER_ACCESS_LOG   on|off (default off; on writes a JSON line per request to nodeN/kindred.log)
 #   CLUSTER_DB_ROUTE   libpq (default: a multi-host URI with target_session_attrs=read-write, no
@@ -28,7 +30,8 @@
 # For the failover test: `kill-primary` SIGKILLs the primary's Patroni and every PostgreSQL
 # process of that member (a machine's death) and prints the member's name (`kill pgN`: that
 # member, leader or not); `restart pgN` starts
-# that member's Patroni again (it rejoins as a standby, with pg_rewind when needed).
+# that member's Patroni again (it rejoins as a standby, with pg_rewind when needed); `restart nodeN`
+# stops that Kindred node and starts it with the current KINDRED_BIN and KINDRED_NODE_FLAGS (A/B runs).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,6 +72,8 @@ say() { printf 'cluster: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
 PIDS="$CLUSTER_DIR/pids"
+NODE_THREADS=${CLUSTER_NODE_THREADS:-$(($(nproc) / 2))}
+((NODE_THREADS >= 1)) || NODE_THREADS=1
 pidfile() { echo "$PIDS/$1.pid"; }
 alive() {  # alive NAME: the recorded process runs
   local f; f=$(pidfile "$1")
@@ -332,6 +337,10 @@ start_node() {  # start_node N
   node_has_flag --proxy-protocol && flags+=(--proxy-protocol on)
   # shellcheck disable=SC2206
   local extra=(${KINDRED_NODE_FLAGS:-})
+  # Both nodes share this machine's cores: each runs its share of network threads, not one per
+  # core (two nodes with a thread per core each took the read storm from 47-51k to 31-38k
+  # requests/s here: docs/SCALING.md, "Network threads on one machine").
+  [[ " ${extra[*]} " == *" --threads "* ]] || flags+=(--threads "$NODE_THREADS")
   : >"$dir/kindred.log"
   start "node$n" "$dir/kindred.log" "$KINDRED_BIN" serve --store postgres --database-url "$DATABASE_URL" \
     --listen "127.0.0.1:${NODE_PORT[$n]}" --data-dir "$dir/data" --base-url "$HTTP_URL" \
@@ -499,11 +508,20 @@ cmd_kill_primary() {
   echo "$l"
 }
 
-cmd_restart() {  # restart pgN: start that member's Patroni again
+cmd_restart() {  # restart pgN: start that member's Patroni again; restart nodeN: stop and start it
   local name=$1
-  [[ $name == pg1 || $name == pg2 ]] || die "restart pg1|pg2"
-  pg_stop_leftover "${name#pg}"
-  start_patroni "$name"
+  case $name in
+    pg1 | pg2)
+      pg_stop_leftover "${name#pg}"
+      start_patroni "$name" ;;
+    node1 | node2)
+      local n=${name#node}
+      stop "$name"
+      start_node "$n"
+      wait_for 120 "$name" node_started "$n" || exit 1
+      wait_for 30 "HAProxy to see both nodes up" haproxy_nodes_up ;;
+    *) die "restart pg1|pg2|node1|node2" ;;
+  esac
 }
 
 case "${1:-}" in
