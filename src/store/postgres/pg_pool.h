@@ -2,10 +2,11 @@
 
 // A small pool of synchronous libpq connections, each used by one call at a time.
 //
-// This is the first slice's connection handling (issue 19): a call blocks its thread on each
-// round trip, as RocksDB calls block on I/O. The next step is a few long-lived non-blocking
-// connections per node driven from Asio, in pipeline mode where it pays (one round trip for a
-// whole batch, and concurrent likes of one post coalesced into one statement).
+// A call blocks its thread on each round trip, as RocksDB calls block on I/O: Store is
+// synchronous, so its caller waits for the answer however the socket is driven. The round trips a
+// pipeline would save are saved by grouping concurrent calls into one statement instead
+// (core/call_groups.h, PostgresStore::apply). docs/SCALING.md, "Connections", has the measurement
+// behind keeping these connections blocking rather than driving non-blocking ones from Asio.
 
 #include <chrono>
 #include <condition_variable>
