@@ -18,12 +18,17 @@
 //
 // Only this process writes the embedded store, so no other writer can change a count behind the
 // cache. Bounded: a full shard is emptied and starts over. Thread-safe.
+//
+// Each shard's map is open-addressed (boost::unordered_flat_map): a lookup touches one group of
+// slots instead of walking a bucket's chain of separately allocated nodes, and an insert
+// allocates nothing once the shard has grown. In the read storm std::unordered_map's lookups here
+// were 6% of the server's CPU (docs/PERFORMANCE.md, issue 20's first slice).
 
 #include <array>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -153,7 +158,7 @@ class WriteTrackedCache {
   static constexpr size_t kShards = 64;
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<Key, Value, KeyHash> values;  // GUARDED_BY(mutex)
+    boost::unordered_flat_map<Key, Value, KeyHash> values;  // GUARDED_BY(mutex)
     uint64_t generation = 0;                         // GUARDED_BY(mutex)
     int writes_in_flight = 0;                        // GUARDED_BY(mutex)
   };

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench/profile_storm.sh: a perf profile (call graphs) of the server during a like or read storm.
+#
+#   bash bench/profile_storm.sh like /tmp/like.data     # then: perf report -i /tmp/like.data
+#   bash bench/profile_storm.sh read /tmp/read.data
+#   KINDRED_BIN=/tmp/ref/build/release/kindred bash bench/profile_storm.sh like /tmp/ref-like.data
+#
+# Reuses bench/run.sh's seed ($WORK/seed, $WORK/tokens.txt; run bench/run.sh once first). Starts
+# the server on a fresh copy of the seed with a new post; "like": a 10 s like storm (every like a
+# token no other request used, from line START of the token file); "read": 4 s of likes first,
+# then a 10 s read storm by 100,000 viewers, half of whom liked the post. perf records the server
+# alone (-F 999, --call-graph dwarf) for 5 s from the storm's second second. Prints wrk's rate.
+set -euo pipefail
+
+MODE=${1:?like|read}; OUT=${2:?perf output file}
+WORK=${WORK:-/tmp/kindred-bench}
+START=${START:-400000}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$REPO/bench"
+KINDRED_BIN=${KINDRED_BIN:-$REPO/build/release/kindred}
+# shellcheck source=bench/lib/common.sh
+source "$BENCH/lib/common.sh"
+need wrk wrk
+need perf linux-perf
+[ -d "$WORK/seed" ] && [ -s "$WORK/tokens.txt" ] || { echo "no seed in $WORK: run bench/run.sh first" >&2; exit 1; }
+TOKENS="$WORK/tokens.txt"
+RUN="$WORK/profile"; rm -rf "$RUN"; mkdir -p "$RUN"
+DATA="$RUN/data"; cp -a "$WORK/seed" "$DATA"
+trap stop_kindred EXIT
+start_kindred profile
+POST=$(json_str "$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "$TOKENS")" \
+  --data-urlencode "status=Profiled post" "$BASE/api/v1/statuses")" id)
+[ -n "$POST" ] || { echo "posting failed" >&2; exit 1; }
+
+if [ "$MODE" = like ]; then
+  wrk -t2 -c64 -d10s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 2 "$POST" storm >"$RUN/wrk.txt" 2>&1 &
+else
+  wrk -t2 -c64 -d4s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 2 "$POST" storm >/dev/null 2>&1
+  paste -d'\n' <(sed -n "$((START + 1)),$((START + 50000))p" "$TOKENS") \
+               <(sed -n "$((START + 1000001)),$((START + 1050000))p" "$TOKENS") >"$RUN/viewers.txt"
+  wrk -t2 -c64 -d10s -s "$BENCH/lua/reads.lua" "$BASE" -- "$RUN/viewers.txt" 2 "$POST" >"$RUN/wrk.txt" 2>&1 &
+fi
+WRK=$!
+sleep 2
+perf record -F 999 --call-graph dwarf,32768 -p "$KPID" -o "$OUT" -- sleep 5 >/dev/null 2>&1
+wait "$WRK" || true
+grep "Requests/sec" "$RUN/wrk.txt"
