@@ -22,15 +22,9 @@ KINDRED_BIN=${KINDRED_BIN:-$REPO/build/release/kindred}
 source "$BENCH/lib/common.sh"
 need wrk wrk
 need perf linux-perf
-[ -d "$WORK/seed" ] && [ -s "$WORK/tokens.txt" ] || { echo "no seed in $WORK: run bench/run.sh first" >&2; exit 1; }
-TOKENS="$WORK/tokens.txt"
-RUN="$WORK/profile"; rm -rf "$RUN"; mkdir -p "$RUN"
-DATA="$RUN/data"; cp -a "$WORK/seed" "$DATA"
+RUN="$WORK/profile"
 trap stop_kindred EXIT
-start_kindred profile
-POST=$(json_str "$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "$TOKENS")" \
-  --data-urlencode "status=Profiled post" "$BASE/api/v1/statuses")" id)
-[ -n "$POST" ] || { echo "posting failed" >&2; exit 1; }
+seeded_server_with_post profile $((START + 1050000)) "Profiled post"
 
 if [ "$MODE" = like ]; then
   wrk -t2 -c64 -d10s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 2 "$POST" storm >"$RUN/wrk.txt" 2>&1 &

@@ -21,17 +21,9 @@ KINDRED_BIN=${KINDRED_BIN:-$REPO/build/release/kindred}
 # shellcheck source=bench/lib/common.sh
 source "$BENCH/lib/common.sh"
 need wrk wrk
-if [ ! -d "$WORK/seed" ] || [ "$(wc -l <"$WORK/tokens.txt" 2>/dev/null || echo 0)" -lt "$LARGE" ]; then
-  echo "need bench/run.sh's seed in $WORK with at least $LARGE tokens" >&2; exit 1
-fi
-TOKENS="$WORK/tokens.txt"
-RUN="$WORK/rss-slope"; rm -rf "$RUN"; mkdir -p "$RUN"
-DATA="$RUN/data"; cp -a "$WORK/seed" "$DATA"
+RUN="$WORK/rss-slope"
 trap stop_kindred EXIT
-start_kindred rss
-POST=$(json_str "$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "$TOKENS")" \
-  --data-urlencode "status=Memory per like" "$BASE/api/v1/statuses")" id)
-[ -n "$POST" ] || { echo "posting failed" >&2; exit 1; }
+seeded_server_with_post rss "$LARGE" "Memory per like"
 
 rss() { awk '/^VmRSS:/{print $2 * 1024}' "/proc/$KPID/status"; }
 fill() {  # fill FIRST COUNT: like with tokens [FIRST, FIRST+COUNT), untimed, until all answered

@@ -131,6 +131,24 @@ stop_kindred() {
   KPID=""
 }
 
+# seeded_server_with_post LABEL MIN_TOKENS TEXT: starts Kindred (start_kindred LABEL) on a fresh
+# copy of bench/run.sh's seed in $RUN/data and posts TEXT as the seed's first account; sets TOKENS,
+# DATA, POST (and KPID, BASE). Exits when the seed is missing or has fewer than MIN_TOKENS tokens.
+# The caller sets RUN (emptied here) and traps stop_kindred.
+seeded_server_with_post() {
+  local label=$1 min=$2 text=$3
+  TOKENS="$WORK/tokens.txt"
+  if [ ! -d "$WORK/seed" ] || [ "$(wc -l <"$TOKENS" 2>/dev/null || echo 0)" -lt "$min" ]; then
+    echo "need bench/run.sh's seed in $WORK with at least $min tokens (run bench/run.sh first)" >&2; exit 1
+  fi
+  rm -rf "$RUN"; mkdir -p "$RUN"
+  DATA="$RUN/data"; cp -a "$WORK/seed" "$DATA"
+  start_kindred "$label"
+  POST=$(json_str "$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "$TOKENS")" \
+    --data-urlencode "status=$text" "$BASE/api/v1/statuses")" id)
+  [ -n "$POST" ] || { echo "posting failed" >&2; exit 1; }
+}
+
 # run_wrk NAME URL SCRIPT [SCRIPT ARGS...]: one timed run (wrk -t THREADS -c CONNS -d DURATION --latency).
 # Appends "rps p50_ms p99_ms" to $RUN/NAME.txt; sets W_OUT W_RPS W_P50 W_P99 W_NON2XX W_SOCK.
 run_wrk() {
