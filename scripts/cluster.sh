@@ -340,7 +340,8 @@ start_node() {  # start_node N
   # Both nodes share this machine's cores: each runs its share of network threads, not one per
   # core (two nodes with a thread per core each took the read storm from 47-51k to 31-38k
   # requests/s here: docs/SCALING.md, "Network threads on one machine").
-  [[ " ${extra[*]} " == *" --threads "* ]] || flags+=(--threads "$NODE_THREADS")
+  [[ " ${extra[*]} " == *" --threads "* || " ${extra[*]} " == *" --threads="* ]] ||
+    flags+=(--threads "$NODE_THREADS")
   : >"$dir/kindred.log"
   start "node$n" "$dir/kindred.log" "$KINDRED_BIN" serve --store postgres --database-url "$DATABASE_URL" \
     --listen "127.0.0.1:${NODE_PORT[$n]}" --data-dir "$dir/data" --base-url "$HTTP_URL" \

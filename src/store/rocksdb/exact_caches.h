@@ -21,8 +21,9 @@
 //
 // Each shard's map is open-addressed (boost::unordered_flat_map): a lookup touches one group of
 // slots instead of walking a bucket's chain of separately allocated nodes, and an insert
-// allocates nothing once the shard has grown. In the read storm std::unordered_map's lookups here
-// were 6% of the server's CPU (docs/PERFORMANCE.md, issue 20's first slice).
+// allocates nothing once the shard has grown. In the read storm std::unordered_map's lookups and
+// rehashes here were 7.4% of the server's CPU, and these 4.9% (docs/PERFORMANCE.md, issue 20's
+// first slice).
 
 #include <array>
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -159,8 +160,8 @@ class WriteTrackedCache {
   struct Shard {
     mutable std::mutex mutex;
     boost::unordered_flat_map<Key, Value, KeyHash> values;  // GUARDED_BY(mutex)
-    uint64_t generation = 0;                         // GUARDED_BY(mutex)
-    int writes_in_flight = 0;                        // GUARDED_BY(mutex)
+    uint64_t generation = 0;                                // GUARDED_BY(mutex)
+    int writes_in_flight = 0;                               // GUARDED_BY(mutex)
   };
   Shard& shard(const Key& k) { return shards_[KeyHash()(k) % kShards]; }
   const Shard& shard(const Key& k) const { return shards_[KeyHash()(k) % kShards]; }
