@@ -5,6 +5,8 @@
 #   OLD_BIN=/tmp/old/build/release/kindred bash bench/ab_storms.sh
 #
 # Reuses bench/run.sh's seed cache ($WORK/seed and $WORK/tokens.txt; run bench/run.sh once first).
+# When the old binary cannot read a seed the new one wrote (a change of stored format), OLD_WORK
+# names another seed cache, written by the old binary, for it.
 # Every run starts the binary on a fresh copy of the seed with a fresh post, runs a like storm
 # then a read storm, and stops it, so no run inherits another's compaction debt and only one
 # server runs at a time; runs alternate old, new, old, new... so machine noise hits both alike.
@@ -22,6 +24,8 @@ WORK=${WORK:-/tmp/kindred-bench}
 NEW_BIN=${NEW_BIN:-build/release/kindred}
 OLD_BIN=${OLD_BIN:?OLD_BIN=path of the kindred binary to compare against}
 BLOCK=${BLOCK:-300000}   # tokens per like run (more than DURATION x the like rate)
+READ_VIEWERS=${READ_VIEWERS:-100000}  # distinct viewers in the read storm, as in bench/run.sh
+OLD_WORK=${OLD_WORK:-$WORK}  # the old binary's seed cache
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$REPO/bench"
@@ -31,15 +35,19 @@ source "$BENCH/lib/common.sh"
 need wrk wrk
 need curl curl
 
-SEED="$WORK/seed"
-TOKENS="$WORK/tokens.txt"
 RUN="$WORK/ab-run"
 RAW="$RUN/raw.txt"
 rm -rf "$RUN"; mkdir -p "$RUN"; : >"$RAW"
-[ -d "$SEED" ] && [ -s "$TOKENS" ] || { echo "no seed in $WORK: run bench/run.sh first" >&2; exit 1; }
-TOTAL=$(wc -l <"$TOKENS")
+declare -A SEED=([old]="$OLD_WORK/seed" [new]="$WORK/seed") TOKENS=([old]="$OLD_WORK/tokens.txt" [new]="$WORK/tokens.txt")
 NEEDED=$((2 * RUNS * BLOCK + 100000))
-[ "$TOTAL" -ge "$NEEDED" ] || { echo "need $NEEDED seeded tokens, have $TOTAL (lower BLOCK or RUNS)" >&2; exit 1; }
+[ "$NEEDED" -gt "$READ_VIEWERS" ] || NEEDED=$READ_VIEWERS
+for name in old new; do
+  [ -d "${SEED[$name]}" ] && [ -s "${TOKENS[$name]}" ] ||
+    { echo "no seed at ${SEED[$name]}: run bench/run.sh first" >&2; exit 1; }
+  TOTAL=$(wc -l <"${TOKENS[$name]}")
+  [ "$TOTAL" -ge "$NEEDED" ] || { echo "need $NEEDED seeded tokens in ${TOKENS[$name]}, have $TOTAL (lower BLOCK or RUNS)" >&2; exit 1; }
+  head -n "$READ_VIEWERS" "${TOKENS[$name]}" >"$RUN/viewers-$name.txt"
+done
 
 declare -A PID PORT POST DIR
 cleanup() { for k in "${!PID[@]}"; do kill "${PID[$k]}" 2>/dev/null || true; done; }
@@ -56,7 +64,7 @@ start() {  # start NAME BIN
   port=$(free_port)
   DIR[$name]="$RUN/data-$name"
   rm -rf "${DIR[$name]}"
-  cp -a "$SEED" "${DIR[$name]}"
+  cp -a "${SEED[$name]}" "${DIR[$name]}"
   # Emptied here, not by the server's redirect: that one happens in the background job, after the
   # wait below may already have found the previous run's "listening on" in the old log.
   : >"$RUN/$name.log"
@@ -67,7 +75,7 @@ start() {  # start NAME BIN
   for _ in $(seq 1 600); do grep -q "listening on" "$RUN/$name.log" && break; sleep 0.1; done
   grep -q "listening on" "$RUN/$name.log" || { cat "$RUN/$name.log" >&2; exit 1; }
   local body
-  body=$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "$TOKENS")" \
+  body=$(curl -sS -X POST -H "Authorization: Bearer $(sed -n 1p "${TOKENS[$name]}")" \
     --data-urlencode "status=A/B post on $name" "http://127.0.0.1:$port/api/v1/statuses")
   POST[$name]=$(json_str "$body" id)
   [ -n "${POST[$name]}" ] || { echo "posting on $name failed: $body" >&2; exit 1; }
@@ -80,11 +88,10 @@ storm() {  # storm NAME KIND FIRST
   cpu0=$(cpu_ticks "${PID[$name]}")
   if [ "$kind" = like ]; then
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/likes.lua" \
-      "http://127.0.0.1:${PORT[$name]}" -- "$TOKENS" "$first" "$BLOCK" "$THREADS" "${POST[$name]}" >"$out" 2>&1
+      "http://127.0.0.1:${PORT[$name]}" -- "${TOKENS[$name]}" "$first" "$BLOCK" "$THREADS" "${POST[$name]}" >"$out" 2>&1
   else
-    head -n 50000 "$TOKENS" >"$RUN/viewers.txt"
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/reads.lua" \
-      "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers.txt" "$THREADS" "${POST[$name]}" >"$out" 2>&1
+      "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers-$name.txt" "$THREADS" "${POST[$name]}" >"$out" 2>&1
   fi
   local rps non2xx us
   us=$(us_per_request $(($(cpu_ticks "${PID[$name]}") - cpu0)) "$(wrk_get "$out" requests)")
@@ -116,5 +123,5 @@ medcol() { cut -d' ' -f"$2" "$RUN/$1.txt" | median; }
     echo "| $kind | $(fmt_int "$o") | $(fmt_int "$n") | $(ratio "$n" "$o") | $(medcol "$kind-old" 3) | $(medcol "$kind-new" 3) | $oc | $nc | $(ratio "$oc" "$nc") |"
   done
   echo
-  echo "Medians of $RUNS alternating runs each, wrk -t$THREADS -c$CONNS -d${DURATION}s; old: $OLD_BIN; new: $NEW_BIN."
+  echo "Medians of $RUNS alternating runs each, wrk -t$THREADS -c$CONNS -d${DURATION}s, $READ_VIEWERS read viewers; old: $OLD_BIN on ${SEED[old]}; new: $NEW_BIN on ${SEED[new]}."
 } | tee "$WORK/ab-results.md"

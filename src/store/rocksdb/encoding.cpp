@@ -90,16 +90,17 @@ std::optional<RangeRow> decode_range_key(std::string_view key) {
                   Id(get_be64(key.data() + kAssocPrefixSize + 8))};
 }
 
-std::string id_value(Id id) {
+std::string key_value(Id id, std::string_view kept) {
   std::string out;
-  out.reserve(kIdValueSize);
+  out.reserve(kIdValueSize + kept.size());
   put_be64(out, id.value);
+  out.append(kept);
   return out;
 }
 
-std::optional<Id> decode_id_value(std::string_view bytes) {
-  if (bytes.size() != kIdValueSize) return std::nullopt;
-  return Id(get_be64(bytes.data()));
+std::optional<KeyValue> decode_key_value(std::string_view bytes) {
+  if (bytes.size() < kIdValueSize) return std::nullopt;
+  return KeyValue{Id(get_be64(bytes.data())), bytes.substr(kIdValueSize)};
 }
 
 std::string count_value(int64_t n) {
