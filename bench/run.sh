@@ -148,7 +148,7 @@ if [ "$FORCE_SEED" != 1 ] && [ -f "$SEED_MARK" ] && [ "$(head -n 1 "$SEED_MARK")
   log "(a) reusing the seeded store in $SEED ($SEED_WANT)"
 else
   log "(a) seeding $TOTAL load-test accounts ($ACCOUNTS likers + $((TOTAL - ACCOUNTS)) extra) into $SEED ..."
-  rm -rf "$SEED" "$TOKENS" "$SEED_MARK"
+  rm -rf "$SEED" "$SEED.compacted" "$TOKENS" "$SEED_MARK"
   t0=$SECONDS
   "$KINDRED_BIN" admin seed-load --data-dir "$SEED" --accounts "$TOTAL" --tokens-out "$TOKENS" >"$RUN/seed.log" 2>&1 ||
     { tail -n 20 "$RUN/seed.log" >&2; echo "seed-load failed" >&2; exit 1; }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -203,32 +202,6 @@ struct KeyedObject {
   std::string bytes;
 };
 
-// Objects kept with the key that names them, so that a backend may hold their bytes in the key's
-// row too and answer get_keyed_object with one read (the RocksDB backend does: a request with a
-// token never seen before read the key, then the token; the key's read alone was 16% of the read
-// storm's CPU, docs/PERFORMANCE.md). Such an object is written once, in the batch that claims its
-// key, and deleted only in a batch that releases a key of the space, so the copy with the key can
-// never outlive it or differ from it (check_kept_with_keys).
-struct KeptWithKey {
-  KeyspaceType space;
-  ObjectType type;
-};
-inline constexpr KeptWithKey kKeptWithKeys[] = {
-    {KeyspaceType::kTokenHash, ObjectType::kToken},  // immutable; revoked by releasing the key
-};
-// The object type kept with keys of `space`, if any.
-constexpr std::optional<ObjectType> kept_with_key(KeyspaceType space) {
-  for (const auto& k : kKeptWithKeys)
-    if (k.space == space) return k.type;
-  return std::nullopt;
-}
-// The keyspace whose keys keep objects of `type`, if any.
-constexpr std::optional<KeyspaceType> keyspace_keeping(ObjectType type) {
-  for (const auto& k : kKeptWithKeys)
-    if (k.type == type) return k.space;
-  return std::nullopt;
-}
-
 struct Assoc {
   Id from;
   AssocType type{};
@@ -364,35 +337,6 @@ inline Status check_conditions(const Batch& batch) {
   return Status::ok();
 }
 
-// InvalidArgument unless every object of `batch` kept with a key (kKeptWithKeys) is put in the
-// batch that claims its key for its id, and deleted in a batch that releases a key of its space.
-inline Status check_kept_with_keys(const Batch& batch) {
-  for (const auto& put : batch.object_puts) {
-    const auto space = keyspace_keeping(put.type);
-    if (!space) continue;
-    const bool claimed =
-        std::any_of(batch.key_claims.begin(), batch.key_claims.end(),
-                    [&](const auto& c) { return c.space == *space && c.id == put.id; });
-    if (!claimed) {
-      return Status::invalid_argument("an object of kind " +
-                                      std::to_string(static_cast<int>(put.type)) +
-                                      " is written only with the claim of its key");
-    }
-  }
-  for (const auto& del : batch.object_deletes) {
-    const auto space = keyspace_keeping(del.type);
-    if (!space) continue;
-    const bool released = std::any_of(batch.key_releases.begin(), batch.key_releases.end(),
-                                      [&](const auto& r) { return r.space == *space; });
-    if (!released) {
-      return Status::invalid_argument("an object of kind " +
-                                      std::to_string(static_cast<int>(del.type)) +
-                                      " is deleted only with the release of its key");
-    }
-  }
-  return Status::ok();
-}
-
 // What a batch changed: for each assoc add/remove in order, whether the edge set changed
 // (an add of an existing edge or a remove of a missing one changes nothing and no count).
 struct BatchOutcome {
@@ -459,8 +403,7 @@ class Store {
 
   // Applies every change in `batch` atomically: all or none become visible and durable.
   // Errors: Conflict if a key claim names another id (nothing applied); InvalidArgument for a
-  // zero id or an object kept with a key written or deleted without it (check_kept_with_keys);
-  // Corruption for unreadable stored bytes; Internal for I/O errors; Unavailable after
+  // zero id; Corruption for unreadable stored bytes; Internal for I/O errors; Unavailable after
   // close().
   virtual Result<BatchOutcome> apply(const Batch& batch) = 0;
 
@@ -474,8 +417,7 @@ class Store {
   virtual Result<Id> lookup_key(KeyspaceType space, std::string_view key) const = 0;
   // The object of `type` that `key` names in `space` (lookup_key, then get_object), in one round
   // trip where the backend can: a request with a token not seen before reads its record so. Not
-  // found if the key or the object is missing. An object kept with its key (kKeptWithKeys) may be
-  // answered from the key's row alone.
+  // found if the key or the object is missing.
   virtual Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
                                                ObjectType type) const {
     KINDRED_ASSIGN_OR_RETURN(Id id, lookup_key(space, key));

@@ -152,7 +152,6 @@ TEST_P(Store, MaxObjectIdIsTheLargestIdOfThatTypeOrNone) {
   b.put_object(ObjectType::kStatus, Id(5), "");
   b.put_object(ObjectType::kStatus, Id(900), "");
   b.put_object(ObjectType::kStatus, Id(40), "");
-  b.claim_key(KeyspaceType::kTokenHash, "largest", Id(~uint64_t{0}));
   b.put_object(ObjectType::kToken, Id(~uint64_t{0}), "");
   b.put_object(ObjectType::kAccount, Id(1000), "");
   ASSERT_EQ(status_of(store().apply(b)), "OK");
@@ -237,78 +236,16 @@ TEST_P(Store, KeyedObjectIsTheObjectItsKeyNamesOfThatTypeOnly) {
   EXPECT_EQ(eight->bytes, "account eight");
   // The object gone (the key still claimed): not found; the key released: not found.
   Batch gone;
-  gone.delete_object(ObjectType::kAccount, Id(8));
+  gone.delete_object(ObjectType::kToken, Id(7));
   ASSERT_EQ(status_of(store().apply(gone)), "OK");
-  EXPECT_EQ(store()
-                .get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kAccount)
-                .status()
-                .code(),
-            StatusCode::kNotFound);
-  Batch revoked;  // an object kept with its key goes with the key
-  revoked.release_key(KeyspaceType::kTokenHash, std::string("h\0sh", 4));
-  revoked.delete_object(ObjectType::kToken, Id(7));
-  ASSERT_EQ(status_of(store().apply(revoked)), "OK");
   EXPECT_EQ(store().get_keyed_object(KeyspaceType::kTokenHash, std::string("h\0sh", 4), ObjectType::kToken)
                 .status().code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(store().get_object(ObjectType::kToken, Id(7)).status().code(), StatusCode::kNotFound);
   Batch released;
   released.release_key(KeyspaceType::kSessionHash, "s");
   ASSERT_EQ(status_of(store().apply(released)), "OK");
   EXPECT_EQ(store().get_keyed_object(KeyspaceType::kSessionHash, "s", ObjectType::kAccount).status().code(),
             StatusCode::kNotFound);
-}
-
-// A token is kept with its key (kKeptWithKeys): written only with the claim of its key, deleted
-// only with a release, so the key's copy can neither outlive it nor differ from it. A batch that
-// breaks the rule is refused whole.
-TEST_P(Store, AnObjectKeptWithAKeyIsWrittenAndDeletedOnlyWithTheKey) {
-  Batch alone;
-  alone.put_object(ObjectType::kAccount, Id(3), "account three");
-  alone.put_object(ObjectType::kToken, Id(7), "token seven");
-  EXPECT_EQ(store().apply(alone).status().code(), StatusCode::kInvalidArgument);
-  Batch other_id;  // a claim for another id does not cover it
-  other_id.claim_key(KeyspaceType::kTokenHash, "h7", Id(8));
-  other_id.put_object(ObjectType::kToken, Id(7), "token seven");
-  EXPECT_EQ(store().apply(other_id).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store().get_object(ObjectType::kAccount, Id(3)).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store().lookup_key(KeyspaceType::kTokenHash, "h7").status().code(),
-            StatusCode::kNotFound);
-
-  Batch issued;
-  issued.claim_key(KeyspaceType::kTokenHash, "h7", Id(7));
-  issued.put_object(ObjectType::kToken, Id(7), "token seven");
-  ASSERT_EQ(status_of(store().apply(issued)), "OK");
-  Batch deleted_alone;
-  deleted_alone.delete_object(ObjectType::kToken, Id(7));
-  EXPECT_EQ(store().apply(deleted_alone).status().code(), StatusCode::kInvalidArgument);
-  auto still = store().get_keyed_object(KeyspaceType::kTokenHash, "h7", ObjectType::kToken);
-  ASSERT_EQ(status_of(still), "OK");
-  EXPECT_EQ(still->bytes, "token seven");
-  EXPECT_EQ(store().get_object(ObjectType::kToken, Id(7)).value_or(""), "token seven");
-
-  // Claimed again for the same id with new bytes: both copies change together.
-  Batch again;
-  again.claim_key(KeyspaceType::kTokenHash, "h7", Id(7));
-  again.put_object(ObjectType::kToken, Id(7), "token seven, again");
-  ASSERT_EQ(status_of(store().apply(again)), "OK");
-  EXPECT_EQ(store().get_keyed_object(KeyspaceType::kTokenHash, "h7", ObjectType::kToken)->bytes,
-            "token seven, again");
-  EXPECT_EQ(store().get_object(ObjectType::kToken, Id(7)).value_or(""), "token seven, again");
-  EXPECT_EQ(*store().lookup_key(KeyspaceType::kTokenHash, "h7"), Id(7));
-  // Asked for as another type, the key's id names no such object.
-  EXPECT_EQ(store()
-                .get_keyed_object(KeyspaceType::kTokenHash, "h7", ObjectType::kAccount)
-                .status()
-                .code(),
-            StatusCode::kNotFound);
-  // A key of the space claimed without its object names nothing to read.
-  Batch bare;
-  bare.claim_key(KeyspaceType::kTokenHash, "h9", Id(9));
-  ASSERT_EQ(status_of(store().apply(bare)), "OK");
-  EXPECT_EQ(
-      store().get_keyed_object(KeyspaceType::kTokenHash, "h9", ObjectType::kToken).status().code(),
-      StatusCode::kNotFound);
 }
 
 TEST_P(Store, ClaimingAKeyHeldByAnotherIdConflictsAndAppliesNothing) {

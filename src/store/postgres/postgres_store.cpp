@@ -58,7 +58,6 @@ Status check_ids(const Batch& batch) {
   for (const auto& claim : batch.key_claims) {
     if (claim.id.is_none()) return Status::invalid_argument("key claim names id zero");
   }
-  KINDRED_RETURN_IF_ERROR(check_kept_with_keys(batch));
   return check_conditions(batch);
 }
 

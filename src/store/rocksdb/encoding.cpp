@@ -90,17 +90,16 @@ std::optional<RangeRow> decode_range_key(std::string_view key) {
                   Id(get_be64(key.data() + kAssocPrefixSize + 8))};
 }
 
-std::string key_value(Id id, std::string_view kept) {
+std::string id_value(Id id) {
   std::string out;
-  out.reserve(kIdValueSize + kept.size());
+  out.reserve(kIdValueSize);
   put_be64(out, id.value);
-  out.append(kept);
   return out;
 }
 
-std::optional<KeyValue> decode_key_value(std::string_view bytes) {
-  if (bytes.size() < kIdValueSize) return std::nullopt;
-  return KeyValue{Id(get_be64(bytes.data())), bytes.substr(kIdValueSize)};
+std::optional<Id> decode_id_value(std::string_view bytes) {
+  if (bytes.size() != kIdValueSize) return std::nullopt;
+  return Id(get_be64(bytes.data()));
 }
 
 std::string count_value(int64_t n) {

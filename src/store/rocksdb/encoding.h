@@ -27,8 +27,7 @@ inline constexpr size_t kAssocPrefixSize = 10;  // from type: the ranges' prefix
 inline constexpr size_t kRangeKeySize = 26;
 // counts:       from(8) type(2)                     -> int64 little-endian, merged by adding
 inline constexpr size_t kCountValueSize = 8;
-// keys:         space(1) key                        -> id(8) [the bytes of the object kept with
-//                                                       the key, store::kKeptWithKeys]
+// keys:         space(1) key                        -> id(8)
 inline constexpr size_t kIdValueSize = 8;
 
 void put_be64(std::string& out, uint64_t v);
@@ -60,14 +59,8 @@ std::optional<RangeRow> decode_range_key(std::string_view key);
 // (from, type) at `position` sorts at or after it, and every newer row before it.
 std::string range_seek_key(Id from, AssocType type, Id position);
 
-// A key row's value: the id it names, then the bytes of the object kept with it, if any.
-std::string key_value(Id id, std::string_view kept = {});
-struct KeyValue {
-  Id id;
-  std::string_view kept;  // empty when no object is kept with the key; a view into the bytes
-};
-// nullopt if `bytes` is too short to be a key value.
-std::optional<KeyValue> decode_key_value(std::string_view bytes);
+std::string id_value(Id id);
+std::optional<Id> decode_id_value(std::string_view bytes);
 
 std::string count_value(int64_t n);
 std::optional<int64_t> decode_count_value(std::string_view bytes);

@@ -88,7 +88,6 @@ Status validate(const Batch& batch) {
   for (const auto& claim : batch.key_claims) {
     if (claim.id.is_none()) return Status::invalid_argument("key claim names id zero");
   }
-  KINDRED_RETURN_IF_ERROR(check_kept_with_keys(batch));
   return check_conditions(batch);
 }
 
@@ -134,9 +133,8 @@ Result<RocksDbStore::KeyStates> RocksDbStore::read_key_states(const Batch& batch
   for (size_t i = 0; i < keys.size(); ++i) {
     std::optional<Id> id;
     if (values[i]) {
-      const auto value = decode_key_value(*values[i]);
-      if (!value) return Status::corruption("rocksdb: malformed key value");
-      id = value->id;
+      id = decode_id_value(*values[i]);
+      if (!id) return Status::corruption("rocksdb: malformed key value");
     }
     states.emplace(std::move(keys[i]), id);
   }
@@ -165,16 +163,9 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
     const std::string k = keyspace_key(c.space, c.key);
     auto& holder = keys.at(k);
     if (holder && *holder != c.id) return Status::conflict("key already taken");
-    // The object kept with the key (store::kKeptWithKeys), put in this batch by the rules.
-    const Batch::ObjectPut* kept = nullptr;
-    if (const auto type = kept_with_key(c.space)) {
-      for (const auto& put : batch.object_puts)
-        if (put.type == *type && put.id == c.id) kept = &put;
-    }
-    if (holder && !kept) continue;
+    if (holder) continue;
     holder = c.id;
-    KINDRED_RETURN_IF_ERROR(batch_status(wb.Put(
-        cf(kKeys), k, key_value(c.id, kept ? std::string_view(kept->bytes) : std::string_view()))));
+    KINDRED_RETURN_IF_ERROR(batch_status(wb.Put(cf(kKeys), k, id_value(c.id))));
   }
 
   for (const auto& put : batch.object_puts) {

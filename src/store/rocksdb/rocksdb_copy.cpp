@@ -45,8 +45,6 @@ Status RocksDbStore::dump(const std::function<Status(const Batch&)>& sink,
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const auto key = it->key();
       if (key.size() != kObjectKeySize) return Status::corruption("object key of wrong size");
-      // An object kept with a key goes with the key's claim, below (check_kept_with_keys).
-      if (keyspace_keeping(static_cast<ObjectType>(key[0]))) continue;
       batch.put_object(static_cast<ObjectType>(key[0]), Id(get_be64(key.data() + 1)),
                        it->value().ToString());
       KINDRED_RETURN_IF_ERROR(add());
@@ -68,25 +66,15 @@ Status RocksDbStore::dump(const std::function<Status(const Batch&)>& sink,
     }
     if (!it->status().ok()) return to_status(it->status(), "reading edges");
   }
-  // Keys alone (a claim fails its whole batch), each with the object kept with it, if any.
-  KINDRED_RETURN_IF_ERROR(flush());
+  KINDRED_RETURN_IF_ERROR(flush());  // keys alone: a claim fails its whole batch
   {
     std::unique_ptr<::rocksdb::Iterator> it(db_->NewIterator(read, cf(kKeys)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const auto key = it->key();
-      auto value = decode_key_value(std::string_view(it->value().data(), it->value().size()));
-      if (key.size() < 1 || !value) return Status::corruption("key row does not decode");
-      const auto space = static_cast<KeyspaceType>(key[0]);
-      batch.claim_key(space, std::string(key.data() + 1, key.size() - 1), value->id);
-      if (const auto type = kept_with_key(space)) {
-        // The object's own row: a key claimed before objects were kept with keys has no copy.
-        std::string bytes;
-        auto s = db_->Get(read, cf(kObjects), object_key(*type, value->id), &bytes);
-        if (s.ok())
-          batch.put_object(*type, value->id, std::move(bytes));
-        else if (!s.IsNotFound())
-          return to_status(s, "reading an object kept with a key");
-      }
+      auto id = decode_id_value(std::string_view(it->value().data(), it->value().size()));
+      if (key.size() < 1 || !id) return Status::corruption("key row does not decode");
+      batch.claim_key(static_cast<KeyspaceType>(key[0]), std::string(key.data() + 1, key.size() - 1),
+                      *id);
       KINDRED_RETURN_IF_ERROR(add());
     }
     if (!it->status().ok()) return to_status(it->status(), "reading keys");

@@ -223,39 +223,16 @@ Result<std::vector<std::optional<std::string>>> RocksDbStore::get_objects(
   return multi_get(kObjects, std::move(keys));
 }
 
-Result<KeyValue> RocksDbStore::read_key_row(KeyspaceType space, std::string_view key,
-                                            ::rocksdb::PinnableSlice& value) const {
-  auto s = db_->Get(::rocksdb::ReadOptions(), cf(kKeys), keyspace_key(space, key), &value);
-  if (s.IsNotFound()) return Status::not_found("key not found");
-  if (!s.ok()) return to_status(s, "lookup key");
-  auto decoded = decode_key_value(value.ToStringView());
-  if (!decoded) return Status::corruption("rocksdb: malformed key value");
-  return *decoded;
-}
-
 Result<Id> RocksDbStore::lookup_key(KeyspaceType space, std::string_view key) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
   ::rocksdb::PinnableSlice value;
-  KINDRED_ASSIGN_OR_RETURN(KeyValue row, read_key_row(space, key, value));
-  return row.id;
-}
-
-Result<KeyedObject> RocksDbStore::get_keyed_object(KeyspaceType space, std::string_view key,
-                                                   ObjectType type) const {
-  const auto lock = admit();
-  if (!lock.owns_lock()) return closed_status();
-  ::rocksdb::PinnableSlice value;
-  KINDRED_ASSIGN_OR_RETURN(KeyValue row, read_key_row(space, key, value));
-  // The object kept with the key: one read. Otherwise (another type, or a key claimed without
-  // its object) the object's own row.
-  if (!row.kept.empty() && kept_with_key(space) == type)
-    return KeyedObject{row.id, std::string(row.kept)};
-  ::rocksdb::PinnableSlice object;
-  auto s = db_->Get(::rocksdb::ReadOptions(), cf(kObjects), object_key(type, row.id), &object);
-  if (s.IsNotFound()) return Status::not_found("object not found");
-  if (!s.ok()) return to_status(s, "get object");
-  return KeyedObject{row.id, object.ToString()};
+  auto s = db_->Get(::rocksdb::ReadOptions(), cf(kKeys), keyspace_key(space, key), &value);
+  if (s.IsNotFound()) return Status::not_found("key not found");
+  if (!s.ok()) return to_status(s, "lookup key");
+  auto id = decode_id_value(value.ToStringView());
+  if (!id) return Status::corruption("rocksdb: malformed key value");
+  return *id;
 }
 
 Result<Assoc> RocksDbStore::get_assoc(Id from, AssocType type, Id to) const {

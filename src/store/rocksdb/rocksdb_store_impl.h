@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/rocksdb/encoding.h"
 #include "store/rocksdb/exact_caches.h"
 #include "store/rocksdb/list_cache.h"
 #include "store/store.h"
@@ -62,8 +61,6 @@ class RocksDbStore final : public Store {
   Result<std::vector<std::optional<std::string>>> get_objects(
       ObjectType type, const std::vector<Id>& ids) const override;
   Result<Id> lookup_key(KeyspaceType space, std::string_view key) const override;
-  Result<KeyedObject> get_keyed_object(KeyspaceType space, std::string_view key,
-                                       ObjectType type) const override;
   Result<Assoc> get_assoc(Id from, AssocType type, Id to) const override;
   Result<bool> assoc_exists(Id from, AssocType type, Id to) const override;
   Result<std::vector<bool>> assocs_exist(Id from, AssocType type,
@@ -92,9 +89,6 @@ class RocksDbStore final : public Store {
   std::shared_lock<std::shared_mutex> admit() const;
 
   // REQUIRES (all private helpers): lifecycle_mutex_ held, shared or exclusive, and db_ open.
-  // The key row of `key` in `space`, decoded; its kept bytes are a view into `value`.
-  Result<rocksdb_detail::KeyValue> read_key_row(KeyspaceType space, std::string_view key,
-                                                ::rocksdb::PinnableSlice& value) const;
   ::rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
   // One slot per key, nullopt where absent.
   Result<std::vector<std::optional<std::string>>> multi_get(Cf c,
