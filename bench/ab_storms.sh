@@ -11,8 +11,8 @@
 # then a read storm, and stops it, so no run inherits another's compaction debt and only one
 # server runs at a time; runs alternate old, new, old, new... so machine noise hits both alike.
 # Every like of a run uses a token no other request of that server used; each run, on its fresh
-# copy, likes with the same block of tokens (from line 100,000 on, past the read viewers), so
-# every run reads the same keys. Besides req/s it
+# copy, likes with the same block of tokens (from the one after the read viewers' on), so every
+# run reads the same keys. Besides req/s it
 # reports the server's CPU time per request (all its threads, compaction included, from
 # /proc/PID/stat): on a machine others are using, req/s swings with their load while CPU per
 # request mostly does not. Writes $WORK/ab-results.md.
@@ -41,8 +41,8 @@ RUN="$WORK/ab-run"
 RAW="$RUN/raw.txt"
 rm -rf "$RUN"; mkdir -p "$RUN"; : >"$RAW"
 declare -A SEED=([old]="$OLD_WORK/seed" [new]="$WORK/seed") TOKENS=([old]="$OLD_WORK/tokens.txt" [new]="$WORK/tokens.txt")
-NEEDED=$((BLOCK + 100000))
-[ "$NEEDED" -gt "$READ_VIEWERS" ] || NEEDED=$READ_VIEWERS
+FIRST=$((READ_VIEWERS > 100000 ? READ_VIEWERS : 100000))  # the likers' first token (0-based)
+NEEDED=$((FIRST + BLOCK))
 for name in old new; do
   [ -d "${SEED[$name]}" ] && [ -s "${TOKENS[$name]}" ] ||
     { echo "no seed at ${SEED[$name]}: run bench/run.sh first" >&2; exit 1; }
@@ -50,15 +50,19 @@ for name in old new; do
   [ "$TOTAL" -ge "$NEEDED" ] || { echo "need $NEEDED seeded tokens in ${TOKENS[$name]}, have $TOTAL (lower BLOCK)" >&2; exit 1; }
   head -n "$READ_VIEWERS" "${TOKENS[$name]}" >"$RUN/viewers-$name.txt"
 done
-# Each seed compacted once, by its own binary: a seed fresh from seed-load still owes compaction,
-# and paying it during the first storms (a third of the server's CPU in a profile) hides the
-# difference being measured.
+# Each seed compacted by its own binary (a seed fresh from seed-load still owes compaction, and
+# paying it during the first storms, a third of the server's CPU in a profile, hides the difference
+# being measured), again whenever another binary compacted it last ($SEED.compacted holds that
+# binary's hash). One seed for both (OLD_WORK unset) is compacted by the new binary, so the old one
+# then runs on files written with the new one's options: give it OLD_WORK when those differ.
 for name in old new; do
-  [ -f "${SEED[$name]}.compacted" ] && continue
   bin=$OLD_BIN; [ "$name" = new ] && bin=$NEW_BIN
+  [ "$name" = old ] && [ "${SEED[old]}" = "${SEED[new]}" ] && continue
+  hash=$(sha1sum "$bin" | cut -c1-16)
+  [ "$(cat "${SEED[$name]}.compacted" 2>/dev/null)" = "$hash" ] && continue
   "$bin" admin compact --data-dir "${SEED[$name]}" >"$RUN/compact-$name.log" 2>&1 ||
-    { cat "$RUN/compact-$name.log" >&2; exit 1; }
-  touch "${SEED[$name]}.compacted"
+    { cat "$RUN/compact-$name.log" >&2; echo "$bin could not compact ${SEED[$name]}" >&2; exit 1; }
+  echo "$hash" >"${SEED[$name]}.compacted"
 done
 
 declare -A PID PORT POST DIR
@@ -119,7 +123,7 @@ declare -A BIN=([old]="$OLD_BIN" [new]="$NEW_BIN")
 for r in $(seq 1 "$RUNS"); do
   for name in old new; do
     start "$name" "${BIN[$name]}"
-    storm "$name" like 100000
+    storm "$name" like "$FIRST"
     storm "$name" read 0
     stop "$name"
   done

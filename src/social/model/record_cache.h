@@ -46,16 +46,20 @@ class CacheAge {
   static bool fresh(int64_t expiry) {
     return !store::FreshReads::active() && (expiry == 0 || now_ms() < expiry);
   }
+  // Whether something with this expiry is past the bound, whatever store::FreshReads says: for a
+  // cache's own bookkeeping (which tombstones it may drop), not for answering.
+  static bool expired(int64_t expiry) { return expiry != 0 && now_ms() >= expiry; }
 
  private:
   static inline std::atomic<int64_t> max_ms_{0};
 };
 
 // A bounded, sharded in-memory cache of immutable records (decoded posts, accounts, token
-// grants) in front of the store. Each shard holds at most capacity/kShards entries; a full shard
-// drops an eighth of its live entries (never its fresh tombstones), in the map's order, which is
-// its keys' hash order and so unrelated to their age or use. Memory stays bounded whatever the
-// traffic, and a working set larger than the cache keeps most of its hits: dropping the whole
+// grants) in front of the store. Each shard holds capacity/kShards entries; a full shard drops
+// an eighth of that many, live entries and expired tombstones (never unexpired ones), taken from
+// the front of the map's slot order: a key's chance of going is set by its hash, not by its age
+// or use. Memory stays bounded except for tombstones (deleted records, for as long as CacheAge
+// keeps them), and a working set larger than the cache keeps most of its hits: dropping the whole
 // shard, as it did, left 100,000 viewers reading in turn through 65,536 places with almost none
 // (docs/PERFORMANCE.md, "Issue 20, second slice"). Thread-safe; a lock is held only for one map
 // operation (and a full shard's eviction).
@@ -84,7 +88,11 @@ class RecordCache {
     std::scoped_lock lock(s.mutex);
     make_room(s);
     auto [it, fresh] = s.map.try_emplace(key, Entry{value, CacheAge::expiry_from_now()});
-    if (!fresh && !CacheAge::fresh(it->second.expiry)) {
+    // A stale record gives way to the load (under store::FreshReads every record is stale); a
+    // tombstone only once expired, so a load from before a deletion never undoes it.
+    const Entry& cached = it->second;
+    if (!fresh &&
+        (cached.value ? !CacheAge::fresh(cached.expiry) : CacheAge::expired(cached.expiry))) {
       it->second = Entry{std::move(value), CacheAge::expiry_from_now()};
     }
   }
@@ -135,7 +143,7 @@ class RecordCache {
     if (s.map.size() < shard_capacity_) return;
     size_t to_drop = std::max<size_t>(1, shard_capacity_ / 8);
     for (auto it = s.map.begin(); it != s.map.end() && to_drop > 0;) {
-      if (it->second.value != nullptr || !CacheAge::fresh(it->second.expiry)) {
+      if (it->second.value != nullptr || CacheAge::expired(it->second.expiry)) {
         s.map.erase(it++);  // erasing leaves the other iterators valid
         --to_drop;
       } else {

@@ -96,13 +96,16 @@ class Int64AddOperator final : public ::rocksdb::AssociativeMergeOperator {
     // stay in Snappy. Range rows are only scanned (a page of likers, a feed page), so a larger
     // block costs little per row. Point reads (edges, objects, keys, counts) stay in Snappy in
     // 4 KiB blocks: ZSTD on every column family cut the store by 41% but the read storm to
-    // 0.88 x. Disk per like, compacted: 37.4 B in Snappy, 32.1 B with ZSTD level 3 in 4 KiB
-    // blocks, about 27 B so (docs/PERFORMANCE.md, "Issue 20, second slice").
+    // 0.88 x. Disk per like, compacted (bench/run.sh): 37.4 B in Snappy, 32.1 B with ZSTD level
+    // 3 in 4 KiB blocks, 25.7 B so (docs/PERFORMANCE.md, "Issue 20, second slice").
     options.bottommost_compression = ::rocksdb::kZSTD;
     options.bottommost_compression_opts.enabled = true;
     options.bottommost_compression_opts.max_dict_bytes = 16 << 10;
     options.bottommost_compression_opts.zstd_max_train_bytes = 100 * (16 << 10);
     options.bottommost_compression_opts.level = 6;
+    // Until its dictionary is trained, an output file's data is held in memory (charged to the
+    // block cache), up to the whole file: bounded at 8 MiB, the storm's rows took 62.8 MB instead
+    // of 56.7 (docs/PERFORMANCE.md), so it is left unbounded.
     table.block_size = 16 << 10;
   }
   options.table_factory.reset(::rocksdb::NewBlockBasedTableFactory(table));

@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "social/identity/accounts.h"
-#include "social/posts/likes.h"
-#include "social/photos/media.h"
 #include "social/identity/oauth.h"
-#include "social/posts/posts.h"
 #include "social/model/record_cache.h"
+#include "social/photos/media.h"
+#include "social/posts/likes.h"
+#include "social/posts/posts.h"
+#include "store/fresh_reads.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
@@ -98,6 +99,25 @@ TEST(RecordCache, StaysBoundedAndKeepsTombstonesWhenFull) {
   for (uint64_t i = 2; i < 10'000; ++i) cache.insert_if_absent(Id(i), std::make_shared<const int>(0));
   EXPECT_LE(cache.size_for_test(), 16u * 16u);
   EXPECT_EQ(*cache.find(Id(1)), nullptr);
+}
+
+// Under store::FreshReads every cached entry reads as stale, but a tombstone must still neither
+// be dropped to make room nor be replaced by a load: a grant loaded before its token was revoked
+// would authenticate again.
+TEST(RecordCache, ATombstoneSurvivesFreshReadsAndAFullShard) {
+  RecordCache<Id, int> cache(16 * 16);
+  {
+    const store::FreshReads fresh;
+    cache.tombstone(Id(1));
+    cache.insert_if_absent(Id(1), std::make_shared<const int>(1));
+    for (uint64_t i = 2; i < 2'000; ++i)
+      cache.insert_if_absent(Id(i), std::make_shared<const int>(0));
+    EXPECT_LE(cache.size_for_test(), 16u * 16u);
+    EXPECT_FALSE(cache.find(Id(1)).has_value());  // under FreshReads the caller reads the store
+  }
+  auto found = cache.find(Id(1));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(*found, nullptr);
 }
 
 // A working set somewhat larger than the cache, read in turn (100,000 viewers through a cache of
