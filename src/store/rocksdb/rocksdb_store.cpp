@@ -78,19 +78,6 @@ class Int64AddOperator final : public ::rocksdb::AssociativeMergeOperator {
     // Only ever scanned within one (from, type): filter on that prefix, not on whole keys.
     options.prefix_extractor.reset(::rocksdb::NewFixedPrefixTransform(kAssocPrefixSize));
     table.whole_key_filtering = false;
-  }
-  if (which == kCounts) {
-    options.merge_operator = std::make_shared<Int64AddOperator>();
-    options.max_successive_merges = kMaxSuccessiveMerges;
-  }
-  if (which != kRanges) {
-    // Point reads (is there an edge, a count) mostly miss in the memtable, which holds the last
-    // few thousand writes: a Bloom filter over its keys answers those misses without a skip-list
-    // search (a page of 20 statuses does about 100 such reads; the search was 40% of it).
-    options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
-    options.memtable_whole_key_filtering = true;
-  }
-  if (which == kRanges) {
     // Range rows at the bottommost level, where nearly all of them settle, in ZSTD (level 6,
     // with a dictionary trained per file) in 16 KiB blocks; the upper levels, rewritten often,
     // stay in Snappy. Range rows are only scanned (a page of likers, a feed page), so a larger
@@ -103,10 +90,21 @@ class Int64AddOperator final : public ::rocksdb::AssociativeMergeOperator {
     options.bottommost_compression_opts.max_dict_bytes = 16 << 10;
     options.bottommost_compression_opts.zstd_max_train_bytes = 100 * (16 << 10);
     options.bottommost_compression_opts.level = 6;
+    table.block_size = 16 << 10;
     // Until its dictionary is trained, an output file's data is held in memory (charged to the
     // block cache), up to the whole file: bounded at 8 MiB, the storm's rows took 62.8 MB instead
-    // of 56.7 (docs/PERFORMANCE.md), so it is left unbounded.
-    table.block_size = 16 << 10;
+    // of 56.7 (docs/PERFORMANCE.md), so it is left unbounded (max_dict_buffer_bytes 0).
+  }
+  if (which == kCounts) {
+    options.merge_operator = std::make_shared<Int64AddOperator>();
+    options.max_successive_merges = kMaxSuccessiveMerges;
+  }
+  if (which != kRanges) {
+    // Point reads (is there an edge, a count) mostly miss in the memtable, which holds the last
+    // few thousand writes: a Bloom filter over its keys answers those misses without a skip-list
+    // search (a page of 20 statuses does about 100 such reads; the search was 40% of it).
+    options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
+    options.memtable_whole_key_filtering = true;
   }
   options.table_factory.reset(::rocksdb::NewBlockBasedTableFactory(table));
   return options;
