@@ -21,6 +21,7 @@ packages=(
   libicu-dev libdeflate-dev
   libxapian-dev
   libzip-dev
+  libjemalloc-dev
   toot
   chromium fonts-noto-color-emoji
 )
