@@ -169,6 +169,7 @@ log "(b) copying the seeded store to $DATA ..."
 rm -rf "$DATA"; cp -a "$SEED" "$DATA"
 COMPACTED=0
 if compact "$DATA"; then COMPACTED=1; else log "no 'kindred admin compact': sizes are uncompacted"; fi
+sync  # the copy's and the compaction's writes on disk now, not written back during the like storm
 SIZE_BEFORE=$(store_bytes "$DATA/store"); SST_BEFORE=$(sst_bytes "$DATA/store")
 start_kindred default
 RSS_BEFORE=$(proc_bytes "$KPID" VmRSS)
@@ -305,6 +306,21 @@ start_kindred sync --sync
 POST_SYNC=$(post_status "$T0" "Second roll from the harbour")
 like_runs like-sync "$POST_SYNC" 0 "$BLOCK"
 stop_kindred
+# The floor under --sync: this disk's rate of fdatasync after one 8 kB write (what RocksDB does to
+# its WAL; use_fsync is off), measured by pg_test_fsync on the data dir's file system, right after.
+# With up to CONNS writers in flight, a perfect group commit could answer CONNS likes an fdatasync;
+# the ceiling for grouped writers is that, or the default like storm if the CPU runs out first.
+FSYNC_RATE=NA
+PG_TEST_FSYNC=$(find /usr/lib/postgresql -path '*/bin/pg_test_fsync' 2>/dev/null | sort | tail -n 1)
+if [ -n "$PG_TEST_FSYNC" ]; then
+  "$PG_TEST_FSYNC" -s 2 -f "$RUN/fsync-probe" >"$RUN/pg_test_fsync.txt" 2>&1 || true
+  rm -f "$RUN/fsync-probe"
+  FSYNC_RATE=$(awk '/one 8kB write/ { f = 1 } f && $1 == "fdatasync" { print $2; exit }' "$RUN/pg_test_fsync.txt")
+  [ -n "$FSYNC_RATE" ] || FSYNC_RATE=NA
+  raw "fsync: fdatasync after one 8 kB write, $FSYNC_RATE ops/s (pg_test_fsync -s 2)"
+else
+  warn "no pg_test_fsync (postgresql-15): the --sync storm is not compared with the disk's fsync rate"
+fi
 
 # ================================================================ (j) HTTP ceiling
 log "(j) nginx serving Kindred's status body ($BODY_BYTES B), same wrk settings and script as the read storm"
@@ -440,6 +456,9 @@ RATIOS=$(
   echo "- like/nginx: $(ratio "$LIKE_RPS" "$NG_RPS") (Kindred like storm / nginx, Kindred-sized body; vs the 304 B body: $(ratio "$LIKE_RPS" "$NG304_RPS"))"
   echo "- like/redis: $(ratio "$LIKE_RPS" "$RD_RPS") (Kindred like storm / Redis SADD+INCR, no pipelining)"
   echo "- sync-like/pg-sync-on: $(ratio "$SYNC_RPS" "$PG_ON_RPS") (Kindred --sync like storm / PostgreSQL like+counter, synchronous_commit=on)"
+  SYNC_CEIL=$(awk -v f="$FSYNC_RATE" -v c="$CONNS" -v l="$LIKE_RPS" \
+    'BEGIN { if (f == "NA" || l == "NA") print "NA"; else print (f * c < l ? f * c : l) }')
+  echo "- sync-like/fsync-ceiling: $(ratio "$SYNC_RPS" "$SYNC_CEIL") (Kindred --sync like storm / the ceiling for $CONNS grouped writers: fdatasync $(fmt_int "$FSYNC_RATE")/s x $CONNS, or the default like storm if lower; $(ratio "$SYNC_RPS" "$FSYNC_RATE" 1) likes an fdatasync)"
   echo "- read/nginx: $(ratio "$READ_RPS" "$NG_RPS") (Kindred read storm / nginx, Kindred-sized body; vs the 304 B body: $(ratio "$READ_RPS" "$NG304_RPS"))"
   echo "- like p99/p50: $(ratio "$LIKE_P99" "$LIKE_P50" 1), read p99/p50: $(ratio "$READ_P99" "$READ_P50" 1)"
 )
