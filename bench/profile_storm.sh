@@ -10,11 +10,13 @@
 # token no other request used, from line START of the token file); "read": 4 s of likes first,
 # then a 10 s read storm by 100,000 viewers, half of whom liked the post. perf records the server
 # alone (-F 999, --call-graph dwarf) for 5 s from the storm's second second. Prints wrk's rate.
+# wrk runs -t$THREADS -c$CONNS (default 2 and 64, as the other scripts).
 set -euo pipefail
 
 MODE=${1:?like|read}; OUT=${2:?perf output file}
 WORK=${WORK:-/tmp/kindred-bench}
 START=${START:-400000}
+THREADS=${THREADS:-2}; CONNS=${CONNS:-64}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$REPO/bench"
 KINDRED_BIN=${KINDRED_BIN:-$REPO/build/release/kindred}
@@ -27,12 +29,12 @@ trap stop_kindred EXIT
 seeded_server_with_post profile $((START + 1050000)) "Profiled post"
 
 if [ "$MODE" = like ]; then
-  wrk -t2 -c64 -d10s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 2 "$POST" storm >"$RUN/wrk.txt" 2>&1 &
+  wrk -t"$THREADS" -c"$CONNS" -d10s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 "$THREADS" "$POST" storm >"$RUN/wrk.txt" 2>&1 &
 else
-  wrk -t2 -c64 -d4s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 2 "$POST" storm >/dev/null 2>&1
+  wrk -t"$THREADS" -c"$CONNS" -d4s -s "$BENCH/lua/likes.lua" "$BASE" -- "$TOKENS" "$START" 300000 "$THREADS" "$POST" storm >/dev/null 2>&1
   paste -d'\n' <(sed -n "$((START + 1)),$((START + 50000))p" "$TOKENS") \
                <(sed -n "$((START + 1000001)),$((START + 1050000))p" "$TOKENS") >"$RUN/viewers.txt"
-  wrk -t2 -c64 -d10s -s "$BENCH/lua/reads.lua" "$BASE" -- "$RUN/viewers.txt" 2 "$POST" >"$RUN/wrk.txt" 2>&1 &
+  wrk -t"$THREADS" -c"$CONNS" -d10s -s "$BENCH/lua/reads.lua" "$BASE" -- "$RUN/viewers.txt" "$THREADS" "$POST" >"$RUN/wrk.txt" 2>&1 &
 fi
 WRK=$!
 sleep 2
