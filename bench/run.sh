@@ -306,21 +306,6 @@ start_kindred sync --sync
 POST_SYNC=$(post_status "$T0" "Second roll from the harbour")
 like_runs like-sync "$POST_SYNC" 0 "$BLOCK"
 stop_kindred
-# The floor under --sync: this disk's rate of fdatasync after one 8 kB write (what RocksDB does to
-# its WAL; use_fsync is off), measured by pg_test_fsync on the data dir's file system, right after.
-# With up to CONNS writers in flight, a perfect group commit could answer CONNS likes an fdatasync;
-# the ceiling for grouped writers is that, or the default like storm if the CPU runs out first.
-FSYNC_RATE=NA
-PG_TEST_FSYNC=$(find /usr/lib/postgresql -path '*/bin/pg_test_fsync' 2>/dev/null | sort | tail -n 1)
-if [ -n "$PG_TEST_FSYNC" ]; then
-  "$PG_TEST_FSYNC" -s 2 -f "$RUN/fsync-probe" >"$RUN/pg_test_fsync.txt" 2>&1 || true
-  rm -f "$RUN/fsync-probe"
-  FSYNC_RATE=$(awk '/one 8kB write/ { f = 1 } f && $1 == "fdatasync" { print $2; exit }' "$RUN/pg_test_fsync.txt")
-  [ -n "$FSYNC_RATE" ] || FSYNC_RATE=NA
-  raw "fsync: fdatasync after one 8 kB write, $FSYNC_RATE ops/s (pg_test_fsync -s 2)"
-else
-  warn "no pg_test_fsync (postgresql-15): the --sync storm is not compared with the disk's fsync rate"
-fi
 
 # ================================================================ (j) HTTP ceiling
 log "(j) nginx serving Kindred's status body ($BODY_BYTES B), same wrk settings and script as the read storm"
@@ -399,6 +384,7 @@ NG304_P99=$(ref_field "$H" '$1=="shared" && /median/' p99 1)
 
 # ================================================================ (k) PostgreSQL, Redis
 PG_ON_RPS=NA; PG_ON_P50=NA; PG_ON_P99=NA; PG_OFF_RPS=NA; PG_OFF_P50=NA; PG_OFF_P99=NA; PG_BPL=NA
+FSYNC_RATE=NA
 RD_RPS=NA; RD_P50=NA; RD_P99=NA; RD_DISK=NA; RD_MEM=NA
 if [ "$SKIP_REFERENCE" != 1 ]; then
   log "(k) references: PostgreSQL and Redis, same like workload"
@@ -411,6 +397,12 @@ if [ "$SKIP_REFERENCE" != 1 ]; then
   PG_OFF_P50=$(ref_field "$P" '$1=="rate" && $2=="counter" && /synchronous_commit=off/ && /median/' p50 1)
   PG_OFF_P99=$(ref_field "$P" '$1=="rate" && $2=="counter" && /synchronous_commit=off/ && /median/' p99 1)
   PG_BPL=$(ref_field "$P" '$1=="size" && /compacted/' "FULL)" 1)
+  # The floor under --sync: the disk's rate of fdatasync after one 8 kB write (what RocksDB does to
+  # its WAL; use_fsync is off), which pg-likes.sh measures with pg_test_fsync before its runs. With
+  # up to CONNS writers in flight, a perfect group commit could answer CONNS likes an fdatasync:
+  # the ceiling for grouped writers is that, or the default like storm if the CPU runs out first.
+  FSYNC_RATE=$(ref_field "$P" '$1=="disk:" && /pg_test_fsync/' "ops/sec" -1)
+  raw "fsync: fdatasync after one 8 kB write, $FSYNC_RATE ops/s (pg-likes.sh's pg_test_fsync)"
   run_ref redis redis-likes.sh RUNS="$RUNS" DURATION="$DURATION" LIKES="$ACCOUNTS"
   R=$RUN/ref-redis.log
   RD_RPS=$(ref_field "$R" '$1=="rate" && $2=="like" && $3=="P=1" && /median/' median 1)

@@ -94,17 +94,16 @@ class Int64AddOperator final : public ::rocksdb::AssociativeMergeOperator {
     // Until its dictionary is trained, an output file's data is held in memory (charged to the
     // block cache), up to the whole file: bounded at 8 MiB, the storm's rows took 62.8 MB instead
     // of 56.7 (docs/PERFORMANCE.md), so it is left unbounded (max_dict_buffer_bytes 0).
-  }
-  if (which == kCounts) {
-    options.merge_operator = std::make_shared<Int64AddOperator>();
-    options.max_successive_merges = kMaxSuccessiveMerges;
-  }
-  if (which != kRanges) {
+  } else {
     // Point reads (is there an edge, a count) mostly miss in the memtable, which holds the last
     // few thousand writes: a Bloom filter over its keys answers those misses without a skip-list
     // search (a page of 20 statuses does about 100 such reads; the search was 40% of it).
     options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
     options.memtable_whole_key_filtering = true;
+  }
+  if (which == kCounts) {
+    options.merge_operator = std::make_shared<Int64AddOperator>();
+    options.max_successive_merges = kMaxSuccessiveMerges;
   }
   options.table_factory.reset(::rocksdb::NewBlockBasedTableFactory(table));
   return options;
