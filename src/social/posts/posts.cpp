@@ -377,7 +377,18 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
   std::vector<bool> favourited, bookmarked, pinned;
   bool any_thread_mutes = false;
   if (viewer.signed_in()) {
-    KINDRED_ASSIGN_OR_RETURN(favourited, deps_.store.assocs_exist(me, AssocType::kFavourites, ids));
+    // Only a post somebody liked can be one the viewer liked: most replies have no likes, and
+    // their counts are read already.
+    std::vector<Id> liked;
+    for (size_t i = 0; i < n; ++i)
+      if (counts[i].favourites > 0) liked.push_back(ids[i]);
+    favourited.assign(n, false);
+    if (!liked.empty()) {
+      KINDRED_ASSIGN_OR_RETURN(auto edges,
+                               deps_.store.assocs_exist(me, AssocType::kFavourites, liked));
+      for (size_t i = 0, j = 0; i < n; ++i)
+        if (counts[i].favourites > 0) favourited[i] = edges[j++];
+    }
     const auto flags = accounts_.viewer_flags(me);
     any_thread_mutes = !flags || flags->any_thread_mutes;
     if (!flags || flags->any_bookmarks) {
@@ -865,14 +876,9 @@ Result<ContextView> PostService::context(const Viewer& viewer, Id id) const {
   std::vector<Post> descendants;
   size_t walked = 0;
   collect_descendants(viewer, post, post.account_id, 0, walked, descendants);
-  for (auto& p : ancestors) {
-    KINDRED_ASSIGN_OR_RETURN(PostView v, view_of(viewer, std::move(p)));
-    ctx.ancestors.push_back(std::move(v));
-  }
-  for (auto& p : descendants) {
-    KINDRED_ASSIGN_OR_RETURN(PostView v, view_of(viewer, std::move(p)));
-    ctx.descendants.push_back(std::move(v));
-  }
+  // Each side in one batch: a page of 60 replies is a few MultiGets, not 60 rounds of them.
+  KINDRED_ASSIGN_OR_RETURN(ctx.ancestors, views_of(viewer, std::move(ancestors)));
+  KINDRED_ASSIGN_OR_RETURN(ctx.descendants, views_of(viewer, std::move(descendants)));
   KINDRED_RETURN_IF_ERROR(drop_muted(viewer, ctx.ancestors));
   KINDRED_RETURN_IF_ERROR(drop_muted(viewer, ctx.descendants));
   return ctx;
