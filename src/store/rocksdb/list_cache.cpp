@@ -11,18 +11,42 @@ bool before(const Assoc& a, const Assoc& b) {
   return a.to < b.to;
 }
 
-}  // namespace
-
-bool fills_window(const RangeQuery& q) {
-  return !q.oldest_first && q.max_position.is_none() && q.min_position.is_none() && q.limit > 0 &&
-         q.limit <= kListWindow;
-}
-
-bool answer_from_window(const ListWindow& window, const RangeQuery& q, RangePage& out) {
-  if (q.limit == 0) return false;
+// A window of the oldest entries answers oldest-first queries only: walking up from the list's
+// oldest entry, it knows every row until it runs out.
+bool answer_from_oldest(const ListWindow& window, const RangeQuery& q, RangePage& out) {
+  if (!q.oldest_first) return false;
   const uint64_t max = q.max_position.value;
   const uint64_t min = q.min_position.value;
-  const auto& rows = window.newest;
+  const auto& rows = window.rows;
+  for (size_t i = rows.size(); i > 0; --i) {
+    const uint64_t position = rows[i - 1].position.value;
+    if (min != 0 && position <= min) continue;
+    if (max != 0 && position >= max) return true;  // positions only grow from here
+    if (out.items.size() == q.limit) {
+      out.more = true;
+      return true;
+    }
+    out.items.push_back(rows[i - 1]);
+  }
+  return window.complete;  // else the rows beyond the window are unknown
+}
+
+}  // namespace
+
+bool fills_window(ListEnd end, const RangeQuery& q) {
+  return q.oldest_first == (end == ListEnd::kOldest) && q.max_position.is_none() &&
+         q.min_position.is_none() && q.limit > 0 && q.limit <= kListWindow;
+}
+
+bool answer_from_window(ListEnd end, const ListWindow& window, const RangeQuery& q,
+                        RangePage& out) {
+  if (q.limit == 0) return false;
+  out.items.clear();
+  out.more = false;
+  if (end == ListEnd::kOldest) return answer_from_oldest(window, q, out);
+  const uint64_t max = q.max_position.value;
+  const uint64_t min = q.min_position.value;
+  const auto& rows = window.rows;
   // Rows [first, last) of the window lie strictly between the bounds. `reaches_min`: a row at or
   // below `min` is in the window, so nothing beyond the window can qualify either.
   size_t first = 0;
@@ -31,8 +55,6 @@ bool answer_from_window(const ListWindow& window, const RangeQuery& q, RangePage
   while (last < rows.size() && (min == 0 || rows[last].position.value > min)) ++last;
   const bool reaches_min = last < rows.size();
   const bool covers_all = window.complete || reaches_min;
-  out.items.clear();
-  out.more = false;
   if (!q.oldest_first) {
     const size_t available = last - first;
     if (available > q.limit) {
@@ -54,15 +76,17 @@ bool answer_from_window(const ListWindow& window, const RangeQuery& q, RangePage
   return true;
 }
 
-std::shared_ptr<const ListWindow> window_after(const ListWindow& window,
+std::shared_ptr<const ListWindow> window_after(ListEnd end, const ListWindow& window,
                                                const std::vector<const Assoc*>& added,
                                                const std::vector<Id>& removed) {
   auto next = std::make_shared<ListWindow>(window);
-  auto& rows = next->newest;
+  auto& rows = next->rows;
+  // Beyond the window's inner edge (its last row, or for the oldest end its first) is beyond
+  // what it knows, unless it is the whole list.
+  const bool oldest = end == ListEnd::kOldest;
   for (const Assoc* a : added) {
     auto at = std::lower_bound(rows.begin(), rows.end(), *a, before);
-    // Past the window's end is beyond what it knows, unless it is the whole list.
-    if (at == rows.end() && !next->complete) continue;
+    if (!next->complete && at == (oldest ? rows.begin() : rows.end())) continue;
     rows.insert(at, *a);
   }
   for (Id to : removed) {
@@ -70,7 +94,11 @@ std::shared_ptr<const ListWindow> window_after(const ListWindow& window,
     if (it != rows.end()) rows.erase(it);
   }
   if (rows.size() > kListWindow) {
-    rows.resize(kListWindow);
+    if (oldest) {
+      rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(kListWindow));
+    } else {
+      rows.resize(kListWindow);
+    }
     next->complete = false;
   }
   return next;

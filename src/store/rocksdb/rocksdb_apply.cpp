@@ -281,10 +281,16 @@ Result<BatchOutcome> RocksDbStore::apply(const Batch& batch) {
   count_cache_.begin_write(changed_counts);
   edge_cache_.begin_write(changed_edges);
   list_cache_.begin_write(changed_lists);
+  oldest_list_cache_.begin_write(changed_lists);
   Status written = to_status(db_->Write(write_options_, &wb), "write");
-  list_cache_.end_write(changed_lists, written.is_ok(), [&](size_t i, std::shared_ptr<const ListWindow>& window) {
-    window = window_after(*window, list_adds[i], list_removes[i]);
-  });
+  oldest_list_cache_.end_write(
+      changed_lists, written.is_ok(), [&](size_t i, std::shared_ptr<const ListWindow>& window) {
+        window = window_after(ListEnd::kOldest, *window, list_adds[i], list_removes[i]);
+      });
+  list_cache_.end_write(
+      changed_lists, written.is_ok(), [&](size_t i, std::shared_ptr<const ListWindow>& window) {
+        window = window_after(ListEnd::kNewest, *window, list_adds[i], list_removes[i]);
+      });
   edge_cache_.end_write(changed_edges, written.is_ok(),
                         [&](size_t i, bool& exists) { exists = edge_states[i]; });
   count_cache_.end_write(changed_counts, written.is_ok(),

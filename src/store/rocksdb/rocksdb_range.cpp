@@ -2,6 +2,7 @@
 
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -14,21 +15,27 @@ namespace kindred::store::rocksdb_detail {
 Result<RangePage> RocksDbStore::assoc_range(Id from, AssocType type, const RangeQuery& q) const {
   const auto lock = admit();
   if (!lock.owns_lock()) return closed_status();
-  // The list's newest entries may be in memory (list_cache.h); the head of a list read from the
-  // store is cached for next time.
+  // The list's newest and oldest entries may be in memory (list_cache.h); the first page of a
+  // list read from the store, from either end, is cached for next time.
   const CountKey list = ListCache::key(from, type);
+  const ListEnd end = q.oldest_first ? ListEnd::kOldest : ListEnd::kNewest;
+  ListCache& cache = q.oldest_first ? oldest_list_cache_ : list_cache_;
   RangePage page;
-  if (auto window = list_cache_.find(list); window && answer_from_window(**window, q, page)) return page;
-  if (fills_window(q)) {
-    const auto ticket = list_cache_.ticket(list);
+  if (auto window = cache.find(list); window && answer_from_window(end, **window, q, page))
+    return page;
+  if (fills_window(end, q)) {
+    const auto ticket = cache.ticket(list);
     RangeQuery head;
     head.limit = kListWindow;
+    head.oldest_first = q.oldest_first;
     KINDRED_ASSIGN_OR_RETURN(RangePage read, read_range(from, type, head));
     auto window = std::make_shared<ListWindow>();
-    window->newest = std::move(read.items);
+    window->rows = std::move(read.items);
+    if (q.oldest_first)
+      std::reverse(window->rows.begin(), window->rows.end());  // the store's order
     window->complete = !read.more;
-    if (ticket) list_cache_.fill(list, *ticket, window);
-    if (answer_from_window(*window, q, page)) return page;  // always: a head fits its window
+    if (ticket) cache.fill(list, *ticket, window);
+    if (answer_from_window(end, *window, q, page)) return page;  // always: a head fits its window
   }
   return read_range(from, type, q);
 }

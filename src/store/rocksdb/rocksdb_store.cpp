@@ -182,6 +182,7 @@ Status RocksDbStore::close() {
   count_cache_.clear();
   edge_cache_.clear();
   list_cache_.clear();
+  oldest_list_cache_.clear();
   Status s = to_status(db_->Close(), "close");
   if (result.is_ok()) result = std::move(s);
   db_.reset();

@@ -44,7 +44,8 @@ inline constexpr size_t kLockStripes = 1024;
 inline constexpr size_t kCountCacheEntries = 1 << 20;
 // Edges (exists or not) the edge cache keeps at most (about 72 bytes each).
 inline constexpr size_t kEdgeCacheEntries = 1 << 20;
-// Lists whose newest entries the list cache keeps at most (each up to kListWindow entries).
+// Lists whose newest entries the list cache keeps at most (each up to kListWindow entries), and
+// as many whose oldest entries it keeps.
 inline constexpr size_t kListCacheEntries = 8192;
 
 // Thread-safe, as Store promises: reads go straight to RocksDB; apply() serialises only batches
@@ -136,6 +137,7 @@ class RocksDbStore final : public Store {
   mutable CountCache count_cache_{kCountCacheEntries};
   mutable EdgeCache edge_cache_{kEdgeCacheEntries};
   mutable ListCache list_cache_{kListCacheEntries};
+  mutable ListCache oldest_list_cache_{kListCacheEntries};
 };
 
 }  // namespace kindred::store::rocksdb_detail
