@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -129,6 +130,48 @@ TEST_F(CommentsApi, TopOrderIsPinsAuthorFollowedVerifiedThenRestByLikesAndRecenc
 
   // Signed out nobody is followed: fay's comment (1 like) goes among the rest.
   EXPECT_EQ(comment_ids(p, "?order=top"), (Ids{c8, c7, c9, c4, c3, c10, c2, c5, c6, c1}));
+}
+
+// A status's context marks pins and the viewer's likes reply by reply, on two levels of a thread:
+// the post's author pins one of its comments, a commenter pins a reply to theirs.
+TEST_F(CommentsApi, ContextMarksPinsAndTheViewersLikesOfEachReply) {
+  const std::string p = post_status(ann_, "one year on");
+  const std::string c1 = comment(bob_, p, "thinking of you");
+  const std::string c2 = comment(cat_, p, "sending love");
+  const std::string r1 = comment(ann_, c1, "thank you");
+  const std::string r2 = comment(cat_, c1, "same here");
+  ASSERT_EQ(pin(c2, ann_).status, 200);
+  ASSERT_EQ(pin(r2, bob_).status, 200);
+  like(cat_, c1);
+  like(bob_, r1);
+  like(cat_, r1);
+
+  Reply r = get("/api/v1/statuses/" + p + "/context", cat_.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::value body = json(r);
+  const auto& d = body.at("descendants").as_array();
+  std::map<std::string, const boost::json::value*> by_id;
+  for (const auto& s : d) by_id[str(s, "id")] = &s;
+  ASSERT_EQ(by_id.size(), 4u) << r.body;
+  EXPECT_FALSE(comment_pinned(*by_id[c1]));
+  EXPECT_TRUE(comment_pinned(*by_id[c2]));
+  EXPECT_FALSE(comment_pinned(*by_id[r1]));
+  EXPECT_TRUE(comment_pinned(*by_id[r2]));
+  EXPECT_TRUE(by_id[c1]->at("favourited").as_bool());  // cat liked c1 and r1
+  EXPECT_FALSE(by_id[c2]->at("favourited").as_bool());
+  EXPECT_TRUE(by_id[r1]->at("favourited").as_bool());
+  EXPECT_FALSE(by_id[r2]->at("favourited").as_bool());
+  EXPECT_EQ(num(*by_id[r1], "favourites_count"), 2);
+
+  // bob liked r1 only; and after he unpins r2, nobody's context shows it pinned.
+  ASSERT_EQ(unpin(r2, bob_).status, 200);
+  r = get("/api/v1/statuses/" + p + "/context", bob_.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::value after = json(r);
+  for (const auto& s : after.at("descendants").as_array()) {
+    EXPECT_EQ(s.at("favourited").as_bool(), str(s, "id") == r1) << str(s, "id");
+    EXPECT_EQ(comment_pinned(s), str(s, "id") == c2) << str(s, "id");
+  }
 }
 
 TEST_F(CommentsApi, RecentOrderIsNewestFirstWithPinsInPlace) {

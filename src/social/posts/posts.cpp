@@ -398,6 +398,28 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       KINDRED_ASSIGN_OR_RETURN(pinned, deps_.store.assocs_exist(me, AssocType::kPinned, own));
     }
   }
+  // Pinned comments: per parent, a count first (most posts pin none), then one batch.
+  std::vector<bool> comment_pinned(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const Id parent = posts[i].in_reply_to_id;
+    if (parent.is_none() ||
+        std::any_of(posts.begin(), posts.begin() + static_cast<std::ptrdiff_t>(i),
+                    [&](const Post& p) { return p.in_reply_to_id == parent; }))
+      continue;  // not a reply, or its parent's pins are asked about already
+    KINDRED_ASSIGN_OR_RETURN(int64_t pins,
+                             deps_.store.assoc_count(parent, AssocType::kCommentPins));
+    if (pins == 0) continue;
+    std::vector<size_t> at;
+    std::vector<Id> replies;
+    for (size_t j = i; j < n; ++j)
+      if (posts[j].in_reply_to_id == parent) {
+        at.push_back(j);
+        replies.push_back(posts[j].id);
+      }
+    KINDRED_ASSIGN_OR_RETURN(auto pinned_edges,
+                             deps_.store.assocs_exist(parent, AssocType::kCommentPins, replies));
+    for (size_t k = 0; k < at.size(); ++k) comment_pinned[at[k]] = pinned_edges[k];
+  }
   std::vector<std::optional<std::string>> mention_blobs;
   if (!mentioned.empty()) {
     KINDRED_ASSIGN_OR_RETURN(mention_blobs, deps_.store.get_objects(ObjectType::kAccount, mentioned));
@@ -442,10 +464,7 @@ Result<std::vector<PostView>> PostService::views_of(const Viewer& viewer,
       KINDRED_ASSIGN_OR_RETURN(
           v.reblogged, deps_.store.assoc_exists(post.id, AssocType::kRebloggedBy, me));
     }
-    if (!post.in_reply_to_id.is_none()) {
-      KINDRED_ASSIGN_OR_RETURN(v.comment_pinned, deps_.store.assoc_exists(post.in_reply_to_id,
-                                                                          AssocType::kCommentPins, post.id));
-    }
+    v.comment_pinned = comment_pinned[i];
     v.viewer_is_author = viewer.signed_in() && post.account_id == me;
     v.can_reply = can_reply[i];
     if (post.hide_favourites_count && !v.viewer_is_author) v.favourites_count = 0;
@@ -848,12 +867,17 @@ void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id
       if (seen.insert(a.to).second) child_ids.push_back(a.to);
   auto children = load_many(child_ids);
   if (!children.has_value()) return;
-  for (auto& child : *children) {
+  std::vector<const Post*> ptrs;
+  for (const auto& child : *children) ptrs.push_back(&child);
+  auto shown = visible(viewer, ptrs);  // in one batch: a page of replies is one question, not 60
+  if (!shown.has_value()) return;
+  for (size_t i = 0; i < children->size(); ++i) {
     if (walked >= limit) return;
     ++walked;
     // As Mastodon's tree path: a reply the viewer may not see is left out, but the visible
     // replies under it are not (the limit counts both, so hidden replies cost a bounded walk).
-    if (can_see(viewer, child)) out.push_back(child);
+    const Post& child = (*children)[i];
+    if ((*shown)[i]) out.push_back(child);
     collect_descendants(viewer, child, thread_author, depth + 1, walked, out);
   }
 }
