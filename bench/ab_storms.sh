@@ -3,6 +3,7 @@
 # to show that a change did not slow them (the ratio new/old of medians).
 #
 #   OLD_BIN=/tmp/old/build/release/kindred bash bench/ab_storms.sh
+#   KINDS="like read mixed" OLD_BIN=... bash bench/ab_storms.sh   # also run.sh's mixed workload
 #
 # Reuses bench/run.sh's seed cache ($WORK/seed and $WORK/tokens.txt; run bench/run.sh once first).
 # When the old binary cannot read a seed the new one wrote (a change of stored format), OLD_WORK
@@ -12,7 +13,9 @@
 # server runs at a time; runs alternate old, new, old, new... so machine noise hits both alike.
 # Every like of a run uses a token no other request of that server used; each run, on its fresh
 # copy, likes with the same block of tokens (from the one after the read viewers' on), so every
-# run reads the same keys. Besides req/s it
+# run reads the same keys. The mixed workload (KINDS with "mixed"; lua/mixed.lua, as in run.sh)
+# follows the read storm on the same post, after 80 replies by as many accounts, its likes by
+# tokens after the like storm's block. Besides req/s it
 # reports the server's CPU time per request (all its threads, compaction included, from
 # /proc/PID/stat): on a machine others are using, req/s swings with their load while CPU per
 # request mostly does not. Writes $WORK/ab-results.md.
@@ -28,6 +31,8 @@ OLD_BIN=${OLD_BIN:?OLD_BIN=path of the kindred binary to compare against}
 BLOCK=${BLOCK:-600000}   # tokens per like run (more than DURATION x the like rate)
 READ_VIEWERS=${READ_VIEWERS:-100000}  # distinct viewers in the read storm, as in bench/run.sh
 OLD_WORK=${OLD_WORK:-$WORK}  # the old binary's seed cache
+KINDS=${KINDS:-like read}   # storms of each run, in this order: like, read, mixed
+MIXED_BLOCK=${MIXED_BLOCK:-200000}  # fresh likers for one mixed run
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$REPO/bench"
@@ -42,7 +47,7 @@ RAW="$RUN/raw.txt"
 rm -rf "$RUN"; mkdir -p "$RUN"; : >"$RAW"
 declare -A SEED=([old]="$OLD_WORK/seed" [new]="$WORK/seed") TOKENS=([old]="$OLD_WORK/tokens.txt" [new]="$WORK/tokens.txt")
 FIRST=$((READ_VIEWERS > 100000 ? READ_VIEWERS : 100000))  # the likers' first token (0-based)
-NEEDED=$((FIRST + BLOCK))
+NEEDED=$((FIRST + BLOCK + MIXED_BLOCK + 80))
 for name in old new; do
   [ -d "${SEED[$name]}" ] && [ -s "${TOKENS[$name]}" ] ||
     { echo "no seed at ${SEED[$name]}: run bench/run.sh first" >&2; exit 1; }
@@ -107,9 +112,13 @@ storm() {  # storm NAME KIND FIRST
   if [ "$kind" = like ]; then
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/likes.lua" \
       "http://127.0.0.1:${PORT[$name]}" -- "${TOKENS[$name]}" "$first" "$BLOCK" "$THREADS" "${POST[$name]}" >"$out" 2>&1
-  else
+  elif [ "$kind" = read ]; then
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/reads.lua" \
       "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers-$name.txt" "$THREADS" "${POST[$name]}" >"$out" 2>&1
+  else
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH/lua/mixed.lua" \
+      "http://127.0.0.1:${PORT[$name]}" -- "$RUN/viewers-$name.txt" "${TOKENS[$name]}" "$first" "$MIXED_BLOCK" \
+      "$THREADS" "${POST[$name]}" >"$out" 2>&1
   fi
   local rps non2xx us
   us=$(us_per_request $(($(cpu_ticks "${PID[$name]}") - cpu0)) "$(wrk_get "$out" requests)")
@@ -119,12 +128,29 @@ storm() {  # storm NAME KIND FIRST
   raw "$kind $name: $rps req/s p50 $(wrk_get "$out" p50) ms p99 $(wrk_get "$out" p99) ms, $us µs CPU/request"
 }
 
+replies() {  # replies NAME FIRST: 80 replies to the post, by the accounts of tokens FIRST.. (0-based)
+  local name=$1 first=$2 i
+  for i in $(seq 1 80); do
+    curl -sS -o /dev/null -X POST -H "Authorization: Bearer $(sed -n "$((first + i))p" "${TOKENS[$name]}")" \
+      --data-urlencode "status=Reply $i: thinking of you" --data-urlencode "in_reply_to_id=${POST[$name]}" \
+      "http://127.0.0.1:${PORT[$name]}/api/v1/statuses"
+  done
+}
+
 declare -A BIN=([old]="$OLD_BIN" [new]="$NEW_BIN")
 for r in $(seq 1 "$RUNS"); do
   for name in old new; do
     start "$name" "${BIN[$name]}"
-    storm "$name" like "$FIRST"
-    storm "$name" read 0
+    for kind in $KINDS; do
+      case $kind in
+        like) storm "$name" like "$FIRST" ;;
+        read) storm "$name" read 0 ;;
+        mixed)
+          replies "$name" "$((FIRST + BLOCK + MIXED_BLOCK))"
+          storm "$name" mixed "$((FIRST + BLOCK))" ;;
+        *) echo "unknown storm $kind in KINDS" >&2; exit 1 ;;
+      esac
+    done
     stop "$name"
   done
 done
@@ -133,7 +159,7 @@ medcol() { cut -d' ' -f"$2" "$RUN/$1.txt" | median; }
 {
   echo "| storm | old req/s | new req/s | new/old | old p99 ms | new p99 ms | old µs CPU/req | new µs CPU/req | old/new CPU |"
   echo "|---|---|---|---|---|---|---|---|---|"
-  for kind in like read; do
+  for kind in $KINDS; do
     o=$(medcol "$kind-old" 1); n=$(medcol "$kind-new" 1)
     oc=$(medcol "$kind-old" 4); nc=$(medcol "$kind-new" 4)
     echo "| $kind | $(fmt_int "$o") | $(fmt_int "$n") | $(ratio "$n" "$o") | $(medcol "$kind-old" 3) | $(medcol "$kind-new" 3) | $oc | $nc | $(ratio "$oc" "$nc") |"
