@@ -415,27 +415,32 @@ Result<std::vector<AccountView>> AccountService::views(const std::vector<Id>& id
 }
 
 Result<std::vector<AccountView>> AccountService::views_with_hidden(const std::vector<Id>& ids) const {
+  // One cache lookup per account; the misses are read in one batch.
+  std::vector<std::shared_ptr<const Account>> records(ids.size());  // null: deleted or unknown
+  std::vector<size_t> missing_at;
   std::vector<Id> missing;
-  for (Id id : ids)
-    if (!cache_.find(id)) missing.push_back(id);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (auto cached = cache_.find(ids[i])) {
+      records[i] = std::move(*cached);
+    } else {
+      missing_at.push_back(i);
+      missing.push_back(ids[i]);
+    }
+  }
   if (!missing.empty()) {
     KINDRED_ASSIGN_OR_RETURN(auto blobs, deps_.store.get_objects(ObjectType::kAccount, missing));
-    for (size_t i = 0; i < blobs.size(); ++i) {
-      if (!blobs[i]) continue;
-      KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blobs[i]));
-      cache_.insert_if_absent(missing[i], std::make_shared<const Account>(std::move(a)));
+    for (size_t j = 0; j < blobs.size(); ++j) {
+      if (!blobs[j]) continue;
+      KINDRED_ASSIGN_OR_RETURN(Account a, Account::decode(*blobs[j]));
+      auto record = std::make_shared<const Account>(std::move(a));
+      cache_.insert_if_absent(missing[j], record);
+      records[missing_at[j]] = std::move(record);
     }
   }
   std::vector<Account> found;
   found.reserve(ids.size());
-  for (Id id : ids) {
-    auto a = get(id);
-    if (!a.has_value()) {
-      if (a.error().is_not_found()) continue;
-      return a.error();
-    }
-    found.push_back(std::move(*a));
-  }
+  for (const auto& record : records)
+    if (record) found.push_back(*record);
   return views_of(std::move(found));
 }
 
