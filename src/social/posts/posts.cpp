@@ -869,8 +869,10 @@ void PostService::collect_descendants(const Viewer& viewer, const Post& node, Id
   if (!children.has_value()) return;
   std::vector<const Post*> ptrs;
   for (const auto& child : *children) ptrs.push_back(&child);
-  auto shown = visible(viewer, ptrs);  // in one batch: a page of replies is one question, not 60
-  if (!shown.has_value()) return;
+  // In one batch: a page of replies is one question, not 60. Unanswered, none is shown (their
+  // replies are still walked, as a hidden reply's are).
+  auto shown = visible(viewer, ptrs);
+  if (!shown.has_value()) shown = std::vector<bool>(ptrs.size(), false);
   for (size_t i = 0; i < children->size(); ++i) {
     if (walked >= limit) return;
     ++walked;

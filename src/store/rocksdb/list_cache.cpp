@@ -34,8 +34,10 @@ bool answer_from_oldest(const ListWindow& window, const RangeQuery& q, RangePage
 }  // namespace
 
 bool fills_window(ListEnd end, const RangeQuery& q) {
+  // Below the window's size: a page of exactly kListWindow from a longer list would fill the
+  // window and still not know whether more lies beyond it.
   return q.oldest_first == (end == ListEnd::kOldest) && q.max_position.is_none() &&
-         q.min_position.is_none() && q.limit > 0 && q.limit <= kListWindow;
+         q.min_position.is_none() && q.limit > 0 && q.limit < kListWindow;
 }
 
 bool answer_from_window(ListEnd end, const ListWindow& window, const RangeQuery& q,

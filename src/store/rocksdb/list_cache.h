@@ -48,7 +48,7 @@ class ListCache : public WriteTrackedCache<CountKey, std::shared_ptr<const ListW
 bool answer_from_window(ListEnd end, const ListWindow& window, const RangeQuery& q, RangePage& out);
 
 // Whether a query that misses the cache should read a whole window at `end` and cache it: the
-// list's first page from that end, no larger than a window.
+// list's first page from that end, smaller than a window.
 bool fills_window(ListEnd end, const RangeQuery& q);
 
 // `window` (of the list's `end`) after a batch that added `added` (new edges of this list) and

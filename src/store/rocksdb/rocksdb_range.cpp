@@ -35,7 +35,7 @@ Result<RangePage> RocksDbStore::assoc_range(Id from, AssocType type, const Range
       std::reverse(window->rows.begin(), window->rows.end());  // the store's order
     window->complete = !read.more;
     if (ticket) cache.fill(list, *ticket, window);
-    if (answer_from_window(end, *window, q, page)) return page;  // always: a head fits its window
+    if (answer_from_window(end, *window, q, page)) return page;  // always: the page is smaller
   }
   return read_range(from, type, q);
 }
