@@ -25,6 +25,7 @@
 // rehashes here were 7.4% of the server's CPU, and these 4.9% (docs/PERFORMANCE.md, issue 20's
 // first slice).
 
+#include <algorithm>
 #include <array>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
@@ -80,6 +81,34 @@ class WriteTrackedCache {
     return it->second;
   }
 
+  // For each keys[i]: hit(i, value) if cached, else miss(i, ticket) with what ticket(keys[i])
+  // would answer. Keys are visited shard by shard, each shard's mutex taken once, not twice a key
+  // (a page of 60 statuses asks about 400 counts at once), and in no particular order.
+  template <class Hit, class Miss>
+  void lookup_many(const std::vector<Key>& keys, Hit hit, Miss miss) const {
+    std::vector<std::pair<uint32_t, uint32_t>> order;  // (shard, i)
+    order.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+      order.emplace_back(static_cast<uint32_t>(KeyHash()(keys[i]) % kShards),
+                         static_cast<uint32_t>(i));
+    std::sort(order.begin(), order.end());
+    for (size_t j = 0; j < order.size();) {
+      const uint32_t at = order[j].first;
+      const Shard& s = shards_[at];
+      std::scoped_lock lock(s.mutex);
+      const auto ticket =
+          s.writes_in_flight > 0 ? std::nullopt : std::optional<uint64_t>(s.generation);
+      for (; j < order.size() && order[j].first == at; ++j) {
+        const size_t i = order[j].second;
+        if (auto it = s.values.find(keys[i]); it != s.values.end()) {
+          hit(i, it->second);
+        } else {
+          miss(i, ticket);
+        }
+      }
+    }
+  }
+
   // Before reading `k` from the store on a miss: nullopt if a write is in flight (do not cache).
   std::optional<uint64_t> ticket(const Key& k) const {
     const Shard& s = shard(k);
@@ -88,13 +117,15 @@ class WriteTrackedCache {
     return s.generation;
   }
 
-  // Caches `value`, read from the store after `ticket`, unless a write touched the shard since.
+  // Caches `value`, read from the store after `ticket`, unless a write touched the shard since;
+  // it replaces a cached value (no write since the ticket: both are current, and the read one
+  // may know more, as a list's window that removals had shrunk).
   void fill(const Key& k, uint64_t ticket, Value value) {
     Shard& s = shard(k);
     std::scoped_lock lock(s.mutex);
     if (s.writes_in_flight > 0 || s.generation != ticket) return;
     if (s.values.size() >= shard_capacity_) s.values.clear();
-    s.values.emplace(k, value);
+    s.values.insert_or_assign(k, std::move(value));
   }
 
   // What a read that missed answers, given `value` read from the store after `ticket` (nullopt:

@@ -278,17 +278,17 @@ Result<std::vector<bool>> RocksDbStore::assocs_exist(Id from, AssocType type,
   std::vector<EdgeKey> missed;
   std::vector<std::optional<uint64_t>> tickets;
   std::vector<std::string> keys;
-  for (size_t i = 0; i < tos.size(); ++i) {
-    const EdgeKey k = EdgeCache::key(from, type, tos[i]);
-    if (auto hit = edge_cache_.find(k)) {
-      out[i] = *hit;
-      continue;
-    }
-    slots.push_back(i);
-    missed.push_back(k);
-    tickets.push_back(edge_cache_.ticket(k));
-    keys.push_back(edge_key(from, type, tos[i]));
-  }
+  std::vector<EdgeKey> wanted;
+  wanted.reserve(tos.size());
+  for (Id to : tos) wanted.push_back(EdgeCache::key(from, type, to));
+  edge_cache_.lookup_many(
+      wanted, [&](size_t i, bool exists) { out[i] = exists; },
+      [&](size_t i, std::optional<uint64_t> ticket) {
+        slots.push_back(i);
+        missed.push_back(wanted[i]);
+        tickets.push_back(ticket);
+        keys.push_back(edge_key(from, type, tos[i]));
+      });
   if (keys.empty()) return out;
   KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kEdges, std::move(keys)));
   for (size_t j = 0; j < values.size(); ++j) {
@@ -318,17 +318,17 @@ Result<std::vector<int64_t>> RocksDbStore::read_counts(
   std::vector<CountKey> missed;
   std::vector<std::optional<uint64_t>> tickets;
   std::vector<std::string> keys;
-  for (size_t i = 0; i < lists.size(); ++i) {
-    const CountKey k = CountCache::key(lists[i].first, lists[i].second);
-    if (auto hit = count_cache_.find(k)) {
-      out[i] = *hit;
-      continue;
-    }
-    slots.push_back(i);
-    missed.push_back(k);
-    tickets.push_back(count_cache_.ticket(k));
-    keys.push_back(assoc_prefix(lists[i].first, lists[i].second));
-  }
+  std::vector<CountKey> wanted;
+  wanted.reserve(lists.size());
+  for (const auto& [from, type] : lists) wanted.push_back(CountCache::key(from, type));
+  count_cache_.lookup_many(
+      wanted, [&](size_t i, int64_t count) { out[i] = count; },
+      [&](size_t i, std::optional<uint64_t> ticket) {
+        slots.push_back(i);
+        missed.push_back(wanted[i]);
+        tickets.push_back(ticket);
+        keys.push_back(assoc_prefix(lists[i].first, lists[i].second));
+      });
   if (keys.empty()) return out;
   KINDRED_ASSIGN_OR_RETURN(auto values, multi_get(kCounts, std::move(keys)));
   for (size_t j = 0; j < values.size(); ++j) {
