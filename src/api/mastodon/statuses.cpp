@@ -81,10 +81,6 @@ void register_status_routes(http::Router& router, ApiServices& s) {
                               "}");
   });
 
-
-
-
-
   using social::Viewer;
   add_status_action(router, s, "/api/v1/statuses/:id/favourite", "write:favourites",
                     [&s](const Viewer& v, Id id) { return s.likes.favourite(v, id); });
