@@ -25,10 +25,13 @@ struct SocialConfig {
   // The "top" comment order ranks at most this many direct replies of one post (the newest);
   // older ones follow them, newest first. Bounds the work of one comments page.
   size_t comments_ranked_limit = 5000;
-  // In-memory caches of decoded records (bounded; a few hundred bytes each).
+  // In-memory caches of decoded records (bounded; a few hundred bytes each). Records read once
+  // stay in a quarter of each (RecordCache's probation part), so the rest fills only with records
+  // read again: for accounts and tokens, a read storm's 100,000 viewers (docs/PERFORMANCE.md,
+  // "Issue 20, fourth slice").
   size_t post_cache_entries = 1 << 16;
-  size_t account_cache_entries = 1 << 16;
-  size_t token_cache_entries = 1 << 16;
+  size_t account_cache_entries = 1 << 18;
+  size_t token_cache_entries = 1 << 18;
   // Tokens from the client_credentials grant (an app acting as itself: registering accounts,
   // public reads) expire after this long, and an app keeps at most this many: issuing one more
   // revokes its oldest. Tokens of a person never expire (as Mastodon's).

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -9,8 +11,6 @@
 #include <optional>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "core/id.h"
 #include "core/status.h"
@@ -55,14 +55,19 @@ class CacheAge {
 };
 
 // A bounded, sharded in-memory cache of immutable records (decoded posts, accounts, token
-// grants) in front of the store. Each shard holds capacity/kShards entries; a full shard drops
-// an eighth of that many, live entries and expired tombstones (never unexpired ones), taken from
-// the front of the map's slot order: a key's chance of going is set by its hash, not by its age
-// or use. Memory stays bounded except for tombstones (deleted records, for as long as CacheAge
-// keeps them), and a working set larger than the cache keeps most of its hits: dropping the whole
-// shard, as it did, left 100,000 viewers reading in turn through 65,536 places with almost none
-// (docs/PERFORMANCE.md, "Issue 20, second slice"). Thread-safe; a lock is held only for one map
-// operation (and a full shard's eviction).
+// grants) in front of the store. Each shard holds capacity/kShards entries, in two parts: a
+// record loaded from the store waits in a probation part (a quarter of the shard) and moves to
+// the main part when it is asked for again later, by another request; a record just written goes
+// to the main part at once.
+// So records asked for once (a like storm's million new likers, each token and account read once)
+// pass through the small part and never push out the records that are read again (a read storm's
+// viewers). A full part drops an eighth of its size, live entries and expired tombstones (never
+// unexpired ones), taken from the front of the map's slot order: a key's chance of going is set
+// by its hash, not by its age or use. Memory stays bounded except for tombstones (deleted records,
+// for as long as CacheAge keeps them), and a working set larger than the cache keeps most of its
+// hits: dropping the whole shard, as it did, left 100,000 viewers reading in turn through 65,536
+// places with almost none (docs/PERFORMANCE.md, "Issue 20, second slice"). Thread-safe; a lock is
+// held only for one map operation (and a full shard's eviction).
 //
 // Deletion leaves a tombstone, and loads are inserted only where nothing is cached yet, so a
 // reader that loaded a record just before it was deleted cannot put it back. With CacheAge
@@ -71,45 +76,63 @@ class CacheAge {
 template <class Key, class T, class Hash = std::hash<Key>>
 class RecordCache {
  public:
-  explicit RecordCache(size_t capacity) : shard_capacity_(std::max<size_t>(16, capacity / kShards)) {}
+  explicit RecordCache(size_t capacity)
+      : probation_capacity_(std::max<size_t>(16, capacity / kShards) / 4),
+        main_capacity_(std::max<size_t>(16, capacity / kShards) - probation_capacity_) {}
 
   // nullopt: not cached. A null pointer: known deleted. Otherwise the record.
   std::optional<std::shared_ptr<const T>> find(const Key& key) const {
     const Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
-    auto it = s.map.find(key);
-    if (it == s.map.end() || !CacheAge::fresh(it->second.expiry)) return std::nullopt;
-    return it->second.value;
+    if (auto it = s.main.find(key); it != s.main.end()) {
+      if (!CacheAge::fresh(it->second.expiry)) return std::nullopt;
+      return it->second.value;
+    }
+    auto it = s.probation.find(key);
+    if (it == s.probation.end() || !CacheAge::fresh(it->second.expiry)) return std::nullopt;
+    // Asked for again later (not by the request that loaded it): into the main part.
+    if (CacheAge::now_ms() - it->second.loaded_ms < kPromoteAfterMs) return it->second.value;
+    Entry entry = std::move(it->second);
+    s.probation.erase(it);
+    make_room(s.main, main_capacity_);
+    auto value = entry.value;
+    s.main.emplace(key, std::move(entry));
+    return value;
   }
 
   // Caches a freshly loaded record unless something (a newer record or a tombstone) is there.
   void insert_if_absent(const Key& key, std::shared_ptr<const T> value) {
     Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
-    make_room(s);
-    auto [it, fresh] = s.map.try_emplace(key, Entry{value, CacheAge::expiry_from_now()});
-    // A stale record gives way to the load (under store::FreshReads every record is stale); a
-    // tombstone only once expired, so a load from before a deletion never undoes it.
-    const Entry& cached = it->second;
-    if (!fresh &&
-        (cached.value ? !CacheAge::fresh(cached.expiry) : CacheAge::expired(cached.expiry))) {
-      it->second = Entry{std::move(value), CacheAge::expiry_from_now()};
-    }
+    auto replace_if_stale = [&](Entry& cached) {
+      // A stale record gives way to the load (under store::FreshReads every record is stale); a
+      // tombstone only once expired, so a load from before a deletion never undoes it.
+      if (cached.value ? !CacheAge::fresh(cached.expiry) : CacheAge::expired(cached.expiry))
+        cached = Entry{std::move(value), CacheAge::expiry_from_now()};
+    };
+    if (auto it = s.main.find(key); it != s.main.end()) return replace_if_stale(it->second);
+    if (auto it = s.probation.find(key); it != s.probation.end())
+      return replace_if_stale(it->second);
+    make_room(s.probation, probation_capacity_);
+    s.probation.emplace(key,
+                        Entry{std::move(value), CacheAge::expiry_from_now(), CacheAge::now_ms()});
   }
 
   // Caches a record just written, replacing whatever was cached.
   void put(const Key& key, std::shared_ptr<const T> value) {
     Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
-    make_room(s);
-    s.map.insert_or_assign(key, Entry{std::move(value), CacheAge::expiry_from_now()});
+    s.probation.erase(key);
+    make_room(s.main, main_capacity_);
+    s.main.insert_or_assign(key, Entry{std::move(value), CacheAge::expiry_from_now()});
   }
 
   // Forgets the key: the next find misses and the caller reloads.
   void erase(const Key& key) {
     Shard& s = shard(key);
     std::scoped_lock lock(s.mutex);
-    s.map.erase(key);
+    s.main.erase(key);
+    s.probation.erase(key);
   }
 
   // Marks the record deleted: later finds answer "deleted" until the record is put again.
@@ -119,32 +142,40 @@ class RecordCache {
     size_t n = 0;
     for (const auto& s : shards_) {
       std::scoped_lock lock(s.mutex);
-      n += s.map.size();
+      n += s.main.size() + s.probation.size();
     }
     return n;
   }
 
  private:
   static constexpr size_t kShards = 16;
+  // A record on probation moves to the main part when asked for this long after its load: one
+  // request asks for the same account several times within a millisecond or two.
+  static constexpr int64_t kPromoteAfterMs = 100;
   struct Entry {
     std::shared_ptr<const T> value;  // null: a tombstone
     int64_t expiry;                  // CacheAge::expiry_from_now() when cached
+    int64_t loaded_ms = 0;           // CacheAge::now_ms() when loaded (probation only)
   };
+  using Map = boost::unordered_flat_map<Key, Entry, Hash>;
   struct Shard {
     mutable std::mutex mutex;
-    boost::unordered_flat_map<Key, Entry, Hash> map;  // GUARDED_BY(mutex)
+    // Loads land in `probation`; a second find moves them to `main`, as do writes (put). Both
+    // GUARDED_BY(mutex); mutable, since a find may move an entry.
+    mutable Map main;
+    mutable Map probation;
   };
 
   Shard& shard(const Key& key) { return shards_[Hash()(key) % kShards]; }
   const Shard& shard(const Key& key) const { return shards_[Hash()(key) % kShards]; }
 
-  // REQUIRES: s.mutex held.
-  void make_room(Shard& s) {
-    if (s.map.size() < shard_capacity_) return;
-    size_t to_drop = std::max<size_t>(1, shard_capacity_ / 8);
-    for (auto it = s.map.begin(); it != s.map.end() && to_drop > 0;) {
+  // REQUIRES: the shard's mutex held.
+  static void make_room(Map& map, size_t capacity) {
+    if (map.size() < capacity) return;
+    size_t to_drop = std::max<size_t>(1, capacity / 8);
+    for (auto it = map.begin(); it != map.end() && to_drop > 0;) {
       if (it->second.value != nullptr || CacheAge::expired(it->second.expiry)) {
-        s.map.erase(it++);  // erasing leaves the other iterators valid
+        map.erase(it++);  // erasing leaves the other iterators valid
         --to_drop;
       } else {
         ++it;
@@ -152,7 +183,8 @@ class RecordCache {
     }
   }
 
-  const size_t shard_capacity_;
+  const size_t probation_capacity_;  // per shard
+  const size_t main_capacity_;       // per shard
   std::array<Shard, kShards> shards_;
 };
 
