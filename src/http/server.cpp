@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <csignal>
@@ -63,7 +62,7 @@ struct Server::Impl {
 
   void do_accept();
   void on_accept(boost::system::error_code ec, tcp::socket socket);
-  void run_io();
+  void run_io(asio::io_context& ioc);
   void wake();
   std::vector<std::shared_ptr<detail::Session>> live_sessions();
   // Destroys what start() built, in dependency order. REQUIRES: no io thread is running.
@@ -89,19 +88,25 @@ struct Server::Impl {
   // io_context goes first.
   std::optional<asio::thread_pool> workers;
   std::unique_ptr<detail::ServerContext> ctx;
-  std::optional<asio::io_context> ioc;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::optional<tcp::acceptor> acceptor;          // on its own strand
-  std::optional<asio::steady_timer> retry_timer;  // on the acceptor's strand
+  // One io_context per network thread, each run by that thread alone: a connection lives on one
+  // of them (taken in turn), so its handlers never run at once and need no strand, and the
+  // threads share no scheduler queue (docs/PERFORMANCE.md, "Issue 20, fifth slice").
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;          // on iocs[0]
+  std::optional<asio::steady_timer> retry_timer;  // on iocs[0]
   std::optional<asio::signal_set> signals;
   std::vector<std::thread> threads;
+  size_t next_ioc = 0;  // the io_context the next connection goes to; on iocs[0]
 };
 
 void Server::Impl::do_accept() {
-  // Each connection gets its own strand, so its state needs no lock.
+  // Connections go to the network threads in turn; each thread alone runs its connections'
+  // handlers, so their state needs no lock.
+  asio::io_context& home = *iocs[next_ioc];
+  next_ioc = (next_ioc + 1) % iocs.size();
   acceptor->async_accept(
-      asio::make_strand(*ioc),
-      [this](boost::system::error_code ec, tcp::socket s) { on_accept(ec, std::move(s)); });
+      home, [this](boost::system::error_code ec, tcp::socket s) { on_accept(ec, std::move(s)); });
 }
 
 void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -137,11 +142,11 @@ void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
   do_accept();
 }
 
-void Server::Impl::run_io() {
+void Server::Impl::run_io(asio::io_context& ioc) {
   // Handlers should not throw; if one does anyway, keep the thread serving.
   while (true) {
     try {
-      ioc->run();
+      ioc.run();
       return;
     } catch (const std::exception& e) {
       std::cerr << "kindred http: exception escaped an io handler: " << e.what() << '\n';
@@ -171,7 +176,7 @@ void Server::Impl::teardown() {
   signals.reset();
   retry_timer.reset();
   acceptor.reset();
-  work.reset();
+  work.clear();
   // Handlers still running post their responses to the (stopped) io_context when done: wait for
   // them before it goes away.
   if (workers) workers->join();
@@ -181,7 +186,7 @@ void Server::Impl::teardown() {
     std::scoped_lock gate(ctx->stream_gate->mutex);
     ctx->stream_gate->open = false;
   }
-  ioc.reset();  // destroys pending handlers, hence sessions, hence their sockets
+  iocs.clear();  // destroys pending handlers, hence sessions, hence their sockets
   workers.reset();
   ctx.reset();
 }
@@ -200,7 +205,9 @@ Status Server::start() {
 
   d.workers.emplace(static_cast<std::size_t>(std::max(1, d.options.worker_threads)));
   d.ctx = std::make_unique<detail::ServerContext>(d.options, d.router, *d.workers);
-  d.ioc.emplace(std::max(1, d.options.io_threads));
+  // A concurrency hint of 1: each io_context is run by one thread.
+  for (int i = 0; i < std::max(1, d.options.io_threads); ++i)
+    d.iocs.push_back(std::make_unique<asio::io_context>(1));
 
   boost::system::error_code ec;
   tcp::endpoint endpoint;
@@ -209,13 +216,13 @@ Status Server::start() {
   } else if (auto address = asio::ip::make_address(d.options.host, ec); !ec) {
     endpoint = tcp::endpoint(address, d.options.port);
   } else {
-    tcp::resolver resolver(*d.ioc);
+    tcp::resolver resolver(*d.iocs.front());
     auto results = resolver.resolve(d.options.host, std::to_string(d.options.port), ec);
     if (!ec && results.empty()) ec = asio::error::host_not_found;
     if (!ec) endpoint = results.begin()->endpoint();
   }
 
-  if (!ec) d.acceptor.emplace(asio::make_strand(*d.ioc));
+  if (!ec) d.acceptor.emplace(*d.iocs.front());
   if (!ec) d.acceptor->open(endpoint.protocol(), ec);
   if (!ec) d.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) d.acceptor->bind(endpoint, ec);
@@ -228,10 +235,10 @@ Status Server::start() {
 
   if (d.options.on_bound) d.options.on_bound(d.bound_port);
   d.retry_timer.emplace(d.acceptor->get_executor());
-  d.work.emplace(asio::make_work_guard(*d.ioc));
+  for (auto& ioc : d.iocs) d.work.push_back(asio::make_work_guard(*ioc));
   asio::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });
-  for (int i = 0; i < std::max(1, d.options.io_threads); ++i) {
-    d.threads.emplace_back([&d] { d.run_io(); });
+  for (auto& ioc : d.iocs) {
+    d.threads.emplace_back([&d, &ioc = *ioc] { d.run_io(ioc); });
   }
   d.state = Impl::State::kRunning;
   return Status::ok();
@@ -245,7 +252,7 @@ void Server::wait_for_signal() {
     std::scoped_lock lifecycle(d.lifecycle_mutex);
     if (d.state != Impl::State::kRunning) return;
     if (!d.signals) {
-      d.signals.emplace(*d.ioc, SIGINT, SIGTERM);
+      d.signals.emplace(*d.iocs.front(), SIGINT, SIGTERM);
       d.signals->async_wait([&d](boost::system::error_code ec, int) {
         if (!ec) d.wake();
       });
@@ -264,7 +271,7 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
   const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
   d.ctx->draining.store(true);
 
-  // 1. Stop accepting. The acceptor is only touched on its strand.
+  // 1. Stop accepting. The acceptor is only touched on its thread.
   std::promise<void> closed;
   asio::post(d.acceptor->get_executor(), [&d, &closed] {
     boost::system::error_code ignored;
@@ -298,8 +305,8 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
 
   // 4. Stop the network, then close what is still open: a handler stuck past the deadline must
   // not keep its client waiting while we wait for it below.
-  d.work.reset();
-  d.ioc->stop();
+  d.work.clear();
+  for (auto& ioc : d.iocs) ioc->stop();
   // A stuck handler holds its network thread, so joining waits for it; its client (and every
   // other still open) is told first, by shutting the sockets down from here.
   live = d.live_sessions();

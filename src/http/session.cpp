@@ -139,7 +139,7 @@ void Session::start() {
     std::scoped_lock lock(ctx_.sessions_mutex);
     ctx_.sessions.emplace(this, weak_from_this());
   }
-  // The socket was accepted on the listener's strand; continue on our own.
+  // The socket was accepted on the listener's thread; continue on our own.
   asio::dispatch(stream_.get_executor(),
                  beast::bind_front_handler(&Session::do_read, shared_from_this()));
 }
@@ -372,8 +372,10 @@ void Session::run_handler() {
               << " threw a non-exception\n";
     res_ = json_error(500, "Internal server error");
   }
-  asio::post(stream_.get_executor(),
-             beast::bind_front_handler(&Session::write_response, shared_from_this()));
+  // Inline, this is the connection's thread, and the response is written at once; from a
+  // worker it is posted there.
+  asio::dispatch(stream_.get_executor(),
+                 beast::bind_front_handler(&Session::write_response, shared_from_this()));
 }
 
 void Session::run_stream_handler(const StreamHandler& handler) {
@@ -555,7 +557,7 @@ void Session::close() {
 void Session::shut_down_from_outside() {
   std::scoped_lock lock(descriptor_mutex_);
   if (descriptor_closed_) return;
-  // The raw call, not asio's: asio's socket object belongs to the session's strand.
+  // The raw call, not asio's: asio's socket object belongs to the session's thread.
   ::shutdown(stream_.socket().native_handle(), SHUT_RDWR);
 }
 

@@ -86,14 +86,14 @@ struct ServerContext {
   std::mutex log_mutex_;
 };
 
-// One connection: reads requests within limits on its strand, runs each on the worker pool
+// One connection: reads requests within limits on its thread, runs each on the worker pool
 // and writes the response back, one request at a time. Kept alive by its own chain of
 // completion handlers (shared_from_this), as in Beast's advanced_server.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // REQUIRES: `socket` uses a strand of the server's io_context as executor, and was admitted
-  // (ServerContext::admit) under `address_key`; `remote_ip` is its peer's address. With
-  // `may_have_proxy_header` (a trusted proxy's connection, ServerOptions::proxy_protocol), a
+  // REQUIRES: `socket` uses one of the server's io_contexts (each run by one thread) as executor,
+  // and was admitted (ServerContext::admit) under `address_key`; `remote_ip` is its peer's address.
+  // With `may_have_proxy_header` (a trusted proxy's connection, ServerOptions::proxy_protocol), a
   // PROXY line at the start names the client instead.
   Session(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx, std::string remote_ip,
           std::string address_key, bool may_have_proxy_header = false);
@@ -104,7 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Registers with the context and starts reading. Call once, right after construction.
   void start();
   // Asks the session to finish: an idle or reading connection closes now, one with a request
-  // in flight closes after writing its response. Handled on the session's strand; counts as one
+  // in flight closes after writing its response. Handled on the session's thread; counts as one
   // unit of busy work until then (the caller has add_busy'd it). Thread-safe.
   void drain();
   // Closes the connection from the calling thread. REQUIRES: no thread runs the io_context (the

@@ -35,7 +35,7 @@ inline constexpr uint16_t kCloseTryAgainLater = 1013;    // too slow a reader: m
 
 // One open long-lived connection as handlers see it: a WebSocket (text frames both ways) or a
 // Server-Sent Events response (text chunks from the server only). Sending never blocks: a
-// message joins the connection's bounded queue and is written on the connection's strand. A
+// message joins the connection's bounded queue and is written on the connection's thread. A
 // client that lets the queue pass ServerOptions::max_stream_queue_messages or _bytes is dropped
 // (WebSocket close 1013 "Too slow", or the socket shut for SSE); its queue is freed then.
 // Copyable handle; it does not keep the connection alive. Thread-safe.
@@ -71,7 +71,7 @@ struct StreamAnswer {
   std::optional<Response> refusal;
   // Extra headers of the 101 (WebSocket) or 200 (SSE) response, e.g. Sec-WebSocket-Protocol.
   std::vector<std::pair<std::string, std::string>> headers;
-  // A WebSocket text message from the client; on the connection's strand, one at a time.
+  // A WebSocket text message from the client; on the connection's thread, one at a time.
   std::function<void(std::string_view)> on_message;
   // Once, when the connection has ended (either side, the server stopping, a drop). The
   // callbacks are released after it, so they may hold what the connection's life needs.

@@ -28,7 +28,7 @@ namespace kindred::http::detail {
 struct ServerContext;
 
 // Kept alive by its own pending operations (a read is always pending while open), as Session.
-// send(), close() and queued_messages() are thread-safe; the rest runs on the strand of the
+// send(), close() and queued_messages() are thread-safe; the rest runs on the thread of the
 // socket it adopted.
 class StreamSession : public std::enable_shared_from_this<StreamSession> {
  public:
@@ -39,7 +39,7 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
 
   void set_callbacks(std::function<void(std::string_view)> on_message,
                      std::function<void()> on_close);
-  // On the socket's strand: takes the connection over and opens it. A WebSocket completes its
+  // On the socket's thread: takes the connection over and opens it. A WebSocket completes its
   // handshake with `request` (the headers join the 101 response); SSE writes its 200 head.
   // `address_key`: what ServerContext::admit counted the connection under; released by the
   // destructor from then on.
@@ -69,11 +69,11 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   void do_write();
   void start_close(uint16_t code, std::string reason);
   // Closes with `code` once no write is in flight (at once when none is), cutting the socket
-  // if the close handshake has not ended within kCloseHandshake. On the strand.
+  // if the close handshake has not ended within kCloseHandshake. On its thread.
   void close_after_write(uint16_t code, std::string reason);
   void drop();  // over the bound: close at once, the queue already freed
   void arm_heartbeat();
-  void finish();  // on the strand: the connection has ended
+  void finish();  // on its thread: the connection has ended
   void notify_closed();
   void close_socket();
   void adopt(std::string address_key);  // registers with the context; takes the admission
@@ -88,8 +88,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   std::optional<boost::asio::steady_timer> heartbeat_;
   std::optional<boost::asio::steady_timer> deadline_;
   boost::beast::flat_buffer read_buffer_;
-  std::string current_;  // the message being written (strand)
-  bool drain_counted_ = false;  // strand
+  std::string current_;         // the message being written (its thread)
+  bool drain_counted_ = false;  // its thread
   std::function<void(std::string_view)> on_message_;
   std::function<void()> on_close_;
   std::atomic<bool> close_notified_{false};
