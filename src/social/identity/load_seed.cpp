@@ -75,9 +75,9 @@ Result<std::vector<std::string>> LoadSeeder::seed(int64_t first, int64_t count,
     b.add_assoc({store::kInstanceNode, AssocType::kInstanceLoadAccounts, a.id, a.id, {}});
     add_account_name_index(b, nullptr, a);
 
-    std::string token = random_token();
     Token t;
     t.id = deps_.ids.next();
+    std::string token = id_token(t.id);
     t.app_id = app.id;
     t.account_id = a.id;
     t.scopes = std::string(kLoadScopes);

@@ -146,9 +146,9 @@ Result<IssuedToken> OAuthService::issue_token(const App& app, Id account_id, std
   if (!scopes_subset(requested, registered))
     return Status::invalid_argument("The requested scope is invalid, unknown, or malformed.");
   IssuedToken out;
-  out.access_token = random_token();
   Token& t = out.token;
   t.id = token_id.is_none() ? deps_.ids.next() : token_id;
+  out.access_token = id_token(t.id);
   t.app_id = app.id;
   t.account_id = account_id;
   t.scopes = join_scopes(requested);
@@ -199,13 +199,26 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
     }
     return **cached;
   }
-  // The key and the record in one read (one round trip over the network).
-  auto keyed = deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken);
-  if (!keyed.has_value()) {
-    if (keyed.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
-    return keyed.error();
+  Result<Token> found = Status::not_found("no such token");
+  if (auto id = token_id_of(access_token)) {
+    // A token that names its record: one read by id, then its hash must match the record's.
+    found = load<Token>(deps_.store, ObjectType::kToken, *id);
+    if (found.has_value() && !secrets_equal(found->hash, hash))
+      found = Status::not_found("no such token");
+  } else {
+    // A token of random bits alone: its hash's key and the record, in one read (one round trip
+    // over the network).
+    auto keyed = deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken);
+    if (keyed.has_value())
+      found = Token::decode(keyed->bytes);
+    else
+      found = keyed.error();
   }
-  KINDRED_ASSIGN_OR_RETURN(Token token, Token::decode(keyed->bytes));
+  if (!found.has_value()) {
+    if (found.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
+    return found.error();
+  }
+  Token token = std::move(*found);
   if (expired(token)) {
     KINDRED_RETURN_IF_ERROR(revoke_id(token.id));
     return Status::unauthenticated("The access token expired");

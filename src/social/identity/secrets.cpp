@@ -43,6 +43,14 @@ std::string random_token() {
   return b64url(buf, sizeof buf);
 }
 
+std::string id_token(Id id) { return id.to_string() + '.' + random_token(); }
+
+std::optional<Id> token_id_of(std::string_view token) {
+  const size_t dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  return Id::parse(token.substr(0, dot));
+}
+
 std::string hash_secret(std::string_view secret) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());

@@ -5,17 +5,27 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "core/id.h"
 #include "core/status.h"
 
 namespace kindred::social {
 
 // 256 random bits as 43 URL-safe base64 characters (libsodium's CSPRNG).
 std::string random_token();
+// An access token that names its own record: the token's id in decimal, a dot, and
+// random_token(). Authenticating it is one read by id, where a bare random token needs its hash's
+// key first (a second read, of a block that is seldom cached: the hashes are random). The id is
+// no secret; the 256 random bits are, and the record holds the whole token's hash to check them.
+std::string id_token(Id id);
+// The id an access token names (id_token), or nothing for a token of random bits alone (those
+// issued before ids were named, and app secrets): their base64url text never holds a dot.
+std::optional<Id> token_id_of(std::string_view token);
 // Hex of SHA-256 of `secret`: how tokens and codes are named in the store.
 std::string hash_secret(std::string_view secret);
 // base64url (no padding) of SHA-256 of `verifier`: PKCE's S256 code challenge.

@@ -1,10 +1,12 @@
 // Web sessions (social/identity/sessions.h) and the per-account list of authorised apps: a
 // session is named only by its cookie's secret, ends for good, and goes idle; tokens are listed
 // and revoked per app.
+#include "social/identity/sessions.h"
+
 #include <gtest/gtest.h>
 
 #include "social/identity/oauth.h"
-#include "social/identity/sessions.h"
+#include "social/identity/secrets.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "support/social_stack.h"
 #include "support/temp_dir.h"
@@ -200,6 +202,78 @@ TEST_F(Sessions, AnAppWithManyTokensIsListedAndRevokedWhole) {
   EXPECT_FALSE(oauth_->authenticate_token(tokens.front().access_token).has_value());
   EXPECT_FALSE(oauth_->authenticate_token(tokens.back().access_token).has_value());
   EXPECT_TRUE(oauth_->authenticate_token(newest_other.access_token).has_value());
+}
+
+TEST_F(Sessions, ATokenNamesItsRecordButOnlyItsOwnSecretOpensIt) {
+  auto app = *oauth_->create_app({"Phone app", "", {std::string(kOutOfBand)}, "read write"});
+  auto anns = *oauth_->issue_token(app, ann_.id, "read");
+  auto bobs = *oauth_->issue_token(app, bob_.id, "read");
+  const std::string id = anns.token.id.to_string();
+  ASSERT_EQ(anns.access_token.substr(0, id.size() + 1), id + ".");
+  EXPECT_EQ(anns.access_token.size(), id.size() + 1 + 43);
+  EXPECT_EQ(token_id_of(anns.access_token), anns.token.id);
+  EXPECT_EQ(anns.token.hash, hash_secret(anns.access_token));
+
+  OAuthService uncached(stack_->deps);
+  auto grant = uncached.authenticate_token(anns.access_token);
+  ASSERT_TRUE(grant.has_value()) << grant.error().to_string();
+  EXPECT_EQ(grant->token.account_id, ann_.id);
+
+  // Ann's id with a secret one character off, with Bob's secret, or with none; an id no token
+  // has; text that is no token at all.
+  std::string off = anns.access_token;
+  off.back() = off.back() == 'A' ? 'B' : 'A';
+  const std::string bobs_secret = bobs.access_token.substr(bobs.access_token.find('.') + 1);
+  const std::vector<std::string> bad_tokens{off,
+                                            id + "." + bobs_secret,
+                                            id + ".",
+                                            id,
+                                            "1." + bobs_secret,
+                                            "abc.def",
+                                            ".abc",
+                                            "99999999999999999999999." + bobs_secret,
+                                            random_token()};
+  for (const std::string& bad : bad_tokens) {
+    OAuthService fresh(stack_->deps);
+    auto refused = fresh.authenticate_token(bad);
+    ASSERT_FALSE(refused.has_value()) << bad;
+    EXPECT_EQ(refused.error().code(), StatusCode::kUnauthenticated) << bad;
+  }
+  EXPECT_TRUE(OAuthService(stack_->deps).authenticate_token(bobs.access_token).has_value());
+
+  // Revoked, the token names a record that is gone.
+  ASSERT_TRUE(oauth_->revoke(app, anns.access_token).is_ok());
+  EXPECT_EQ(OAuthService(stack_->deps).authenticate_token(anns.access_token).error().code(),
+            StatusCode::kUnauthenticated);
+}
+
+TEST_F(Sessions, TokensOfRandomBitsAloneStillWorkAndCanBeRevoked) {
+  // Tokens issued before tokens named their record: 43 characters, found by their hash's key.
+  auto app = *oauth_->create_app({"Old app", "", {std::string(kOutOfBand)}, "read"});
+  const std::string old = random_token();
+  EXPECT_FALSE(token_id_of(old).has_value());
+  Token t;
+  t.id = stack_->deps.ids.next();
+  t.app_id = app.id;
+  t.account_id = ann_.id;
+  t.scopes = "read";
+  t.created_at_ms = stack_->clock.now_ms();
+  t.hash = hash_secret(old);
+  store::Batch b;
+  b.claim_key(store::KeyspaceType::kTokenHash, t.hash, t.id);
+  b.put_object(store::ObjectType::kToken, t.id, t.encode());
+  b.add_assoc({ann_.id, store::AssocType::kAccountTokens, t.id, t.id, {}});
+  ASSERT_TRUE(store_->apply(b).has_value());
+
+  auto grant = OAuthService(stack_->deps).authenticate_token(old);
+  ASSERT_TRUE(grant.has_value()) << grant.error().to_string();
+  EXPECT_EQ(grant->token.id, t.id);
+  // Its id in front of its secret is not how it was issued: refused.
+  EXPECT_FALSE(OAuthService(stack_->deps).authenticate_token(t.id.to_string() + "." + old));
+
+  ASSERT_TRUE(oauth_->revoke(app, old).is_ok());
+  EXPECT_EQ(OAuthService(stack_->deps).authenticate_token(old).error().code(),
+            StatusCode::kUnauthenticated);
 }
 
 }  // namespace
