@@ -53,9 +53,13 @@ fmt_mib() { case "$1" in NA|"") echo NA;; *) awk -v v="$1" 'BEGIN{printf "%.0f M
 
 # free_port: a TCP port on 127.0.0.1 nobody listens on now.
 free_port() {
-  local p
+  # Below the kernel's ephemeral range: a port in it may be taken, between this check and the
+  # server's bind, by one of wrk's own connections (a run once failed so: "Address already in use").
+  local p low
+  low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 12000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   echo "$p"
