@@ -92,12 +92,16 @@ struct Server::Impl {
   // of them (taken in turn), so its handlers never run at once and need no strand, and the
   // threads share no scheduler queue (docs/PERFORMANCE.md, "Issue 20, fifth slice").
   std::vector<std::unique_ptr<asio::io_context>> iocs;
+  // The listener, its retry timer and the signals have an io_context and a thread of their own,
+  // which serve no connection: a handler stuck on a network thread stops neither accepting nor
+  // stop() nor SIGTERM.
+  std::unique_ptr<asio::io_context> control;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::optional<tcp::acceptor> acceptor;          // on iocs[0]
-  std::optional<asio::steady_timer> retry_timer;  // on iocs[0]
-  std::optional<asio::signal_set> signals;
-  std::vector<std::thread> threads;
-  size_t next_ioc = 0;  // the io_context the next connection goes to; on iocs[0]
+  std::optional<tcp::acceptor> acceptor;          // on control
+  std::optional<asio::steady_timer> retry_timer;  // on control
+  std::optional<asio::signal_set> signals;        // on control
+  std::vector<std::thread> threads;               // the network threads, then control's
+  size_t next_ioc = 0;  // the io_context the next connection goes to; on control
 };
 
 void Server::Impl::do_accept() {
@@ -186,7 +190,10 @@ void Server::Impl::teardown() {
     std::scoped_lock gate(ctx->stream_gate->mutex);
     ctx->stream_gate->open = false;
   }
-  iocs.clear();  // destroys pending handlers, hence sessions, hence their sockets
+  // Destroys pending handlers, hence sessions, hence their sockets. control first: an accept
+  // still queued there holds a socket of one of iocs.
+  control.reset();
+  iocs.clear();
   workers.reset();
   ctx.reset();
 }
@@ -208,6 +215,7 @@ Status Server::start() {
   // A concurrency hint of 1: each io_context is run by one thread.
   for (int i = 0; i < std::max(1, d.options.io_threads); ++i)
     d.iocs.push_back(std::make_unique<asio::io_context>(1));
+  d.control = std::make_unique<asio::io_context>(1);
 
   boost::system::error_code ec;
   tcp::endpoint endpoint;
@@ -216,13 +224,13 @@ Status Server::start() {
   } else if (auto address = asio::ip::make_address(d.options.host, ec); !ec) {
     endpoint = tcp::endpoint(address, d.options.port);
   } else {
-    tcp::resolver resolver(*d.iocs.front());
+    tcp::resolver resolver(*d.control);
     auto results = resolver.resolve(d.options.host, std::to_string(d.options.port), ec);
     if (!ec && results.empty()) ec = asio::error::host_not_found;
     if (!ec) endpoint = results.begin()->endpoint();
   }
 
-  if (!ec) d.acceptor.emplace(*d.iocs.front());
+  if (!ec) d.acceptor.emplace(*d.control);
   if (!ec) d.acceptor->open(endpoint.protocol(), ec);
   if (!ec) d.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) d.acceptor->bind(endpoint, ec);
@@ -236,10 +244,12 @@ Status Server::start() {
   if (d.options.on_bound) d.options.on_bound(d.bound_port);
   d.retry_timer.emplace(d.acceptor->get_executor());
   for (auto& ioc : d.iocs) d.work.push_back(asio::make_work_guard(*ioc));
+  d.work.push_back(asio::make_work_guard(*d.control));
   asio::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });
   for (auto& ioc : d.iocs) {
     d.threads.emplace_back([&d, &ioc = *ioc] { d.run_io(ioc); });
   }
+  d.threads.emplace_back([&d] { d.run_io(*d.control); });
   d.state = Impl::State::kRunning;
   return Status::ok();
 }
@@ -252,7 +262,7 @@ void Server::wait_for_signal() {
     std::scoped_lock lifecycle(d.lifecycle_mutex);
     if (d.state != Impl::State::kRunning) return;
     if (!d.signals) {
-      d.signals.emplace(*d.iocs.front(), SIGINT, SIGTERM);
+      d.signals.emplace(*d.control, SIGINT, SIGTERM);
       d.signals->async_wait([&d](boost::system::error_code ec, int) {
         if (!ec) d.wake();
       });
@@ -307,6 +317,7 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
   // not keep its client waiting while we wait for it below.
   d.work.clear();
   for (auto& ioc : d.iocs) ioc->stop();
+  d.control->stop();
   // A stuck handler holds its network thread, so joining waits for it; its client (and every
   // other still open) is told first, by shutting the sockets down from here.
   live = d.live_sessions();

@@ -224,11 +224,17 @@ TEST_F(Sessions, ATokenNamesItsRecordButOnlyItsOwnSecretOpensIt) {
   std::string off = anns.access_token;
   off.back() = off.back() == 'A' ? 'B' : 'A';
   const std::string bobs_secret = bobs.access_token.substr(bobs.access_token.find('.') + 1);
+  const std::string anns_secret = anns.access_token.substr(id.size() + 1);
+  // Ids that parse but name no token: an account, an app, zero, the largest id.
   const std::vector<std::string> bad_tokens{off,
                                             id + "." + bobs_secret,
                                             id + ".",
                                             id,
                                             "1." + bobs_secret,
+                                            ann_.id.to_string() + "." + anns_secret,
+                                            app.id.to_string() + "." + anns_secret,
+                                            "0." + anns_secret,
+                                            "18446744073709551615." + anns_secret,
                                             "abc.def",
                                             ".abc",
                                             "99999999999999999999999." + bobs_secret,
@@ -241,10 +247,31 @@ TEST_F(Sessions, ATokenNamesItsRecordButOnlyItsOwnSecretOpensIt) {
   }
   EXPECT_TRUE(OAuthService(stack_->deps).authenticate_token(bobs.access_token).has_value());
 
-  // Revoked, the token names a record that is gone.
+  // Revoked, the token names a record that is gone, for a service that had it cached too.
+  ASSERT_TRUE(oauth_->authenticate_token(anns.access_token).has_value());
   ASSERT_TRUE(oauth_->revoke(app, anns.access_token).is_ok());
+  EXPECT_EQ(oauth_->authenticate_token(anns.access_token).error().code(),
+            StatusCode::kUnauthenticated);
   EXPECT_EQ(OAuthService(stack_->deps).authenticate_token(anns.access_token).error().code(),
             StatusCode::kUnauthenticated);
+}
+
+TEST_F(Sessions, AnExpiredAppTokenWithAWrongSecretIsRefusedAndNotRevoked) {
+  auto app = *oauth_->create_app({"App", "", {std::string(kOutOfBand)}, "read"});
+  auto own = *oauth_->issue_token(app, Id(), "read");  // the app's own: it expires
+  stack_->clock.advance_ms(stack_->deps.config.app_token_lifetime_ms + 1000);
+  std::string wrong = own.access_token;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  auto refused = OAuthService(stack_->deps).authenticate_token(wrong);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(refused.error().message(), "The access token is invalid");
+  // Only its own secret finds it, expired, and revokes it.
+  ASSERT_TRUE(store_->get_object(store::ObjectType::kToken, own.token.id).has_value());
+  auto expired = OAuthService(stack_->deps).authenticate_token(own.access_token);
+  ASSERT_FALSE(expired.has_value());
+  EXPECT_EQ(expired.error().message(), "The access token expired");
+  EXPECT_FALSE(store_->get_object(store::ObjectType::kToken, own.token.id).has_value());
 }
 
 TEST_F(Sessions, TokensOfRandomBitsAloneStillWorkAndCanBeRevoked) {
@@ -269,7 +296,9 @@ TEST_F(Sessions, TokensOfRandomBitsAloneStillWorkAndCanBeRevoked) {
   ASSERT_TRUE(grant.has_value()) << grant.error().to_string();
   EXPECT_EQ(grant->token.id, t.id);
   // Its id in front of its secret is not how it was issued: refused.
-  EXPECT_FALSE(OAuthService(stack_->deps).authenticate_token(t.id.to_string() + "." + old));
+  EXPECT_EQ(
+      OAuthService(stack_->deps).authenticate_token(t.id.to_string() + "." + old).error().code(),
+      StatusCode::kUnauthenticated);
 
   ASSERT_TRUE(oauth_->revoke(app, old).is_ok());
   EXPECT_EQ(OAuthService(stack_->deps).authenticate_token(old).error().code(),
