@@ -199,21 +199,7 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
     }
     return **cached;
   }
-  Result<Token> found = Status::not_found("no such token");
-  if (auto id = token_id_of(access_token)) {
-    // A token that names its record: one read by id, then its hash must match the record's.
-    found = load<Token>(deps_.store, ObjectType::kToken, *id);
-    if (found.has_value() && !secrets_equal(found->hash, hash))
-      found = Status::not_found("no such token");
-  } else {
-    // A token of random bits alone: its hash's key and the record, in one read (one round trip
-    // over the network).
-    auto keyed = deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken);
-    if (keyed.has_value())
-      found = Token::decode(keyed->bytes);
-    else
-      found = keyed.error();
-  }
+  Result<Token> found = find_token(access_token, hash);
   if (!found.has_value()) {
     if (found.error().is_not_found()) return Status::unauthenticated("The access token is invalid");
     return found.error();
@@ -229,11 +215,26 @@ Result<TokenGrant> OAuthService::authenticate_token(std::string_view access_toke
   return *grant;
 }
 
+Result<Token> OAuthService::find_token(std::string_view access_token,
+                                       const std::string& hash) const {
+  if (auto id = token_id_of(access_token)) {
+    // A token that names its record: one read by id, then its hash must match the record's.
+    KINDRED_ASSIGN_OR_RETURN(Token token, load<Token>(deps_.store, ObjectType::kToken, *id));
+    if (!secrets_equal(token.hash, hash)) return Status::not_found("no such token");
+    return token;
+  }
+  // A token of random bits alone: its hash's key and the record, in one read (one round trip
+  // over the network).
+  KINDRED_ASSIGN_OR_RETURN(
+      auto keyed, deps_.store.get_keyed_object(KeyspaceType::kTokenHash, hash, ObjectType::kToken));
+  return Token::decode(keyed.bytes);
+}
+
 Status OAuthService::revoke(const App& app, std::string_view access_token) {
   const std::string hash = hash_secret(access_token);
-  auto id = deps_.store.lookup_key(KeyspaceType::kTokenHash, hash);
-  if (!id.has_value()) return id.error().is_not_found() ? Status::ok() : id.error();
-  KINDRED_ASSIGN_OR_RETURN(Token token, load<Token>(deps_.store, ObjectType::kToken, *id));
+  auto found = find_token(access_token, hash);
+  if (!found.has_value()) return found.error().is_not_found() ? Status::ok() : found.error();
+  const Token& token = *found;
   if (token.app_id != app.id)
     return Status::permission_denied("You are not authorized to revoke this token");
   store::Batch b;

@@ -108,6 +108,10 @@ class OAuthService {
   Status trim_app_tokens(Id app_id);
   // Whether an app's own token has outlived app_token_lifetime_ms.
   bool expired(const Token& token) const;
+  // The record of `access_token`, whose hash_secret() is `hash`: read by the id the token begins
+  // with (and its hash checked), or, for a token of random bits alone, by its hash's key.
+  // NotFound when there is none.
+  Result<Token> find_token(std::string_view access_token, const std::string& hash) const;
   // Validated tokens by hash; revocation leaves a tombstone.
   RecordCache<std::string, TokenGrant> cache_;
 };
